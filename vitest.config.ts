@@ -2,8 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{common,native,main,preload,renderer,server,test/integration,test/ipp}/**/*.test.{ts,tsx}'],
-    exclude: ['node_modules/**', 'out/**', 'test/e2e/**', 'test/desktop/**', 'test/hardware/**'],
+    include: ['{common,native,main,preload,renderer,server,test/integration}/**/*.test.{ts,tsx}'],
+    exclude: ['node_modules/**', 'out/**', 'test/e2e/**', 'test/desktop/**', 'test/hardware/**', 'test/ipp/**'],
     environment: 'node',
     testTimeout: 20_000,
     hookTimeout: 60_000,
