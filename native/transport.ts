@@ -1,9 +1,7 @@
 import type { DeviceReading, TransportKind } from '../common/device.js';
+import type { Disposable } from '../common/lifecycle.js';
 
-/** Something that must be released: a handle, a listener, a timer. */
-export interface Disposable {
-  dispose(): void;
-}
+export type { Disposable } from '../common/lifecycle.js';
 
 /**
  * One open line to one device. Every real transport (usb printer class, HID, IPP) and every

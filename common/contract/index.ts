@@ -1,0 +1,31 @@
+import { appFeature } from './app.js';
+import { devicesFeature } from './devices.js';
+import type { ConnectionApi } from './connection.js';
+import type { ClientApi, Handlers } from './define.js';
+import { settingsFeature } from './settings.js';
+
+/**
+ * The one contract between the panel and the app. Each feature file declares its calls and
+ * events once; preload, the IPC handlers and the Node host's WebSocket bridge are generated
+ * from this object. Add a feature by adding one line here.
+ */
+export const contract = {
+  app: appFeature,
+  devices: devicesFeature,
+  settings: settingsFeature,
+} as const;
+
+/** The contract's type. */
+export type Contract = typeof contract;
+
+/** `window.trayside`. */
+export type TraysideApi = ClientApi<Contract>;
+
+/** Everything the panel finds on `window.trayside`: the contract plus the bridge's connection state. */
+export type TraysideBridge = TraysideApi & ConnectionApi;
+
+/** What the core implements. */
+export type TraysideHandlers = Handlers<Contract>;
+
+export * from './define.js';
+export type { ConnectionApi, ConnectionState } from './connection.js';

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { ResultEnvelopeSchema } from './define.js';
+
+/** Bounds the size of one call id so a hostile page cannot grow the host's pending table without limit. */
+const CallIdSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/** A frame the panel sends to the Node host over its WebSocket. */
+export const ClientFrameSchema = z
+  .object({
+    type: z.literal('call'),
+    id: CallIdSchema,
+    channel: z.string().min(1).max(200),
+    input: z.unknown().optional(),
+  })
+  .strict();
+export type ClientFrame = z.infer<typeof ClientFrameSchema>;
+
+/** A frame the Node host sends: the answer to a call, or an event. */
+export const ServerFrameSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('result'), id: CallIdSchema, envelope: ResultEnvelopeSchema }),
+  z.object({ type: z.literal('event'), channel: z.string(), payload: z.unknown() }),
+]);
+export type ServerFrame = z.infer<typeof ServerFrameSchema>;
+
+/** Where the Node host serves the contract. */
+export const CONTRACT_SOCKET_PATH = '/contract';

@@ -1,0 +1,67 @@
+/** Something that must be released: a handle, a listener, a timer. */
+export interface Disposable {
+  dispose(): void;
+}
+
+/** Wall-clock time, passed in so logic can be tested with a clock the test moves. */
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+}
+
+/** One-shot timers, passed in for the same reason; every timer is a Disposable with an owner. */
+export interface Timers {
+  setTimeout(callback: () => void, delayMs: number): Disposable;
+}
+
+/** The real clock. */
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** Real timers. `unref` where the runtime has it, so a pending poll never keeps a CLI alive. */
+export const systemTimers: Timers = {
+  setTimeout(callback, delayMs) {
+    const handle = setTimeout(callback, delayMs) as unknown as { unref?: () => void };
+    handle.unref?.();
+    return { dispose: () => clearTimeout(handle as unknown as ReturnType<typeof setTimeout>) };
+  },
+};
+
+/** Collects disposables and releases them in reverse order; disposing twice is harmless. */
+export class DisposableStore implements Disposable {
+  private items: Disposable[] = [];
+  private disposed = false;
+
+  /** Adds an item; if the store is already disposed, the item is disposed at once. */
+  add<T extends Disposable>(item: T): T {
+    if (this.disposed) item.dispose();
+    else this.items.push(item);
+    return item;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    const items = this.items.reverse();
+    this.items = [];
+    for (const item of items) item.dispose();
+  }
+}
+
+/** A tiny typed event emitter whose subscriptions are Disposables. */
+export class Emitter<T> {
+  private listeners = new Set<(value: T) => void>();
+
+  /** Subscribes; dispose the result to unsubscribe. */
+  on(listener: (value: T) => void): Disposable {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  fire(value: T): void {
+    for (const listener of [...this.listeners]) listener(value);
+  }
+
+  /** How many listeners are attached; tests use it to catch leaks. */
+  get size(): number {
+    return this.listeners.size;
+  }
+}

@@ -1,0 +1,85 @@
+// The Node host: the same core as the Electron app, serving the panel to a browser on 127.0.0.1.
+// Used where Electron cannot run (no binary, no display), for end-to-end tests and for demos.
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { systemClock, systemTimers } from '../../common/lifecycle.js';
+import { SimulatedPrinter } from '../../native/simulated/printer.js';
+import { SimulatedSource } from '../../native/simulated/simulated-source.js';
+import { createCore } from '../core/core.js';
+import { confSettingsStorage } from './conf-settings-storage.js';
+import { startNodeHost } from './node-host.js';
+
+const USAGE = `Usage: trayside-host [--port N] [--demo] [--sim-speed N] [--data-dir DIR]
+  --port N        port on 127.0.0.1 (default 4477; 0 picks a free one)
+  --demo          add the simulated printer (on by default when no real device source is configured)
+  --sim-speed N   simulated hours per real hour for the demo printer (default 1; 3600 = an hour a second)
+  --data-dir DIR  where settings and caches live (default ~/.trayside)`;
+
+function fail(message: string): never {
+  process.stderr.write(`trayside: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      options: {
+        port: { type: 'string', default: '4477' },
+        demo: { type: 'boolean', default: true },
+        'sim-speed': { type: 'string', default: '1' },
+        'data-dir': { type: 'string', default: resolve(homedir(), '.trayside') },
+        help: { type: 'boolean', default: false },
+      },
+      allowPositionals: false,
+    });
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
+})();
+
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a whole number from 0 to 65535, got "${values.port}"`);
+const speed = Number(values['sim-speed']);
+if (!Number.isFinite(speed) || speed < 0) fail(`--sim-speed must be a number of 0 or more, got "${values['sim-speed']}"`);
+
+const root = resolve(import.meta.dirname, '../..');
+const log = (message: string): void => {
+  process.stderr.write(`${new Date().toISOString()} ${message}\n`);
+};
+const sources = values.demo ? [new SimulatedSource([new SimulatedPrinter({ clock: systemClock, speed })])] : [];
+const core = createCore({
+  appInfo: { name: 'Trayside', version: process.env.npm_package_version ?? '0.1.0', host: 'node', platform: process.platform },
+  sources,
+  settingsStorage: confSettingsStorage(values['data-dir']),
+  clock: systemClock,
+  timers: systemTimers,
+  log,
+});
+
+try {
+  await core.start();
+  const host = await startNodeHost({
+    core,
+    rendererDir: resolve(root, 'out/renderer'),
+    bridgeScript: resolve(root, 'out/host-bridge/trayside-bridge.js'),
+    port,
+    log,
+  });
+  process.stdout.write(`Trayside panel: ${host.url}\n`);
+  const shutdown = (): void => {
+    void host.close().then(() => {
+      core.dispose();
+      process.exit(0);
+    });
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+} catch (error) {
+  const message = error instanceof Error ? error.message : String(error);
+  fail(message.includes('EADDRINUSE') ? `port ${port} is in use; pass --port 0 to pick a free one` : message);
+}
