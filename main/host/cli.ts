@@ -1,13 +1,15 @@
 // The Node host: the same core as the Electron app, serving the panel to a browser on 127.0.0.1.
 // Used where Electron cannot run (no binary, no display), for end-to-end tests and for demos.
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { systemClock, systemTimers } from '../../common/lifecycle.js';
 import { SimulatedPrinter } from '../../native/simulated/printer.js';
 import { SimulatedSource } from '../../native/simulated/simulated-source.js';
 import { createCore } from '../core/core.js';
 import { confSettingsStorage } from './conf-settings-storage.js';
+import { notificationLog } from './notification-log.js';
 import { startNodeHost } from './node-host.js';
 
 const USAGE = `Usage: trayside-host [--port N] [--demo] [--sim-speed N] [--data-dir DIR]
@@ -47,7 +49,13 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a 
 const speed = Number(values['sim-speed']);
 if (!Number.isFinite(speed) || speed < 0) fail(`--sim-speed must be a number of 0 or more, got "${values['sim-speed']}"`);
 
-const root = resolve(import.meta.dirname, '../..');
+/** The project folder: this file runs from main/host/ under tsx and from out/node/main/host/ once compiled. */
+function projectRoot(): string {
+  let dir = import.meta.dirname;
+  while (!existsSync(resolve(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+const root = projectRoot();
 const log = (message: string): void => {
   process.stderr.write(`${new Date().toISOString()} ${message}\n`);
 };
@@ -59,6 +67,7 @@ const core = createCore({
   clock: systemClock,
   timers: systemTimers,
   log,
+  notifier: notificationLog(log),
 });
 
 try {

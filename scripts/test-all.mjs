@@ -1,0 +1,136 @@
+// `npm test`: runs every test tier that needs no VM, one after another, and ends with one plain
+// line "N passed, N failed, N skipped" summed over the tiers (CI reads that line, not the
+// runners' own summaries). Each tier leaves its counts in .test-results/<tier>.json.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const results = resolve(root, '.test-results');
+const only = process.argv.slice(2);
+mkdirSync(resolve(results, 'raw'), { recursive: true });
+
+/** Runs a command with output passed through; returns its exit code. */
+function run(command, args, env = {}) {
+  const child = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  if (child.error) console.error(`test-all: could not run ${command}: ${child.error.message}`);
+  return child.status ?? 1;
+}
+
+function readJson(path) {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Counts from a tier that writes {passed, failed, skipped} itself. */
+function ownCounts(tier) {
+  return readJson(resolve(results, `${tier}.json`));
+}
+
+function record(tier, counts) {
+  writeFileSync(resolve(results, `${tier}.json`), JSON.stringify(counts));
+  return counts;
+}
+
+/** Leaves the counts of a tier whose runner crashed before reporting as one failure, never as zero tests. */
+function crashed(tier, why) {
+  console.error(`test-all: ${tier} tier did not report results (${why}); counting it as failed`);
+  return record(tier, { passed: 0, failed: 1, skipped: 0 });
+}
+
+const tiers = {
+  unit() {
+    const output = resolve(results, 'raw/vitest-report.json');
+    rmSync(output, { force: true });
+    const code = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${output}`]);
+    const report = readJson(output);
+    if (!report) return crashed('unit', `vitest exited ${code}`);
+    return record('unit', {
+      passed: report.numPassedTests,
+      failed: report.numFailedTests + (code !== 0 && report.numFailedTests === 0 ? 1 : 0),
+      skipped: report.numPendingTests + report.numTodoTests,
+    });
+  },
+  postgres() {
+    if (process.env.TRAYSIDE_TEST_DATABASE_URL) {
+      return runPostgresSuite(process.env.TRAYSIDE_TEST_DATABASE_URL);
+    }
+    if (!existsSync(resolve(root, 'scripts/pg/start.sh'))) return record('postgres', { passed: 0, failed: 0, skipped: 0 });
+    const start = spawnSync('bash', ['scripts/pg/start.sh'], { cwd: root, encoding: 'utf8' });
+    const url = start.stdout?.match(/postgres(?:ql)?:\/\/\S+/)?.[0];
+    if (start.status !== 0 || !url) {
+      const why = `PostgreSQL could not be started: ${(start.stderr || start.stdout || '').trim().split('\n').pop()}`;
+      if (process.env.CI) return crashed('postgres', why);
+      console.log(`test-all: skipping the PostgreSQL tier — ${why}. Install Debian's postgresql package to run it.`);
+      return record('postgres', { passed: 0, failed: 0, skipped: 1 });
+    }
+    try {
+      return runPostgresSuite(url);
+    } finally {
+      spawnSync('bash', ['scripts/pg/stop.sh'], { cwd: root, stdio: 'inherit' });
+    }
+  },
+  ipp() {
+    if (!existsSync(resolve(root, 'scripts/ipp/run.sh'))) return record('ipp', { passed: 0, failed: 0, skipped: 0 });
+    rmSync(resolve(results, 'ipp.json'), { force: true });
+    const code = run('bash', ['scripts/ipp/run.sh']);
+    return ownCounts('ipp') ?? crashed('ipp', `exit ${code}`);
+  },
+  e2e() {
+    const output = resolve(root, 'test-results/e2e.json');
+    rmSync(output, { force: true });
+    const build = run('npm', ['run', 'build', '--silent']);
+    if (build !== 0) return crashed('e2e', 'the build failed');
+    const code = run('npx', ['playwright', 'test']);
+    const report = readJson(output);
+    if (!report?.stats) return crashed('e2e', `playwright exited ${code}`);
+    const { expected, unexpected, skipped, flaky } = report.stats;
+    return record('e2e', { passed: expected + flaky, failed: unexpected + (code !== 0 && unexpected === 0 ? 1 : 0), skipped });
+  },
+  desktop() {
+    // Playwright's Electron driver needs the Electron binary, which cannot be downloaded here;
+    // the specs run on Windows and macOS in .github/workflows/desktop.yml.
+    const config = resolve(root, 'test/desktop/playwright.config.ts');
+    if (!existsSync(config)) return record('desktop', { passed: 0, failed: 0, skipped: 0 });
+    const output = resolve(root, 'test-results/desktop.json');
+    rmSync(output, { force: true });
+    const code = run('npx', ['playwright', 'test', '-c', config]);
+    const report = readJson(output);
+    if (!report?.stats) return crashed('desktop', `playwright exited ${code}`);
+    const { expected, unexpected, skipped, flaky } = report.stats;
+    return record('desktop', { passed: expected + flaky, failed: unexpected, skipped });
+  },
+};
+
+function runPostgresSuite(url) {
+  const output = resolve(results, 'raw/postgres-report.json');
+  rmSync(output, { force: true });
+  const code = run('npx', ['vitest', 'run', 'server', 'test/integration', '--reporter=default', '--reporter=json', `--outputFile.json=${output}`], {
+    TRAYSIDE_TEST_DATABASE_URL: url,
+    TRAYSIDE_TEST_POSTGRES_ONLY: '1',
+  });
+  const report = readJson(output);
+  if (!report) return crashed('postgres', `vitest exited ${code}`);
+  return record('postgres', { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests });
+}
+
+const selected = only.length > 0 ? only : Object.keys(tiers);
+const totals = { passed: 0, failed: 0, skipped: 0 };
+for (const name of selected) {
+  const tier = tiers[name];
+  if (!tier) {
+    console.error(`test-all: no tier named "${name}"; tiers are ${Object.keys(tiers).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(`\n=== ${name} tier ===`);
+  const counts = tier();
+  console.log(`=== ${name}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped ===`);
+  totals.passed += counts.passed;
+  totals.failed += counts.failed;
+  totals.skipped += counts.skipped;
+}
+console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(totals.failed > 0 ? 1 : 0);
