@@ -6,6 +6,7 @@ import { createDispatcher, type Dispatch } from './contract/dispatcher.js';
 import { EventHub } from './contract/event-hub.js';
 import { createDeviceMonitor, type DeviceMonitor } from './device-monitor.js';
 import { createSettingsService, type SettingsService, type SettingsStorage } from './settings-service.js';
+import { createSupplyAlerts, type Notifier } from './supply-alerts.js';
 
 /** Everything the core needs from its host; each host passes its own adapters. */
 export interface CoreOptions {
@@ -15,6 +16,8 @@ export interface CoreOptions {
   clock: Clock;
   timers: Timers;
   log: (message: string) => void;
+  /** Where supply alerts go (Electron notifications, or the Node host's log); none = no alerts. */
+  notifier?: Notifier;
 }
 
 /** The Electron-free app: services, the contract's handlers and its events. */
@@ -50,6 +53,17 @@ export function createCore(options: CoreOptions): Core {
       events.publish('settings', 'onChanged', next);
     }),
   );
+
+  if (options.notifier) {
+    disposables.add(
+      createSupplyAlerts({
+        onSnapshots: (listener) => monitor.onChanged(listener),
+        notificationsPaused: () => settings.notificationsPaused(),
+        notifier: options.notifier,
+        log: options.log,
+      }),
+    );
+  }
 
   const handlers: TraysideHandlers = {
     app: {
