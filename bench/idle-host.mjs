@@ -36,7 +36,7 @@ async function measure(label, modulePath, args) {
     setTimeout(done, 8000);
   });
   await new Promise((done) => setTimeout(done, 3000)); // let start-up work settle
-  await ask(child, 'timer-reset');
+  child.send('timer-reset');
   const cpuBefore = procStat(child.pid);
   await new Promise((done) => setTimeout(done, seconds * 1000));
   const cpuSeconds = procStat(child.pid) - cpuBefore;

@@ -1,0 +1,29 @@
+// `npm run bench`: every benchmark, one after another, each printing its own figures (ratios
+// against a baseline measured in the same run where one applies). Not a test: nothing here fails
+// the build; the figures go into the issue notes.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const benches = [
+  { name: 'idle Node host (issue 2)', file: 'bench/idle-host.mjs', command: ['node'], needsBuild: true },
+  { name: 'manifest polls (issue 4)', file: 'bench/server-polls.ts', command: ['npx', 'tsx'] },
+  { name: 'targeting evaluations (issue 4)', file: 'bench/targeting.ts', command: ['npx', 'tsx'] },
+  { name: 'event ingestion (issue 5)', file: 'bench/events.ts', command: ['npx', 'tsx'] },
+];
+const only = process.argv.slice(2);
+
+if (benches.some((bench) => bench.needsBuild) && !existsSync(resolve(root, 'out/node/main/host/cli.js'))) {
+  spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+}
+for (const bench of benches) {
+  if (only.length > 0 && !only.some((word) => bench.file.includes(word))) continue;
+  if (!existsSync(resolve(root, bench.file))) {
+    console.log(`\n--- ${bench.name}: ${bench.file} is not there yet, skipped`);
+    continue;
+  }
+  console.log(`\n--- ${bench.name} (${bench.file})`);
+  const [command, ...args] = bench.command;
+  spawnSync(command, [...args, bench.file], { cwd: root, stdio: 'inherit' });
+}
