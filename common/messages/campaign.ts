@@ -119,6 +119,8 @@ export const CapsSchema = z.strictObject({
   maxImpressions: z.number().int().min(1).max(1000).default(3),
   /** Impressions per local calendar day. */
   maxPerDay: z.number().int().min(1).max(100).default(1),
+  /** Impressions per rolling 7 days; omitted = only the other caps apply. */
+  maxPerWeek: z.number().int().min(1).max(700).optional(),
   /** Hours to wait after an impression before showing it again. */
   cooldownHours: z.number().min(0).max(8760).default(24),
 });
@@ -138,7 +140,8 @@ export type VariantInput = z.infer<typeof VariantInputSchema>;
 export const CampaignInputSchema = z
   .strictObject({
     id: SlugSchema,
-    name: z.string().min(1).max(200),
+    /** For admins and reports; owners never see it. */
+    name: z.string().min(1).max(300),
     category: MessageCategorySchema,
     /** Higher shows first when several messages compete (0–1000). */
     priority: z.number().int().min(0).max(1000),

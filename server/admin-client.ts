@@ -1,0 +1,206 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  ApiErrorSchema,
+  CampaignInputSchema,
+  CampaignListSchema,
+  CampaignRecordSchema,
+  LiveListingSchema,
+  PublishResultSchema,
+  SigningKeyInfoSchema,
+  TokenResultSchema,
+  describeIssues,
+  fieldIssues,
+} from '../common/messages/index.js';
+import type { z } from 'zod';
+import { adminTokenFile, DEFAULT_DATA_DIR } from './local-config.js';
+
+/** What the admin CLI touches, passed in so tests run it in-process. */
+export interface AdminCliIo {
+  env: Record<string, string | undefined>;
+  cwd: string;
+  fetch: typeof fetch;
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** A failure to report in one message and exit 1. */
+class CliError extends Error {}
+
+const USAGE = `Usage: npm run admin -- <command> [options]
+  publish <campaign.json>...   validate, create or update, then publish each file
+  validate <campaign.json>...  check files offline; names every bad field
+  list [--status draft|live|archived]
+  get <id>
+  archive <id>
+  live                         what manifests carry now
+  public-key                   the signing key for the app's branding config
+  mint-token <admin|device> <label>
+Options: --server <url> (env TRAYSIDE_SERVER_URL, default http://127.0.0.1:8787)
+Token:   env TRAYSIDE_ADMIN_TOKEN, else <TRAYSIDE_DATA_DIR or ${DEFAULT_DATA_DIR}>/admin-token`;
+
+async function readCampaignFile(file: string, cwd: string): Promise<z.output<typeof CampaignInputSchema>> {
+  const full = path.resolve(cwd, file);
+  let text: string;
+  try {
+    text = await readFile(full, 'utf8');
+  } catch (error) {
+    throw new CliError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`${file}: not valid JSON (${(error as Error).message}).`);
+  }
+  const result = CampaignInputSchema.safeParse(json);
+  if (!result.success) throw new CliError(`${file}: invalid campaign\n${describeIssues(fieldIssues(result.error)).replace(/^/gm, '  ')}`);
+  return result.data;
+}
+
+/** Runs one admin command; returns the exit code (0 ok, 1 failed, 2 usage). */
+export async function runAdminCli(argv: readonly string[], io: AdminCliIo): Promise<number> {
+  const args = [...argv];
+  let server = io.env.TRAYSIDE_SERVER_URL ?? 'http://127.0.0.1:8787';
+  let status: string | undefined;
+  const positional: string[] = [];
+  while (args.length > 0) {
+    const arg = args.shift()!;
+    if (arg === '--server') server = args.shift() ?? '';
+    else if (arg === '--status') status = args.shift();
+    else if (arg === '--help' || arg === '-h') {
+      io.out(USAGE);
+      return 0;
+    } else if (arg.startsWith('--')) {
+      io.err(`Unknown option ${arg}.\n${USAGE}`);
+      return 2;
+    } else positional.push(arg);
+  }
+  const [command, ...rest] = positional;
+  if (command === undefined) {
+    io.err(USAGE);
+    return 2;
+  }
+
+  async function token(): Promise<string> {
+    const fromEnv = io.env.TRAYSIDE_ADMIN_TOKEN;
+    if (fromEnv) return fromEnv;
+    const file = adminTokenFile(path.resolve(io.cwd, io.env.TRAYSIDE_DATA_DIR ?? DEFAULT_DATA_DIR));
+    try {
+      return (await readFile(file, 'utf8')).trim();
+    } catch {
+      throw new CliError(`No admin token: set TRAYSIDE_ADMIN_TOKEN or start the server once so it writes ${file}.`);
+    }
+  }
+
+  async function call<T>(method: string, route: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { authorization: `Bearer ${await token()}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await io.fetch(new URL(route, server), { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    } catch (error) {
+      throw new CliError(`Cannot reach the server at ${server} (${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}). Is \`npm run server\` running? Use --server to point elsewhere.`);
+    }
+    const json: unknown = await response.json().catch(() => undefined);
+    if (!response.ok) {
+      const parsed = ApiErrorSchema.safeParse(json);
+      if (!parsed.success) throw new CliError(`${method} ${route}: HTTP ${response.status}.`);
+      const issues = parsed.data.issues?.length ? `\n${describeIssues(parsed.data.issues).replace(/^/gm, '  ')}` : '';
+      throw new CliError(`${method} ${route}: ${parsed.data.message}${issues}`);
+    }
+    return schema.parse(json);
+  }
+
+  async function exists(id: string): Promise<boolean> {
+    try {
+      await call('GET', `/v1/admin/campaigns/${id}`, CampaignRecordSchema);
+      return true;
+    } catch (error) {
+      if (error instanceof CliError && error.message.includes('No campaign with id')) return false;
+      throw error;
+    }
+  }
+
+  const need = (count: number, what: string): void => {
+    if (rest.length < count) throw new CliError(`${command} needs ${what}.\n${USAGE}`);
+  };
+
+  try {
+    switch (command) {
+      case 'validate': {
+        need(1, 'at least one file');
+        for (const file of rest) {
+          const campaign = await readCampaignFile(file, io.cwd);
+          io.out(`${file}: ok (${campaign.id})`);
+        }
+        return 0;
+      }
+      case 'publish': {
+        need(1, 'at least one file');
+        // Validate every file before changing anything, so a typo in the third file publishes nothing.
+        const campaigns = [];
+        for (const file of rest) campaigns.push({ file, campaign: await readCampaignFile(file, io.cwd) });
+        for (const { file, campaign } of campaigns) {
+          const route = `/v1/admin/campaigns/${campaign.id}`;
+          const saved = (await exists(campaign.id))
+            ? await call('PUT', route, CampaignRecordSchema, campaign)
+            : await call('POST', '/v1/admin/campaigns', CampaignRecordSchema, campaign);
+          const result = await call('POST', `${route}/publish`, PublishResultSchema);
+          io.out(`${file}: published ${saved.id} revision ${result.record.publishedRevision} (manifest version ${result.version})`);
+        }
+        return 0;
+      }
+      case 'list': {
+        const query = status === undefined ? '' : `?status=${encodeURIComponent(status)}`;
+        const { campaigns } = await call('GET', `/v1/admin/campaigns${query}`, CampaignListSchema);
+        if (campaigns.length === 0) io.out('No campaigns.');
+        for (const record of campaigns) {
+          const pending = record.unpublishedChanges && record.status !== 'draft' ? ' (unpublished changes)' : '';
+          io.out(`${record.id.padEnd(32)} ${record.status.padEnd(8)} r${record.revision}${pending}  ${record.campaign.category.padEnd(8)} ${record.campaign.name}`);
+        }
+        return 0;
+      }
+      case 'get': {
+        need(1, 'a campaign id');
+        io.out(JSON.stringify(await call('GET', `/v1/admin/campaigns/${encodeURIComponent(rest[0]!)}`, CampaignRecordSchema), null, 2));
+        return 0;
+      }
+      case 'archive': {
+        need(1, 'a campaign id');
+        const result = await call('POST', `/v1/admin/campaigns/${encodeURIComponent(rest[0]!)}/archive`, PublishResultSchema);
+        io.out(`archived ${result.record.id} (manifest version ${result.version})`);
+        return 0;
+      }
+      case 'live': {
+        const live = await call('GET', '/v1/admin/live', LiveListingSchema);
+        io.out(`manifest version ${live.version} (changed ${live.changedAt})`);
+        for (const campaign of live.campaigns) io.out(`${campaign.id.padEnd(32)} r${campaign.publishedRevision}  ${campaign.productLines.join(',')} × ${campaign.locales.join(',')}  ${campaign.name}`);
+        return 0;
+      }
+      case 'public-key': {
+        const response = await io.fetch(new URL('/v1/signing-key', server)).catch((error: Error) => {
+          throw new CliError(`Cannot reach the server at ${server} (${error.message}).`);
+        });
+        const key = SigningKeyInfoSchema.parse(await response.json());
+        io.out(`keyId:      ${key.keyId}\npublicKey:  ${key.publicKey}\n\n${key.publicKeyPem.trim()}`);
+        return 0;
+      }
+      case 'mint-token': {
+        need(2, 'a role (admin or device) and a label');
+        const result = await call('POST', '/v1/admin/tokens', TokenResultSchema, { role: rest[0], label: rest.slice(1).join(' ') });
+        io.out(result.token);
+        return 0;
+      }
+      default:
+        io.err(`Unknown command "${command}".\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.err(error.message);
+      return 1;
+    }
+    throw error;
+  }
+}

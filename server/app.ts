@@ -1,0 +1,93 @@
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { startWebhookSender, type WebhookConfig } from './crm/webhook.js';
+import type { ServerDeps } from './deps.js';
+import { installIdOf } from './http/auth.js';
+import { HttpError, installErrorHandlers } from './http/errors.js';
+import { registerRoutes } from './http/route.js';
+import { DEFAULT_TIMING, type ManifestTiming } from './manifest/build.js';
+import { ManifestService } from './manifest/service.js';
+import { openApiRoutes } from './routes/openapi.js';
+import { ROUTE_GROUPS, type RouteGroup } from './routes/index.js';
+import { createSigner, generateSigningKey } from './signing.js';
+import type { Store } from './store/store.js';
+
+/** The API version in the OpenAPI document. */
+export const API_VERSION = '1.0.0';
+
+/** Everything the server needs; only the store is required. */
+export interface ServerOptions {
+  store: Store;
+  /** Epoch ms; tests pass a fake. */
+  clock?: () => number;
+  /** pino level; `silent` for tests. */
+  logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  timing?: Partial<ManifestTiming>;
+  /** See ManifestServiceOptions.versionRefreshMs (default 2 s). */
+  versionRefreshMs?: number;
+  /** Largest accepted request body, bytes (default 256 KiB: a campaign with many locales). */
+  bodyLimit?: number;
+  /** Per-install limit on device routes (default 120 per minute). */
+  deviceRateLimit?: { max: number; timeWindowMs: number };
+  /** Push every new event to this CRM webhook (server/crm/webhook.ts); off when absent. */
+  crmWebhook?: WebhookConfig & { baseDelayMs?: number; pollMs?: number };
+  /** Route groups (default ROUTE_GROUPS). */
+  routeGroups?: readonly RouteGroup[];
+}
+
+/**
+ * Builds the Fastify app (not listening yet). Stateless: everything lasting is in the store, so
+ * any number of nodes can serve one database. The signing key is created in the store on first start.
+ */
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const clock = options.clock ?? Date.now;
+  const bodyLimit = options.bodyLimit ?? 256 * 1024;
+  const logLevel = options.logLevel ?? 'info';
+  const app = Fastify({
+    logger: {
+      level: logLevel,
+      // Secrets never reach the log: bearer tokens ride in this header.
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+    },
+    // Per-request lines only when asked for: a poll costs less without them (bench/server-polls.ts).
+    logController: new LogController({ disableRequestLogging: logLevel !== 'debug' && logLevel !== 'trace' && logLevel !== 'info' }),
+    bodyLimit,
+    // Ids in URLs are short; a long URL is an attack or a bug.
+    routerOptions: { maxParamLength: 100 },
+    return503OnClosing: true,
+  });
+
+  const stored = await options.store.signingKey(generateSigningKey, new Date(clock()));
+  const signer = createSigner(stored);
+  const manifests = new ManifestService({
+    store: options.store,
+    signer,
+    clock,
+    timing: { ...DEFAULT_TIMING, ...options.timing },
+    versionRefreshMs: options.versionRefreshMs ?? 2000,
+    maxCachedSegments: 2000,
+  });
+  const limit = options.deviceRateLimit ?? { max: 120, timeWindowMs: 60_000 };
+  const deps: ServerDeps = { store: options.store, manifests, signer, clock, deviceRateLimit: { max: limit.max, timeWindow: limit.timeWindowMs }, crmOutbox: options.crmWebhook !== undefined };
+  if (options.crmWebhook !== undefined) {
+    const sender = startWebhookSender({ ...options.crmWebhook, store: options.store.analytics, clock, log: (message) => app.log.warn(message) });
+    app.addHook('onClose', () => sender.stop());
+  }
+
+  await app.register(rateLimit, {
+    global: false,
+    // Per install when the device says who it is, else per address (e.g. a CDN's fetch).
+    keyGenerator: (request) => {
+      const install = installIdOf(request);
+      return install === undefined ? `ip:${request.ip}` : `install:${install}`;
+    },
+    errorResponseBuilder: (_request, context) =>
+      new HttpError(429, 'rate-limited', `Too many requests from this install; retry in ${Math.ceil(context.ttl / 1000)} s.`),
+  });
+  installErrorHandlers(app, bodyLimit);
+
+  const groups = options.routeGroups ?? ROUTE_GROUPS;
+  const routes = groups.flatMap((group) => group.routes);
+  registerRoutes(app, deps, [...routes, ...openApiRoutes(routes, API_VERSION)]);
+  return app;
+}

@@ -1,0 +1,154 @@
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { AnalyticsStore } from '../store/analytics-store.js';
+
+/**
+ * Pushes stored events to the OEM's CRM: POST `{deliveryId, events: [...]}` to a webhook URL,
+ * signed with HMAC-SHA256 the way Stripe signs webhooks:
+ *
+ *     X-Trayside-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>
+ *
+ * The timestamp is inside the MAC so a captured request cannot be replayed later. Every event
+ * carries its id; a receiver that answers too late to be seen as successful gets the same event
+ * again and should deduplicate by that id. Delivery order is by event time, best effort.
+ */
+
+/** Where and how to deliver. */
+export interface WebhookConfig {
+  url: string;
+  /** Shared secret, at least 16 characters. */
+  secret: string;
+}
+
+/** Tunables of the sender; the defaults suit a CRM that is down for a while. */
+export interface WebhookSenderOptions extends WebhookConfig {
+  store: AnalyticsStore;
+  fetch?: typeof fetch;
+  /** Epoch ms. */
+  clock?: () => number;
+  log?: (message: string) => void;
+  /** Events per POST. */
+  batchSize?: number;
+  /** How often to look for due events when idle. */
+  pollMs?: number;
+  /** First retry delay; doubles per attempt up to `maxDelayMs`. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** After this many failed attempts an event is given up (kept, marked, counted). */
+  maxAttempts?: number;
+  /** A POST slower than this counts as failed. */
+  timeoutMs?: number;
+}
+
+/** A running sender. */
+export interface WebhookSender {
+  /** Delivers one batch of due events; resolves to how many were delivered. */
+  runOnce(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** The signature header name. */
+export const SIGNATURE_HEADER = 'x-trayside-signature';
+
+/** Signs a raw body. */
+export function signWebhook(secret: string, body: string, unixSeconds: number): string {
+  const mac = createHmac('sha256', secret).update(`${unixSeconds}.${body}`, 'utf8').digest('hex');
+  return `t=${unixSeconds},v1=${mac}`;
+}
+
+/** Checks a signature header on the receiving side: right secret, untampered body, not older than `toleranceSeconds`. */
+export function verifyWebhookSignature(secret: string, header: string | undefined, body: string, nowUnixSeconds: number, toleranceSeconds = 300): boolean {
+  if (header === undefined) return false;
+  const parts = new Map(header.split(',').map((part) => part.split('=', 2) as [string, string]));
+  const timestamp = Number(parts.get('t'));
+  const given = parts.get('v1');
+  if (!Number.isInteger(timestamp) || given === undefined || !/^[0-9a-f]{64}$/.test(given)) return false;
+  if (Math.abs(nowUnixSeconds - timestamp) > toleranceSeconds) return false;
+  const expected = signWebhook(secret, body, timestamp).split('v1=')[1]!;
+  return timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(given, 'hex'));
+}
+
+/** Starts delivering the outbox in the background. */
+export function startWebhookSender(options: WebhookSenderOptions): WebhookSender {
+  if (options.secret.length < 16) throw new Error('The CRM webhook secret must be at least 16 characters.');
+  const url = new URL(options.url);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))) {
+    throw new Error(`The CRM webhook URL must be https (http only on loopback), not "${url.protocol}".`);
+  }
+  const fetchFn = options.fetch ?? fetch;
+  const clock = options.clock ?? Date.now;
+  const log = options.log ?? (() => undefined);
+  const batchSize = options.batchSize ?? 100;
+  const pollMs = options.pollMs ?? 2000;
+  const baseDelayMs = options.baseDelayMs ?? 5000;
+  const maxDelayMs = options.maxDelayMs ?? 3_600_000;
+  const maxAttempts = options.maxAttempts ?? 20;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Promise<number> | undefined;
+
+  async function deliver(): Promise<number> {
+    const now = clock();
+    // The lease outlasts the request timeout, so another node does not send the same batch meanwhile.
+    const items = await options.store.claimOutbox(new Date(now), batchSize, timeoutMs * 3);
+    if (items.length === 0) return 0;
+    const body = JSON.stringify({ deliveryId: randomUUID(), events: items.map((item) => JSON.parse(item.body) as unknown) });
+    const ids = items.map((item) => item.id);
+    let problem: string;
+    try {
+      const response = await fetchFn(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(options.secret, body, Math.floor(now / 1000)) },
+        body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      await response.body?.cancel().catch(() => undefined);
+      if (response.ok) {
+        await options.store.markDelivered(ids, new Date(clock()));
+        return ids.length;
+      }
+      problem = `HTTP ${response.status}`;
+    } catch (error) {
+      problem = error instanceof Error ? error.message : String(error);
+    }
+    const attempts = Math.max(...items.map((item) => item.attempts));
+    // Full jitter keeps many nodes from retrying in step after the CRM comes back.
+    const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempts - 1)) * (0.5 + Math.random() / 2);
+    await options.store.retryLater(ids, new Date(clock() + delay), problem, maxAttempts, new Date(clock()));
+    log(`crm: delivery of ${ids.length} events failed (${problem}); attempt ${attempts}, next in ${Math.round(delay / 1000)} s`);
+    return 0;
+  }
+
+  const runOnce = (): Promise<number> => {
+    running ??= deliver().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+
+  const loop = (): void => {
+    if (stopped) return;
+    void runOnce()
+      .catch((error: unknown) => {
+        log(`crm: outbox read failed: ${String(error)}`);
+        return 0;
+      })
+      .then((delivered) => {
+        if (stopped) return;
+        // A full batch means more may be waiting: go again at once.
+        timer = setTimeout(loop, delivered >= batchSize ? 0 : pollMs);
+        timer.unref?.();
+      });
+  };
+  timer = setTimeout(loop, 0);
+  timer.unref?.();
+
+  return {
+    runOnce,
+    async stop() {
+      stopped = true;
+      if (timer !== undefined) clearTimeout(timer);
+      await running?.catch(() => undefined);
+    },
+  };
+}

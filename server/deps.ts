@@ -1,0 +1,16 @@
+import type { ManifestService } from './manifest/service.js';
+import type { Signer } from './signing.js';
+import type { Store } from './store/store.js';
+
+/** What route handlers get: the store, the manifest cache, the signer and the clock (all injectable). */
+export interface ServerDeps {
+  store: Store;
+  manifests: ManifestService;
+  signer: Signer;
+  /** Epoch ms. */
+  clock: () => number;
+  /** Per-install limit on device routes (@fastify/rate-limit route config). */
+  deviceRateLimit: { max: number; timeWindow: number };
+  /** True when a CRM webhook is configured: new events also go to the CRM outbox. */
+  crmOutbox?: boolean;
+}

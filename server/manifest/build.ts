@@ -1,0 +1,120 @@
+import {
+  MANIFEST_FORMAT,
+  type CampaignInput,
+  type LocalizedContent,
+  type Manifest,
+  type ManifestMessage,
+  type ManifestSegment,
+} from '../../common/messages/index.js';
+
+/** How long manifests live and how often they are re-signed. */
+export interface ManifestTiming {
+  /** Suggested poll interval sent to devices. */
+  pollIntervalSeconds: number;
+  /** How long a signed manifest stays valid (the app works offline from it until then). */
+  ttlSeconds: number;
+  /** Manifests of an unchanged version are re-signed once per period, on period boundaries, so nodes agree on the bytes. */
+  resignPeriodSeconds: number;
+}
+
+/** One hour polls, a week of validity, re-signed daily: a device that stays offline keeps working for 6–7 days. */
+export const DEFAULT_TIMING: ManifestTiming = { pollIntervalSeconds: 3600, ttlSeconds: 7 * 86_400, resignPeriodSeconds: 86_400 };
+
+/**
+ * issuedAt is a pure function of the publish time and the clock's period, never "now": every node
+ * (and every restart) produces the same payload for the same version within a period, so ETags
+ * match across a load balancer and a CDN.
+ */
+export function issueTimes(nowMs: number, changedAtMs: number, timing: ManifestTiming): { issuedAtMs: number; expiresAtMs: number } {
+  const periodMs = timing.resignPeriodSeconds * 1000;
+  const periodStart = Math.floor(nowMs / periodMs) * periodMs;
+  const issuedAtMs = Math.max(periodStart, Math.floor(changedAtMs / 1000) * 1000);
+  return { issuedAtMs, expiresAtMs: issuedAtMs + timing.ttlSeconds * 1000 };
+}
+
+/** True when a campaign locale (`*`, `de`, `de-DE`) covers the manifest locale. */
+export function localeCovers(entry: string, locale: string): boolean {
+  return entry === '*' || entry === locale || locale.startsWith(`${entry}-`);
+}
+
+/** The content for a locale: exact tag, then shorter tags (`zh-Hant-TW` → `zh-Hant` → `zh`), then the campaign default. */
+export function resolveContent(
+  content: Record<string, LocalizedContent>,
+  locale: string,
+  defaultLocale: string,
+): { locale: string; content: LocalizedContent } | undefined {
+  const parts = locale.split('-');
+  for (let length = parts.length; length >= 1; length -= 1) {
+    const tag = parts.slice(0, length).join('-');
+    const found = content[tag];
+    if (found !== undefined) return { locale: tag, content: found };
+  }
+  const fallback = content[defaultLocale];
+  return fallback === undefined ? undefined : { locale: defaultLocale, content: fallback };
+}
+
+/** Wall-clock times are in the schedule's zone (or the device's); no zone is more than 14 h behind UTC, so this bound is safe everywhere. */
+const LATEST_ZONE_OFFSET_MS = 14 * 3600 * 1000;
+
+/** True when the schedule has ended in every time zone by `atMs` (the app checks the exact zone). */
+export function surelyEnded(end: string | undefined, atMs: number): boolean {
+  if (end === undefined) return false;
+  const asUtc = Date.parse(`${end.length === 16 ? `${end}:00` : end}Z`);
+  return asUtc + LATEST_ZONE_OFFSET_MS < atMs;
+}
+
+/** A live campaign as the builder needs it. */
+export interface BuildCampaign {
+  id: string;
+  revision: number;
+  campaign: CampaignInput;
+}
+
+/** Builds the manifest of one segment. Pure: the same inputs give the same object, key order included. */
+export function buildManifest(input: {
+  segment: ManifestSegment;
+  version: number;
+  issuedAtMs: number;
+  expiresAtMs: number;
+  pollIntervalSeconds: number;
+  campaigns: readonly BuildCampaign[];
+}): Manifest {
+  const { segment } = input;
+  const messages: ManifestMessage[] = [];
+  for (const { id, revision, campaign } of input.campaigns) {
+    if (!campaign.segment.productLines.some((line) => line === '*' || line === segment.productLine)) continue;
+    if (!campaign.segment.locales.some((entry) => localeCovers(entry, segment.locale))) continue;
+    if (surelyEnded(campaign.schedule.end, input.issuedAtMs)) continue;
+    // A weight-0 variant can never be picked (common/messages/variant.ts), so it is left out.
+    const variants = campaign.variants.flatMap((variant) => {
+      if (variant.weight <= 0) return [];
+      const resolved = resolveContent(variant.content, segment.locale, campaign.defaultLocale);
+      return resolved === undefined ? [] : [{ id: variant.id, weight: variant.weight, locale: resolved.locale, content: resolved.content }];
+    });
+    if (variants.length === 0) continue;
+    messages.push({
+      id: `${id}@${revision}`,
+      campaignId: id,
+      revision,
+      category: campaign.category,
+      priority: campaign.priority,
+      urgency: campaign.urgency,
+      schedule: campaign.schedule,
+      regions: campaign.segment.regions,
+      rule: campaign.rule,
+      triggers: campaign.triggers,
+      caps: campaign.caps,
+      variants,
+    });
+  }
+  messages.sort((a, b) => b.priority - a.priority || (a.campaignId < b.campaignId ? -1 : a.campaignId > b.campaignId ? 1 : 0));
+  return {
+    format: MANIFEST_FORMAT,
+    segment: { productLine: segment.productLine, locale: segment.locale },
+    version: input.version,
+    issuedAt: new Date(input.issuedAtMs).toISOString(),
+    expiresAt: new Date(input.expiresAtMs).toISOString(),
+    pollIntervalSeconds: input.pollIntervalSeconds,
+    messages,
+  };
+}

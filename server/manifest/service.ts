@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import type { ManifestSegment } from '../../common/messages/index.js';
+import type { Signer } from '../signing.js';
+import type { LiveCampaign, PublishState, Store } from '../store/store.js';
+import { buildManifest, issueTimes, type ManifestTiming } from './build.js';
+
+/** Live campaigns with the version and publish time they belong to. */
+type LiveSnapshot = PublishState & { campaigns: LiveCampaign[] };
+
+/** A signed manifest ready to send: the bytes, their ETag and what they hold. */
+export interface SignedManifest {
+  body: Buffer;
+  etag: string;
+  version: number;
+  issuedAtMs: number;
+  expiresAtMs: number;
+}
+
+/** Options of the manifest service. */
+export interface ManifestServiceOptions {
+  store: Store;
+  signer: Signer;
+  clock: () => number;
+  timing: ManifestTiming;
+  /**
+   * How long a node trusts its idea of the current version before asking the store again. Polls
+   * inside this window are pure lookups; a publish on another node shows up within it (a publish on
+   * this node shows up at once).
+   */
+  versionRefreshMs: number;
+  /** Bound on cached segments: product line and locale come from the URL, so an unbounded map would be a memory hole. */
+  maxCachedSegments: number;
+}
+
+/**
+ * Answers polls from precomputed bytes: per segment, the signed envelope of the current version
+ * and signing period is built once; every other poll is a map lookup. No per-device state.
+ */
+export class ManifestService {
+  private state: PublishState | undefined;
+  private checkedAt = Number.NEGATIVE_INFINITY;
+  private refreshing: Promise<PublishState> | undefined;
+  private live: LiveSnapshot | undefined;
+  private loadingLive: Promise<LiveSnapshot> | undefined;
+  private readonly cache = new Map<string, SignedManifest>();
+  private readonly building = new Map<string, Promise<SignedManifest>>();
+
+  constructor(private readonly options: ManifestServiceOptions) {}
+
+  /** Forget the cached version (after a publish on this node). */
+  invalidate(): void {
+    this.checkedAt = Number.NEGATIVE_INFINITY;
+  }
+
+  /** The current signed manifest of a segment (segment already validated and canonical). */
+  async get(segment: ManifestSegment): Promise<SignedManifest> {
+    const now = this.options.clock();
+    const state = now - this.checkedAt < this.options.versionRefreshMs && this.state !== undefined ? this.state : await this.refreshState();
+    const { issuedAtMs } = issueTimes(now, state.changedAt.getTime(), this.options.timing);
+    const key = `${segment.productLine} ${segment.locale}`;
+    const cached = this.cache.get(key);
+    if (cached !== undefined && cached.version >= state.version && cached.issuedAtMs >= issuedAtMs) return cached;
+    let pending = this.building.get(key);
+    if (pending === undefined) {
+      pending = this.build(segment, state, now).finally(() => this.building.delete(key));
+      this.building.set(key, pending);
+    }
+    return pending;
+  }
+
+  private refreshState(): Promise<PublishState> {
+    this.refreshing ??= this.options.store
+      .publishState()
+      .then((state) => {
+        this.state = state;
+        this.checkedAt = this.options.clock();
+        return state;
+      })
+      .finally(() => {
+        this.refreshing = undefined;
+      });
+    return this.refreshing;
+  }
+
+  private async liveFor(version: number): Promise<LiveSnapshot> {
+    if (this.live !== undefined && this.live.version >= version) return this.live;
+    this.loadingLive ??= this.options.store
+      .liveCampaigns()
+      .then((live) => {
+        this.live = live;
+        if (this.state === undefined || live.version > this.state.version) this.state = { version: live.version, changedAt: live.changedAt };
+        return this.live;
+      })
+      .finally(() => {
+        this.loadingLive = undefined;
+      });
+    return this.loadingLive;
+  }
+
+  private async build(segment: ManifestSegment, seen: PublishState, now: number): Promise<SignedManifest> {
+    const live = await this.liveFor(seen.version);
+    // Version, publish time and content all come from the one read, even if a publish raced the poll.
+    const { issuedAtMs, expiresAtMs } = issueTimes(now, live.changedAt.getTime(), this.options.timing);
+    const manifest = buildManifest({
+      segment,
+      version: live.version,
+      issuedAtMs,
+      expiresAtMs,
+      pollIntervalSeconds: this.options.timing.pollIntervalSeconds,
+      campaigns: live.campaigns,
+    });
+    const envelope = this.options.signer.envelope(JSON.stringify(manifest));
+    const body = Buffer.from(JSON.stringify(envelope), 'utf8');
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+    const signed: SignedManifest = { body, etag, version: live.version, issuedAtMs, expiresAtMs };
+    const key = `${segment.productLine} ${segment.locale}`;
+    this.cache.delete(key);
+    this.cache.set(key, signed);
+    // Oldest-inserted first out: cheap, and hot segments are re-inserted at each new version anyway.
+    while (this.cache.size > this.options.maxCachedSegments) this.cache.delete(this.cache.keys().next().value!);
+    return signed;
+  }
+}

@@ -1,0 +1,24 @@
+import type { Route } from '../http/route.js';
+import { adminRoutes } from './admin.js';
+import { eventRoutes } from './events.js';
+import { healthRoutes } from './health.js';
+import { manifestRoutes } from './manifest.js';
+import { statsRoutes } from './stats.js';
+
+/** A named group of routes. */
+export interface RouteGroup {
+  name: string;
+  routes: readonly Route[];
+}
+
+/**
+ * Every route the server registers, in one list; the OpenAPI document is generated from it.
+ * Issue 5 (events, analytics, CRM webhooks) adds its groups here.
+ */
+export const ROUTE_GROUPS: readonly RouteGroup[] = [
+  { name: 'health', routes: healthRoutes },
+  { name: 'manifest', routes: manifestRoutes },
+  { name: 'admin', routes: adminRoutes },
+  { name: 'events', routes: eventRoutes },
+  { name: 'stats', routes: statsRoutes },
+];

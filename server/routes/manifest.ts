@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { SignedEnvelopeSchema, SigningKeyInfoSchema, SlugSchema } from '../../common/messages/index.js';
+import { INSTALL_ID_HEADER } from '../http/auth.js';
+import { defineRoute } from '../http/route.js';
+
+/** Lets a CDN and the app cache a manifest for 5 min; a stale copy may be served for a day if the origin is down (the app still checks expiresAt). */
+export const MANIFEST_CACHE_CONTROL = 'public, max-age=300, stale-if-error=86400';
+
+/** Accepts any case (`de-de`) and answers under the canonical tag, so every spelling shares one cache entry. */
+const PollLocaleSchema = z
+  .string()
+  .max(35)
+  .transform((value, ctx) => {
+    try {
+      const canonical = Intl.getCanonicalLocales(value)[0];
+      if (canonical !== undefined) return canonical;
+    } catch {
+      // fall through to the issue below
+    }
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not a BCP 47 locale tag (e.g. "en", "de-DE").` });
+    return z.NEVER;
+  });
+
+/** True when If-None-Match names this ETag (a list, weak forms and `*` included, RFC 9110 §13.1.2). */
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  if (header === etag) return true;
+  return header.split(',').some((part) => {
+    const tag = part.trim();
+    return tag === '*' || tag === etag || tag === `W/${etag}`;
+  });
+}
+
+/** Device-facing routes: the signed manifest of a segment and the public key. */
+export const manifestRoutes = [
+  defineRoute({
+    method: 'GET',
+    url: '/v1/manifests/:productLine/:locale',
+    summary: 'Signed manifest of a coarse segment (product line × locale); conditional GET with If-None-Match',
+    tag: 'device',
+    auth: 'none',
+    rateLimited: true,
+    params: z.object({ productLine: SlugSchema, locale: PollLocaleSchema }),
+    headers: [
+      { name: 'If-None-Match', description: 'The ETag of the cached manifest; answers 304 when unchanged.' },
+      { name: INSTALL_ID_HEADER, description: 'Anonymous install id (8–64 letters, digits, dashes); only used as the rate-limit key.' },
+    ],
+    responses: {
+      200: { description: 'SignedEnvelope whose payload is a Manifest (common/messages/manifest.ts). Headers: ETag, Cache-Control, X-Manifest-Version.', schema: SignedEnvelopeSchema },
+      304: { description: 'Not modified: the cached manifest is current.' },
+      400: { description: 'Bad product line or locale.' },
+      429: { description: 'Too many polls from this install; see Retry-After.' },
+    },
+    handler: async ({ params, request, reply, deps }) => {
+      const manifest = await deps.manifests.get(params);
+      void reply.header('etag', manifest.etag).header('cache-control', MANIFEST_CACHE_CONTROL).header('x-manifest-version', manifest.version);
+      const ifNoneMatch = request.headers['if-none-match'];
+      if (etagMatches(ifNoneMatch, manifest.etag)) return reply.code(304).send();
+      return reply.type('application/json; charset=utf-8').send(manifest.body);
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/v1/signing-key',
+    summary: 'The Ed25519 public key manifests are signed with, for the app\'s branding config',
+    tag: 'device',
+    auth: 'none',
+    responses: { 200: { description: 'Key id and public key.', schema: SigningKeyInfoSchema } },
+    handler: async ({ deps }) => deps.signer.info,
+  }),
+];

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { defineRoute, type Route } from '../http/route.js';
+import { ApiErrorSchema } from '../../common/messages/index.js';
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): unknown {
+  // Refinements (rule checks, canonical locales) cannot be expressed in JSON Schema; the server still enforces them.
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  return rest;
+}
+
+function pathParameters(schema: z.ZodType | undefined, location: 'path' | 'query'): unknown[] {
+  if (schema === undefined) return [];
+  const json = jsonSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: location,
+    required: location === 'path' || (json.required ?? []).includes(name),
+    schema: property,
+  }));
+}
+
+/** Builds the OpenAPI 3.1 document from the same route declarations the server registers. */
+export function buildOpenApi(routes: readonly Route[], info: { version: string }): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const path = route.url.replace(/:([A-Za-z]+)/g, '{$1}');
+    const responses: Record<string, unknown> = {};
+    for (const [status, response] of Object.entries(route.responses)) {
+      const schema = response.schema ?? (Number(status) >= 400 ? ApiErrorSchema : undefined);
+      responses[status] = {
+        description: response.description,
+        ...(schema ? { content: { [response.contentType ?? 'application/json']: { schema: jsonSchema(schema, 'output') } } } : {}),
+      };
+    }
+    const operation: Record<string, unknown> = {
+      summary: route.summary,
+      tags: [route.tag],
+      operationId: `${route.method.toLowerCase()}${path.replace(/[^A-Za-z0-9]+(.)?/g, (_match, next: string | undefined) => (next ?? '').toUpperCase())}`,
+      parameters: [
+        ...pathParameters(route.params, 'path'),
+        ...pathParameters(route.query, 'query'),
+        ...(route.headers ?? []).map((header) => ({ name: header.name, in: 'header', required: false, description: header.description, schema: { type: 'string' } })),
+      ],
+      responses,
+      ...(route.auth === 'none' ? { security: [] } : {}),
+      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
+    };
+    paths[path] = { ...(paths[path] ?? {}), [route.method.toLowerCase()]: operation };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Trayside backend',
+      version: info.version,
+      description: 'Campaign admin API and signed message manifests for the Trayside tray app. Errors always use the ApiError shape.',
+    },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    security: [{ bearer: [] }],
+    paths,
+  };
+}
+
+/** GET /openapi.json over the given routes (itself included). */
+export function openApiRoutes(documented: readonly Route[], version: string): Route[] {
+  let cached: string | undefined;
+  const self: Route = defineRoute({
+    method: 'GET',
+    url: '/openapi.json',
+    summary: 'This OpenAPI 3.1 document',
+    tag: 'meta',
+    auth: 'none',
+    responses: { 200: { description: 'The document.' } },
+    handler: async ({ reply }): Promise<unknown> => {
+      cached ??= JSON.stringify(buildOpenApi([...documented, self], { version }));
+      return reply.type('application/json; charset=utf-8').send(cached);
+    },
+  });
+  return [self];
+}

@@ -1,0 +1,303 @@
+import type { DeviceEvent, ReorderItem } from '../../common/events.js';
+import type { SqlDriver, SqlExecutor } from './driver.js';
+
+/**
+ * Events, the CRM outbox and CRM segments (issue 5). Kept apart from the campaign store: its own
+ * tables and its own migrations (ids from 100), applied with the same lock and bookkeeping table.
+ */
+const ANALYTICS_MIGRATIONS: readonly { id: number; name: string; sql: string }[] = [
+  {
+    id: 100,
+    name: 'events, crm outbox, crm segments',
+    // `body` is the event's JSON text as received: JSON escapes \u0000, which text and jsonb refuse raw.
+    sql: `
+      create table events (
+        id uuid primary key,
+        install_id uuid not null,
+        type text not null,
+        campaign_id text not null,
+        variant_id text not null,
+        message_id text,
+        at timestamptz not null,
+        received_at timestamptz not null,
+        consent text not null,
+        ref text,
+        body text not null
+      );
+      create index events_by_campaign on events (campaign_id, variant_id, type);
+      create index events_by_ref on events (ref) where ref is not null;
+      create table crm_outbox (
+        event_id uuid primary key references events (id),
+        attempts integer not null default 0,
+        next_attempt_at timestamptz not null,
+        delivered_at timestamptz,
+        given_up_at timestamptz,
+        last_error text
+      );
+      create index crm_outbox_due on crm_outbox (next_attempt_at) where delivered_at is null and given_up_at is null;
+      create table crm_segments (
+        key_type text not null check (key_type in ('install', 'customer')),
+        key text not null,
+        segment text not null,
+        imported_at timestamptz not null,
+        primary key (key_type, key, segment)
+      );
+      create table crm_links (
+        customer_id text not null,
+        install_id uuid not null,
+        imported_at timestamptz not null,
+        primary key (customer_id, install_id)
+      );
+      create index crm_links_by_install on crm_links (install_id);
+    `,
+  },
+];
+
+/** Same constant as migrations.ts: analytics migrations wait for campaign migrations on another node. */
+const MIGRATION_LOCK = 7_264_001;
+
+async function migrateAnalytics(driver: SqlDriver): Promise<void> {
+  await driver.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.exec('create table if not exists schema_migrations (id integer primary key, name text not null, applied_at timestamptz not null default now())');
+    const applied = new Set((await tx.query<{ id: number }>('select id from schema_migrations')).map((row) => row.id));
+    for (const migration of ANALYTICS_MIGRATIONS) {
+      if (applied.has(migration.id)) continue;
+      await tx.exec(migration.sql);
+      await tx.query('insert into schema_migrations (id, name) values ($1, $2)', [migration.id, migration.name]);
+    }
+  });
+}
+
+/** One stored event, as stats and the CRM outbox read it. */
+export interface StoredEvent {
+  id: string;
+  installId: string;
+  type: string;
+  campaignId: string;
+  variantId: string;
+  at: Date;
+  /** The event JSON as received. */
+  body: string;
+}
+
+/** An outbox entry claimed for delivery. */
+export interface OutboxItem extends StoredEvent {
+  attempts: number;
+}
+
+/** One row of a segment import: by install id or by customer id, optionally linking the two. */
+export interface SegmentMembership {
+  installId?: string | undefined;
+  customerId?: string | undefined;
+  segments: string[];
+}
+
+/** Counts per variant and type, plus per-variant distinct installs. */
+export interface EventCounts {
+  variantId: string;
+  type: string;
+  count: number;
+  installs: number;
+}
+
+/** What the analytics routes and the CRM sender need from the database. */
+export interface AnalyticsStore {
+  /** Stores new events; an id already stored is a duplicate and changes nothing. With `outbox`, new events are queued for the CRM in the same transaction. */
+  insertEvents(installId: string, consent: string, events: readonly DeviceEvent[], receivedAt: Date, options: { outbox: boolean }): Promise<{ accepted: number; duplicates: number }>;
+  /** Records a conversion the store reported against a reorder's `ref`; the id makes a repeated report a duplicate. */
+  recordConversion(input: { id: string; ref: string; orderId: string; items: readonly ReorderItem[]; at: Date }, options: { outbox: boolean }): Promise<'recorded' | 'duplicate' | 'unknown-ref'>;
+  countEvents(campaignId: string): Promise<EventCounts[]>;
+  /** Feedback and reorder/conversion events of a campaign, newest first, at most `limit`. */
+  detailEvents(campaignId: string, limit: number): Promise<StoredEvent[]>;
+  /** Total stored events (tests, the benchmark). */
+  totalEvents(): Promise<number>;
+  /** Claims up to `limit` due outbox entries for `leaseMs` (other nodes skip them meanwhile). */
+  claimOutbox(now: Date, limit: number, leaseMs: number): Promise<OutboxItem[]>;
+  markDelivered(ids: readonly string[], now: Date): Promise<void>;
+  /** Schedules another attempt, or gives up on entries that reached `maxAttempts`. */
+  retryLater(ids: readonly string[], next: Date, error: string, maxAttempts: number, now: Date): Promise<void>;
+  outboxCounts(): Promise<{ pending: number; delivered: number; givenUp: number }>;
+  /** Replaces the memberships of every install and customer named in `rows`; rows with both ids also link them. */
+  importSegments(rows: readonly SegmentMembership[], now: Date): Promise<{ keys: number; memberships: number; links: number }>;
+  /** Segments of an install: its own and those of customers linked to it, sorted. */
+  segmentsFor(installId: string): Promise<string[]>;
+}
+
+interface EventRow {
+  id: string;
+  install_id: string;
+  type: string;
+  campaign_id: string;
+  variant_id: string;
+  at: Date | string;
+  body: string;
+}
+
+function toStored(row: EventRow): StoredEvent {
+  return { id: row.id, installId: row.install_id, type: row.type, campaignId: row.campaign_id, variantId: row.variant_id, at: new Date(row.at), body: row.body };
+}
+
+const INSERT_EVENTS = `
+  insert into events (id, install_id, type, campaign_id, variant_id, message_id, at, received_at, consent, ref, body)
+  select id, $2::uuid, type, campaign_id, variant_id, message_id, at, $3::timestamptz, $4, ref, body
+  from unnest($1::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::text[], $11::text[])
+    as input (id, type, campaign_id, variant_id, message_id, at, ref, body)
+  on conflict (id) do nothing
+  returning id`;
+
+async function enqueueOutbox(tx: SqlExecutor, ids: readonly string[], now: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.query('insert into crm_outbox (event_id, next_attempt_at) select id, $2 from unnest($1::uuid[]) as input (id) on conflict do nothing', [ids, now]);
+}
+
+/** Opens the analytics part of the store on a driver (migrates first). */
+export async function openAnalyticsStore(driver: SqlDriver): Promise<AnalyticsStore> {
+  await migrateAnalytics(driver);
+  return {
+    async insertEvents(installId, consent, events, receivedAt, options) {
+      if (events.length === 0) return { accepted: 0, duplicates: 0 };
+      // One event id twice in one batch would make unnest insert conflict with itself: keep the first.
+      const unique = [...new Map(events.map((event) => [event.id, event])).values()];
+      return driver.transaction(async (tx) => {
+        const rows = await tx.query<{ id: string }>(INSERT_EVENTS, [
+          unique.map((event) => event.id),
+          installId,
+          receivedAt,
+          consent,
+          unique.map((event) => event.type),
+          unique.map((event) => event.campaignId),
+          unique.map((event) => event.variantId),
+          unique.map((event) => event.messageId ?? null),
+          unique.map((event) => event.at),
+          unique.map((event) => (event.type === 'reorder' ? event.ref : null)),
+          unique.map((event) => JSON.stringify(event)),
+        ]);
+        if (options.outbox) await enqueueOutbox(tx, rows.map((row) => row.id), receivedAt);
+        return { accepted: rows.length, duplicates: events.length - rows.length };
+      });
+    },
+
+    async recordConversion(input, options) {
+      return driver.transaction(async (tx) => {
+        const reorders = await tx.query<EventRow>("select id, install_id, type, campaign_id, variant_id, at, body from events where ref = $1 and type = 'reorder' order by at limit 1", [input.ref]);
+        const reorder = reorders[0];
+        if (reorder === undefined) return 'unknown-ref';
+        const body = JSON.stringify({ id: input.id, type: 'conversion', at: input.at.toISOString(), campaignId: reorder.campaign_id, variantId: reorder.variant_id, ref: input.ref, orderId: input.orderId, items: input.items });
+        const rows = await tx.query<{ id: string }>(
+          `insert into events (id, install_id, type, campaign_id, variant_id, at, received_at, consent, ref, body)
+           select $1, install_id, 'conversion', campaign_id, variant_id, $2, $2, consent, $3, $4 from events where id = $5
+           on conflict (id) do nothing returning id`,
+          [input.id, input.at, input.ref, body, reorder.id],
+        );
+        if (rows.length === 0) return 'duplicate';
+        if (options.outbox) await enqueueOutbox(tx, [input.id], input.at);
+        return 'recorded';
+      });
+    },
+
+    async countEvents(campaignId) {
+      const rows = await driver.query<{ variant_id: string; type: string; count: number | string; installs: number | string }>(
+        'select variant_id, type, count(*) as count, count(distinct install_id) as installs from events where campaign_id = $1 group by variant_id, type',
+        [campaignId],
+      );
+      return rows.map((row) => ({ variantId: row.variant_id, type: row.type, count: Number(row.count), installs: Number(row.installs) }));
+    },
+
+    async detailEvents(campaignId, limit) {
+      const rows = await driver.query<EventRow>(
+        "select id, install_id, type, campaign_id, variant_id, at, body from events where campaign_id = $1 and type in ('feedback', 'reorder', 'click') order by at desc, id limit $2",
+        [campaignId, limit],
+      );
+      return rows.map(toStored);
+    },
+
+    async totalEvents() {
+      const rows = await driver.query<{ count: number | string }>('select count(*) as count from events');
+      return Number(rows[0]!.count);
+    },
+
+    async claimOutbox(now, limit, leaseMs) {
+      return driver.transaction(async (tx) => {
+        const rows = await tx.query<EventRow & { attempts: number }>(
+          `with due as (
+             select event_id from crm_outbox
+             where delivered_at is null and given_up_at is null and next_attempt_at <= $1
+             order by next_attempt_at limit $2 for update skip locked
+           ), claimed as (
+             update crm_outbox o set attempts = o.attempts + 1, next_attempt_at = $3
+             from due where o.event_id = due.event_id returning o.event_id, o.attempts
+           )
+           select e.id, e.install_id, e.type, e.campaign_id, e.variant_id, e.at, e.body, claimed.attempts
+           from claimed join events e on e.id = claimed.event_id order by e.at, e.id`,
+          [now, limit, new Date(now.getTime() + leaseMs)],
+        );
+        return rows.map((row) => ({ ...toStored(row), attempts: row.attempts }));
+      });
+    },
+
+    async markDelivered(ids, now) {
+      if (ids.length === 0) return;
+      await driver.query('update crm_outbox set delivered_at = $2, last_error = null where event_id = any($1::uuid[])', [ids, now]);
+    },
+
+    async retryLater(ids, next, error, maxAttempts, now) {
+      if (ids.length === 0) return;
+      await driver.query(
+        `update crm_outbox set next_attempt_at = $2, last_error = $3,
+           given_up_at = case when attempts >= $4 then $5 else null end
+         where event_id = any($1::uuid[]) and delivered_at is null`,
+        [ids, next, error.slice(0, 500), maxAttempts, now],
+      );
+    },
+
+    async outboxCounts() {
+      const rows = await driver.query<{ pending: string | number; delivered: string | number; given_up: string | number }>(
+        `select count(*) filter (where delivered_at is null and given_up_at is null) as pending,
+                count(*) filter (where delivered_at is not null) as delivered,
+                count(*) filter (where given_up_at is not null) as given_up from crm_outbox`,
+      );
+      const row = rows[0]!;
+      return { pending: Number(row.pending), delivered: Number(row.delivered), givenUp: Number(row.given_up) };
+    },
+
+    async importSegments(rows, now) {
+      return driver.transaction(async (tx) => {
+        const keys = new Map<string, { type: 'install' | 'customer'; key: string; segments: Set<string> }>();
+        let links = 0;
+        for (const row of rows) {
+          // A row with both ids is about the customer; it also says which install is theirs.
+          const type = row.customerId !== undefined ? 'customer' : 'install';
+          const key = type === 'customer' ? row.customerId! : row.installId!;
+          const entry = keys.get(`${type}:${key}`) ?? { type, key, segments: new Set<string>() };
+          for (const segment of row.segments) entry.segments.add(segment);
+          keys.set(`${type}:${key}`, entry);
+          if (row.customerId !== undefined && row.installId !== undefined) {
+            const inserted = await tx.query('insert into crm_links (customer_id, install_id, imported_at) values ($1, $2, $3) on conflict do nothing returning customer_id', [row.customerId, row.installId, now]);
+            links += inserted.length;
+          }
+        }
+        let memberships = 0;
+        for (const entry of keys.values()) {
+          await tx.query('delete from crm_segments where key_type = $1 and key = $2', [entry.type, entry.key]);
+          const segments = [...entry.segments];
+          if (segments.length === 0) continue;
+          await tx.query('insert into crm_segments (key_type, key, segment, imported_at) select $1, $2, segment, $4 from unnest($3::text[]) as input (segment)', [entry.type, entry.key, segments, now]);
+          memberships += segments.length;
+        }
+        return { keys: keys.size, memberships, links };
+      });
+    },
+
+    async segmentsFor(installId) {
+      const rows = await driver.query<{ segment: string }>(
+        `select segment from crm_segments where key_type = 'install' and key = $1
+         union
+         select s.segment from crm_links l join crm_segments s on s.key_type = 'customer' and s.key = l.customer_id where l.install_id = $2
+         order by segment`,
+        [installId, installId],
+      );
+      return rows.map((row) => row.segment);
+    },
+  };
+}
