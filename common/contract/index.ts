@@ -1,5 +1,6 @@
 import { appFeature } from './app.js';
 import { devicesFeature } from './devices.js';
+import { messagesFeature } from './messages.js';
 import type { ConnectionApi } from './connection.js';
 import type { ClientApi, Handlers } from './define.js';
 import { settingsFeature } from './settings.js';
@@ -12,6 +13,7 @@ import { settingsFeature } from './settings.js';
 export const contract = {
   app: appFeature,
   devices: devicesFeature,
+  messages: messagesFeature,
   settings: settingsFeature,
 } as const;
 

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { MessageActionSchema } from '../messages/content.js';
+import { MessageCategorySchema, UrgencySchema } from '../messages/campaign.js';
+import { call, event } from './define.js';
+
+/** Identifies a message in the inbox: the manifest's `<campaignId>@<revision>`. */
+const MessageIdSchema = z.string().min(1).max(80);
+
+/** One delivered message as the panel shows it; content is already in the owner's locale (or its fallback). */
+export const InboxItemSchema = z.object({
+  id: MessageIdSchema,
+  campaignId: z.string(),
+  category: MessageCategorySchema,
+  urgency: UrgencySchema,
+  priority: z.number(),
+  title: z.string(),
+  /** Safe Markdown subset (common/messages/content.ts); the panel renders it as text, never as HTML. */
+  body: z.string(),
+  /** Only present when the URL is https on an allow-listed image host. */
+  image: z.object({ url: z.string(), alt: z.string() }).nullable(),
+  actions: z.array(MessageActionSchema),
+  /** The locale the content is written in (may be a fallback of the owner's). */
+  locale: z.string(),
+  /** Epoch ms of the latest delivery. */
+  deliveredAt: z.number(),
+  read: z.boolean(),
+});
+export type InboxItem = z.infer<typeof InboxItemSchema>;
+
+/** The inbox, newest first. */
+export const InboxViewSchema = z.object({
+  items: z.array(InboxItemSchema),
+  unreadCount: z.number().int().min(0),
+  /** Hosts links in message bodies may point to (https only); any other link is shown as text. */
+  allowedLinkHosts: z.array(z.string()),
+});
+export type InboxView = z.infer<typeof InboxViewSchema>;
+
+/** How fresh the messages are, for the panel's status line. */
+export const PollStatusSchema = z.object({
+  /** Epoch ms of the last time the backend confirmed the messages (a new manifest or "not modified"); null if never. */
+  lastUpdated: z.number().nullable(),
+  /** The last poll failed (no network, server error, timeout): the saved messages are shown. */
+  offline: z.boolean(),
+  /** The last manifest received failed verification (signature, version, expiry); the last good one is kept. */
+  verificationFailed: z.boolean(),
+  /** The cached manifest has expired and nothing fresh arrived: no messages are shown. */
+  expired: z.boolean(),
+  manifestVersion: z.number().int().nullable(),
+  /** One sentence for a person about the last problem, or null. */
+  problem: z.string().nullable(),
+});
+export type PollStatus = z.infer<typeof PollStatusSchema>;
+
+/** Predicted run-out for one supply of one device. */
+export const SupplyForecastSchema = z.object({
+  deviceId: z.string(),
+  supplyId: z.string(),
+  /** Days until empty (full, for a receptacle), or null while there is too little history or no decline. */
+  daysLeft: z.number().min(0).nullable(),
+});
+export type SupplyForecast = z.infer<typeof SupplyForecastSchema>;
+
+/** Everything the messages view shows at once. */
+export const MessagesStateSchema = z.object({
+  inbox: InboxViewSchema,
+  status: PollStatusSchema,
+  forecasts: z.array(SupplyForecastSchema),
+});
+export type MessagesState = z.infer<typeof MessagesStateSchema>;
+
+const ById = z.object({ id: MessageIdSchema }).strict();
+
+/** Targeted messages from the manufacturer: inbox, read state, poll status, run-out forecasts. */
+export const messagesFeature = {
+  getState: call({ input: z.void(), output: MessagesStateSchema, summary: 'Inbox, poll status and run-out forecasts.' }),
+  list: call({ input: z.void(), output: InboxViewSchema, summary: 'The inbox, newest first, with the unread count.' }),
+  status: call({ input: z.void(), output: PollStatusSchema, summary: 'When messages were last updated and whether they could be verified.' }),
+  markRead: call({ input: ById, output: z.void(), summary: 'Marks a message read.' }),
+  dismiss: call({ input: ById, output: z.void(), summary: 'Removes a message from the inbox for good.' }),
+  snooze: call({
+    input: z.object({ id: MessageIdSchema, hours: z.number().int().min(1).max(720) }).strict(),
+    output: z.void(),
+    summary: 'Hides a message for some hours; it comes back afterwards.',
+  }),
+  checkNow: call({ input: z.void(), output: PollStatusSchema, summary: 'Asks the backend for new messages now.' }),
+  onChanged: event({ payload: MessagesStateSchema, summary: 'The inbox, the poll status or a forecast changed.' }),
+  onOpenRequested: event({ payload: z.object({ id: MessageIdSchema }), summary: 'The owner clicked a notification: show this message.' }),
+};
