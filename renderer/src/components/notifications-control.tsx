@@ -1,0 +1,51 @@
+import { useEffect, useState } from 'react';
+import { useStore } from '../store/store.js';
+import { pauseSummary, type FormatTime } from '../view/format.js';
+
+/** A clock that ticks once a minute, so "paused until 14:05" disappears when the pause ends. */
+function useMinuteClock(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
+
+/** Pause notifications for an hour or until tomorrow morning, or resume them. */
+export function NotificationsControl({ formatTime }: { formatTime: FormatTime }) {
+  const settings = useStore((state) => state.settings);
+  const error = useStore((state) => state.settingsError);
+  const pause = useStore((state) => state.pauseNotifications);
+  const now = useMinuteClock();
+  if (!settings) return null;
+  const paused = pauseSummary(settings, now, formatTime);
+  return (
+    <section className="notifications" aria-label="Notifications">
+      <p className="notifications__state" aria-live="polite">
+        {paused ?? 'Notifications are on'}
+      </p>
+      <div className="notifications__actions">
+        {paused ? (
+          <button type="button" className="button" onClick={() => void pause('resume')}>
+            Resume
+          </button>
+        ) : (
+          <>
+            <button type="button" className="button" onClick={() => void pause('one-hour')} aria-label="Pause notifications for 1 hour">
+              Pause 1 h
+            </button>
+            <button type="button" className="button" onClick={() => void pause('until-tomorrow')} aria-label="Pause notifications until tomorrow">
+              Until tomorrow
+            </button>
+          </>
+        )}
+      </div>
+      {error && (
+        <p className="notifications__error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,26 @@
+import type { DeviceSnapshot } from '../../../common/device.js';
+import type { StoreState } from './store.js';
+
+/** Which main view the panel shows. */
+export type PanelView = 'starting' | 'unreachable' | 'loading' | 'failed' | 'empty' | 'devices';
+
+/**
+ * Picks the panel's main view. Once devices were shown, a dropped connection keeps them on
+ * screen under a banner (`selectUnreachable`) instead of blanking the panel.
+ */
+export function selectPanelView(state: StoreState): PanelView {
+  const shown = state.devicesStatus === 'ready';
+  if (state.connection === 'disconnected' && !shown) return 'unreachable';
+  if (state.connection === 'connecting' && !shown) return state.everConnected ? 'unreachable' : 'starting';
+  if (state.devicesStatus === 'failed') return 'failed';
+  if (!shown) return 'loading';
+  return state.devices.length === 0 ? 'empty' : 'devices';
+}
+
+/** True while the core cannot be reached (the bridge retries on its own). */
+export function selectUnreachable(state: StoreState): boolean {
+  return state.connection === 'disconnected' || (state.connection === 'connecting' && state.everConnected);
+}
+
+/** The attached devices. */
+export const selectDevices = (state: StoreState): DeviceSnapshot[] => state.devices;
