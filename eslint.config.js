@@ -60,6 +60,8 @@ export default tseslint.config(
   // --- process boundaries ---
   restrict(['common/**'], [noNode, noElectron, noReact, noBackend, { group: ['**/main/**', '**/native/**', '**/renderer/**', '**/preload/**'], message: 'common/ is the contract: it imports nothing but zod and itself.' }]),
   restrict(['native/**'], [noElectron, noReact, noBackend, { group: ['**/main/**', '**/renderer/**', '**/preload/**'], message: 'native/ (devices) imports only common/.' }]),
+  // Decoders are pure functions over bytes and strings (STYLE.md "Logic apart from effects"); their tests may use node.
+  { ...restrict(['native/decoders/**'], [noNode, noElectron, noReact, noBackend, { group: ['**/main/**', '**/renderer/**', '**/preload/**'], message: 'native/ (devices) imports only common/.' }]), ignores: ['native/decoders/**/*.test.ts'] },
   restrict(['main/core/**', 'main/host/**'], [noElectron, noReact, noBackend, noShell, { group: ['**/renderer/**'], message: 'The core does not import the panel.' }]),
   restrict(['main/shell/**'], [noReact, noBackend, { group: ['**/renderer/**'], message: 'The shell does not import the panel.' }], [noRawIpc]),
   {
