@@ -20,20 +20,28 @@ finish() {
 }
 now() { cut -d' ' -f1 /proc/uptime; }
 
-# run_tests NAME FILE [ENV=...]: one node:test process; counts come from its TAP summary.
+# run_tests NAME FILE [ENV=...]: one node:test process; its TAP summary becomes $OUT/NAME.counts
+# ("passed failed skipped"), so runs in background subshells are counted too.
 run_tests() {
   name="$1"; file="$2"; shift 2
-  log "== $name"
   env "$@" node --test --test-reporter=tap "$file" >"$OUT/$name.tap" 2>&1
-  cat "$OUT/$name.tap"
+  sed "s/^/[$name] /" "$OUT/$name.tap"
   p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$OUT/$name.tap" | tail -1)
   f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$OUT/$name.tap" | tail -1)
   s=$(sed -n 's/^# skipped \([0-9]*\)$/\1/p' "$OUT/$name.tap" | tail -1)
   if [ -z "$p" ] || [ -z "$f" ]; then
-    log "$name: no TAP summary (the test process crashed)"; failed=$((failed + 1)); return
+    log "$name: no TAP summary (the test process crashed)"; echo "0 1 0" >"$OUT/$name.counts"; return
   fi
-  [ "$p" = 0 ] && [ "$f" = 0 ] && { log "$name: ran no tests"; failed=$((failed + 1)); }
-  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + ${s:-0}))
+  if [ "$p" = 0 ] && [ "$f" = 0 ]; then log "$name: ran no tests"; f=1; fi
+  echo "$p $f ${s:-0}" >"$OUT/$name.counts"
+  log "$name: $p passed, $f failed, ${s:-0} skipped"
+}
+tally() {
+  for c in "$OUT"/*.counts; do
+    [ -e "$c" ] || continue
+    read -r p f s <"$c"
+    passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+  done
 }
 
 log "guest up at $(now) s, kernel $(uname -r), mode $hilmode"
@@ -72,10 +80,33 @@ if [ "$hilmode" = smoke ]; then
   log "smoke: $(ls /dev/bus/usb/*/ 2>&1 | tr '\n' ' ')"
   log "smoke: usblp bound: $(ls /sys/bus/usb/drivers/usblp/ 2>&1 | tr '\n' ' ')"
   t=$(now)
-  node -e "require('usb').usb.getDevices().then(d => { console.log('hil-guest: smoke usb', d.map(x => x.vendorId.toString(16) + ':' + x.productId.toString(16)).join(' ')); })" \
+  node -e "require('usb').usb.getDevices().then(d => { console.log('hil-guest: smoke usb', d.map(x => x.vendorId.toString(16) + ':' + x.productId.toString(16) + ' bus=' + x.bus + ' ports=' + x.ports + ' addr=' + x.address).join(' ')); })" \
     && passed=$((passed + 1)) || failed=$((failed + 1))
   log "smoke: node+usb took $(awk -v a="$t" -v b="$(now)" 'BEGIN{print b-a}') s"
   finish
 fi
 
+# (c) first: hot-plug rebinds the UDC, which must happen before anything opens /dev/g_printer0.
+run_tests hotplug "$HW/hotplug.hw.js" HIL_GADGET=$G HIL_UDC=dummy_udc.0
+
+# Gadget-side fixtures. The printer fixture answers on /dev/g_printer0 (created once bound).
+i=0; while [ ! -e /dev/g_printer0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+$PY "$FIX/printer_gadget.py" /dev/g_printer0 /tmp/hil-printer.ctl /tmp/hil-printer.ready >"$OUT/printer-fixture.log" 2>&1 &
+$PY "$FIX/uhid_ups.py" /tmp/hil-ups.ctl /tmp/hil-ups.ready >"$OUT/ups-fixture.log" 2>&1 &
+i=0; while { [ ! -e /tmp/hil-printer.ready ] || [ ! -e /tmp/hil-ups.ready ]; } && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ -e /tmp/hil-printer.ready ] || log "printer fixture did not start: $(cat "$OUT/printer-fixture.log")"
+[ -e /tmp/hil-ups.ready ] || log "uhid fixture did not start: $(cat "$OUT/ups-fixture.log")"
+# hid-generic binds the uhid device (udevd autoloads it; load it ourselves in case).
+modprobe hid-generic 2>/dev/null
+i=0; while ! ls /dev/hidraw* >/dev/null 2>&1 && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+log "fixtures ready at $(now) s: $(ls /dev/hidraw* /dev/g_printer* 2>&1 | tr '\n' ' ')"
+
+# (b) and (a): separate processes, run side by side to use both vCPUs.
+run_tests usb-printer "$HW/usb-printer.hw.js" HIL_PRINTER_CTL=/tmp/hil-printer.ctl &
+usb_pid=$!
+run_tests hid "$HW/hid.hw.js" HIL_UPS_CTL=/tmp/hil-ups.ctl
+wait $usb_pid
+log "fixture logs:"; cat "$OUT/printer-fixture.log" "$OUT/ups-fixture.log"
+log "done at $(now) s"
+tally
 finish

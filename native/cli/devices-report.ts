@@ -1,0 +1,111 @@
+// The devices report: collecting readings from sources and formatting them for a person or as JSON.
+import type { DeviceCondition, DeviceIdentity, DeviceState, TransportKind } from '../../common/device.js';
+import { summarizeReading } from '../../common/device-summary.js';
+import { describeLevel, type Supply } from '../../common/supply.js';
+import { describeError } from '../device-io.js';
+import type { DeviceSession, DeviceSource } from '../transport.js';
+
+/** One device as the CLI reports it. */
+export interface DeviceReport {
+  id: string;
+  source: string;
+  transport: TransportKind;
+  state: DeviceState;
+  statusLine: string;
+  identity?: DeviceIdentity;
+  conditions: DeviceCondition[];
+  supplies: Supply[];
+  facts: Record<string, string>;
+  /** Why the device could not be read, when it could not. */
+  error?: string;
+}
+
+/** The whole report: devices, and why some sources see nothing. */
+export interface DevicesReport {
+  devices: DeviceReport[];
+  problems: string[];
+}
+
+/** Parses a vendor id written as hex with 0x ("0x04b8") or decimal; undefined when not a 16-bit id. */
+export function parseVendorId(text: string): number | undefined {
+  const value = /^0x[0-9a-f]{1,4}$/i.test(text) ? Number.parseInt(text.slice(2), 16) : /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
+  return Number.isInteger(value) && value >= 0 && value <= 0xffff ? value : undefined;
+}
+
+async function readOne(source: DeviceSource, session: DeviceSession, timeoutMs: number): Promise<DeviceReport> {
+  const base = { id: session.id, source: source.name, transport: session.transport };
+  try {
+    const reading = await session.read(AbortSignal.timeout(timeoutMs));
+    const summary = summarizeReading(reading);
+    return {
+      ...base,
+      state: summary.state,
+      statusLine: summary.statusLine,
+      identity: reading.identity,
+      conditions: reading.conditions,
+      supplies: reading.supplies,
+      facts: reading.facts ?? {},
+    };
+  } catch (error) {
+    return { ...base, state: 'unreachable', statusLine: 'Not responding', conditions: [], supplies: [], facts: {}, error: describeError(error) };
+  } finally {
+    await session.close().catch(() => undefined);
+  }
+}
+
+/** Lists and reads every device of `sources`, one device at a time (the devices share a bus). */
+export async function collectDevices(sources: readonly DeviceSource[], timeoutMs: number): Promise<DeviceReport[]> {
+  const reports: DeviceReport[] = [];
+  for (const source of sources) {
+    const sessions = await source.list().catch(() => [] as DeviceSession[]);
+    for (const session of sessions) reports.push(await readOne(source, session, timeoutMs));
+  }
+  return reports;
+}
+
+/** The readable table. */
+export function formatReport(report: DevicesReport): string {
+  const lines: string[] = [];
+  if (report.devices.length === 0) {
+    lines.push('No devices found.');
+  } else {
+    lines.push(`${report.devices.length} device${report.devices.length === 1 ? '' : 's'} found:`);
+  }
+  for (const device of report.devices) {
+    const who = device.identity ? [device.identity.manufacturer, device.identity.model].filter((part) => part.trim() !== '').join(' ') : '';
+    lines.push('');
+    lines.push(`${who || device.id}  [${device.transport}]`);
+    lines.push(`  Status:   ${device.statusLine} (${device.state})`);
+    if (device.error) lines.push(`  Error:    ${device.error}`);
+    const identity = device.identity;
+    if (identity) {
+      const ids = identity.vendorId !== undefined ? `${hex(identity.vendorId)}:${hex(identity.productId ?? 0)}` : '';
+      if (ids) lines.push(`  USB id:   ${ids}`);
+      if (identity.serial) lines.push(`  Serial:   ${identity.serial}`);
+      if (identity.firmware) lines.push(`  Firmware: ${identity.firmware}`);
+      if (identity.commandSet.length > 0) lines.push(`  Commands: ${identity.commandSet.join(', ')}`);
+    }
+    for (const condition of device.conditions) lines.push(`  ${capital(condition.severity)}: ${condition.message} [${condition.code}]`);
+    for (const supply of device.supplies) {
+      const flag = supply.empty ? (supply.role === 'receptacle' ? ' FULL' : ' EMPTY') : supply.low ? ' LOW' : '';
+      lines.push(`  Supply:   ${supply.name}: ${describeLevel(supply.level)}${flag}${supply.partNumber ? ` (part ${supply.partNumber})` : ''}`);
+    }
+    for (const [label, value] of Object.entries(device.facts)) lines.push(`  ${label}: ${value}`);
+    lines.push(`  Id:       ${device.id}`);
+  }
+  if (report.problems.length > 0) {
+    lines.push('');
+    lines.push(report.devices.length === 0 ? 'Why:' : 'Notes:');
+    for (const problem of report.problems) lines.push(`  - ${problem}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function hex(value: number): string {
+  return value.toString(16).padStart(4, '0');
+}
+
+function capital(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+

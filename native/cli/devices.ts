@@ -1,0 +1,67 @@
+// `npm run devices -- [--json]`: what support staff ask an owner to run. Lists the printers and
+// batteries this machine can see, with identity, status and supplies, or says why it sees none.
+import { parseArgs } from 'node:util';
+import { systemClock } from '../../common/lifecycle.js';
+import { createDeviceSources } from '../device-sources.js';
+import { describeError } from '../device-io.js';
+import { SimulatedPrinter } from '../simulated/printer.js';
+import { SimulatedSource } from '../simulated/simulated-source.js';
+import type { DeviceSource } from '../transport.js';
+import { collectDevices, formatReport, parseVendorId, type DevicesReport } from './devices-report.js';
+
+const USAGE = `Usage: npm run devices -- [--json] [--vendor 0x04b8 ...] [--demo] [--timeout MS]
+  --json         machine-readable output (send this to support)
+  --vendor ID    only devices of this USB vendor id (hex 0x04b8 or decimal); repeatable; default: all
+  --demo         also list the simulated demo printer
+  --timeout MS   time allowed per device read (default 8000)`;
+
+function fail(message: string): never {
+  process.stderr.write(`devices: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  const { values } = (() => {
+    try {
+      return parseArgs({
+        options: {
+          json: { type: 'boolean', default: false },
+          demo: { type: 'boolean', default: false },
+          vendor: { type: 'string', multiple: true, default: [] },
+          timeout: { type: 'string', default: '8000' },
+          help: { type: 'boolean', default: false },
+        },
+        allowPositionals: false,
+      });
+    } catch (error) {
+      fail(describeError(error));
+    }
+  })();
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const vendorIds = values.vendor.map((text) => parseVendorId(text) ?? fail(`--vendor "${text}" is not a USB vendor id (use 0x04b8 or 1208)`));
+  const timeoutMs = Number(values.timeout);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 120_000) fail(`--timeout must be a whole number of ms from 100 to 120000, got "${values.timeout}"`);
+
+  const real = createDeviceSources({ vendorIds: vendorIds.length > 0 ? vendorIds : 'any' });
+  const sources: DeviceSource[] = [...real.sources];
+  if (values.demo) sources.push(new SimulatedSource([new SimulatedPrinter({ clock: systemClock })]));
+  try {
+    const devices = await collectDevices(sources, timeoutMs);
+    const report: DevicesReport = { devices, problems: real.problems() };
+    process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+  } finally {
+    real.dispose();
+  }
+}
+
+try {
+  await main();
+  // Native modules (udev monitors, libusb contexts) may keep the event loop alive; the report is out.
+  process.exit(0);
+} catch (error) {
+  process.stderr.write(`devices: ${describeError(error)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,81 @@
+import type { Disposable, Timers } from '../common/lifecycle.js';
+import { HidSource } from './hid/hid-source.js';
+import type { HidDeviceInfo } from './hid/hid-api.js';
+import type { HidField } from './decoders/hid-descriptor.js';
+import type { DeviceSource } from './transport.js';
+import { UsbBus, type UsbApi } from './usb/usb-bus.js';
+import { UsbPrinterSource, DEFAULT_PRINTER_POLICY, type UsbPrinterMatch, type UsbPrinterPolicy } from './usb/usb-printer-source.js';
+import type { HidApi } from './hid/hid-api.js';
+
+/** What device profiles contribute to the real transports. */
+export interface DeviceProfileLookup {
+  /** PJL allowed, poll limits during jobs, for a printer matched by ids or 1284 MFG/MDL. */
+  printerPolicy(match: UsbPrinterMatch): UsbPrinterPolicy;
+  /** Report fields for a HID device whose descriptor the OS does not expose. */
+  hidFields(info: HidDeviceInfo): HidField[] | undefined;
+  /** A profile names this HID device (read even without a power/battery usage page). */
+  hasHidProfile(info: HidDeviceInfo): boolean;
+}
+
+/** Which real devices to look for; normally from the branding config (vendorIds) and the bundled profiles. */
+export interface DeviceSourcesConfig {
+  /** USB vendor ids of the OEM's devices; `'any'` for support tools that list everything. */
+  vendorIds: readonly number[] | 'any';
+  profiles?: DeviceProfileLookup;
+  /** HID fallback rescan period (≥ 10 s). */
+  hidRescanMs?: number;
+  usbTransferTimeoutMs?: number;
+  timers?: Timers;
+  /** Test seams: scripted fakes instead of the native modules. */
+  loadUsb?: () => Promise<UsbApi | { unavailable: string }>;
+  loadHid?: () => Promise<HidApi | { unavailable: string }>;
+}
+
+/** The composed sources plus what the devices CLI needs to explain an empty list. */
+export interface DeviceSources extends Disposable {
+  sources: DeviceSource[];
+  /** One sentence per source that cannot see devices here, e.g. "usb-printer: no USB bus on this machine". */
+  problems(): string[];
+}
+
+/**
+ * USB printer class + HID (+ IPP, once native/ipp/ has a source), sharing one USB bus object:
+ * its hot-plug events also tell the HID source when to re-enumerate.
+ */
+export function createDeviceSources(config: DeviceSourcesConfig): DeviceSources {
+  const bus = new UsbBus(config.loadUsb);
+  const profiles = config.profiles;
+  const printers = new UsbPrinterSource({
+    bus,
+    vendorIds: config.vendorIds,
+    policyFor: profiles ? (match) => profiles.printerPolicy(match) : () => DEFAULT_PRINTER_POLICY,
+    ...(config.usbTransferTimeoutMs !== undefined ? { transferTimeoutMs: config.usbTransferTimeoutMs } : {}),
+    ...(config.timers ? { timers: config.timers } : {}),
+  });
+  const hid = new HidSource({
+    vendorIds: config.vendorIds,
+    usbChanges: { onChange: (listener) => bus.onChange(() => listener()) },
+    ...(profiles ? { fieldsFor: (info: HidDeviceInfo) => profiles.hidFields(info), isProfiled: (info: HidDeviceInfo) => profiles.hasHidProfile(info) } : {}),
+    ...(config.hidRescanMs !== undefined ? { rescanMs: config.hidRescanMs } : {}),
+    ...(config.loadHid ? { loadApi: config.loadHid } : {}),
+    ...(config.timers ? { timers: config.timers } : {}),
+  });
+  // TODO(issue 3, IPP): add the IPP source from native/ipp/ (network, IPP-over-USB 7/1/4 and
+  // printers the OS holds exclusively) here once it exists; nothing in native/ipp/ exports one yet.
+  const sources: DeviceSource[] = [printers, hid];
+  return {
+    sources,
+    problems: () => {
+      const problems: string[] = [];
+      const state = printers.busState;
+      if (state && !state.available) problems.push(`usb-printer: ${state.reason}`);
+      if (hid.problem) problems.push(`hid: ${hid.problem}`);
+      else if (hid.scan && hid.scan.matched === 0) {
+        const vendors = config.vendorIds === 'any' ? '' : ' of the configured vendors';
+        problems.push(`hid: ${hid.scan.total} HID device(s) present, none is a UPS, battery or profiled device${vendors}`);
+      }
+      return problems;
+    },
+    dispose: () => bus.dispose(),
+  };
+}
