@@ -57,6 +57,8 @@ export interface MessageServiceOptions {
 /** Targeted messages: polling, verification, targeting, delivery and the inbox. */
 export interface MessageService extends Disposable {
   start(): void;
+  /** The random install id (A/B buckets, engagement events); undefined when messages are not set up. */
+  installId(): string | undefined;
   state(): MessagesState;
   inbox(): InboxView;
   status(): PollStatus;
@@ -366,6 +368,7 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
         items.push({
           id: message.id,
           campaignId: message.campaignId,
+          variantId: variant.id,
           category: message.category,
           urgency: message.urgency,
           priority: message.priority,
@@ -449,6 +452,7 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
   }
 
   return {
+    installId: () => install.installId,
     start() {
       if (started) return;
       started = true;
@@ -523,6 +527,7 @@ export function createDisabledMessageService(): MessageService {
   const none = { dispose: () => undefined };
   return {
     start: () => undefined,
+    installId: () => undefined,
     state,
     inbox: () => state().inbox,
     status: () => status,

@@ -7,7 +7,7 @@ import type { DeviceSnapshot } from '../../../common/device.js';
  * (common/messages/rule.ts, docs/targeting.md); it is compiled once per manifest into a tree of
  * closures with the semantics of json-logic-js 2.0.5 (the tests run both side by side on random
  * rules). Why not call json-logic-js at runtime: its `apply` re-walks the JSON on every call
- * (~10x slower than closures, see bench/targeting.ts) and its operation table is global and
+ * (about 5x slower than these closures, see bench/targeting.ts) and its operation table is global and
  * mutable (`add_operation`), so one careless caller could widen what rules may do. Here the
  * operations are a closed list, unknown ones are refused at compile time, nothing is ever
  * `eval`ed, and a context property is read only when it is the object's own (no `__proto__`,
@@ -124,6 +124,11 @@ const EAGER: Record<string, (...args: unknown[]) => unknown> = {
 
 function compileNode(node: unknown): Evaluator {
   if (Array.isArray(node)) {
+    // A literal list (`["DE","AT"]`) is built once; no operation mutates its arguments.
+    if (!node.some((item) => isLogic(item) || Array.isArray(item))) {
+      const constant = node;
+      return () => constant;
+    }
     const items = node.map(compileNode);
     return (data) => items.map((item) => item(data));
   }
