@@ -1,3 +1,4 @@
+import { actionsFeature } from './actions.js';
 import { appFeature } from './app.js';
 import { devicesFeature } from './devices.js';
 import { messagesFeature } from './messages.js';
@@ -11,6 +12,7 @@ import { settingsFeature } from './settings.js';
  * from this object. Add a feature by adding one line here.
  */
 export const contract = {
+  actions: actionsFeature,
   app: appFeature,
   devices: devicesFeature,
   messages: messagesFeature,

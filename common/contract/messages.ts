@@ -10,6 +10,8 @@ const MessageIdSchema = z.string().min(1).max(80);
 export const InboxItemSchema = z.object({
   id: MessageIdSchema,
   campaignId: z.string(),
+  /** The A/B variant this install sees (engagement events carry it). */
+  variantId: z.string(),
   category: MessageCategorySchema,
   urgency: UrgencySchema,
   priority: z.number(),

@@ -74,6 +74,12 @@ export const SurveyQuestionSchema = z.strictObject({
   text: z.string().min(1).max(300),
   /** Choices to pick one from; omitted for a free-text answer. */
   choices: z.array(z.string().min(1).max(100)).min(2).max(10).optional(),
+  /** With choices: the owner may pick several (multiple choice) instead of one. */
+  multiple: z.boolean().optional(),
+  /** Without choices: the most characters of the free-text answer (the app caps it at 1000). */
+  maxLength: z.number().int().min(1).max(1000).optional(),
+  /** The owner may leave it empty. */
+  optional: z.boolean().optional(),
 });
 
 /** Ask for feedback tied to the message: thumbs, a 1–5 rating, a short survey or free text. */

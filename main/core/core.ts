@@ -1,4 +1,5 @@
 import type { AppInfo } from '../../common/contract/app.js';
+import type { DeviceEventDraft } from '../../common/events.js';
 import { contract, TraysideError, type TraysideHandlers } from '../../common/contract/index.js';
 import { DisposableStore, type Clock, type Disposable, type Timers } from '../../common/lifecycle.js';
 import type { DeviceSource } from '../../native/transport.js';
@@ -15,6 +16,10 @@ import {
   type MessageServiceOptions,
 } from './messages/message-service.js';
 import { silentNotifier } from './messages/notifier.js';
+import { createActionsService, regionFromLocale, type ActionsService } from './actions/actions-service.js';
+import type { OpenExternal } from './actions/reorder.js';
+import { createEngagementService, disabledEngagement, type EngagementOptions, type EngagementService } from './events/engagement.js';
+import { trackInbox } from './events/track-inbox.js';
 
 /** Everything the core needs from its host; each host passes its own adapters. */
 export interface CoreOptions {
@@ -28,6 +33,13 @@ export interface CoreOptions {
   notifier?: Notifier;
   /** Targeted messages (main/core/messages); omitted = the inbox stays empty and says messages are not set up. */
   messages?: Pick<MessageServiceOptions, 'branding' | 'storageDir' | 'fetch'> & Partial<Pick<MessageServiceOptions, 'notifier' | 'environment' | 'crmSegments' | 'policy' | 'random'>>;
+  /**
+   * Opens https links in the owner's browser after the allow-list check (main/core/actions/reorder.ts).
+   * Electron shell: `(url) => shell.openExternal(url)`; Node host: main/host/url-log.ts. Omitted: links are refused.
+   */
+  openExternal?: OpenExternal;
+  /** Engagement events (main/core/events): where the queue lives; omitted = events are not recorded. */
+  engagement?: Pick<EngagementOptions, 'dataDir'> & Partial<Pick<EngagementOptions, 'fetch' | 'uploader' | 'queue'>>;
 }
 
 /** The Electron-free app: services, the contract's handlers and its events. */
@@ -35,6 +47,9 @@ export interface Core extends Disposable {
   readonly monitor: DeviceMonitor;
   readonly settings: SettingsService;
   readonly messages: MessageService;
+  readonly actions: ActionsService;
+  /** Resolves once the event queue is open (right after `createCore`). */
+  readonly engagement: Promise<EngagementService>;
   readonly events: EventHub;
   readonly handlers: TraysideHandlers;
   /** Validates and answers one call; both host adapters use it. */
@@ -92,6 +107,52 @@ export function createCore(options: CoreOptions): Core {
   );
   disposables.add(messages.onChanged((state) => events.publish('messages', 'onChanged', state)));
   disposables.add(messages.onOpenRequested((request) => events.publish('messages', 'onOpenRequested', request)));
+
+  const branding = options.messages?.branding ?? null;
+  const engagement: Promise<EngagementService> = options.engagement
+    ? createEngagementService({
+        backendUrl: branding?.backendUrl,
+        consent: () => settings.get().consent,
+        onConsentChanged: (listener) => settings.onChanged((next) => listener(next.consent)),
+        fetch: options.engagement.fetch ?? fetch,
+        clock: options.clock,
+        timers: options.timers,
+        log: options.log,
+        ...options.engagement,
+        installId: messages.installId(),
+      })
+    : Promise.resolve(disabledEngagement());
+  engagement.then(
+    (service) => disposables.add(service),
+    (error: unknown) => options.log(`events: the event queue could not be opened: ${String(error)}`),
+  );
+  const actions = disposables.add(
+    createActionsService({
+      branding,
+      devices: monitor,
+      engagement,
+      findMessage: (id) => messages.inbox().items.find((item) => item.id === id),
+      openExternal: options.openExternal ?? (async (url) => options.log(`actions: no browser is connected; would open ${url}`)),
+      region: () => regionFromLocale(Intl.DateTimeFormat().resolvedOptions().locale),
+      log: options.log,
+    }),
+  );
+  disposables.add(actions.onCartChanged((cart) => events.publish('actions', 'onCartChanged', cart)));
+  disposables.add(trackInbox(messages, engagement, options.clock, options.log));
+
+  const sourceOf = (id: string) => messages.inbox().items.find((item) => item.id === id);
+  /** Engagement events never make the owner's action fail: the action already happened. */
+  const recordQuietly = async (
+    item: { id: string; campaignId: string; variantId: string } | undefined,
+    draft: (base: { campaignId: string; variantId: string; messageId: string }) => DeviceEventDraft,
+  ): Promise<void> => {
+    if (item === undefined) return;
+    try {
+      await (await engagement).record(draft({ campaignId: item.campaignId, variantId: item.variantId, messageId: item.id }));
+    } catch (error) {
+      options.log(`events: could not record: ${String(error)}`);
+    }
+  };
   const inInbox = <T>(action: () => T): T => {
     try {
       return action();
@@ -122,17 +183,32 @@ export function createCore(options: CoreOptions): Core {
       getState: async () => messages.state(),
       list: async () => messages.inbox(),
       status: async () => messages.status(),
-      markRead: async ({ id }) => inInbox(() => messages.markRead(id)),
-      dismiss: async ({ id }) => inInbox(() => messages.dismiss(id)),
-      snooze: async ({ id, hours }) => inInbox(() => messages.snooze(id, hours)),
+      markRead: async ({ id }) => {
+        const source = sourceOf(id);
+        inInbox(() => messages.markRead(id));
+        await recordQuietly(source, (base) => ({ type: 'open', ...base }));
+      },
+      dismiss: async ({ id }) => {
+        const source = sourceOf(id);
+        inInbox(() => messages.dismiss(id));
+        await recordQuietly(source, (base) => ({ type: 'dismiss', ...base }));
+      },
+      snooze: async ({ id, hours }) => {
+        const source = sourceOf(id);
+        inInbox(() => messages.snooze(id, hours));
+        await recordQuietly(source, (base) => ({ type: 'snooze', ...base, hours }));
+      },
       checkNow: async () => messages.checkNow(),
     },
+    actions: actions.handlers,
   };
 
   return {
     monitor,
     settings,
     messages,
+    actions,
+    engagement,
     events,
     handlers,
     dispatch: createDispatcher(contract, handlers, options.log),

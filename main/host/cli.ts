@@ -11,6 +11,7 @@ import { createCore } from '../core/core.js';
 import { confSettingsStorage } from './conf-settings-storage.js';
 import { notificationLog } from './notification-log.js';
 import { startNodeHost } from './node-host.js';
+import { urlLog } from './url-log.js';
 
 const USAGE = `Usage: trayside-host [--port N] [--demo] [--sim-speed N] [--data-dir DIR]
   --port N        port on 127.0.0.1 (default 4477; 0 picks a free one)
@@ -68,6 +69,8 @@ const core = createCore({
   timers: systemTimers,
   log,
   notifier: notificationLog(log),
+  openExternal: urlLog(log, process.env.TRAYSIDE_URL_LOG),
+  engagement: { dataDir: resolve(values['data-dir'], 'events') },
 });
 
 try {

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/** Shapes of the stats API (GET /v1/admin/stats/:campaignId), shared by the server and the admin CLI. */
+
+/** How often each choice of a survey question was picked, and the latest free-text answers. */
+export const QuestionStatsSchema = z.object({
+  questionId: z.string(),
+  text: z.string().nullable(),
+  answers: z.number().int(),
+  /** Choice → count, in the campaign's order; answers that are not one of the choices count as "(other)". */
+  choices: z.array(z.object({ choice: z.string(), count: z.number().int() })),
+  /** Newest first, at most 20, exactly as typed. */
+  latestText: z.array(z.string()),
+});
+export type QuestionStats = z.infer<typeof QuestionStatsSchema>;
+
+/** Figures for one A/B variant. */
+export const VariantStatsSchema = z.object({
+  variantId: z.string(),
+  /** The variant's share of the weights in the live revision (what the A/B split should approach), or null when not live. */
+  weightShare: z.number().nullable(),
+  impressions: z.number().int(),
+  /** Installs that saw it at least once. */
+  reach: z.number().int(),
+  /** Installs that opened it at least once. */
+  uniqueOpens: z.number().int(),
+  clicks: z.number().int(),
+  /** Installs that clicked at least once ÷ installs that saw it; null before the first impression. */
+  clickThroughRate: z.number().nullable(),
+  dismissals: z.number().int(),
+  snoozes: z.number().int(),
+  reorders: z.number().int(),
+  /** Supplies ordered through reorders (sum of quantities). */
+  reorderedItems: z.number().int(),
+  conversions: z.number().int(),
+  thumbs: z.object({ up: z.number().int(), down: z.number().int() }),
+  ratings: z.object({ count: z.number().int(), average: z.number().nullable(), distribution: z.array(z.number().int()).length(5) }),
+  questions: z.array(QuestionStatsSchema),
+  /** Free-text feedback (kind "text"), newest first, at most 20. */
+  latestComments: z.array(z.string()),
+});
+export type VariantStats = z.infer<typeof VariantStatsSchema>;
+
+/** GET /v1/admin/stats/:campaignId. */
+export const CampaignStatsSchema = z.object({
+  campaignId: z.string(),
+  generatedAt: z.iso.datetime(),
+  /** All variants together. */
+  total: VariantStatsSchema,
+  variants: z.array(VariantStatsSchema),
+});
+export type CampaignStats = z.infer<typeof CampaignStatsSchema>;
