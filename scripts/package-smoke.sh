@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Packaging smoke test, offline: packs the app with electron-builder --dir against a stub
+# Electron (TOOLCHAIN.md: -c.electronDist=<dir with an "electron" and a "version" file>), then
+# checks what went into app.asar and what stayed unpacked. Needs `npm run build` first.
+# Prints each check; exits non-zero if any fails.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+# Counts for CI's summary (scripts/summarize-tests.mjs), as every non-vitest tier leaves them.
+report() { mkdir -p .test-results && printf '{"passed":%d,"failed":%d,"skipped":0}\n' "$1" "$2" > .test-results/packaging.json; echo "$1 passed, $2 failed"; }
+pass() { echo "  ok   $*"; passed=$((passed + 1)); }
+fail() { echo "  FAIL $*"; failed=$((failed + 1)); }
+
+for file in out/main/index.js out/preload/index.cjs out/renderer/index.html; do
+  [ -f "$file" ] || { echo "package-smoke: $file is missing; run \"npm run build\" first"; exit 1; }
+done
+
+version=$(node -p "require('./node_modules/electron/package.json').version")
+mkdir -p "$work/electron-stub"
+printf '#!/bin/sh\necho "stub electron: packaging smoke test only" >&2\nexit 1\n' > "$work/electron-stub/electron"
+chmod +x "$work/electron-stub/electron"
+printf '%s' "$version" > "$work/electron-stub/version"
+
+echo "package-smoke: electron-builder --dir (stub Electron $version)"
+started=$(date +%s)
+if ! npx --no-install electron-builder --linux dir --x64 \
+    -c.electronDist="$work/electron-stub" -c.electronVersion="$version" \
+    -c.directories.output="$work/dist" >"$work/builder.log" 2>&1; then
+  tail -30 "$work/builder.log"
+  echo "package-smoke: electron-builder failed"
+  report 0 1
+  exit 1
+fi
+echo "package-smoke: packed in $(( $(date +%s) - started )) s"
+
+resources=$(dirname "$(find "$work/dist" -name app.asar -print -quit)")
+asar="$resources/app.asar"
+[ -f "$asar" ] || { echo "package-smoke: no app.asar was produced"; report 0 1; exit 1; }
+npx --no-install asar list "$asar" > "$work/asar.txt" || { echo "package-smoke: could not list app.asar"; report 0 1; exit 1; }
+echo "package-smoke: app.asar $(du -k "$asar" | cut -f1) kB, $(wc -l < "$work/asar.txt") entries; app.asar.unpacked $(du -sk "$resources/app.asar.unpacked" 2>/dev/null | cut -f1) kB"
+
+has() { grep -qE "$1" "$work/asar.txt"; }
+for path in /out/main/index.js /out/preload/index.cjs /out/renderer/index.html /package.json; do
+  if has "^${path}$"; then pass "app.asar contains $path"; else fail "app.asar lacks $path"; fi
+done
+if has '^/out/main/chunks/tray-ok.*\.png$'; then pass 'app.asar contains the tray icons'; else fail 'app.asar lacks the tray icons'; fi
+for path in electron-store conf zod node-hid usb; do
+  if has "^/node_modules/${path}/package.json$"; then pass "runtime dependency $path is packed"; else fail "runtime dependency $path is missing"; fi
+done
+for pattern in '^/server(/|$)' '^/out/node(/|$)' '^/out/host-bridge(/|$)' '^/(main|common|native|renderer|preload|scripts|test)/' '\.map$'; do
+  if has "$pattern"; then fail "app.asar holds what it must not: $(grep -E "$pattern" "$work/asar.txt" | head -3 | tr '\n' ' ')"; else pass "app.asar has nothing matching $pattern"; fi
+done
+ours_ts=$(grep -v '^/node_modules/' "$work/asar.txt" | grep -cE '\.tsx?$' || true)
+if [ "$ours_ts" -eq 0 ]; then pass 'no TypeScript sources of ours in app.asar'; else fail "$ours_ts TypeScript sources of ours are in app.asar"; fi
+for module in react react-dom zustand electron electron-builder vite vitest typescript fastify pg @electric-sql/pglite playwright @playwright/test; do
+  if has "^/node_modules/${module}/"; then fail "dev dependency $module is in app.asar"; else pass "no $module in app.asar"; fi
+done
+unpacked_hid=$(find "$resources/app.asar.unpacked/node_modules/node-hid" -name '*.node' 2>/dev/null | wc -l)
+if [ "$unpacked_hid" -gt 0 ]; then pass "node-hid's native addons are unpacked ($unpacked_hid .node files)"; else fail "node-hid's .node files are not in app.asar.unpacked"; fi
+unpacked_usb=$(find "$resources/app.asar.unpacked/node_modules/@node-usb" -name '*.node' 2>/dev/null | wc -l)
+if [ "$unpacked_usb" -gt 0 ]; then pass "usb's native addon is unpacked ($unpacked_usb .node files)"; else fail "usb's .node file is not in app.asar.unpacked"; fi
+inside=$(grep -cE '\.node$' "$work/asar.txt")
+# asar list shows unpacked files too; what matters is that none of their bytes stay inside the archive.
+npx --no-install asar list --is-pack "$asar" > "$work/asar-pack.txt" 2>/dev/null
+[ -n "${SMOKE_DEBUG:-}" ] && grep -E '\.node$' "$work/asar-pack.txt" | head -3
+packed_native=$(grep -E '\.node$' "$work/asar-pack.txt" | grep -vc '^unpack' || true)
+if [ "${packed_native:-0}" -eq 0 ]; then pass "no native addon is packed inside app.asar ($inside listed, all unpacked)"; else fail "$packed_native native addons are packed inside app.asar"; fi
+
+report "$passed" "$failed"
+exit $(( failed > 0 ? 1 : 0 ))
