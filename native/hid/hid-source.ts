@@ -270,7 +270,7 @@ class HidSession implements DeviceSession {
     const featureIds = [...new Set(fields.filter((f) => f.reportType === 'feature').map((f) => f.reportId))].slice(0, MAX_FEATURE_REPORTS);
     const features = new Map<number, Uint8Array>();
     const failed: string[] = [];
-    for (const reportId of featureIds) {
+    for (const [index, reportId] of featureIds.entries()) {
       try {
         const data = await this.step(`Reading feature report ${reportId}`, signal, () =>
           handle.getFeatureReport(reportId, reportLength(fields, reportId)),
@@ -281,12 +281,17 @@ class HidSession implements DeviceSession {
         features.set(reportId, reportId === 0 ? bytes.subarray(1) : bytes);
       } catch (error) {
         if (signal.aborted) throw error;
-        // A timed-out handle may be wedged: reopen on the next read.
-        if (error instanceof Error && error.name === 'DeviceTimeoutError') await this.dropHandle();
         failed.push(`${reportId} (${describeError(error)})`);
+        if (error instanceof Error && error.name === 'DeviceTimeoutError') {
+          // The device stopped answering and its request is still pending: ask nothing more now
+          // (one request in flight), and reopen on the next read in case the handle is wedged.
+          if (index + 1 < featureIds.length) failed.push(`${featureIds.slice(index + 1).join(', ')} (not asked after the timeout)`);
+          await this.dropHandle();
+          break;
+        }
       }
     }
-    if (featureIds.length > 0 && failed.length === featureIds.length && this.inputs.size === 0) {
+    if (featureIds.length > 0 && features.size === 0 && this.inputs.size === 0) {
       throw new Error(`${this.id}: no report could be read: ${failed.join('; ')}`);
     }
     if (failed.length > 0) facts['Unread reports'] = failed.join('; ').slice(0, 200);
