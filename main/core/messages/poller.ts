@@ -74,7 +74,11 @@ async function readLimited(response: Response, maxBytes: number): Promise<string
     }
     chunks.push(value);
   }
-  return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new Error('the response is not valid UTF-8 text');
+  }
 }
 
 /** Creates the poller; nothing happens until `start`. */
