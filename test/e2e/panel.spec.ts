@@ -31,6 +31,8 @@ test.describe('the panel with the demo printer', () => {
     await expect(card.getByText('Low', { exact: true })).toHaveCount(0);
 
     await page.screenshot({ path: 'test-results/panel.png' });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: 'test-results/panel-dark.png' });
   });
 
   test('shows a supply that drops below its low mark within 2 s, without reload', async ({ page, trayside }) => {
@@ -45,10 +47,11 @@ test.describe('the panel with the demo printer', () => {
     await app.core.monitor.refresh(app.printer.id);
 
     await expect(cyan).toHaveAttribute('aria-valuetext', '5 %, low', { timeout: 2_000 });
-    const row = page.getByRole('listitem').filter({ hasText: 'Cyan ink' });
-    await expect(row).toContainText('Low');
-    await expect(page.getByRole('article', { name: 'Trayside Demo Printer' })).toContainText('Needs attention · Cyan ink low (5 %)');
+    const row = page.getByRole('list', { name: 'Supplies of Trayside Demo Printer' }).getByRole('listitem').filter({ hasText: 'Cyan ink' });
+    await expect(row).toContainText('Low', { timeout: 2_000 });
+    await expect(page.getByRole('article', { name: 'Trayside Demo Printer' })).toContainText('Needs attention: Cyan ink low (5 %)');
     expect(reloaded).toBe(false);
+    await page.screenshot({ path: 'test-results/panel-low.png' });
   });
 
   test('shows an empty supply and a full waste box in words', async ({ page, trayside }) => {
@@ -67,7 +70,7 @@ test.describe('the panel with the demo printer', () => {
 
     app.printer.setCondition('media-empty', true);
     await app.core.monitor.refresh(app.printer.id);
-    await expect(status).toHaveText('Error · Paper out: load paper in the main tray');
+    await expect(status).toHaveText('Error: Paper out: load paper in the main tray');
 
     app.printer.setCondition('media-empty', false);
     await app.core.monitor.refresh(app.printer.id);
@@ -99,12 +102,16 @@ test.describe('the panel with the demo printer', () => {
     await expect(alert).toContainText('Trying again automatically');
     // The last reading stays on screen, marked as possibly out of date.
     await expect(page.getByRole('article', { name: 'Trayside Demo Printer' })).toBeVisible();
+    // Nothing to press that cannot work right now.
+    await expect(page.getByRole('button', { name: 'Check Trayside Demo Printer now' })).toBeDisabled();
+    await expect(page.getByRole('button', { name: 'Pause notifications for 1 hour' })).toBeDisabled();
     await page.screenshot({ path: 'test-results/panel-unreachable.png' });
 
     // The app comes back with a refilled cyan: the panel must fetch anew, not replay what it had.
     await app.restart([app.makePrinter({ levels: { cyan: 100 } })]);
     await expect(page.getByRole('alert')).toHaveCount(0, { timeout: 10_000 });
     await expect(page.getByRole('meter', { name: 'Cyan ink' })).toHaveAttribute('aria-valuenow', '100');
+    await expect(page.getByRole('button', { name: 'Check Trayside Demo Printer now' })).toBeEnabled();
   });
 });
 
@@ -157,13 +164,13 @@ test.describe('keyboard and screen readers', () => {
   test('pausing notifications from the keyboard', async ({ page, trayside }) => {
     const app = await trayside();
     await page.goto(app.url);
-    await expect(page.getByText('Notifications are on')).toBeVisible();
+    await expect(page.getByText('Notifications on')).toBeVisible();
     await page.getByRole('button', { name: 'Pause notifications for 1 hour' }).focus();
     await page.keyboard.press('Enter');
     await expect(page.getByText(/Notifications paused until/)).toBeVisible();
     expect(app.core.settings.notificationsPaused()).toBe(true);
     await page.getByRole('button', { name: 'Resume' }).click();
-    await expect(page.getByText('Notifications are on')).toBeVisible();
+    await expect(page.getByText('Notifications on')).toBeVisible();
     expect(app.core.settings.notificationsPaused()).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import type { DeviceSnapshot } from '../../../common/device.js';
+import { selectUnreachable } from '../store/selectors.js';
 import { useStore } from '../store/store.js';
 import { deviceName, stateLabel, staleHint, type FormatTime } from '../view/format.js';
 import { RefreshIcon, StateIcon } from './icons.js';
@@ -11,8 +12,10 @@ export function DeviceCard({ device, formatTime }: { device: DeviceSnapshot; for
   const statusId = useId();
   const refreshing = useStore((state) => state.refreshingIds.includes(device.id));
   const refreshDevice = useStore((state) => state.refreshDevice);
+  const unreachable = useStore(selectUnreachable);
   const name = deviceName(device.identity);
   const hint = staleHint(device, formatTime);
+  const detail = statusDetail(device);
   return (
     <article className={`device device--${device.state}${device.stale ? ' device--stale' : ''}`} tabIndex={0} aria-labelledby={titleId} aria-describedby={statusId}>
       <header className="device__header">
@@ -22,7 +25,13 @@ export function DeviceCard({ device, formatTime }: { device: DeviceSnapshot; for
             {name}
           </h2>
           <div className="device__status" id={statusId} aria-live="polite" aria-atomic="true">
-            <span className="device__state">{statusWords(device)}</span>
+            <span className="device__state">{stateLabel(device.state)}</span>
+            {detail && (
+              <>
+                <span className="visually-hidden">: </span>
+                <span className="device__status-line">{keepPercentTogether(detail)}</span>
+              </>
+            )}
             {hint && <span className="device__stale">{hint}</span>}
           </div>
         </div>
@@ -30,7 +39,8 @@ export function DeviceCard({ device, formatTime }: { device: DeviceSnapshot; for
           type="button"
           className="icon-button"
           onClick={() => void refreshDevice(device.id)}
-          disabled={refreshing}
+          disabled={refreshing || unreachable}
+          aria-busy={refreshing}
           aria-label={`Check ${name} now`}
           title="Check now"
         >
@@ -46,6 +56,7 @@ export function DeviceCard({ device, formatTime }: { device: DeviceSnapshot; for
       ) : (
         <p className="device__no-supplies">{device.updatedAt === null ? 'Waiting for the first reading…' : 'This device reports no supplies.'}</p>
       )}
+      <p className="device__meta">{deviceMeta(device, formatTime)}</p>
       {Object.keys(device.facts).length > 0 && (
         <dl className="device__facts">
           {Object.entries(device.facts).map(([label, value]) => (
@@ -60,9 +71,21 @@ export function DeviceCard({ device, formatTime }: { device: DeviceSnapshot; for
   );
 }
 
-/** "Ready", "Needs attention · Cyan ink low (5 %)", "Not responding": the state word unless the status line already says it. */
-function statusWords(device: DeviceSnapshot): string {
-  const label = stateLabel(device.state);
-  if (device.state === 'ok' || device.statusLine === label || !device.statusLine) return device.statusLine || label;
-  return `${label} · ${device.statusLine}`;
+/** The status line under the state word, unless it only repeats it ("Not responding"); "Ready" is the ok state's word itself. */
+function statusDetail(device: DeviceSnapshot): string | null {
+  if (!device.statusLine || device.statusLine === stateLabel(device.state) || (device.state === 'ok' && device.statusLine === 'Ready')) return null;
+  return device.statusLine;
+}
+
+/** "5 %" must not break across lines. */
+function keepPercentTogether(text: string): string {
+  return text.replace(/ %/g, '\u00a0%');
+}
+
+/** "Checked 10:42 · SN TS-DEMO-0001 · Firmware 1.4.2": what support asks for first, and how fresh the numbers are. */
+function deviceMeta(device: DeviceSnapshot, formatTime: FormatTime): string {
+  const parts = [device.updatedAt === null ? 'Not read yet' : `Checked ${formatTime(device.updatedAt)}`];
+  if (device.identity.serial) parts.push(`SN ${device.identity.serial}`);
+  if (device.identity.firmware) parts.push(`Firmware ${device.identity.firmware}`);
+  return parts.join(' · ');
 }

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { selectUnreachable } from '../store/selectors.js';
 import { useStore } from '../store/store.js';
 import { pauseSummary, type FormatTime } from '../view/format.js';
 
@@ -17,25 +18,26 @@ export function NotificationsControl({ formatTime }: { formatTime: FormatTime })
   const settings = useStore((state) => state.settings);
   const error = useStore((state) => state.settingsError);
   const pause = useStore((state) => state.pauseNotifications);
+  const unreachable = useStore(selectUnreachable);
   const now = useMinuteClock();
   if (!settings) return null;
   const paused = pauseSummary(settings, now, formatTime);
   return (
     <section className="notifications" aria-label="Notifications">
       <p className="notifications__state" aria-live="polite">
-        {paused ?? 'Notifications are on'}
+        {paused ?? 'Notifications on'}
       </p>
       <div className="notifications__actions">
         {paused ? (
-          <button type="button" className="button" onClick={() => void pause('resume')}>
+          <button type="button" className="button" disabled={unreachable} onClick={() => void pause('resume')}>
             Resume
           </button>
         ) : (
           <>
-            <button type="button" className="button" onClick={() => void pause('one-hour')} aria-label="Pause notifications for 1 hour">
+            <button type="button" className="button" disabled={unreachable} onClick={() => void pause('one-hour')} aria-label="Pause notifications for 1 hour">
               Pause 1 h
             </button>
-            <button type="button" className="button" onClick={() => void pause('until-tomorrow')} aria-label="Pause notifications until tomorrow">
+            <button type="button" className="button" disabled={unreachable} onClick={() => void pause('until-tomorrow')} aria-label="Pause notifications until tomorrow">
               Until tomorrow
             </button>
           </>

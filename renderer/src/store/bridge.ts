@@ -1,4 +1,6 @@
 import type { TraysideBridge } from '../../../common/contract/index.js';
+// Declares `window.trayside` for every tsconfig that reaches this file (the web one and the tests one).
+import type {} from '../global.js';
 
 /**
  * The one door to the app. Read at call time, not import time, so tests can stub

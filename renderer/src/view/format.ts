@@ -21,7 +21,7 @@ export function deviceName(identity: DeviceIdentity): string {
 export function stateLabel(state: DeviceState): string {
   switch (state) {
     case 'ok':
-      return 'OK';
+      return 'Ready';
     case 'attention':
       return 'Needs attention';
     case 'error':
