@@ -9,6 +9,7 @@ import { SimulatedPrinter } from '../../native/simulated/printer.js';
 import { SimulatedSource } from '../../native/simulated/simulated-source.js';
 import { createCore } from '../core/core.js';
 import { confSettingsStorage } from './conf-settings-storage.js';
+import { messageNotificationLog, resolveMessageBranding } from './message-config.js';
 import { notificationLog } from './notification-log.js';
 import { startNodeHost } from './node-host.js';
 import { urlLog } from './url-log.js';
@@ -17,7 +18,11 @@ const USAGE = `Usage: trayside-host [--port N] [--demo] [--sim-speed N] [--data-
   --port N        port on 127.0.0.1 (default 4477; 0 picks a free one)
   --demo          add the simulated printer (on by default when no real device source is configured)
   --sim-speed N   simulated hours per real hour for the demo printer (default 1; 3600 = an hour a second)
-  --data-dir DIR  where settings and caches live (default ~/.trayside)`;
+  --data-dir DIR  where settings and caches live (default ~/.trayside)
+  --backend URL   message server (e.g. http://127.0.0.1:8787 from "npm run server"; env TRAYSIDE_BACKEND_URL)
+  --public-key K  the server's Ed25519 key, base64 (GET /v1/signing-key; env TRAYSIDE_PUBLIC_KEY);
+                  optional for a server on 127.0.0.1, whose key is then read from it
+  --product-line  which product line's messages to ask for (default trayside-demo)`;
 
 function fail(message: string): never {
   process.stderr.write(`trayside: ${message}\n${USAGE}\n`);
@@ -32,6 +37,9 @@ const { values } = (() => {
         demo: { type: 'boolean', default: true },
         'sim-speed': { type: 'string', default: '1' },
         'data-dir': { type: 'string', default: resolve(homedir(), '.trayside') },
+        backend: { type: 'string', default: process.env.TRAYSIDE_BACKEND_URL },
+        'public-key': { type: 'string', default: process.env.TRAYSIDE_PUBLIC_KEY },
+        'product-line': { type: 'string', default: 'trayside-demo' },
         help: { type: 'boolean', default: false },
       },
       allowPositionals: false,
@@ -60,6 +68,9 @@ const root = projectRoot();
 const log = (message: string): void => {
   process.stderr.write(`${new Date().toISOString()} ${message}\n`);
 };
+const branding = await resolveMessageBranding({ backend: values.backend, publicKey: values['public-key'], productLine: values['product-line'] }, log).catch((error: unknown) =>
+  fail(error instanceof Error ? error.message : String(error)),
+);
 const sources = values.demo ? [new SimulatedSource([new SimulatedPrinter({ clock: systemClock, speed })])] : [];
 const core = createCore({
   appInfo: { name: 'Trayside', version: process.env.npm_package_version ?? '0.1.0', host: 'node', platform: process.platform },
@@ -71,6 +82,7 @@ const core = createCore({
   notifier: notificationLog(log),
   openExternal: urlLog(log, process.env.TRAYSIDE_URL_LOG),
   engagement: { dataDir: resolve(values['data-dir'], 'events') },
+  messages: { branding, storageDir: resolve(values['data-dir'], 'messages'), fetch: (url, init) => fetch(url, init), notifier: messageNotificationLog(log) },
 });
 
 try {
