@@ -112,6 +112,8 @@ export interface AnalyticsStore {
   detailEvents(campaignId: string, limit: number): Promise<StoredEvent[]>;
   /** Total stored events (tests, the benchmark). */
   totalEvents(): Promise<number>;
+  /** Which of `ids` are stored (tests, support). */
+  storedIds(ids: readonly string[]): Promise<Set<string>>;
   /** Claims up to `limit` due outbox entries for `leaseMs` (other nodes skip them meanwhile). */
   claimOutbox(now: Date, limit: number, leaseMs: number): Promise<OutboxItem[]>;
   markDelivered(ids: readonly string[], now: Date): Promise<void>;
@@ -217,6 +219,11 @@ export async function openAnalyticsStore(driver: SqlDriver): Promise<AnalyticsSt
       return Number(rows[0]!.count);
     },
 
+    async storedIds(ids) {
+      const rows = await driver.query<{ id: string }>('select id from events where id = any($1::uuid[])', [ids]);
+      return new Set(rows.map((row) => row.id));
+    },
+
     async claimOutbox(now, limit, leaseMs) {
       return driver.transaction(async (tx) => {
         const rows = await tx.query<EventRow & { attempts: number }>(
@@ -244,8 +251,8 @@ export async function openAnalyticsStore(driver: SqlDriver): Promise<AnalyticsSt
     async retryLater(ids, next, error, maxAttempts, now) {
       if (ids.length === 0) return;
       await driver.query(
-        `update crm_outbox set next_attempt_at = $2, last_error = $3,
-           given_up_at = case when attempts >= $4 then $5 else null end
+        `update crm_outbox set next_attempt_at = $2::timestamptz, last_error = $3::text,
+           given_up_at = case when attempts >= $4::integer then $5::timestamptz else null end
          where event_id = any($1::uuid[]) and delivered_at is null`,
         [ids, next, error.slice(0, 500), maxAttempts, now],
       );
