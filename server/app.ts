@@ -1,11 +1,12 @@
-import rateLimit from '@fastify/rate-limit';
+import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { startWebhookSender, type WebhookConfig } from './crm/webhook.js';
 import type { ServerDeps } from './deps.js';
-import { installIdOf } from './http/auth.js';
-import { HttpError, installErrorHandlers } from './http/errors.js';
+import { installErrorHandlers } from './http/errors.js';
+import { DeviceRateLimiter } from './http/rate-limit.js';
 import { registerRoutes } from './http/route.js';
 import { DEFAULT_TIMING, type ManifestTiming } from './manifest/build.js';
+import { createManifestFastPath } from './manifest/fast-path.js';
 import { ManifestService } from './manifest/service.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { ROUTE_GROUPS, type RouteGroup } from './routes/index.js';
@@ -43,19 +44,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const clock = options.clock ?? Date.now;
   const bodyLimit = options.bodyLimit ?? 256 * 1024;
   const logLevel = options.logLevel ?? 'info';
-  const app = Fastify({
-    logger: {
-      level: logLevel,
-      // Secrets never reach the log: bearer tokens ride in this header.
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
-    },
-    // Per-request lines only when asked for: a poll costs less without them (bench/server-polls.ts).
-    logController: new LogController({ disableRequestLogging: logLevel !== 'debug' && logLevel !== 'trace' && logLevel !== 'info' }),
-    bodyLimit,
-    // Ids in URLs are short; a long URL is an attack or a bug.
-    routerOptions: { maxParamLength: 100 },
-    return503OnClosing: true,
-  });
 
   const stored = await options.store.signingKey(generateSigningKey, new Date(clock()));
   const signer = createSigner(stored);
@@ -68,22 +56,31 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     maxCachedSegments: 2000,
   });
   const limit = options.deviceRateLimit ?? { max: 120, timeWindowMs: 60_000 };
-  const deps: ServerDeps = { store: options.store, manifests, signer, clock, deviceRateLimit: { max: limit.max, timeWindow: limit.timeWindowMs }, crmOutbox: options.crmWebhook !== undefined };
+  const deviceLimiter = new DeviceRateLimiter(limit.max, limit.timeWindowMs);
+  const fastPath = createManifestFastPath(manifests, deviceLimiter, clock);
+  const app = Fastify({
+    logger: {
+      level: logLevel,
+      // Secrets never reach the log: bearer tokens ride in this header.
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+    },
+    // Per-request lines only when asked for: a poll costs less without them (bench/server-polls.ts).
+    logController: new LogController({ disableRequestLogging: logLevel !== 'debug' && logLevel !== 'trace' && logLevel !== 'info' }),
+    bodyLimit,
+    // Ids in URLs are short; a long URL is an attack or a bug.
+    routerOptions: { maxParamLength: 100 },
+    return503OnClosing: true,
+    // Cached manifest polls are answered before Fastify (manifest/fast-path.ts); the rest falls through.
+    serverFactory: (handler) => createServer((request, response) => {
+      if (!fastPath(request, response)) handler(request, response);
+    }),
+  });
+  const deps: ServerDeps = { store: options.store, manifests, signer, clock, deviceLimiter, crmOutbox: options.crmWebhook !== undefined };
   if (options.crmWebhook !== undefined) {
     const sender = startWebhookSender({ ...options.crmWebhook, store: options.store.analytics, clock, log: (message) => app.log.warn(message) });
     app.addHook('onClose', () => sender.stop());
   }
 
-  await app.register(rateLimit, {
-    global: false,
-    // Per install when the device says who it is, else per address (e.g. a CDN's fetch).
-    keyGenerator: (request) => {
-      const install = installIdOf(request);
-      return install === undefined ? `ip:${request.ip}` : `install:${install}`;
-    },
-    errorResponseBuilder: (_request, context) =>
-      new HttpError(429, 'rate-limited', `Too many requests from this install; retry in ${Math.ceil(context.ttl / 1000)} s.`),
-  });
   installErrorHandlers(app, bodyLimit);
 
   const groups = options.routeGroups ?? ROUTE_GROUPS;

@@ -1,3 +1,4 @@
+import type { DeviceRateLimiter } from './http/rate-limit.js';
 import type { ManifestService } from './manifest/service.js';
 import type { Signer } from './signing.js';
 import type { Store } from './store/store.js';
@@ -9,8 +10,8 @@ export interface ServerDeps {
   signer: Signer;
   /** Epoch ms. */
   clock: () => number;
-  /** Per-install limit on device routes (@fastify/rate-limit route config). */
-  deviceRateLimit: { max: number; timeWindow: number };
+  /** Per-install limit on device routes, shared by Fastify routes and the manifest fast path. */
+  deviceLimiter: DeviceRateLimiter;
   /** True when a CRM webhook is configured: new events also go to the CRM outbox. */
   crmOutbox?: boolean;
 }

@@ -4,6 +4,7 @@ import { fieldIssues } from '../../common/messages/index.js';
 import type { ServerDeps } from '../deps.js';
 import { requireRole } from './auth.js';
 import { HttpError } from './errors.js';
+import { rateLimitKey } from './rate-limit.js';
 
 /** One documented response of a route. */
 export interface ResponseSpec {
@@ -64,13 +65,24 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'path
   throw new HttpError(400, 'invalid-request', `${label} has ${issues.length === 1 ? 'a problem' : `${issues.length} problems`}: ${issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}`, issues);
 }
 
+/** An onRequest hook counting the request against the per-install limit shared with the manifest fast path. */
+function limitDevice(deps: ServerDeps) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const now = deps.clock();
+    if (deps.deviceLimiter.hit(rateLimitKey(request.raw), now)) return;
+    const retry = deps.deviceLimiter.retryAfterSeconds(now);
+    void reply.header('retry-after', String(retry));
+    throw new HttpError(429, 'rate-limited', `Too many requests from this install (limit ${deps.deviceLimiter.max} per ${deps.deviceLimiter.windowMs / 1000} s); retry in ${retry} s.`);
+  };
+}
+
 /** Registers routes on the instance with validation, auth and rate limits. */
 export function registerRoutes(app: FastifyInstance, deps: ServerDeps, routes: readonly Route[]): void {
   for (const route of routes) {
     const options: RouteOptions = {
       method: route.method,
       url: route.url,
-      ...(route.rateLimited ? { config: { rateLimit: deps.deviceRateLimit } } : {}),
+      ...(route.rateLimited ? { onRequest: limitDevice(deps) } : {}),
       ...(route.auth === 'admin' || route.auth === 'device' ? { preHandler: requireRole(deps, route.auth) } : {}),
       handler: async (request, reply) => {
         const params = parse(route.params, request.params, 'path');

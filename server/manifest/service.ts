@@ -44,6 +44,8 @@ export class ManifestService {
   private loadingLive: Promise<LiveSnapshot> | undefined;
   private readonly cache = new Map<string, SignedManifest>();
   private readonly building = new Map<string, Promise<SignedManifest>>();
+  /** URL spelling (`line de-de`) → canonical cache key (`line de-DE`), learnt from validated polls, for peek(). */
+  private readonly aliases = new Map<string, string>();
 
   constructor(private readonly options: ManifestServiceOptions) {}
 
@@ -52,14 +54,31 @@ export class ManifestService {
     this.checkedAt = Number.NEGATIVE_INFINITY;
   }
 
-  /** The current signed manifest of a segment (segment already validated and canonical). */
-  async get(segment: ManifestSegment): Promise<SignedManifest> {
+  /** A cached manifest still current at `now`, without touching the store; undefined when unsure. `rawKey` is `<productLine> <locale>` as spelt in the URL. */
+  peek(rawKey: string, now: number): SignedManifest | undefined {
+    const state = this.state;
+    if (state === undefined || now - this.checkedAt >= this.options.versionRefreshMs) return undefined;
+    const key = this.aliases.get(rawKey);
+    const cached = key === undefined ? undefined : this.cache.get(key);
+    return cached !== undefined && this.isCurrent(cached, state, now) ? cached : undefined;
+  }
+
+  private isCurrent(cached: SignedManifest, state: PublishState, now: number): boolean {
+    return cached.version >= state.version && cached.issuedAtMs >= issueTimes(now, state.changedAt.getTime(), this.options.timing).issuedAtMs;
+  }
+
+  /** The current signed manifest of a segment (segment already validated and canonical); `rawKey` is the URL's spelling, remembered for peek(). */
+  async get(segment: ManifestSegment, rawKey?: string): Promise<SignedManifest> {
     const now = this.options.clock();
     const state = now - this.checkedAt < this.options.versionRefreshMs && this.state !== undefined ? this.state : await this.refreshState();
-    const { issuedAtMs } = issueTimes(now, state.changedAt.getTime(), this.options.timing);
     const key = `${segment.productLine} ${segment.locale}`;
+    if (rawKey !== undefined && this.aliases.get(rawKey) !== key) {
+      // Bounded like the cache: spellings are attacker-chosen (any case of a locale).
+      if (this.aliases.size >= this.options.maxCachedSegments * 4) this.aliases.clear();
+      this.aliases.set(rawKey, key);
+    }
     const cached = this.cache.get(key);
-    if (cached !== undefined && cached.version >= state.version && cached.issuedAtMs >= issuedAtMs) return cached;
+    if (cached !== undefined && this.isCurrent(cached, state, now)) return cached;
     let pending = this.building.get(key);
     if (pending === undefined) {
       pending = this.build(segment, state, now).finally(() => this.building.delete(key));

@@ -2,9 +2,7 @@ import { z } from 'zod';
 import { SignedEnvelopeSchema, SigningKeyInfoSchema, SlugSchema } from '../../common/messages/index.js';
 import { INSTALL_ID_HEADER } from '../http/auth.js';
 import { defineRoute } from '../http/route.js';
-
-/** Lets a CDN and the app cache a manifest for 5 min; a stale copy may be served for a day if the origin is down (the app still checks expiresAt). */
-export const MANIFEST_CACHE_CONTROL = 'public, max-age=300, stale-if-error=86400';
+import { etagMatches, manifestHeaders } from '../manifest/fast-path.js';
 
 /** Accepts any case (`de-de`) and answers under the canonical tag, so every spelling shares one cache entry. */
 const PollLocaleSchema = z
@@ -20,16 +18,6 @@ const PollLocaleSchema = z
     ctx.addIssue({ code: 'custom', message: `"${value}" is not a BCP 47 locale tag (e.g. "en", "de-DE").` });
     return z.NEVER;
   });
-
-/** True when If-None-Match names this ETag (a list, weak forms and `*` included, RFC 9110 §13.1.2). */
-export function etagMatches(header: string | undefined, etag: string): boolean {
-  if (header === undefined) return false;
-  if (header === etag) return true;
-  return header.split(',').some((part) => {
-    const tag = part.trim();
-    return tag === '*' || tag === etag || tag === `W/${etag}`;
-  });
-}
 
 /** Device-facing routes: the signed manifest of a segment and the public key. */
 export const manifestRoutes = [
@@ -52,8 +40,9 @@ export const manifestRoutes = [
       429: { description: 'Too many polls from this install; see Retry-After.' },
     },
     handler: async ({ params, request, reply, deps }) => {
-      const manifest = await deps.manifests.get(params);
-      void reply.header('etag', manifest.etag).header('cache-control', MANIFEST_CACHE_CONTROL).header('x-manifest-version', manifest.version);
+      const raw = request.params as { productLine: string; locale: string };
+      const manifest = await deps.manifests.get(params, `${raw.productLine} ${raw.locale}`);
+      void reply.headers(manifestHeaders(manifest));
       const ifNoneMatch = request.headers['if-none-match'];
       if (etagMatches(ifNoneMatch, manifest.etag)) return reply.code(304).send();
       return reply.type('application/json; charset=utf-8').send(manifest.body);
