@@ -3,8 +3,8 @@ import { selectUnreachable } from '../store/selectors.js';
 import { useStore } from '../store/store.js';
 import { pauseSummary, type FormatTime } from '../view/format.js';
 
-/** A clock that ticks once a minute, so "paused until 14:05" disappears when the pause ends. */
-function useMinuteClock(): number {
+/** A clock that ticks every 30 s, so "paused until 14:05" disappears soon after the pause ends. */
+function useCoarseClock(): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 30_000);
@@ -19,7 +19,7 @@ export function NotificationsControl({ formatTime }: { formatTime: FormatTime })
   const error = useStore((state) => state.settingsError);
   const pause = useStore((state) => state.pauseNotifications);
   const unreachable = useStore(selectUnreachable);
-  const now = useMinuteClock();
+  const now = useCoarseClock();
   if (!settings) return null;
   const paused = pauseSummary(settings, now, formatTime);
   return (
