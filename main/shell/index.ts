@@ -69,6 +69,8 @@ function deviceSources(): { sources: DeviceSource[]; demo: SimulatedPrinter | un
   return { sources: [withDemoFallback(real.sources, demoPrinter, log)], demo: undefined, dispose: () => real.dispose() };
 }
 
+// A separate profile (settings, single-instance lock) for desktop tests and side-by-side runs.
+if (process.env.TRAYSIDE_USER_DATA_DIR) app.setPath('userData', resolve(process.env.TRAYSIDE_USER_DATA_DIR));
 // Linux: the tray icon needs an app id to group notifications; Windows: toasts need the AppUserModelID.
 app.setAppUserModelId('com.trayside.app');
 // A tray app lives without windows: do not quit when the panel is the last window and closes.
@@ -80,6 +82,8 @@ await app.whenReady();
 if (isMac) app.dock?.hide();
 hardenSession(session.defaultSession, log);
 const devices = deviceSources();
+let electronTray: Tray | undefined;
+let panelWebPreferences: unknown;
 
 const shell = await startShell({
   platform: process.platform,
@@ -113,12 +117,14 @@ const shell = await startShell({
       notifier,
     }),
   tray: {
-    createTray: (image) => new Tray(image),
+    createTray: (image) => (electronTray = new Tray(image)),
     createImage: trayImage,
     buildMenu: (template) => Menu.buildFromTemplate(template),
   },
   createPanelWindow: () => {
-    const win = new BrowserWindow(panelWindowOptions(preload, process.platform));
+    const options = panelWindowOptions(preload, process.platform);
+    panelWebPreferences = options.webPreferences;
+    const win = new BrowserWindow(options);
     void win.loadURL(panelUrl(origin)).catch((loadError: unknown) => log(`shell: the panel did not load: ${String(loadError)}`));
     return win;
   },
@@ -134,6 +140,6 @@ if (shell) {
   });
   // Desktop tests (test/desktop) drive the app through this; it is absent in normal runs.
   if (process.env.TRAYSIDE_TEST_HOOKS === '1') {
-    Object.assign(globalThis, { __trayside: { shell, demoPrinter: devices.demo } });
+    Object.assign(globalThis, { __trayside: { shell, tray: electronTray, demoPrinter: devices.demo, panelWebPreferences } });
   }
 }
