@@ -1,5 +1,6 @@
 import type { Disposable, Timers } from '../common/lifecycle.js';
 import { HidSource } from './hid/hid-source.js';
+import { IppDeviceSource } from './ipp/ipp-source.js';
 import type { HidDeviceInfo } from './hid/hid-api.js';
 import type { HidField } from './decoders/hid-descriptor.js';
 import type { DeviceSource } from './transport.js';
@@ -21,7 +22,14 @@ export interface DeviceProfileLookup {
 export interface DeviceSourcesConfig {
   /** USB vendor ids of the OEM's devices; `'any'` for support tools that list everything. */
   vendorIds: readonly number[] | 'any';
+  /**
+   * What device profiles allow. TODO(issue 3, profiles): build this from native/profiles/
+   * (loadProfiles/matchProfile: `polling.duringJobMinIntervalMs`, PJL supply sources, HID report
+   * fields) once that module exports them; until then printers get DEFAULT_PRINTER_POLICY (no PJL).
+   */
   profiles?: DeviceProfileLookup;
+  /** IPP printer URIs the owner configured (network printers, IPP-over-USB through ipp-usb). */
+  ippPrinters?: readonly string[];
   /** HID fallback rescan period (≥ 10 s). */
   hidRescanMs?: number;
   usbTransferTimeoutMs?: number;
@@ -39,8 +47,8 @@ export interface DeviceSources extends Disposable {
 }
 
 /**
- * USB printer class + HID (+ IPP, once native/ipp/ has a source), sharing one USB bus object:
- * its hot-plug events also tell the HID source when to re-enumerate.
+ * USB printer class + HID + IPP, sharing one USB bus object: its hot-plug events also tell the
+ * HID source when to re-enumerate.
  */
 export function createDeviceSources(config: DeviceSourcesConfig): DeviceSources {
   const bus = new UsbBus(config.loadUsb);
@@ -60,9 +68,10 @@ export function createDeviceSources(config: DeviceSourcesConfig): DeviceSources 
     ...(config.loadHid ? { loadApi: config.loadHid } : {}),
     ...(config.timers ? { timers: config.timers } : {}),
   });
-  // TODO(issue 3, IPP): add the IPP source from native/ipp/ (network, IPP-over-USB 7/1/4 and
-  // printers the OS holds exclusively) here once it exists; nothing in native/ipp/ exports one yet.
   const sources: DeviceSource[] = [printers, hid];
+  if (config.ippPrinters && config.ippPrinters.length > 0) {
+    sources.push(new IppDeviceSource({ printers: config.ippPrinters, ...(config.timers ? { timers: config.timers } : {}) }));
+  }
   return {
     sources,
     problems: () => {

@@ -9,9 +9,10 @@ import { SimulatedSource } from '../simulated/simulated-source.js';
 import type { DeviceSource } from '../transport.js';
 import { collectDevices, formatReport, parseVendorId, type DevicesReport } from './devices-report.js';
 
-const USAGE = `Usage: npm run devices -- [--json] [--vendor 0x04b8 ...] [--demo] [--timeout MS]
+const USAGE = `Usage: npm run devices -- [--json] [--vendor 0x04b8 ...] [--ipp URI ...] [--demo] [--timeout MS]
   --json         machine-readable output (send this to support)
   --vendor ID    only devices of this USB vendor id (hex 0x04b8 or decimal); repeatable; default: all
+  --ipp URI      also read this network printer, e.g. ipp://192.168.1.20/ipp/print; repeatable
   --demo         also list the simulated demo printer
   --timeout MS   time allowed per device read (default 8000)`;
 
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
           json: { type: 'boolean', default: false },
           demo: { type: 'boolean', default: false },
           vendor: { type: 'string', multiple: true, default: [] },
+          ipp: { type: 'string', multiple: true, default: [] },
           timeout: { type: 'string', default: '8000' },
           help: { type: 'boolean', default: false },
         },
@@ -45,7 +47,8 @@ async function main(): Promise<void> {
   const timeoutMs = Number(values.timeout);
   if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 120_000) fail(`--timeout must be a whole number of ms from 100 to 120000, got "${values.timeout}"`);
 
-  const real = createDeviceSources({ vendorIds: vendorIds.length > 0 ? vendorIds : 'any' });
+  for (const uri of values.ipp) if (!/^ipps?:\/\/[^/\s]+/i.test(uri)) fail(`--ipp "${uri}" is not an ipp:// or ipps:// printer URI`);
+  const real = createDeviceSources({ vendorIds: vendorIds.length > 0 ? vendorIds : 'any', ippPrinters: values.ipp });
   const sources: DeviceSource[] = [...real.sources];
   if (values.demo) sources.push(new SimulatedSource([new SimulatedPrinter({ clock: systemClock })]));
   try {
