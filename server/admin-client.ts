@@ -14,6 +14,9 @@ import {
 } from '../common/messages/index.js';
 import type { z } from 'zod';
 import { adminTokenFile, DEFAULT_DATA_DIR } from './local-config.js';
+import { CampaignStatsSchema } from '../common/analytics.js';
+import { formatStatsTable } from './analytics/stats-table.js';
+import { SegmentImportResultSchema } from './crm/segment-import.js';
 
 /** What the admin CLI touches, passed in so tests run it in-process. */
 export interface AdminCliIo {
@@ -36,6 +39,8 @@ const USAGE = `Usage: npm run admin -- <command> [options]
   live                         what manifests carry now
   public-key                   the signing key for the app's branding config
   mint-token <admin|device> <label>
+  stats <id> [--json]          impressions, opens, CTR, reorders, ratings, survey answers per variant
+  import-segments <file>       CRM segment membership (.csv or .json rows) by install id or customer id
 Options: --server <url> (env TRAYSIDE_SERVER_URL, default http://127.0.0.1:8787)
 Token:   env TRAYSIDE_ADMIN_TOKEN, else <TRAYSIDE_DATA_DIR or ${DEFAULT_DATA_DIR}>/admin-token`;
 
@@ -63,11 +68,13 @@ export async function runAdminCli(argv: readonly string[], io: AdminCliIo): Prom
   const args = [...argv];
   let server = io.env.TRAYSIDE_SERVER_URL ?? 'http://127.0.0.1:8787';
   let status: string | undefined;
+  let json = false;
   const positional: string[] = [];
   while (args.length > 0) {
     const arg = args.shift()!;
     if (arg === '--server') server = args.shift() ?? '';
     else if (arg === '--status') status = args.shift();
+    else if (arg === '--json') json = true;
     else if (arg === '--help' || arg === '-h') {
       io.out(USAGE);
       return 0;
@@ -184,6 +191,31 @@ export async function runAdminCli(argv: readonly string[], io: AdminCliIo): Prom
         });
         const key = SigningKeyInfoSchema.parse(await response.json());
         io.out(`keyId:      ${key.keyId}\npublicKey:  ${key.publicKey}\n\n${key.publicKeyPem.trim()}`);
+        return 0;
+      }
+      case 'stats': {
+        need(1, 'a campaign id');
+        const stats = await call('GET', `/v1/admin/stats/${encodeURIComponent(rest[0]!)}`, CampaignStatsSchema);
+        io.out(json ? JSON.stringify(stats, null, 2) : formatStatsTable(stats));
+        return 0;
+      }
+      case 'import-segments': {
+        need(1, 'a .csv or .json file');
+        const file = path.resolve(io.cwd, rest[0]!);
+        const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+          throw new CliError(`${rest[0]}: cannot read (${error.code ?? String(error)}).`);
+        });
+        let body: unknown;
+        if (file.endsWith('.csv')) body = { format: 'csv', data: text };
+        else {
+          try {
+            body = { format: 'json', rows: JSON.parse(text) as unknown };
+          } catch (error) {
+            throw new CliError(`${rest[0]}: not valid JSON (${(error as Error).message}); use a .csv name for CSV.`);
+          }
+        }
+        const result = await call('POST', '/v1/admin/crm/segments', SegmentImportResultSchema, body);
+        io.out(`Imported ${result.rows} rows: ${result.memberships} memberships for ${result.keys} installs/customers, ${result.links} new customer links.`);
         return 0;
       }
       case 'mint-token': {

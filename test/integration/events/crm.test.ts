@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignStats } from '../../../common/analytics.js';
 import type { DeviceEvent } from '../../../common/events.js';
+import { runAdminCli } from '../../../server/admin-client.js';
 import { SIGNATURE_HEADER, verifyWebhookSignature } from '../../../server/crm/webhook.js';
 import { hashToken } from '../../../server/http/auth.js';
 import { startTestServer, type TestServer } from './server-harness.js';
@@ -95,6 +96,15 @@ describe('CRM loop', () => {
     expect(unknown.status).toBe(404);
     const stats = (await (await fetch(`${server.url}/v1/admin/stats/crm-campaign`, { headers: admin })).json()) as CampaignStats;
     expect(stats.total).toMatchObject({ impressions: 1, reorders: 1, reorderedItems: 2, conversions: 1 });
+
+    const out: string[] = [];
+    const code = await runAdminCli(['stats', 'crm-campaign', '--server', server.url], { env: { TRAYSIDE_ADMIN_TOKEN: ADMIN }, cwd: process.cwd(), fetch, out: (line) => out.push(line), err: (line) => out.push(line) });
+    expect(code).toBe(0);
+    const table = out.join('\n').split('\n');
+    expect(table[2]).toMatch(/^variant\s+weight\s+impr\.\s+reach\s+opens\s+clicks\s+CTR/);
+    // The variant row and the total row: 1 impression, 1 reorder of 2 items, 1 conversion.
+    expect(table.filter((line) => /^(a|\(all\))\s/.test(line))).toHaveLength(2);
+    expect(table.find((line) => line.startsWith('(all)'))).toMatch(/\(all\)\s+–\s+1\s+1\s+0\s+0\s+0\.0 %\s+0\s+0\s+1\s+2\s+1\s/);
   });
 
   it('imports segments by install id and by customer id (CSV and JSON) into what the device reads', async () => {

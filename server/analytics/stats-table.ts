@@ -1,0 +1,52 @@
+import type { CampaignStats, VariantStats } from '../../common/analytics.js';
+
+const percent = (value: number | null): string => (value === null ? '–' : `${(value * 100).toFixed(1)} %`);
+
+/** Escapes control characters so owner-typed text shows as text and cannot move the cursor or recolour a terminal. */
+export function terminalSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function row(cells: readonly string[], widths: readonly number[]): string {
+  return cells.map((cell, index) => (index === 0 ? cell.padEnd(widths[index]!) : cell.padStart(widths[index]!))).join('  ');
+}
+
+/** `npm run admin -- stats <campaign>`: one row per variant and a total, then ratings and survey answers. */
+export function formatStatsTable(stats: CampaignStats): string {
+  const header = ['variant', 'weight', 'impr.', 'reach', 'opens', 'clicks', 'CTR', 'dismiss', 'snooze', 'reorders', 'items', 'conv.', '👍', '👎', 'ratings', 'avg'];
+  const cells = (variant: VariantStats): string[] => [
+    variant.variantId,
+    percent(variant.weightShare),
+    String(variant.impressions),
+    String(variant.reach),
+    String(variant.uniqueOpens),
+    String(variant.clicks),
+    percent(variant.clickThroughRate),
+    String(variant.dismissals),
+    String(variant.snoozes),
+    String(variant.reorders),
+    String(variant.reorderedItems),
+    String(variant.conversions),
+    String(variant.thumbs.up),
+    String(variant.thumbs.down),
+    String(variant.ratings.count),
+    variant.ratings.average === null ? '–' : variant.ratings.average.toFixed(2),
+  ];
+  const rows = [...stats.variants.map(cells), cells(stats.total)];
+  const widths = header.map((title, index) => Math.max(title.length, ...rows.map((cellsOfRow) => cellsOfRow[index]!.length)));
+  const lines = [`Campaign ${stats.campaignId} — ${stats.generatedAt}`, '', row(header, widths), row(widths.map((width) => '-'.repeat(width)), widths)];
+  for (const cellsOfRow of rows.slice(0, -1)) lines.push(row(cellsOfRow, widths));
+  lines.push(row(rows.at(-1)!, widths));
+  if (stats.total.ratings.count > 0) lines.push('', `Ratings 1–5: ${stats.total.ratings.distribution.join(' / ')}`);
+  for (const question of stats.total.questions) {
+    lines.push('', `Q ${question.questionId}: ${terminalSafe(question.text ?? '(question not in the live campaign)')} — ${question.answers} answers`);
+    for (const choice of question.choices) lines.push(`  ${String(choice.count).padStart(6)}  ${terminalSafe(choice.choice)}`);
+    for (const text of question.latestText.slice(0, 5)) lines.push(`  “${terminalSafe(text)}”`);
+  }
+  if (stats.total.latestComments.length > 0) {
+    lines.push('', 'Latest comments:');
+    for (const comment of stats.total.latestComments.slice(0, 5)) lines.push(`  “${terminalSafe(comment)}”`);
+  }
+  return lines.join('\n');
+}
