@@ -48,9 +48,9 @@ function benchCampaign(index: number): CampaignInputRaw {
     body: `Your printer uses **805XL** cartridges. This month, order two and save 15 %.\n\n- free shipping\n- arrives in 2 days\n\n[Details](https://store.example.com/offers/${index})`,
     image: { url: `https://cdn.example.com/offers/${index}.png`, alt: 'Ink cartridges' },
     actions: [
-      { type: 'reorder', label: 'Order now', supplyColor: 'cyan', quantity: 2 },
-      { type: 'snooze', label: 'Later', hours: 24 },
-      { type: 'dismiss', label: 'No thanks' },
+      { type: 'reorder' as const, label: 'Order now', supplyColor: 'cyan', quantity: 2 },
+      { type: 'snooze' as const, label: 'Later', hours: 24 },
+      { type: 'dismiss' as const, label: 'No thanks' },
     ],
   });
   return {
