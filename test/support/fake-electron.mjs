@@ -147,3 +147,8 @@ export const ipcMain = Object.assign(new Listeners(), {
 
 export const shell = { openExternal: () => Promise.resolve() };
 
+
+// electron-store does `import electron from 'electron'`: the real module is CommonJS, so its default is the whole API.
+const api = { app, BrowserWindow, Menu, nativeImage, Notification, powerMonitor, screen, session, Tray, ipcMain, shell };
+// eslint-disable-next-line no-restricted-syntax -- mirrors the CommonJS default export of the real electron module.
+export default api;
