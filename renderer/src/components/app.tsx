@@ -4,9 +4,11 @@ import type { TraysideBridge } from '../../../common/contract/index.js';
 import { selectDevices, selectPanelView, selectUnreachable } from '../store/selectors.js';
 import { followApp, useStore } from '../store/store.js';
 import { formatClockTime, stateLabel, type FormatTime } from '../view/format.js';
+import { CartView } from './actions/cart-view.js';
 import { ConnectionBanner } from './connection-banner.js';
 import { DeviceCard } from './device-card.js';
 import { PrinterIcon, StateIcon } from './icons.js';
+import { MessagesSection } from './messages/inbox.js';
 import { NotificationsControl } from './notifications-control.js';
 
 /** The tray panel. `bridge` is `window.trayside`; the panel follows it from mount to unmount. */
@@ -67,6 +69,8 @@ export function Panel({ formatTime }: { formatTime: FormatTime }) {
             {devicesError}
           </p>
         )}
+        <MessagesSection />
+        <CartView />
       </main>
       <footer className="panel__footer">
         <NotificationsControl formatTime={formatTime} />

