@@ -1,0 +1,130 @@
+// Targeted messages end to end: the real backend (Fastify + PGlite) on 127.0.0.1, the real core
+// with its message service polling it over HTTP. Time is a FakeTime shared by both, so "one poll
+// interval" is an hour of fake time, not an hour of waiting.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { BrandingSchema } from '../../../common/branding.js';
+import { SigningKeyInfoSchema, type CampaignInputRaw } from '../../../common/messages/index.js';
+import { createCore, type Core } from '../../../main/core/core.js';
+import { memorySettingsStorage } from '../../../main/core/settings-service.js';
+import { SimulatedPrinter } from '../../../native/simulated/printer.js';
+import { SimulatedSource } from '../../../native/simulated/simulated-source.js';
+import { buildServer } from '../../../server/app.js';
+import { hashToken } from '../../../server/http/auth.js';
+import { openStore } from '../../../server/store/open-store.js';
+import type { Store } from '../../../server/store/store.js';
+import { FakeTime } from '../../support/fake-time.js';
+
+const ADMIN = 'ts_admin_messages-end-to-end-token';
+const POLL_SECONDS = 600;
+
+let dir = '';
+let store: Store;
+let server: FastifyInstance;
+let url = '';
+let core: Core;
+const time = new FakeTime(Date.now());
+const notifications: string[] = [];
+
+async function admin(method: string, route: string, body?: unknown): Promise<number> {
+  const response = await fetch(new URL(route, url), {
+    method,
+    headers: { authorization: `Bearer ${ADMIN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  await response.text();
+  return response.status;
+}
+
+function campaign(id: string, overrides: Partial<CampaignInputRaw> = {}): CampaignInputRaw {
+  return {
+    id,
+    name: id,
+    category: 'supplies',
+    priority: 500,
+    urgency: 'urgent',
+    schedule: { start: '2025-01-01T00:00', timeZone: 'device' },
+    segment: { productLines: ['trayside-demo'], locales: ['en'] },
+    rule: { '==': [{ var: 'device.model' }, 'Trayside Demo Printer'] },
+    triggers: [{ type: 'app-start' }],
+    defaultLocale: 'en',
+    variants: [{ id: 'a', weight: 1, content: { en: { title: `Hello from ${id}`, body: 'Published **just now**.' } } }],
+    ...overrides,
+  };
+}
+
+/** Moves fake time by one poll interval (plus the most jitter) and waits for the real HTTP round trip to land. */
+async function nextPoll(until: () => boolean): Promise<void> {
+  await time.advance(POLL_SECONDS * 1100);
+  await vi.waitFor(() => expect(until()).toBe(true), { timeout: 10_000, interval: 50 });
+}
+
+const inboxIds = () => core.messages.inbox().items.map((item) => item.id);
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'trayside-messages-e2e-'));
+  store = await openStore({ dataDir: path.join(dir, 'pglite') });
+  await store.addToken(hashToken(ADMIN), 'admin', 'messages end to end', new Date());
+  server = await buildServer({ store, clock: () => time.now(), logLevel: 'silent', timing: { pollIntervalSeconds: POLL_SECONDS }, versionRefreshMs: 0 });
+  url = await server.listen({ host: '127.0.0.1', port: 0 });
+  const key = SigningKeyInfoSchema.parse(await (await fetch(new URL('/v1/signing-key', url))).json());
+  core = createCore({
+    appInfo: { name: 'Trayside', version: '0.1.0', host: 'node', platform: 'linux' },
+    sources: [new SimulatedSource([new SimulatedPrinter({ clock: time })])],
+    settingsStorage: memorySettingsStorage({ locale: 'en' }),
+    clock: time,
+    timers: time,
+    log: () => undefined,
+    messages: {
+      branding: BrandingSchema.parse({ name: 'Trayside', backendUrl: url, signingKeys: [key.publicKey], productLine: 'trayside-demo' }),
+      storageDir: path.join(dir, 'client'),
+      fetch: (target, init) => fetch(target, init),
+      environment: { os: 'linux', osVersion: '6.1', appVersion: '0.1.0', systemLocale: 'en', timeZone: 'UTC' },
+      notifier: { show: (notification) => notifications.push(notification.messageId), setBadge: () => undefined },
+    },
+  });
+  await core.start();
+  await vi.waitFor(() => expect(core.messages.status().lastUpdated).not.toBeNull(), { timeout: 10_000 });
+}, 120_000);
+
+afterAll(async () => {
+  core?.dispose();
+  await server?.close();
+  await store?.close();
+  if (dir !== '') await rm(dir, { recursive: true, force: true });
+});
+
+describe('messages end to end against the real backend', () => {
+  it('publish → the message reaches the inbox within one poll interval, as a notification; archive → it disappears', async () => {
+    expect(inboxIds()).toEqual([]);
+    expect(await admin('POST', '/v1/admin/campaigns', campaign('welcome-e2e'))).toBe(201);
+    expect(await admin('POST', '/v1/admin/campaigns/welcome-e2e/publish')).toBe(200);
+
+    await nextPoll(() => inboxIds().includes('welcome-e2e@1'));
+    expect(notifications).toEqual(['welcome-e2e@1']);
+    expect(core.messages.status()).toMatchObject({ offline: false, verificationFailed: false });
+
+    expect(await admin('POST', '/v1/admin/campaigns/welcome-e2e/archive')).toBe(200);
+    await nextPoll(() => !inboxIds().includes('welcome-e2e@1'));
+  });
+
+  it('targets on the device: a campaign for another model never arrives', async () => {
+    expect(await admin('POST', '/v1/admin/campaigns', campaign('other-model-e2e', { rule: { '==': [{ var: 'device.model' }, 'Some Other Printer'] } }))).toBe(201);
+    expect(await admin('POST', '/v1/admin/campaigns/other-model-e2e/publish')).toBe(200);
+    const version = core.messages.status().manifestVersion;
+    await nextPoll(() => (core.messages.status().manifestVersion ?? 0) > (version ?? 0));
+    expect(inboxIds()).not.toContain('other-model-e2e@1');
+  });
+
+  it('keeps the saved messages and says it is offline when the server goes away', async () => {
+    expect(await admin('POST', '/v1/admin/campaigns', campaign('offline-e2e'))).toBe(201);
+    expect(await admin('POST', '/v1/admin/campaigns/offline-e2e/publish')).toBe(200);
+    await nextPoll(() => inboxIds().includes('offline-e2e@1'));
+    await server.close();
+    await nextPoll(() => core.messages.status().offline);
+    expect(inboxIds()).toContain('offline-e2e@1');
+  });
+});
