@@ -3,7 +3,7 @@
 // Everything here is wiring; behaviour lives in app.ts and the core, which are tested without Electron.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { app, BrowserWindow, Menu, nativeImage, Notification, powerMonitor, screen, session, Tray } from 'electron';
+import { app, BrowserWindow, Menu, nativeImage, Notification, powerMonitor, screen, session, shell as electronShell, Tray } from 'electron';
 import { systemClock, systemTimers } from '../../common/lifecycle.js';
 import { createDeviceSources } from '../../native/device-sources.js';
 import { SimulatedPrinter } from '../../native/simulated/printer.js';
@@ -115,6 +115,10 @@ const shell = await startShell({
       timers: systemTimers,
       log,
       notifier,
+      // The core checks every link against the branding allow-list before this is called.
+      openExternal: (url) => electronShell.openExternal(url),
+      engagement: { dataDir: resolve(app.getPath('userData'), 'events') },
+      // TODO(messages): pass `messages` ({branding, storageDir, fetch}) once the shell loads the branding config.
     }),
   tray: {
     createTray: (image) => (electronTray = new Tray(image)),
