@@ -5,7 +5,9 @@ import type { HidDeviceInfo } from './hid/hid-api.js';
 import type { HidField } from './decoders/hid-descriptor.js';
 import type { DeviceSource } from './transport.js';
 import { UsbBus, type UsbApi } from './usb/usb-bus.js';
-import { UsbPrinterSource, DEFAULT_PRINTER_POLICY, type UsbPrinterMatch, type UsbPrinterPolicy } from './usb/usb-printer-source.js';
+import { UsbPrinterSource, type UsbPrinterMatch, type UsbPrinterPolicy } from './usb/usb-printer-source.js';
+import { createProfileLookup } from './profile-lookup.js';
+import { builtinProfiles } from './profiles/builtin.js';
 import type { HidApi } from './hid/hid-api.js';
 
 /** What device profiles contribute to the real transports. */
@@ -22,11 +24,7 @@ export interface DeviceProfileLookup {
 export interface DeviceSourcesConfig {
   /** USB vendor ids of the OEM's devices; `'any'` for support tools that list everything. */
   vendorIds: readonly number[] | 'any';
-  /**
-   * What device profiles allow. TODO(issue 3, profiles): build this from native/profiles/
-   * (loadProfiles/matchProfile: `polling.duringJobMinIntervalMs`, PJL supply sources, HID report
-   * fields) once that module exports them; until then printers get DEFAULT_PRINTER_POLICY (no PJL).
-   */
+  /** What device profiles allow (PJL, poll limits during jobs); default: the bundled profiles. */
   profiles?: DeviceProfileLookup;
   /** IPP printer URIs the owner configured (network printers, IPP-over-USB through ipp-usb). */
   ippPrinters?: readonly string[];
@@ -52,18 +50,19 @@ export interface DeviceSources extends Disposable {
  */
 export function createDeviceSources(config: DeviceSourcesConfig): DeviceSources {
   const bus = new UsbBus(config.loadUsb);
-  const profiles = config.profiles;
+  const profiles = config.profiles ?? createProfileLookup(builtinProfiles());
   const printers = new UsbPrinterSource({
     bus,
     vendorIds: config.vendorIds,
-    policyFor: profiles ? (match) => profiles.printerPolicy(match) : () => DEFAULT_PRINTER_POLICY,
+    policyFor: (match) => profiles.printerPolicy(match),
     ...(config.usbTransferTimeoutMs !== undefined ? { transferTimeoutMs: config.usbTransferTimeoutMs } : {}),
     ...(config.timers ? { timers: config.timers } : {}),
   });
   const hid = new HidSource({
     vendorIds: config.vendorIds,
     usbChanges: { onChange: (listener) => bus.onChange(() => listener()) },
-    ...(profiles ? { fieldsFor: (info: HidDeviceInfo) => profiles.hidFields(info), isProfiled: (info: HidDeviceInfo) => profiles.hasHidProfile(info) } : {}),
+    fieldsFor: (info: HidDeviceInfo) => profiles.hidFields(info),
+    isProfiled: (info: HidDeviceInfo) => profiles.hasHidProfile(info),
     ...(config.hidRescanMs !== undefined ? { rescanMs: config.hidRescanMs } : {}),
     ...(config.loadHid ? { loadApi: config.loadHid } : {}),
     ...(config.timers ? { timers: config.timers } : {}),

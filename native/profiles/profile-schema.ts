@@ -119,6 +119,11 @@ export const DeviceProfileSchema = z
     match: ProfileMatchSchema,
     supplies: z.array(ProfileSupplySchema).max(64).default([]),
     polling: PollingSchema.optional(),
+    /**
+     * The printer answers `@PJL INFO STATUS` on its bulk endpoints. Off unless a profile says so:
+     * a printer that does not speak PJL may print the query as a page of text.
+     */
+    pjlStatus: z.boolean().default(false),
   })
   .strict()
   .superRefine((profile, context) => {
