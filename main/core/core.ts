@@ -133,7 +133,8 @@ export function createCore(options: CoreOptions): Core {
       engagement,
       findMessage: (id) => messages.inbox().items.find((item) => item.id === id),
       openExternal: options.openExternal ?? (async (url) => options.log(`actions: no browser is connected; would open ${url}`)),
-      region: () => regionFromLocale(Intl.DateTimeFormat().resolvedOptions().locale),
+      // The same answer as message targeting: the owner's choice, else the locale's region.
+      region: () => settings.get().region ?? regionFromLocale(settings.get().locale ?? Intl.DateTimeFormat().resolvedOptions().locale),
       log: options.log,
     }),
   );
