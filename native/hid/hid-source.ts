@@ -219,6 +219,7 @@ class HidSession implements DeviceSession {
   private readonly inputs = new Map<number, Uint8Array>();
   private firstInput: { promise: Promise<void>; resolve: () => void } | undefined;
   private readonly timeoutMs: number;
+  private closed = false;
 
   constructor(
     readonly id: string,
@@ -234,10 +235,13 @@ class HidSession implements DeviceSession {
   }
 
   read(signal: AbortSignal): Promise<DeviceReading> {
+    // A read after close would open a handle nobody closes any more.
+    if (this.closed) return Promise.reject(new Error(`${this.id} is closed`));
     return this.gate.run(`Reading ${this.id}`, signal, () => this.readOnce(signal));
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const handle = this.handle;
     this.handle = undefined;
     this.onClosed();
@@ -359,6 +363,11 @@ class HidSession implements DeviceSession {
     });
     this.firstInput = { promise, resolve: resolveFirst };
     const handle = await this.step('Opening the device', signal, () => api.open(path));
+    if (this.closed) {
+      // Closed while the open was under way: give the handle straight back.
+      await handle.close().catch(() => undefined);
+      throw new Error(`${this.id} is closed`);
+    }
     handle.on('data', (data: Uint8Array) => this.onInput(Uint8Array.from(data)));
     handle.on('error', () => {
       // Unplugged or reset: the next read reopens (or the source reports it detached).

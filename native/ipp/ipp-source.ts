@@ -1,8 +1,9 @@
 import type { DeviceIdentity, DeviceReading } from '../../common/device.js';
-import { Emitter, type Disposable, type Timers } from '../../common/lifecycle.js';
+import { Emitter, systemTimers, type Disposable, type Timers } from '../../common/lifecycle.js';
 import { classifySupply } from '../../common/supply.js';
 import { parseDeviceIdString } from '../decoders/ieee1284.js';
 import { decodeIppSupplies, ippText, type IppAttributes, type IppValue } from '../decoders/ipp-supplies.js';
+import { DeviceGate } from '../device-io.js';
 import type { DeviceSession, DeviceSource, DeviceSourceEvent } from '../transport.js';
 import { getPrinterAttributes, ippHttpTarget, type IppRequestOptions } from './ipp-client.js';
 
@@ -77,22 +78,31 @@ export class IppSession implements DeviceSession {
   readonly transport = 'ipp' as const;
   readonly id: string;
   private closed = false;
+  /**
+   * One request at a time, as on the other transports: printers' embedded web servers often serve
+   * one connection at a time, so a second request would queue there and eat the first one's time
+   * limit. An aborted exchange destroys its socket at once, so nothing is left to wait for (grace 0).
+   */
+  private readonly gate: DeviceGate;
 
   constructor(
     readonly uri: string,
     private readonly options: Omit<IppSourceOptions, 'printers'>,
   ) {
     this.id = ippSessionId(uri);
+    this.gate = new DeviceGate(options.timers ?? systemTimers, 0);
   }
 
   async read(signal: AbortSignal): Promise<DeviceReading> {
     if (this.closed) throw new Error(`${this.id} is closed`);
-    const fetch = this.options.fetch ?? getPrinterAttributes;
-    const request: IppRequestOptions = { signal };
-    if (this.options.timeoutMs !== undefined) request.timeoutMs = this.options.timeoutMs;
-    if (this.options.timers) request.timers = this.options.timers;
-    const attributes = await fetch(this.uri, request);
-    return readingFromAttributes(attributes, this.uri);
+    return this.gate.run(`Reading ${this.id}`, signal, async () => {
+      const fetch = this.options.fetch ?? getPrinterAttributes;
+      const request: IppRequestOptions = { signal };
+      if (this.options.timeoutMs !== undefined) request.timeoutMs = this.options.timeoutMs;
+      if (this.options.timers) request.timers = this.options.timers;
+      const attributes = await fetch(this.uri, request);
+      return readingFromAttributes(attributes, this.uri);
+    });
   }
 
   async close(): Promise<void> {

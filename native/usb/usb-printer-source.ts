@@ -250,6 +250,7 @@ function jobActiveFrom(conditions: DeviceCondition[], pjlCode: number | undefine
 class UsbPrinterSession implements DeviceSession {
   readonly transport = 'usb-printer' as const;
   private readonly ctx: SessionContext;
+  private closed = false;
 
   constructor(
     readonly id: string,
@@ -263,6 +264,8 @@ class UsbPrinterSession implements DeviceSession {
   }
 
   read(signal: AbortSignal): Promise<DeviceReading> {
+    // Closed means given back: a late read must not claim the interface from usblp again.
+    if (this.closed) return Promise.reject(new Error(`${this.id} is closed`));
     return this.gate.run(`Reading printer ${this.id}`, signal, async () => {
       await this.settle(signal);
       const last = this.ctx.lastReads.get(this.id);
@@ -282,6 +285,7 @@ class UsbPrinterSession implements DeviceSession {
 
   async close(): Promise<void> {
     // Each read opens, claims and gives the interface back, so nothing stays held between reads.
+    this.closed = true;
   }
 
   /**
