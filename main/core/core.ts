@@ -1,4 +1,5 @@
 import type { AppInfo } from '../../common/contract/app.js';
+import type { Branding } from '../../common/branding.js';
 import type { DeviceEventDraft } from '../../common/events.js';
 import { contract, TraysideError, type TraysideHandlers } from '../../common/contract/index.js';
 import { DisposableStore, type Clock, type Disposable, type Timers } from '../../common/lifecycle.js';
@@ -29,6 +30,12 @@ export interface CoreOptions {
   clock: Clock;
   timers: Timers;
   log: (message: string) => void;
+  /**
+   * The OEM's validated branding config: store links, allow-lists and the backend for events.
+   * Omitted: the message branding's (if any). Messages may run without it (no pinned key) while
+   * reorder still works.
+   */
+  branding?: Branding;
   /** Where supply alerts go (Electron notifications, or the Node host's log); none = no alerts. */
   notifier?: Notifier;
   /** Targeted messages (main/core/messages); omitted = the inbox stays empty and says messages are not set up. */
@@ -108,7 +115,7 @@ export function createCore(options: CoreOptions): Core {
   disposables.add(messages.onChanged((state) => events.publish('messages', 'onChanged', state)));
   disposables.add(messages.onOpenRequested((request) => events.publish('messages', 'onOpenRequested', request)));
 
-  const branding = options.messages?.branding ?? null;
+  const branding = options.branding ?? options.messages?.branding ?? null;
   const engagement: Promise<EngagementService> = options.engagement
     ? createEngagementService({
         backendUrl: branding?.backendUrl,

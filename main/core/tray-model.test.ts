@@ -103,6 +103,16 @@ describe('trayModel', () => {
     expect(on.menu.at(-1)).toEqual({ kind: 'action', label: 'Quit Trayside', action: { type: 'quit' } });
   });
 
+  it('shows unread urgent messages as the badge: attention icon, count first in the tooltip, a menu entry that opens the panel', () => {
+    const model = trayModel({ snapshots: [device()], settings: DEFAULT_SETTINGS, now: NOW, urgentMessages: 2 });
+    expect(model.state).toBe('attention');
+    expect(model.tooltip).toBe('Trayside — 2 urgent messages · All devices ready');
+    expect(model.menu[1]).toEqual({ kind: 'action', label: '2 urgent messages — read', action: { type: 'open-panel' } });
+    const error = trayModel({ snapshots: [device({ state: 'error', statusLine: 'Paper jam' })], settings: DEFAULT_SETTINGS, now: NOW, urgentMessages: 1 });
+    expect(error.state).toBe('error');
+    expect(trayModel({ snapshots: [device()], settings: DEFAULT_SETTINGS, now: NOW, urgentMessages: 0 }).state).toBe('ok');
+  });
+
   it('uses the product name of an OEM build', () => {
     const model = trayModel({ snapshots: [], settings: DEFAULT_SETTINGS, now: NOW, productName: 'Acme Ink' });
     expect(model.tooltip).toBe('Acme Ink — No device connected');

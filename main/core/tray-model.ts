@@ -33,6 +33,8 @@ export interface TrayModelInput {
   settings: Settings;
   now: number;
   productName?: string;
+  /** Unread urgent messages: the tray's badge (attention icon, a count in the tooltip and the menu). */
+  urgentMessages?: number;
   /** Clock time a person reads, e.g. "14:30"; injected so tests do not depend on the machine's locale. */
   formatTime?: (epochMs: number) => string;
 }
@@ -68,7 +70,11 @@ export function deviceMenuLabel(snapshot: DeviceSnapshot): string {
   return lowest ? `${name} — ${lowest.name} ${describeLevel(lowest.level)}` : `${name} — ${snapshot.statusLine}`;
 }
 
-function tooltipOf(name: string, sorted: readonly DeviceSnapshot[]): string {
+function urgentText(count: number): string {
+  return count === 1 ? '1 urgent message' : `${count} urgent messages`;
+}
+
+function tooltipOf(name: string, sorted: readonly DeviceSnapshot[], urgent: number): string {
   const worst = sorted[0];
   let text: string;
   if (!worst) text = 'No device connected';
@@ -78,7 +84,8 @@ function tooltipOf(name: string, sorted: readonly DeviceSnapshot[]): string {
     const prefix = sorted.length > 1 ? `${worst.identity.model}: ` : '';
     text = `${prefix}${worst.statusLine}${others > 0 ? ` (+${others} more)` : ''}`;
   }
-  const full = `${name} — ${text}`;
+  // The message count goes first: Windows cuts long tooltips at the end.
+  const full = urgent > 0 ? `${name} — ${urgentText(urgent)} · ${text}` : `${name} — ${text}`;
   return full.length <= MAX_TOOLTIP ? full : `${full.slice(0, MAX_TOOLTIP - 1)}…`;
 }
 
@@ -87,9 +94,14 @@ export function trayModel(input: TrayModelInput): TrayModel {
   const name = input.productName ?? 'Trayside';
   const formatTime = input.formatTime ?? defaultFormatTime;
   const sorted = byUrgency(input.snapshots);
-  const state = sorted[0] ? trayStateOf(sorted[0].state) : 'ok';
+  const urgent = Math.max(0, Math.floor(input.urgentMessages ?? 0));
+  const deviceState = sorted[0] ? trayStateOf(sorted[0].state) : 'ok';
+  // An unread urgent message is the tray's badge: at least the attention icon, never hiding an error.
+  const state = urgent > 0 && deviceState === 'ok' ? 'attention' : deviceState;
 
-  const menu: TrayMenuItem[] = [{ kind: 'action', label: `Open ${name}`, action: { type: 'open-panel' } }, { kind: 'separator' }];
+  const menu: TrayMenuItem[] = [{ kind: 'action', label: `Open ${name}`, action: { type: 'open-panel' } }];
+  if (urgent > 0) menu.push({ kind: 'action', label: `${urgentText(urgent)} — read`, action: { type: 'open-panel' } });
+  menu.push({ kind: 'separator' });
   if (sorted.length === 0) menu.push({ kind: 'label', label: 'No device connected' });
   for (const snapshot of sorted) {
     menu.push({ kind: 'action', label: deviceMenuLabel(snapshot), action: { type: 'open-panel', deviceId: snapshot.id } });
@@ -112,5 +124,5 @@ export function trayModel(input: TrayModelInput): TrayModel {
   });
   menu.push({ kind: 'separator' }, { kind: 'action', label: `Quit ${name}`, action: { type: 'quit' } });
 
-  return { state, tooltip: tooltipOf(name, sorted), menu };
+  return { state, tooltip: tooltipOf(name, sorted, urgent), menu };
 }

@@ -5,24 +5,28 @@ import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { systemClock, systemTimers } from '../../common/lifecycle.js';
-import { SimulatedPrinter } from '../../native/simulated/printer.js';
-import { SimulatedSource } from '../../native/simulated/simulated-source.js';
+import { BrandingError, loadStartupBranding } from '../core/branding/load-branding.js';
+import { resolveSigningKey } from '../core/branding/signing-key.js';
 import { createCore } from '../core/core.js';
+import { composeHostDevices, type DemoMode } from '../core/host-devices.js';
 import { confSettingsStorage } from './conf-settings-storage.js';
-import { messageNotificationLog, resolveMessageBranding } from './message-config.js';
+import { applyMessageFlags, messageNotificationLog } from './message-config.js';
 import { notificationLog } from './notification-log.js';
 import { startNodeHost } from './node-host.js';
 import { urlLog } from './url-log.js';
 
-const USAGE = `Usage: trayside-host [--port N] [--demo] [--sim-speed N] [--data-dir DIR]
+const USAGE = `Usage: trayside-host [--port N] [--branding FILE] [--ipp URI]... [--demo | --no-demo] [--sim-speed N] [--data-dir DIR]
   --port N        port on 127.0.0.1 (default 4477; 0 picks a free one)
-  --demo          add the simulated printer (on by default when no real device source is configured)
+  --branding FILE the OEM's branding config (env TRAYSIDE_BRANDING; default: the bundled demo branding)
+  --ipp URI       an IPP printer to watch, e.g. ipp://192.168.1.20/ipp/print (repeat for more)
+  --demo          always show the simulated demo printer (default: only while no real device is attached)
+  --no-demo       never show the demo printer
   --sim-speed N   simulated hours per real hour for the demo printer (default 1; 3600 = an hour a second)
   --data-dir DIR  where settings and caches live (default ~/.trayside)
-  --backend URL   message server (e.g. http://127.0.0.1:8787 from "npm run server"; env TRAYSIDE_BACKEND_URL)
-  --public-key K  the server's Ed25519 key, base64 (GET /v1/signing-key; env TRAYSIDE_PUBLIC_KEY);
-                  optional for a server on 127.0.0.1, whose key is then read from it
-  --product-line  which product line's messages to ask for (default trayside-demo)`;
+  --backend URL   override the branding's message server (e.g. http://127.0.0.1:8787 from "npm run server"; env TRAYSIDE_BACKEND_URL)
+  --public-key K  override the branding's signing key, base64 (npm run admin -- public-key; env TRAYSIDE_PUBLIC_KEY);
+                  with the placeholder key a server on 127.0.0.1 is asked for its key (development only)
+  --product-line  override which product line's messages to ask for`;
 
 function fail(message: string): never {
   process.stderr.write(`trayside: ${message}\n${USAGE}\n`);
@@ -34,15 +38,18 @@ const { values } = (() => {
     return parseArgs({
       options: {
         port: { type: 'string', default: '4477' },
-        demo: { type: 'boolean', default: true },
+        branding: { type: 'string' },
+        ipp: { type: 'string', multiple: true, default: [] },
+        demo: { type: 'boolean' },
         'sim-speed': { type: 'string', default: '1' },
         'data-dir': { type: 'string', default: resolve(homedir(), '.trayside') },
         backend: { type: 'string', default: process.env.TRAYSIDE_BACKEND_URL },
         'public-key': { type: 'string', default: process.env.TRAYSIDE_PUBLIC_KEY },
-        'product-line': { type: 'string', default: 'trayside-demo' },
+        'product-line': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       allowPositionals: false,
+      allowNegative: true,
     });
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error));
@@ -68,25 +75,48 @@ const root = projectRoot();
 const log = (message: string): void => {
   process.stderr.write(`${new Date().toISOString()} ${message}\n`);
 };
-const branding = await resolveMessageBranding({ backend: values.backend, publicKey: values['public-key'], productLine: values['product-line'] }, log).catch((error: unknown) =>
-  fail(error instanceof Error ? error.message : String(error)),
-);
-const sources = values.demo ? [new SimulatedSource([new SimulatedPrinter({ clock: systemClock, speed })])] : [];
+
+// A bad branding file stops the host with one line naming the file and the field (exit 2, like a bad flag).
+let startup: ReturnType<typeof loadStartupBranding>;
+try {
+  startup = loadStartupBranding({ flag: values.branding, env: process.env, cwd: process.cwd() });
+  startup.branding = applyMessageFlags(startup.branding, { backend: values.backend, publicKey: values['public-key'], productLine: values['product-line'] });
+} catch (error) {
+  if (error instanceof BrandingError) {
+    process.stderr.write(`trayside: ${error.message}\n`);
+    process.exit(2);
+  }
+  fail(error instanceof Error ? error.message : String(error));
+}
+const { branding } = startup;
+log(`branding: ${branding.name} from ${startup.source}; messages from ${branding.backendUrl} (${branding.productLine})`);
+// The Node host is a development and test host: with the placeholder key it may ask a server on 127.0.0.1 for its key.
+const messageBranding = await resolveSigningKey(branding, { allowLoopbackKeyFetch: true, fetch: (url, init) => fetch(url, init), log });
+
+const demo: DemoMode = values.demo === true ? 'always' : values.demo === false ? 'never' : 'fallback';
+let devices: ReturnType<typeof composeHostDevices>;
+try {
+  devices = composeHostDevices({ vendorIds: branding.vendorIds, ippPrinters: values.ipp, demo, clock: systemClock, simSpeed: speed, log });
+} catch (error) {
+  fail(`--ipp: ${error instanceof Error ? error.message : String(error)}`);
+}
 const core = createCore({
-  appInfo: { name: 'Trayside', version: process.env.npm_package_version ?? '0.1.0', host: 'node', platform: process.platform },
-  sources,
+  appInfo: { name: branding.name, version: process.env.npm_package_version ?? '0.1.0', host: 'node', platform: process.platform },
+  sources: devices.sources,
   settingsStorage: confSettingsStorage(values['data-dir']),
   clock: systemClock,
   timers: systemTimers,
   log,
+  branding,
   notifier: notificationLog(log),
   openExternal: urlLog(log, process.env.TRAYSIDE_URL_LOG),
   engagement: { dataDir: resolve(values['data-dir'], 'events') },
-  messages: { branding, storageDir: resolve(values['data-dir'], 'messages'), fetch: (url, init) => fetch(url, init), notifier: messageNotificationLog(log) },
+  messages: { branding: messageBranding, storageDir: resolve(values['data-dir'], 'messages'), fetch: (url, init) => fetch(url, init), notifier: messageNotificationLog(log) },
 });
 
 try {
   await core.start();
+  for (const problem of devices.problems()) log(`devices: ${problem}`);
   const host = await startNodeHost({
     core,
     rendererDir: resolve(root, 'out/renderer'),
@@ -98,6 +128,7 @@ try {
   const shutdown = (): void => {
     void host.close().then(() => {
       core.dispose();
+      devices.dispose();
       process.exit(0);
     });
   };

@@ -1,50 +1,31 @@
-import { BrandingSchema, type Branding } from '../../common/branding.js';
-import { SigningKeyInfoSchema } from '../../common/messages/index.js';
+import { BackendUrlSchema, PublicKeySchema, type Branding } from '../../common/branding.js';
+import { SlugSchema } from '../../common/messages/campaign.js';
+import type { z } from 'zod';
 import type { MessageNotifier } from '../core/messages/notifier.js';
 
-/** What the Node host's flags say about messages. */
+/** What the Node host's development flags override in the branding config. */
 export interface MessageFlags {
   backend: string | undefined;
   publicKey: string | undefined;
-  productLine: string;
+  productLine: string | undefined;
 }
 
 /**
- * The branding the Node host runs with: the backend and pinned key from the flags. Without
- * --public-key a loopback backend's key is fetched from GET /v1/signing-key — trust on first use,
- * fine for `npm run server` on the same machine and refused for any other host, where the key
- * must be pinned.
+ * The branding with `--backend`, `--public-key` and `--product-line` applied (a quick way to point
+ * the demo at another server without writing a branding file). Throws naming the flag.
  */
-export async function resolveMessageBranding(flags: MessageFlags, log: (message: string) => void): Promise<Branding | null> {
-  if (!flags.backend) return null;
-  let publicKey = flags.publicKey;
-  if (!publicKey) {
-    const url = new URL(flags.backend);
-    if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
-      throw new Error(`--public-key is required for ${url.host}: pin the key from its GET /v1/signing-key.`);
-    }
-    try {
-      const response = await fetch(new URL('/v1/signing-key', url), { signal: AbortSignal.timeout(5000) });
-      publicKey = SigningKeyInfoSchema.parse(await response.json()).publicKey;
-      log(`messages: using the signing key of the local server ${url.host} (development only; pass --public-key to pin it)`);
-    } catch (error) {
-      log(`messages: could not read the signing key of ${url.host} (${error instanceof Error ? error.message : String(error)}); messages are off until it is reachable and the host restarts`);
-      return null;
-    }
-  }
-  const parsed = BrandingSchema.safeParse({
-    name: 'Trayside',
-    backendUrl: flags.backend,
-    signingKeys: [publicKey],
-    productLine: flags.productLine,
-    allowedLinkHosts: ['store.example.com', 'support.example.com'],
-    allowedImageHosts: ['cdn.example.com'],
-  });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`${issue.path.join('.') === 'signingKeys.0' ? '--public-key' : issue.path.join('.') === 'backendUrl' ? '--backend' : issue.path.join('.')}: ${issue.message}`);
-  }
-  return parsed.data;
+export function applyMessageFlags(branding: Branding, flags: MessageFlags): Branding {
+  const check = <T>(flag: string, schema: z.ZodType<T>, value: string): T => {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) throw new Error(`${flag}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    return parsed.data;
+  };
+  return {
+    ...branding,
+    ...(flags.backend !== undefined ? { backendUrl: check('--backend', BackendUrlSchema, flags.backend) } : {}),
+    ...(flags.publicKey !== undefined ? { signingKeys: [check('--public-key', PublicKeySchema, flags.publicKey)] } : {}),
+    ...(flags.productLine !== undefined ? { productLine: check('--product-line', SlugSchema, flags.productLine) } : {}),
+  };
 }
 
 /** Urgent messages in the Node host: a log line instead of an OS notification (there is no desktop). */

@@ -1,12 +1,18 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BrandingSchema } from '../../common/branding.js';
 import { Emitter, type Disposable } from '../../common/lifecycle.js';
 import { SimulatedPrinter } from '../../native/simulated/printer.js';
 import { SimulatedSource } from '../../native/simulated/simulated-source.js';
 import { FakeTime } from '../../test/support/fake-time.js';
+import { makeTestKey, signManifest, testManifest, testMessage } from '../../test/support/manifests.js';
 import { createCore } from '../core/core.js';
+import type { FetchLike } from '../core/messages/poller.js';
 import { memorySettingsStorage } from '../core/settings-service.js';
-import { startShell, type NotificationLike, type Shell } from './app.js';
+import { ONLINE_CHECK_MS, startShell, type NotificationLike, type Shell } from './app.js';
 import type { IpcMainLike } from './ipc-adapter.js';
 import type { PanelWindowLike } from './panel-window.js';
 import type { MenuTemplateItem, TrayLike } from './tray-controller.js';
@@ -53,14 +59,32 @@ class FakePanel implements PanelWindowLike {
 let shell: Shell<FakePanel> | undefined;
 afterEach(() => shell?.dispose());
 
-async function setup(options: { locked?: boolean; packaged?: boolean; stored?: unknown } = {}) {
+const key = makeTestKey();
+
+/** A message backend for the core's poller: one signed manifest, or a refused connection while `down`. */
+class FakeBackend {
+  down = false;
+  requests = 0;
+  manifest = testManifest(Date.UTC(2026, 10, 23, 9, 0, 0), {
+    messages: [
+      testMessage({ campaignId: 'urgent-one', urgency: 'urgent', variants: [{ id: 'a', weight: 1, locale: 'en', content: { title: 'Cyan is nearly out', body: 'Order **now**', actions: [] } }] }),
+    ],
+  });
+  fetch: FetchLike = async () => {
+    this.requests += 1;
+    if (this.down) throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') });
+    return new Response(JSON.stringify(signManifest(key, this.manifest)), { status: 200 });
+  };
+}
+
+async function setup(options: { locked?: boolean; packaged?: boolean; stored?: unknown; backend?: FakeBackend; online?: () => boolean } = {}) {
   const time = new FakeTime();
   const printer = new SimulatedPrinter({ clock: time });
   const storage = memorySettingsStorage(options.stored ?? {});
   let tray: FakeTray | undefined;
   const panels: FakePanel[] = [];
   const appEvents = new Map<string, () => void>();
-  const power = new Map<string, Emitter<void>>([['suspend', new Emitter()], ['resume', new Emitter()]]);
+  const power = new Map<string, Emitter<void>>([['suspend', new Emitter()], ['resume', new Emitter()], ['unlock-screen', new Emitter()]]);
   const shown: Array<{ title: string; body: string; click(): void }> = [];
   const loginItems: boolean[] = [];
   const handlers = new Map<string, (event: unknown, input: unknown) => Promise<unknown>>();
@@ -76,6 +100,7 @@ async function setup(options: { locked?: boolean; packaged?: boolean; stored?: u
     onAppEvent: (event, listener) => void appEvents.set(event, listener),
     setLoginItem: options.packaged === false ? undefined : (openAtLogin) => void loginItems.push(openAtLogin),
     onPowerEvent: (event, listener): Disposable => power.get(event)!.on(listener),
+    ...(options.online ? { isOnline: options.online } : {}),
     notifications: {
       isSupported: () => true,
       create: ({ title, body }) => {
@@ -96,6 +121,17 @@ async function setup(options: { locked?: boolean; packaged?: boolean; stored?: u
         timers: time,
         log: () => undefined,
         notifier,
+        ...(options.backend
+          ? {
+              messages: {
+                branding: BrandingSchema.parse({ name: 'Trayside', backendUrl: 'https://messages.example.com', signingKeys: [key.publicKeyBase64], productLine: 'trayside-demo' }),
+                storageDir: mkdtempSync(join(tmpdir(), 'trayside-shell-messages-')),
+                fetch: options.backend.fetch,
+                notifier,
+                environment: { os: 'windows' as const, osVersion: '10.0', appVersion: '0.0.0-test', systemLocale: 'en', timeZone: 'UTC' },
+              },
+            }
+          : {}),
       }),
     tray: { createTray: (image) => (tray = new FakeTray(image)), createImage: (state) => `tray-${state}.png`, buildMenu: (template) => template },
     createPanelWindow: () => {
@@ -203,5 +239,63 @@ describe('Electron shell composition', () => {
     shell!.dispose();
     expect(tray().destroyed).toBe(true);
     expect(handlers.size).toBe(0);
+  });
+
+  it('an urgent message: one notification and the tray badge; clicking opens the panel at that message; reading it clears the badge', async () => {
+    const backend = new FakeBackend();
+    const { shown, tray, panels, handlers } = await setup({ backend });
+    expect(shown.map((n) => n.title)).toEqual(['Cyan is nearly out']);
+    expect(shown[0]!.body).toBe('Order now');
+    expect(tray().image).toBe('tray-attention.png');
+    expect(tray().tooltip).toBe('Trayside — 1 urgent message · All devices ready');
+    expect(panels[0]!.visible).toBe(false);
+
+    shown[0]!.click();
+    expect(panels[0]!.visible).toBe(true);
+    expect(panels[0]!.sent).toContainEqual(['trayside:messages.onOpenRequested', { id: 'urgent-one@1' }]);
+
+    await handlers.get('trayside:messages.markRead')!({ senderFrame: { url: APP_URL, parent: null } }, { id: 'urgent-one@1' });
+    expect(tray().image).toBe('tray-ok.png');
+    expect(tray().tooltip).toBe('Trayside — All devices ready');
+  });
+
+  it('no message poll while the machine sleeps; one soon after wake', async () => {
+    const backend = new FakeBackend();
+    const { power, time } = await setup({ backend });
+    const before = backend.requests;
+    power.get('suspend')!.fire();
+    await time.advance(24 * 3_600_000);
+    expect(backend.requests).toBe(before);
+    power.get('resume')!.fire();
+    await time.advance(10_000);
+    expect(backend.requests).toBe(before + 1);
+  });
+
+  it('after failed polls, the network coming back (or the screen unlocking) retries at once instead of at the end of the backoff', async () => {
+    const backend = new FakeBackend();
+    backend.down = true;
+    let online = false;
+    const { time, power } = await setup({ backend, online: () => online });
+    /** Long outage: the backoff grows to its cap (30–60 min between tries); then up to the moment a try just failed. */
+    const failForHours = async (): Promise<void> => {
+      await time.advance(6 * 3_600_000);
+      const count = backend.requests;
+      while (backend.requests === count) await time.advance(60_000);
+    };
+
+    await failForHours();
+    const failed = backend.requests;
+    backend.down = false;
+    online = true;
+    await time.advance(ONLINE_CHECK_MS + 2_000);
+    expect(backend.requests).toBe(failed + 1);
+
+    backend.down = true;
+    await failForHours();
+    const failedAgain = backend.requests;
+    backend.down = false;
+    power.get('unlock-screen')!.fire();
+    await time.advance(2_000);
+    expect(backend.requests).toBe(failedAgain + 1);
   });
 });

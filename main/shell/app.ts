@@ -5,6 +5,7 @@ import { DisposableStore, type Clock, type Disposable, type Timers } from '../..
 import { contract } from '../../common/contract/index.js';
 import type { Settings } from '../../common/settings.js';
 import type { Core } from '../core/core.js';
+import type { MessageNotifier } from '../core/messages/notifier.js';
 import type { Notifier } from '../core/supply-alerts.js';
 import { trayModel, type TrayAction, type TrayModel } from '../core/tray-model.js';
 import { registerIpcAdapter, type EventTarget, type IpcMainLike } from './ipc-adapter.js';
@@ -19,6 +20,15 @@ export interface NotificationLike {
   on(event: 'click' | 'close' | 'failed', listener: () => void): unknown;
 }
 
+/**
+ * The shell's one way to the OS for both features: supply alerts (`Notifier`) and urgent
+ * messages (`MessageNotifier`, with the click that opens the panel at the message, and the badge).
+ */
+export type ShellNotifier = Notifier & MessageNotifier;
+
+/** How often the shell asks the OS whether the network is back (a local check, no traffic); the poller's own backoff covers the rest. */
+export const ONLINE_CHECK_MS = 5 * 60_000;
+
 /** Everything the shell needs from Electron and from index.ts. */
 export interface ShellDeps<Image, Menu, W extends PanelWindowLike & { webContents: EventTarget }> {
   platform: string;
@@ -31,9 +41,12 @@ export interface ShellDeps<Image, Menu, W extends PanelWindowLike & { webContent
   onAppEvent(event: 'second-instance' | 'before-quit', listener: () => void): void;
   /** Undefined where the OS has no login items Electron can set (Linux) or for an unpackaged dev run. */
   setLoginItem: ((openAtLogin: boolean) => void) | undefined;
-  onPowerEvent(event: 'suspend' | 'resume', listener: () => void): Disposable;
+  /** powerMonitor: sleep, wake, and the screen unlocking (the owner is back; a good moment to retry a failed poll). */
+  onPowerEvent(event: 'suspend' | 'resume' | 'unlock-screen', listener: () => void): Disposable;
+  /** Electron's net.isOnline(); checked every ONLINE_CHECK_MS, an offline → online change retries a failed message poll. */
+  isOnline?: () => boolean;
   notifications: { isSupported(): boolean; create(options: { title: string; body: string }): NotificationLike };
-  createCore(notifier: Notifier): Core;
+  createCore(notifier: ShellNotifier): Core;
   tray: Pick<TrayControllerOptions<Image, Menu>, 'createTray' | 'createImage' | 'buildMenu'>;
   createPanelWindow(): W;
   workAreaNear(point: { x: number; y: number }): Bounds;
@@ -70,8 +83,10 @@ export async function startShell<Image, Menu, W extends PanelWindowLike & { webC
   const openPanel = (): void => panel.show(tray.bounds());
 
   const live = new Set<NotificationLike>();
-  const notifier: Notifier = {
-    show({ title, body }) {
+  let urgentMessages = 0;
+  const notifier: ShellNotifier = {
+    /** A supply alert opens the panel; an urgent message passes `onClick`, which asks the panel to show that message. */
+    show({ title, body }, onClick: () => void = openPanel) {
       if (!deps.notifications.isSupported()) {
         deps.log(`shell: notifications are not supported here; would have shown: ${title}`);
         return;
@@ -79,17 +94,24 @@ export async function startShell<Image, Menu, W extends PanelWindowLike & { webC
       const notification = deps.notifications.create({ title, body });
       live.add(notification);
       if (live.size > MAX_LIVE_NOTIFICATIONS) live.delete(live.values().next().value!);
-      notification.on('click', openPanel);
+      notification.on('click', onClick);
       notification.on('close', () => live.delete(notification));
       notification.on('failed', () => live.delete(notification));
       notification.show();
     },
+    setBadge(count) {
+      if (count === urgentMessages) return;
+      urgentMessages = count;
+      // Before the tray exists (the first evaluation during start) the count is picked up by the first refresh.
+      if (started) refreshTray();
+    },
   };
+  let started = false;
 
   const core = deps.createCore(notifier);
   disposables.add(core);
   const currentModel = (): TrayModel =>
-    trayModel({ snapshots: core.monitor.snapshots(), settings: core.settings.get(), now: deps.clock.now(), productName: deps.productName });
+    trayModel({ snapshots: core.monitor.snapshots(), settings: core.settings.get(), now: deps.clock.now(), productName: deps.productName, urgentMessages });
 
   const panel = createPanelController({ createWindow: deps.createPanelWindow, workAreaNear: deps.workAreaNear, platform: deps.platform, clock: deps.clock });
   disposables.add(panel);
@@ -152,14 +174,44 @@ export async function startShell<Image, Menu, W extends PanelWindowLike & { webC
     }),
   );
 
-  // Asleep there is nothing to read and a USB read would fail; after wake, read everything again.
-  disposables.add(deps.onPowerEvent('suspend', () => core.monitor.pause()));
-  disposables.add(deps.onPowerEvent('resume', () => core.monitor.resume()));
+  // A notification click (or the service itself) asks for a message: the panel opens, the renderer scrolls to it.
+  disposables.add(core.messages.onOpenRequested(openPanel));
+
+  // Asleep there is nothing to read and a USB read or a poll would fail; after wake, read and poll again.
+  disposables.add(
+    deps.onPowerEvent('suspend', () => {
+      core.monitor.pause();
+      core.messages.pause();
+    }),
+  );
+  disposables.add(
+    deps.onPowerEvent('resume', () => {
+      core.monitor.resume();
+      core.messages.resume();
+    }),
+  );
+  disposables.add(deps.onPowerEvent('unlock-screen', () => core.messages.networkOnline()));
+  if (deps.isOnline) disposables.add(watchOnline(deps.isOnline, deps.timers, () => core.messages.networkOnline()));
   deps.onAppEvent('second-instance', openPanel);
   deps.onAppEvent('before-quit', () => panel.allowClose());
 
   await core.start();
+  started = true;
   refreshTray();
   deps.log('shell: started');
   return { core, tray, panel, trayModel: currentModel, dispose: () => disposables.dispose() };
+}
+
+/** Calls `onOnline` when `isOnline` turns from false to true, checked every ONLINE_CHECK_MS. */
+function watchOnline(isOnline: () => boolean, timers: Timers, onOnline: () => void): Disposable {
+  let online = isOnline();
+  let timer: Disposable | undefined;
+  const check = (): void => {
+    const now = isOnline();
+    if (now && !online) onOnline();
+    online = now;
+    timer = timers.setTimeout(check, ONLINE_CHECK_MS);
+  };
+  timer = timers.setTimeout(check, ONLINE_CHECK_MS);
+  return { dispose: () => timer?.dispose() };
 }

@@ -3,14 +3,15 @@
 // Everything here is wiring; behaviour lives in app.ts and the core, which are tested without Electron.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { app, BrowserWindow, Menu, nativeImage, Notification, powerMonitor, screen, session, shell as electronShell, Tray } from 'electron';
+import { parseArgs } from 'node:util';
+import { app, BrowserWindow, dialog, Menu, nativeImage, net, Notification, powerMonitor, screen, session, shell as electronShell, Tray } from 'electron';
+import type { Branding } from '../../common/branding.js';
 import { systemClock, systemTimers } from '../../common/lifecycle.js';
-import { createDeviceSources } from '../../native/device-sources.js';
-import { SimulatedPrinter } from '../../native/simulated/printer.js';
-import { SimulatedSource } from '../../native/simulated/simulated-source.js';
-import type { DeviceSource } from '../../native/transport.js';
+import { loadStartupBranding, type StartupBranding } from '../core/branding/load-branding.js';
+import { resolveSigningKey } from '../core/branding/signing-key.js';
 import { createCore } from '../core/core.js';
-import { withDemoFallback } from '../core/demo-fallback-source.js';
+import { composeHostDevices, type DemoMode } from '../core/host-devices.js';
+import { detectMessageEnvironment } from '../core/messages/message-service.js';
 import type { TrayState } from '../core/tray-model.js';
 import { startShell } from './app.js';
 import { electronIpcMain } from './ipc-adapter.js';
@@ -48,26 +49,41 @@ function trayImage(state: TrayState): Electron.NativeImage {
 const log = (message: string): void => {
   process.stderr.write(`${new Date().toISOString()} ${message}\n`);
 };
-const demoForced = process.argv.includes('--demo') || process.env.TRAYSIDE_DEMO === '1';
+// Chromium adds switches of its own to argv: read ours leniently and ignore the rest.
+const { values: flags } = parseArgs({
+  args: process.argv.slice(1),
+  options: { branding: { type: 'string' }, ipp: { type: 'string', multiple: true }, demo: { type: 'boolean' } },
+  strict: false,
+  allowPositionals: true,
+  allowNegative: true,
+});
+const demoMode: DemoMode = flags.demo === true || process.env.TRAYSIDE_DEMO === '1' ? 'always' : flags.demo === false ? 'never' : 'fallback';
+const ippPrinters = (Array.isArray(flags.ipp) ? flags.ipp : []).filter((uri): uri is string => typeof uri === 'string');
 const simSpeed = Number(process.env.TRAYSIDE_SIM_SPEED ?? '1');
+
+/** One validated branding config for everything below; a bad one stops the app with one line naming the file and field. */
+function startupBranding(): StartupBranding | undefined {
+  try {
+    return loadStartupBranding({ flag: typeof flags.branding === 'string' ? flags.branding : undefined, env: process.env, cwd: process.cwd() });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log(`branding: ${message}`);
+    // showErrorBox is the one dialog Electron allows before 'ready', for exactly this.
+    dialog.showErrorBox('Trayside cannot start', message);
+    app.exit(2);
+    return undefined;
+  }
+}
+// app.exit ends the process once this task returns; waiting here keeps the code below from running meanwhile.
+const startup = startupBranding() ?? (await new Promise<never>(() => undefined));
+const branding: Branding = startup.branding;
+log(`branding: ${branding.name} from ${startup.source}`);
+
 const origin: AppOrigin = {
   rendererFile: resolve(import.meta.dirname, '../renderer/index.html'),
   devServerUrl: app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL,
 };
 const preload = resolve(import.meta.dirname, '../preload/index.cjs');
-const demoPrinter = (): SimulatedPrinter => new SimulatedPrinter({ clock: systemClock, speed: Number.isFinite(simSpeed) ? simSpeed : 1 });
-
-/** Real USB/HID sources with the demo printer while none is attached; `--demo` keeps the demo always. */
-function deviceSources(): { sources: DeviceSource[]; demo: SimulatedPrinter | undefined; dispose(): void } {
-  // TODO(branding): pass the OEM's vendor ids from the branding config once the shell loads it.
-  const real = createDeviceSources({ vendorIds: 'any' });
-  for (const problem of real.problems()) log(`devices: ${problem}`);
-  if (demoForced) {
-    const demo = demoPrinter();
-    return { sources: [new SimulatedSource([demo]), ...real.sources], demo, dispose: () => real.dispose() };
-  }
-  return { sources: [withDemoFallback(real.sources, demoPrinter, log)], demo: undefined, dispose: () => real.dispose() };
-}
 
 // A separate profile (settings, single-instance lock) for desktop tests and side-by-side runs.
 if (process.env.TRAYSIDE_USER_DATA_DIR) app.setPath('userData', resolve(process.env.TRAYSIDE_USER_DATA_DIR));
@@ -81,13 +97,24 @@ app.on('web-contents-created', (_event, contents) => hardenWebContents(contents,
 await app.whenReady();
 if (isMac) app.dock?.hide();
 hardenSession(session.defaultSession, log);
-const devices = deviceSources();
+// USB/HID for the OEM's vendor ids, IPP printers from --ipp, and the demo printer while nothing real is attached.
+let devices: ReturnType<typeof composeHostDevices>;
+try {
+  devices = composeHostDevices({ vendorIds: branding.vendorIds, ippPrinters, demo: demoMode, clock: systemClock, simSpeed: Number.isFinite(simSpeed) ? simSpeed : 1, log });
+} catch (error) {
+  log(`devices: ${error instanceof Error ? error.message : String(error)}; continuing without the IPP printers`);
+  devices = composeHostDevices({ vendorIds: branding.vendorIds, ippPrinters: [], demo: demoMode, clock: systemClock, simSpeed: Number.isFinite(simSpeed) ? simSpeed : 1, log });
+}
+// net.fetch goes through Chromium's network stack: the system proxy and certificate store apply, as owners' networks expect.
+const netFetch = (url: string, init: RequestInit): Promise<Response> => net.fetch(url, init);
+// The placeholder key of the demo branding: a development run may read the key of a server on 127.0.0.1; a packaged app never does.
+const messageBranding = await resolveSigningKey(branding, { allowLoopbackKeyFetch: !app.isPackaged, fetch: netFetch, log });
 let electronTray: Tray | undefined;
 let panelWebPreferences: unknown;
 
 const shell = await startShell({
   platform: process.platform,
-  productName: 'Trayside',
+  productName: branding.name,
   clock: systemClock,
   timers: systemTimers,
   log,
@@ -102,14 +129,16 @@ const shell = await startShell({
     powerMonitor.on(event as 'suspend', listener);
     return { dispose: () => powerMonitor.off(event as 'suspend', listener) };
   },
+  isOnline: () => net.isOnline(),
   notifications: {
     isSupported: () => Notification.isSupported(),
     create: (options) => new Notification({ ...options, silent: false }),
   },
   createCore: (notifier) =>
     createCore({
-      appInfo: { name: 'Trayside', version: app.getVersion(), host: 'electron', platform: process.platform },
+      appInfo: { name: branding.name, version: app.getVersion(), host: 'electron', platform: process.platform },
       sources: devices.sources,
+      branding,
       settingsStorage: electronSettingsStorage(),
       clock: systemClock,
       timers: systemTimers,
@@ -117,8 +146,15 @@ const shell = await startShell({
       notifier,
       // The core checks every link against the branding allow-list before this is called.
       openExternal: (url) => electronShell.openExternal(url),
-      engagement: { dataDir: resolve(app.getPath('userData'), 'events') },
-      // TODO(messages): pass `messages` ({branding, storageDir, fetch}) once the shell loads the branding config.
+      engagement: { dataDir: resolve(app.getPath('userData'), 'events'), fetch: netFetch },
+      messages: {
+        branding: messageBranding,
+        storageDir: resolve(app.getPath('userData'), 'messages'),
+        fetch: netFetch,
+        notifier,
+        // The OS's own locale list is more faithful than LANG, which GUI sessions often leave unset.
+        environment: { ...detectMessageEnvironment(app.getVersion()), systemLocale: app.getSystemLocale() || Intl.DateTimeFormat().resolvedOptions().locale },
+      },
     }),
   tray: {
     createTray: (image) => (electronTray = new Tray(image)),
@@ -138,12 +174,22 @@ const shell = await startShell({
 });
 
 if (shell) {
+  for (const problem of devices.problems()) log(`devices: ${problem}`);
   app.on('will-quit', () => {
     shell.dispose();
     devices.dispose();
   });
   // Desktop tests (test/desktop) drive the app through this; it is absent in normal runs.
   if (process.env.TRAYSIDE_TEST_HOOKS === '1') {
-    Object.assign(globalThis, { __trayside: { shell, tray: electronTray, demoPrinter: devices.demo, panelWebPreferences } });
+    const hooks = {
+      shell,
+      tray: electronTray,
+      panelWebPreferences,
+      // The fallback demo printer is replaced each time it comes back: always answer the current one.
+      get demoPrinter() {
+        return devices.demoPrinter();
+      },
+    };
+    Object.assign(globalThis, { __trayside: hooks });
   }
 }

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const state = { windows: [], trays: [], handles: [], notifications: [], sessionHardened: [], webContentsCreated: 0, appEvents: [], images: [], missingImages: [] };
+const state = { windows: [], trays: [], handles: [], notifications: [], sessionHardened: [], webContentsCreated: 0, appEvents: [], images: [], missingImages: [], errorBoxes: [], fetches: [] };
 const userData = mkdtempSync(join(tmpdir(), 'trayside-fake-electron-'));
 const appListeners = new Map();
 
@@ -43,7 +43,26 @@ export const app = {
   getName: () => 'Trayside',
   requestSingleInstanceLock: () => true,
   setLoginItemSettings: (settings) => state.appEvents.push(`login:${JSON.stringify(settings)}`),
+  getSystemLocale: () => 'en-US',
   quit: () => state.appEvents.push('quit'),
+  // The real app.exit ends the process without 'before-quit'; so does this.
+  exit: (code = 0) => {
+    state.appEvents.push(`exit:${code}`);
+    process.exit(code);
+  },
+};
+
+export const dialog = {
+  showErrorBox: (title, content) => state.errorBoxes.push({ title, content }),
+};
+
+// net.fetch is Chromium's fetch in the real module; plain fetch here (the boot test talks to 127.0.0.1 only).
+export const net = {
+  fetch: (url, init) => {
+    state.fetches.push(String(url));
+    return fetch(url, init);
+  },
+  isOnline: () => true,
 };
 
 class WebContents extends Listeners {
@@ -149,6 +168,6 @@ export const shell = { openExternal: () => Promise.resolve() };
 
 
 // electron-store does `import electron from 'electron'`: the real module is CommonJS, so its default is the whole API.
-const api = { app, BrowserWindow, Menu, nativeImage, Notification, powerMonitor, screen, session, Tray, ipcMain, shell };
+const api = { app, BrowserWindow, dialog, Menu, nativeImage, net, Notification, powerMonitor, screen, session, Tray, ipcMain, shell };
 // eslint-disable-next-line no-restricted-syntax -- mirrors the CommonJS default export of the real electron module.
 export default api;

@@ -13,6 +13,7 @@ import type { Settings } from '../../../common/settings.js';
 import { byPriority, DEFAULT_DELIVERY_POLICY, deliveryGate, inSchedule, type DeliveryPolicy } from './delivery.js';
 import { readFileIfExists, writeFileAtomicSync } from './durable-file.js';
 import { openLedger, type Ledger } from './ledger.js';
+import { createCrmSegments, type CrmSegments } from './crm-segments.js';
 import { createManifestCache } from './manifest-cache.js';
 import { pinKeys, verifyManifest, type PinnedKey } from './manifest-verifier.js';
 import type { MessageNotifier } from './notifier.js';
@@ -46,7 +47,10 @@ export interface MessageServiceOptions {
   settings: { get(): Settings; onChanged(listener: (settings: Settings) => void): Disposable; notificationsPaused(): boolean };
   devices: { snapshots(): DeviceSnapshot[]; onChanged(listener: (snapshots: DeviceSnapshot[]) => void): Disposable };
   environment: MessageEnvironment;
-  /** CRM segments the owner belongs to (empty without consent). */
+  /**
+   * CRM segments the owner belongs to (empty without consent). Omitted: fetched from the backend's
+   * GET /v1/segments/:installId after each manifest poll that reached it, when consent is not "none".
+   */
   crmSegments?: () => readonly string[];
   policy?: DeliveryPolicy;
   log?: (message: string) => void;
@@ -245,6 +249,12 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
         status.offline = false;
         status.verificationFailed = false;
         status.problem = null;
+        // The server is reachable: refresh the segments before targeting, so a rule on them never sees stale ones.
+        if (segments && options.settings.get().consent !== 'none') {
+          publish();
+          void segments.refresh().then(() => evaluate());
+          return;
+        }
         break;
       case 'rejected':
         status.offline = false;
@@ -275,6 +285,20 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
       )
     : undefined;
 
+  const segments: CrmSegments | undefined =
+    branding && !options.crmSegments
+      ? createCrmSegments({
+          backendUrl: branding.backendUrl,
+          installId: install.installId,
+          storageDir: dir,
+          fetch: options.fetch,
+          consent: () => options.settings.get().consent,
+          clock,
+          timers,
+          log,
+        })
+      : undefined;
+
   function environment(): TargetingEnvironment {
     return {
       os: options.environment.os,
@@ -283,7 +307,7 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
       region: region(),
       appVersion: options.environment.appVersion,
       daysSinceInstall: Math.max(0, Math.floor((clock.now() - install.installedAt) / 86_400_000)),
-      crmSegments: options.crmSegments?.() ?? [],
+      crmSegments: options.crmSegments?.() ?? segments?.current() ?? [],
     };
   }
 
@@ -458,7 +482,12 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
       started = true;
       events.push({ type: 'app-start', at: clock.now() });
       disposables.add(options.devices.onChanged(onDevices));
-      disposables.add(options.settings.onChanged(() => evaluate()));
+      disposables.add(
+        options.settings.onChanged(() => {
+          segments?.consentChanged();
+          evaluate();
+        }),
+      );
       onDevices(options.devices.snapshots());
       poller?.start();
       scheduleHistorySave();
