@@ -103,8 +103,8 @@ export const StoreConfigSchema = z
   });
 export type StoreConfig = z.infer<typeof StoreConfigSchema>;
 
-/** What the message engine needs from the branding config. */
-export const BrandingSchema = z.object({
+/** The branding config. Strict: a misspelt field (`vendorID`) is named at start instead of silently ignored. */
+export const BrandingSchema = z.strictObject({
   name: z.string().min(1).max(60),
   /** Base URL of the manufacturer's backend; manifests are at `{backendUrl}/v1/manifests/{productLine}/{locale}`. */
   backendUrl: BackendUrlSchema,
