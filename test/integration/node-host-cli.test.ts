@@ -10,7 +10,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 const root = resolve(import.meta.dirname, '../..');
 const temp = mkdtempSync(join(tmpdir(), 'trayside-host-cli-'));
 const demo = JSON.parse(readFileSync(resolve(root, 'assets/branding/demo.json'), 'utf8')) as Record<string, unknown>;
-let children: ChildProcess[] = [];
+const children: ChildProcess[] = [];
 
 afterEach(async () => {
   for (const child of children.splice(0)) {
