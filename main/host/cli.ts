@@ -9,7 +9,7 @@ import { BrandingError, loadStartupBranding } from '../core/branding/load-brandi
 import { resolveSigningKey } from '../core/branding/signing-key.js';
 import { createCore } from '../core/core.js';
 import { composeHostDevices, type DemoMode } from '../core/host-devices.js';
-import { confSettingsStorage } from './conf-settings-storage.js';
+import { fileSettingsStorage } from './file-settings-storage.js';
 import { applyMessageFlags, messageNotificationLog } from './message-config.js';
 import { notificationLog } from './notification-log.js';
 import { startNodeHost } from './node-host.js';
@@ -103,7 +103,7 @@ try {
 const core = createCore({
   appInfo: { name: branding.name, version: process.env.npm_package_version ?? '0.1.0', host: 'node', platform: process.platform },
   sources: devices.sources,
-  settingsStorage: confSettingsStorage(values['data-dir']),
+  settingsStorage: fileSettingsStorage(values['data-dir'], log),
   clock: systemClock,
   timers: systemTimers,
   log,

@@ -112,7 +112,7 @@ describe('HidSource', () => {
     await time.advance(400);
     expect(events).toEqual([{ type: 'detached', id: 'hid:1209:7702:sn-HILUPS01' }]);
     api.infos = [upsInfo('/dev/hidraw2')];
-    await time.advance(15_000); // no USB event: the fallback rescan finds it
+    await time.advance(60_000); // no USB event: the fallback rescan finds it
     expect(events[1]).toMatchObject({ type: 'attached', session: { id: 'hid:1209:7702:sn-HILUPS01' } });
     watching.dispose();
     expect(changes).toHaveLength(0);

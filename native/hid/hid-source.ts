@@ -107,15 +107,16 @@ export class HidSource implements DeviceSource {
    * node-hid has no hot-plug events. USB HID devices are USB devices, so the USB bus's
    * connect/disconnect (udev on Linux) is our cue to re-enumerate, shortly after the event. A slow
    * fallback rescan (≥ 10 s) catches what the USB bus cannot see: Bluetooth and other non-USB HID,
-   * and machines where USB hot-plug is unavailable. Enumeration reads OS tables and opens nothing,
-   * so one every 15 s costs next to nothing; a faster loop would be the "enumerate in a loop" the
-   * transport contract warns against.
+   * and machines where USB hot-plug is unavailable. Once a minute: a Bluetooth battery showing up
+   * a minute late is fine for a tray app, and an idle app should wake as rarely as it can (the idle
+   * benchmark counts wake-ups); a faster loop would be the "enumerate in a loop" the transport
+   * contract warns against.
    */
   watch(listener: (event: DeviceSourceEvent) => void): Disposable {
     let known: Map<string, HidDeviceInfo> | undefined;
     let disposed = false;
     let scanning: Promise<void> = Promise.resolve();
-    const timers: Disposable[] = [];
+    const timers = new Set<Disposable>();
     const rescan = (): void => {
       scanning = scanning.then(async () => {
         if (disposed) return;
@@ -136,25 +137,31 @@ export class HidSource implements DeviceSource {
         known = now;
       });
     };
-    const period = Math.max(MIN_RESCAN_MS, this.options.rescanMs ?? 15_000);
-    const schedulePeriodic = (): void => {
-      timers.push(
-        this.timers.setTimeout(() => {
-          rescan();
-          schedulePeriodic();
-        }, period),
-      );
+    const period = Math.max(MIN_RESCAN_MS, this.options.rescanMs ?? 60_000);
+    // Each timer removes itself when it fires, so a long-running watch holds only what is pending.
+    const later = (callback: () => void, delay: number): void => {
+      const timer = this.timers.setTimeout(() => {
+        timers.delete(timer);
+        callback();
+      }, delay);
+      timers.add(timer);
     };
+    const schedulePeriodic = (): void =>
+      later(() => {
+        rescan();
+        schedulePeriodic();
+      }, period);
     rescan();
     schedulePeriodic();
     const usb = this.options.usbChanges?.onChange(() => {
-      for (const delay of RESCAN_AFTER_USB_CHANGE_MS) timers.push(this.timers.setTimeout(rescan, delay));
+      for (const delay of RESCAN_AFTER_USB_CHANGE_MS) later(rescan, delay);
     });
     return {
       dispose: () => {
         disposed = true;
         usb?.dispose();
-        for (const timer of timers.splice(0)) timer.dispose();
+        for (const timer of timers) timer.dispose();
+        timers.clear();
       },
     };
   }

@@ -12,8 +12,8 @@ const MONITOR_READ_TIMEOUT_MS = 5_000;
 const MONITOR_FIRST_RETRY_MS = 2_000;
 /** A person who plugs a device in expects it in the tray within a few seconds (HID rescans 0.4 s and 2 s after a USB change). */
 const HOTPLUG_NOTICE_MS = 3_000;
-/** Longer than any fallback rescan (HID: 15 s), so a leftover timer would have fired. */
-const AFTER_DISPOSE_MS = 20_000;
+/** Longer than any fallback rescan (HID: 60 s), so a leftover timer would have fired. */
+const AFTER_DISPOSE_MS = 65_000;
 /** How finely device time moves while waiting for a read. */
 const STEP_MS = 100;
 
