@@ -43,6 +43,12 @@ describe('store URLs per region and part', () => {
     expect(url.hostname).toBe('shop.example.com');
     expect(url.pathname).toBe('/en-US/supplies/..%2F..%2F%40evil.io%2F%3Fx%3D1%23');
   });
+
+  it.each(['.', '..'])('refuses the part number %s, which would move the link up the store path', (partNumber) => {
+    expect(buildStoreUrl(store, { region: 'US', items: [{ partNumber, quantity: 1 }], campaign: 'c', ref: 'r' })).toMatchObject({ ok: false, reason: expect.stringMatching(/not a part number/) });
+    const items = [{ partNumber: 'TS-805XL-C', quantity: 1 }, { partNumber, quantity: 1 }];
+    expect(buildStoreUrl(store, { region: 'US', items, campaign: 'c', ref: 'r' })).toMatchObject({ ok: false });
+  });
 });
 
 describe('links that are never opened', () => {

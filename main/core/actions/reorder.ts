@@ -69,6 +69,10 @@ function fill(template: string, values: Record<string, string>, encode = true): 
  */
 export function buildStoreUrl(store: StoreConfig, input: StoreLinkInput): UrlCheck {
   if (input.items.length === 0) return { ok: false, reason: 'The cart is empty.' };
+  // encodeURIComponent leaves "." alone and the URL parser treats "."/".." (even as %2E) as dot
+  // segments, so such a "part number" in a path placeholder would move the link up the store's path.
+  const dotted = input.items.find((item) => item.partNumber === '.' || item.partNumber === '..');
+  if (dotted !== undefined) return { ok: false, reason: `"${dotted.partNumber}" is not a part number, so Trayside did not build a store link for it.` };
   const { entry } = storeRegion(store, input.region);
   const shared = { locale: entry.locale, campaign: input.campaign, ref: input.ref };
   let url: string;
