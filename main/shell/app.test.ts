@@ -77,7 +77,7 @@ class FakeBackend {
   };
 }
 
-async function setup(options: { locked?: boolean; packaged?: boolean; stored?: unknown; backend?: FakeBackend; online?: () => boolean } = {}) {
+async function setup(options: { locked?: boolean; packaged?: boolean; stored?: unknown; backend?: FakeBackend; online?: () => boolean; platform?: string } = {}) {
   const time = new FakeTime();
   const printer = new SimulatedPrinter({ clock: time });
   const storage = memorySettingsStorage(options.stored ?? {});
@@ -90,7 +90,7 @@ async function setup(options: { locked?: boolean; packaged?: boolean; stored?: u
   const handlers = new Map<string, (event: unknown, input: unknown) => Promise<unknown>>();
   let quits = 0;
   shell = await startShell<string, MenuTemplateItem[], FakePanel>({
-    platform: 'win32',
+    platform: options.platform ?? 'win32',
     productName: 'Trayside',
     clock: time,
     timers: time,
@@ -257,6 +257,17 @@ describe('Electron shell composition', () => {
     await handlers.get('trayside:messages.markRead')!({ senderFrame: { url: APP_URL, parent: null } }, { id: 'urgent-one@1' });
     expect(tray().image).toBe('tray-ok.png');
     expect(tray().tooltip).toBe('Trayside — All devices ready');
+  });
+
+  it('on Linux a message body reaches the notification daemon with its markup escaped, so a tag in it is never a link', async () => {
+    const backend = new FakeBackend();
+    backend.manifest = testManifest(Date.UTC(2026, 10, 23, 9, 0, 0), {
+      messages: [
+        testMessage({ campaignId: 'urgent-one', urgency: 'urgent', variants: [{ id: 'a', weight: 1, locale: 'en', content: { title: 'Update', body: '<a href="https://evil.io/">Get it</a> & <b>more</b>', actions: [] } }] }),
+      ],
+    });
+    const { shown } = await setup({ backend, platform: 'linux' });
+    expect(shown.map((n) => n.body)).toEqual(['&lt;a href="https://evil.io/"&gt;Get it&lt;/a&gt; &amp; &lt;b&gt;more&lt;/b&gt;']);
   });
 
   it('no message poll while the machine sleeps; one soon after wake', async () => {

@@ -63,6 +63,10 @@ export interface Shell<W extends PanelWindowLike> extends Disposable {
   trayModel(): TrayModel;
 }
 
+function escapeBodyMarkup(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 /** Windows drops the click handler of a notification that was garbage-collected; keep a few alive. */
 const MAX_LIVE_NOTIFICATIONS = 20;
 
@@ -91,7 +95,9 @@ export async function startShell<Image, Menu, W extends PanelWindowLike & { webC
         deps.log(`shell: notifications are not supported here; would have shown: ${title}`);
         return;
       }
-      const notification = deps.notifications.create({ title, body });
+      // Linux notification daemons read the body as markup (freedesktop notification spec,
+      // body-markup): an unescaped `<a href>` in a message would become a link that skips the allow-list.
+      const notification = deps.notifications.create({ title, body: deps.platform === 'linux' ? escapeBodyMarkup(body) : body });
       live.add(notification);
       if (live.size > MAX_LIVE_NOTIFICATIONS) live.delete(live.values().next().value!);
       notification.on('click', onClick);
