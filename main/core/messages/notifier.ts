@@ -1,4 +1,4 @@
-/** One OS notification for an urgent message; the body is plain text (OS notifications render no markup). */
+/** One OS notification for an urgent message; the body is plain text, and the shell escapes it where the OS reads markup (Linux notification servers). */
 export interface MessageNotification {
   messageId: string;
   title: string;
