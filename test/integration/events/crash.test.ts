@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock, systemTimers } from '../../../common/lifecycle.js';
 import { DurableQueue } from '../../../main/core/events/durable-queue.js';
 import { createUploader } from '../../../main/core/events/uploader.js';
-import { startTestServer, type TestServer } from './server-harness.js';
+import { startTestServer, type TestServer } from '../../support/test-backend.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 const RUNS = 12;

@@ -6,7 +6,7 @@ import type { DeviceEvent } from '../../../common/events.js';
 import { runAdminCli } from '../../../server/admin-client.js';
 import { SIGNATURE_HEADER, verifyWebhookSignature } from '../../../server/crm/webhook.js';
 import { hashToken } from '../../../server/http/auth.js';
-import { startTestServer, type TestServer } from './server-harness.js';
+import { startTestServer, type TestServer } from '../../support/test-backend.js';
 
 const ADMIN = 'ts_admin_crm-test-token';
 const SECRET = 'a-webhook-secret-of-some-length';

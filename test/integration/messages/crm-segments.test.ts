@@ -5,28 +5,24 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BrandingSchema } from '../../../common/branding.js';
-import { SigningKeyInfoSchema, type CampaignInputRaw } from '../../../common/messages/index.js';
+import type { CampaignInputRaw } from '../../../common/messages/index.js';
 import type { Consent } from '../../../common/settings.js';
 import { createCore, type Core } from '../../../main/core/core.js';
 import { memorySettingsStorage } from '../../../main/core/settings-service.js';
 import { SimulatedPrinter } from '../../../native/simulated/printer.js';
 import { SimulatedSource } from '../../../native/simulated/simulated-source.js';
 import { runAdminCli } from '../../../server/admin-client.js';
-import { buildServer } from '../../../server/app.js';
-import { hashToken } from '../../../server/http/auth.js';
 import { openStore } from '../../../server/store/open-store.js';
-import type { Store } from '../../../server/store/store.js';
 import { FakeTime } from '../../support/fake-time.js';
+import { startTestServer, type TestServer } from '../../support/test-backend.js';
 
 const ADMIN = 'ts_admin_crm-segments-token';
 const POLL_SECONDS = 600;
 
 let dir = '';
-let store: Store;
-let server: FastifyInstance;
+let server: TestServer | undefined;
 let url = '';
 const time = new FakeTime(Date.now());
 const cores: Record<'member' | 'other' | 'noConsent', Core> = {} as never;
@@ -87,11 +83,12 @@ const inboxIds = (core: Core) => core.messages.inbox().items.map((item) => item.
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'trayside-crm-segments-'));
-  store = await openStore({ dataDir: path.join(dir, 'pglite') });
-  await store.addToken(hashToken(ADMIN), 'admin', 'crm segments', new Date());
-  server = await buildServer({ store, clock: () => time.now(), logLevel: 'silent', timing: { pollIntervalSeconds: POLL_SECONDS }, versionRefreshMs: 0 });
-  url = await server.listen({ host: '127.0.0.1', port: 0 });
-  const { publicKey } = SigningKeyInfoSchema.parse(await (await fetch(new URL('/v1/signing-key', url))).json());
+  server = await startTestServer(
+    { clock: () => time.now(), timing: { pollIntervalSeconds: POLL_SECONDS }, versionRefreshMs: 0 },
+    { adminToken: ADMIN, store: await openStore({ dataDir: path.join(dir, 'pglite') }) },
+  );
+  url = server.url;
+  const publicKey = await server.publicKey();
   await startCore('member', 'anonymous-usage', publicKey);
   await startCore('other', 'anonymous-usage', publicKey);
   await startCore('noConsent', 'none', publicKey);
@@ -100,7 +97,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const core of Object.values(cores)) core.dispose();
   await server?.close();
-  await store?.close();
   if (dir !== '') await rm(dir, { recursive: true, force: true });
 });
 

@@ -4,26 +4,22 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BrandingSchema } from '../../../common/branding.js';
-import { SigningKeyInfoSchema, type CampaignInputRaw } from '../../../common/messages/index.js';
+import type { CampaignInputRaw } from '../../../common/messages/index.js';
 import { createCore, type Core } from '../../../main/core/core.js';
 import { memorySettingsStorage } from '../../../main/core/settings-service.js';
 import { SimulatedPrinter } from '../../../native/simulated/printer.js';
 import { SimulatedSource } from '../../../native/simulated/simulated-source.js';
-import { buildServer } from '../../../server/app.js';
-import { hashToken } from '../../../server/http/auth.js';
 import { openStore } from '../../../server/store/open-store.js';
-import type { Store } from '../../../server/store/store.js';
 import { FakeTime } from '../../support/fake-time.js';
+import { startTestServer, type TestServer } from '../../support/test-backend.js';
 
 const ADMIN = 'ts_admin_messages-end-to-end-token';
 const POLL_SECONDS = 600;
 
 let dir = '';
-let store: Store;
-let server: FastifyInstance;
+let server: TestServer | undefined;
 let url = '';
 let core: Core;
 const time = new FakeTime(Date.now());
@@ -66,11 +62,12 @@ const inboxIds = () => core.messages.inbox().items.map((item) => item.id);
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'trayside-messages-e2e-'));
-  store = await openStore({ dataDir: path.join(dir, 'pglite') });
-  await store.addToken(hashToken(ADMIN), 'admin', 'messages end to end', new Date());
-  server = await buildServer({ store, clock: () => time.now(), logLevel: 'silent', timing: { pollIntervalSeconds: POLL_SECONDS }, versionRefreshMs: 0 });
-  url = await server.listen({ host: '127.0.0.1', port: 0 });
-  const key = SigningKeyInfoSchema.parse(await (await fetch(new URL('/v1/signing-key', url))).json());
+  server = await startTestServer(
+    { clock: () => time.now(), timing: { pollIntervalSeconds: POLL_SECONDS }, versionRefreshMs: 0 },
+    { adminToken: ADMIN, store: await openStore({ dataDir: path.join(dir, 'pglite') }) },
+  );
+  url = server.url;
+  const publicKey = await server.publicKey();
   core = createCore({
     appInfo: { name: 'Trayside', version: '0.1.0', host: 'node', platform: 'linux' },
     sources: [new SimulatedSource([new SimulatedPrinter({ clock: time })])],
@@ -79,7 +76,7 @@ beforeAll(async () => {
     timers: time,
     log: () => undefined,
     messages: {
-      branding: BrandingSchema.parse({ name: 'Trayside', backendUrl: url, signingKeys: [key.publicKey], productLine: 'trayside-demo' }),
+      branding: BrandingSchema.parse({ name: 'Trayside', backendUrl: url, signingKeys: [publicKey], productLine: 'trayside-demo' }),
       storageDir: path.join(dir, 'client'),
       fetch: (target, init) => fetch(target, init),
       environment: { os: 'linux', osVersion: '6.1', appVersion: '0.1.0', systemLocale: 'en', timeZone: 'UTC' },
@@ -93,7 +90,6 @@ beforeAll(async () => {
 afterAll(async () => {
   core?.dispose();
   await server?.close();
-  await store?.close();
   if (dir !== '') await rm(dir, { recursive: true, force: true });
 });
 
@@ -123,7 +119,7 @@ describe('messages end to end against the real backend', () => {
     expect(await admin('POST', '/v1/admin/campaigns', campaign('offline-e2e'))).toBe(201);
     expect(await admin('POST', '/v1/admin/campaigns/offline-e2e/publish')).toBe(200);
     await nextPoll(() => inboxIds().includes('offline-e2e@1'));
-    await server.close();
+    await server?.stop();
     await nextPoll(() => core.messages.status().offline);
     expect(inboxIds()).toContain('offline-e2e@1');
   });
