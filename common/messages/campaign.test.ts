@@ -45,6 +45,14 @@ describe('campaign input', () => {
     expect(LocalDateTimeSchema.safeParse('2028-02-29T23:59:59').success).toBe(true);
     expect(LocalDateTimeSchema.safeParse('2026-03-01T09:00Z').success).toBe(false);
   });
+
+  it('refuses a malformed schedule date-time by naming the field, instead of throwing', () => {
+    // "tomorrow" used to reach the calendar check, which threw a TypeError: the admin API answered 500.
+    for (const bad of ['tomorrow', '', '2026-03-01', 'T', '09:00']) {
+      expect(fields({ ...base, schedule: { ...base.schedule, start: bad } }), bad).toEqual(['schedule.start']);
+      expect(fields({ ...base, schedule: { ...base.schedule, end: bad } }), bad).toEqual(['schedule.end']);
+    }
+  });
 });
 
 describe('variant pick', () => {

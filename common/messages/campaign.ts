@@ -31,7 +31,12 @@ export const SlugSchema = z
 /** A wall-clock date-time without offset, `YYYY-MM-DDTHH:mm` or `YYYY-MM-DDTHH:mm:ss`; its zone is the schedule's. */
 export const LocalDateTimeSchema = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, 'Write a local date-time like "2025-06-01T09:00" (no offset; the zone is schedule.timeZone).')
+  // abort: zod runs later checks after a failed one by default, and the calendar check below
+  // destructures the text the pattern vouches for ("tomorrow" has no "T" and made it throw: a 500).
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, {
+    message: 'Write a local date-time like "2025-06-01T09:00" (no offset; the zone is schedule.timeZone).',
+    abort: true,
+  })
   .refine((value) => {
     const [date, time] = value.split('T') as [string, string];
     const [y, mo, d] = date.split('-').map(Number) as [number, number, number];
