@@ -48,9 +48,20 @@ log "guest up at $(now) s, kernel $(uname -r), mode $hilmode"
 
 # udevd from the extracted udev .deb: nusb (usb 3.1) hears hot-plug only on the udev netlink
 # group, and its kmod builtin autoloads usblp and hid-generic the way a desktop does.
+# Everything udev runs comes from that package (/udev), never from the host's /usr: rules that
+# name /bin/udevadm get the extracted one, and /lib/udev (the rules' helpers) points into /udev.
 mkdir -p /run/udev/rules.d /etc/udev
-cp /udev/lib/udev/rules.d/*.rules /run/udev/rules.d/
-/udev/lib/systemd/systemd-udevd --daemon --resolve-names=never 2>"$OUT/udevd.log" || log "udevd failed to start"
+for rules in /udev/lib/udev/rules.d/*.rules; do
+  sed 's|/bin/udevadm|/udev/bin/udevadm|g' "$rules" >"/run/udev/rules.d/${rules##*/}"
+done
+if /udev/lib/systemd/systemd-udevd --daemon --resolve-names=never 2>"$OUT/udevd.log" \
+  && /udev/bin/udevadm control --ping --timeout=10 2>>"$OUT/udevd.log"; then
+  log "udevd running at $(now) s"
+else
+  # Hot-plug and usblp binding depend on it: say so here rather than as test time-outs later.
+  log "udevd failed to start: $(cat "$OUT/udevd.log")"
+  failed=$((failed + 1))
+fi
 
 modprobe dummy_hcd num=2 && modprobe libcomposite && modprobe usb_f_printer && modprobe uhid \
   || { log "kernel modules missing"; failed=$((failed + 1)); finish; }
