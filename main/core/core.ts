@@ -21,6 +21,7 @@ import { createActionsService, regionFromLocale, type ActionsService } from './a
 import type { OpenExternal } from './actions/reorder.js';
 import { createEngagementService, disabledEngagement, type EngagementOptions, type EngagementService } from './events/engagement.js';
 import { trackInbox } from './events/track-inbox.js';
+import { describeFsError } from './messages/durable-file.js';
 
 /** Everything the core needs from its host; each host passes its own adapters. */
 export interface CoreOptions {
@@ -64,6 +65,30 @@ export interface Core extends Disposable {
   start(): Promise<void>;
 }
 
+/**
+ * The message service, or a disabled one with a one-line reason when it cannot be composed: each
+ * of its stores degrades by itself (main/core/messages), this is the last guard so that messages
+ * never take the whole start-up down.
+ */
+function startMessages(options: CoreOptions, settings: SettingsService, monitor: DeviceMonitor): MessageService {
+  if (!options.messages) return createDisabledMessageService();
+  try {
+    return createMessageService({
+      notifier: silentNotifier,
+      environment: detectMessageEnvironment(options.appInfo.version),
+      ...options.messages,
+      clock: options.clock,
+      timers: options.timers,
+      settings,
+      devices: monitor,
+      log: options.log,
+    });
+  } catch (error) {
+    options.log(`messages: off — could not open the message storage in ${options.messages.storageDir} (${describeFsError(error)})`);
+    return createDisabledMessageService();
+  }
+}
+
 /** Composes the core. Nothing runs until `start`. */
 export function createCore(options: CoreOptions): Core {
   const disposables = new DisposableStore();
@@ -98,24 +123,12 @@ export function createCore(options: CoreOptions): Core {
     );
   }
 
-  const messages = disposables.add(
-    options.messages
-      ? createMessageService({
-          notifier: silentNotifier,
-          environment: detectMessageEnvironment(options.appInfo.version),
-          ...options.messages,
-          clock: options.clock,
-          timers: options.timers,
-          settings,
-          devices: monitor,
-          log: options.log,
-        })
-      : createDisabledMessageService(),
-  );
+  const messages = disposables.add(startMessages(options, settings, monitor));
   disposables.add(messages.onChanged((state) => events.publish('messages', 'onChanged', state)));
   disposables.add(messages.onOpenRequested((request) => events.publish('messages', 'onOpenRequested', request)));
 
   const branding = options.branding ?? options.messages?.branding ?? null;
+  const dataDir = options.engagement?.dataDir;
   const engagement: Promise<EngagementService> = options.engagement
     ? createEngagementService({
         backendUrl: branding?.backendUrl,
@@ -127,12 +140,14 @@ export function createCore(options: CoreOptions): Core {
         log: options.log,
         ...options.engagement,
         installId: messages.installId(),
+      }).catch((error: unknown) => {
+        // The rest of the app runs; only engagement events are not kept (nothing was queued that could be lost).
+        const where = (error as NodeJS.ErrnoException).path ?? dataDir;
+        options.log(`events: cannot write the event queue at ${where} (${describeFsError(error)}) — engagement events are not recorded this run`);
+        return disabledEngagement();
       })
     : Promise.resolve(disabledEngagement());
-  engagement.then(
-    (service) => disposables.add(service),
-    (error: unknown) => options.log(`events: the event queue could not be opened: ${String(error)}`),
-  );
+  void engagement.then((service) => disposables.add(service));
   const actions = disposables.add(
     createActionsService({
       branding,

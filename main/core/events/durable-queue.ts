@@ -2,6 +2,7 @@ import { open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { DeviceEventSchema, MAX_EVENT_BYTES, type DeviceEvent } from '../../../common/events.js';
+import { setAsideDamaged } from '../messages/durable-file.js';
 
 /**
  * The on-disk event queue: an append-only log of lines
@@ -10,8 +11,10 @@ import { DeviceEventSchema, MAX_EVENT_BYTES, type DeviceEvent } from '../../../c
  *
  * where the JSON is `{"add": event}` or `{"done": [ids]}` (uploaded, or dropped by the size
  * policy). A write is acknowledged only after fdatasync, and concurrent writes share one sync
- * (group commit). On open, lines whose checksum fails are skipped and a torn last line (a crash
- * mid-write) is cut off. When most of the file is spent, the pending events are rewritten to a
+ * (group commit). On open, lines whose checksum fails are skipped (the file is first copied aside
+ * as `events.log.damaged-<time>`, as it is when nothing in it can be read) and a torn last line (a
+ * crash mid-write) is cut off; a last record whose checksum holds and that lacks only its newline
+ * is kept. The file is 0600. When most of the file is spent, the pending events are rewritten to a
  * new file that replaces the old one by an atomic rename (compaction).
  *
  * Size policy: at most `maxEvents` pending events. When a new event would exceed it, the oldest
@@ -56,6 +59,7 @@ const LOW_VALUE_TYPES = new Set(['impression', 'open']);
 /** 20,000 events of typically 250–400 bytes is a few MiB: months of use offline, still cheap to rewrite. */
 const DEFAULT_MAX_EVENTS = 20_000;
 const DEFAULT_COMPACT_AT_BYTES = 1024 * 1024;
+const FILE_MODE = 0o600;
 
 interface Waiter {
   line: Buffer;
@@ -100,7 +104,9 @@ export class DurableQueue {
       if (error.code === 'ENOENT') return Buffer.alloc(0);
       throw error;
     });
-    const handle = await open(path, 'a');
+    // 0600: the log holds feedback text and the install id. chmod too, for a file an older version made 0644.
+    const handle = await open(path, 'a', FILE_MODE);
+    await handle.chmod(FILE_MODE).catch(() => undefined);
     const queue = new DurableQueue(path, handle, options.maxEvents ?? DEFAULT_MAX_EVENTS, options.compactAtBytes ?? DEFAULT_COMPACT_AT_BYTES, log);
     await queue.recover(bytes);
     return queue;
@@ -109,6 +115,7 @@ export class DurableQueue {
   private async recover(bytes: Buffer): Promise<void> {
     let offset = 0;
     let goodEnd = 0;
+    let records = 0;
     while (offset < bytes.length) {
       const newline = bytes.indexOf(0x0a, offset);
       if (newline === -1) break;
@@ -126,7 +133,25 @@ export class DurableQueue {
         continue;
       }
       goodEnd = offset;
+      records += 1;
       this.apply(record, line.length + 1);
+    }
+    // The last record is whole (its checksum holds) and only its newline is missing: keep it, add the newline.
+    let addNewline = false;
+    if (offset < bytes.length) {
+      const tail = bytes.subarray(offset);
+      const record = this.decode(tail);
+      if (record !== undefined) {
+        records += 1;
+        this.apply(record, tail.length + 1);
+        goodEnd = bytes.length;
+        addNewline = true;
+      }
+    }
+    // Damage in the middle, or nothing readable at all: keep the file as it was before anything is cut or compacted away.
+    if (this.counters.corruptLines > 0 || (records === 0 && bytes.length > 0)) {
+      const aside = setAsideDamaged(this.path, 'copy');
+      this.log(`events: ${this.counters.corruptLines > 0 ? `skipped ${this.counters.corruptLines} damaged records` : 'no readable record'} in ${this.path}; ${aside ? `kept the file as ${aside}` : 'could not keep a copy of it'}`);
     }
     this.fileBytes = goodEnd;
     if (goodEnd < bytes.length) {
@@ -135,8 +160,13 @@ export class DurableQueue {
       await this.handle.datasync();
       this.log(`events: cut ${this.counters.tornBytes} bytes of a record torn by a crash`);
     }
-    if (this.counters.corruptLines > 0) this.log(`events: skipped ${this.counters.corruptLines} damaged records in ${this.path}`);
-    if (this.shouldCompact()) await this.compact();
+    if (addNewline) {
+      await this.handle.write(Buffer.from('\n'));
+      await this.handle.datasync();
+      this.fileBytes += 1;
+    }
+    // Damaged lines left in the file would be skipped (and copied aside) again at every start.
+    if (this.counters.corruptLines > 0 || this.shouldCompact()) await this.compact();
   }
 
   private decode(line: Buffer): { add: DeviceEvent } | { done: string[] } | undefined {
@@ -314,7 +344,7 @@ export class DurableQueue {
     const temporary = `${this.path}.compact`;
     const lines = [...this.pending.values()].map(({ event }) => encodeLine({ add: event }));
     const buffer = Buffer.concat(lines);
-    const out = await open(temporary, 'w');
+    const out = await open(temporary, 'w', FILE_MODE);
     try {
       await out.write(buffer);
       await out.sync();
@@ -324,7 +354,7 @@ export class DurableQueue {
     await rename(temporary, this.path);
     await syncDirectory(dirname(this.path));
     await this.handle.close();
-    this.handle = await open(this.path, 'a');
+    this.handle = await open(this.path, 'a', FILE_MODE);
     this.fileBytes = buffer.length;
     this.liveBytes = buffer.length;
     this.counters.compactions += 1;

@@ -43,7 +43,7 @@ export interface EngagementService extends Disposable {
 /** Opens the queue and the install id, and starts uploading what a previous run left. */
 export async function createEngagementService(options: EngagementOptions): Promise<EngagementService> {
   await mkdir(options.dataDir, { recursive: true });
-  const installId = options.installId ?? (await loadInstallId(join(options.dataDir, 'install-id')));
+  const installId = options.installId ?? (await loadInstallId(join(options.dataDir, 'install-id'), options.log));
   const queue = await DurableQueue.open(join(options.dataDir, 'events.log'), { log: options.log, ...options.queue });
   const uploader: Uploader | undefined =
     options.backendUrl === undefined

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { Clock, Timers } from '../../../common/lifecycle.js';
 import type { Consent } from '../../../common/settings.js';
-import { readFileIfExists, writeFileAtomicSync } from './durable-file.js';
+import { describeFsError, readOwnedFile, setAsideDamaged, writeFileAtomicSync } from './durable-file.js';
 import type { FetchLike } from './poller.js';
 
 /**
@@ -46,20 +46,53 @@ export interface CrmSegments {
 export function createCrmSegments(options: CrmSegmentsOptions): CrmSegments {
   const file = join(options.storageDir, 'crm-segments.json');
   const allowed = (): boolean => options.consent() !== 'none';
+  const { log } = options;
   let segments: readonly string[] = [];
-  try {
-    const saved = SavedSchema.safeParse(JSON.parse(readFileIfExists(file) ?? 'null'));
-    // A file from another install id (a copied profile) is not this owner's.
-    if (saved.success && saved.data.installId === options.installId) segments = saved.data.segments;
-  } catch {
-    // Damaged: the next poll fetches them again.
+  let writeProblem: string | undefined;
+  function load(): void {
+    const found = readOwnedFile(file);
+    if (found.kind === 'unreadable') {
+      writeProblem = describeFsError(found.error);
+      log(`messages: cannot read the CRM segments at ${file} (${writeProblem}) — they are fetched again after the next poll`);
+    } else if (found.kind === 'read') {
+      let saved: ReturnType<typeof SavedSchema.safeParse> | undefined;
+      try {
+        saved = SavedSchema.safeParse(JSON.parse(found.text));
+      } catch {
+        saved = undefined;
+      }
+      // A file from another install id (a copied profile) is not this owner's.
+      if (saved?.success) {
+        if (saved.data.installId === options.installId) segments = saved.data.segments;
+      } else {
+        const aside = setAsideDamaged(file, 'move');
+        log(`messages: the saved CRM segments at ${file} are damaged; ${aside ? `kept them as ${aside}; ` : ''}they are fetched again after the next poll`);
+      }
+    }
   }
 
+  const save = (next: readonly string[]): void => {
+    try {
+      writeFileAtomicSync(file, JSON.stringify({ installId: options.installId, segments: next, fetchedAt: options.clock.now() }));
+      writeProblem = undefined;
+    } catch (error) {
+      const problem = describeFsError(error);
+      if (problem !== writeProblem) log(`messages: cannot write the CRM segments at ${file} (${problem}) — targeting uses them until a restart`);
+      writeProblem = problem;
+    }
+  };
   const forget = (): void => {
     segments = [];
-    rmSync(file, { force: true });
+    try {
+      rmSync(file, { force: true });
+    } catch (error) {
+      // The owner withdrew consent: say plainly that the old answer could not be deleted.
+      log(`messages: cannot delete the CRM segments at ${file} (${describeFsError(error)}); they are no longer used`);
+    }
   };
+  // Without consent the saved answer is deleted unread, damaged or not: no copy of it is kept.
   if (!allowed()) forget();
+  else load();
 
   const url = `${options.backendUrl.replace(/\/+$/, '')}/v1/segments/${encodeURIComponent(options.installId)}`;
   let inFlight: Promise<boolean> | undefined;
@@ -87,7 +120,7 @@ export function createCrmSegments(options: CrmSegmentsOptions): CrmSegments {
       const next = [...new Set(parsed.data.segments)].sort();
       const changed = JSON.stringify(next) !== JSON.stringify(segments);
       segments = next;
-      if (changed) writeFileAtomicSync(file, JSON.stringify({ installId: options.installId, segments: next, fetchedAt: options.clock.now() }));
+      if (changed) save(next);
       return changed;
     } catch (error) {
       const reason = controller.signal.aborted ? controller.signal.reason : error;

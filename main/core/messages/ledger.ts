@@ -2,14 +2,16 @@ import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Disposable } from '../../../common/lifecycle.js';
-import { fsyncDirectory, readFileIfExists } from './durable-file.js';
+import { describeFsError, fsyncDirectory, readOwnedFile, setAsideDamaged, writeFileAtomicSync } from './durable-file.js';
 
 /**
  * The delivery ledger: what was shown, read, dismissed and snoozed on this install. "Once" must
  * mean once across restarts and crashes, so each record is appended and fsynced before the
  * message is shown (write-ahead): a crash after the write cannot deliver it twice, a crash before
- * it delivers it at most once more — never zero-then-twice. One JSON object per line; a torn last
- * line (power loss mid-write) is skipped on load.
+ * it delivers it at most once more — never zero-then-twice. One JSON object per line; a line that
+ * cannot be read (power lost mid-write, damage) is skipped on load, the file is kept aside as
+ * `ledger.jsonl.damaged-<time>` and rewritten with the readable records. A ledger that cannot be
+ * written (read-only, a directory in its place) leaves the inbox working from memory.
  */
 
 /** One thing that happened to a message. */
@@ -69,36 +71,63 @@ function fold(state: Map<string, CampaignLedger>, all: { at: number; campaignId:
 }
 
 /** Opens (or creates) the ledger at `dir/ledger.jsonl`. */
-export function openLedger(dir: string): Ledger {
-  mkdirSync(dir, { recursive: true });
+export function openLedger(dir: string, log: (message: string) => void = () => undefined): Ledger {
   const path = join(dir, 'ledger.jsonl');
   const state = new Map<string, CampaignLedger>();
   const all: { at: number; campaignId: string; category: string }[] = [];
   let skippedLines = 0;
-  const text = readFileIfExists(path) ?? '';
+  const found = readOwnedFile(path);
+  const text = found.kind === 'read' ? found.text : '';
+  const good: string[] = [];
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
     try {
       const parsed = LedgerRecordSchema.safeParse(JSON.parse(line));
-      if (parsed.success) fold(state, all, parsed.data);
-      else skippedLines += 1;
+      if (parsed.success) {
+        fold(state, all, parsed.data);
+        good.push(JSON.stringify(parsed.data));
+      } else skippedLines += 1;
     } catch {
       skippedLines += 1;
     }
   }
-  // A torn last line has no newline; start the next record on a fresh line so it stays readable.
-  const needsNewline = text.length > 0 && !text.endsWith('\n');
-  const created = text.length === 0;
-  const fd = openSync(path, 'a', 0o600);
-  if (needsNewline) writeSync(fd, '\n');
-  if (created) fsyncDirectory(dir);
+
+  // Without a writable ledger the inbox still works; only the memory of it does not outlive this run.
+  let fd: number | undefined;
+  const degrade = (error: unknown): void => {
+    log(`messages: cannot write the delivery ledger at ${path} (${describeFsError(error)}) — messages are shown but 'once' caps will not survive a restart`);
+  };
+  try {
+    if (found.kind === 'unreadable') throw found.error;
+    mkdirSync(dir, { recursive: true });
+    if (skippedLines > 0) {
+      // A torn or damaged line: keep the whole file aside, then go on with the records that could be read.
+      const aside = setAsideDamaged(path, 'copy');
+      if (aside === undefined) throw Object.assign(new Error('the damaged ledger could not be set aside'), { code: 'EACCES' });
+      writeFileAtomicSync(path, good.map((line) => `${line}\n`).join(''));
+      log(`messages: ${skippedLines} unreadable line(s) in the delivery ledger at ${path}; kept the file as ${aside}`);
+    }
+    fd = openSync(path, 'a', 0o600);
+    if (found.kind === 'missing') fsyncDirectory(dir);
+  } catch (error) {
+    degrade(error);
+  }
   let closed = false;
 
   return {
     append(record) {
       const valid = LedgerRecordSchema.parse(record);
-      writeSync(fd, `${JSON.stringify(valid)}\n`);
-      fsyncSync(fd);
+      if (fd !== undefined) {
+        try {
+          writeSync(fd, `${JSON.stringify(valid)}\n`);
+          fsyncSync(fd);
+        } catch (error) {
+          // Disk full, or the file went away: keep delivering from memory rather than failing the owner's action.
+          degrade(error);
+          closeSync(fd);
+          fd = undefined;
+        }
+      }
       fold(state, all, valid);
     },
     campaign: (campaignId) => state.get(campaignId),
@@ -108,7 +137,7 @@ export function openLedger(dir: string): Ledger {
     dispose() {
       if (closed) return;
       closed = true;
-      closeSync(fd);
+      if (fd !== undefined) closeSync(fd);
     },
   };
 }

@@ -1,7 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { release } from 'node:os';
-import { join } from 'node:path';
-import { z } from 'zod';
 import { isAllowedHttpsUrl, type Branding } from '../../../common/branding.js';
 import type { InboxItem, InboxView, MessagesState, PollStatus, SupplyForecast } from '../../../common/contract/messages.js';
 import type { DeviceSnapshot } from '../../../common/device.js';
@@ -11,7 +8,7 @@ import { pickVariant, type Manifest, type ManifestMessage } from '../../../commo
 import type { RuleContext } from '../../../common/messages/rule-context.js';
 import type { Settings } from '../../../common/settings.js';
 import { byPriority, DEFAULT_DELIVERY_POLICY, deliveryGate, inSchedule, type DeliveryPolicy } from './delivery.js';
-import { readFileIfExists, writeFileAtomicSync } from './durable-file.js';
+import { loadInstallRecord } from './install-record.js';
 import { openLedger, type Ledger } from './ledger.js';
 import { createCrmSegments, type CrmSegments } from './crm-segments.js';
 import { createManifestCache } from './manifest-cache.js';
@@ -86,21 +83,6 @@ export interface MessageService extends Disposable {
 const DEFAULT_POLL_MS = 15 * 60_000;
 const HISTORY_SAVE_MS = 10 * 60_000;
 
-const InstallSchema = z.object({ installId: z.string().min(8).max(64), installedAt: z.number() });
-
-function loadInstall(dir: string, now: number): z.infer<typeof InstallSchema> {
-  const path = join(dir, 'install.json');
-  try {
-    const parsed = InstallSchema.safeParse(JSON.parse(readFileIfExists(path) ?? 'null'));
-    if (parsed.success) return parsed.data;
-  } catch {
-    // A damaged file gets a new id; only A/B buckets and days-since-install reset.
-  }
-  const fresh = { installId: randomUUID(), installedAt: now };
-  writeFileAtomicSync(path, JSON.stringify(fresh));
-  return fresh;
-}
-
 /** Canonical tag, or undefined. */
 function canonicalLocale(tag: string | null | undefined): string | undefined {
   if (!tag) return undefined;
@@ -151,11 +133,11 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
   const changed = new Emitter<MessagesState>();
   const openRequested = new Emitter<{ id: string }>();
 
-  const install = loadInstall(dir, clock.now());
-  const ledger: Ledger = disposables.add(openLedger(dir));
-  if (ledger.skippedLines > 0) log(`messages: skipped ${ledger.skippedLines} unreadable ledger line(s) (an interrupted write)`);
-  const cache = createManifestCache(dir);
-  const history: SupplyHistory = openSupplyHistory(dir);
+  // Each store logs and degrades by itself when its file is damaged or cannot be written.
+  const install = loadInstallRecord(dir, clock.now(), log);
+  const ledger: Ledger = disposables.add(openLedger(dir, log));
+  const cache = createManifestCache(dir, log);
+  const history: SupplyHistory = openSupplyHistory(dir, log);
   let keys: PinnedKey[] = [];
   try {
     keys = branding ? pinKeys(branding.signingKeys) : [];

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { DeviceSnapshot } from '../../../common/device.js';
 import { remainingPercent } from '../../../common/supply.js';
-import { readFileIfExists, writeFileAtomicSync } from './durable-file.js';
+import { describeFsError, readOwnedFile, setAsideDamaged, writeFileAtomicSync } from './durable-file.js';
 
 /**
  * Run-out prediction: days until a supply is empty (a receptacle: full), from its level history.
@@ -83,26 +83,41 @@ export interface SupplyHistory {
   /** Records the supplies of the snapshots; answers true when a forecast may have changed. */
   record(snapshots: readonly DeviceSnapshot[], now: number): boolean;
   daysLeft(deviceId: string, supplyId: string): number | null;
-  /** Writes the history to disk (atomic). */
+  /** Writes the history to disk (atomic); a failure is logged, never thrown. */
   save(): void;
 }
 
 /** A sample is kept when the level changed or this long passed since the last kept one, so a steady device adds one sample an hour. */
 const KEEP_UNCHANGED_AFTER_MS = 3_600_000;
 
-/** Opens the history at `dir/supply-history.json`; a damaged file starts an empty history. */
-export function openSupplyHistory(dir: string | undefined): SupplyHistory {
+/**
+ * Opens the history at `dir/supply-history.json`. A damaged file is kept aside as
+ * `supply-history.json.damaged-<time>` and the history starts empty (it only delays forecasts);
+ * an unreadable or unwritable one is logged and the history lives in memory.
+ */
+export function openSupplyHistory(dir: string | undefined, log: (message: string) => void = () => undefined): SupplyHistory {
   const path = dir === undefined ? undefined : join(dir, 'supply-history.json');
   const histories = new Map<string, LevelSample[]>();
   const forecasts = new Map<string, number | null>();
+  let writeProblem: string | undefined;
   if (path) {
-    try {
-      const parsed = HistoryFileSchema.safeParse(JSON.parse(readFileIfExists(path) ?? 'null'));
-      if (parsed.success) {
-        for (const [key, samples] of Object.entries(parsed.data.supplies)) histories.set(key, samples.map(([at, remaining]) => ({ at, remaining })));
+    const found = readOwnedFile(path);
+    if (found.kind === 'unreadable') {
+      writeProblem = describeFsError(found.error);
+      log(`messages: cannot read the supply history at ${path} (${writeProblem}) — run-out forecasts start from the next readings and are not saved`);
+    } else if (found.kind === 'read') {
+      let parsed: ReturnType<typeof HistoryFileSchema.safeParse> | undefined;
+      try {
+        parsed = HistoryFileSchema.safeParse(JSON.parse(found.text));
+      } catch {
+        parsed = undefined;
       }
-    } catch {
-      // A damaged history only delays forecasts; it is rebuilt from the next readings.
+      if (parsed?.success) {
+        for (const [key, samples] of Object.entries(parsed.data.supplies)) histories.set(key, samples.map(([at, remaining]) => ({ at, remaining })));
+      } else {
+        const aside = setAsideDamaged(path, 'move');
+        log(`messages: the supply history at ${path} is damaged; ${aside ? `kept it as ${aside}; ` : ''}run-out forecasts start from the next readings`);
+      }
     }
   }
   const keyOf = (deviceId: string, supplyId: string): string => `${deviceId}\u0000${supplyId}`;
@@ -142,7 +157,15 @@ export function openSupplyHistory(dir: string | undefined): SupplyHistory {
       if (!path) return;
       const supplies: Record<string, [number, number][]> = {};
       for (const [key, samples] of histories) supplies[key] = samples.map((sample) => [sample.at, sample.remaining]);
-      writeFileAtomicSync(path, JSON.stringify({ version: 1, supplies }));
+      try {
+        writeFileAtomicSync(path, JSON.stringify({ version: 1, supplies }));
+        writeProblem = undefined;
+      } catch (error) {
+        // Logged once per problem, not every ten minutes.
+        const problem = describeFsError(error);
+        if (problem !== writeProblem) log(`messages: cannot write the supply history at ${path} (${problem}) — run-out forecasts restart from scratch after a restart`);
+        writeProblem = problem;
+      }
     },
   };
 }
