@@ -1,11 +1,33 @@
 import type { DeviceCondition, DeviceReading, DeviceState } from './device.js';
 import { describeLevel, lowestSupply, supplyUrgency, type Supply } from './supply.js';
 
-/** Overall state and the one line a person reads about a device. */
+/**
+ * One thing about a device that needs the owner: a condition the device reports, or a supply that
+ * is low or empty. Views rank and word problems from these fields, never from the display text.
+ */
+export interface DeviceProblem {
+  /** `error`: the device cannot work until it is fixed; `warning`: it works, but not for long. */
+  severity: 'error' | 'warning';
+  /** What it is about: a device condition (by its code) or a supply (by its id). */
+  about: { kind: 'condition'; code: string } | { kind: 'supply'; supplyId: string };
+  /** A few words naming it: "Paper jam", "Cyan ink low (5 %)". */
+  headline: string;
+  /** The whole sentence, with what to do where the device says it: "Paper jam: open the rear door and remove the paper". */
+  message: string;
+}
+
+/** Overall state, the problems worst first, and the one line a person reads about a device. */
 export interface DeviceSummary {
   state: DeviceState;
+  /** Worst first: errors before warnings, device conditions before supplies of the same severity. */
+  problems: DeviceProblem[];
+  /** An `info` condition worth showing while nothing is wrong ("Cyan ink replaced"), else null. */
+  note: string | null;
   statusLine: string;
 }
+
+/** The longest status line the device snapshot schema carries (common/device.ts). */
+const STATUS_LINE_MAX = 300;
 
 function supplyPhrase(supply: Supply): string {
   const level = describeLevel(supply.level);
@@ -13,29 +35,86 @@ function supplyPhrase(supply: Supply): string {
   return supply.empty ? `${supply.name} empty` : `${supply.name} low (${level})`;
 }
 
-function worstCondition(conditions: readonly DeviceCondition[]): DeviceCondition | undefined {
-  const rank = { error: 2, warning: 1, info: 0 } as const;
-  return [...conditions].sort((a, b) => rank[b.severity] - rank[a.severity])[0];
+/** "Paper jam: open the rear door…" → "Paper jam": devices put the instruction after a colon. */
+function headlineOf(message: string): string {
+  const colon = message.indexOf(':');
+  return colon > 0 ? message.slice(0, colon) : message;
+}
+
+function conditionProblem(condition: DeviceCondition & { severity: 'error' | 'warning' }): DeviceProblem {
+  return { severity: condition.severity, about: { kind: 'condition', code: condition.code }, headline: headlineOf(condition.message), message: condition.message };
+}
+
+function supplyProblem(supply: Supply): DeviceProblem {
+  const phrase = supplyPhrase(supply);
+  // An empty consumable stops a printer, and so does a full waste receptacle.
+  return { severity: supply.empty ? 'error' : 'warning', about: { kind: 'supply', supplyId: supply.id }, headline: phrase, message: phrase };
+}
+
+function isProblem(condition: DeviceCondition): condition is DeviceCondition & { severity: 'error' | 'warning' } {
+  return condition.severity !== 'info';
+}
+
+/** Supplies that need attention, the one closest to running out first (ties keep the device's order). */
+function suppliesWorstFirst(supplies: readonly Supply[]): Supply[] {
+  const needing = supplies.filter((supply) => supplyUrgency(supply) > 0);
+  const ordered: Supply[] = [];
+  let rest = needing;
+  while (rest.length > 0) {
+    const next = lowestSupply(rest)!;
+    ordered.push(next);
+    rest = rest.filter((supply) => supply !== next);
+  }
+  return ordered;
 }
 
 /**
- * Summarizes a reading: errors first (the device cannot work), then warnings and supplies that
- * need attention, else "Ready". An empty supply is an error only for consumables: a printer
- * with no cyan stops, a full waste receptacle does too, so both count.
+ * Every problem of a reading, worst first: errors the device reports (a jam, an open door), then
+ * empty supplies, then warnings it reports, then low supplies. Within a group the device's own
+ * order is kept for conditions; supplies go closest-to-empty first.
  */
-export function summarizeReading(reading: Pick<DeviceReading, 'conditions' | 'supplies'>): DeviceSummary {
-  const worst = worstCondition(reading.conditions);
-  if (worst?.severity === 'error') return { state: 'error', statusLine: worst.message };
-  const emptySupply = reading.supplies.find((supply) => supply.empty);
-  if (emptySupply) return { state: 'error', statusLine: supplyPhrase(emptySupply) };
-  if (worst?.severity === 'warning') return { state: 'attention', statusLine: worst.message };
-  const lowest = lowestSupply(reading.supplies);
-  if (lowest && supplyUrgency(lowest) > 0) {
-    const others = reading.supplies.filter((supply) => supply !== lowest && supply.low).length;
-    const suffix = others > 0 ? ` and ${others} more` : '';
-    return { state: 'attention', statusLine: `${supplyPhrase(lowest)}${suffix}` };
+export function listProblems(reading: Pick<DeviceReading, 'conditions' | 'supplies'>): DeviceProblem[] {
+  const conditions = reading.conditions.filter(isProblem);
+  const supplies = suppliesWorstFirst(reading.supplies).map(supplyProblem);
+  return [
+    ...conditions.filter((condition) => condition.severity === 'error').map(conditionProblem),
+    ...supplies.filter((problem) => problem.severity === 'error'),
+    ...conditions.filter((condition) => condition.severity === 'warning').map(conditionProblem),
+    ...supplies.filter((problem) => problem.severity === 'warning'),
+  ];
+}
+
+/** "Cyan ink low" in the middle of a sentence: "cyan ink low"; an acronym ("PC load letter", "USB") stays as written. */
+function inSentence(headline: string): string {
+  const [first = '', second = ''] = headline;
+  return second === second.toUpperCase() && second !== second.toLowerCase() ? headline : first.toLowerCase() + headline.slice(1);
+}
+
+/**
+ * The line under the device's name: one problem in full ("Paper out: load paper in the main
+ * tray"); several as how many, the worst by name, and the rest ("Paper jam · 2 more: door open,
+ * cyan ink low (5 %)"), cut to fit the snapshot's 300 characters with the count still true.
+ */
+export function problemsLine(problems: readonly DeviceProblem[]): string | null {
+  const [worst, ...rest] = problems;
+  if (worst === undefined) return null;
+  if (rest.length === 0) return worst.message.slice(0, STATUS_LINE_MAX);
+  const head = `${worst.headline} · ${rest.length} more: `;
+  const names = rest.map((problem) => inSentence(problem.headline));
+  let listed = names.join(', ');
+  for (let count = names.length - 1; `${head}${listed}`.length > STATUS_LINE_MAX && count >= 0; count -= 1) {
+    listed = count === 0 ? '…' : `${names.slice(0, count).join(', ')}, …`;
   }
-  return { state: 'ok', statusLine: worst?.message ?? 'Ready' };
+  return `${head}${listed}`.slice(0, STATUS_LINE_MAX);
+}
+
+/** Summarizes a reading: its problems worst first, the state they put the device in, and its status line. */
+export function summarizeReading(reading: Pick<DeviceReading, 'conditions' | 'supplies'>): DeviceSummary {
+  const problems = listProblems(reading);
+  const note = reading.conditions.find((condition) => condition.severity === 'info')?.message ?? null;
+  const worst = problems[0];
+  const state: DeviceState = worst === undefined ? 'ok' : worst.severity === 'error' ? 'error' : 'attention';
+  return { state, problems, note, statusLine: problemsLine(problems) ?? note ?? 'Ready' };
 }
 
 /** The tray's overall state: the worst of all devices; no devices is "ok" (nothing to worry about). */
