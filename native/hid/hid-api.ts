@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { describeError } from '../device-io.js';
+import { missingLibraryAdvice } from './missing-library.js';
 
 // The part of node-hid 3.4's async API this project uses, as structural types, so unit tests can
 // script fake devices and the native module is only loaded when a source first needs it.
@@ -47,7 +48,8 @@ export async function loadHidApi(): Promise<HidApi | { unavailable: string }> {
       open: (path) => mod.HIDAsync.open(path, { nonExclusive: true }),
     };
   } catch (error) {
-    return { unavailable: `the node-hid module could not load (${describeError(error)})` };
+    const advice = missingLibraryAdvice(error);
+    return { unavailable: advice ? `HID devices cannot be listed: ${advice}` : `the node-hid module could not load (${describeError(error)})` };
   }
 }
 

@@ -7,6 +7,7 @@ import { readField } from '../decoders/hid-report.js';
 import { DeviceGate, describeError, withDeadline } from '../device-io.js';
 import type { DeviceSession, DeviceSource, DeviceSourceEvent } from '../transport.js';
 import { loadHidApi, readSysfsReportDescriptor, type HidApi, type HidDeviceInfo, type HidHandle } from './hid-api.js';
+import { missingLibraryAdvice } from './missing-library.js';
 
 /** Usage pages of UPSes and batteries (HID Power Device spec, pages 0x84 and 0x85). */
 const POWER_DEVICE_PAGE = 0x84;
@@ -182,7 +183,8 @@ export class HidSource implements DeviceSource {
       infos = await api.devices();
       this.lastProblem = undefined;
     } catch (error) {
-      this.lastProblem = `HID devices could not be listed (${describeError(error)})`;
+      const advice = missingLibraryAdvice(error);
+      this.lastProblem = advice ? `HID devices cannot be listed: ${advice}` : `HID devices could not be listed (${describeError(error)})`;
       return [];
     }
     const vendors = this.options.vendorIds;
