@@ -102,6 +102,8 @@ export class DurableQueue {
     await rm(`${path}.compact`, { force: true });
     const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return Buffer.alloc(0);
+      // readFile leaves `path` out of some errors (EISDIR); the caller's one-line log names the file.
+      error.path ??= path;
       throw error;
     });
     // 0600: the log holds feedback text and the install id. chmod too, for a file an older version made 0644.
