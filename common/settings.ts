@@ -21,29 +21,77 @@ const LocalTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Write a l
 export const QuietHoursSchema = z.object({ start: LocalTimeSchema, end: LocalTimeSchema });
 export type QuietHours = z.infer<typeof QuietHoursSchema>;
 
-/** The owner's settings, as stored on disk (electron-store under Electron, conf under the Node host). */
+/**
+ * The owner's settings, as stored on disk (electron-store under Electron, a JSON file under the
+ * Node host). No field has a zod default: a default applied while parsing a patch (`.partial()`
+ * keeps defaults) turned `{ devicePollSeconds: 60 }` into "every other field reset", consent
+ * included. Defaults live in DEFAULT_SETTINGS and are filled in only where a stored file lacks a
+ * field.
+ */
 export const SettingsSchema = z.object({
-  launchAtLogin: z.boolean().default(true),
+  launchAtLogin: z.boolean(),
   /** Epoch ms until which notifications stay quiet; null when not paused. */
-  notificationsPausedUntil: z.number().int().nullable().default(null),
+  notificationsPausedUntil: z.number().int().nullable(),
   /** How often the device monitor reads each device, in seconds. */
-  devicePollSeconds: z.number().int().min(5).max(3600).default(30),
+  devicePollSeconds: z.number().int().min(5).max(3600),
   /** Marketing is off until the owner opts in (DESIGN.md, Privacy). */
-  consent: ConsentSchema.default('none'),
+  consent: ConsentSchema,
   /** Message categories the owner receives; marketing (tips, offers, surveys) is off until they opt in. */
-  messageCategories: MessageCategoryChoicesSchema.default({ supplies: true, service: true, tips: false, offers: false, surveys: false }),
+  messageCategories: MessageCategoryChoicesSchema,
   /** No message is delivered between these local times; null = no quiet hours. */
-  quietHours: QuietHoursSchema.nullable().default(null),
+  quietHours: QuietHoursSchema.nullable(),
   /** UI and message locale (canonical BCP 47, `de-DE`); null follows the system. */
-  locale: z.string().min(2).max(35).nullable().default(null),
+  locale: z.string().min(2).max(35).nullable(),
   /** ISO 3166-1 alpha-2 region for message targeting (`DE`); null follows the system locale. */
-  region: z.string().regex(/^[A-Z]{2}$/).nullable().default(null),
+  region: z.string().regex(/^[A-Z]{2}$/).nullable(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
-/** A change the panel may ask for; every field optional, unknown fields rejected. */
+/**
+ * A change the panel may ask for: only the fields it names change. Every field optional, none
+ * defaulted (SettingsSchema has no defaults), unknown fields rejected.
+ */
 export const SettingsPatchSchema = SettingsSchema.partial().strict();
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
-/** Defaults for a fresh install. */
-export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});
+/** Defaults for a fresh install, and for a field a stored file lacks. */
+export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({
+  launchAtLogin: true,
+  notificationsPausedUntil: null,
+  devicePollSeconds: 30,
+  consent: 'none',
+  messageCategories: { supplies: true, service: true, tips: false, offers: false, surveys: false },
+  quietHours: null,
+  locale: null,
+  region: null,
+} satisfies Settings);
+
+/**
+ * The stored settings could not be used (a truncated, garbage or unreadable file, or an invalid
+ * consent value): the owner's consent choice is unknown until they choose again.
+ */
+export const SettingsRecoverySchema = z.object({
+  /** The settings file, as the owner would find it. */
+  file: z.string(),
+  /** What was wrong, in a few words: "not valid JSON", "could not be read (EISDIR)". */
+  problem: z.string(),
+  /** Where the damaged file was kept for support; null when it could not be moved. */
+  keptAs: z.string().nullable(),
+  /** Epoch ms when it was found. */
+  at: z.number().int(),
+});
+export type SettingsRecovery = z.infer<typeof SettingsRecoverySchema>;
+
+/** What the panel shows about the settings themselves, beside their values. */
+export const SettingsStatusSchema = z.object({
+  /**
+   * "unknown" after the stored choice was lost: nothing is recorded or uploaded and nothing queued
+   * is deleted until the owner chooses a consent level again (settings.update with `consent`).
+   */
+  consent: z.enum(['known', 'unknown']),
+  /** Set while the owner has not answered a damaged-settings notice. */
+  recovered: SettingsRecoverySchema.nullable(),
+  /** Set while changes cannot be saved (read-only file or folder): they last until the app quits. */
+  notSaved: z.object({ file: z.string(), problem: z.string() }).nullable(),
+});
+export type SettingsStatus = z.infer<typeof SettingsStatusSchema>;

@@ -111,6 +111,8 @@ export function createCore(options: CoreOptions): Core {
       events.publish('settings', 'onChanged', next);
     }),
   );
+  disposables.add(settings.onStatusChanged((status) => events.publish('settings', 'onStatusChanged', status)));
+  disposables.add(settings.onStatusChanged((status) => events.publish('settings', 'onStatusChanged', status)));
 
   if (options.notifier) {
     disposables.add(
@@ -133,7 +135,8 @@ export function createCore(options: CoreOptions): Core {
     ? createEngagementService({
         backendUrl: branding?.backendUrl,
         consent: () => settings.get().consent,
-        onConsentChanged: (listener) => settings.onChanged((next) => listener(next.consent)),
+        onConsentChanged: (listener) => settings.onConsentChanged(listener),
+        onConsentWithdrawn: (listener) => settings.onConsentWithdrawn(listener),
         fetch: options.engagement.fetch ?? fetch,
         clock: options.clock,
         timers: options.timers,
@@ -147,7 +150,12 @@ export function createCore(options: CoreOptions): Core {
         return disabledEngagement();
       })
     : Promise.resolve(disabledEngagement());
-  void engagement.then((service) => disposables.add(service));
+  void engagement.then((service) => {
+    disposables.add(service);
+    // Events waiting from an earlier run mean this is no first start: the settings file vanished.
+    const waiting = service.stats().pending;
+    if (settings.firstStart && waiting > 0) settings.consentLost(`was missing while ${waiting} events from an earlier run were waiting`);
+  });
   const actions = disposables.add(
     createActionsService({
       branding,
@@ -201,6 +209,8 @@ export function createCore(options: CoreOptions): Core {
       get: async () => settings.get(),
       update: async (patch) => settings.update(patch),
       pauseNotifications: async ({ choice }) => settings.pauseNotifications(choice),
+      getStatus: async () => settings.status(),
+      getStatus: async () => settings.status(),
     },
     messages: {
       getState: async () => messages.state(),

@@ -21,6 +21,7 @@ afterEach(async () => {
 function setup(initial: Consent, answer: (body: string) => Response) {
   let consent = initial;
   const changed = new Emitter<Consent>();
+  const withdrawn = new Emitter<void>();
   const bodies: string[] = [];
   const time = new FakeTime();
   const fetch: PostFetch = async (_url, init) => {
@@ -33,6 +34,7 @@ function setup(initial: Consent, answer: (body: string) => Response) {
       backendUrl: 'http://127.0.0.1:9',
       consent: () => consent,
       onConsentChanged: (listener) => changed.on(listener),
+      onConsentWithdrawn: (listener) => withdrawn.on(() => listener()),
       fetch,
       clock: time,
       timers: time,
@@ -43,9 +45,12 @@ function setup(initial: Consent, answer: (body: string) => Response) {
     time,
     bodies,
     open,
+    /** The owner's choice, as the settings service announces it: "none" after a sharing level is a withdrawal. */
     setConsent(next: Consent) {
+      const withdrawal = next === 'none' && consent !== 'none';
       consent = next;
       changed.fire(next);
+      if (withdrawal) withdrawn.fire();
     },
   };
 }

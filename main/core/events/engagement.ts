@@ -15,8 +15,15 @@ export interface EngagementOptions {
   dataDir: string;
   /** Base URL of the backend, or undefined to keep events on disk only (no branding configured). */
   backendUrl: string | undefined;
+  /** The consent events are recorded and sent under; "none" while it is unknown (a damaged settings file). */
   consent: () => Consent;
+  /** Consent changed or was confirmed: an allowing level resumes uploads. Never deletes anything. */
   onConsentChanged: (listener: (consent: Consent) => void) => Disposable;
+  /**
+   * The owner explicitly withdrew consent: the one path that deletes queued events. A settings
+   * reset, a default or a damaged file must not fire it (settings-service.ts).
+   */
+  onConsentWithdrawn: (listener: () => void) => Disposable;
   fetch: PostFetch;
   clock: Clock;
   timers: Timers;
@@ -60,9 +67,11 @@ export async function createEngagementService(options: EngagementOptions): Promi
           ...options.uploader,
         });
   const consentSubscription = options.onConsentChanged((consent) => {
+    if (consentAllowsEvents(consent)) uploader?.schedule();
+  });
+  const withdrawalSubscription = options.onConsentWithdrawn(() => {
     // Withdrawn consent covers what is still waiting too: it is deleted, not sent later.
-    if (!consentAllowsEvents(consent)) void queue.clear().catch((error: unknown) => options.log(`events: could not clear the queue: ${String(error)}`));
-    else uploader?.schedule();
+    void queue.clear().catch((error: unknown) => options.log(`events: could not clear the queue: ${String(error)}`));
   });
   if (queue.size > 0) uploader?.schedule();
 
@@ -87,6 +96,7 @@ export async function createEngagementService(options: EngagementOptions): Promi
     stats: () => queue.stats(),
     dispose() {
       consentSubscription.dispose();
+      withdrawalSubscription.dispose();
       uploader?.dispose();
       void queue.close();
     },
