@@ -20,7 +20,16 @@ done
 
 version=$(node -p "require('./node_modules/electron/package.json').version")
 mkdir -p "$work/electron-stub"
-printf '#!/bin/sh\necho "stub electron: packaging smoke test only" >&2\nexit 1\n' > "$work/electron-stub/electron"
+# The stub carries a fuse wire as Electron's binary does (@electron/fuses: the sentinel, wire version
+# 1, its length, then one byte per fuse, '0'/'1'), set to Electron's defaults: RunAsNode on, cookie
+# encryption off, NODE_OPTIONS on, --inspect on, asar integrity off, app.asar-only off, browser V8
+# snapshot off, file:// privileges on. electron-builder flips it as it would the real binary, and
+# the checks below read the result from the packed executable.
+fuse_sentinel='dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'
+{
+  printf '#!/bin/sh\n# fuse wire: %s\001\010%s\n' "$fuse_sentinel" '10110001'
+  printf 'echo "stub electron: packaging smoke test only" >&2\nexit 1\n'
+} > "$work/electron-stub/electron"
 chmod +x "$work/electron-stub/electron"
 printf '%s' "$version" > "$work/electron-stub/version"
 
@@ -68,6 +77,32 @@ npx --no-install asar list --is-pack "$asar" > "$work/asar-pack.txt" 2>/dev/null
 [ -n "${SMOKE_DEBUG:-}" ] && grep -E '\.node$' "$work/asar-pack.txt" | head -3
 packed_native=$(grep -E '\.node$' "$work/asar-pack.txt" | grep -vc '^unpack' || true)
 if [ "${packed_native:-0}" -eq 0 ]; then pass "no native addon is packed inside app.asar ($inside listed, all unpacked)"; else fail "$packed_native native addons are packed inside app.asar"; fi
+
+# Electron's fuses, read back from the packed executable (electron-builder.yml `electronFuses`).
+# What a signed per-machine install needs; each is named when it is not so.
+executable=$(grep -lF "$fuse_sentinel" "$resources"/../* 2>/dev/null | head -1)
+if [ -z "$executable" ]; then
+  fail "no packed executable carries Electron's fuse wire"
+else
+  fuses=$(node -e '
+    const data = require("node:fs").readFileSync(process.argv[1]);
+    const at = data.indexOf(Buffer.from(process.argv[2])) + process.argv[2].length;
+    const length = data[at + 1];
+    // @electron/fuses FuseV1Options order.
+    const names = ["RunAsNode", "EnableCookieEncryption", "EnableNodeOptionsEnvironmentVariable", "EnableNodeCliInspectArguments",
+      "EnableEmbeddedAsarIntegrityValidation", "OnlyLoadAppFromAsar", "LoadBrowserProcessSpecificV8Snapshot", "GrantFileProtocolExtraPrivileges"];
+    for (let i = 0; i < length && i < names.length; i++) {
+      const state = data[at + 2 + i];
+      console.log(names[i], state === 0x31 ? "enabled" : state === 0x30 ? "disabled" : "unknown(" + state + ")");
+    }' "$executable" "$fuse_sentinel")
+  for want in RunAsNode=disabled EnableCookieEncryption=enabled EnableNodeOptionsEnvironmentVariable=disabled \
+      EnableNodeCliInspectArguments=disabled EnableEmbeddedAsarIntegrityValidation=enabled OnlyLoadAppFromAsar=enabled \
+      LoadBrowserProcessSpecificV8Snapshot=disabled GrantFileProtocolExtraPrivileges=disabled; do
+    name=${want%%=*}
+    actual=$(printf '%s\n' "$fuses" | awk -v name="$name" '$1 == name { print $2 }')
+    if [ "$actual" = "${want#*=}" ]; then pass "fuse $name is ${want#*=}"; else fail "fuse $name is ${actual:-absent}, must be ${want#*=} (electron-builder.yml electronFuses)"; fi
+  done
+fi
 
 report "$passed" "$failed"
 exit $(( failed > 0 ? 1 : 0 ))
