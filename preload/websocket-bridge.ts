@@ -1,7 +1,15 @@
 // The Node host's bridge: a classic script the host injects before the panel's own code, so the
 // panel finds the same `window.trayside` as under Electron and cannot tell the hosts apart.
 import { contract } from '../common/contract/index.js';
-import { CONTRACT_SOCKET_PATH, ServerFrameSchema, type ClientFrame } from '../common/contract/wire.js';
+import { z } from 'zod';
+import {
+  CONTRACT_SOCKET_PATH,
+  CONTRACT_SOCKET_PROTOCOL,
+  SOCKET_SECRET_META,
+  SOCKET_SECRET_PROTOCOL_PREFIX,
+  ServerFrameSchema,
+  type ClientFrame,
+} from '../common/contract/wire.js';
 import type { ResultEnvelope } from '../common/contract/define.js';
 import { createClientApi, type ConnectionState } from './create-api.js';
 
@@ -9,6 +17,10 @@ const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 5_000;
 /** A call that gets no answer in this time fails instead of leaving the panel spinning. */
 const CALL_TIMEOUT_MS = 15_000;
+/** Asking the host for its page again must not hold up a reconnect for long. */
+const PAGE_FETCH_TIMEOUT_MS = 3_000;
+/** The host's secret is base64url; anything else in the meta tag is not one. */
+const SecretSchema = z.string().regex(/^[A-Za-z0-9_-]{22,128}$/);
 
 const unavailable = (message: string): ResultEnvelope => ({ ok: false, error: { code: 'unavailable', message } });
 
@@ -16,6 +28,7 @@ let socket: WebSocket | undefined;
 let state: ConnectionState = 'connecting';
 let nextId = 1;
 let reconnectDelay = RECONNECT_MIN_MS;
+let secret = readSecret(document);
 const pending = new Map<number, (envelope: ResultEnvelope) => void>();
 const eventListeners = new Map<string, Set<(payload: unknown) => void>>();
 const stateListeners = new Set<(state: ConnectionState) => void>();
@@ -26,9 +39,31 @@ function setState(next: ConnectionState): void {
   for (const listener of [...stateListeners]) listener(next);
 }
 
+/** The per-launch secret the host put into the page it served; the socket is refused without it. */
+function readSecret(page: Document): string {
+  const parsed = SecretSchema.safeParse(page.querySelector(`meta[name="${SOCKET_SECRET_META}"]`)?.getAttribute('content'));
+  return parsed.success ? parsed.data : '';
+}
+
+/**
+ * A host that restarted has a new secret, so before each reconnect ask it for the page again
+ * (same origin, never cached); while it is down, keep the secret we have.
+ */
+async function refreshSecret(): Promise<void> {
+  try {
+    const response = await fetch('/', { cache: 'no-store', signal: AbortSignal.timeout(PAGE_FETCH_TIMEOUT_MS) });
+    if (!response.ok) return;
+    const fresh = readSecret(new DOMParser().parseFromString(await response.text(), 'text/html'));
+    if (fresh) secret = fresh;
+  } catch {
+    // Unreachable or slow: the next attempt tries again.
+  }
+}
+
 function connect(): void {
   const protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const ws = new WebSocket(`${protocol}//${location.host}${CONTRACT_SOCKET_PATH}`);
+  // The secret travels as a subprotocol: a page may set that header, and it stays out of URLs and logs.
+  const ws = new WebSocket(`${protocol}//${location.host}${CONTRACT_SOCKET_PATH}`, [CONTRACT_SOCKET_PROTOCOL, `${SOCKET_SECRET_PROTOCOL_PREFIX}${secret}`]);
   socket = ws;
   ws.addEventListener('open', () => {
     reconnectDelay = RECONNECT_MIN_MS;
@@ -55,7 +90,7 @@ function connect(): void {
     for (const resolve of pending.values()) resolve(unavailable('Lost the connection to Trayside; retrying'));
     pending.clear();
     setState('disconnected');
-    setTimeout(connect, reconnectDelay);
+    setTimeout(() => void refreshSecret().then(connect), reconnectDelay);
     reconnectDelay = Math.min(RECONNECT_MAX_MS, reconnectDelay * 2);
   });
 }

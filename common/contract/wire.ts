@@ -24,3 +24,12 @@ export type ServerFrame = z.infer<typeof ServerFrameSchema>;
 
 /** Where the Node host serves the contract. */
 export const CONTRACT_SOCKET_PATH = '/contract';
+
+/**
+ * The Node host binds its socket to the page it served: the page carries a per-launch secret in
+ * this meta tag, and the bridge presents it as a second WebSocket subprotocol (browsers let a page
+ * set that header, and it stays out of URLs and logs). The host answers with the contract protocol.
+ */
+export const SOCKET_SECRET_META = 'trayside-socket-secret';
+export const SOCKET_SECRET_PROTOCOL_PREFIX = 'trayside.secret.';
+export const CONTRACT_SOCKET_PROTOCOL = 'trayside.contract.v1';
