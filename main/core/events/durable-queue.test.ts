@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -73,6 +73,64 @@ describe('DurableQueue', () => {
     expect(reopened.peek(10).map((item) => item.id)).toEqual([a!.id, c!.id]);
     expect(reopened.stats().corruptLines).toBe(1);
     await reopened.close();
+  });
+
+  it('keeps a last record whose checksum holds and that lacks only its newline, and appends after it on a fresh line', async () => {
+    const path = join(dir, 'events.log');
+    const queue = await DurableQueue.open(path);
+    const [first, last] = [event(), event('feedback')];
+    await queue.enqueue(first!);
+    await queue.enqueue(last!);
+    await queue.close();
+    // As a copy tool or an editor that strips the final newline leaves it: every byte of the record is there.
+    const whole = await readFile(path, 'utf8');
+    await writeFile(path, whole.slice(0, -1));
+
+    const reopened = await DurableQueue.open(path);
+    expect(reopened.peek(10).map((item) => item.id)).toEqual([first!.id, last!.id]);
+    expect(reopened.stats().tornBytes).toBe(0);
+    const next = event();
+    await reopened.enqueue(next);
+    await reopened.close();
+    const again = await DurableQueue.open(path);
+    expect(again.peek(10).map((item) => item.id)).toEqual([first!.id, last!.id, next.id]);
+    expect(again.stats().corruptLines).toBe(0);
+    await again.close();
+  });
+
+  it('keeps a .damaged copy of a file none of whose records can be read before dropping them', async () => {
+    const path = join(dir, 'events.log');
+    const garbage = 'this is not a queue\nand never was';
+    await writeFile(path, garbage);
+    const lines: string[] = [];
+    const queue = await DurableQueue.open(path, { log: (line) => lines.push(line) });
+    expect(queue.size).toBe(0);
+    await queue.close();
+    const copies = (await readdir(dir)).filter((name) => name.startsWith('events.log.damaged-'));
+    expect(copies).toHaveLength(1);
+    expect(await readFile(join(dir, copies[0]!), 'utf8')).toBe(garbage);
+    expect(lines.some((line) => line.includes(path) && line.includes(copies[0]!))).toBe(true);
+  });
+
+  it('creates events.log readable by its owner only (it holds feedback text and the install id)', async () => {
+    const path = join(dir, 'events.log');
+    const queue = await DurableQueue.open(path, { compactAtBytes: 1 });
+    await queue.enqueue(event('feedback'));
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    // A compaction writes a new file and renames it over the old one: it must be 0600 too.
+    await queue.clear();
+    expect(queue.stats().compactions).toBeGreaterThan(0);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    await queue.close();
+  });
+
+  it('narrows an events.log an older version left 0644', async () => {
+    const path = join(dir, 'events.log');
+    await writeFile(path, '', { mode: 0o644 });
+    await chmod(path, 0o644);
+    const queue = await DurableQueue.open(path);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    await queue.close();
   });
 
   it('drops the oldest impressions first when full, never feedback while impressions remain', async () => {
