@@ -2,6 +2,7 @@
 // 127.0.0.1, after one line saying why. Builds first when the needed output is missing.
 //   npm start -- --demo              (Electron: always show the demo printer)
 //   npm start -- --port 0 --sim-speed 3600   (Node host options, see main/host/cli.ts --help)
+//   npm start -- --no-demo-backend   (both hosts: no embedded demo message server)
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -12,9 +13,10 @@ const root = resolve(import.meta.dirname, '..');
 const NODE_HOST_FLAGS = ['--max-semi-space-size=1'];
 const args = process.argv.slice(2);
 
+// out/node/server/embedded.js is the demo backend both hosts start for the bundled demo branding.
 const NEEDS = {
-  electron: ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html'],
-  node: ['out/renderer/index.html', 'out/host-bridge/trayside-bridge.js', 'out/node/main/host/cli.js'],
+  electron: ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'out/node/server/embedded.js'],
+  node: ['out/renderer/index.html', 'out/host-bridge/trayside-bridge.js', 'out/node/main/host/cli.js', 'out/node/server/embedded.js'],
 };
 
 function ensureBuilt(host) {

@@ -4,34 +4,13 @@
  * --no-demo, --log-level (info). With DATABASE_URL it uses PostgreSQL instead of PGlite.
  * TRAYSIDE_ADMIN_TOKEN sets the admin token; otherwise one is made and written to
  * <data-dir>/admin-token (mode 0600). Neither the token nor the private key is ever printed.
+ * (The app's own demo backend, started by `npm start`, is server/embedded.ts.)
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildServer, type ServerOptions } from './app.js';
-import { seedDemoCampaigns } from './demo/load.js';
-import { hashToken, newToken } from './http/auth.js';
-import { adminTokenFile, DEFAULT_DATA_DIR, redactDatabaseUrl } from './local-config.js';
-import { openStore } from './store/open-store.js';
-import type { Store } from './store/store.js';
-
-async function ensureAdminToken(store: Store, dataDir: string, fromEnv: string | undefined): Promise<string> {
-  if (fromEnv !== undefined && fromEnv !== '') {
-    await store.addToken(hashToken(fromEnv), 'admin', 'TRAYSIDE_ADMIN_TOKEN', new Date());
-    return 'from TRAYSIDE_ADMIN_TOKEN';
-  }
-  const file = adminTokenFile(dataDir);
-  let token: string;
-  try {
-    token = (await readFile(file, 'utf8')).trim();
-  } catch {
-    token = newToken('admin');
-    await mkdir(dataDir, { recursive: true });
-    await writeFile(file, `${token}\n`, { mode: 0o600 });
-  }
-  await store.addToken(hashToken(token), 'admin', 'admin-token file', new Date());
-  return file;
-}
+import { DEMO_DIR } from './demo/load.js';
+import { DEFAULT_DATA_DIR, redactDatabaseUrl } from './local-config.js';
+import { startServer } from './start-server.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -51,22 +30,21 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(values['data-dir']);
   const databaseUrl = process.env.DATABASE_URL;
 
-  const opening = performance.now();
-  await mkdir(dataDir, { recursive: true });
-  const store = await openStore(databaseUrl ? { databaseUrl } : { dataDir: path.join(dataDir, 'pglite') });
-  const openedMs = Math.round(performance.now() - opening);
-  const tokenLocation = await ensureAdminToken(store, dataDir, process.env.TRAYSIDE_ADMIN_TOKEN);
-  const seeded = values['no-demo'] ? [] : await seedDemoCampaigns(store, new Date());
-
-  const options: ServerOptions = { store, logLevel };
-  const app = await buildServer(options);
-  const address = await app.listen({ host: values.host, port });
-  const key = (await app.inject({ method: 'GET', url: '/v1/signing-key' })).json<{ keyId: string; publicKey: string }>();
+  const server = await startServer({
+    host: values.host,
+    port,
+    dataDir,
+    databaseUrl,
+    adminToken: process.env.TRAYSIDE_ADMIN_TOKEN,
+    demoDir: values['no-demo'] ? null : DEMO_DIR,
+    logLevel,
+  });
+  const { address, key, seeded } = server;
 
   const lines = [
     `Trayside server listening on ${address}`,
-    `  store:        ${databaseUrl ? `PostgreSQL ${redactDatabaseUrl(databaseUrl)}` : `PGlite in ${path.join(dataDir, 'pglite')}`} (opened in ${openedMs} ms)`,
-    `  admin token:  ${tokenLocation}`,
+    `  store:        ${databaseUrl ? `PostgreSQL ${redactDatabaseUrl(databaseUrl)}` : `PGlite in ${path.join(dataDir, 'pglite')}`} (opened in ${server.storeOpenedMs} ms)`,
+    `  admin token:  ${server.tokenLocation}`,
     `  signing key:  Ed25519 keyId ${key.keyId}`,
     `  public key:   ${key.publicKey}   (branding config "signingKeys"; also GET ${address}/v1/signing-key)`,
     `  demo:         ${values['no-demo'] ? 'off' : seeded.length > 0 ? `published ${seeded.join(', ')}` : 'campaigns already in the store'}`,
@@ -75,15 +53,8 @@ async function main(): Promise<void> {
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 
-  let closing = false;
-  const shutdown = async (): Promise<void> => {
-    if (closing) return;
-    closing = true;
-    await app.close();
-    await store.close();
-  };
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
+  process.once('SIGINT', () => void server.close());
+  process.once('SIGTERM', () => void server.close());
 }
 
 main().catch((error: unknown) => {

@@ -20,6 +20,8 @@ export interface HostDevicesOptions extends Pick<DeviceSourcesConfig, 'loadUsb' 
   clock: Clock;
   /** Simulated hours per real hour for the demo printer. */
   simSpeed: number;
+  /** The demo printer's starting levels by supply id, in percent (default: the simulator's own). */
+  demoLevels?: Partial<Record<string, number>>;
   log: (message: string) => void;
 }
 
@@ -46,7 +48,7 @@ export function composeHostDevices(options: HostDevicesOptions): HostDevices {
     ...(options.timers ? { timers: options.timers } : {}),
   });
   let demo: SimulatedPrinter | undefined;
-  const createDemo = (): SimulatedPrinter => (demo = new SimulatedPrinter({ clock: options.clock, speed: options.simSpeed }));
+  const createDemo = (): SimulatedPrinter => (demo = new SimulatedPrinter({ clock: options.clock, speed: options.simSpeed, ...(options.demoLevels ? { levels: options.demoLevels } : {}) }));
   const describeVendors = options.vendorIds.length === 0 ? 'no vendor ids' : options.vendorIds.map((id) => `0x${id.toString(16).padStart(4, '0')}`).join(', ');
   options.log(`devices: USB/HID for vendor ${describeVendors}; ${options.ippPrinters.length} IPP printer(s); demo printer: ${options.demo}`);
   let sources: DeviceSource[];

@@ -9,18 +9,21 @@ import { BrandingError, loadStartupBranding } from '../core/branding/load-brandi
 import { resolveSigningKey } from '../core/branding/signing-key.js';
 import { createCore } from '../core/core.js';
 import { composeHostDevices, type DemoMode } from '../core/host-devices.js';
+import { brandingWithDemoBackend, decideDemoBackend, DEMO_BACKEND_PRINTER_LEVELS, startDemoBackend, type DemoBackend } from './demo-backend.js';
 import { fileSettingsStorage } from './file-settings-storage.js';
 import { applyMessageFlags, messageNotificationLog } from './message-config.js';
 import { notificationLog } from './notification-log.js';
 import { startNodeHost } from './node-host.js';
 import { urlLog } from './url-log.js';
 
-const USAGE = `Usage: trayside-host [--port N] [--branding FILE] [--ipp URI]... [--demo | --no-demo] [--sim-speed N] [--data-dir DIR]
+const USAGE = `Usage: trayside-host [--port N] [--branding FILE] [--ipp URI]... [--demo | --no-demo] [--no-demo-backend] [--sim-speed N] [--data-dir DIR]
   --port N        port on 127.0.0.1 (default 4477; 0 picks a free one)
   --branding FILE the OEM's branding config (env TRAYSIDE_BRANDING; default: the bundled demo branding)
   --ipp URI       an IPP printer to watch, e.g. ipp://192.168.1.20/ipp/print (repeat for more)
   --demo          always show the simulated demo printer (default: only while no real device is attached)
   --no-demo       never show the demo printer
+  --no-demo-backend  with the bundled demo branding, do not start the embedded demo message server
+                  (by default it runs as a child process on a free 127.0.0.1 port, data in DIR/demo-backend)
   --sim-speed N   simulated hours per real hour for the demo printer (default 1; 3600 = an hour a second)
   --data-dir DIR  where settings and caches live (default ~/.trayside)
   --backend URL   override the branding's message server (e.g. http://127.0.0.1:8787 from "npm run server"; env TRAYSIDE_BACKEND_URL)
@@ -41,6 +44,7 @@ const { values } = (() => {
         branding: { type: 'string' },
         ipp: { type: 'string', multiple: true, default: [] },
         demo: { type: 'boolean' },
+        'demo-backend': { type: 'boolean' },
         'sim-speed': { type: 'string', default: '1' },
         'data-dir': { type: 'string', default: resolve(homedir(), '.trayside') },
         backend: { type: 'string', default: process.env.TRAYSIDE_BACKEND_URL || undefined },
@@ -90,16 +94,50 @@ try {
 }
 const { branding } = startup;
 log(`branding: ${branding.name} from ${startup.source}; messages from ${branding.backendUrl} (${branding.productLine})`);
-// The Node host is a development and test host: with the placeholder key it may ask a server on 127.0.0.1 for its key.
-const messageBranding = await resolveSigningKey(branding, { allowLoopbackKeyFetch: true, fetch: (url, init) => fetch(url, init), log });
+
+// The bundled demo branding gets the reference backend as a child process, so the first start shows messages.
+const demoDecision = decideDemoBackend({
+  bundledBranding: startup.bundled,
+  packaged: false,
+  flag: values['demo-backend'],
+  backendOverridden: values.backend !== undefined || values['public-key'] !== undefined,
+});
+let demoBackend: DemoBackend | undefined;
+if (demoDecision.start) {
+  const dir = resolve(values['data-dir'], 'demo-backend');
+  log(`demo backend: starting the embedded message server with the demo campaigns (data in ${dir}; a first start takes about 10 s)`);
+  demoBackend = startDemoBackend({ root, dataDir: dir, log, fromSource: import.meta.url.endsWith('.ts') });
+} else if (startup.bundled) log(`demo backend: off (${demoDecision.reason})`);
 
 const demo: DemoMode = values.demo === true ? 'always' : values.demo === false ? 'never' : 'fallback';
 let devices: ReturnType<typeof composeHostDevices>;
 try {
-  devices = composeHostDevices({ vendorIds: branding.vendorIds, ippPrinters: values.ipp, demo, clock: systemClock, simSpeed: speed, log });
+  devices = composeHostDevices({
+    vendorIds: branding.vendorIds,
+    ippPrinters: values.ipp,
+    demo,
+    clock: systemClock,
+    simSpeed: speed,
+    log,
+    ...(demoBackend ? { demoLevels: DEMO_BACKEND_PRINTER_LEVELS } : {}),
+  });
 } catch (error) {
   fail(`--ipp: ${error instanceof Error ? error.message : String(error)}`);
 }
+// The message service pins its key when it is made, so it waits for the demo backend's key here.
+const messageBranding = demoBackend
+  ? await demoBackend.ready.then(
+      (backend) => {
+        log(`demo backend: started on ${backend.url} in ${backend.storeOpenedMs} ms (data in ${resolve(values['data-dir'], 'demo-backend')}); its signing key ${backend.keyId} is pinned for this run`);
+        return brandingWithDemoBackend(branding, backend);
+      },
+      (error: unknown) => {
+        log(`messages: off — the demo backend did not start: ${error instanceof Error ? error.message : String(error)}`);
+        return null;
+      },
+    )
+  : // The Node host is a development and test host: with the placeholder key it may ask a server on 127.0.0.1 for its key.
+    await resolveSigningKey(branding, { allowLoopbackKeyFetch: true, fetch: (url, init) => fetch(url, init), log });
 const core = createCore({
   appInfo: { name: branding.name, version: process.env.npm_package_version ?? '0.1.0', host: 'node', platform: process.platform },
   sources: devices.sources,
@@ -126,11 +164,14 @@ try {
   });
   process.stdout.write(`Trayside panel: ${host.url}\n`);
   const shutdown = (): void => {
-    void host.close().then(() => {
-      core.dispose();
-      devices.dispose();
-      process.exit(0);
-    });
+    void host
+      .close()
+      .then(async () => {
+        core.dispose();
+        devices.dispose();
+        await demoBackend?.stop();
+      })
+      .finally(() => process.exit(0));
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

@@ -12,6 +12,7 @@ import { resolveSigningKey } from '../core/branding/signing-key.js';
 import { createCore } from '../core/core.js';
 import { composeHostDevices, type DemoMode } from '../core/host-devices.js';
 import { detectMessageEnvironment } from '../core/messages/message-service.js';
+import { brandingWithDemoBackend, decideDemoBackend, DEMO_BACKEND_PRINTER_LEVELS, startDemoBackend, type DemoBackend } from '../host/demo-backend.js';
 import type { TrayState } from '../core/tray-model.js';
 import { startShell } from './app.js';
 import { electronIpcMain } from './ipc-adapter.js';
@@ -52,7 +53,7 @@ const log = (message: string): void => {
 // Chromium adds switches of its own to argv: read ours leniently and ignore the rest.
 const { values: flags } = parseArgs({
   args: process.argv.slice(1),
-  options: { branding: { type: 'string' }, ipp: { type: 'string', multiple: true }, demo: { type: 'boolean' } },
+  options: { branding: { type: 'string' }, ipp: { type: 'string', multiple: true }, demo: { type: 'boolean' }, 'demo-backend': { type: 'boolean' } },
   strict: false,
   allowPositionals: true,
   allowNegative: true,
@@ -87,6 +88,29 @@ const preload = resolve(import.meta.dirname, '../preload/index.cjs');
 
 // A separate profile (settings, single-instance lock) for desktop tests and side-by-side runs.
 if (process.env.TRAYSIDE_USER_DATA_DIR) app.setPath('userData', resolve(process.env.TRAYSIDE_USER_DATA_DIR));
+
+// The bundled demo branding in a source checkout gets the reference backend as a child process
+// (main/host/demo-backend.ts), so `npm start` shows messages; `--no-demo-backend` or
+// TRAYSIDE_DEMO_BACKEND=0 turn it off. It starts now and is awaited just before the core is made.
+const demoDecision = decideDemoBackend({
+  bundledBranding: startup.bundled,
+  packaged: app.isPackaged,
+  flag: flags['demo-backend'] === false || process.env.TRAYSIDE_DEMO_BACKEND === '0' ? false : undefined,
+  backendOverridden: false,
+});
+const demoBackendDir = resolve(app.getPath('userData'), 'demo-backend');
+let demoBackend: DemoBackend | undefined;
+if (demoDecision.start) {
+  log(`demo backend: starting the embedded message server with the demo campaigns (data in ${demoBackendDir}; a first start takes about 10 s)`);
+  demoBackend = startDemoBackend({
+    root: resolve(import.meta.dirname, '../..'),
+    dataDir: demoBackendDir,
+    log,
+    // Electron's own Node runs the compiled server; an unpackaged binary keeps the RunAsNode fuse at its default.
+    runtime: { command: process.execPath, env: { ELECTRON_RUN_AS_NODE: '1' } },
+  });
+} else if (startup.bundled) log(`demo backend: off (${demoDecision.reason})`);
+
 // Linux: the tray icon needs an app id to group notifications; Windows: toasts need the AppUserModelID.
 app.setAppUserModelId('com.trayside.app');
 // A tray app lives without windows: do not quit when the panel is the last window and closes.
@@ -98,17 +122,30 @@ await app.whenReady();
 if (isMac) app.dock?.hide();
 hardenSession(session.defaultSession, log);
 // USB/HID for the OEM's vendor ids, IPP printers from --ipp, and the demo printer while nothing real is attached.
+const demoLevels = demoBackend ? { demoLevels: DEMO_BACKEND_PRINTER_LEVELS } : {};
 let devices: ReturnType<typeof composeHostDevices>;
 try {
-  devices = composeHostDevices({ vendorIds: branding.vendorIds, ippPrinters, demo: demoMode, clock: systemClock, simSpeed: Number.isFinite(simSpeed) ? simSpeed : 1, log });
+  devices = composeHostDevices({ vendorIds: branding.vendorIds, ippPrinters, demo: demoMode, clock: systemClock, simSpeed: Number.isFinite(simSpeed) ? simSpeed : 1, log, ...demoLevels });
 } catch (error) {
   log(`devices: ${error instanceof Error ? error.message : String(error)}; continuing without the IPP printers`);
-  devices = composeHostDevices({ vendorIds: branding.vendorIds, ippPrinters: [], demo: demoMode, clock: systemClock, simSpeed: Number.isFinite(simSpeed) ? simSpeed : 1, log });
+  devices = composeHostDevices({ vendorIds: branding.vendorIds, ippPrinters: [], demo: demoMode, clock: systemClock, simSpeed: Number.isFinite(simSpeed) ? simSpeed : 1, log, ...demoLevels });
 }
 // net.fetch goes through Chromium's network stack: the system proxy and certificate store apply, as owners' networks expect.
 const netFetch = (url: string, init: RequestInit): Promise<Response> => net.fetch(url, init);
 // The placeholder key of the demo branding: a development run may read the key of a server on 127.0.0.1; a packaged app never does.
-const messageBranding = await resolveSigningKey(branding, { allowLoopbackKeyFetch: !app.isPackaged, fetch: netFetch, log });
+// The message service pins its key when it is made, so it waits for the demo backend's key here.
+const messageBranding = demoBackend
+  ? await demoBackend.ready.then(
+      (backend) => {
+        log(`demo backend: started on ${backend.url} in ${backend.storeOpenedMs} ms (data in ${demoBackendDir}); its signing key ${backend.keyId} is pinned for this run`);
+        return brandingWithDemoBackend(branding, backend);
+      },
+      (startError: unknown) => {
+        log(`messages: off — the demo backend did not start: ${startError instanceof Error ? startError.message : String(startError)}`);
+        return null;
+      },
+    )
+  : await resolveSigningKey(branding, { allowLoopbackKeyFetch: !app.isPackaged, fetch: netFetch, log });
 let electronTray: Tray | undefined;
 let panelWebPreferences: unknown;
 
@@ -173,11 +210,15 @@ const shell = await startShell({
   origin,
 });
 
+// Another instance holds the lock and this one quits: its backend child goes too.
+if (!shell) void demoBackend?.stop();
 if (shell) {
   for (const problem of devices.problems()) log(`devices: ${problem}`);
   app.on('will-quit', () => {
     shell.dispose();
     devices.dispose();
+    // Closing its stdin is enough: it flushes its store and exits on its own after the app is gone.
+    void demoBackend?.stop();
   });
   // Desktop tests (test/desktop) drive the app through this; it is absent in normal runs.
   if (process.env.TRAYSIDE_TEST_HOOKS === '1') {
