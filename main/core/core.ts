@@ -112,7 +112,6 @@ export function createCore(options: CoreOptions): Core {
     }),
   );
   disposables.add(settings.onStatusChanged((status) => events.publish('settings', 'onStatusChanged', status)));
-  disposables.add(settings.onStatusChanged((status) => events.publish('settings', 'onStatusChanged', status)));
 
   if (options.notifier) {
     disposables.add(
@@ -209,7 +208,6 @@ export function createCore(options: CoreOptions): Core {
       get: async () => settings.get(),
       update: async (patch) => settings.update(patch),
       pauseNotifications: async ({ choice }) => settings.pauseNotifications(choice),
-      getStatus: async () => settings.status(),
       getStatus: async () => settings.status(),
     },
     messages: {
