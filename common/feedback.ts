@@ -26,6 +26,15 @@ export function textLimit(question: { maxLength?: number | undefined } | undefin
   return Math.min(question?.maxLength ?? FREE_TEXT_MAX_CHARS, FREE_TEXT_MAX_CHARS);
 }
 
+/**
+ * Whether the owner may leave a survey question empty. A free-text question is optional unless the
+ * campaign sets `optional: false` (typing is work, and a forced comment is a made-up one); a
+ * question with choices must be answered unless the campaign sets `optional: true`.
+ */
+export function isOptionalQuestion(question: { choices?: readonly string[] | undefined; optional?: boolean | undefined }): boolean {
+  return question.optional ?? question.choices === undefined;
+}
+
 /** Validates a draft against the definition; text is kept exactly as typed (only checked for length and emptiness). */
 export function checkFeedback(definition: FeedbackDefinition, draft: FeedbackDraft): FeedbackCheck {
   if (draft.kind !== definition.kind) return { ok: false, errors: { form: `This message asks for ${definition.kind} feedback.` } };
@@ -35,7 +44,7 @@ export function checkFeedback(definition: FeedbackDefinition, draft: FeedbackDra
     case 'rating':
       return Number.isInteger(draft.value) && draft.value! >= 1 && draft.value! <= 5
         ? { ok: true, feedback: { kind: 'rating', value: draft.value! } }
-        : { ok: false, errors: { form: 'Choose from 1 to 5 stars.' } };
+        : { ok: false, errors: { form: 'Choose a number from 1 to 5.' } };
     case 'text': {
       const text = draft.text ?? '';
       if (text.trim() === '') return { ok: false, errors: { form: 'Write a few words first.' } };
@@ -49,7 +58,7 @@ export function checkFeedback(definition: FeedbackDefinition, draft: FeedbackDra
         const answer = draft.answers[question.id];
         const empty = answer === undefined || (Array.isArray(answer) ? answer.length === 0 : answer.trim() === '');
         if (empty) {
-          if (question.optional !== true) errors[question.id] = question.choices === undefined ? 'Please write an answer.' : question.multiple === true ? 'Pick at least one.' : 'Pick one.';
+          if (!isOptionalQuestion(question)) errors[question.id] = question.choices === undefined ? 'Please write an answer.' : question.multiple === true ? 'Pick at least one.' : 'Pick one.';
           continue;
         }
         if (question.choices === undefined) {

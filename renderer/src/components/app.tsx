@@ -10,10 +10,13 @@ import { DeviceCard } from './device-card.js';
 import { PrinterIcon, StateIcon } from './icons.js';
 import { MessagesSection } from './messages/inbox.js';
 import { NotificationsControl } from './notifications-control.js';
+import { useEscapeKey } from './use-close-on-escape.js';
 
 /** The tray panel. `bridge` is `window.trayside`; the panel follows it from mount to unmount. */
 export function App({ bridge, formatTime = formatClockTime }: { bridge: TraysideBridge; formatTime?: FormatTime }) {
   useEffect(() => followApp(bridge), [bridge]);
+  // The contract has no "hide the panel" call yet, so Escape closes what is open inside the panel.
+  useEscapeKey();
   return <Panel formatTime={formatTime} />;
 }
 
@@ -69,8 +72,9 @@ export function Panel({ formatTime }: { formatTime: FormatTime }) {
             {devicesError}
           </p>
         )}
-        <MessagesSection />
+        {/* Above the messages: a long inbox would push it below the fold, away from the button that filled it. */}
         <CartView />
+        <MessagesSection />
       </main>
       <footer className="panel__footer">
         <NotificationsControl formatTime={formatTime} />

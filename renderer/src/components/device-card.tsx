@@ -1,10 +1,12 @@
-import { useId } from 'react';
+import { useId, useRef, useState } from 'react';
+import { problemsLine, summarizeReading } from '../../../common/device-summary.js';
 import type { DeviceSnapshot } from '../../../common/device.js';
 import { selectUnreachable } from '../store/selectors.js';
 import { useStore } from '../store/store.js';
 import { deviceName, stateLabel, staleHint, type FormatTime } from '../view/format.js';
 import { RefreshIcon, StateIcon } from './icons.js';
 import { SupplyGauge } from './supply-gauge.js';
+import { useCloseOnEscape } from './use-close-on-escape.js';
 
 /** One device: name, state in words and shape, the status line (announced when it changes), and its supplies. */
 export function DeviceCard({ device, formatTime }: { device: DeviceSnapshot; formatTime: FormatTime }) {
@@ -15,7 +17,8 @@ export function DeviceCard({ device, formatTime }: { device: DeviceSnapshot; for
   const unreachable = useStore(selectUnreachable);
   const name = deviceName(device.identity);
   const hint = staleHint(device, formatTime);
-  const detail = statusDetail(device);
+  const summary = summarizeReading(device);
+  const detail = statusDetail(device, summary);
   return (
     <article className={`device device--${device.state}${device.stale ? ' device--stale' : ''}`} tabIndex={0} aria-labelledby={titleId} aria-describedby={statusId}>
       <header className="device__header">
@@ -34,6 +37,7 @@ export function DeviceCard({ device, formatTime }: { device: DeviceSnapshot; for
             )}
             {hint && <span className="device__stale">{hint}</span>}
           </div>
+          {device.state !== 'unreachable' && summary.problems.length > 1 && <ProblemList problems={summary.problems.map((problem) => problem.message)} />}
         </div>
         <button
           type="button"
@@ -50,7 +54,7 @@ export function DeviceCard({ device, formatTime }: { device: DeviceSnapshot; for
       {device.supplies.length > 0 ? (
         <ul className="supplies" aria-label={`Supplies of ${name}`}>
           {device.supplies.map((supply) => (
-            <SupplyGauge key={supply.id} supply={supply} />
+            <SupplyGauge key={supply.id} deviceId={device.id} supply={supply} />
           ))}
         </ul>
       ) : (
@@ -71,10 +75,37 @@ export function DeviceCard({ device, formatTime }: { device: DeviceSnapshot; for
   );
 }
 
-/** The status line under the state word, unless it only repeats it ("Not responding"); "Ready" is the ok state's word itself. */
-function statusDetail(device: DeviceSnapshot): string | null {
-  if (!device.statusLine || device.statusLine === stateLabel(device.state) || (device.state === 'ok' && device.statusLine === 'Ready')) return null;
-  return device.statusLine;
+/**
+ * The line under the state word: the device's problems (how many, the worst, the rest), or an
+ * info note while nothing is wrong. A device that does not answer says only that; its last
+ * problems may be gone.
+ */
+function statusDetail(device: DeviceSnapshot, summary: ReturnType<typeof summarizeReading>): string | null {
+  if (device.state === 'unreachable') return null;
+  return problemsLine(summary.problems) ?? summary.note;
+}
+
+/** Every problem in full, with what to do, behind a toggle under the status line. */
+function ProblemList({ problems }: { problems: readonly string[] }) {
+  const [open, setOpen] = useState(false);
+  const listId = useId();
+  const toggle = useRef<HTMLButtonElement>(null);
+  useCloseOnEscape(open, () => {
+    setOpen(false);
+    toggle.current?.focus();
+  });
+  return (
+    <div className="device__problems">
+      <button ref={toggle} type="button" className="link-button" aria-expanded={open} aria-controls={listId} onClick={() => setOpen(!open)}>
+        {open ? 'Hide the list' : `All ${problems.length} problems`}
+      </button>
+      <ol className="device__problem-list" id={listId} hidden={!open}>
+        {problems.map((problem, index) => (
+          <li key={index}>{keepPercentTogether(problem)}</li>
+        ))}
+      </ol>
+    </div>
+  );
 }
 
 /** "5 %" must not break across lines. */

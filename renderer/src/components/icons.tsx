@@ -61,3 +61,23 @@ export function RefreshIcon() {
     </svg>
   );
 }
+
+/** Thumbs up, drawn rather than an emoji: emoji render as empty boxes where no emoji font is installed. */
+export function ThumbUpIcon() {
+  return (
+    <svg className="thumb-icon" viewBox="0 0 20 20" width="18" height="18" aria-hidden="true" focusable="false">
+      <path d="M6 9v8H3V9zM6 9l3.4-6.2c.9 0 2 .8 1.7 2.3L10.6 8H15a2 2 0 012 2.3l-1 5A2 2 0 0114 17H6" />
+    </svg>
+  );
+}
+
+/** Thumbs down: the thumbs-up shape turned over. */
+export function ThumbDownIcon() {
+  return (
+    <svg className="thumb-icon" viewBox="0 0 20 20" width="18" height="18" aria-hidden="true" focusable="false">
+      <g transform="rotate(180 10 10)">
+        <path d="M6 9v8H3V9zM6 9l3.4-6.2c.9 0 2 .8 1.7 2.3L10.6 8H15a2 2 0 012 2.3l-1 5A2 2 0 0114 17H6" />
+      </g>
+    </svg>
+  );
+}

@@ -1,13 +1,18 @@
 import { useId } from 'react';
 import type { Supply } from '../../../common/supply.js';
-import { describeGauge } from '../view/format.js';
+import { supplyKey } from '../store/actions-slice.js';
+import { useStore } from '../store/store.js';
+import { describeGauge, orderAction } from '../view/format.js';
 
 /**
  * One supply: swatch, name, level in words, a bar, and the part number. Low and empty carry a
- * word as well as a colour; a level that is not a number shows its word and no bar.
+ * word as well as a colour; a level that is not a number shows its word and no bar. A low or
+ * empty supply with a part number gets its reorder button ("Order", or "Replace" for a waste box).
  */
-export function SupplyGauge({ supply }: { supply: Supply }) {
+export function SupplyGauge({ deviceId, supply }: { deviceId: string; supply: Supply }) {
   const gauge = describeGauge(supply);
+  const storeConfigured = useStore((state) => state.cart.storeConfigured);
+  const order = storeConfigured ? orderAction(supply) : null;
   const nameId = useId();
   const urgency = gauge.emphasis === 'Empty' || gauge.emphasis === 'Full' ? 'empty' : gauge.emphasis ? 'low' : 'ok';
   return (
@@ -48,6 +53,31 @@ export function SupplyGauge({ supply }: { supply: Supply }) {
         </span>
       )}
       {supply.partNumber && <span className="supply__part">Part {supply.partNumber}</span>}
+      {order && <OrderButton deviceId={deviceId} supplyId={supply.id} verb={order.verb} label={order.label} />}
     </li>
+  );
+}
+
+/** The gauge's reorder button, and what came of the last press next to it. */
+function OrderButton({ deviceId, supplyId, verb, label }: { deviceId: string; supplyId: string; verb: string; label: string }) {
+  const key = supplyKey(deviceId, supplyId);
+  const reorder = useStore((state) => state.reorderSupply);
+  const notice = useStore((state) => (state.linkNotice?.key === key ? state.linkNotice.result : null));
+  return (
+    <>
+      <button type="button" className="button button--small supply__order" aria-label={label} onClick={() => void reorder(deviceId, supplyId)}>
+        {verb}
+      </button>
+      {notice?.status === 'refused' && (
+        <p className="supply__notice action-notice action-notice--refused" role="alert">
+          {notice.reason}
+        </p>
+      )}
+      {notice?.status === 'opened' && (
+        <p className="supply__notice action-notice" role="status">
+          Opened the store page in your browser.
+        </p>
+      )}
+    </>
   );
 }

@@ -1,4 +1,4 @@
-import type { ActionSource, Cart, LinkResult } from '../../../common/contract/actions.js';
+import type { ActionSource, Cart, CartItem, LinkResult } from '../../../common/contract/actions.js';
 import type { InboxItem } from '../../../common/contract/messages.js';
 import type { FeedbackDraft } from '../../../common/feedback.js';
 import { bridge, describeFailure } from './bridge.js';
@@ -9,7 +9,7 @@ export interface FeedbackFormState {
   status: 'editing' | 'sending' | 'thanks';
   /** Messages by field: `form` or a question id. */
   errors: Record<string, string>;
-  /** True when the answer stays on this computer because the owner has not agreed to share usage data. */
+  /** True when the answer was not sent, and not kept either, because the owner has not agreed to share usage data. */
   notSent?: boolean;
 }
 
@@ -17,6 +17,16 @@ export interface FeedbackFormState {
 export interface LinkNotice {
   key: string;
   result: LinkResult;
+  /** For the cart's checkout: what was ordered, so the notice can say whether a cart or one product page opened. */
+  ordered?: readonly CartItem[];
+}
+
+/** What the last "Add to cart" did, shown next to that button. */
+export interface CartNotice {
+  /** The `actionKey` of the button. */
+  key: string;
+  /** Pieces in the cart after adding. */
+  count: number;
 }
 
 /** Reorder, cart, links and feedback. */
@@ -25,8 +35,18 @@ export interface ActionsSlice {
   /** Keyed `<messageId>#<actionIndex>`. */
   feedbackForms: Record<string, FeedbackFormState>;
   linkNotice: LinkNotice | null;
+  cartNotice: CartNotice | null;
+  /** Whether the cart shows its items; it opens when something is added, Escape closes it. */
+  cartOpen: boolean;
+  /** Counts "show me the cart" requests (an add, "View cart"); the cart scrolls into view when it changes. */
+  cartRevealed: number;
   actionsError: string | null;
   loadCart(): Promise<void>;
+  setCartOpen(open: boolean): void;
+  /** Opens the cart and brings it into view. */
+  revealCart(): void;
+  /** Orders one supply of a device from its gauge; the answer (opened or why not) is the notice keyed `supplyKey`. */
+  reorderSupply(deviceId: string, supplyId: string): Promise<void>;
   receiveCart(cart: Cart): void;
   reorderFromMessage(item: InboxItem, actionIndex: number): Promise<void>;
   addToCartFromMessage(item: InboxItem, actionIndex: number): Promise<void>;
@@ -39,6 +59,16 @@ export interface ActionsSlice {
 /** The key of a feedback form or a link notice. */
 export function actionKey(messageId: string, actionIndex: number): string {
   return `${messageId}#${actionIndex}`;
+}
+
+/** The key of a gauge's order notice. */
+export function supplyKey(deviceId: string, supplyId: string): string {
+  return `supply:${deviceId}/${supplyId}`;
+}
+
+/** Pieces in the cart. */
+export function cartCount(cart: Cart): number {
+  return cart.items.reduce((sum, item) => sum + item.quantity, 0);
 }
 
 const EMPTY_CART: Cart = { items: [], multiItemCheckout: false, storeConfigured: false };
@@ -82,21 +112,43 @@ export const actionsSlice: SliceDefinition<ActionsSlice> = {
       cart: EMPTY_CART,
       feedbackForms: {},
       linkNotice: null,
+      cartNotice: null,
+      cartOpen: false,
+      cartRevealed: 0,
       actionsError: null,
       loadCart: () => attempt(async () => set({ cart: await bridge().actions.getCart() })),
       receiveCart: (cart) => set({ cart }),
+      setCartOpen: (open) => set({ cartOpen: open }),
+      revealCart: () => set({ cartOpen: true, cartRevealed: get().cartRevealed + 1 }),
+      async reorderSupply(deviceId, supplyId) {
+        const key = supplyKey(deviceId, supplyId);
+        try {
+          const result = await bridge().actions.reorder({ deviceId, supplyId, quantity: 1 });
+          set({ linkNotice: { key, result } });
+          await openInThisBrowserIfHosted(result);
+        } catch (error) {
+          // "No part number reported", "device gone": said next to the button the owner pressed.
+          set({ linkNotice: { key, result: { status: 'refused', reason: describeFailure(error) } } });
+        }
+      },
       reorderFromMessage: (item, actionIndex) =>
         attempt(async () => {
           const result = await bridge().actions.reorder(reorderAction(item, actionIndex));
           set({ linkNotice: { key: actionKey(item.id, actionIndex), result } });
           await openInThisBrowserIfHosted(result);
         }),
-      addToCartFromMessage: (item, actionIndex) => attempt(async () => set({ cart: await bridge().actions.addToCart(reorderAction(item, actionIndex)) })),
+      addToCartFromMessage: (item, actionIndex) =>
+        attempt(async () => {
+          const cart = await bridge().actions.addToCart(reorderAction(item, actionIndex));
+          set({ cart, cartNotice: { key: actionKey(item.id, actionIndex), count: cartCount(cart) } });
+          get().revealCart();
+        }),
       setCartQuantity: (partNumber, quantity) => attempt(async () => set({ cart: await bridge().actions.setCartQuantity({ partNumber, quantity }) })),
       checkoutCart: () =>
         attempt(async () => {
+          const ordered = get().cart.items;
           const result = await bridge().actions.checkoutCart();
-          set({ linkNotice: { key: 'cart', result } });
+          set({ linkNotice: { key: 'cart', result, ordered } });
           await openInThisBrowserIfHosted(result);
         }),
       openLink: (url, item) =>

@@ -59,6 +59,14 @@ export function describeGauge(supply: Supply): GaugeView {
   return { valueText, fillPercent, emphasis, spokenValue };
 }
 
+/** The reorder button a gauge offers: "Order" for a consumable, "Replace" for a waste box; null when nothing needs ordering or there is no part to order. */
+export function orderAction(supply: Supply): { verb: 'Order' | 'Replace'; label: string } | null {
+  if (!supply.low || supply.partNumber === undefined) return null;
+  const verb = supply.role === 'receptacle' ? 'Replace' : 'Order';
+  // The visible word starts the spoken name, so voice control ("click Order") still finds it.
+  return { verb, label: `${verb} ${supply.name} (${supply.partNumber})` };
+}
+
 /** "Showing the last reading from 10:42" for a device whose latest reads failed; null when the reading is fresh. */
 export function staleHint(device: Pick<DeviceSnapshot, 'stale' | 'updatedAt'>, formatTime: FormatTime): string | null {
   if (!device.stale) return null;

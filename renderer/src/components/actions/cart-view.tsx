@@ -1,45 +1,92 @@
+import { useEffect, useId, useRef } from 'react';
+import type { CartItem, LinkResult } from '../../../../common/contract/actions.js';
+import { cartCount } from '../../store/actions-slice.js';
 import { useStore } from '../../store/store.js';
+import { useCloseOnEscape } from '../use-close-on-escape.js';
 
-/** The reorder cart: supplies to order together, with their quantities; hidden while empty. */
+/**
+ * The reorder cart: supplies to order together, with their quantities; hidden while empty. It
+ * opens (and scrolls into view) when something is added; its header toggles it; Escape closes it.
+ */
 export function CartView() {
   const cart = useStore((state) => state.cart);
+  const open = useStore((state) => state.cartOpen);
+  const revealed = useStore((state) => state.cartRevealed);
+  const setOpen = useStore((state) => state.setCartOpen);
   const setQuantity = useStore((state) => state.setCartQuantity);
   const checkout = useStore((state) => state.checkoutCart);
-  const notice = useStore((state) => (state.linkNotice?.key === 'cart' ? state.linkNotice.result : null));
+  const notice = useStore((state) => (state.linkNotice?.key === 'cart' ? state.linkNotice : null));
+  const section = useRef<HTMLElement>(null);
+  const toggle = useRef<HTMLButtonElement>(null);
+  const contentId = useId();
+  useCloseOnEscape(open && cart.items.length > 0, () => {
+    setOpen(false);
+    toggle.current?.focus();
+  });
+  useEffect(() => {
+    if (revealed > 0) section.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+  }, [revealed]);
   if (cart.items.length === 0 && notice === null) return null;
+  const count = cartCount(cart);
   return (
-    <section className="cart" aria-label="Reorder cart">
-      <h2 className="cart__title">Reorder cart</h2>
-      {cart.items.length > 0 && (
-        <ul className="cart__items">
-          {cart.items.map((item) => (
-            <li key={item.partNumber} className="cart__item">
-              <span className="cart__name">
-                {item.supplyName ?? 'Supply'} <span className="cart__part">{item.partNumber}</span>
-              </span>
-              <label className="cart__quantity">
-                <span className="visually-hidden">Quantity of {item.partNumber}</span>
-                <input type="number" min={0} max={99} value={item.quantity} onChange={(event) => void setQuantity(item.partNumber, Math.max(0, Math.min(99, Number(event.target.value) || 0)))} />
-              </label>
-              <button type="button" className="button button--small" aria-label={`Remove ${item.partNumber}`} onClick={() => void setQuantity(item.partNumber, 0)}>
-                Remove
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-      {cart.items.length > 0 && (
-        <button type="button" className="button button--primary" disabled={!cart.multiItemCheckout && cart.items.length > 1} onClick={() => void checkout()}>
-          Order {cart.items.reduce((sum, item) => sum + item.quantity, 0)} items
-        </button>
-      )}
-      {!cart.multiItemCheckout && cart.items.length > 1 && <p className="action-notice">Your store takes one supply per order; reorder them one by one.</p>}
-      {notice?.status === 'refused' && (
-        <p className="action-notice action-notice--refused" role="alert">
-          {notice.reason}
-        </p>
-      )}
-      {notice?.status === 'opened' && <p className="action-notice">Opened your cart in the store.</p>}
+    <section className="cart" aria-labelledby={`${contentId}-title`} ref={section} id="reorder-cart" tabIndex={-1}>
+      <h2 className="cart__title" id={`${contentId}-title`}>
+        {cart.items.length > 0 ? (
+          <button ref={toggle} type="button" className="cart__toggle" aria-expanded={open} aria-controls={contentId} onClick={() => setOpen(!open)}>
+            Reorder cart <span className="cart__count">({count === 1 ? '1 item' : `${count} items`})</span>
+          </button>
+        ) : (
+          'Reorder cart'
+        )}
+      </h2>
+      <div id={contentId} hidden={!open && cart.items.length > 0}>
+        {cart.items.length > 0 && (
+          <ul className="cart__items">
+            {cart.items.map((item) => (
+              <li key={item.partNumber} className="cart__item">
+                <span className="cart__name">
+                  {item.supplyName ?? 'Supply'} <span className="cart__part">{item.partNumber}</span>
+                </span>
+                <label className="cart__quantity">
+                  <span className="visually-hidden">Quantity of {item.partNumber}</span>
+                  <input type="number" min={0} max={99} value={item.quantity} onChange={(event) => void setQuantity(item.partNumber, Math.max(0, Math.min(99, Number(event.target.value) || 0)))} />
+                </label>
+                <button type="button" className="button button--small" aria-label={`Remove ${item.partNumber}`} onClick={() => void setQuantity(item.partNumber, 0)}>
+                  Remove
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        {cart.items.length > 0 && (
+          <button type="button" className="button button--primary" disabled={!cart.multiItemCheckout && cart.items.length > 1} onClick={() => void checkout()}>
+            Order {count === 1 ? '1 item' : `${count} items`}
+          </button>
+        )}
+        {!cart.multiItemCheckout && cart.items.length > 1 && <p className="action-notice">Your store takes one supply per order; reorder them one by one.</p>}
+      </div>
+      {notice && <CheckoutNotice result={notice.result} ordered={notice.ordered ?? []} />}
     </section>
+  );
+}
+
+/** What the checkout did: one supply opens its product page, several open the store's cart. */
+function CheckoutNotice({ result, ordered }: { result: LinkResult; ordered: readonly CartItem[] }) {
+  if (result.status === 'refused') {
+    return (
+      <p className="action-notice action-notice--refused" role="alert">
+        {result.reason}
+      </p>
+    );
+  }
+  const [only] = ordered;
+  const text =
+    ordered.length === 1 && only !== undefined
+      ? `Opened the store page for ${only.supplyName ?? 'your supply'} (${only.partNumber})${only.quantity > 1 ? `, quantity ${only.quantity},` : ''} in your browser.`
+      : `Opened your cart in the store with ${ordered.length} supplies.`;
+  return (
+    <p className="action-notice" role="status">
+      {text}
+    </p>
   );
 }

@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import type { InboxItem } from '../../../../common/contract/messages.js';
 import { FREE_TEXT_MAX_CHARS, type SurveyAnswer } from '../../../../common/events.js';
-import { textLimit, type FeedbackDraft } from '../../../../common/feedback.js';
+import { isOptionalQuestion, textLimit, type FeedbackDraft } from '../../../../common/feedback.js';
 import type { MessageAction } from '../../../../common/messages/index.js';
 import { actionKey } from '../../store/actions-slice.js';
 import { useStore } from '../../store/store.js';
+import { ThumbDownIcon, ThumbUpIcon } from '../icons.js';
 
 type FeedbackAction = Extract<MessageAction, { type: 'feedback' }>;
 
@@ -24,7 +25,10 @@ export function MessageActions({ item }: { item: InboxItem }) {
 function ReorderButtons({ item, actionIndex, label }: { item: InboxItem; actionIndex: number; label: string }) {
   const reorder = useStore((state) => state.reorderFromMessage);
   const addToCart = useStore((state) => state.addToCartFromMessage);
-  const notice = useStore((state) => (state.linkNotice?.key === actionKey(item.id, actionIndex) ? state.linkNotice.result : null));
+  const key = actionKey(item.id, actionIndex);
+  const notice = useStore((state) => (state.linkNotice?.key === key ? state.linkNotice.result : null));
+  const added = useStore((state) => (state.cartNotice?.key === key ? state.cartNotice.count : null));
+  const revealCart = useStore((state) => state.revealCart);
   return (
     <div className="reorder">
       <button type="button" className="button button--small button--primary" onClick={() => void reorder(item, actionIndex)}>
@@ -39,6 +43,22 @@ function ReorderButtons({ item, actionIndex, label }: { item: InboxItem; actionI
         </p>
       )}
       {notice?.status === 'opened' && <p className="action-notice">Opened the store in your browser.</p>}
+      {added !== null && (
+        <p className="action-notice reorder__added" role="status">
+          Added — {added} in cart.{' '}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => {
+              revealCart();
+              // The cart is the next thing to act on; moving focus there also scrolls it into view.
+              document.getElementById('reorder-cart')?.focus({ preventScroll: true });
+            }}
+          >
+            View cart
+          </button>
+        </p>
+      )}
     </div>
   );
 }
@@ -54,8 +74,8 @@ function FeedbackForm({ item, actionIndex, action }: { item: InboxItem; actionIn
   if (form?.status === 'thanks') {
     return (
       <p className="feedback feedback--thanks" role="status">
-        Thank you for your feedback!
-        {form.notSent && ' It stays on this computer because sharing usage data is off in Settings.'}
+        {/* Nothing is kept while sharing is off (the core records nothing), and there is no settings screen yet to point to. */}
+        {form.notSent ? 'Thanks. Your answer was not sent: sharing usage data is off.' : 'Thank you for your feedback!'}
       </p>
     );
   }
@@ -78,11 +98,11 @@ function FeedbackForm({ item, actionIndex, action }: { item: InboxItem; actionIn
       <p className="feedback__label">{action.label}</p>
       {action.kind === 'thumbs' && (
         <div className="feedback__thumbs">
-          <button type="button" className="button button--small" disabled={sending} aria-label="Thumbs up" onClick={() => send({ kind: 'thumbs', value: 'up' })}>
-            👍
+          <button type="button" className="button button--small button--icon" disabled={sending} aria-label="Thumbs up" title="Thumbs up" onClick={() => send({ kind: 'thumbs', value: 'up' })}>
+            <ThumbUpIcon />
           </button>
-          <button type="button" className="button button--small" disabled={sending} aria-label="Thumbs down" onClick={() => send({ kind: 'thumbs', value: 'down' })}>
-            👎
+          <button type="button" className="button button--small button--icon" disabled={sending} aria-label="Thumbs down" title="Thumbs down" onClick={() => send({ kind: 'thumbs', value: 'down' })}>
+            <ThumbDownIcon />
           </button>
         </div>
       )}
@@ -98,7 +118,7 @@ function FeedbackForm({ item, actionIndex, action }: { item: InboxItem; actionIn
         </fieldset>
       )}
       {action.kind === 'text' && (
-        <TextAnswer id={`${key}-text`} label="Your comment" limit={FREE_TEXT_MAX_CHARS} value={text} onChange={setText} error={undefined} />
+        <TextAnswer id={`${key}-text`} label="Your comment" required limit={FREE_TEXT_MAX_CHARS} value={text} onChange={setText} error={undefined} />
       )}
       {action.kind === 'survey' &&
         (action.questions ?? []).map((question) => {
@@ -111,6 +131,7 @@ function FeedbackForm({ item, actionIndex, action }: { item: InboxItem; actionIn
                 key={question.id}
                 id={id}
                 label={question.text}
+                required={isRequired(question)}
                 limit={textLimit(question)}
                 value={typeof value === 'string' ? value : ''}
                 onChange={(next) => setAnswers({ ...answers, [question.id]: next })}
@@ -122,7 +143,10 @@ function FeedbackForm({ item, actionIndex, action }: { item: InboxItem; actionIn
           const list = Array.isArray(picked) ? picked : typeof picked === 'string' ? [picked] : [];
           return (
             <fieldset key={question.id} className="feedback__question" aria-invalid={error !== undefined} aria-describedby={error ? `${id}-error` : undefined}>
-              <legend>{question.text}</legend>
+              <legend>
+                {question.text}
+                {!isRequired(question) && <span className="feedback__optional"> (optional)</span>}
+              </legend>
               {question.choices.map((choice) => (
                 <label key={choice}>
                   <input
@@ -160,12 +184,20 @@ function FeedbackForm({ item, actionIndex, action }: { item: InboxItem; actionIn
   );
 }
 
-function TextAnswer({ id, label, limit, value, onChange, error }: { id: string; label: string; limit: number; value: string; onChange: (value: string) => void; error: string | undefined }) {
+/** Whether the survey asks for an answer here (common/feedback.ts decides the same way). */
+function isRequired(question: { choices?: readonly string[] | undefined; optional?: boolean | undefined }): boolean {
+  return !isOptionalQuestion(question);
+}
+
+function TextAnswer({ id, label, required, limit, value, onChange, error }: { id: string; label: string; required: boolean; limit: number; value: string; onChange: (value: string) => void; error: string | undefined }) {
   const over = value.length > limit;
   return (
     <div className="feedback__question">
-      <label htmlFor={id}>{label}</label>
-      <textarea id={id} rows={3} value={value} aria-invalid={over || error !== undefined} aria-describedby={`${id}-count`} onChange={(event) => onChange(event.target.value)} />
+      <label htmlFor={id}>
+        {label}
+        {!required && <span className="feedback__optional"> (optional)</span>}
+      </label>
+      <textarea id={id} rows={3} value={value} aria-required={required} aria-invalid={over || error !== undefined} aria-describedby={`${id}-count`} onChange={(event) => onChange(event.target.value)} />
       <p className={`feedback__count${over ? ' feedback__count--over' : ''}`} id={`${id}-count`}>
         {value.length} / {limit}
       </p>

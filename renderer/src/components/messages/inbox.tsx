@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { InboxItem } from '../../../../common/contract/messages.js';
 import { isAllowedHttpsUrl } from '../../../../common/branding.js';
 import { useStore } from '../../store/store.js';
@@ -6,6 +6,7 @@ import { deviceName } from '../../view/format.js';
 import { describeDaysLeft, pollStatusLine, timeAgo } from '../../view/messages-format.js';
 import { MessageBody } from './message-body.js';
 import { MessageActions } from '../actions/message-actions.js';
+import { useCloseOnEscape } from '../use-close-on-escape.js';
 
 /** Re-renders every `intervalMs` so "updated 3 min ago" stays true while the panel is open. */
 function useNow(intervalMs: number, now?: () => number): number {
@@ -98,6 +99,12 @@ function InboxEntry({ item, allowedLinkHosts, now }: { item: InboxItem; allowedL
   const dismiss = useStore((state) => state.dismissMessage);
   const snooze = useStore((state) => state.snoozeMessage);
   const isOpen = openId === item.id;
+  const summary = useRef<HTMLButtonElement>(null);
+  // Escape folds the message, and its forms with it, and puts focus back on its title.
+  useCloseOnEscape(isOpen, () => {
+    void open(null);
+    summary.current?.focus();
+  });
   const snoozeAction = item.actions.find((action) => action.type === 'snooze');
   const dismissAction = item.actions.find((action) => action.type === 'dismiss');
   return (
@@ -109,7 +116,7 @@ function InboxEntry({ item, allowedLinkHosts, now }: { item: InboxItem; allowedL
         if (isOpen) element?.scrollIntoView?.({ block: 'nearest' });
       }}
     >
-      <button type="button" className="message__summary" aria-expanded={isOpen} onClick={() => void open(isOpen ? null : item.id)}>
+      <button ref={summary} type="button" className="message__summary" aria-expanded={isOpen} onClick={() => void open(isOpen ? null : item.id)}>
         {!item.read && <span className="message__dot" aria-label="Unread" />}
         <span className="message__title">{item.title}</span>
         <span className="message__time">{timeAgo(item.deliveredAt, now)}</span>
