@@ -174,7 +174,7 @@ export async function startNodeHost(options: NodeHostOptions): Promise<NodeHost>
       return;
     }
     const envelope = await options.core.dispatch(frame.data.channel, frame.data.input).catch((error: unknown): ResultEnvelope => {
-      log(`host: ${frame.data.channel} failed: ${error instanceof Error ? error.message : String(error)}`);
+      log(`host: ${JSON.stringify(frame.data.channel)} failed: ${error instanceof Error ? error.message : String(error)}`);
       return failure('internal', 'The call failed inside Trayside; the details are in the log');
     });
     send(socket, { type: 'result', id: frame.data.id, envelope });
