@@ -33,7 +33,7 @@ vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
   const wrapped = {
     ...fs,
-    openSync: (path: string, flags?: string, mode?: number) => (refuse(path, flags ?? 'r'), fs.openSync(path, flags, mode)),
+    openSync: (path: string, flags: string = 'r', mode?: number) => (refuse(path, flags), fs.openSync(path, flags, mode)),
     copyFileSync: (from: string, to: string, mode?: number) => (refuse(to), fs.copyFileSync(from, to, mode)),
     renameSync: (from: string, to: string) => (refuse(to), fs.renameSync(from, to)),
     rmSync: (path: string, options?: import('node:fs').RmOptions) => (refuse(path), fs.rmSync(path, options)),
@@ -44,7 +44,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs/promises')>();
   const wrapped = {
     ...fs,
-    open: async (path: string, flags?: string, mode?: number) => (refuse(path, flags ?? 'r'), fs.open(path, flags, mode)),
+    open: async (path: string, flags: string = 'r', mode?: number) => (refuse(path, flags), fs.open(path, flags, mode)),
     rename: async (from: string, to: string) => (refuse(to), fs.rename(from, to)),
   };
   return { ...wrapped, default: wrapped };
