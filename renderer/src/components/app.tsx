@@ -10,6 +10,7 @@ import { DeviceCard } from './device-card.js';
 import { PrinterIcon, StateIcon } from './icons.js';
 import { MessagesSection } from './messages/inbox.js';
 import { NotificationsControl } from './notifications-control.js';
+import { SettingsRecoveryBanner } from './settings-recovery-banner.js';
 import { useEscapeKey } from './use-close-on-escape.js';
 
 /** The tray panel. `bridge` is `window.trayside`; the panel follows it from mount to unmount. */
@@ -41,6 +42,7 @@ export function Panel({ formatTime }: { formatTime: FormatTime }) {
       </header>
       <main className="panel__body">
         {unreachable && <ConnectionBanner hasDevices={view === 'devices'} />}
+        {!unreachable && <SettingsRecoveryBanner />}
         {view === 'starting' && <p className="placeholder" role="status">Connecting to Trayside…</p>}
         {view === 'loading' && <p className="placeholder" role="status">Looking for devices…</p>}
         {view === 'failed' && (
