@@ -3,9 +3,10 @@
 import { resolve } from 'node:path';
 import { test as base } from '@playwright/test';
 import { systemClock, systemTimers } from '../../common/lifecycle.js';
-import { createCore, type Core } from '../../main/core/core.js';
+import { createCore, type Core, type CoreOptions } from '../../main/core/core.js';
 import { memorySettingsStorage } from '../../main/core/settings-service.js';
 import { startNodeHost, type NodeHost } from '../../main/host/node-host.js';
+import { urlLog } from '../../main/host/url-log.js';
 import { SimulatedPrinter, type SimulatedPrinterOptions } from '../../native/simulated/printer.js';
 import { SimulatedSource } from '../../native/simulated/simulated-source.js';
 
@@ -20,6 +21,8 @@ export interface Trayside {
   readonly printer: SimulatedPrinter;
   readonly url: string;
   readonly log: string[];
+  /** The links the core handed to the browser (the Node host logs each one), oldest first. */
+  openedUrls(): string[];
   /** Makes a printer with the test's clock (the system clock) and the given options. */
   makePrinter(options?: Omit<SimulatedPrinterOptions, 'clock'>): SimulatedPrinter;
   /** Stops host and core, as when the app quits or crashes; the page stays open. */
@@ -32,6 +35,8 @@ export interface Trayside {
 /** What to start with; by default one demo printer. */
 export interface LaunchOptions {
   printers?: Array<Omit<SimulatedPrinterOptions, 'clock'>>;
+  /** Branding (store links), messages and settings for the core; by default none and the defaults. */
+  core?: Partial<Pick<CoreOptions, 'branding' | 'messages' | 'settingsStorage'>>;
 }
 
 async function launch(options: LaunchOptions = {}): Promise<Trayside> {
@@ -53,6 +58,8 @@ async function launch(options: LaunchOptions = {}): Promise<Trayside> {
       clock: systemClock,
       timers: systemTimers,
       log: (message) => log.push(message),
+      openExternal: urlLog((message) => log.push(message)),
+      ...options.core,
     });
     await core.start();
     host = await startNodeHost({
@@ -86,6 +93,7 @@ async function launch(options: LaunchOptions = {}): Promise<Trayside> {
     printer: printers[0]!,
     url: first.url,
     log,
+    openedUrls: () => log.flatMap((line) => (line.startsWith('open-external: ') ? [line.slice('open-external: '.length)] : [])),
     makePrinter,
     stop,
     async restart(next) {

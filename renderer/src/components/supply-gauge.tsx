@@ -52,8 +52,13 @@ export function SupplyGauge({ deviceId, supply }: { deviceId: string; supply: Su
           />
         </span>
       )}
-      {supply.partNumber && <span className="supply__part">Part {supply.partNumber}</span>}
-      {order && <OrderButton deviceId={deviceId} supplyId={supply.id} verb={order.verb} label={order.label} />}
+      {(supply.partNumber || order) && (
+        // One wrapping row: the button drops under the part number when the panel is narrow (zoom), instead of squeezing it.
+        <span className="supply__footer">
+          {supply.partNumber && <span className="supply__part">Part {supply.partNumber}</span>}
+          {order && <OrderButton deviceId={deviceId} supplyId={supply.id} verb={order.verb} label={order.label} />}
+        </span>
+      )}
     </li>
   );
 }
@@ -69,14 +74,14 @@ function OrderButton({ deviceId, supplyId, verb, label }: { deviceId: string; su
         {verb}
       </button>
       {notice?.status === 'refused' && (
-        <p className="supply__notice action-notice action-notice--refused" role="alert">
+        <span className="supply__notice action-notice action-notice--refused" role="alert">
           {notice.reason}
-        </p>
+        </span>
       )}
       {notice?.status === 'opened' && (
-        <p className="supply__notice action-notice" role="status">
+        <span className="supply__notice action-notice" role="status">
           Opened the store page in your browser.
-        </p>
+        </span>
       )}
     </>
   );
