@@ -78,7 +78,7 @@ export const SurveyQuestionSchema = z.strictObject({
   multiple: z.boolean().optional(),
   /** Without choices: the most characters of the free-text answer (the app caps it at 1000). */
   maxLength: z.number().int().min(1).max(1000).optional(),
-  /** The owner may leave it empty. */
+  /** Whether the owner may leave it empty; unset, free text may and a question with choices may not (common/feedback.ts). */
   optional: z.boolean().optional(),
 });
 
