@@ -56,7 +56,8 @@ const tiers = {
   },
   postgres() {
     if (process.env.TRAYSIDE_TEST_DATABASE_URL) {
-      return runPostgresSuite(process.env.TRAYSIDE_TEST_DATABASE_URL);
+      // A cluster of one's own (eval "$(scripts/pg/start.sh)") may come with TRAYSIDE_PG_DIR; without it the outage test skips, saying why.
+      return runPostgresSuite(process.env.TRAYSIDE_TEST_DATABASE_URL, process.env.TRAYSIDE_PG_DIR ?? '');
     }
     if (!existsSync(resolve(root, 'scripts/pg/start.sh'))) return record('postgres', { passed: 0, failed: 0, skipped: 0 });
     const start = spawnSync('bash', ['scripts/pg/start.sh'], { cwd: root, encoding: 'utf8' });
@@ -69,7 +70,7 @@ const tiers = {
       return record('postgres', { passed: 0, failed: 0, skipped: 1 });
     }
     try {
-      return runPostgresSuite(url);
+      return runPostgresSuite(url, clusterDir);
     } finally {
       spawnSync('bash', ['scripts/pg/stop.sh'], { cwd: root, stdio: 'inherit', env: { ...process.env, TRAYSIDE_PG_DIR: clusterDir } });
     }
@@ -106,12 +107,15 @@ const tiers = {
   },
 };
 
-function runPostgresSuite(url) {
+/** `clusterDir` is the scripts/pg/start.sh cluster: the outage suite stops and restarts it with scripts/pg/cluster.sh. */
+function runPostgresSuite(url, clusterDir) {
   const output = resolve(results, 'raw/postgres-report.json');
   rmSync(output, { force: true });
   // Only the suites written for PostgreSQL (file names with "postgres"); the rest ran in the unit tier.
-  const code = run('npx', ['vitest', 'run', 'postgres', '--reporter=default', '--reporter=json', `--outputFile.json=${output}`], {
+  // One file at a time: the outage suite stops the cluster the others use.
+  const code = run('npx', ['vitest', 'run', 'postgres', '--no-file-parallelism', '--reporter=default', '--reporter=json', `--outputFile.json=${output}`], {
     TRAYSIDE_TEST_DATABASE_URL: url,
+    TRAYSIDE_PG_DIR: clusterDir,
   });
   const report = readJson(output);
   if (!report) return crashed('postgres', `vitest exited ${code}`);

@@ -16,6 +16,24 @@ import type { Store } from './store/store.js';
 /** The API version in the OpenAPI document. */
 export const API_VERSION = '1.0.0';
 
+/**
+ * One line when the store becomes unreachable and one when it answers again, instead of a stack
+ * per failed request (issue 8: 98 MB of log in a 10 s outage). The end is logged at warn so a log
+ * filtered at warn shows both.
+ */
+function logStoreHealth(app: FastifyInstance, store: Store): void {
+  const unsubscribe = store.health.onChange((change) => {
+    if (change.state === 'unavailable') {
+      app.log.error(`store unavailable (${change.reason}); polls are answered from cached manifests while they are valid, other requests get 503 with Retry-After`);
+    } else {
+      app.log.warn(`store available again after ${(change.downMs / 1000).toFixed(1)} s (${change.failures} store calls failed meanwhile)`);
+    }
+  });
+  app.addHook('onClose', async () => {
+    unsubscribe();
+  });
+}
+
 /** Everything the server needs; only the store is required. */
 export interface ServerOptions {
   store: Store;
@@ -82,6 +100,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   }
 
   installErrorHandlers(app, bodyLimit);
+  logStoreHealth(app, options.store);
 
   const groups = options.routeGroups ?? ROUTE_GROUPS;
   const routes = groups.flatMap((group) => group.routes);

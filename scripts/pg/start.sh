@@ -24,9 +24,12 @@ port="$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>
   cat "$dir/initdb.log" >&2
   exit 1
 }
-# fsync off: a throwaway test cluster trades durability for speed; the socket lives in the cluster dir.
-"${as_owner[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-  -o "-p $port -c listen_addresses=127.0.0.1 -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null || {
+# The settings go into the cluster's own config, so scripts/pg/cluster.sh can stop it and start it
+# again on the same port (the outage test). fsync off: a throwaway test cluster trades durability
+# for speed (a fast shutdown still writes every committed transaction); the socket lives in the cluster dir.
+printf '%s\n' "port = $port" "listen_addresses = '127.0.0.1'" "unix_socket_directories = '$dir'" \
+  'fsync = off' 'synchronous_commit = off' 'full_page_writes = off' >>"$dir/data/postgresql.conf"
+"${as_owner[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null || {
   cat "$dir/server.log" >&2
   exit 1
 }

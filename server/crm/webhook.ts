@@ -1,5 +1,6 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { AnalyticsStore } from '../store/analytics-store.js';
+import { StoreUnavailableError } from '../store/store-health.js';
 
 /**
  * Pushes stored events to the OEM's CRM: POST `{deliveryId, events: [...]}` to a webhook URL,
@@ -130,7 +131,8 @@ export function startWebhookSender(options: WebhookSenderOptions): WebhookSender
     if (stopped) return;
     void runOnce()
       .catch((error: unknown) => {
-        log(`crm: outbox read failed: ${String(error)}`);
+        // An unreachable store is logged once by the app (store-health.ts), not on every round.
+        if (!(error instanceof StoreUnavailableError)) log(`crm: outbox read failed: ${String(error)}`);
         return 0;
       })
       .then((delivered) => {

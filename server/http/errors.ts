@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { ApiError, FieldIssue } from '../../common/messages/index.js';
+import { STORE_RETRY_AFTER_SECONDS, StoreUnavailableError } from '../store/store-health.js';
 import { StoreError } from '../store/store.js';
 
 /** An error with a status a client should see; anything else becomes a 500 and is logged. */
@@ -37,7 +38,11 @@ function fromFastify(error: FastifyError, bodyLimit: number): ApiError | undefin
 export function installErrorHandlers(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
     let body: ApiError;
-    if (error instanceof StoreError) {
+    if (error instanceof StoreUnavailableError) {
+      // Not logged here: StoreHealth logs the outage once, not once per request (app.ts).
+      void reply.header('retry-after', String(STORE_RETRY_AFTER_SECONDS));
+      body = { statusCode: 503, error: 'store-unavailable', message: `The server cannot reach its database for the moment; retry in ${STORE_RETRY_AFTER_SECONDS} s.` };
+    } else if (error instanceof StoreError) {
       body = { statusCode: error.code === 'not-found' ? 404 : 409, error: error.code, message: error.message };
     } else if (error instanceof HttpError) {
       body = { statusCode: error.statusCode, error: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) };

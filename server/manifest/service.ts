@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ManifestSegment } from '../../common/messages/index.js';
 import type { Signer } from '../signing.js';
+import { StoreUnavailableError } from '../store/store-health.js';
 import type { LiveCampaign, PublishState, Store } from '../store/store.js';
 import { buildManifest, issueTimes, type ManifestTiming } from './build.js';
 
@@ -35,6 +36,12 @@ export interface ManifestServiceOptions {
 /**
  * Answers polls from precomputed bytes: per segment, the signed envelope of the current version
  * and signing period is built once; every other poll is a map lookup. No per-device state.
+ *
+ * While the store is down (store.health), polls get the last good manifest of their segment as
+ * long as it has not expired — a signed manifest is valid for days, so a device loses nothing by
+ * getting it — and a segment not cached yet is signed from the last live snapshot this node read.
+ * Only a node that never read the store answers 503. The store is probed again by at most one
+ * poll per versionRefreshMs.
  */
 export class ManifestService {
   private state: PublishState | undefined;
@@ -46,6 +53,8 @@ export class ManifestService {
   private readonly building = new Map<string, Promise<SignedManifest>>();
   /** URL spelling (`line de-de`) → canonical cache key (`line de-DE`), learnt from validated polls, for peek(). */
   private readonly aliases = new Map<string, string>();
+  /** When a poll last asked the store during an outage. */
+  private probedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: ManifestServiceOptions) {}
 
@@ -56,6 +65,12 @@ export class ManifestService {
 
   /** A cached manifest still current at `now`, without touching the store; undefined when unsure. `rawKey` is `<productLine> <locale>` as spelt in the URL. */
   peek(rawKey: string, now: number): SignedManifest | undefined {
+    if (!this.options.store.health.available) {
+      // Let one poll per window through to get(), which probes the store.
+      if (now - this.probedAt >= this.options.versionRefreshMs) return undefined;
+      const key = this.aliases.get(rawKey);
+      return key === undefined ? undefined : this.cachedValid(key, now);
+    }
     const state = this.state;
     if (state === undefined || now - this.checkedAt >= this.options.versionRefreshMs) return undefined;
     const key = this.aliases.get(rawKey);
@@ -70,21 +85,50 @@ export class ManifestService {
   /** The current signed manifest of a segment (segment already validated and canonical); `rawKey` is the URL's spelling, remembered for peek(). */
   async get(segment: ManifestSegment, rawKey?: string): Promise<SignedManifest> {
     const now = this.options.clock();
-    const state = now - this.checkedAt < this.options.versionRefreshMs && this.state !== undefined ? this.state : await this.refreshState();
     const key = `${segment.productLine} ${segment.locale}`;
     if (rawKey !== undefined && this.aliases.get(rawKey) !== key) {
       // Bounded like the cache: spellings are attacker-chosen (any case of a locale).
       if (this.aliases.size >= this.options.maxCachedSegments * 4) this.aliases.clear();
       this.aliases.set(rawKey, key);
     }
-    const cached = this.cache.get(key);
-    if (cached !== undefined && this.isCurrent(cached, state, now)) return cached;
-    let pending = this.building.get(key);
-    if (pending === undefined) {
-      pending = this.build(segment, state, now).finally(() => this.building.delete(key));
-      this.building.set(key, pending);
+    if (!this.options.store.health.available) return this.duringOutage(segment, key, now);
+    try {
+      const state = now - this.checkedAt < this.options.versionRefreshMs && this.state !== undefined ? this.state : await this.refreshState();
+      const cached = this.cache.get(key);
+      if (cached !== undefined && this.isCurrent(cached, state, now)) return cached;
+      let pending = this.building.get(key);
+      if (pending === undefined) {
+        pending = this.build(segment, state, now).finally(() => this.building.delete(key));
+        this.building.set(key, pending);
+      }
+      return await pending;
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) return this.duringOutage(segment, key, now, error);
+      throw error;
     }
-    return pending;
+  }
+
+  /** The store is down: the last good manifest, and at most one probe of the store per window (in the background). */
+  private duringOutage(segment: ManifestSegment, key: string, now: number, cause?: StoreUnavailableError): SignedManifest {
+    if (cause !== undefined) {
+      // This poll was the probe.
+      this.probedAt = now;
+    } else if (now - this.probedAt >= this.options.versionRefreshMs) {
+      this.probedAt = now;
+      // Success is seen by store.health (the driver reports it), which ends the outage for every poll.
+      void this.refreshState().catch(() => {});
+    }
+    const cached = this.cachedValid(key, now);
+    if (cached !== undefined) return cached;
+    if (this.live !== undefined) return this.sign(segment, this.live, now);
+    throw cause ?? new StoreUnavailableError('no manifest of this segment was read before the store went away');
+  }
+
+  /** The cached manifest of a segment when unexpired and not older than the newest live snapshot read. */
+  private cachedValid(key: string, now: number): SignedManifest | undefined {
+    const cached = this.cache.get(key);
+    if (cached === undefined || now >= cached.expiresAtMs) return undefined;
+    return this.live === undefined || cached.version >= this.live.version ? cached : undefined;
   }
 
   private refreshState(): Promise<PublishState> {
@@ -117,7 +161,11 @@ export class ManifestService {
   }
 
   private async build(segment: ManifestSegment, seen: PublishState, now: number): Promise<SignedManifest> {
-    const live = await this.liveFor(seen.version);
+    return this.sign(segment, await this.liveFor(seen.version), now);
+  }
+
+  /** Builds, signs and caches the manifest of a segment from a live snapshot; needs no store. */
+  private sign(segment: ManifestSegment, live: LiveSnapshot, now: number): SignedManifest {
     // Version, publish time and content all come from the one read, even if a publish raced the poll.
     const { issuedAtMs, expiresAtMs } = issueTimes(now, live.changedAt.getTime(), this.options.timing);
     const manifest = buildManifest({

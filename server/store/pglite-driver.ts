@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { SqlDriver, SqlExecutor } from './driver.js';
+import { StoreHealth } from './store-health.js';
 
 /**
  * PGlite: PostgreSQL compiled to WASM, in-process, file-backed. Measured here: the first open of
@@ -19,6 +20,8 @@ export async function openPgliteDriver(dataDir: string | undefined): Promise<Sql
   });
   return {
     kind: 'pglite',
+    // In-process: there is no connection to lose, so it never reports an outage.
+    health: new StoreHealth(),
     ...wrap(db),
     transaction: (work) => db.transaction((tx) => work(wrap(tx))),
     close: () => db.close(),

@@ -76,6 +76,7 @@ export async function openSqlStore(driver: SqlDriver): Promise<Store> {
   const analytics = await openAnalyticsStore(driver);
   return {
     kind: driver.kind,
+    health: driver.health,
     analytics,
 
     async createCampaign(campaign, now) {

@@ -1,5 +1,6 @@
 import type { CampaignInput, CampaignRecord, CampaignStatus } from '../../common/messages/index.js';
 import type { AnalyticsStore } from './analytics-store.js';
+import type { StoreHealth } from './store-health.js';
 
 /** Who a bearer token speaks for: `admin` runs campaigns; `device` is for device uploads (issue 5). */
 export type Role = 'admin' | 'device';
@@ -43,6 +44,8 @@ export class StoreError extends Error {
 /** Everything the server keeps. One SQL text serves both PGlite and PostgreSQL (sql-store.ts). */
 export interface Store {
   readonly kind: 'pglite' | 'postgres';
+  /** Whether the database answers; calls that find it gone throw StoreUnavailableError (store-health.ts). */
+  readonly health: StoreHealth;
   /** Events, stats, CRM outbox and segments (analytics-store.ts). */
   readonly analytics: AnalyticsStore;
   /** Creates a draft; `conflict` when the id exists. */
