@@ -119,6 +119,7 @@ test.describe('the device card', () => {
     await toggle.click();
     const list = card.getByRole('list').filter({ hasText: 'Door open: close the front cover' });
     await expect(list.getByRole('listitem')).toHaveText(['Paper jam: open the rear door and remove the paper', 'Door open: close the front cover', 'Cyan ink low (6\u00a0%)']);
+    await card.screenshot({ path: `${SHOTS}/status-three-problems.png` });
     await page.keyboard.press('Escape');
     await expect(list).toBeHidden();
     await expect(card.getByRole('button', { name: 'All 3 problems' })).toBeFocused();
@@ -207,15 +208,32 @@ test.describe('a message from the backend', () => {
     const [itemLeft, bodyLeft] = await item.evaluate((element) => [element.getBoundingClientRect().left, element.closest('.message-body')!.getBoundingClientRect().left]);
     expect(itemLeft! - bodyLeft!).toBeGreaterThanOrEqual(12);
 
+    // A long inbox: the cart must not end up below it, out of sight.
+    await page.evaluate(() => {
+      const filler = document.createElement('div');
+      filler.style.height = '1500px';
+      document.querySelector('.messages')!.append(filler);
+    });
     await message.getByRole('button', { name: 'Add to cart' }).click();
-    await expect(message.getByRole('status').filter({ hasText: 'Added' })).toHaveText('Added — 1 in cart. View cart');
+    // Feedback next to the button, and the cart bar in view at the same time.
+    const added = message.getByRole('status').filter({ hasText: 'Added' });
+    await expect(added).toHaveText('Added — 1 in cart. View cart');
+    await expect(added).toBeInViewport();
     const cart = page.getByRole('region', { name: /Reorder cart/ });
+    const toggle = cart.getByRole('button', { name: /Reorder cart \(1 item\)/ });
+    await expect(toggle).toBeInViewport();
+    await page.screenshot({ path: `${SHOTS}/added-to-cart.png` });
+
+    await added.getByRole('button', { name: 'View cart' }).click();
     await expect(cart.getByText('TS-805XL-C', { exact: true })).toBeInViewport();
+    await expect(cart).toBeFocused();
+    await page.screenshot({ path: `${SHOTS}/cart-open.png` });
 
     // The message was opened first, the cart last: Escape closes the cart, then the message.
     await page.keyboard.press('Escape');
     await expect(cart.getByText('TS-805XL-C', { exact: true })).toBeHidden();
-    await expect(cart.getByRole('button', { name: /Reorder cart \(1 item\)/ })).toHaveAttribute('aria-expanded', 'false');
+    await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    await expect(toggle).toBeFocused();
     await page.keyboard.press('Escape');
     await expect(message.getByRole('button', { name: 'Add to cart' })).toHaveCount(0);
     await expect(message.getByRole('button', { name: /Cyan is running low/ })).toBeFocused();

@@ -74,9 +74,9 @@ export function Panel({ formatTime }: { formatTime: FormatTime }) {
             {devicesError}
           </p>
         )}
-        {/* Above the messages: a long inbox would push it below the fold, away from the button that filled it. */}
-        <CartView />
         <MessagesSection />
+        {/* Last, because it sticks to the bottom of the scrolling body: in view however long the inbox is. */}
+        <CartView />
       </main>
       <footer className="panel__footer">
         <NotificationsControl formatTime={formatTime} />

@@ -153,12 +153,12 @@ describe('message actions', () => {
     expect(text(html)).not.toContain('Happy? (optional)');
   });
 
-  it('says "Added — N in cart" next to the button, opens the cart and asks for it to be shown', async () => {
+  it('says "Added — N in cart" next to the button, with a way to the cart', async () => {
     const cart: Cart = { ...STORE_CART, items: [{ partNumber: 'TS-805XL-C', quantity: 2, supplyName: 'Cyan ink', source: null }] };
     const fake = createFakeBridge({ actions: { addToCart: async () => cart } });
     vi.stubGlobal('window', { trayside: fake.bridge });
     await store.getState().addToCartFromMessage(survey, 2);
-    expect(store.getState()).toMatchObject({ cartOpen: true, cartRevealed: 1 });
+    expect(store.getState()).toMatchObject({ cartOpen: false, cartNotice: { key: actionKey(survey.id, 2), count: 2 } });
     expect(text(render(<MessageActions item={survey} />))).toContain('Added — 2 in cart. View cart');
   });
 

@@ -36,9 +36,9 @@ export interface ActionsSlice {
   feedbackForms: Record<string, FeedbackFormState>;
   linkNotice: LinkNotice | null;
   cartNotice: CartNotice | null;
-  /** Whether the cart shows its items; it opens when something is added, Escape closes it. */
+  /** Whether the cart shows its items ("View cart" or its header open it; Escape closes it). */
   cartOpen: boolean;
-  /** Counts "show me the cart" requests (an add, "View cart"); the cart scrolls into view when it changes. */
+  /** Counts "show me the cart" requests ("View cart"); the cart scrolls into view when it changes. */
   cartRevealed: number;
   actionsError: string | null;
   loadCart(): Promise<void>;
@@ -140,8 +140,8 @@ export const actionsSlice: SliceDefinition<ActionsSlice> = {
       addToCartFromMessage: (item, actionIndex) =>
         attempt(async () => {
           const cart = await bridge().actions.addToCart(reorderAction(item, actionIndex));
+          // The cart bar (always in view) shows the new count; it stays folded so it covers nothing near the button.
           set({ cart, cartNotice: { key: actionKey(item.id, actionIndex), count: cartCount(cart) } });
-          get().revealCart();
         }),
       setCartQuantity: (partNumber, quantity) => attempt(async () => set({ cart: await bridge().actions.setCartQuantity({ partNumber, quantity }) })),
       checkoutCart: () =>

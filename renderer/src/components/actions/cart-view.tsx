@@ -5,8 +5,9 @@ import { useStore } from '../../store/store.js';
 import { useCloseOnEscape } from '../use-close-on-escape.js';
 
 /**
- * The reorder cart: supplies to order together, with their quantities; hidden while empty. It
- * opens (and scrolls into view) when something is added; its header toggles it; Escape closes it.
+ * The reorder cart: supplies to order together, with their quantities; hidden while empty. A bar
+ * stuck to the bottom of the panel says how many are in it; its header or "View cart" next to an
+ * "Add to cart" opens it; Escape closes it.
  */
 export function CartView() {
   const cart = useStore((state) => state.cart);
@@ -39,7 +40,7 @@ export function CartView() {
           'Reorder cart'
         )}
       </h2>
-      <div id={contentId} hidden={!open && cart.items.length > 0}>
+      <div id={contentId} className="cart__content" hidden={!open && cart.items.length > 0}>
         {cart.items.length > 0 && (
           <ul className="cart__items">
             {cart.items.map((item) => (
