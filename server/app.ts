@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { startWebhookSender, type WebhookConfig } from './crm/webhook.js';
 import type { ServerDeps } from './deps.js';
-import { installErrorHandlers } from './http/errors.js';
+import { frameworkErrors, installErrorHandlers } from './http/errors.js';
 import { DeviceRateLimiter } from './http/rate-limit.js';
 import { registerRoutes } from './http/route.js';
 import { DEFAULT_TIMING, type ManifestTiming } from './manifest/build.js';
@@ -87,6 +87,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     bodyLimit,
     // Ids in URLs are short; a long URL is an attack or a bug.
     routerOptions: { maxParamLength: 100 },
+    frameworkErrors,
     return503OnClosing: true,
     // Cached manifest polls are answered before Fastify (manifest/fast-path.ts); the rest falls through.
     serverFactory: (handler) => createServer((request, response) => {

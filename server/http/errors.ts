@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiError, FieldIssue } from '../../common/messages/index.js';
 import { STORE_RETRY_AFTER_SECONDS, StoreUnavailableError } from '../store/store-health.js';
 import { StoreError } from '../store/store.js';
@@ -32,6 +32,18 @@ function fromFastify(error: FastifyError, bodyLimit: number): ApiError | undefin
     default:
       return undefined;
   }
+}
+
+/**
+ * Fastify's `frameworkErrors`: the URL errors it answers before routing (bad percent-encoding, a
+ * path parameter over maxParamLength), in the ApiError shape like every other failure.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const body: ApiError =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? { statusCode: 414, error: 'uri-too-long', message: 'A path segment is longer than the server accepts (100 characters).' }
+      : { statusCode: error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400, error: 'bad-url', message: 'The URL is not valid; check its percent-encoding.' };
+  void reply.code(body.statusCode).type('application/json; charset=utf-8').send(body);
 }
 
 /** Installs the error and not-found handlers: every failure answers the ApiError shape. */
