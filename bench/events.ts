@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { DeviceEvent } from '../common/events.js';
-import { DurableQueue } from '../main/core/events/durable-queue.js';
+import { DurableQueue } from '../core/events/durable-queue.js';
 import { buildServer } from '../server/app.js';
 import { openStore } from '../server/store/open-store.js';
 

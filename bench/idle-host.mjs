@@ -59,7 +59,7 @@ const baselineScript = join(dataDir, 'baseline.mjs');
 console.log(`idle benchmark: ${seconds} s quiet window per process (set BENCH_IDLE_SECONDS to change); CPU is read in 10 ms kernel ticks, so ${((0.01 / seconds) * 100).toFixed(3)} % is one tick`);
 const baseline = await measure('bare node, one 30 s interval', baselineScript, []);
 // Same V8 flags as `npm start` gives the Node host (scripts/start.mjs NODE_HOST_FLAGS).
-const host = await measure('Node host + simulated printer', resolve(root, 'out/node/main/host/cli.js'), ['--port', '0', '--data-dir', dataDir], ['--max-semi-space-size=1']);
+const host = await measure('Node host + simulated printer', resolve(root, 'out/node/host/cli.js'), ['--port', '0', '--data-dir', dataDir], ['--max-semi-space-size=1']);
 for (const row of [baseline, host]) {
   console.log(
     `${row.label.padEnd(34)} CPU ${row.cpuPercentOfCore.toFixed(3)} % of a core   peak RSS ${row.peakRssMb.toFixed(1)} MB   timer wake-ups ${row.wakeupsPerMinute.toFixed(1)}/min   shortest timer ${Number.isFinite(row.shortestTimerMs) ? `${row.shortestTimerMs} ms` : 'none'}`,

@@ -3,7 +3,7 @@
 // Run: npx tsx bench/targeting.ts. Target: >= 200,000 evaluations/s (issue 4).
 import { createRequire } from 'node:module';
 import type { DeviceSnapshot } from '../common/device.js';
-import { buildRuleContext, compileRule } from '../main/core/messages/targeting.js';
+import { buildRuleContext, compileRule } from '../core/messages/targeting.js';
 
 const jsonLogic = createRequire(import.meta.url)('json-logic-js') as { apply(rule: unknown, data: unknown): unknown; add_operation(name: string, code: unknown): void };
 
@@ -90,7 +90,7 @@ jsonLogic.add_operation('starts_with', (a: string, b: string) => typeof a === 's
 jsonLogic.add_operation('lower', (a: string) => (typeof a === 'string' ? a.toLowerCase() : null));
 
 console.log(`targeting: ${rules.length} rules, context with ${context.supplies.length} supplies`);
-const ours = measure('compiled (main/core/messages)', () => compiled.reduce((n, rule) => n + (rule(context) ? 1 : 0), 0));
+const ours = measure('compiled (core/messages)', () => compiled.reduce((n, rule) => n + (rule(context) ? 1 : 0), 0));
 const theirs = measure('json-logic-js 2.0.5 apply()', () => rules.reduce<number>((n, rule) => n + (jsonLogic.apply(rule, context) ? 1 : 0), 0));
 console.log(`compiled is ${(ours / theirs).toFixed(1)}x json-logic-js; target 200,000/s: ${ours >= 200_000 ? 'met' : 'NOT met'}`);
 console.log(`whole manifest (50 rules) per device context: ${Math.round(ours / rules.length).toLocaleString('en-US')}/s`);

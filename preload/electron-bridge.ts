@@ -2,7 +2,7 @@
 // per contract call instead of ipcRenderer itself (Electron's context-isolation guide).
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { contract } from '../common/contract/index.js';
-import { createClientApi } from './create-api.js';
+import { createClientApi } from '../common/contract/client.js';
 
 const api = createClientApi(contract, {
   invoke: (channel, input) => ipcRenderer.invoke(channel, input),

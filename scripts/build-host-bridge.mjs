@@ -13,7 +13,7 @@ await build({
     emptyOutDir: true,
     minify: true,
     lib: {
-      entry: resolve(root, 'preload/websocket-bridge.ts'),
+      entry: resolve(root, 'host/page/websocket-bridge.ts'),
       formats: ['iife'],
       name: 'TraysideBridge',
       fileName: () => 'trayside-bridge.js',

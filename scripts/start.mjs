@@ -1,7 +1,7 @@
 // `npm start`: the Electron app where it can run, else the Node host serving the panel on
 // 127.0.0.1, after one line saying why. Builds first when the needed output is missing.
 //   npm start -- --demo              (Electron: always show the demo printer)
-//   npm start -- --port 0 --sim-speed 3600   (Node host options, see main/host/cli.ts --help)
+//   npm start -- --port 0 --sim-speed 3600   (Node host options, see host/cli.ts --help)
 //   npm start -- --no-demo-backend   (both hosts: no embedded demo message server)
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -16,7 +16,7 @@ const args = process.argv.slice(2);
 // out/node/server/embedded.js is the demo backend both hosts start for the bundled demo branding.
 const NEEDS = {
   electron: ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'out/node/server/embedded.js'],
-  node: ['out/renderer/index.html', 'out/host-bridge/trayside-bridge.js', 'out/node/main/host/cli.js', 'out/node/server/embedded.js'],
+  node: ['out/renderer/index.html', 'out/host-bridge/trayside-bridge.js', 'out/node/host/cli.js', 'out/node/server/embedded.js'],
 };
 
 function ensureBuilt(host) {
@@ -50,5 +50,5 @@ if (choice.host === 'electron') {
   ensureBuilt('node');
   // The compiled host, not tsx: a tray companion idles for days, and the loader's memory is waste.
   // A 1 MB young generation keeps the idle footprint down; the host allocates little per poll.
-  runForeground(process.execPath, [...NODE_HOST_FLAGS, resolve(root, 'out/node/main/host/cli.js'), ...args]);
+  runForeground(process.execPath, [...NODE_HOST_FLAGS, resolve(root, 'out/node/host/cli.js'), ...args]);
 }

@@ -1,6 +1,6 @@
 /**
  * The app's demo backend: the reference server as a child process of a Trayside host started with
- * the bundled demo branding (main/host/demo-backend.ts starts it). PGlite store in --data-dir,
+ * the bundled demo branding (core/demo-backend.ts starts it). PGlite store in --data-dir,
  * the demo campaigns, 127.0.0.1 on a free port. When it listens it writes one JSON line on stdout
  * (`{"demoBackend":"ready","url":…,"publicKey":…}`) and nothing secret; the host pins that key.
  *

@@ -1,5 +1,5 @@
 // Starts the built Trayside in the real Electron for a spec, in a fresh profile, with the demo
-// printer and the main-process test hooks (globalThis.__trayside, see main/shell/index.ts).
+// printer and the main-process test hooks (globalThis.__trayside, see main/index.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';

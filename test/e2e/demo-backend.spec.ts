@@ -29,7 +29,7 @@ test('npm start with the demo branding shows the demo message in the panel withi
   const started = Date.now();
   dataDir = mkdtempSync(join(tmpdir(), 'trayside-demo-e2e-'));
   // As scripts/start.mjs runs it; only the port and the data folder differ from a newcomer's run.
-  host = spawn(process.execPath, ['--max-semi-space-size=1', 'out/node/main/host/cli.js', '--port', '0', '--data-dir', dataDir], {
+  host = spawn(process.execPath, ['--max-semi-space-size=1', 'out/node/host/cli.js', '--port', '0', '--data-dir', dataDir], {
     cwd: root,
     env: { ...process.env, TRAYSIDE_BRANDING: '', TRAYSIDE_BACKEND_URL: '', TRAYSIDE_PUBLIC_KEY: '', DATABASE_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],

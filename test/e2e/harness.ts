@@ -3,10 +3,10 @@
 import { resolve } from 'node:path';
 import { test as base } from '@playwright/test';
 import { systemClock, systemTimers } from '../../common/lifecycle.js';
-import { createCore, type Core, type CoreOptions } from '../../main/core/core.js';
-import { memorySettingsStorage } from '../../main/core/settings-service.js';
-import { startNodeHost, type NodeHost } from '../../main/host/node-host.js';
-import { urlLog } from '../../main/host/url-log.js';
+import { createCore, type Core, type CoreOptions } from '../../core/core.js';
+import { memorySettingsStorage } from '../../core/settings-service.js';
+import { startNodeHost, type NodeHost } from '../../host/node-host.js';
+import { urlLog } from '../../host/url-log.js';
 import { SimulatedPrinter, type SimulatedPrinterOptions } from '../../native/simulated/printer.js';
 import { SimulatedSource } from '../../native/simulated/simulated-source.js';
 

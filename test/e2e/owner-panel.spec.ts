@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { Browser, Locator, Page } from '@playwright/test';
 import { BrandingSchema, type Branding } from '../../common/branding.js';
 import type { CampaignInputRaw } from '../../common/messages/index.js';
-import { memorySettingsStorage } from '../../main/core/settings-service.js';
+import { memorySettingsStorage } from '../../core/settings-service.js';
 import { startTestServer, type TestServer } from '../support/test-backend.js';
 import { expect, test, type LaunchOptions, type Trayside } from './harness.js';
 

@@ -50,7 +50,7 @@ interface Run {
 
 /** The Node host from source, the way node-host-cli.test.ts starts it; no backend overrides in its environment. */
 function host(args: string[]): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/host/cli.ts', '--port', '0', '--data-dir', mkdtempSync(join(temp, 'data-')), ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'host/cli.ts', '--port', '0', '--data-dir', mkdtempSync(join(temp, 'data-')), ...args], {
     cwd: root,
     env: { ...process.env, TRAYSIDE_BRANDING: '', TRAYSIDE_BACKEND_URL: '', TRAYSIDE_PUBLIC_KEY: '', DATABASE_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],

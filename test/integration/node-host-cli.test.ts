@@ -1,4 +1,4 @@
-// The Node host as a person starts it (`npx tsx main/host/cli.ts …`): branding from the flag, the
+// The Node host as a person starts it (`npx tsx host/cli.ts …`): branding from the flag, the
 // env or the bundled demo; IPP printers from --ipp; a bad config stops it with one line and exit 2.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,7 +39,7 @@ interface Run {
 }
 
 function host(args: string[], env: Record<string, string> = {}): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/host/cli.ts', '--port', '0', '--data-dir', mkdtempSync(join(temp, 'data-')), ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'host/cli.ts', '--port', '0', '--data-dir', mkdtempSync(join(temp, 'data-')), ...args], {
     cwd: root,
     env: { ...process.env, TRAYSIDE_BRANDING: '', TRAYSIDE_BACKEND_URL: '', TRAYSIDE_PUBLIC_KEY: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,7 +3,7 @@
 // SIGKILL at a random moment; every printed id must survive.
 import { writeSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { DurableQueue } from '../../main/core/events/durable-queue.js';
+import { DurableQueue } from '../../core/events/durable-queue.js';
 
 const [path, compactAt] = process.argv.slice(2) as [string, string];
 // A small compaction threshold makes kills land inside compactions too.

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { BrandingSchema } from '../../common/branding.js';
 import { systemClock, systemTimers } from '../../common/lifecycle.js';
 import { DEFAULT_SETTINGS } from '../../common/settings.js';
-import { createMessageService } from '../../main/core/messages/message-service.js';
+import { createMessageService } from '../../core/messages/message-service.js';
 
 const [dir, envelopeFile, publicKey] = process.argv.slice(2) as [string, string, string];
 const body = readFileSync(envelopeFile, 'utf8');

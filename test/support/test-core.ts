@@ -1,6 +1,6 @@
 import type { Clock, Timers } from '../../common/lifecycle.js';
-import type { CoreOptions } from '../../main/core/core.js';
-import { memorySettingsStorage } from '../../main/core/settings-service.js';
+import type { CoreOptions } from '../../core/core.js';
+import { memorySettingsStorage } from '../../core/settings-service.js';
 import { SimulatedPrinter } from '../../native/simulated/printer.js';
 import { SimulatedSource } from '../../native/simulated/simulated-source.js';
 

@@ -7,7 +7,7 @@ import { flushPromises } from './fake-time.js';
 // One contract for every DeviceSource/DeviceSession: the simulated devices and the real
 // transports must be indistinguishable to the device monitor (issue 3).
 
-/** The device monitor's defaults (main/core/device-monitor.ts): a read is aborted after 5 s, the first retry comes 2 s later. */
+/** The device monitor's defaults (core/device-monitor.ts): a read is aborted after 5 s, the first retry comes 2 s later. */
 const MONITOR_READ_TIMEOUT_MS = 5_000;
 const MONITOR_FIRST_RETRY_MS = 2_000;
 /** A person who plugs a device in expects it in the tray within a few seconds (HID rescans 0.4 s and 2 s after a USB change). */

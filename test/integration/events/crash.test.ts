@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock, systemTimers } from '../../../common/lifecycle.js';
-import { DurableQueue } from '../../../main/core/events/durable-queue.js';
-import { createUploader } from '../../../main/core/events/uploader.js';
+import { DurableQueue } from '../../../core/events/durable-queue.js';
+import { createUploader } from '../../../core/events/uploader.js';
 import { startTestServer, type TestServer } from '../../support/test-backend.js';
 
 const root = resolve(import.meta.dirname, '../../..');

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignStats } from '../../../common/analytics.js';
 import type { DeviceEvent } from '../../../common/events.js';
 import { systemClock, systemTimers } from '../../../common/lifecycle.js';
-import { DurableQueue } from '../../../main/core/events/durable-queue.js';
-import { createUploader, type PostFetch } from '../../../main/core/events/uploader.js';
+import { DurableQueue } from '../../../core/events/durable-queue.js';
+import { createUploader, type PostFetch } from '../../../core/events/uploader.js';
 import { hashToken } from '../../../server/http/auth.js';
 import { startTestServer, type TestServer } from '../../support/test-backend.js';
 

@@ -8,9 +8,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BrandingSchema } from '../../../common/branding.js';
 import type { DeviceEvent } from '../../../common/events.js';
 import { DEFAULT_SETTINGS } from '../../../common/settings.js';
-import { createCore, type Core } from '../../../main/core/core.js';
-import { DurableQueue } from '../../../main/core/events/durable-queue.js';
-import { memorySettingsStorage } from '../../../main/core/settings-service.js';
+import { createCore, type Core } from '../../../core/core.js';
+import { DurableQueue } from '../../../core/events/durable-queue.js';
+import { memorySettingsStorage } from '../../../core/settings-service.js';
 import { FakeTime } from '../../support/fake-time.js';
 import { makeTestKey, signManifest, testManifest } from '../../support/manifests.js';
 import { testCoreOptions } from '../../support/test-core.js';
@@ -57,7 +57,7 @@ const EVENTS_INSTALL = '66666666-7777-4888-8999-aaaaaaaaaaaa';
 const SEEDED_EVENT = '00000000-0000-4000-8000-00000000beef';
 
 interface OwnedFile {
-  /** Relative to the data dir, as both hosts lay it out (main/host/cli.ts, main/shell/index.ts). */
+  /** Relative to the data dir, as both hosts lay it out (host/cli.ts, main/index.ts). */
   path: string;
   /** The good content put there before start; `marker` must still be in it afterwards. */
   seed: (dir: string) => Promise<void>;

@@ -10,10 +10,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { channelName } from '../../../common/contract/index.js';
 import type { SettingsStatus } from '../../../common/settings.js';
 import { DEFAULT_SETTINGS } from '../../../common/settings.js';
-import { bundledBranding } from '../../../main/core/branding/load-branding.js';
-import { createCore, type Core } from '../../../main/core/core.js';
-import type { PostFetch } from '../../../main/core/events/uploader.js';
-import { fileSettingsStorage } from '../../../main/host/file-settings-storage.js';
+import { bundledBranding } from '../../../core/branding/load-branding.js';
+import { createCore, type Core } from '../../../core/core.js';
+import type { PostFetch } from '../../../core/events/uploader.js';
+import { fileSettingsStorage } from '../../../host/file-settings-storage.js';
 import { FakeTime } from '../../support/fake-time.js';
 import { testCoreOptions } from '../../support/test-core.js';
 

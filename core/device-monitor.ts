@@ -1,0 +1,243 @@
+import type { DeviceReading, DeviceSnapshot } from '../common/device.js';
+import { summarizeReading } from '../common/device-summary.js';
+import { DisposableStore, Emitter, type Clock, type Disposable, type Timers } from '../common/lifecycle.js';
+import type { DeviceSession, DeviceSource, DeviceSourceEvent } from '../native/transport.js';
+
+/** How the monitor paces its reads. */
+export interface DeviceMonitorOptions {
+  sources: readonly DeviceSource[];
+  clock: Clock;
+  timers: Timers;
+  pollIntervalMs: number;
+  /** A read that takes longer is aborted and counts as a failure. */
+  readTimeoutMs?: number;
+  /** First retry delay after a failure; doubles up to `maxBackoffMs`. */
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** Where failures are reported; never throws into the caller. */
+  log?: (message: string) => void;
+}
+
+/** Watches every source, reads each device on its own schedule, and publishes snapshots. */
+export interface DeviceMonitor extends Disposable {
+  start(): Promise<void>;
+  snapshots(): DeviceSnapshot[];
+  onChanged(listener: (snapshots: DeviceSnapshot[]) => void): Disposable;
+  /** Reads one device now; resolves when that read settled. Unknown ids reject. */
+  refresh(deviceId: string): Promise<void>;
+  setPollInterval(ms: number): void;
+  /** Stops reading (machine going to sleep); in-flight reads are aborted. */
+  pause(): void;
+  /** Reads everything again at once (after wake): identity is re-read too. */
+  resume(): void;
+}
+
+interface Tracked {
+  session: DeviceSession;
+  snapshot: DeviceSnapshot | undefined;
+  inFlight: Promise<void> | undefined;
+  abort: AbortController | undefined;
+  timer: Disposable | undefined;
+  failures: number;
+}
+
+/** Creates the monitor; nothing happens until `start`. */
+export function createDeviceMonitor(options: DeviceMonitorOptions): DeviceMonitor {
+  const readTimeoutMs = options.readTimeoutMs ?? 5_000;
+  const initialBackoffMs = options.initialBackoffMs ?? 2_000;
+  const maxBackoffMs = options.maxBackoffMs ?? 5 * 60_000;
+  const log = options.log ?? (() => undefined);
+  let pollIntervalMs = options.pollIntervalMs;
+  let paused = false;
+  let disposed = false;
+  const devices = new Map<string, Tracked>();
+  const changed = new Emitter<DeviceSnapshot[]>();
+  const subscriptions = new DisposableStore();
+
+  const snapshots = (): DeviceSnapshot[] =>
+    [...devices.values()].flatMap((tracked) => (tracked.snapshot ? [tracked.snapshot] : []));
+
+  const publish = (): void => changed.fire(snapshots());
+
+  function schedule(tracked: Tracked, delayMs: number): void {
+    tracked.timer?.dispose();
+    if (paused || disposed) return;
+    tracked.timer = options.timers.setTimeout(() => {
+      tracked.timer = undefined;
+      void readNow(tracked);
+    }, delayMs);
+  }
+
+  function readNow(tracked: Tracked): Promise<void> {
+    // One request in flight per device: a second caller waits for the same read.
+    if (tracked.inFlight) return tracked.inFlight;
+    tracked.timer?.dispose();
+    tracked.timer = undefined;
+    const abort = new AbortController();
+    tracked.abort = abort;
+    const timeout = options.timers.setTimeout(() => abort.abort(new Error(`no answer within ${readTimeoutMs} ms`)), readTimeoutMs);
+    const read = withAbort(tracked.session.read(abort.signal), abort.signal)
+      .then(
+        (reading) => onReading(tracked, reading),
+        (error: unknown) => onFailure(tracked, error),
+      )
+      .finally(() => {
+        timeout.dispose();
+        tracked.inFlight = undefined;
+        tracked.abort = undefined;
+      });
+    tracked.inFlight = read;
+    return read;
+  }
+
+  function onReading(tracked: Tracked, reading: DeviceReading): void {
+    if (!isCurrent(tracked)) return;
+    tracked.failures = 0;
+    const summary = summarizeReading(reading);
+    const next: DeviceSnapshot = {
+      id: tracked.session.id,
+      transport: tracked.session.transport,
+      identity: reading.identity,
+      state: summary.state,
+      statusLine: summary.statusLine,
+      conditions: reading.conditions,
+      supplies: reading.supplies,
+      facts: reading.facts ?? {},
+      stale: false,
+      updatedAt: options.clock.now(),
+    };
+    const before = tracked.snapshot;
+    tracked.snapshot = next;
+    schedule(tracked, pollIntervalMs);
+    if (!before || !sameContent(before, next)) publish();
+  }
+
+  function onFailure(tracked: Tracked, error: unknown): void {
+    if (!isCurrent(tracked) || paused) return;
+    tracked.failures += 1;
+    const delay = Math.min(maxBackoffMs, initialBackoffMs * 2 ** (tracked.failures - 1));
+    log(`${tracked.session.id}: read failed (${describeError(error)}); retrying in ${Math.round(delay / 1000)} s`);
+    const before = tracked.snapshot;
+    tracked.snapshot = {
+      ...(before ?? emptySnapshot(tracked.session)),
+      state: 'unreachable',
+      statusLine: 'Not responding',
+      stale: true,
+    };
+    schedule(tracked, delay);
+    if (!before || !before.stale) publish();
+  }
+
+  function isCurrent(tracked: Tracked): boolean {
+    return !disposed && devices.get(tracked.session.id) === tracked;
+  }
+
+  function track(session: DeviceSession): void {
+    const previous = devices.get(session.id);
+    if (previous) forget(previous);
+    const tracked: Tracked = { session, snapshot: undefined, inFlight: undefined, abort: undefined, timer: undefined, failures: 0 };
+    devices.set(session.id, tracked);
+    if (!paused) void readNow(tracked);
+  }
+
+  function forget(tracked: Tracked): void {
+    tracked.timer?.dispose();
+    tracked.abort?.abort(new Error('device detached'));
+    devices.delete(tracked.session.id);
+    tracked.session.close().catch((error: unknown) => log(`${tracked.session.id}: close failed (${describeError(error)})`));
+  }
+
+  function onSourceEvent(event: DeviceSourceEvent): void {
+    if (disposed) return;
+    if (event.type === 'attached') {
+      track(event.session);
+      return;
+    }
+    const tracked = devices.get(event.id);
+    if (!tracked) return;
+    forget(tracked);
+    publish();
+  }
+
+  return {
+    async start() {
+      for (const source of options.sources) {
+        subscriptions.add(source.watch(onSourceEvent));
+        let sessions: DeviceSession[] = [];
+        try {
+          sessions = await source.list();
+        } catch (error) {
+          // A missing bus or driver is "no devices" from this source, never a crash.
+          log(`${source.name}: could not list devices (${describeError(error)})`);
+        }
+        for (const session of sessions) if (!devices.has(session.id)) track(session);
+      }
+      publish();
+    },
+    snapshots,
+    onChanged: (listener) => changed.on(listener),
+    refresh(deviceId) {
+      const tracked = devices.get(deviceId);
+      if (!tracked) return Promise.reject(new Error(`No device with id "${deviceId}" is attached`));
+      return readNow(tracked);
+    },
+    setPollInterval(ms) {
+      pollIntervalMs = ms;
+      for (const tracked of devices.values()) if (tracked.timer && tracked.failures === 0) schedule(tracked, ms);
+    },
+    pause() {
+      paused = true;
+      for (const tracked of devices.values()) {
+        tracked.timer?.dispose();
+        tracked.timer = undefined;
+        tracked.abort?.abort(new Error('paused'));
+      }
+    },
+    resume() {
+      paused = false;
+      for (const tracked of devices.values()) {
+        tracked.failures = 0;
+        void readNow(tracked);
+      }
+    },
+    dispose() {
+      disposed = true;
+      subscriptions.dispose();
+      for (const tracked of [...devices.values()]) forget(tracked);
+    },
+  };
+}
+
+function emptySnapshot(session: DeviceSession): DeviceSnapshot {
+  return {
+    id: session.id,
+    transport: session.transport,
+    identity: { manufacturer: '', model: 'Unknown device', commandSet: [] },
+    state: 'unreachable',
+    statusLine: 'Not responding',
+    conditions: [],
+    supplies: [],
+    facts: {},
+    stale: true,
+    updatedAt: null,
+  };
+}
+
+/** Same state apart from the time stamp: no event for a poll that changed nothing. */
+function sameContent(a: DeviceSnapshot, b: DeviceSnapshot): boolean {
+  return JSON.stringify({ ...a, updatedAt: 0 }) === JSON.stringify({ ...b, updatedAt: 0 });
+}
+
+/** Rejects when the signal aborts even if a transport ignores it, so a stuck device never stalls the monitor. */
+function withAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TraysideError, describeZodError } from '../../common/contract/define.js';
+import { DeviceEventSchema, consentAllowsEvents, type DeviceEvent, type DeviceEventDraft } from '../../common/events.js';
+import type { Clock, Disposable, Timers } from '../../common/lifecycle.js';
+import type { Consent } from '../../common/settings.js';
+import { DurableQueue, QueueError, type DurableQueueOptions, type QueueStats } from './durable-queue.js';
+import { loadInstallId } from './install-id.js';
+import { createUploader, type FlushResult, type PostFetch, type Uploader, type UploaderOptions } from './uploader.js';
+
+/** What the engagement service needs from its host. */
+export interface EngagementOptions {
+  /** Where the queue and the install id live. */
+  dataDir: string;
+  /** Base URL of the backend, or undefined to keep events on disk only (no branding configured). */
+  backendUrl: string | undefined;
+  /** The consent events are recorded and sent under; "none" while it is unknown (a damaged settings file). */
+  consent: () => Consent;
+  /** Consent changed or was confirmed: an allowing level resumes uploads. Never deletes anything. */
+  onConsentChanged: (listener: (consent: Consent) => void) => Disposable;
+  /**
+   * The owner explicitly withdrew consent: the one path that deletes queued events. A settings
+   * reset, a default or a damaged file must not fire it (settings-service.ts).
+   */
+  onConsentWithdrawn: (listener: () => void) => Disposable;
+  fetch: PostFetch;
+  clock: Clock;
+  timers: Timers;
+  log: (message: string) => void;
+  queue?: DurableQueueOptions;
+  /** An install id the host already has (the message service's, which also picks A/B variants); else one is made and kept in dataDir. */
+  installId?: string | undefined;
+  uploader?: Partial<Pick<UploaderOptions, 'debounceMs' | 'baseDelayMs' | 'maxDelayMs' | 'batchEvents' | 'batchBytes' | 'random'>>;
+}
+
+/** Records engagement events durably and uploads them when consent allows. */
+export interface EngagementService extends Disposable {
+  readonly installId: string;
+  /**
+   * Stamps an id and time, writes the event to disk and schedules an upload. Resolves to
+   * `recorded: false` (nothing stored, nothing sent) while the owner has not consented.
+   */
+  record(draft: DeviceEventDraft): Promise<{ recorded: boolean; id?: string }>;
+  /** Uploads now (the uploader also runs by itself). */
+  flush(): Promise<FlushResult>;
+  stats(): QueueStats;
+}
+
+/** Opens the queue and the install id, and starts uploading what a previous run left. */
+export async function createEngagementService(options: EngagementOptions): Promise<EngagementService> {
+  await mkdir(options.dataDir, { recursive: true });
+  const installId = options.installId ?? (await loadInstallId(join(options.dataDir, 'install-id'), options.log));
+  const queue = await DurableQueue.open(join(options.dataDir, 'events.log'), { log: options.log, ...options.queue });
+  const uploader: Uploader | undefined =
+    options.backendUrl === undefined
+      ? undefined
+      : createUploader({
+          queue,
+          endpoint: new URL('/v1/events', options.backendUrl).href,
+          installId,
+          consent: options.consent,
+          fetch: options.fetch,
+          clock: options.clock,
+          timers: options.timers,
+          log: options.log,
+          ...options.uploader,
+        });
+  const consentSubscription = options.onConsentChanged((consent) => {
+    if (consentAllowsEvents(consent)) uploader?.schedule();
+  });
+  const withdrawalSubscription = options.onConsentWithdrawn(() => {
+    // Withdrawn consent covers what is still waiting too: it is deleted, not sent later.
+    void queue.clear().catch((error: unknown) => options.log(`events: could not clear the queue: ${String(error)}`));
+  });
+  if (queue.size > 0) uploader?.schedule();
+
+  return {
+    installId,
+    async record(draft) {
+      if (!consentAllowsEvents(options.consent())) return { recorded: false };
+      const candidate = { ...draft, id: randomUUID(), at: new Date(options.clock.now()).toISOString() };
+      const parsed = DeviceEventSchema.safeParse(candidate);
+      if (!parsed.success) throw new TraysideError('invalid-input', describeZodError(`event ${draft.type}`, parsed.error));
+      const event: DeviceEvent = parsed.data;
+      try {
+        await queue.enqueue(event);
+      } catch (error) {
+        if (error instanceof QueueError && error.code === 'too-large') throw new TraysideError('invalid-input', error.message);
+        throw error;
+      }
+      uploader?.schedule();
+      return { recorded: true, id: event.id };
+    },
+    flush: async () => (uploader === undefined ? { sent: 0, requests: 0 } : uploader.flush()),
+    stats: () => queue.stats(),
+    dispose() {
+      consentSubscription.dispose();
+      withdrawalSubscription.dispose();
+      uploader?.dispose();
+      void queue.close();
+    },
+  };
+}
+
+/** For a core without event storage (tests of other features): nothing is recorded. */
+export function disabledEngagement(): EngagementService {
+  return {
+    installId: '00000000-0000-4000-8000-000000000000',
+    record: async () => ({ recorded: false }),
+    flush: async () => ({ sent: 0, requests: 0 }),
+    stats: () => ({ pending: 0, fileBytes: 0, corruptLines: 0, tornBytes: 0, dropped: 0, compactions: 0 }),
+    dispose: () => undefined,
+  };
+}

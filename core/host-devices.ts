@@ -1,0 +1,72 @@
+import type { Clock, Disposable } from '../common/lifecycle.js';
+import { createDeviceSources, type DeviceSourcesConfig } from '../native/device-sources.js';
+import { SimulatedPrinter } from '../native/simulated/printer.js';
+import { SimulatedSource } from '../native/simulated/simulated-source.js';
+import type { DeviceSource } from '../native/transport.js';
+import { withDemoFallback } from './demo-fallback-source.js';
+
+/**
+ * When the simulated demo printer shows: `fallback` while no real device is attached (the default,
+ * so a first start without hardware still has something to look at), `always` (`--demo`), `never`
+ * (`--no-demo`).
+ */
+export type DemoMode = 'fallback' | 'always' | 'never';
+
+/** What both hosts pass: the branding's vendor ids, configured IPP printers and the demo choice. */
+export interface HostDevicesOptions extends Pick<DeviceSourcesConfig, 'loadUsb' | 'loadHid' | 'timers'> {
+  vendorIds: readonly number[];
+  ippPrinters: readonly string[];
+  demo: DemoMode;
+  clock: Clock;
+  /** Simulated hours per real hour for the demo printer. */
+  simSpeed: number;
+  /** The demo printer's starting levels by supply id, in percent (default: the simulator's own). */
+  demoLevels?: Partial<Record<string, number>>;
+  log: (message: string) => void;
+}
+
+/** The device sources a host hands to createCore. */
+export interface HostDevices extends Disposable {
+  sources: DeviceSource[];
+  /** The demo printer now shown, if any (desktop tests drive it). */
+  demoPrinter(): SimulatedPrinter | undefined;
+  /** Why real sources see nothing here (e.g. "usb-printer: no USB bus on this machine"); meaningful after the first listing. */
+  problems(): string[];
+}
+
+/**
+ * USB printer class + HID filtered by the OEM's vendor ids, IPP for the configured URIs, and
+ * the demo printer per `demo`. An invalid IPP URI throws (the message names it and the expected
+ * form); a source that cannot see devices here (no USB bus) is logged once and skipped.
+ */
+export function composeHostDevices(options: HostDevicesOptions): HostDevices {
+  const real = createDeviceSources({
+    vendorIds: options.vendorIds,
+    ippPrinters: options.ippPrinters,
+    ...(options.loadUsb ? { loadUsb: options.loadUsb } : {}),
+    ...(options.loadHid ? { loadHid: options.loadHid } : {}),
+    ...(options.timers ? { timers: options.timers } : {}),
+  });
+  let demo: SimulatedPrinter | undefined;
+  const createDemo = (): SimulatedPrinter => (demo = new SimulatedPrinter({ clock: options.clock, speed: options.simSpeed, ...(options.demoLevels ? { levels: options.demoLevels } : {}) }));
+  const describeVendors = options.vendorIds.length === 0 ? 'no vendor ids' : options.vendorIds.map((id) => `0x${id.toString(16).padStart(4, '0')}`).join(', ');
+  options.log(`devices: USB/HID for vendor ${describeVendors}; ${options.ippPrinters.length} IPP printer(s); demo printer: ${options.demo}`);
+  let sources: DeviceSource[];
+  switch (options.demo) {
+    case 'always':
+      sources = [new SimulatedSource([createDemo()]), ...real.sources];
+      break;
+    case 'never':
+      sources = real.sources;
+      break;
+    case 'fallback':
+      sources = [withDemoFallback(real.sources, createDemo, options.log)];
+      break;
+  }
+  return {
+    sources,
+    demoPrinter: () => demo,
+    problems: () => real.problems(),
+    dispose: () => real.dispose(),
+  };
+}

@@ -1,0 +1,142 @@
+import type { ManifestMessage } from '../../common/messages/manifest.js';
+import type { MessageCategoryChoices, QuietHours } from '../../common/settings.js';
+import type { CampaignLedger } from './ledger.js';
+
+/**
+ * Delivery rules (DESIGN.md, Messages): which eligible message goes out now, if any. Pure
+ * functions of the ledger, the owner's settings and the clock; times are local wall-clock in
+ * `timeZone` (the owner's zone, injected so tests do not depend on the machine's).
+ */
+
+/** Install-wide limits on top of each message's own caps. */
+export interface DeliveryPolicy {
+  /** At most one message per this interval, whatever its category ("one message at a time"). */
+  minIntervalMs: number;
+  /** Per category ("group") per local day and per rolling week. */
+  perCategoryPerDay: number;
+  perCategoryPerWeek: number;
+}
+
+/** Defaults: a message every 20 minutes at most, and no category more than 3 a day or 10 a week. */
+export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = { minIntervalMs: 20 * 60_000, perCategoryPerDay: 3, perCategoryPerWeek: 10 };
+
+const WEEK_MS = 7 * 86_400_000;
+
+/** Everything the gate reads besides the message. */
+export interface DeliveryState {
+  now: number;
+  timeZone: string;
+  policy: DeliveryPolicy;
+  categories: MessageCategoryChoices;
+  quietHours: QuietHours | null;
+  /** This campaign's ledger entry, if it was ever delivered or acted on. */
+  campaign: CampaignLedger | undefined;
+  /** Every delivery of every campaign (for the global interval and the category caps). */
+  deliveries: readonly { at: number; campaignId: string; category: string }[];
+}
+
+/** May the message go out now; if not, why, and when to look again (null: not before something else changes). */
+export type Gate = { ok: true } | { ok: false; reason: string; retryAt: number | null };
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Wall-clock parts of `at` in `timeZone`. */
+export function localParts(at: number, timeZone: string): { date: string; dateTime: string; minuteOfDay: number; second: number } {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  const parts: Record<string, string> = {};
+  for (const part of formatter.formatToParts(at)) parts[part.type] = part.value;
+  const date = `${parts.year}-${parts.month}-${parts.day}`;
+  const hour = Number(parts.hour);
+  const minute = Number(parts.minute);
+  return { date, dateTime: `${date}T${parts.hour}:${parts.minute}:${parts.second}`, minuteOfDay: hour * 60 + minute, second: Number(parts.second) };
+}
+
+const minutesOf = (time: string): number => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
+
+/** When the quiet hours around `now` end, or undefined when `now` is not in them. */
+export function quietUntil(quietHours: QuietHours | null, now: number, timeZone: string): number | undefined {
+  if (!quietHours) return undefined;
+  const start = minutesOf(quietHours.start);
+  const end = minutesOf(quietHours.end);
+  if (start === end) return undefined;
+  const { minuteOfDay, second } = localParts(now, timeZone);
+  const quiet = start < end ? minuteOfDay >= start && minuteOfDay < end : minuteOfDay >= start || minuteOfDay < end;
+  if (!quiet) return undefined;
+  const minutesLeft = (end - minuteOfDay + 1440) % 1440;
+  return now + minutesLeft * 60_000 - second * 1000;
+}
+
+/** Start of the next local day after `now` (DST shifts it by at most an hour, which only delays a retry). */
+function nextLocalMidnight(now: number, timeZone: string): number {
+  const { minuteOfDay, second } = localParts(now, timeZone);
+  return now + (1440 - minuteOfDay) * 60_000 - second * 1000;
+}
+
+/** True while the message's schedule is open, comparing wall-clock time in the schedule's zone ("device" = the owner's). */
+export function inSchedule(schedule: ManifestMessage['schedule'], now: number, deviceTimeZone: string): boolean {
+  const zone = schedule.timeZone === 'device' ? deviceTimeZone : schedule.timeZone;
+  const local = localParts(now, zone).dateTime;
+  // Fixed-width wall-clock strings of one zone: text order is time order.
+  if (local < schedule.start.padEnd(19, ':00')) return false;
+  return schedule.end === undefined || local < schedule.end.padEnd(19, ':00');
+}
+
+/**
+ * The gate for one message. Order matters only for the reason shown: the owner's choices first
+ * (opt-out, dismiss, snooze, quiet hours — nothing passes those), then the message's own caps,
+ * then the install-wide ones, which a `critical` service message may skip.
+ */
+export function deliveryGate(message: ManifestMessage, state: DeliveryState): Gate {
+  const { now, campaign } = state;
+  if (!state.categories[message.category]) return { ok: false, reason: `category ${message.category} is turned off`, retryAt: null };
+  if (campaign?.dismissed) return { ok: false, reason: 'dismissed', retryAt: null };
+  if (campaign && campaign.snoozedUntil > now) return { ok: false, reason: 'snoozed', retryAt: campaign.snoozedUntil };
+  const quietEnd = quietUntil(state.quietHours, now, state.timeZone);
+  if (quietEnd !== undefined) return { ok: false, reason: 'quiet hours', retryAt: quietEnd };
+
+  const deliveries = campaign?.deliveries ?? [];
+  if (deliveries.length >= message.caps.maxImpressions) return { ok: false, reason: `shown ${deliveries.length} of ${message.caps.maxImpressions} times`, retryAt: null };
+  const last = deliveries.at(-1);
+  if (last !== undefined && now < last + message.caps.cooldownHours * 3_600_000) {
+    return { ok: false, reason: 'cooling down', retryAt: last + message.caps.cooldownHours * 3_600_000 };
+  }
+  const today = localParts(now, state.timeZone).date;
+  const shownToday = deliveries.filter((at) => localParts(at, state.timeZone).date === today).length;
+  if (shownToday >= message.caps.maxPerDay) return { ok: false, reason: 'daily cap', retryAt: nextLocalMidnight(now, state.timeZone) };
+  if (message.caps.maxPerWeek !== undefined) {
+    const inWeek = deliveries.filter((at) => at > now - WEEK_MS);
+    if (inWeek.length >= message.caps.maxPerWeek) return { ok: false, reason: 'weekly cap', retryAt: inWeek[0]! + WEEK_MS };
+  }
+  if (message.urgency === 'critical' && message.category === 'service') return { ok: true };
+
+  const sameCategory = state.deliveries.filter((delivery) => delivery.category === message.category);
+  const categoryToday = sameCategory.filter((delivery) => localParts(delivery.at, state.timeZone).date === today).length;
+  if (categoryToday >= state.policy.perCategoryPerDay) return { ok: false, reason: `${message.category} daily cap`, retryAt: nextLocalMidnight(now, state.timeZone) };
+  const categoryWeek = sameCategory.filter((delivery) => delivery.at > now - WEEK_MS);
+  if (categoryWeek.length >= state.policy.perCategoryPerWeek) {
+    return { ok: false, reason: `${message.category} weekly cap`, retryAt: categoryWeek[0]!.at + WEEK_MS };
+  }
+  const latest = state.deliveries.at(-1);
+  if (latest !== undefined && now < latest.at + state.policy.minIntervalMs) {
+    return { ok: false, reason: 'another message was shown recently', retryAt: latest.at + state.policy.minIntervalMs };
+  }
+  return { ok: true };
+}
+
+/** Highest priority first, then campaign id, so every install orders ties the same way. */
+export function byPriority(a: ManifestMessage, b: ManifestMessage): number {
+  return b.priority - a.priority || (a.campaignId < b.campaignId ? -1 : a.campaignId > b.campaignId ? 1 : 0);
+}

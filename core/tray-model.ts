@@ -1,0 +1,128 @@
+import type { DeviceSnapshot, DeviceState } from '../common/device.js';
+import type { PauseChoice } from '../common/contract/settings.js';
+import type { Settings } from '../common/settings.js';
+import { describeLevel, lowestSupply } from '../common/supply.js';
+
+/** The three looks of the tray icon. */
+export type TrayState = 'ok' | 'attention' | 'error';
+
+/** What a tray menu item does when clicked; the shell maps each to an Electron action. */
+export type TrayAction =
+  | { type: 'open-panel'; deviceId?: string }
+  | { type: 'pause-notifications'; choice: PauseChoice }
+  | { type: 'set-launch-at-login'; enabled: boolean }
+  | { type: 'quit' };
+
+/** One tray menu entry as data, so the menu is tested without Electron. */
+export type TrayMenuItem =
+  | { kind: 'separator' }
+  | { kind: 'label'; label: string }
+  | { kind: 'action'; label: string; action: TrayAction }
+  | { kind: 'checkbox'; label: string; checked: boolean; action: TrayAction };
+
+/** Everything the tray shows. */
+export interface TrayModel {
+  state: TrayState;
+  tooltip: string;
+  menu: TrayMenuItem[];
+}
+
+/** What the tray model is computed from. */
+export interface TrayModelInput {
+  snapshots: readonly DeviceSnapshot[];
+  settings: Settings;
+  now: number;
+  productName?: string;
+  /** Unread urgent messages: the tray's badge (attention icon, a count in the tooltip and the menu). */
+  urgentMessages?: number;
+  /** Clock time a person reads, e.g. "14:30"; injected so tests do not depend on the machine's locale. */
+  formatTime?: (epochMs: number) => string;
+}
+
+/** Windows truncates tray tooltips at 127 characters (NOTIFYICONDATA.szTip is 128 wide chars). */
+const MAX_TOOLTIP = 127;
+
+const RANK: Record<DeviceState, number> = { ok: 0, attention: 1, unreachable: 2, error: 3 };
+
+/**
+ * A device that does not answer is shown as "attention", not "error": most often it is simply
+ * switched off, and a red icon should mean the printer cannot print.
+ */
+function trayStateOf(state: DeviceState): TrayState {
+  return state === 'ok' ? 'ok' : state === 'error' ? 'error' : 'attention';
+}
+
+function defaultFormatTime(epochMs: number): string {
+  const date = new Date(epochMs);
+  return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
+}
+
+/** The worst device first, then by name, so the tooltip and menu lead with what needs attention. */
+function byUrgency(snapshots: readonly DeviceSnapshot[]): DeviceSnapshot[] {
+  return [...snapshots].sort((a, b) => RANK[b.state] - RANK[a.state] || a.identity.model.localeCompare(b.identity.model));
+}
+
+/** "Trayside Demo Printer — Cyan ink 23 %": the device and its lowest supply, or its problem. */
+export function deviceMenuLabel(snapshot: DeviceSnapshot): string {
+  const name = snapshot.identity.model || 'Unknown device';
+  if (snapshot.state !== 'ok') return `${name} — ${snapshot.statusLine}`;
+  const lowest = lowestSupply(snapshot.supplies);
+  return lowest ? `${name} — ${lowest.name} ${describeLevel(lowest.level)}` : `${name} — ${snapshot.statusLine}`;
+}
+
+function urgentText(count: number): string {
+  return count === 1 ? '1 urgent message' : `${count} urgent messages`;
+}
+
+function tooltipOf(name: string, sorted: readonly DeviceSnapshot[], urgent: number): string {
+  const worst = sorted[0];
+  let text: string;
+  if (!worst) text = 'No device connected';
+  else if (worst.state === 'ok') text = 'All devices ready';
+  else {
+    const others = sorted.filter((snapshot) => snapshot !== worst && snapshot.state !== 'ok').length;
+    const prefix = sorted.length > 1 ? `${worst.identity.model}: ` : '';
+    text = `${prefix}${worst.statusLine}${others > 0 ? ` (+${others} more)` : ''}`;
+  }
+  // The message count goes first: Windows cuts long tooltips at the end.
+  const full = urgent > 0 ? `${name} — ${urgentText(urgent)} · ${text}` : `${name} — ${text}`;
+  return full.length <= MAX_TOOLTIP ? full : `${full.slice(0, MAX_TOOLTIP - 1)}…`;
+}
+
+/** Computes the tray's icon state, tooltip and menu from the devices and settings. */
+export function trayModel(input: TrayModelInput): TrayModel {
+  const name = input.productName ?? 'Trayside';
+  const formatTime = input.formatTime ?? defaultFormatTime;
+  const sorted = byUrgency(input.snapshots);
+  const urgent = Math.max(0, Math.floor(input.urgentMessages ?? 0));
+  const deviceState = sorted[0] ? trayStateOf(sorted[0].state) : 'ok';
+  // An unread urgent message is the tray's badge: at least the attention icon, never hiding an error.
+  const state = urgent > 0 && deviceState === 'ok' ? 'attention' : deviceState;
+
+  const menu: TrayMenuItem[] = [{ kind: 'action', label: `Open ${name}`, action: { type: 'open-panel' } }];
+  if (urgent > 0) menu.push({ kind: 'action', label: `${urgentText(urgent)} — read`, action: { type: 'open-panel' } });
+  menu.push({ kind: 'separator' });
+  if (sorted.length === 0) menu.push({ kind: 'label', label: 'No device connected' });
+  for (const snapshot of sorted) {
+    menu.push({ kind: 'action', label: deviceMenuLabel(snapshot), action: { type: 'open-panel', deviceId: snapshot.id } });
+  }
+  menu.push({ kind: 'separator' });
+
+  const pausedUntil = input.settings.notificationsPausedUntil;
+  if (pausedUntil !== null && pausedUntil > input.now) {
+    menu.push({ kind: 'label', label: `Notifications paused until ${formatTime(pausedUntil)}` });
+    menu.push({ kind: 'action', label: 'Resume notifications', action: { type: 'pause-notifications', choice: 'resume' } });
+  } else {
+    menu.push({ kind: 'action', label: 'Pause notifications for 1 hour', action: { type: 'pause-notifications', choice: 'one-hour' } });
+    menu.push({ kind: 'action', label: 'Pause notifications until tomorrow', action: { type: 'pause-notifications', choice: 'until-tomorrow' } });
+  }
+  menu.push({
+    kind: 'checkbox',
+    label: 'Launch at login',
+    checked: input.settings.launchAtLogin,
+    action: { type: 'set-launch-at-login', enabled: !input.settings.launchAtLogin },
+  });
+  menu.push({ kind: 'separator' }, { kind: 'action', label: `Quit ${name}`, action: { type: 'quit' } });
+
+  return { state, tooltip: tooltipOf(name, sorted, urgent), menu };
+}

@@ -1,0 +1,41 @@
+import { BackendUrlSchema, PublicKeySchema, type Branding } from '../common/branding.js';
+import { SlugSchema } from '../common/messages/campaign.js';
+import type { z } from 'zod';
+import type { MessageNotifier } from '../core/messages/notifier.js';
+
+/** What the Node host's development flags override in the branding config. */
+export interface MessageFlags {
+  backend: string | undefined;
+  publicKey: string | undefined;
+  productLine: string | undefined;
+}
+
+/**
+ * The branding with `--backend`, `--public-key` and `--product-line` applied (a quick way to point
+ * the demo at another server without writing a branding file). Throws naming the flag.
+ */
+export function applyMessageFlags(branding: Branding, flags: MessageFlags): Branding {
+  const check = <T>(flag: string, schema: z.ZodType<T>, value: string): T => {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) throw new Error(`${flag}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    return parsed.data;
+  };
+  return {
+    ...branding,
+    ...(flags.backend !== undefined ? { backendUrl: check('--backend', BackendUrlSchema, flags.backend) } : {}),
+    ...(flags.publicKey !== undefined ? { signingKeys: [check('--public-key', PublicKeySchema, flags.publicKey)] } : {}),
+    ...(flags.productLine !== undefined ? { productLine: check('--product-line', SlugSchema, flags.productLine) } : {}),
+  };
+}
+
+/** Urgent messages in the Node host: a log line instead of an OS notification (there is no desktop). */
+export function messageNotificationLog(log: (message: string) => void): MessageNotifier {
+  let badge = 0;
+  return {
+    show: (notification) => log(`notification: [message ${notification.messageId}] ${notification.title} — ${notification.body.replace(/\s+/g, ' ').slice(0, 200)}`),
+    setBadge(count) {
+      if (count !== badge) log(`tray badge: ${count}`);
+      badge = count;
+    },
+  };
+}
