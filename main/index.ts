@@ -90,7 +90,7 @@ const preload = resolve(import.meta.dirname, '../preload/index.cjs');
 if (process.env.TRAYSIDE_USER_DATA_DIR) app.setPath('userData', resolve(process.env.TRAYSIDE_USER_DATA_DIR));
 
 // The bundled demo branding in a source checkout gets the reference backend as a child process
-// (host/demo-backend.ts), so `npm start` shows messages; `--no-demo-backend` or
+// (core/demo-backend.ts), so `npm start` shows messages; `--no-demo-backend` or
 // TRAYSIDE_DEMO_BACKEND=0 turn it off. It starts now and is awaited just before the core is made.
 const demoDecision = decideDemoBackend({
   bundledBranding: startup.bundled,
