@@ -39,13 +39,16 @@ export interface ManifestServiceOptions {
  *
  * While the store is down (store.health), polls get the last good manifest of their segment as
  * long as it has not expired — a signed manifest is valid for days, so a device loses nothing by
- * getting it — and a segment not cached yet is signed from the last live snapshot this node read.
- * Only a node that never read the store answers 503. The store is probed again by at most one
- * poll per versionRefreshMs.
+ * getting it. A segment not cached yet gets the manifest this node would have signed when it last
+ * heard from the store (same issuedAt and expiry, so staleness stays bounded by the TTL). Past
+ * that expiry, or on a node that never read the store, polls answer 503 with Retry-After. The
+ * store is probed again by at most one poll per versionRefreshMs.
  */
 export class ManifestService {
   private state: PublishState | undefined;
   private checkedAt = Number.NEGATIVE_INFINITY;
+  /** When the store last told this node the current version (invalidate() leaves it alone). */
+  private confirmedAt: number | undefined;
   private refreshing: Promise<PublishState> | undefined;
   private live: LiveSnapshot | undefined;
   private loadingLive: Promise<LiveSnapshot> | undefined;
@@ -91,7 +94,14 @@ export class ManifestService {
       if (this.aliases.size >= this.options.maxCachedSegments * 4) this.aliases.clear();
       this.aliases.set(rawKey, key);
     }
-    if (!this.options.store.health.available) return this.duringOutage(segment, key, now);
+    if (!this.options.store.health.available) {
+      const fallback = this.lastGood(segment, key, now);
+      if (fallback !== undefined) {
+        this.probeInBackground(now);
+        return fallback;
+      }
+      // Nothing good to serve: this poll asks the store itself (it may be back), or answers 503.
+    }
     try {
       const state = now - this.checkedAt < this.options.versionRefreshMs && this.state !== undefined ? this.state : await this.refreshState();
       const cached = this.cache.get(key);
@@ -103,25 +113,31 @@ export class ManifestService {
       }
       return await pending;
     } catch (error) {
-      if (error instanceof StoreUnavailableError) return this.duringOutage(segment, key, now, error);
-      throw error;
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      // This poll was the probe.
+      this.probedAt = now;
+      const fallback = this.lastGood(segment, key, now);
+      if (fallback === undefined) throw error;
+      return fallback;
     }
   }
 
-  /** The store is down: the last good manifest, and at most one probe of the store per window (in the background). */
-  private duringOutage(segment: ManifestSegment, key: string, now: number, cause?: StoreUnavailableError): SignedManifest {
-    if (cause !== undefined) {
-      // This poll was the probe.
-      this.probedAt = now;
-    } else if (now - this.probedAt >= this.options.versionRefreshMs) {
-      this.probedAt = now;
-      // Success is seen by store.health (the driver reports it), which ends the outage for every poll.
-      void this.refreshState().catch(() => {});
-    }
+  /** At most one store probe per version window while the store is down; its success ends the outage for every poll (store.health). */
+  private probeInBackground(now: number): void {
+    if (now - this.probedAt < this.options.versionRefreshMs) return;
+    this.probedAt = now;
+    void this.refreshState().catch(() => {});
+  }
+
+  /** What a poll may get while the store is down: the segment's unexpired cached manifest, else the one this node would have signed when it last heard from the store, if still unexpired. */
+  private lastGood(segment: ManifestSegment, key: string, now: number): SignedManifest | undefined {
     const cached = this.cachedValid(key, now);
     if (cached !== undefined) return cached;
-    if (this.live !== undefined) return this.sign(segment, this.live, now);
-    throw cause ?? new StoreUnavailableError('no manifest of this segment was read before the store went away');
+    if (this.live !== undefined && this.confirmedAt !== undefined) {
+      const signedAt = Math.min(now, this.confirmedAt);
+      if (now < issueTimes(signedAt, this.live.changedAt.getTime(), this.options.timing).expiresAtMs) return this.sign(segment, this.live, signedAt);
+    }
+    return undefined;
   }
 
   /** The cached manifest of a segment when unexpired and not older than the newest live snapshot read. */
@@ -137,6 +153,7 @@ export class ManifestService {
       .then((state) => {
         this.state = state;
         this.checkedAt = this.options.clock();
+        this.confirmedAt = this.checkedAt;
         return state;
       })
       .finally(() => {
