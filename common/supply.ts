@@ -52,6 +52,12 @@ export const SupplySchema = z.object({
   /** Consumable empty, or receptacle full. */
   empty: z.boolean(),
   partNumber: z.string().min(1).max(64).optional(),
+  /**
+   * Epoch ms the level was last reported by the device, when it is not a live reading: CUPS
+   * refreshes marker-levels only when a job goes through the queue (marker-change-time), so its
+   * level is "as of" then. Absent = read from the device just now.
+   */
+  levelsAsOf: z.number().int().min(0).optional(),
 });
 export type Supply = z.infer<typeof SupplySchema>;
 
