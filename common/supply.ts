@@ -30,10 +30,13 @@ export type SupplyKind = z.infer<typeof SupplyKindSchema>;
 export const SupplyRoleSchema = z.enum(['consumable', 'receptacle']);
 export type SupplyRole = z.infer<typeof SupplyRoleSchema>;
 
-/** Colour of a supply for the gauge; `hex` is a CSS colour, `name` the word a person reads. */
+/**
+ * Colour of a supply as its source knows it: `name` the colorant in words ("cyan", "light cyan"),
+ * `hex` the device's own `#RRGGBB` where it sends one. The panel picks the display colour.
+ */
 export const SupplyColorSchema = z.object({
   name: z.string().min(1).max(40),
-  hex: z.string().regex(/^#[0-9a-fA-F]{6}$/),
+  hex: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
 });
 export type SupplyColor = z.infer<typeof SupplyColorSchema>;
 

@@ -14,12 +14,11 @@ export function SupplyGauge({ deviceId, supply }: { deviceId: string; supply: Su
   const storeConfigured = useStore((state) => state.cart.storeConfigured);
   const order = storeConfigured ? orderAction(supply) : null;
   const nameId = useId();
-  const urgency = gauge.emphasis === 'Empty' || gauge.emphasis === 'Full' ? 'empty' : gauge.emphasis ? 'low' : 'ok';
   return (
-    <li className={`supply supply--${urgency} supply--${supply.role}`}>
+    <li className={`supply supply--${gauge.urgency} supply--${supply.role}`}>
       <span
-        className={`supply__swatch${supply.color ? '' : ' supply__swatch--neutral'}`}
-        style={supply.color ? { backgroundColor: supply.color.hex } : undefined}
+        className={`supply__swatch${gauge.swatch ? '' : ' supply__swatch--neutral'}`}
+        style={gauge.swatch ? { backgroundColor: gauge.swatch } : undefined}
         aria-hidden="true"
       />
       <span className="supply__name" id={nameId}>
@@ -48,7 +47,7 @@ export function SupplyGauge({ deviceId, supply }: { deviceId: string; supply: Su
         >
           <span
             className="supply__fill"
-            style={{ width: `${gauge.fillPercent}%`, ...(supply.color ? { backgroundColor: supply.color.hex } : {}) }}
+            style={{ width: `${gauge.fillPercent}%`, ...(gauge.swatch ? { backgroundColor: gauge.swatch } : {}) }}
           />
         </span>
       )}

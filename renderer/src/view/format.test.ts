@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifySupply, type SupplyLevel, type SupplyReading } from '../../../common/supply.js';
+import { classifySupply, type Supply, type SupplyLevel, type SupplyReading } from '../../../common/supply.js';
 import { describeGauge, deviceName, pauseSummary, staleHint } from './format.js';
 
 const supply = (level: SupplyLevel, role: 'consumable' | 'receptacle' = 'consumable') =>
@@ -43,6 +43,27 @@ describe('supply gauge words', () => {
     expect(describeGauge(supply({ kind: 'percent', percent: 35 }, 'receptacle'))).toMatchObject({ valueText: '35 % full', fillPercent: 35, emphasis: null });
     expect(describeGauge(supply({ kind: 'percent', percent: 93 }, 'receptacle'))).toMatchObject({ emphasis: 'Nearly full', spokenValue: '93 % full, nearly full' });
     expect(describeGauge(supply({ kind: 'percent', percent: 100 }, 'receptacle'))).toMatchObject({ emphasis: 'Full' });
+  });
+});
+
+describe('supply gauge meaning', () => {
+  it('takes its urgency from the supply state, for consumables and receptacles alike', () => {
+    expect(describeGauge(supply({ kind: 'percent', percent: 64 })).urgency).toBe('ok');
+    expect(describeGauge(supply({ kind: 'percent', percent: 5 })).urgency).toBe('low');
+    expect(describeGauge(supply({ kind: 'percent', percent: 0 })).urgency).toBe('empty');
+    expect(describeGauge(supply({ kind: 'percent', percent: 93 }, 'receptacle')).urgency).toBe('low');
+    expect(describeGauge(supply({ kind: 'percent', percent: 100 }, 'receptacle')).urgency).toBe('empty');
+    // A device that reports a supply empty without a number still reads as empty.
+    expect(describeGauge(classifySupply({ ...supply({ kind: 'unknown' }), emptyReported: true })).urgency).toBe('empty');
+  });
+
+  it('colours the swatch from the device value, else the panel palette, else neutral', () => {
+    const coloured = (color: Supply['color']) => describeGauge({ ...supply({ kind: 'percent', percent: 50 }), ...(color ? { color } : {}) }).swatch;
+    expect(coloured({ name: 'cyan', hex: '#00ffff' })).toBe('#00ffff');
+    expect(coloured({ name: 'cyan' })).toBe('#00a0d8');
+    expect(coloured({ name: 'Light-Cyan' })).toBe('#7fd3f0');
+    expect(coloured({ name: 'spot orange' })).toBeUndefined();
+    expect(coloured(undefined)).toBeUndefined();
   });
 });
 

@@ -1,6 +1,7 @@
 import type { DeviceIdentity, DeviceSnapshot, DeviceState } from '../../../common/device.js';
 import type { Settings } from '../../../common/settings.js';
-import { describeLevel, type Supply } from '../../../common/supply.js';
+import { describeLevel, supplyUrgency, type Supply } from '../../../common/supply.js';
+import { supplySwatch } from './supply-palette.js';
 
 /** Formats an epoch-ms time as the owner reads clocks ("10:42"); passed in so tests do not depend on the time zone. */
 export type FormatTime = (epochMs: number) => string;
@@ -41,7 +42,13 @@ export interface GaugeView {
   emphasis: 'Low' | 'Empty' | 'Nearly full' | 'Full' | null;
   /** What a screen reader says for the value: "5 %, low" (the supply's name is the gauge's label). */
   spokenValue: string;
+  /** How much attention the supply needs, from its state (never from the words above). */
+  urgency: 'ok' | 'low' | 'empty';
+  /** CSS colour of the swatch and bar, or undefined for the neutral swatch. */
+  swatch: string | undefined;
 }
+
+const URGENCY_NAMES = ['ok', 'low', 'empty'] as const;
 
 /**
  * Describes one gauge. A receptacle (waste ink box) fills up, so its bar and its words are about
@@ -56,7 +63,7 @@ export function describeGauge(supply: Supply): GaugeView {
   if (supply.empty) emphasis = receptacle ? 'Full' : 'Empty';
   else if (supply.low) emphasis = receptacle ? 'Nearly full' : 'Low';
   const spokenValue = emphasis ? `${valueText}, ${emphasis.toLowerCase()}` : valueText;
-  return { valueText, fillPercent, emphasis, spokenValue };
+  return { valueText, fillPercent, emphasis, spokenValue, urgency: URGENCY_NAMES[supplyUrgency(supply)], swatch: supplySwatch(supply.color) };
 }
 
 /** The reorder button a gauge offers: "Order" for a consumable, "Replace" for a waste box; null when nothing needs ordering or there is no part to order. */
