@@ -8,6 +8,9 @@ import { buildManifest, issueTimes, type ManifestTiming } from './build.js';
 /** Live campaigns with the version and publish time they belong to. */
 type LiveSnapshot = PublishState & { campaigns: LiveCampaign[] };
 
+/** How long a poll waits for a slow or hung store when it has an unexpired manifest to answer with instead. */
+export const POLL_STORE_WAIT_MS = 1000;
+
 /** A signed manifest ready to send: the bytes, their ETag and what they hold. */
 export interface SignedManifest {
   body: Buffer;
@@ -103,15 +106,9 @@ export class ManifestService {
       // Nothing good to serve: this poll asks the store itself (it may be back), or answers 503.
     }
     try {
-      const state = now - this.checkedAt < this.options.versionRefreshMs && this.state !== undefined ? this.state : await this.refreshState();
-      const cached = this.cache.get(key);
-      if (cached !== undefined && this.isCurrent(cached, state, now)) return cached;
-      let pending = this.building.get(key);
-      if (pending === undefined) {
-        pending = this.build(segment, state, now).finally(() => this.building.delete(key));
-        this.building.set(key, pending);
-      }
-      return await pending;
+      const current = this.current(segment, key, now);
+      const fallback = this.cachedValid(key, now);
+      return fallback === undefined ? await current : await this.orAfterWait(current, fallback);
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
       // This poll was the probe.
@@ -119,6 +116,35 @@ export class ManifestService {
       const fallback = this.lastGood(segment, key, now);
       if (fallback === undefined) throw error;
       return fallback;
+    }
+  }
+
+  /** The manifest of the current version, from the cache or built (which may read the store). */
+  private async current(segment: ManifestSegment, key: string, now: number): Promise<SignedManifest> {
+    const state = now - this.checkedAt < this.options.versionRefreshMs && this.state !== undefined ? this.state : await this.refreshState();
+    const cached = this.cache.get(key);
+    if (cached !== undefined && this.isCurrent(cached, state, now)) return cached;
+    let pending = this.building.get(key);
+    if (pending === undefined) {
+      pending = this.build(segment, state, now).finally(() => this.building.delete(key));
+      this.building.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** `work`'s answer, or `fallback` if the store keeps it waiting longer than POLL_STORE_WAIT_MS (a hung database must not hang polls). */
+  private async orAfterWait(work: Promise<SignedManifest>, fallback: SignedManifest): Promise<SignedManifest> {
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<SignedManifest>((resolve) => {
+      timer = setTimeout(() => resolve(fallback), POLL_STORE_WAIT_MS);
+      timer.unref();
+    });
+    // The store call goes on (single-flight) and refreshes the cache when it ends; its failure is the driver's to report.
+    work.catch(() => {});
+    try {
+      return await Promise.race([work, waited]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

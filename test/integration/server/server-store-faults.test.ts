@@ -28,6 +28,8 @@ describe('server under store faults and bad input', () => {
       method,
       headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'x-trayside-install': randomUUID(), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      // A poll stuck behind a hung store fails the test here instead of hanging it.
+      signal: AbortSignal.timeout(5_000),
     });
     return { status: response.status, headers: response.headers, text: await response.text() };
   };
@@ -50,6 +52,25 @@ describe('server under store faults and bad input', () => {
     const response = await request('POST', '/v1/admin/campaigns', campaign('faults-tomorrow', { schedule: { start: 'tomorrow', timeZone: 'UTC' } }));
     expect(response.status, response.text).toBe(400);
     expect(ApiErrorSchema.parse(JSON.parse(response.text)).issues?.map((issue) => issue.field)).toEqual(['schedule.start']);
+  });
+
+  it('answers polls from the cached manifest within a second when the store stops answering', async () => {
+    const created = await request('POST', '/v1/admin/campaigns', campaign('faults-hung', { segment: { productLines: ['hung-line'], locales: ['*'] } }));
+    expect(created.status, created.text).toBe(201);
+    expect((await request('POST', '/v1/admin/campaigns/faults-hung/publish')).status).toBe(200);
+    const before = await poll('hung-line/en');
+    expect(before.status).toBe(200);
+    unplugged.hang(true);
+    try {
+      now.ms += 5_000;
+      const started = performance.now();
+      const during = await poll('hung-line/en');
+      expect(during.status, during.text).toBe(200);
+      expect(during.headers.get('etag')).toBe(before.headers.get('etag'));
+      expect(performance.now() - started).toBeLessThan(3_000);
+    } finally {
+      unplugged.hang(false);
+    }
   });
 
   it('answers polls from the last good manifest while it is valid, then 503 with Retry-After, and recovers by itself', async () => {
