@@ -12,12 +12,12 @@ import { createSupplyAlerts, type Notifier } from './supply-alerts.js';
 import {
   createDisabledMessageService,
   createMessageService,
-  detectMessageEnvironment,
   type MessageService,
   type MessageServiceOptions,
 } from './messages/message-service.js';
 import { silentNotifier } from './messages/notifier.js';
-import { createActionsService, regionFromLocale, type ActionsService } from './actions/actions-service.js';
+import { createActionsService, type ActionsService } from './actions/actions-service.js';
+import { detectEnvironment, ownerPlace } from './environment.js';
 import type { OpenExternal } from './actions/reorder.js';
 import { createEngagementService, disabledEngagement, type EngagementOptions, type EngagementService } from './events/engagement.js';
 import { trackInbox } from './events/track-inbox.js';
@@ -75,7 +75,7 @@ function startMessages(options: CoreOptions, settings: SettingsService, monitor:
   try {
     return createMessageService({
       notifier: silentNotifier,
-      environment: detectMessageEnvironment(options.appInfo.version),
+      environment: detectEnvironment({ appVersion: options.appInfo.version, platform: process.platform, env: process.env }),
       ...options.messages,
       clock: options.clock,
       timers: options.timers,
@@ -129,6 +129,7 @@ export function createCore(options: CoreOptions): Core {
   disposables.add(messages.onOpenRequested((request) => events.publish('messages', 'onOpenRequested', request)));
 
   const branding = options.branding ?? options.messages?.branding ?? null;
+  const systemLocale = (options.messages?.environment ?? detectEnvironment({ appVersion: options.appInfo.version, platform: process.platform, env: process.env })).systemLocale;
   const dataDir = options.engagement?.dataDir;
   const engagement: Promise<EngagementService> = options.engagement
     ? createEngagementService({
@@ -162,8 +163,8 @@ export function createCore(options: CoreOptions): Core {
       engagement,
       findMessage: (id) => messages.inbox().items.find((item) => item.id === id),
       openExternal: options.openExternal ?? (async (url) => options.log(`actions: no browser is connected; would open ${url}`)),
-      // The same answer as message targeting: the owner's choice, else the locale's region.
-      region: () => settings.get().region ?? regionFromLocale(settings.get().locale ?? Intl.DateTimeFormat().resolvedOptions().locale),
+      // The same locale as message targeting; a store may be picked from the locale's likely region.
+      region: () => ownerPlace(settings.get(), systemLocale, branding?.defaultLocale ?? 'en').likelyRegion,
       log: options.log,
     }),
   );

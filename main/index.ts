@@ -11,7 +11,7 @@ import { loadStartupBranding, type StartupBranding } from '../core/branding/load
 import { resolveSigningKey } from '../core/branding/signing-key.js';
 import { createCore } from '../core/core.js';
 import { composeHostDevices, type DemoMode } from '../core/host-devices.js';
-import { detectMessageEnvironment } from '../core/messages/message-service.js';
+import { detectEnvironment } from '../core/environment.js';
 import { brandingWithDemoBackend, decideDemoBackend, DEMO_BACKEND_PRINTER_LEVELS, startDemoBackend, type DemoBackend } from '../core/demo-backend.js';
 import type { TrayState } from '../core/tray-model.js';
 import { startShell } from './app.js';
@@ -190,7 +190,7 @@ const shell = await startShell({
         fetch: netFetch,
         notifier,
         // The OS's own locale list is more faithful than LANG, which GUI sessions often leave unset.
-        environment: { ...detectMessageEnvironment(app.getVersion()), systemLocale: app.getSystemLocale() || Intl.DateTimeFormat().resolvedOptions().locale },
+        environment: detectEnvironment({ appVersion: app.getVersion(), platform: process.platform, systemLocale: app.getSystemLocale(), env: process.env }),
       },
     }),
   tray: {

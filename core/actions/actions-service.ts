@@ -32,15 +32,6 @@ export interface ActionsService extends Disposable {
   onCartChanged(listener: (cart: Cart) => void): Disposable;
 }
 
-/** The region from the system locale (`de-DE` → `DE`, `fr` → `FR` by likely subtags), or null. */
-export function regionFromLocale(locale: string): string | null {
-  try {
-    return new Intl.Locale(locale).maximize().region ?? null;
-  } catch {
-    return null;
-  }
-}
-
 /** Reorder, cart, links and feedback, with their engagement events. */
 export function createActionsService(options: ActionsServiceOptions): ActionsService {
   const store = options.branding?.store;

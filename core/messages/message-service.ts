@@ -1,5 +1,5 @@
-import { release } from 'node:os';
 import { isAllowedHttpsUrl, type Branding } from '../../common/branding.js';
+import { ownerPlace } from '../environment.js';
 import type { InboxItem, InboxView, MessagesState, PollStatus, SupplyForecast } from '../../common/contract/messages.js';
 import type { DeviceSnapshot } from '../../common/device.js';
 import { DisposableStore, Emitter, type Clock, type Disposable, type Timers } from '../../common/lifecycle.js';
@@ -83,16 +83,6 @@ export interface MessageService extends Disposable {
 const DEFAULT_POLL_MS = 15 * 60_000;
 const HISTORY_SAVE_MS = 10 * 60_000;
 
-/** Canonical tag, or undefined. */
-function canonicalLocale(tag: string | null | undefined): string | undefined {
-  if (!tag) return undefined;
-  try {
-    return Intl.getCanonicalLocales(tag.replace(/_/g, '-').split('.')[0]!)[0];
-  } catch {
-    return undefined;
-  }
-}
-
 /** The `payload` field of an envelope body, or undefined. */
 function bodyPayload(body: string): string | undefined {
   try {
@@ -161,16 +151,9 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
   let started = false;
   let disposed = false;
 
-  const locale = (): string => canonicalLocale(options.settings.get().locale) ?? canonicalLocale(options.environment.systemLocale) ?? branding?.defaultLocale ?? 'en';
-  const region = (): string | null => {
-    const chosen = options.settings.get().region;
-    if (chosen) return chosen;
-    try {
-      return new Intl.Locale(locale()).region ?? null;
-    } catch {
-      return null;
-    }
-  };
+  const place = () => ownerPlace(options.settings.get(), options.environment.systemLocale, branding?.defaultLocale ?? 'en');
+  const locale = (): string => place().locale;
+  const region = (): string | null => place().region;
   const urlFor = (tag: string): string => `${branding!.backendUrl.replace(/\/+$/, '')}/v1/manifests/${branding!.productLine}/${encodeURIComponent(tag)}`;
   const urls = (): string[] => (branding ? localeChain(locale(), branding.defaultLocale).map(urlFor) : []);
   const localeOfUrl = (url: string): string => decodeURIComponent(url.slice(url.lastIndexOf('/') + 1));
@@ -512,19 +495,6 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
       saveHistory();
       disposables.dispose();
     },
-  };
-}
-
-/** The environment of this process: OS and version from node:os, locale and time zone from Intl. */
-export function detectMessageEnvironment(appVersion: string): MessageEnvironment {
-  const platform = process.platform;
-  const resolved = Intl.DateTimeFormat().resolvedOptions();
-  return {
-    os: platform === 'win32' ? 'windows' : platform === 'darwin' ? 'macos' : 'linux',
-    osVersion: release(),
-    appVersion,
-    systemLocale: process.env.LC_ALL || process.env.LANG ? (canonicalLocale(process.env.LC_ALL || process.env.LANG) ?? resolved.locale) : resolved.locale,
-    timeZone: resolved.timeZone,
   };
 }
 
