@@ -24,8 +24,9 @@ export function isConnectionLoss(error: unknown): boolean {
  */
 export async function openPgDriver(connectionString: string, options: { maxConnections?: number } = {}): Promise<SqlDriver> {
   const health = new StoreHealth();
-  // keepAlive: a database host that vanishes without closing the socket is noticed, not waited on forever.
-  const pool = new pg.Pool({ connectionString, max: options.maxConnections ?? 10, connectionTimeoutMillis: 10_000, keepAlive: true });
+  // keepAlive from 10 s of silence (the OS default waits 2 h): a database host that vanishes without
+  // closing the socket is noticed in minutes, not never. Polls do not wait on it meanwhile (manifest/service.ts).
+  const pool = new pg.Pool({ connectionString, max: options.maxConnections ?? 10, connectionTimeoutMillis: 10_000, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
   // An idle client that loses its connection emits 'error' on the pool (which then discards it);
   // without a listener that kills the process. The next call that needs the database reports an outage.
   pool.on('error', () => {});
