@@ -74,3 +74,31 @@ export type RuleContext = z.infer<typeof RuleContextSchema>;
 
 /** Top-level names a rule's `var` may start with (outside `some`/`all`/`none`/`filter`/`map`/`reduce` bodies). */
 export const RULE_CONTEXT_ROOTS: readonly string[] = Object.keys(RuleContextSchema.shape);
+
+/**
+ * What a `var` path can reach, derived from the schemas above so the docs, the app and the
+ * server's checks cannot drift apart: an object's fields, an array's items (reached by index,
+ * or per item inside `some`/`all`/…), or a value with nothing below it.
+ */
+export type RuleShape =
+  | { kind: 'object'; fields: Readonly<Record<string, RuleShape>> }
+  | { kind: 'array'; item: RuleShape }
+  | { kind: 'value'; type: string }
+  /** Unknown (the result of `map`, `merge`, a reduce accumulator): nothing is checked below it. */
+  | { kind: 'any' };
+
+/** Reads the shape out of a zod schema (only the kinds RuleContextSchema uses). */
+function shapeOf(schema: z.ZodType): RuleShape {
+  if (schema instanceof z.ZodNullable || schema instanceof z.ZodOptional) return shapeOf(schema.unwrap() as z.ZodType);
+  if (schema instanceof z.ZodObject) {
+    return { kind: 'object', fields: Object.fromEntries(Object.entries(schema.shape as Record<string, z.ZodType>).map(([name, field]) => [name, shapeOf(field)])) };
+  }
+  if (schema instanceof z.ZodArray) return { kind: 'array', item: shapeOf(schema.element as z.ZodType) };
+  if (schema instanceof z.ZodString || schema instanceof z.ZodEnum) return { kind: 'value', type: 'a string' };
+  if (schema instanceof z.ZodNumber) return { kind: 'value', type: 'a number' };
+  if (schema instanceof z.ZodBoolean) return { kind: 'value', type: 'true or false' };
+  return { kind: 'any' };
+}
+
+/** The whole context as a rule sees it. */
+export const RULE_CONTEXT_SHAPE: RuleShape = shapeOf(RuleContextSchema);

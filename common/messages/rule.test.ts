@@ -24,6 +24,28 @@ describe('targeting rules', () => {
     expect(checkRule({ '==': [1, 1], '!=': [1, 2] })[0]!.message).toContain('found 2 keys');
   });
 
+  it('checks every path below the roots and suggests the nearest documented name', () => {
+    expect(checkRule({ '==': [{ var: 'device.modle' }, 'Trayside Demo Printer'] })).toEqual([
+      { path: ['==', 0, 'var'], message: expect.stringContaining('Unknown context field "device.modle" — did you mean device.model?') },
+    ]);
+    expect(checkRule({ '<': [{ var: 'supplies.0.levle' }, 15] })[0]!.message).toContain('did you mean supplies.0.level?');
+    expect(checkRule({ in: ['gold', { var: 'crm.segmnts' }] })[0]!.message).toContain('did you mean crm.segments?');
+    expect(checkRule({ '==': [{ var: 'device.model.name' }, 'x'] })[0]!.message).toContain('"device.model" is a string');
+    expect(checkRule({ missing: ['device.vendr'] })).toEqual([{ path: ['missing', 0], message: expect.stringContaining('did you mean device.vendor?') }]);
+  });
+
+  it('checks paths inside some/all/filter/reduce against one supply', () => {
+    const nested = { and: [true, { some: [{ var: 'supplies' }, { and: [{ '==': [{ var: 'color' }, 'cyan'] }, { '<': [{ var: 'levle' }, 15] }] }] }] };
+    expect(checkRule(nested)).toEqual([
+      { path: ['and', 1, 'some', 1, 'and', 1, '<', 0, 'var'], message: expect.stringContaining('Unknown field "levle" of one "supplies" item — did you mean level?') },
+    ]);
+    expect(checkRule({ some: [{ filter: [{ var: 'supplies' }, { var: 'low' }] }, { var: 'partNumbr' }] })[0]!.message).toContain('did you mean partNumber?');
+    expect(checkRule({ reduce: [{ var: 'supplies' }, { '+': [{ var: 'current.level' }, { var: 'accumulator' }] }, 0] })).toEqual([]);
+    // json-logic gives an item body only the item: the device is not reachable from there.
+    expect(checkRule({ some: [{ var: 'supplies' }, { '==': [{ var: 'device.model' }, 'x'] }] })[0]!.message).toContain('relative to one item');
+    expect(checkRule({ some: [{ var: 'errors' }, { '==': [{ var: '' }, 'media-jam'] }] })).toEqual([]);
+  });
+
   it('bounds depth and size without recursing (a hostile rule cannot blow the stack)', () => {
     let deep: unknown = true;
     for (let index = 0; index < 100_000; index += 1) deep = { '!': [deep] };

@@ -62,7 +62,7 @@ describe('compileRule', () => {
     ['runs out within 7 days', { some: [{ var: 'supplies' }, { '<=': [{ var: 'daysLeft' }, 7] }] }, true],
     ['firmware older than 2.9 (numeric segments)', { 'version<': [{ var: 'device.firmware' }, '2.9'] }, false],
     ['firmware at least 2.10', { 'version>=': [{ var: 'device.firmware' }, '2.10'] }, true],
-    ['missing firmware is never older', { 'version<': [{ var: 'device.nothing' }, '9'] }, false],
+    ['a null version is never older (the waste box has no part number)', { 'version<': [{ var: 'supplies.2.partNumber' }, '9'] }, false],
     ['device error', { in: ['media-jam', { var: 'errors' }] }, true],
     ['region and locale', { and: [{ in: [{ var: 'region' }, ['DE', 'AT']] }, { starts_with: [{ var: 'locale' }, 'de'] }] }, true],
     ['CRM segment', { in: ['xl-buyer', { var: 'crm.segments' }] }, true],
