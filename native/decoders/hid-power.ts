@@ -1,6 +1,7 @@
 import type { DeviceCondition } from '../../common/device.js';
 import { DEFAULT_LOW_THRESHOLD, type SupplyLevel, type SupplyReading } from '../../common/supply.js';
-import { HID_USAGE, type HidField } from './hid-descriptor.js';
+import type { HidField } from './hid-descriptor.js';
+import { CAPACITY_MODE, HID_USAGE } from './hid-usages.js';
 
 /** What a HID Power Device or battery says, in the project's model; callers run supplies through `classifySupply`. */
 export interface PowerReading {
@@ -8,9 +9,6 @@ export interface PowerReading {
   conditions: DeviceCondition[];
   facts: Record<string, string>;
 }
-
-/** HID Battery System CapacityMode values (Power Device Class 1.1 §4.2): 0 mAh, 1 mWh, 2 percent, 3 boolean only. */
-export const CAPACITY_MODE = { milliampHours: 0, milliwattHours: 1, percent: 2, booleanOnly: 3 } as const;
 
 /**
  * Ranks fields carrying the same usage: Input reports are the device's live values, so they come

@@ -46,7 +46,7 @@ describe('decodeIppSupplies on real printers', () => {
     const { supplies, conditions, printerState } = decodeIppSupplies(IPPEVEPRINTER_DEFAULT);
     expect(supplies).toEqual([
       { id: 'supply-1', name: 'Toner Waste', kind: 'waste', role: 'receptacle', level: { kind: 'percent', percent: 25 }, lowThreshold: 90 },
-      { id: 'supply-2', name: 'Black Toner', kind: 'toner', role: 'consumable', level: { kind: 'percent', percent: 75 }, lowThreshold: 10, color: { name: 'black', hex: '#1a1a1a' } },
+      { id: 'supply-2', name: 'Black Toner', kind: 'toner', role: 'consumable', level: { kind: 'percent', percent: 75 }, lowThreshold: 10, color: { name: 'black' } },
     ]);
     expect(conditions).toEqual([]);
     expect(printerState).toBe('idle');
@@ -56,12 +56,45 @@ describe('decodeIppSupplies on real printers', () => {
     const { supplies } = decodeIppSupplies(LASERJET_M404);
     expect(supplies).toHaveLength(1);
     expect(supplies[0]).toMatchObject({ id: 'supply-1', name: 'Black Cartridge', kind: 'toner', level: { kind: 'percent', percent: 90 }, lowThreshold: 2 });
+    // marker-colors beside printer-supply is the device's own colour value for the same cartridge.
+    expect(supplies[0]!.color).toEqual({ name: 'black', hex: '#000000' });
   });
 
   it('falls back to marker-* when there is no printer-supply', () => {
     expect(decodeIppSupplies(LASERJET_P1102W).supplies).toEqual([
       { id: 'marker-1', name: 'Black Cartridge', kind: 'toner', role: 'consumable', level: { kind: 'percent', percent: 70 }, lowThreshold: 10, color: { name: 'black', hex: '#000000' } },
     ]);
+  });
+});
+
+describe('decodeIppSupplies colours: what the device said, never a display palette', () => {
+  const colorOf = (colorantname: string) =>
+    decodeIppSupplies({ 'printer-supply': [`index=1;type=inkCartridge;unit=percent;level=50;colorantname=${colorantname}`] }).supplies[0]!.color;
+
+  it('reports the colorant name in words and no colour value the device did not send', () => {
+    expect(colorOf('cyan')).toEqual({ name: 'cyan' });
+    expect(colorOf('light-cyan')).toEqual({ name: 'light cyan' });
+    expect(colorOf('Photo_Black')).toEqual({ name: 'photo black' });
+    // A colorant the project has never heard of is still what the device said.
+    expect(colorOf('spot-orange')).toEqual({ name: 'spot orange' });
+    expect(colorOf('unknown')).toBeUndefined();
+    expect(colorOf('no-color')).toBeUndefined();
+  });
+
+  it('keeps a #RRGGBB in colorantname as the device sent it', () => {
+    expect(colorOf('#00A0D8')).toEqual({ name: 'unknown', hex: '#00a0d8' });
+    expect(colorOf('#00FFFF')).toEqual({ name: 'cyan', hex: '#00ffff' });
+  });
+
+  it('keeps marker-colors values as the device sent them, named only after CUPS pure colours', () => {
+    const { supplies } = decodeIppSupplies({
+      'marker-types': ['ink-cartridge', 'ink-cartridge', 'ink-cartridge', 'ink-cartridge'],
+      'marker-levels': [40, 40, 40, 40],
+      'marker-colors': ['#FF00FF', '#1a1a1a', '#00FFFF#FF00FF#FFFF00', 'none'],
+    });
+    expect(supplies.map((supply) => supply.color)).toEqual([{ name: 'magenta', hex: '#ff00ff' }, { name: 'unknown', hex: '#1a1a1a' }, { name: 'multi-colour', hex: '#00ffff' }, undefined]);
+    // A colour with no name says nothing about the supply's name.
+    expect(supplies.map((supply) => supply.name)).toEqual(['Magenta ink', 'Ink', 'Multi-colour ink', 'Ink']);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { DeviceCondition } from '../../common/device.js';
 import { DEFAULT_LOW_THRESHOLD, type SupplyColor, type SupplyKind, type SupplyLevel, type SupplyReading, type SupplyRole } from '../../common/supply.js';
 import { bytesToText } from './decoded.js';
+import { CUPS_MARKER_COLORANTS, IPP_KIND_BY_TYPE, IPP_PRINTER_STATES, IPP_REASONS, NO_COLORANT, type IppPrinterState, type IppSeverity, type ReasonInfo } from './ipp-constants.js';
 
 /** rangeOfInteger (RFC 8010 §3.9). */
 export interface IppRange {
@@ -31,8 +32,7 @@ export type IppValue = string | number | boolean | null | Uint8Array | Date | Ip
 /** Attributes by name, each with its values in order. */
 export type IppAttributes = Readonly<Record<string, readonly IppValue[]>>;
 
-/** IPP printer-state (RFC 8011 §5.4.11). */
-export type IppPrinterState = 'idle' | 'processing' | 'stopped';
+export type { IppPrinterState } from './ipp-constants.js';
 
 /** What decodeIppSupplies finds: supplies (callers run them through classifySupply), conditions and the printer's state. */
 export interface IppSupplyDecode {
@@ -80,103 +80,40 @@ export function parsePrinterSupply(text: string): Record<string, string> {
   return entries;
 }
 
-/**
- * Supply type → kind. Types are RFC 3805 prtMarkerSuppliesTypeTC keywords, camelCase in
- * printer-supply (`tonerCartridge`) and hyphenated in marker-types (`toner-cartridge`), so both are
- * compared lower-case without hyphens.
- */
-const KIND_BY_TYPE: Record<string, SupplyKind> = {
-  toner: 'toner',
-  tonercartridge: 'toner',
-  ink: 'ink',
-  inkcartridge: 'ink',
-  inkribbon: 'ink',
-  solidwax: 'ink',
-  ribbonwax: 'ink',
-  inkbottle: 'ink',
-  inktank: 'ink',
-  wastetoner: 'waste',
-  wasteink: 'waste',
-  wastewax: 'waste',
-  wastewater: 'waste',
-  wastepaper: 'waste',
-  opc: 'drum',
-  developer: 'drum',
-  transferunit: 'drum',
-  fuser: 'fuser',
-  fuseroil: 'fuser',
-  fuseroilwick: 'fuser',
-  fusercleaningpad: 'fuser',
-  fuserkit: 'fuser',
-  staples: 'staples',
-  paper: 'paper',
-  coronawire: 'other',
-  cleanerunit: 'other',
-  bandingsupply: 'other',
-  bindingsupply: 'other',
-};
-
 function normalizeType(type: string): string {
   return type.toLowerCase().replace(/[-_\s]/g, '');
 }
 
 function kindOf(type: string | undefined): SupplyKind {
   if (!type) return 'other';
-  return KIND_BY_TYPE[normalizeType(type)] ?? (normalizeType(type).startsWith('waste') ? 'waste' : 'other');
+  return IPP_KIND_BY_TYPE[normalizeType(type)] ?? (normalizeType(type).startsWith('waste') ? 'waste' : 'other');
 }
 
-/** PWG 5101.1 colorant names → gauge colours; unknown names get no colour rather than a wrong one. */
-const COLOR_BY_NAME: Record<string, SupplyColor> = {
-  black: { name: 'black', hex: '#1a1a1a' },
-  'photo-black': { name: 'photo black', hex: '#1a1a1a' },
-  'matte-black': { name: 'matte black', hex: '#2b2b2b' },
-  cyan: { name: 'cyan', hex: '#00a0d8' },
-  'light-cyan': { name: 'light cyan', hex: '#7fd3f0' },
-  magenta: { name: 'magenta', hex: '#d4007f' },
-  'light-magenta': { name: 'light magenta', hex: '#f07fbf' },
-  'vivid-magenta': { name: 'vivid magenta', hex: '#e0007a' },
-  'vivid-light-magenta': { name: 'vivid light magenta', hex: '#f28cc4' },
-  yellow: { name: 'yellow', hex: '#f2c200' },
-  gray: { name: 'gray', hex: '#808080' },
-  grey: { name: 'gray', hex: '#808080' },
-  'light-gray': { name: 'light gray', hex: '#b3b3b3' },
-  'light-black': { name: 'light black', hex: '#595959' },
-  red: { name: 'red', hex: '#d42a2a' },
-  green: { name: 'green', hex: '#2aa84a' },
-  blue: { name: 'blue', hex: '#2a5ad4' },
-  orange: { name: 'orange', hex: '#f28c00' },
-  violet: { name: 'violet', hex: '#7f3fbf' },
-  white: { name: 'white', hex: '#f5f5f5' },
-};
-
-function colorFromName(name: string | undefined): SupplyColor | undefined {
-  if (!name) return undefined;
-  return COLOR_BY_NAME[name.trim().toLowerCase().replace(/[\s_]+/g, '-')];
+/**
+ * The colorant a printer-supply entry names (PWG 5101.1 keywords, `light-cyan`), in words (`light
+ * cyan`): the panel picks the display colour. A `#RRGGBB` in colorantname is the device's own colour
+ * value; "unknown", "no-color" and the like say there is no colour.
+ */
+function colorFromColorantName(text: string | undefined): SupplyColor | undefined {
+  if (!text) return undefined;
+  const hex = /^#[0-9a-fA-F]{6}$/.exec(text.trim())?.[0];
+  if (hex) return colorFromHex(hex);
+  const name = clampText(text.toLowerCase().replace(/[-_\s]+/g, ' '), 40);
+  if (name === '' || NO_COLORANT.has(name)) return undefined;
+  return { name };
 }
 
-/** marker-colors is `#RRGGBB`, several for a multi-colour cartridge (`#00FFFF#FF00FF#FFFF00`), or `none`. */
-function colorFromHex(value: string | undefined): SupplyColor | undefined {
+/**
+ * marker-colors: `#RRGGBB`, several for a multi-colour cartridge (`#00FFFF#FF00FF#FFFF00`), or
+ * `none`. The device's value is kept as it sent it; its name comes from CUPS's pure colours.
+ */
+function colorFromHex(value: string | undefined): { name: string; hex: string } | undefined {
   if (!value) return undefined;
   const hexes = value.match(/#[0-9a-fA-F]{6}/g);
   if (!hexes || hexes.length === 0) return undefined;
-  if (hexes.length > 1) return { name: 'multi-colour', hex: hexes[0]!.toLowerCase() };
   const hex = hexes[0]!.toLowerCase();
-  const known = Object.values(COLOR_BY_NAME).find((color) => nearlyEqual(color.hex, hex));
-  return { name: known?.name ?? NAMED_HEXES[hex] ?? 'colour', hex };
-}
-
-/** The pure colours CUPS and printers use in marker-colors. */
-const NAMED_HEXES: Record<string, string> = {
-  '#000000': 'black',
-  '#00ffff': 'cyan',
-  '#ff00ff': 'magenta',
-  '#ffff00': 'yellow',
-  '#ffffff': 'white',
-  '#808080': 'gray',
-};
-
-function nearlyEqual(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
+  if (hexes.length > 1) return { name: 'multi-colour', hex };
+  return { name: CUPS_MARKER_COLORANTS[hex] ?? 'unknown', hex };
 }
 
 function clampText(text: string, max: number): string {
@@ -239,12 +176,21 @@ function roleOf(kind: SupplyKind, supplyClass: string | undefined): SupplyRole {
 
 function describeSupply(kind: SupplyKind, type: string | undefined, color: SupplyColor | undefined): string {
   const what = kind === 'other' ? (type ? type.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/-/g, ' ').toLowerCase() : 'supply') : kind === 'waste' ? 'waste container' : kind === 'drum' ? 'imaging drum' : kind;
-  const name = clampText(capital(color && kind !== 'waste' ? `${color.name} ${what}` : what), 120);
+  const named = color !== undefined && kind !== 'waste' && !NO_COLORANT.has(color.name);
+  const name = clampText(capital(named ? `${color.name} ${what}` : what), 120);
   return name === '' ? 'Supply' : name;
 }
 
 function supplyId(prefix: string, index: number | undefined, position: number): string {
   return `${prefix}-${index ?? position + 1}`;
+}
+
+/** The colorant name with the device's own `#RRGGBB` from marker-colors, when it sent one. */
+function withDeviceHex(color: SupplyColor | undefined, markerColor: string | undefined): SupplyColor | undefined {
+  const fromHex = colorFromHex(markerColor);
+  if (!color) return fromHex;
+  if (!fromHex || color.hex !== undefined) return color;
+  return { name: color.name, hex: fromHex.hex };
 }
 
 /** Supplies from printer-supply (+ printer-supply-description), the PWG 5100.13 attributes. */
@@ -253,6 +199,9 @@ function fromPrinterSupply(attributes: IppAttributes): SupplyReading[] {
   const descriptions = values(attributes, 'printer-supply-description');
   const lowLevels = values(attributes, 'marker-low-levels');
   const pairLowLevels = lowLevels.length === entries.length;
+  // CUPS and ippeveprinter send marker-colors beside printer-supply, one per supply in the same order.
+  const markerColors = values(attributes, 'marker-colors');
+  const pairColors = markerColors.length === entries.length;
   const supplies: SupplyReading[] = [];
   const seen = new Set<string>();
   entries.slice(0, MAX_SUPPLIES).forEach((value, position) => {
@@ -263,7 +212,7 @@ function fromPrinterSupply(attributes: IppAttributes): SupplyReading[] {
     const index = integerOf(entry.index);
     const kind = kindOf(entry.type);
     const role = roleOf(kind, entry.class);
-    const color = kind === 'waste' ? undefined : colorFromName(entry.colorantname);
+    const color = kind === 'waste' ? undefined : withDeviceHex(colorFromColorantName(entry.colorantname), pairColors ? ippText(markerColors[position]) : undefined);
     const description = clampText(ippText(descriptions[position]) ?? '', 120);
     let id = supplyId('supply', index !== undefined && index >= 0 ? index : undefined, position);
     if (seen.has(id)) id = `supply-at-${position + 1}`;
@@ -318,56 +267,7 @@ function fromMarkers(attributes: IppAttributes): SupplyReading[] {
   return supplies;
 }
 
-type Severity = DeviceCondition['severity'];
-
-interface ReasonInfo {
-  severity: Severity;
-  message: string;
-  /** Which supplies this reason speaks about: they get lowReported/emptyReported when unambiguous. */
-  supply?: { kinds: SupplyKind[] | 'any'; role?: SupplyRole; state: 'low' | 'empty' };
-}
-
-/**
- * What the owner must do about a reason. The keyword says that; the suffix (RFC 8011 §5.4.12:
- * -report, -warning, -error) says how the printer copes, so it can raise the severity, never lower it.
- */
-const REASONS: Record<string, ReasonInfo> = {
-  'media-empty': { severity: 'error', message: 'Paper out: load paper' },
-  'media-needed': { severity: 'error', message: 'Load paper to continue' },
-  'media-low': { severity: 'warning', message: 'Paper low' },
-  'media-jam': { severity: 'error', message: 'Paper jam: open the printer and remove the paper' },
-  'door-open': { severity: 'error', message: 'Door open: close the printer cover' },
-  'cover-open': { severity: 'error', message: 'Cover open: close it' },
-  'interlock-open': { severity: 'error', message: 'A door or cover is open: close it' },
-  'input-tray-missing': { severity: 'error', message: 'Paper tray missing: put it back' },
-  'output-tray-missing': { severity: 'error', message: 'Output tray missing: put it back' },
-  'output-area-full': { severity: 'warning', message: 'Output tray full: remove the printed pages' },
-  'output-area-almost-full': { severity: 'info', message: 'Output tray almost full' },
-  'toner-low': { severity: 'warning', message: 'Toner low: order a cartridge', supply: { kinds: ['toner'], state: 'low' } },
-  'toner-empty': { severity: 'error', message: 'Toner out: replace the cartridge', supply: { kinds: ['toner'], state: 'empty' } },
-  'marker-supply-low': { severity: 'warning', message: 'Ink or toner low: order a replacement', supply: { kinds: 'any', role: 'consumable', state: 'low' } },
-  'marker-supply-empty': { severity: 'error', message: 'Ink or toner out: replace it', supply: { kinds: 'any', role: 'consumable', state: 'empty' } },
-  'marker-waste-almost-full': { severity: 'warning', message: 'Waste container almost full: order a replacement', supply: { kinds: 'any', role: 'receptacle', state: 'low' } },
-  'marker-waste-full': { severity: 'error', message: 'Waste container full: replace it', supply: { kinds: 'any', role: 'receptacle', state: 'empty' } },
-  'opc-near-eol': { severity: 'warning', message: 'Imaging drum near end of life: order a replacement', supply: { kinds: ['drum'], state: 'low' } },
-  'opc-life-over': { severity: 'error', message: 'Imaging drum worn out: replace it', supply: { kinds: ['drum'], state: 'empty' } },
-  'developer-low': { severity: 'warning', message: 'Developer low', supply: { kinds: ['drum'], state: 'low' } },
-  'developer-empty': { severity: 'error', message: 'Developer empty', supply: { kinds: ['drum'], state: 'empty' } },
-  'fuser-over-temp': { severity: 'error', message: 'Fuser too hot: let the printer cool down' },
-  'fuser-under-temp': { severity: 'info', message: 'Fuser warming up' },
-  offline: { severity: 'error', message: 'Printer is off-line' },
-  shutdown: { severity: 'error', message: 'Printer is shutting down or off' },
-  paused: { severity: 'warning', message: 'Printer is paused' },
-  'moving-to-paused': { severity: 'info', message: 'Printer is pausing' },
-  'spool-area-full': { severity: 'warning', message: 'Printer memory full: wait for jobs to finish' },
-  'connecting-to-device': { severity: 'info', message: 'Connecting to the printer' },
-  'timed-out': { severity: 'warning', message: 'The printer stopped answering' },
-  'stopped-partly': { severity: 'warning', message: 'Part of the printer is not working' },
-  stopping: { severity: 'info', message: 'Printer is stopping' },
-  'cups-missing-filter': { severity: 'error', message: 'No driver for this printer' },
-  'identify-printer-requested': { severity: 'info', message: 'Identify requested' },
-  other: { severity: 'warning', message: 'The printer reports a problem: check its display' },
-};
+type Severity = IppSeverity;
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
@@ -394,7 +294,7 @@ function reasonConditions(attributes: IppAttributes, supplies: SupplyReading[]):
     const code = sanitizeCode(base);
     if (seen.has(code)) continue;
     seen.add(code);
-    const known = REASONS[code];
+    const known = IPP_REASONS[code];
     let severity: Severity = known?.severity ?? suffix ?? 'warning';
     if (known && suffix && SEVERITY_RANK[suffix] > SEVERITY_RANK[severity]) severity = suffix;
     const message = known?.message ?? `The printer reports "${clampText(base, 200)}"`;
@@ -416,8 +316,6 @@ function markSupplies(supplies: SupplyReading[], target: NonNullable<ReasonInfo[
   else supply.emptyReported = true;
 }
 
-const PRINTER_STATES: Record<number, IppPrinterState> = { 3: 'idle', 4: 'processing', 5: 'stopped' };
-
 /**
  * Decodes supplies and conditions from get-printer-attributes: printer-supply (PWG 5100.13) when
  * present, else CUPS's marker-* lists; printer-state-reasons to conditions (and to the one supply
@@ -429,7 +327,7 @@ export function decodeIppSupplies(attributes: IppAttributes): IppSupplyDecode {
   const supplies = fromSupply.length > 0 ? fromSupply : fromMarkers(attributes);
   const conditions = reasonConditions(attributes, supplies);
   const result: IppSupplyDecode = { supplies, conditions };
-  const state = PRINTER_STATES[ippInteger(values(attributes, 'printer-state')[0]) ?? -1];
+  const state = IPP_PRINTER_STATES[ippInteger(values(attributes, 'printer-state')[0]) ?? -1];
   if (state) result.printerState = state;
   const message = clampText(ippText(values(attributes, 'printer-state-message')[0]) ?? '', 300);
   if (message) result.stateMessage = message;

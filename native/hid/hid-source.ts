@@ -8,6 +8,7 @@ import { DeviceGate, describeError, withDeadline } from '../device-io.js';
 import type { DeviceSession, DeviceSource, DeviceSourceEvent } from '../transport.js';
 import { loadHidApi, readSysfsReportDescriptor, type HidApi, type HidDeviceInfo, type HidHandle } from './hid-api.js';
 import { missingLibraryAdvice } from './missing-library.js';
+import { usbIdHex } from '../usb-ids.js';
 
 /** Usage pages of UPSes and batteries (HID Power Device spec, pages 0x84 and 0x85). */
 const POWER_DEVICE_PAGE = 0x84;
@@ -50,15 +51,11 @@ export interface HidSourceOptions {
   timers?: Timers;
 }
 
-function hex4(value: number): string {
-  return value.toString(16).padStart(4, '0');
-}
-
 /** Stable id: by serial where the device has one, else by OS path (which changes on replug). */
 export function hidDeviceId(info: HidDeviceInfo): string {
   const serial = info.serialNumber?.trim();
   const where = serial ? `sn-${serial}` : `path-${info.path ?? '?'}`;
-  return `hid:${hex4(info.vendorId)}:${hex4(info.productId)}:${where}`;
+  return `hid:${usbIdHex(info.vendorId)}:${usbIdHex(info.productId)}:${where}`;
 }
 
 function isPowerUsage(info: HidDeviceInfo): boolean {

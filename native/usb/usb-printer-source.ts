@@ -7,6 +7,7 @@ import { DeviceGate, describeError, withDeadline } from '../device-io.js';
 import type { DeviceSession, DeviceSource, DeviceSourceEvent } from '../transport.js';
 import { linuxInterfaceDriver } from './linux-sysfs.js';
 import type { UsbBus, UsbBusState, UsbDeviceLike, UsbEndpointLike, UsbInResult } from './usb-bus.js';
+import { usbIdHex } from '../usb-ids.js';
 
 /** USB printer class (USB Device Class Definition for Printing Devices 1.1). */
 const PRINTER_CLASS = 7;
@@ -106,15 +107,11 @@ export function findPrinterInterfaces(device: UsbDeviceLike): PrinterInterface[]
   return found;
 }
 
-function hex4(value: number): string {
-  return value.toString(16).padStart(4, '0');
-}
-
 /** Stable id: by serial where the device has one (survives replugs), else by port path. */
 export function usbPrinterId(device: UsbDeviceLike, interfaceNumber: number): string {
   const serial = safe(() => device.serialNumber) ?? '';
   const where = serial.trim() !== '' ? `sn-${serial.trim()}` : `port-${device.bus ?? '?'}-${(device.ports ?? []).join('.')}`;
-  return `usb-printer:${hex4(device.vendorId)}:${hex4(device.productId)}:${where}:if${interfaceNumber}`;
+  return `usb-printer:${usbIdHex(device.vendorId)}:${usbIdHex(device.productId)}:${where}:if${interfaceNumber}`;
 }
 
 /** Runs a native call for its effect, turning both a rejection and a synchronous throw into the error value. */
