@@ -5,7 +5,8 @@
  * so `<script>` in a body is shown as those characters.
  *
  * Subset: paragraphs (blank line), line breaks (single newline), `**bold**`, `*italic*`,
- * `[label](https://…)` links, lists of `- item` or `1. item` lines.
+ * `[label](url)` links (the panel opens only https on allow-listed hosts and shows any other
+ * link as its label), lists of `- item` or `1. item` lines.
  */
 
 /** Inline content. */
@@ -59,7 +60,10 @@ export function parseInline(text: string, depth = 0): InlineNode[] {
         continue;
       }
     } else if (depth < MAX_INLINE_DEPTH && char === '[') {
-      const link = /^\[([^\]\n]{1,300})\]\((https:\/\/[^\s()]{1,2000})\)/.exec(text.slice(index, index + 2400));
+      // Any absolute URL makes a link node, so a link the panel will not open still shows as its
+      // text instead of raw `[text](url)`; whether it becomes an anchor (https, allow-listed host)
+      // is the renderer's decision (renderer message-body.tsx), never this parser's.
+      const link = /^\[([^\]\n]{1,300})\]\(([a-zA-Z][a-zA-Z0-9+.-]{0,30}:[^\s()]{1,2000})\)/.exec(text.slice(index, index + 2400));
       if (link) {
         flush();
         nodes.push({ type: 'link', href: link[2]!, children: parseInline(link[1]!, depth + 1) });

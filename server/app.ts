@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { startWebhookSender, type WebhookConfig } from './crm/webhook.js';
+import type { LinkPolicy } from '../common/messages/links.js';
 import type { ServerDeps } from './deps.js';
 import { frameworkErrors, installErrorHandlers } from './http/errors.js';
 import { DeviceRateLimiter } from './http/rate-limit.js';
@@ -52,6 +53,8 @@ export interface ServerOptions {
   crmWebhook?: WebhookConfig & { baseDelayMs?: number; pollMs?: number };
   /** Route groups (default ROUTE_GROUPS). */
   routeGroups?: readonly RouteGroup[];
+  /** The branding's link allow-lists: publish refuses links the app would drop; without them it only warns. */
+  linkPolicy?: LinkPolicy;
 }
 
 /**
@@ -94,7 +97,16 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       if (!fastPath(request, response)) handler(request, response);
     }),
   });
-  const deps: ServerDeps = { store: options.store, manifests, signer, clock, deviceLimiter, crmOutbox: options.crmWebhook !== undefined };
+  const deps: ServerDeps = {
+    store: options.store,
+    manifests,
+    signer,
+    clock,
+    deviceLimiter,
+    crmOutbox: options.crmWebhook !== undefined,
+    pollIntervalSeconds: options.timing?.pollIntervalSeconds ?? DEFAULT_TIMING.pollIntervalSeconds,
+    ...(options.linkPolicy === undefined ? {} : { linkPolicy: options.linkPolicy }),
+  };
   if (options.crmWebhook !== undefined) {
     const sender = startWebhookSender({ ...options.crmWebhook, store: options.store.analytics, clock, log: (message) => app.log.warn(message) });
     app.addHook('onClose', () => sender.stop());

@@ -1,3 +1,4 @@
+import type { LinkPolicy } from '../common/messages/links.js';
 import type { DeviceRateLimiter } from './http/rate-limit.js';
 import type { ManifestService } from './manifest/service.js';
 import type { Signer } from './signing.js';
@@ -14,4 +15,8 @@ export interface ServerDeps {
   deviceLimiter: DeviceRateLimiter;
   /** True when a CRM webhook is configured: new events also go to the CRM outbox. */
   crmOutbox?: boolean;
+  /** What manifests tell devices about polling (ManifestTiming.pollIntervalSeconds), for the admin's "when will they see it". */
+  pollIntervalSeconds: number;
+  /** The branding's link allow-lists, when the server was given them (ServerOptions.linkPolicy). */
+  linkPolicy?: LinkPolicy;
 }

