@@ -1,5 +1,6 @@
 import { Emitter, type Disposable } from '../common/lifecycle.js';
 import type { DeviceSession, DeviceSource, DeviceSourceEvent } from '../native/transport.js';
+import { describeError } from '../common/errors.js';
 
 /**
  * Wraps the real device sources so the demo printer appears while no real device is attached
@@ -45,7 +46,7 @@ export function withDemoFallback(real: readonly DeviceSource[], createDemo: () =
         try {
           sessions.push(...(await source.list()));
         } catch (error) {
-          log(`${source.name}: could not list devices (${error instanceof Error ? error.message : String(error)})`);
+          log(`${source.name}: could not list devices (${describeError(error)})`);
         }
       }
       for (const session of sessions) realIds.add(session.id);

@@ -2,6 +2,7 @@ import type { DeviceReading, DeviceSnapshot } from '../common/device.js';
 import { summarizeReading } from '../common/device-summary.js';
 import { DisposableStore, Emitter, type Clock, type Disposable, type Timers } from '../common/lifecycle.js';
 import type { DeviceSession, DeviceSource, DeviceSourceEvent } from '../native/transport.js';
+import { describeError } from '../common/errors.js';
 
 /** How the monitor paces its reads. */
 export interface DeviceMonitorOptions {
@@ -16,6 +17,8 @@ export interface DeviceMonitorOptions {
   maxBackoffMs?: number;
   /** Where failures are reported; never throws into the caller. */
   log?: (message: string) => void;
+  /** Adds what a reading alone cannot say (run-out forecasts, core/devices/supply-history.ts) to each fresh snapshot before it is compared and published. */
+  annotate?: (snapshot: DeviceSnapshot) => DeviceSnapshot;
 }
 
 /** Watches every source, reads each device on its own schedule, and publishes snapshots. */
@@ -47,6 +50,7 @@ export function createDeviceMonitor(options: DeviceMonitorOptions): DeviceMonito
   const initialBackoffMs = options.initialBackoffMs ?? 2_000;
   const maxBackoffMs = options.maxBackoffMs ?? 5 * 60_000;
   const log = options.log ?? (() => undefined);
+  const annotate = options.annotate ?? ((snapshot: DeviceSnapshot) => snapshot);
   let pollIntervalMs = options.pollIntervalMs;
   let paused = false;
   let disposed = false;
@@ -94,7 +98,7 @@ export function createDeviceMonitor(options: DeviceMonitorOptions): DeviceMonito
     if (!isCurrent(tracked)) return;
     tracked.failures = 0;
     const summary = summarizeReading(reading);
-    const next: DeviceSnapshot = {
+    const next: DeviceSnapshot = annotate({
       id: tracked.session.id,
       transport: tracked.session.transport,
       identity: reading.identity,
@@ -105,7 +109,7 @@ export function createDeviceMonitor(options: DeviceMonitorOptions): DeviceMonito
       facts: reading.facts ?? {},
       stale: false,
       updatedAt: options.clock.now(),
-    };
+    });
     const before = tracked.snapshot;
     tracked.snapshot = next;
     schedule(tracked, pollIntervalMs);
@@ -236,8 +240,4 @@ function withAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

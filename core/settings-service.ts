@@ -11,6 +11,7 @@ import {
   type SettingsRecovery,
   type SettingsStatus,
 } from '../common/settings.js';
+import { describeError } from '../common/errors.js';
 
 /**
  * Where settings live: electron-store under Electron, a JSON file under the Node host, memory in
@@ -112,7 +113,7 @@ function load(storage: SettingsStorage, now: number, log: (message: string) => v
     raw = storage.read();
   } catch (error) {
     if (error instanceof DamagedSettingsError) return damaged(error.problem, error.keptAs);
-    return damaged(`could not be read (${error instanceof Error ? error.message : String(error)})`, null);
+    return damaged(`could not be read (${describeError(error)})`, null);
   }
   if (raw === undefined) return { settings: DEFAULT_SETTINGS, recovery: null, freshRecovery: false, firstStart: true };
   if (!isRecord(raw)) return damaged(`holds ${describeValue(raw)} instead of settings`, null);
@@ -153,7 +154,7 @@ export function createSettingsService(storage: SettingsStorage, clock: Clock, lo
       storage.write(current, recovery);
       notSaved = null;
     } catch (error) {
-      const problem = error instanceof Error ? error.message : String(error);
+      const problem = describeError(error);
       if (notSaved === null) log(`settings: cannot save settings to ${storage.location} (${problem}); changes last until Trayside quits`);
       notSaved = { file: storage.location, problem };
     }

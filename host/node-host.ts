@@ -16,6 +16,7 @@ import {
   type ServerFrame,
 } from '../common/contract/wire.js';
 import type { Core } from '../core/core.js';
+import { describeError } from '../common/errors.js';
 
 /** Where the built panel and the bridge script are, and where to listen. */
 export interface NodeHostOptions {
@@ -174,7 +175,7 @@ export async function startNodeHost(options: NodeHostOptions): Promise<NodeHost>
       return;
     }
     const envelope = await options.core.dispatch(frame.data.channel, frame.data.input).catch((error: unknown): ResultEnvelope => {
-      log(`host: ${JSON.stringify(frame.data.channel)} failed: ${error instanceof Error ? error.message : String(error)}`);
+      log(`host: ${JSON.stringify(frame.data.channel)} failed: ${describeError(error)}`);
       return failure('internal', 'The call failed inside Trayside; the details are in the log');
     });
     send(socket, { type: 'result', id: frame.data.id, envelope });

@@ -155,8 +155,5 @@ export class DeviceGate {
   }
 }
 
-/** Error text for a person: the message of an Error, or the value itself. */
-export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
-}
+// One describeError for the whole app lives in common/errors.ts; native sources may take it from here.
+export { describeError } from '../common/errors.js';

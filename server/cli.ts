@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { DEMO_DIR } from './demo/load.js';
 import { DEFAULT_DATA_DIR, redactDatabaseUrl } from './local-config.js';
 import { startServer } from './start-server.js';
+import { describeError } from '../common/errors.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -58,6 +59,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`trayside server: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`trayside server: ${describeError(error)}\n`);
   process.exitCode = 1;
 });

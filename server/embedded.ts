@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer, type StartedServer } from './start-server.js';
+import { describeError } from '../common/errors.js';
 
 /** The checkout's root: this file runs from server/ under tsx and from out/node/server/ once compiled. */
 function projectRoot(): string {
@@ -95,5 +96,5 @@ try {
   const ready = { demoBackend: 'ready', url: server.address, publicKey: server.key.publicKey, keyId: server.key.keyId, storeOpenedMs: server.storeOpenedMs, seeded: server.seeded };
   process.stdout.write(`${JSON.stringify(ready)}\n`);
 } catch (error) {
-  fail(error instanceof Error ? error.message : String(error));
+  fail(describeError(error));
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseBranding, type Branding } from '../../common/branding.js';
 import demoBranding from '../../assets/branding/demo.json' with { type: 'json' };
+import { describeError } from '../../common/errors.js';
 
 /**
  * A branding config that stops start-up. The message is one line a person can act on: which file,
@@ -24,7 +25,7 @@ export function loadBrandingSync(path: string): Branding {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new BrandingError(`Branding config ${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new BrandingError(`Branding config ${path} is not valid JSON: ${describeError(error)}`);
   }
   return validated(raw, path);
 }

@@ -2,6 +2,7 @@ import { EventBatchResultSchema, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, type DeviceE
 import type { Clock, Disposable, Timers } from '../../common/lifecycle.js';
 import type { Consent } from '../../common/settings.js';
 import type { DurableQueue } from './durable-queue.js';
+import { describeError } from '../../common/errors.js';
 
 /** The slice of fetch the uploader uses (global fetch fits). */
 export type PostFetch = (url: string, init: { method: 'POST'; headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<Response>;
@@ -102,7 +103,7 @@ export function createUploader(options: UploaderOptions): Uploader {
         signal: AbortSignal.timeout(30_000),
       });
     } catch (error) {
-      return { kind: 'failed', problem: error instanceof Error ? error.message : String(error) };
+      return { kind: 'failed', problem: describeError(error) };
     }
     const text = await response.text().catch(() => '');
     if (response.status === 413) return { kind: 'too-large' };

@@ -5,6 +5,7 @@ import type { Clock, Timers } from '../../common/lifecycle.js';
 import type { Consent } from '../../common/settings.js';
 import { describeFsError, readOwnedFile, setAsideDamaged, writeFileAtomicSync } from './durable-file.js';
 import type { FetchLike } from './poller.js';
+import { describeError } from '../../common/errors.js';
 
 /**
  * The CRM segments this install belongs to (DESIGN.md: fine targeting on the device uses them as
@@ -124,7 +125,7 @@ export function createCrmSegments(options: CrmSegmentsOptions): CrmSegments {
       return changed;
     } catch (error) {
       const reason = controller.signal.aborted ? controller.signal.reason : error;
-      options.log(`messages: CRM segments not updated (${reason instanceof Error ? reason.message : String(reason)}); keeping the last ones`);
+      options.log(`messages: CRM segments not updated (${describeError(reason)}); keeping the last ones`);
       return false;
     } finally {
       timeout.dispose();

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { SignedEnvelopeSchema, type SignedEnvelope } from '../../common/messages/index.js';
 import { describeFsError, readOwnedFile, setAsideDamaged, writeFileAtomicSync } from './durable-file.js';
+import { describeError } from '../../common/errors.js';
 
 /** What is kept on disk: the signed envelope exactly as received (re-verified on load), its ETag and when it came. */
 const CachedManifestSchema = z.object({
@@ -41,7 +42,7 @@ export function createManifestCache(dir: string, log: (message: string) => void 
         if (parsed.success) return parsed.data;
         problem = parsed.error.issues[0]?.message ?? 'not a saved manifest';
       } catch (error) {
-        problem = found.text.trim() === '' ? 'empty' : error instanceof Error ? error.message : String(error);
+        problem = found.text.trim() === '' ? 'empty' : describeError(error);
       }
       const aside = setAsideDamaged(path, 'move');
       log(`messages: the saved manifest at ${path} is damaged (${problem}); ${aside ? `kept it as ${aside}; ` : ''}messages wait for the server`);

@@ -1,5 +1,6 @@
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { parseManifest, SignedEnvelopeSchema, type Manifest, type ManifestSegment, type SignedEnvelope, type SkippedMessage } from '../../common/messages/index.js';
+import { describeError } from '../../common/errors.js';
 
 /** Why a manifest was refused; the last good one stays in use in every case. */
 export type RejectionReason = 'malformed' | 'unsigned' | 'unknown-key' | 'bad-signature' | 'bad-payload' | 'wrong-segment' | 'expired' | 'older-version';
@@ -84,7 +85,7 @@ export function verifyManifest(body: unknown, options: VerifyOptions): Verdict {
   try {
     ({ manifest, skipped } = parseManifest(JSON.parse(envelope.payload)));
   } catch (error) {
-    return reject('bad-payload', `The signed manifest could not be read: ${error instanceof Error ? error.message.slice(0, 200) : String(error)}`);
+    return reject('bad-payload', `The signed manifest could not be read: ${describeError(error).slice(0, 200)}`);
   }
   if (options.segment && (manifest.segment.productLine !== options.segment.productLine || manifest.segment.locale !== options.segment.locale)) {
     return reject('wrong-segment', `The manifest is for ${manifest.segment.productLine}/${manifest.segment.locale}, not ${options.segment.productLine}/${options.segment.locale}.`);

@@ -2,7 +2,7 @@
 import type { DeviceCondition, DeviceIdentity, DeviceState, TransportKind } from '../../common/device.js';
 import { summarizeReading } from '../../common/device-summary.js';
 import { describeLevel, type Supply } from '../../common/supply.js';
-import { describeError } from '../device-io.js';
+import { describeError } from '../../common/errors.js';
 import type { DeviceSession, DeviceSource } from '../transport.js';
 
 /** One device as the CLI reports it. */

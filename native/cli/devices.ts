@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { systemClock } from '../../common/lifecycle.js';
 import { createDeviceSources } from '../device-sources.js';
-import { describeError } from '../device-io.js';
+import { describeError } from '../../common/errors.js';
 import { SimulatedPrinter } from '../simulated/printer.js';
 import { SimulatedSource } from '../simulated/simulated-source.js';
 import type { DeviceSource } from '../transport.js';

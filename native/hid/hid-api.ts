@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { describeError } from '../device-io.js';
+import { describeError } from '../../common/errors.js';
 import { missingLibraryAdvice } from './missing-library.js';
 
 // The part of node-hid 3.4's async API this project uses, as structural types, so unit tests can

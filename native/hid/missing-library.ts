@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { describeError } from '../device-io.js';
+import { describeError } from '../../common/errors.js';
 
 // node-hid's Linux prebuilds link libusb-1.0.so.0 and libudev.so.1 (and the C++ runtime). When one
 // is absent the dynamic loader's own words reach the owner ("libusb-1.0.so.0: cannot open shared

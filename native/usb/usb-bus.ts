@@ -1,5 +1,5 @@
 import { Emitter, type Disposable } from '../../common/lifecycle.js';
-import { describeError } from '../device-io.js';
+import { describeError } from '../../common/errors.js';
 
 // The part of `usb` 3.1's WebUSB API this project uses, as structural types, so unit tests can
 // script a fake bus and the real module is only loaded when a source first needs it.

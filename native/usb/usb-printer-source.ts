@@ -3,7 +3,8 @@ import { systemClock, systemTimers, type Clock, type Disposable, type Timers } f
 import { parseDeviceIdPayload } from '../decoders/ieee1284.js';
 import { PJL_INFO_STATUS_REQUEST, parsePjlStatus, pjlConditions } from '../decoders/pjl.js';
 import { decodePortStatus, portStatusConditions } from '../decoders/port-status.js';
-import { DeviceGate, describeError, withDeadline } from '../device-io.js';
+import { describeError } from '../../common/errors.js';
+import { DeviceGate, withDeadline } from '../device-io.js';
 import type { DeviceSession, DeviceSource, DeviceSourceEvent } from '../transport.js';
 import { linuxInterfaceDriver } from './linux-sysfs.js';
 import type { UsbBus, UsbBusState, UsbDeviceLike, UsbEndpointLike, UsbInResult } from './usb-bus.js';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { InstallIdSchema } from '../../common/events.js';
 import type { FieldIssue } from '../../common/messages/index.js';
 import type { SegmentMembership } from '../store/analytics-store.js';
+import { describeError } from '../../common/errors.js';
 
 /** A CRM segment name as rules compare it (`{"in": ["printer-plus", {"var": "crm.segments"}]}`). */
 export const SegmentNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/, 'Segment names are 1–100 letters, digits, "_", ".", ":" or "-".');
@@ -51,7 +52,7 @@ export function parseSegmentImport(input: SegmentImport): { rows: SegmentMembers
   try {
     records = parse(input.data, { columns: (header: string[]) => header.map((name) => name.trim().toLowerCase()), skip_empty_lines: true, trim: true, bom: true });
   } catch (error) {
-    return { rows: [], issues: [{ field: 'data', message: `Not readable as CSV: ${error instanceof Error ? error.message : String(error)}` }] };
+    return { rows: [], issues: [{ field: 'data', message: `Not readable as CSV: ${describeError(error)}` }] };
   }
   const columns = records[0] === undefined ? [] : Object.keys(records[0]);
   if (records.length > 0 && !columns.includes('install_id') && !columns.includes('customer_id')) {

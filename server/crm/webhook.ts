@@ -1,6 +1,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { AnalyticsStore } from '../store/analytics-store.js';
 import { StoreUnavailableError } from '../store/store-health.js';
+import { describeError } from '../../common/errors.js';
 
 /**
  * Pushes stored events to the OEM's CRM: POST `{deliveryId, events: [...]}` to a webhook URL,
@@ -110,7 +111,7 @@ export function startWebhookSender(options: WebhookSenderOptions): WebhookSender
       }
       problem = `HTTP ${response.status}`;
     } catch (error) {
-      problem = error instanceof Error ? error.message : String(error);
+      problem = describeError(error);
     }
     const attempts = Math.max(...items.map((item) => item.attempts));
     // Full jitter keeps many nodes from retrying in step after the CRM comes back.

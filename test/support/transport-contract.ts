@@ -3,6 +3,7 @@ import { DeviceConditionSchema, DeviceIdentitySchema, DeviceSnapshotSchema, type
 import { SupplySchema, type SupplyLevel } from '../../common/supply.js';
 import type { DeviceSession, DeviceSource, DeviceSourceEvent } from '../../native/transport.js';
 import { flushPromises } from './fake-time.js';
+import { describeError } from '../../common/errors.js';
 
 // One contract for every DeviceSource/DeviceSession: the simulated devices and the real
 // transports must be indistinguishable to the device monitor (issue 3).
@@ -77,7 +78,7 @@ async function monitorRead(harness: TransportContractHarness, session: DeviceSes
 }
 
 function expectReading(outcome: Outcome<DeviceReading>, what: string): DeviceReading {
-  if (outcome.status === 'rejected') throw new Error(`${what} rejected: ${outcome.error instanceof Error ? outcome.error.message : String(outcome.error)}`);
+  if (outcome.status === 'rejected') throw new Error(`${what} rejected: ${describeError(outcome.error)}`);
   if (outcome.status === 'pending') throw new Error(`${what} did not settle within the monitor's ${MONITOR_READ_TIMEOUT_MS} ms`);
   return outcome.value;
 }
