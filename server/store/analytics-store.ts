@@ -108,6 +108,8 @@ export interface AnalyticsStore {
   /** Records a conversion the store reported against a reorder's `ref`; the id makes a repeated report a duplicate. */
   recordConversion(input: { id: string; ref: string; orderId: string; items: readonly ReorderItem[]; at: Date }, options: { outbox: boolean }): Promise<'recorded' | 'duplicate' | 'unknown-ref'>;
   countEvents(campaignId: string): Promise<EventCounts[]>;
+  /** Distinct installs that uploaded any event since `since` (all time when null): those whose owners share usage data. */
+  countSharingInstalls(since: Date | null): Promise<number>;
   /** Feedback and reorder/conversion events of a campaign, newest first, at most `limit`. */
   detailEvents(campaignId: string, limit: number): Promise<StoredEvent[]>;
   /** Total stored events (tests, the benchmark). */
@@ -204,6 +206,11 @@ export async function openAnalyticsStore(driver: SqlDriver): Promise<AnalyticsSt
         [campaignId],
       );
       return rows.map((row) => ({ variantId: row.variant_id, type: row.type, count: Number(row.count), installs: Number(row.installs) }));
+    },
+
+    async countSharingInstalls(since) {
+      const rows = await driver.query<{ installs: number | string }>('select count(distinct install_id) as installs from events where received_at >= $1', [since ?? new Date(0)]);
+      return Number(rows[0]!.installs);
     },
 
     async detailEvents(campaignId, limit) {
