@@ -1,15 +1,15 @@
-import { open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { crc32 } from 'node:zlib';
+import { readFile, rm } from 'node:fs/promises';
 import { DeviceEventSchema, MAX_EVENT_BYTES, type DeviceEvent } from '../../common/events.js';
-import { setAsideDamaged } from '../messages/durable-file.js';
+import { AppendLog } from '../storage/append-log.js';
+import { decodeChecksummedLine, encodeChecksummedLine } from '../storage/checksummed-line.js';
+import { setAsideDamaged } from '../storage/owned-file.js';
 
 /**
- * The on-disk event queue: an append-only log of lines
+ * The on-disk event queue: an append-only log (core/storage/append-log.ts) of checksummed lines
  *
  *     <crc32 of the JSON, 8 hex digits> <JSON>\n
  *
- * where the JSON is `{"add": event}` or `{"done": [ids]}` (uploaded, or dropped by the size
+ * (core/storage/checksummed-line.ts) where the JSON is `{"add": event}` or `{"done": [ids]}` (uploaded, or dropped by the size
  * policy). A write is acknowledged only after fdatasync, and concurrent writes share one sync
  * (group commit). On open, lines whose checksum fails are skipped (the file is first copied aside
  * as `events.log.damaged-<time>`, as it is when nothing in it can be read) and a torn last line (a
@@ -59,37 +59,22 @@ const LOW_VALUE_TYPES = new Set(['impression', 'open']);
 /** 20,000 events of typically 250–400 bytes is a few MiB: months of use offline, still cheap to rewrite. */
 const DEFAULT_MAX_EVENTS = 20_000;
 const DEFAULT_COMPACT_AT_BYTES = 1024 * 1024;
-const FILE_MODE = 0o600;
-
-interface Waiter {
-  line: Buffer;
-  /** Runs once the line is durable, before anything else (a compaction) can look at the queue. */
-  onDurable?: () => void;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
-
-function encodeLine(record: unknown): Buffer {
-  const json = Buffer.from(JSON.stringify(record), 'utf8');
-  const header = Buffer.from(`${crc32(json).toString(16).padStart(8, '0')} `, 'ascii');
-  return Buffer.concat([header, json, Buffer.from('\n')]);
-}
+const encodeLine = encodeChecksummedLine;
 
 /** An append-only, checksummed, fsync'd, bounded and compacted queue of events (see the top of this file). */
 export class DurableQueue {
   private readonly pending = new Map<string, { event: DeviceEvent; bytes: number }>();
   private liveBytes = 0;
-  private fileBytes = 0;
-  private writes: Waiter[] = [];
-  private flushing = false;
-  private compactRequested = false;
+  /** Events handed to the log and not yet durable: they count against the size policy too. */
+  private adding = 0;
+  /** A compaction queued on the log and not yet run: one is enough. */
+  private compaction: Promise<void> | undefined;
   private closed = false;
-  private idle: Array<() => void> = [];
   private readonly counters = { corruptLines: 0, tornBytes: 0, dropped: 0, compactions: 0 };
 
   private constructor(
     private readonly path: string,
-    private handle: FileHandle,
+    private readonly file: AppendLog,
     private readonly maxEvents: number,
     private readonly compactAtBytes: number,
     private readonly log: (message: string) => void,
@@ -106,10 +91,9 @@ export class DurableQueue {
       error.path ??= path;
       throw error;
     });
-    // 0600: the log holds feedback text and the install id. chmod too, for a file an older version made 0644.
-    const handle = await open(path, 'a', FILE_MODE);
-    await handle.chmod(FILE_MODE).catch(() => undefined);
-    const queue = new DurableQueue(path, handle, options.maxEvents ?? DEFAULT_MAX_EVENTS, options.compactAtBytes ?? DEFAULT_COMPACT_AT_BYTES, log);
+    // 0600 (AppendLog): the log holds feedback text and the install id.
+    const file = await AppendLog.open(path);
+    const queue = new DurableQueue(path, file, options.maxEvents ?? DEFAULT_MAX_EVENTS, options.compactAtBytes ?? DEFAULT_COMPACT_AT_BYTES, log);
     await queue.recover(bytes);
     return queue;
   }
@@ -152,35 +136,21 @@ export class DurableQueue {
     }
     // Damage in the middle, or nothing readable at all: keep the file as it was before anything is cut or compacted away.
     if (this.counters.corruptLines > 0 || (records === 0 && bytes.length > 0)) {
-      const aside = setAsideDamaged(this.path, 'copy');
+      const aside = await setAsideDamaged(this.path, 'copy');
       this.log(`events: ${this.counters.corruptLines > 0 ? `skipped ${this.counters.corruptLines} damaged records` : 'no readable record'} in ${this.path}; ${aside ? `kept the file as ${aside}` : 'could not keep a copy of it'}`);
     }
-    this.fileBytes = goodEnd;
     if (goodEnd < bytes.length) {
       this.counters.tornBytes = bytes.length - goodEnd;
-      await this.handle.truncate(goodEnd);
-      await this.handle.datasync();
+      await this.file.truncate(goodEnd);
       this.log(`events: cut ${this.counters.tornBytes} bytes of a record torn by a crash`);
     }
-    if (addNewline) {
-      await this.handle.write(Buffer.from('\n'));
-      await this.handle.datasync();
-      this.fileBytes += 1;
-    }
+    if (addNewline) await this.file.append(Buffer.from('\n'));
     // Damaged lines left in the file would be skipped (and copied aside) again at every start.
     if (this.counters.corruptLines > 0 || this.shouldCompact()) await this.compact();
   }
 
   private decode(line: Buffer): { add: DeviceEvent } | { done: string[] } | undefined {
-    if (line.length < 10 || line[8] !== 0x20) return undefined;
-    const json = line.subarray(9);
-    if (crc32(json).toString(16).padStart(8, '0') !== line.subarray(0, 8).toString('ascii')) return undefined;
-    let value: unknown;
-    try {
-      value = JSON.parse(json.toString('utf8'));
-    } catch {
-      return undefined;
-    }
+    const value = decodeChecksummedLine(line);
     if (typeof value !== 'object' || value === null) return undefined;
     if ('add' in value) {
       const event = DeviceEventSchema.safeParse(value.add);
@@ -224,17 +194,24 @@ export class DurableQueue {
       throw new QueueError('too-large', `This event is ${line.length} bytes; the limit is ${MAX_EVENT_BYTES}. Shorten the text and try again.`);
     }
     const dropped = this.makeRoom();
-    await this.write(dropped.length > 0 ? Buffer.concat([encodeLine({ done: dropped }), line]) : line, () => {
-      if (this.pending.has(event.id)) return;
-      this.pending.set(event.id, { event, bytes: line.length });
-      this.liveBytes += line.length;
-    });
+    this.adding += 1;
+    try {
+      await this.file.append(dropped.length > 0 ? Buffer.concat([encodeLine({ done: dropped }), line]) : line, () => {
+        // Runs before any later operation on the log, so a compaction queued after this sees the event.
+        if (this.pending.has(event.id)) return;
+        this.pending.set(event.id, { event, bytes: line.length });
+        this.liveBytes += line.length;
+      });
+    } finally {
+      this.adding -= 1;
+    }
+    this.compactIfDue();
   }
 
   /** Applies the size policy for one more event; returns the ids it dropped. */
   private makeRoom(): string[] {
     const dropped: string[] = [];
-    while (this.pending.size + this.writes.length >= this.maxEvents && this.pending.size > 0) {
+    while (this.pending.size + this.adding >= this.maxEvents && this.pending.size > 0) {
       let victim: string | undefined;
       for (const [id, entry] of this.pending) {
         if (LOW_VALUE_TYPES.has(entry.event.type)) {
@@ -269,116 +246,48 @@ export class DurableQueue {
   async acknowledge(ids: readonly string[]): Promise<void> {
     const known = ids.filter((id) => this.forget(id));
     if (known.length === 0) return;
-    await this.write(encodeLine({ done: known }));
+    await this.file.append(encodeLine({ done: known }));
+    this.compactIfDue();
   }
 
   /** Drops every pending event (the owner withdrew consent). */
   async clear(): Promise<void> {
     const ids = [...this.pending.keys()];
     await this.acknowledge(ids);
-    this.compactRequested = true;
-    this.kick();
-    await this.whenIdle();
+    // Rewrite at once: the withdrawn events must not stay readable in the spent part of the file.
+    await this.compact().catch((error: unknown) => this.log(`events: compaction failed, will retry: ${String(error)}`));
   }
 
   /** Counters for logs, diagnostics and tests. */
   stats(): QueueStats {
-    return { pending: this.pending.size, fileBytes: this.fileBytes, ...this.counters };
+    return { pending: this.pending.size, fileBytes: this.file.size, ...this.counters };
   }
 
-  private write(line: Buffer, onDurable?: () => void): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.writes.push(onDurable === undefined ? { line, resolve, reject } : { line, onDurable, resolve, reject });
-      this.kick();
-    });
-  }
-
-  private kick(): void {
-    if (this.flushing) return;
-    this.flushing = true;
-    void this.flushLoop();
-  }
-
-  /**
-   * The only writer of the file: appends everything waiting with one write and one sync, then
-   * compacts if due; repeats until nothing waits. Checking and clearing `flushing` happen with no
-   * await between them, so a write queued meanwhile is never stranded.
-   */
-  private async flushLoop(): Promise<void> {
-    for (;;) {
-      if (this.writes.length > 0) {
-        const batch = this.writes.splice(0);
-        const buffer = Buffer.concat(batch.map((waiter) => waiter.line));
-        try {
-          await this.handle.write(buffer);
-          await this.handle.datasync();
-          this.fileBytes += buffer.length;
-          for (const waiter of batch) waiter.onDurable?.();
-          for (const waiter of batch) waiter.resolve();
-        } catch (error) {
-          // Cut back whatever part of the batch reached the file, so the next append starts on a clean line.
-          await this.handle.truncate(this.fileBytes).catch(() => undefined);
-          for (const waiter of batch) waiter.reject(error);
-        }
-      }
-      if (this.compactRequested || this.shouldCompact()) {
-        this.compactRequested = false;
-        await this.compact().catch((error: unknown) => this.log(`events: compaction failed, will retry: ${String(error)}`));
-      }
-      if (this.writes.length === 0) {
-        this.flushing = false;
-        for (const resolve of this.idle.splice(0)) resolve();
-        return;
-      }
-    }
-  }
-
-  private whenIdle(): Promise<void> {
-    return this.flushing ? new Promise((resolve) => this.idle.push(resolve)) : Promise.resolve();
+  /** Queues a compaction behind the appends when most of the file is spent; a failure is logged and retried after a later append. */
+  private compactIfDue(): void {
+    if (this.compaction !== undefined || this.closed || !this.shouldCompact()) return;
+    this.compaction = this.compact()
+      .catch((error: unknown) => this.log(`events: compaction failed, will retry: ${String(error)}`))
+      .finally(() => (this.compaction = undefined));
   }
 
   private shouldCompact(): boolean {
-    return this.fileBytes >= this.compactAtBytes && this.fileBytes > 2 * this.liveBytes;
+    return this.file.size >= this.compactAtBytes && this.file.size > 2 * this.liveBytes;
   }
 
-  /** Rewrites the pending events to a fresh file and swaps it in atomically. Runs only between flushes. */
+  /** Rewrites the pending events to a fresh file that replaces the log atomically, in turn with the appends. */
   private async compact(): Promise<void> {
-    const temporary = `${this.path}.compact`;
-    const lines = [...this.pending.values()].map(({ event }) => encodeLine({ add: event }));
-    const buffer = Buffer.concat(lines);
-    const out = await open(temporary, 'w', FILE_MODE);
-    try {
-      await out.write(buffer);
-      await out.sync();
-    } finally {
-      await out.close();
-    }
-    await rename(temporary, this.path);
-    await syncDirectory(dirname(this.path));
-    await this.handle.close();
-    this.handle = await open(this.path, 'a', FILE_MODE);
-    this.fileBytes = buffer.length;
-    this.liveBytes = buffer.length;
+    await this.file.replace(() => {
+      const buffer = Buffer.concat([...this.pending.values()].map(({ event }) => encodeLine({ add: event })));
+      this.liveBytes = buffer.length;
+      return buffer;
+    });
     this.counters.compactions += 1;
   }
 
   /** Waits for pending writes, then closes the file. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.whenIdle();
-    await this.handle.close();
-  }
-}
-
-/** Makes a rename durable; Windows cannot open a directory, and there NTFS journals the rename anyway. */
-async function syncDirectory(path: string): Promise<void> {
-  let handle: FileHandle | undefined;
-  try {
-    handle = await open(path, 'r');
-    await handle.sync();
-  } catch {
-    // see above
-  } finally {
-    await handle?.close();
+    await this.file.close();
   }
 }

@@ -1,14 +1,21 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Disposable } from '../../common/lifecycle.js';
-import { describeFsError, fsyncDirectory, readOwnedFile, setAsideDamaged, writeFileAtomicSync } from './durable-file.js';
+import { AppendLog } from '../storage/append-log.js';
+import { syncDirectorySync } from '../storage/directory.js';
+import { describeFsError } from '../storage/fs-error.js';
+import { readOwnedFileSync, setAsideDamagedSync } from '../storage/owned-file.js';
 
 /**
  * The delivery ledger: what was shown, read, dismissed and snoozed on this install. "Once" must
  * mean once across restarts and crashes, so each record is appended and fsynced before the
- * message is shown (write-ahead): a crash after the write cannot deliver it twice, a crash before
- * it delivers it at most once more — never zero-then-twice. One JSON object per line; a line that
+ * message is shown (write-ahead): `append` folds the record into memory at once (the delivery
+ * rules of the same pass see it) and answers a promise that resolves when the record is on disk;
+ * the caller shows the notification only then. A crash after the write cannot deliver it twice, a
+ * crash before it delivers it at most once more — never zero-then-twice. The disk work runs off the
+ * calling thread (core/storage/append-log.ts): a read or dismiss click never waits for fsync.
+ * Opening reads the file synchronously, once, at start-up. One JSON object per line; a line that
  * cannot be read (power lost mid-write, damage) is skipped on load, the file is kept aside as
  * `ledger.jsonl.damaged-<time>` and rewritten with the readable records. A ledger that cannot be
  * written (read-only, a directory in its place) leaves the inbox working from memory.
@@ -36,7 +43,14 @@ export interface CampaignLedger {
 
 /** The ledger: records on disk and the folded view the delivery rules read. */
 export interface Ledger extends Disposable {
-  append(record: LedgerRecord): void;
+  /**
+   * Records what happened. Throws at once for a record that does not fit the schema; otherwise the
+   * folded view has it immediately and the promise resolves once it is on disk. The promise never
+   * rejects: a ledger that cannot be written says so in the log and goes on from memory.
+   */
+  append(record: LedgerRecord): Promise<void>;
+  /** Resolves when every record appended so far is on disk (or could not be written). */
+  durable(): Promise<void>;
   campaign(campaignId: string): CampaignLedger | undefined;
   campaigns(): ReadonlyMap<string, CampaignLedger>;
   /** Delivery times of every campaign, newest last (global interval and per-category caps). */
@@ -70,13 +84,13 @@ function fold(state: Map<string, CampaignLedger>, all: { at: number; campaignId:
   }
 }
 
-/** Opens (or creates) the ledger at `dir/ledger.jsonl`. */
-export function openLedger(dir: string, log: (message: string) => void = () => undefined): Ledger {
+/** Opens (or creates) the ledger at `dir/ledger.jsonl`; blocks to read it (start-up), appends without blocking. */
+export function openLedgerSync(dir: string, log: (message: string) => void = () => undefined): Ledger {
   const path = join(dir, 'ledger.jsonl');
   const state = new Map<string, CampaignLedger>();
   const all: { at: number; campaignId: string; category: string }[] = [];
   let skippedLines = 0;
-  const found = readOwnedFile(path);
+  const found = readOwnedFileSync(path);
   const text = found.kind === 'read' ? found.text : '';
   const good: string[] = [];
   for (const line of text.split('\n')) {
@@ -93,22 +107,35 @@ export function openLedger(dir: string, log: (message: string) => void = () => u
   }
 
   // Without a writable ledger the inbox still works; only the memory of it does not outlive this run.
-  let fd: number | undefined;
+  let file: AppendLog | undefined;
+  let degraded = false;
   const degrade = (error: unknown): void => {
+    if (degraded) return;
+    degraded = true;
     log(`messages: cannot write the delivery ledger at ${path} (${describeFsError(error)}) — messages are shown but 'once' caps will not survive a restart`);
+    const broken = file;
+    file = undefined;
+    void broken?.close().catch(() => undefined);
   };
+  let last: Promise<void> = Promise.resolve();
   try {
     if (found.kind === 'unreadable') throw found.error;
+    // Opened here, blocking, so that a ledger that cannot be written is said at start-up, not at the first delivery.
     mkdirSync(dir, { recursive: true });
+    let aside: string | undefined;
     if (skippedLines > 0) {
-      // A torn or damaged line: keep the whole file aside, then go on with the records that could be read.
-      const aside = setAsideDamaged(path, 'copy');
+      // A torn or damaged line: keep the whole file aside before anything is cut from it.
+      aside = setAsideDamagedSync(path, 'copy');
       if (aside === undefined) throw Object.assign(new Error('the damaged ledger could not be set aside'), { code: 'EACCES' });
-      writeFileAtomicSync(path, good.map((line) => `${line}\n`).join(''));
+    }
+    file = AppendLog.openSync(path);
+    if (found.kind === 'missing') syncDirectorySync(dir);
+    if (aside !== undefined) {
+      // Then go on with the records that could be read; the rewrite runs before any append.
+      const rewritten = Buffer.from(good.map((line) => `${line}\n`).join(''));
+      last = file.replace(() => rewritten).catch(degrade);
       log(`messages: ${skippedLines} unreadable line(s) in the delivery ledger at ${path}; kept the file as ${aside}`);
     }
-    fd = openSync(path, 'a', 0o600);
-    if (found.kind === 'missing') fsyncDirectory(dir);
   } catch (error) {
     degrade(error);
   }
@@ -117,19 +144,12 @@ export function openLedger(dir: string, log: (message: string) => void = () => u
   return {
     append(record) {
       const valid = LedgerRecordSchema.parse(record);
-      if (fd !== undefined) {
-        try {
-          writeSync(fd, `${JSON.stringify(valid)}\n`);
-          fsyncSync(fd);
-        } catch (error) {
-          // Disk full, or the file went away: keep delivering from memory rather than failing the owner's action.
-          degrade(error);
-          closeSync(fd);
-          fd = undefined;
-        }
-      }
       fold(state, all, valid);
+      // Disk full, or the file went away: keep delivering from memory rather than failing the owner's action.
+      if (file !== undefined && !closed) last = file.append(Buffer.from(`${JSON.stringify(valid)}\n`)).catch(degrade);
+      return last;
     },
+    durable: () => last,
     campaign: (campaignId) => state.get(campaignId),
     campaigns: () => state,
     deliveries: () => all,
@@ -137,7 +157,8 @@ export function openLedger(dir: string, log: (message: string) => void = () => u
     dispose() {
       if (closed) return;
       closed = true;
-      if (fd !== undefined) closeSync(fd);
+      // Closes once the records already handed over are on disk.
+      void file?.close().catch(() => undefined);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BrandingSchema } from '../../common/branding.js';
 import type { MessagesState } from '../../common/contract/messages.js';
 import type { DeviceSnapshot } from '../../common/device.js';
@@ -196,7 +196,8 @@ describe('message service: delivery and routing', () => {
     const opened: string[] = [];
     h.service.onOpenRequested(({ id }) => opened.push(id));
     await h.start();
-    expect(h.shown).toEqual(['jam@1']);
+    // The notification waits for the ledger's fsync (write-ahead), which is real disk work.
+    await vi.waitFor(() => expect(h.shown).toEqual(['jam@1']));
     expect(h.badge()).toBe(1);
     h.clicks[0]!();
     expect(opened).toEqual(['jam@1']);
@@ -250,7 +251,7 @@ describe('message service: delivery and routing', () => {
     backend.publish(manifestWith([testMessage({ campaignId: 'once', urgency: 'urgent', caps: { maxImpressions: 1, maxPerDay: 1, cooldownHours: 0 } })]));
     const first = harness({ dir, backend });
     await first.start();
-    expect(first.shown).toEqual(['once@1']);
+    await vi.waitFor(() => expect(first.shown).toEqual(['once@1']));
     first.service.markRead('once@1');
     first.service.dispose();
 
@@ -258,6 +259,8 @@ describe('message service: delivery and routing', () => {
     const second = harness({ dir, backend, time });
     await second.start();
     await time.advance(DAY);
+    // Long enough for a notification wrongly due to get past the ledger's fsync and show.
+    await new Promise((resolve) => setTimeout(resolve, 200));
     expect(second.shown).toEqual([]);
     expect(second.service.inbox().items.map((item) => [item.id, item.read])).toEqual([['once@1', true]]);
   });

@@ -1,23 +1,23 @@
-import { isAllowedHttpsUrl, type Branding } from '../../common/branding.js';
-import { ownerPlace } from '../environment.js';
-import type { InboxItem, InboxView, MessagesState, PollStatus, SupplyForecast } from '../../common/contract/messages.js';
+import type { Branding } from '../../common/branding.js';
+import type { InboxView, MessagesState, PollStatus } from '../../common/contract/messages.js';
 import type { DeviceSnapshot } from '../../common/device.js';
 import { DisposableStore, Emitter, type Clock, type Disposable, type Timers } from '../../common/lifecycle.js';
-import { markdownToPlainText } from '../../common/markdown.js';
-import { pickVariant, type Manifest, type ManifestMessage } from '../../common/messages/index.js';
+import type { ManifestMessage } from '../../common/messages/index.js';
 import type { RuleContext } from '../../common/messages/rule-context.js';
 import type { Settings } from '../../common/settings.js';
-import { byPriority, DEFAULT_DELIVERY_POLICY, deliveryGate, inSchedule, type DeliveryPolicy } from './delivery.js';
-import { loadInstallRecord } from './install-record.js';
-import { openLedger, type Ledger } from './ledger.js';
+import { ownerPlace } from '../environment.js';
+import type { InstallIdentity } from '../install-identity.js';
 import { createCrmSegments, type CrmSegments } from './crm-segments.js';
-import { createManifestCache } from './manifest-cache.js';
-import { pinKeys, verifyManifest, type PinnedKey } from './manifest-verifier.js';
+import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from './delivery.js';
+import { applyDecisions, createStatePublisher } from './delivery-effects.js';
+import { planDelivery } from './delivery-plan.js';
+import { buildInbox } from './inbox-view.js';
+import { openLedgerSync, type Ledger } from './ledger.js';
+import { createManifestSource } from './manifest-source.js';
 import type { MessageNotifier } from './notifier.js';
-import { createManifestPoller, type FetchLike, type ManifestPoller, type PollOutcome } from './poller.js';
-import { openSupplyHistory, type SupplyHistory } from './run-out.js';
-import { buildRuleContext, compileRule, type TargetingEnvironment } from './targeting.js';
-import { triggerHolds, type TriggerEvent, type TriggerSubject } from './triggers.js';
+import type { FetchLike } from './poller.js';
+import { buildRuleContext, type TargetingEnvironment } from './targeting.js';
+import { createTriggerLog, type TriggerSubject } from './triggers.js';
 
 /** Facts about the machine the host knows (the Electron shell from `process`/`app`, the Node host from node:os). */
 export interface MessageEnvironment {
@@ -34,14 +34,17 @@ export interface MessageEnvironment {
 export interface MessageServiceOptions {
   /** Null when no backend is configured: the inbox works from the cache only and says so. */
   branding: Branding | null;
-  /** Folder for the manifest cache, the ledger, the install id and supply history. */
+  /** Folder for the manifest cache, the ledger and the CRM segments. */
   storageDir: string;
+  /** The one install identity (core/install-identity.ts): A/B variants, the poll header, days since install. */
+  install: InstallIdentity;
   clock: Clock;
   timers: Timers;
   fetch: FetchLike;
   random?: () => number;
   notifier: MessageNotifier;
   settings: { get(): Settings; onChanged(listener: (settings: Settings) => void): Disposable; notificationsPaused(): boolean };
+  /** Snapshots carry each supply's predicted days left (core/devices/supply-history.ts). */
   devices: { snapshots(): DeviceSnapshot[]; onChanged(listener: (snapshots: DeviceSnapshot[]) => void): Disposable };
   environment: MessageEnvironment;
   /**
@@ -63,7 +66,6 @@ export interface MessageService extends Disposable {
   state(): MessagesState;
   inbox(): InboxView;
   status(): PollStatus;
-  forecasts(): SupplyForecast[];
   markRead(id: string): void;
   dismiss(id: string): void;
   snooze(id: string, hours: number): void;
@@ -79,20 +81,6 @@ export interface MessageService extends Disposable {
   onOpenRequested(listener: (request: { id: string }) => void): Disposable;
 }
 
-/** Without a manifest the app asks again after this long (the manifest's own interval applies afterwards). */
-const DEFAULT_POLL_MS = 15 * 60_000;
-const HISTORY_SAVE_MS = 10 * 60_000;
-
-/** The `payload` field of an envelope body, or undefined. */
-function bodyPayload(body: string): string | undefined {
-  try {
-    const parsed = JSON.parse(body) as { payload?: unknown };
-    return typeof parsed.payload === 'string' ? parsed.payload : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Most specific first: `de-AT` → `de-AT`, `de`, then the branding default. */
 export function localeChain(locale: string, fallback: string): string[] {
   const chain: string[] = [];
@@ -102,342 +90,116 @@ export function localeChain(locale: string, fallback: string): string[] {
   return [...new Set(chain)];
 }
 
-interface Current {
-  manifest: Manifest;
-  /** The signed payload string as received. */
-  payload: string;
-  url: string;
-  etag: string | null;
-  rules: Map<string, (context: RuleContext) => boolean>;
+/** The manifest URLs for the owner's locale chain; none without a backend. */
+function manifestUrls(branding: Branding | null, locale: string): string[] {
+  if (!branding) return [];
+  const base = `${branding.backendUrl.replace(/\/+$/, '')}/v1/manifests/${branding.productLine}/`;
+  return localeChain(locale, branding.defaultLocale).map((tag) => base + encodeURIComponent(tag));
 }
 
-/** Composes poller, verifier, cache, targeting, triggers, delivery rules and the ledger. */
+/** One targeting subject per device, or one without a device. */
+function subjectsOf(environment: TargetingEnvironment, snapshots: readonly DeviceSnapshot[]): TriggerSubject[] {
+  if (snapshots.length === 0) return [{ deviceId: null, context: buildRuleContext(environment, null) }];
+  return snapshots.map((snapshot) => ({ deviceId: snapshot.id, context: buildRuleContext(environment, snapshot) }));
+}
+
+/**
+ * Composes the parts: the manifest source (cache, verification, poller), the ledger, the trigger
+ * log and CRM segments feed the pure delivery plan (delivery-plan.ts), whose decisions the effect
+ * runner applies (delivery-effects.ts); the inbox is built from the manifest and the ledger.
+ */
 export function createMessageService(options: MessageServiceOptions): MessageService {
-  const { clock, timers, branding, notifier } = options;
+  const { clock, timers, branding, notifier, install } = options;
   const log = options.log ?? (() => undefined);
-  const random = options.random ?? Math.random;
-  const policy = options.policy ?? DEFAULT_DELIVERY_POLICY;
   const tickMs = options.tickMs ?? 60_000;
-  const dir = options.storageDir;
   const disposables = new DisposableStore();
   const changed = new Emitter<MessagesState>();
   const openRequested = new Emitter<{ id: string }>();
-
-  // Each store logs and degrades by itself when its file is damaged or cannot be written.
-  const install = loadInstallRecord(dir, clock.now(), log);
-  const ledger: Ledger = disposables.add(openLedger(dir, log));
-  const cache = createManifestCache(dir, log);
-  const history: SupplyHistory = openSupplyHistory(dir, log);
-  let keys: PinnedKey[] = [];
-  try {
-    keys = branding ? pinKeys(branding.signingKeys) : [];
-  } catch (error) {
-    log(`messages: ${error instanceof Error ? error.message : String(error)}`);
-  }
-
-  let current: Current | undefined;
-  const status: Omit<PollStatus, 'expired' | 'manifestVersion'> = {
-    lastUpdated: null,
-    offline: false,
-    verificationFailed: false,
-    problem: branding ? null : 'No message server is configured.',
-  };
-  const events: TriggerEvent[] = [];
-  const knownDevices = new Set<string>();
+  const publishState = createStatePublisher(notifier, changed);
+  const triggers = createTriggerLog();
   let tick: Disposable | undefined;
-  let historyDirty = false;
-  let historyTimer: Disposable | undefined;
-  let lastPublished = '';
   let started = false;
   let disposed = false;
 
+  // Each store logs and degrades by itself when its file is damaged or cannot be written.
+  const ledger: Ledger = disposables.add(openLedgerSync(options.storageDir, log));
   const place = () => ownerPlace(options.settings.get(), options.environment.systemLocale, branding?.defaultLocale ?? 'en');
-  const locale = (): string => place().locale;
-  const region = (): string | null => place().region;
-  const urlFor = (tag: string): string => `${branding!.backendUrl.replace(/\/+$/, '')}/v1/manifests/${branding!.productLine}/${encodeURIComponent(tag)}`;
-  const urls = (): string[] => (branding ? localeChain(locale(), branding.defaultLocale).map(urlFor) : []);
-  const localeOfUrl = (url: string): string => decodeURIComponent(url.slice(url.lastIndexOf('/') + 1));
-
-  function adopt(manifest: Manifest, payload: string, url: string, etag: string | null): void {
-    const rules = new Map<string, (context: RuleContext) => boolean>();
-    for (const message of manifest.messages) {
-      try {
-        rules.set(message.campaignId, compileRule(message.rule));
-      } catch (error) {
-        log(`messages: ${message.id}: rule skipped (${error instanceof Error ? error.message : String(error)})`);
-      }
-    }
-    current = { manifest, payload, url, etag, rules };
-  }
-
-  // The last good manifest from disk, re-verified: the file could have been edited or damaged.
-  const cached = cache.load();
-  if (cached) {
-    const verdict = verifyManifest(cached.envelope, { keys, now: clock.now(), allowExpired: true });
-    if (verdict.ok) {
-      adopt(verdict.verified.manifest, verdict.verified.envelope.payload, cached.url, cached.etag);
-      status.lastUpdated = cached.receivedAt;
-    } else {
-      log(`messages: ignored the saved manifest (${verdict.message})`);
-    }
-  }
-
-  const expired = (now: number): boolean => current !== undefined && Date.parse(current.manifest.expiresAt) <= now;
-
-  function accept(url: string, body: string, etag: string | null): { accepted: true } | { accepted: false; message: string } {
-    const now = clock.now();
-    const verdict = verifyManifest(body, {
-      keys,
-      now,
-      segment: branding ? { productLine: branding.productLine, locale: localeOfUrl(url) } : undefined,
-      current: current?.manifest,
-    });
-    if (!verdict.ok) {
-      // The same signed payload again (a CDN ignoring If-None-Match) is not a replay: nothing changes.
-      if (verdict.reason === 'older-version' && current?.payload !== undefined && bodyPayload(body) === current.payload) return { accepted: true };
-      log(`messages: refused a manifest from ${url}: ${verdict.message}`);
-      return { accepted: false, message: verdict.message };
-    }
-    const { envelope, manifest, skipped } = verdict.verified;
-    for (const skip of skipped) log(`messages: skipped message ${skip.id ?? `#${skip.index}`}: ${skip.problem}`);
-    cache.save({ envelope, etag, url, receivedAt: now });
-    adopt(manifest, envelope.payload, url, etag);
-    return { accepted: true };
-  }
-
-  function onOutcome(outcome: PollOutcome): void {
-    const now = clock.now();
-    switch (outcome.kind) {
-      case 'updated':
-      case 'not-modified':
-        status.lastUpdated = now;
-        status.offline = false;
-        status.verificationFailed = false;
-        status.problem = null;
-        // The server is reachable: refresh the segments before targeting, so a rule on them never sees stale ones.
-        if (segments && options.settings.get().consent !== 'none') {
-          publish();
-          void segments.refresh().then(() => evaluate());
-          return;
-        }
-        break;
-      case 'rejected':
-        status.offline = false;
-        status.verificationFailed = true;
-        status.problem = `Messages could not be verified: ${outcome.message}`;
-        break;
-      case 'failed':
-        status.offline = true;
-        status.problem = `Could not reach the message server: ${outcome.message}`;
-        break;
-    }
-    evaluate();
-  }
-
-  const poller: ManifestPoller | undefined = branding
-    ? disposables.add(
-        createManifestPoller({
-          fetch: async (url, init) => options.fetch(url, { ...init, headers: { ...init.headers, 'x-trayside-install': install.installId } }),
-          clock,
-          timers,
-          random,
-          urls,
-          etag: (url) => (current && current.url === url ? current.etag : null),
-          accept,
-          intervalMs: () => (current ? current.manifest.pollIntervalSeconds * 1000 : DEFAULT_POLL_MS),
-          onOutcome,
-        }),
-      )
-    : undefined;
-
   const segments: CrmSegments | undefined =
     branding && !options.crmSegments
-      ? createCrmSegments({
-          backendUrl: branding.backendUrl,
-          installId: install.installId,
-          storageDir: dir,
-          fetch: options.fetch,
-          consent: () => options.settings.get().consent,
-          clock,
-          timers,
-          log,
-        })
+      ? createCrmSegments({ backendUrl: branding.backendUrl, installId: install.installId, storageDir: options.storageDir, fetch: options.fetch, consent: () => options.settings.get().consent, clock, timers, log })
       : undefined;
+  const source = disposables.add(
+    createManifestSource({
+      branding,
+      storageDir: options.storageDir,
+      clock,
+      timers,
+      fetch: options.fetch,
+      random: options.random ?? Math.random,
+      installId: install.installId,
+      urls: () => manifestUrls(branding, place().locale),
+      log,
+      onPolled(reached) {
+        // The server is reachable: refresh the segments before targeting, so a rule on them never sees stale ones.
+        if (reached && segments && options.settings.get().consent !== 'none') {
+          publish();
+          void segments.refresh().then(() => evaluate());
+        } else evaluate();
+      },
+    }),
+  );
 
   function environment(): TargetingEnvironment {
-    return {
-      os: options.environment.os,
-      osVersion: options.environment.osVersion,
-      locale: locale(),
-      region: region(),
-      appVersion: options.environment.appVersion,
-      daysSinceInstall: Math.max(0, Math.floor((clock.now() - install.installedAt) / 86_400_000)),
-      crmSegments: options.crmSegments?.() ?? segments?.current() ?? [],
-    };
+    const { locale, region } = place();
+    const { os, osVersion, appVersion } = options.environment;
+    const daysSinceInstall = Math.max(0, Math.floor((clock.now() - install.installedAt) / 86_400_000));
+    return { os, osVersion, locale, region, appVersion, daysSinceInstall, crmSegments: options.crmSegments?.() ?? segments?.current() ?? [] };
   }
 
-  function subjects(): TriggerSubject[] {
-    const env = environment();
-    const snapshots = options.devices.snapshots();
-    const daysLeft = (deviceId: string, supplyId: string): number | null => history.daysLeft(deviceId, supplyId);
-    if (snapshots.length === 0) return [{ deviceId: null, context: buildRuleContext(env, null) }];
-    return snapshots.map((snapshot) => ({ deviceId: snapshot.id, context: buildRuleContext(env, snapshot, daysLeft) }));
-  }
-
-  const findMessage = (id: string): ManifestMessage | undefined => current?.manifest.messages.find((message) => message.id === id || message.campaignId === id);
-
-  function isUnreadInInbox(campaignId: string): boolean {
-    const entry = ledger.campaign(campaignId);
-    const last = entry?.deliveries.at(-1);
-    return entry !== undefined && last !== undefined && !entry.dismissed && entry.lastReadAt < last;
-  }
-
-  function deliver(message: ManifestMessage, now: number): void {
-    const variant = pickVariant(install.installId, message.campaignId, message.variants);
-    if (!variant) return;
-    const notify = message.urgency !== 'normal' && !options.settings.notificationsPaused();
-    // Write-ahead: the delivery is on disk before anyone sees it, so a crash cannot show it twice.
-    ledger.append({ type: 'delivered', at: now, campaignId: message.campaignId, messageId: message.id, category: message.category, notified: notify });
-    log(`messages: delivered ${message.id}${notify ? ' with a notification' : ''}`);
-    if (notify) {
-      notifier.show({ messageId: message.id, title: variant.content.title, body: markdownToPlainText(variant.content.body).slice(0, 300) }, () => openMessage(message.id));
-    }
-  }
-
-  /** Decides what to deliver now and when to look again. */
+  /** Gathers, decides (pure), applies, publishes, and looks again when something held may go out. */
   function evaluate(): void {
     if (disposed) return;
     const now = clock.now();
-    let retryAt = now + tickMs;
-    if (current && !expired(now)) {
+    const current = source.current(now);
+    let nextCheckAt = now + tickMs;
+    if (current) {
       const settings = options.settings.get();
-      const everyone = subjects();
-      const ownRegion = region();
-      const candidates = current.manifest.messages
-        .filter((message) => {
-          if (message.regions.length > 0 && (ownRegion === null || !message.regions.includes(ownRegion))) return false;
-          if (!inSchedule(message.schedule, now, options.environment.timeZone)) return false;
-          if (isUnreadInInbox(message.campaignId)) return false;
-          const rule = current!.rules.get(message.campaignId);
-          if (!rule) return false;
-          const since = ledger.campaign(message.campaignId)?.deliveries.at(-1) ?? -Infinity;
-          return everyone.some((subject) => message.triggers.some((trigger) => triggerHolds(trigger, subject, events, now, since)) && rule(subject.context));
-        })
-        .sort(byPriority);
-      for (const message of candidates) {
-        const gate = deliveryGate(message, {
-          now,
-          timeZone: options.environment.timeZone,
-          policy,
-          categories: settings.messageCategories,
-          quietHours: settings.quietHours,
-          campaign: ledger.campaign(message.campaignId),
-          deliveries: ledger.deliveries(),
-        });
-        if (gate.ok) deliver(message, now);
-        else if (gate.retryAt !== null) retryAt = Math.min(retryAt, gate.retryAt);
-      }
+      const env = environment();
+      const plan = planDelivery({
+        manifest: current.manifest,
+        rules: current.rules,
+        context: { subjects: subjectsOf(env, options.devices.snapshots()), events: triggers.events, region: env.region, timeZone: options.environment.timeZone, installId: install.installId },
+        ledger,
+        settings: { categories: settings.messageCategories, quietHours: settings.quietHours, notificationsPaused: options.settings.notificationsPaused() },
+        policy: options.policy ?? DEFAULT_DELIVERY_POLICY,
+        now,
+      });
+      applyDecisions(plan.decisions, now, { ledger, notifier, log, openMessage, live: () => !disposed });
+      if (plan.nextCheckAt !== null) nextCheckAt = Math.min(nextCheckAt, plan.nextCheckAt);
     }
     publish();
     tick?.dispose();
-    tick = started ? timers.setTimeout(evaluate, Math.max(1000, retryAt - now)) : undefined;
+    tick = started ? timers.setTimeout(evaluate, Math.max(1000, nextCheckAt - now)) : undefined;
   }
 
-  function inbox(): InboxView {
-    const now = clock.now();
-    const items: InboxItem[] = [];
-    if (current && !expired(now)) {
-      for (const message of current.manifest.messages) {
-        const entry = ledger.campaign(message.campaignId);
-        const last = entry?.deliveries.at(-1);
-        if (!entry || last === undefined || entry.dismissed || entry.snoozedUntil > now) continue;
-        const variant = pickVariant(install.installId, message.campaignId, message.variants);
-        if (!variant) continue;
-        const image = variant.content.image && isAllowedHttpsUrl(variant.content.image.url, branding?.allowedImageHosts ?? []) ? variant.content.image : null;
-        items.push({
-          id: message.id,
-          campaignId: message.campaignId,
-          variantId: variant.id,
-          category: message.category,
-          urgency: message.urgency,
-          priority: message.priority,
-          title: variant.content.title,
-          body: variant.content.body,
-          image,
-          actions: variant.content.actions,
-          locale: variant.locale,
-          deliveredAt: last,
-          read: entry.lastReadAt >= last,
-        });
-      }
-    }
-    items.sort((a, b) => b.deliveredAt - a.deliveredAt || b.priority - a.priority);
-    return { items, unreadCount: items.filter((item) => !item.read).length, allowedLinkHosts: [...(branding?.allowedLinkHosts ?? [])] };
-  }
+  const inbox = (): InboxView =>
+    buildInbox({
+      manifest: source.current(clock.now())?.manifest,
+      ledger,
+      installId: install.installId,
+      allowedImageHosts: branding?.allowedImageHosts ?? [],
+      allowedLinkHosts: branding?.allowedLinkHosts ?? [],
+      now: clock.now(),
+    });
+  const state = (): MessagesState => ({ inbox: inbox(), status: source.status() });
+  const publish = (): void => publishState(state());
+  const openMessage = (id: string): void => openRequested.fire({ id });
 
-  function status_(): PollStatus {
-    return { ...status, expired: expired(clock.now()), manifestVersion: current?.manifest.version ?? null };
-  }
-
-  function forecasts(): SupplyForecast[] {
-    return options.devices.snapshots().flatMap((snapshot) =>
-      snapshot.supplies.map((supply) => ({ deviceId: snapshot.id, supplyId: supply.id, daysLeft: history.daysLeft(snapshot.id, supply.id) })),
-    );
-  }
-
-  const state = (): MessagesState => ({ inbox: inbox(), status: status_(), forecasts: forecasts() });
-
-  function publish(): void {
-    const next = state();
-    notifier.setBadge(next.inbox.items.filter((item) => !item.read && item.urgency !== 'normal').length);
-    const key = JSON.stringify(next);
-    if (key === lastPublished) return;
-    lastPublished = key;
-    changed.fire(next);
-  }
-
-  function onDevices(snapshots: DeviceSnapshot[]): void {
-    const now = clock.now();
-    for (const snapshot of snapshots) {
-      if (!knownDevices.has(snapshot.id)) {
-        knownDevices.add(snapshot.id);
-        events.push({ type: 'device-connected', at: now, deviceId: snapshot.id });
-      }
-    }
-    for (const id of [...knownDevices]) if (!snapshots.some((snapshot) => snapshot.id === id)) knownDevices.delete(id);
-    if (events.length > 200) events.splice(0, events.length - 200);
-    if (history.record(snapshots, now)) historyDirty = true;
-    evaluate();
-  }
-
-  function requireInboxMessage(id: string): ManifestMessage {
-    const message = findMessage(id);
+  /** Records what the owner did to a message in the inbox; unknown ids throw (the contract says "not found"). */
+  function act(id: string, record: (message: ManifestMessage, now: number) => Parameters<Ledger['append']>[0]): void {
+    const message = source.current(clock.now())?.manifest.messages.find((candidate) => candidate.id === id || candidate.campaignId === id);
     if (!message || !ledger.campaign(message.campaignId)?.deliveries.length) throw new Error(`No message "${id}" in the inbox.`);
-    return message;
-  }
-
-  function openMessage(id: string): void {
-    openRequested.fire({ id });
-  }
-
-  function saveHistory(): void {
-    if (!historyDirty) return;
-    historyDirty = false;
-    try {
-      history.save();
-    } catch (error) {
-      log(`messages: could not save supply history (${error instanceof Error ? error.message : String(error)})`);
-    }
-  }
-
-  function scheduleHistorySave(): void {
-    historyTimer?.dispose();
-    historyTimer = disposed
-      ? undefined
-      : timers.setTimeout(() => {
-          saveHistory();
-          scheduleHistorySave();
-        }, HISTORY_SAVE_MS);
+    void ledger.append(record(message, clock.now()));
   }
 
   return {
@@ -445,7 +207,11 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
     start() {
       if (started) return;
       started = true;
-      events.push({ type: 'app-start', at: clock.now() });
+      triggers.appStarted(clock.now());
+      const onDevices = (snapshots: DeviceSnapshot[]): void => {
+        triggers.devicesSeen(snapshots.map((snapshot) => snapshot.id), clock.now());
+        evaluate();
+      };
       disposables.add(options.devices.onChanged(onDevices));
       disposables.add(
         options.settings.onChanged(() => {
@@ -454,45 +220,37 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
         }),
       );
       onDevices(options.devices.snapshots());
-      poller?.start();
-      scheduleHistorySave();
+      source.start();
     },
     state,
     inbox,
-    status: status_,
-    forecasts,
+    status: () => source.status(),
     markRead(id) {
-      const message = requireInboxMessage(id);
-      ledger.append({ type: 'read', at: clock.now(), campaignId: message.campaignId, messageId: message.id });
+      act(id, (message, at) => ({ type: 'read', at, campaignId: message.campaignId, messageId: message.id }));
       publish();
     },
     dismiss(id) {
-      const message = requireInboxMessage(id);
-      ledger.append({ type: 'dismissed', at: clock.now(), campaignId: message.campaignId, messageId: message.id });
+      act(id, (message, at) => ({ type: 'dismissed', at, campaignId: message.campaignId, messageId: message.id }));
       publish();
     },
     snooze(id, hours) {
-      const message = requireInboxMessage(id);
-      const now = clock.now();
-      ledger.append({ type: 'snoozed', at: now, campaignId: message.campaignId, messageId: message.id, until: now + hours * 3_600_000 });
+      act(id, (message, at) => ({ type: 'snoozed', at, campaignId: message.campaignId, messageId: message.id, until: at + hours * 3_600_000 }));
       evaluate();
     },
     async checkNow() {
-      if (poller) await poller.pollNow();
-      return status_();
+      await source.pollNow();
+      return source.status();
     },
     openMessage,
-    pause: () => poller?.pause(),
-    resume: () => poller?.resume(),
-    networkOnline: () => poller?.networkOnline(),
+    pause: () => source.pause(),
+    resume: () => source.resume(),
+    networkOnline: () => source.networkOnline(),
     onChanged: (listener) => changed.on(listener),
     onOpenRequested: (listener) => openRequested.on(listener),
     dispose() {
       if (disposed) return;
       disposed = true;
       tick?.dispose();
-      historyTimer?.dispose();
-      saveHistory();
       disposables.dispose();
     },
   };
@@ -501,7 +259,7 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
 /** A service for a core without message storage (tests of other features): empty inbox, "not configured". */
 export function createDisabledMessageService(): MessageService {
   const status: PollStatus = { lastUpdated: null, offline: false, verificationFailed: false, expired: false, manifestVersion: null, problem: 'Messages are not set up in this app.' };
-  const state = (): MessagesState => ({ inbox: { items: [], unreadCount: 0, allowedLinkHosts: [] }, status, forecasts: [] });
+  const state = (): MessagesState => ({ inbox: { items: [], unreadCount: 0, allowedLinkHosts: [] }, status });
   const missing = (id: string): never => {
     throw new Error(`No message "${id}" in the inbox.`);
   };
@@ -512,7 +270,6 @@ export function createDisabledMessageService(): MessageService {
     state,
     inbox: () => state().inbox,
     status: () => status,
-    forecasts: () => [],
     markRead: missing,
     dismiss: missing,
     snooze: missing,

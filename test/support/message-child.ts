@@ -30,6 +30,8 @@ const service = createMessageService({
 });
 service.start();
 await service.checkNow();
+// A notification waits for the ledger's fsync (write-ahead); give one that is due the time to show before answering "nothing delivered".
+await new Promise((resolve) => setTimeout(resolve, 1000));
 process.stdout.write(`inbox ${JSON.stringify(service.inbox().items.map((item) => item.id))}\n`);
 service.dispose();
 process.exit(0);
