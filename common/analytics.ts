@@ -41,10 +41,28 @@ export const VariantStatsSchema = z.object({
 });
 export type VariantStats = z.infer<typeof VariantStatsSchema>;
 
+/** What the stats say when no install has uploaded anything: every figure is 0 for that reason, not because nobody saw the message. */
+export const NO_SHARING_NOTE = 'No install has shared usage data yet: stats count only installs whose owners allow usage sharing.';
+
+/**
+ * Installs that shared usage data in the report's period: distinct installs that uploaded any
+ * event (for any campaign) since the campaign was created. An owner who keeps usage sharing off
+ * uploads nothing, so every figure below counts only these installs.
+ */
+export const SharingStatsSchema = z.object({
+  installs: z.number().int().min(0),
+  /** Start of the period (the campaign's creation), or null for all time (a campaign no longer in the store). */
+  since: z.iso.datetime().nullable(),
+  /** NO_SHARING_NOTE when `installs` is 0, else null. */
+  note: z.string().nullable(),
+});
+export type SharingStats = z.infer<typeof SharingStatsSchema>;
+
 /** GET /v1/admin/stats/:campaignId. */
 export const CampaignStatsSchema = z.object({
   campaignId: z.string(),
   generatedAt: z.iso.datetime(),
+  sharing: SharingStatsSchema,
   /** All variants together. */
   total: VariantStatsSchema,
   variants: z.array(VariantStatsSchema),

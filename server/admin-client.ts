@@ -9,13 +9,16 @@ import {
   PublishResultSchema,
   SigningKeyInfoSchema,
   TokenResultSchema,
+  checkCampaignLinks,
   describeIssues,
   fieldIssues,
+  type LinkPolicy,
 } from '../common/messages/index.js';
 import type { z } from 'zod';
 import { adminTokenFile, DEFAULT_DATA_DIR } from './local-config.js';
 import { CampaignStatsSchema } from '../common/analytics.js';
 import { formatStatsTable } from './analytics/stats-table.js';
+import { demoBrandingFile, readLinkPolicy } from './branding-file.js';
 import { SegmentImportResultSchema } from './crm/segment-import.js';
 
 /** What the admin CLI touches, passed in so tests run it in-process. */
@@ -32,7 +35,10 @@ class CliError extends Error {}
 
 const USAGE = `Usage: npm run admin -- <command> [options]
   publish <campaign.json>...   validate, create or update, then publish each file
-  validate <campaign.json>...  check files offline; names every bad field
+                               (with --branding FILE, links are checked here first)
+  validate <campaign.json>...  check files offline; names every bad field and every link
+                               the branding does not allow (--branding FILE, default the
+                               bundled demo branding assets/branding/demo.json)
   list [--status draft|live|archived]
   get <id>
   archive <id>
@@ -42,7 +48,19 @@ const USAGE = `Usage: npm run admin -- <command> [options]
   stats <id> [--json]          impressions, opens, CTR, reorders, ratings, survey answers per variant
   import-segments <file>       CRM segment membership (.csv or .json rows) by install id or customer id
 Options: --server <url> (env TRAYSIDE_SERVER_URL, default http://127.0.0.1:8787)
-Token:   env TRAYSIDE_ADMIN_TOKEN, else <TRAYSIDE_DATA_DIR or ${DEFAULT_DATA_DIR}>/admin-token`;
+         --branding <file>  the app's branding config, for its link allow-lists
+         --data-dir <dir>   the server's --data-dir, where it keeps admin-token
+         --help
+Token:   env TRAYSIDE_ADMIN_TOKEN, else <--data-dir, TRAYSIDE_DATA_DIR or ${DEFAULT_DATA_DIR}>/admin-token
+         (the server writes it to its own --data-dir / TRAYSIDE_DATA_DIR on first start)`;
+
+/** "within about 60 minutes" for a poll interval in seconds (at least 60 by the manifest schema). */
+export function describePollInterval(seconds: number): string {
+  if (seconds < 120) return `within about ${seconds} seconds`;
+  if (seconds < 2 * 3600) return `within about ${Math.round(seconds / 60)} minutes`;
+  if (seconds < 2 * 86_400) return `within about ${Math.round(seconds / 3600)} hours`;
+  return `within about ${Math.round(seconds / 86_400)} days`;
+}
 
 async function readCampaignFile(file: string, cwd: string): Promise<z.output<typeof CampaignInputSchema>> {
   const full = path.resolve(cwd, file);
@@ -69,12 +87,16 @@ export async function runAdminCli(argv: readonly string[], io: AdminCliIo): Prom
   let server = io.env.TRAYSIDE_SERVER_URL ?? 'http://127.0.0.1:8787';
   let status: string | undefined;
   let json = false;
+  let brandingFile: string | undefined;
+  let dataDirOption: string | undefined;
   const positional: string[] = [];
   while (args.length > 0) {
     const arg = args.shift()!;
     if (arg === '--server') server = args.shift() ?? '';
     else if (arg === '--status') status = args.shift();
     else if (arg === '--json') json = true;
+    else if (arg === '--branding') brandingFile = args.shift() ?? '';
+    else if (arg === '--data-dir') dataDirOption = args.shift() ?? '';
     else if (arg === '--help' || arg === '-h') {
       io.out(USAGE);
       return 0;
@@ -92,11 +114,15 @@ export async function runAdminCli(argv: readonly string[], io: AdminCliIo): Prom
   async function token(): Promise<string> {
     const fromEnv = io.env.TRAYSIDE_ADMIN_TOKEN;
     if (fromEnv) return fromEnv;
-    const file = adminTokenFile(path.resolve(io.cwd, io.env.TRAYSIDE_DATA_DIR ?? DEFAULT_DATA_DIR));
+    const source = dataDirOption !== undefined ? '--data-dir' : io.env.TRAYSIDE_DATA_DIR ? 'TRAYSIDE_DATA_DIR' : `the default data dir ${DEFAULT_DATA_DIR}`;
+    const file = adminTokenFile(path.resolve(io.cwd, dataDirOption ?? io.env.TRAYSIDE_DATA_DIR ?? DEFAULT_DATA_DIR));
     try {
       return (await readFile(file, 'utf8')).trim();
     } catch {
-      throw new CliError(`No admin token: set TRAYSIDE_ADMIN_TOKEN or start the server once so it writes ${file}.`);
+      throw new CliError(
+        `No admin token at ${file} (from ${source}). The server writes admin-token into its own data dir on first start — its --data-dir or TRAYSIDE_DATA_DIR, default ${DEFAULT_DATA_DIR} in the folder it was started from. ` +
+          'Pass the same folder here with --data-dir DIR (or TRAYSIDE_DATA_DIR), or set TRAYSIDE_ADMIN_TOKEN.',
+      );
     }
   }
 
@@ -129,6 +155,22 @@ export async function runAdminCli(argv: readonly string[], io: AdminCliIo): Prom
     }
   }
 
+  /** The branding's allow-lists: --branding, or the bundled demo branding when `fallBackToDemo`. */
+  async function linkPolicy(fallBackToDemo: boolean): Promise<{ policy: LinkPolicy; file: string } | undefined> {
+    if (brandingFile === undefined && !fallBackToDemo) return undefined;
+    const file = brandingFile === undefined ? await demoBrandingFile() : path.resolve(io.cwd, brandingFile);
+    const read = await readLinkPolicy(file);
+    if (!read.ok) throw new CliError(read.problem);
+    return { policy: read.policy, file };
+  }
+
+  /** Refuses a campaign whose links the branding's app would drop, naming each. */
+  function refuseLinks(file: string, campaign: z.output<typeof CampaignInputSchema>, branding: { policy: LinkPolicy; file: string }): void {
+    const issues = checkCampaignLinks(campaign, branding.policy);
+    if (issues.length === 0) return;
+    throw new CliError(`${file}: links the app would not open (checked against ${path.relative(io.cwd, branding.file) || branding.file})\n${describeIssues(issues).replace(/^/gm, '  ')}`);
+  }
+
   const need = (count: number, what: string): void => {
     if (rest.length < count) throw new CliError(`${command} needs ${what}.\n${USAGE}`);
   };
@@ -137,17 +179,35 @@ export async function runAdminCli(argv: readonly string[], io: AdminCliIo): Prom
     switch (command) {
       case 'validate': {
         need(1, 'at least one file');
+        const branding = (await linkPolicy(true))!;
+        const checkedAgainst = path.relative(io.cwd, branding.file) || branding.file;
+        let failed = false;
         for (const file of rest) {
-          const campaign = await readCampaignFile(file, io.cwd);
-          io.out(`${file}: ok (${campaign.id})`);
+          try {
+            const campaign = await readCampaignFile(file, io.cwd);
+            refuseLinks(file, campaign, branding);
+            io.out(`${file}: ok (${campaign.id}; links checked against ${checkedAgainst}${brandingFile === undefined ? ', the demo branding: pass --branding FILE for yours' : ''})`);
+          } catch (error) {
+            // Report every bad file, not only the first.
+            if (!(error instanceof CliError)) throw error;
+            io.err(error.message);
+            failed = true;
+          }
         }
-        return 0;
+        return failed ? 1 : 0;
       }
       case 'publish': {
         need(1, 'at least one file');
         // Validate every file before changing anything, so a typo in the third file publishes nothing.
+        // Links only against an explicit --branding: the server checks against its own branding when it knows one.
+        const branding = await linkPolicy(false);
         const campaigns = [];
-        for (const file of rest) campaigns.push({ file, campaign: await readCampaignFile(file, io.cwd) });
+        for (const file of rest) {
+          const campaign = await readCampaignFile(file, io.cwd);
+          if (branding !== undefined) refuseLinks(file, campaign, branding);
+          campaigns.push({ file, campaign });
+        }
+        let pollSeconds: number | undefined;
         for (const { file, campaign } of campaigns) {
           const route = `/v1/admin/campaigns/${campaign.id}`;
           const saved = (await exists(campaign.id))
@@ -155,7 +215,14 @@ export async function runAdminCli(argv: readonly string[], io: AdminCliIo): Prom
             : await call('POST', '/v1/admin/campaigns', CampaignRecordSchema, campaign);
           const result = await call('POST', `${route}/publish`, PublishResultSchema);
           io.out(`${file}: published ${saved.id} revision ${result.record.publishedRevision} (manifest version ${result.version})`);
+          for (const warning of result.warnings ?? []) io.err(`${file}: warning: ${warning.field}: ${warning.message}`);
+          pollSeconds = result.pollIntervalSeconds ?? pollSeconds;
         }
+        io.out(
+          pollSeconds === undefined
+            ? 'Installs pick it up at their next poll (hourly unless the server is set otherwise).'
+            : `Installs pick it up at their next poll: ${describePollInterval(pollSeconds)} (the poll interval the server suggests).`,
+        );
         return 0;
       }
       case 'list': {

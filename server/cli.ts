@@ -1,7 +1,7 @@
 /**
  * `npm run server`: the reference backend on 127.0.0.1 with the embedded store and the demo
- * campaigns. Options: --port (8787), --host (127.0.0.1), --data-dir (.trayside-server),
- * --no-demo, --log-level (info). With DATABASE_URL it uses PostgreSQL instead of PGlite.
+ * campaigns. Options (--help lists them): --port (8787), --host (127.0.0.1), --data-dir
+ * (.trayside-server), --branding FILE, --no-demo, --log-level (info). With DATABASE_URL it uses PostgreSQL instead of PGlite.
  * TRAYSIDE_ADMIN_TOKEN sets the admin token; otherwise one is made and written to
  * <data-dir>/admin-token (mode 0600). Neither the token nor the private key is ever printed.
  * (The app's own demo backend, started by `npm start`, is server/embedded.ts.)
@@ -12,17 +12,45 @@ import { DEMO_DIR } from './demo/load.js';
 import { DEFAULT_DATA_DIR, redactDatabaseUrl } from './local-config.js';
 import { startServer } from './start-server.js';
 import { describeError } from '../common/errors.js';
+import { readLinkPolicy } from './branding-file.js';
+
+const USAGE = `Usage: npm run server -- [options]
+  --port N           port on --host (default 8787, env PORT; 0 picks a free one)
+  --host ADDR        address to listen on (default 127.0.0.1)
+  --data-dir DIR     admin token and PGlite store (default ${DEFAULT_DATA_DIR}, env TRAYSIDE_DATA_DIR);
+                     the admin CLI needs the same folder (its --data-dir) to find admin-token
+  --branding FILE    the app's branding config (env TRAYSIDE_BRANDING): publishing refuses links
+                     its allow-lists do not allow; without it, publishing only warns
+  --no-demo          do not publish the demo campaigns
+  --log-level LEVEL  fatal, error, warn, info (default), debug, trace or silent
+  --help             this text
+Env: DATABASE_URL uses PostgreSQL instead of PGlite; TRAYSIDE_ADMIN_TOKEN sets the admin token.`;
+
+/** Exit code 2 with the usage: a mistyped flag is a usage error, not a crash. */
+class UsageError extends Error {}
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      port: { type: 'string', default: process.env.PORT ?? '8787' },
-      host: { type: 'string', default: '127.0.0.1' },
-      'data-dir': { type: 'string', default: process.env.TRAYSIDE_DATA_DIR ?? DEFAULT_DATA_DIR },
-      'no-demo': { type: 'boolean', default: false },
-      'log-level': { type: 'string', default: 'info' },
-    },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        port: { type: 'string', default: process.env.PORT ?? '8787' },
+        host: { type: 'string', default: '127.0.0.1' },
+        'data-dir': { type: 'string', default: process.env.TRAYSIDE_DATA_DIR ?? DEFAULT_DATA_DIR },
+        branding: { type: 'string', ...(process.env.TRAYSIDE_BRANDING ? { default: process.env.TRAYSIDE_BRANDING } : {}) },
+        'no-demo': { type: 'boolean', default: false },
+        'log-level': { type: 'string', default: 'info' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(describeError(error));
+  }
+  const { values } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, not "${values.port}".`);
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -30,6 +58,12 @@ async function main(): Promise<void> {
   if (logLevel === undefined) throw new Error(`--log-level must be one of ${levels.join(', ')}.`);
   const dataDir = path.resolve(values['data-dir']);
   const databaseUrl = process.env.DATABASE_URL;
+  let linkPolicy;
+  if (values.branding !== undefined) {
+    const read = await readLinkPolicy(path.resolve(values.branding));
+    if (!read.ok) throw new Error(read.problem);
+    linkPolicy = read.policy;
+  }
 
   const server = await startServer({
     host: values.host,
@@ -39,6 +73,7 @@ async function main(): Promise<void> {
     adminToken: process.env.TRAYSIDE_ADMIN_TOKEN,
     demoDir: values['no-demo'] ? null : DEMO_DIR,
     logLevel,
+    ...(linkPolicy === undefined ? {} : { linkPolicy }),
   });
   const { address, key, seeded } = server;
 
@@ -48,6 +83,7 @@ async function main(): Promise<void> {
     `  admin token:  ${server.tokenLocation}`,
     `  signing key:  Ed25519 keyId ${key.keyId}`,
     `  public key:   ${key.publicKey}   (branding config "signingKeys"; also GET ${address}/v1/signing-key)`,
+    `  links:        ${values.branding === undefined ? 'not checked on publish (no --branding; publishing warns)' : `publish refuses hosts not allowed by ${values.branding}`}`,
     `  demo:         ${values['no-demo'] ? 'off' : seeded.length > 0 ? `published ${seeded.join(', ')}` : 'campaigns already in the store'}`,
     `  try:          curl ${address}/v1/manifests/trayside-demo/en`,
     `  API:          ${address}/openapi.json   admin CLI: npm run admin -- list`,
@@ -59,6 +95,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    process.stderr.write(`trayside server: ${error.message}\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
   process.stderr.write(`trayside server: ${describeError(error)}\n`);
   process.exitCode = 1;
 });

@@ -21,6 +21,8 @@ export interface StartServerOptions {
   /** Folder of campaign files to publish when absent from the store; null = no demo campaigns. */
   demoDir: string | null;
   logLevel: NonNullable<ServerOptions['logLevel']>;
+  /** The branding's link allow-lists, so publishing refuses links the app would drop. */
+  linkPolicy?: ServerOptions['linkPolicy'];
 }
 
 /** A listening reference server and what its start-up found out. */
@@ -64,7 +66,7 @@ export async function startServer(options: StartServerOptions): Promise<StartedS
   try {
     const tokenLocation = await ensureAdminToken(store, options.dataDir, options.adminToken);
     const seeded = options.demoDir === null ? [] : await seedDemoCampaigns(store, new Date(), options.demoDir);
-    const app = await buildServer({ store, logLevel: options.logLevel });
+    const app = await buildServer({ store, logLevel: options.logLevel, ...(options.linkPolicy === undefined ? {} : { linkPolicy: options.linkPolicy }) });
     const address = await app.listen({ host: options.host, port: options.port });
     const key = SigningKeyInfoSchema.parse((await app.inject({ method: 'GET', url: '/v1/signing-key' })).json());
     let closing: Promise<void> | undefined;

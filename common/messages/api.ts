@@ -39,7 +39,14 @@ export type CampaignRecord = z.infer<typeof CampaignRecordSchema>;
 export const CampaignListSchema = z.object({ campaigns: z.array(CampaignRecordSchema) });
 
 /** Answer of publish and archive: the record and the manifest version that now includes (or drops) it. */
-export const PublishResultSchema = z.object({ record: CampaignRecordSchema, version: z.number().int().min(0) });
+export const PublishResultSchema = z.object({
+  record: CampaignRecordSchema,
+  version: z.number().int().min(0),
+  /** How often manifests ask devices to poll: an install sees the change at its next poll, within about this long. */
+  pollIntervalSeconds: z.number().int().min(1).optional(),
+  /** Things published anyway that may not show as meant (links not checked: the server does not know the branding). */
+  warnings: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+});
 export type PublishResult = z.infer<typeof PublishResultSchema>;
 
 /** GET /v1/admin/live: what manifests carry now. */

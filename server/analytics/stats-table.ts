@@ -1,4 +1,4 @@
-import type { CampaignStats, VariantStats } from '../../common/analytics.js';
+import { NO_SHARING_NOTE, type CampaignStats, type VariantStats } from '../../common/analytics.js';
 
 const percent = (value: number | null): string => (value === null ? '–' : `${(value * 100).toFixed(1)} %`);
 
@@ -10,6 +10,14 @@ export function terminalSafe(text: string): string {
 
 function row(cells: readonly string[], widths: readonly number[]): string {
   return cells.map((cell, index) => (index === 0 ? cell.padEnd(widths[index]!) : cell.padStart(widths[index]!))).join('  ');
+}
+
+/** How many installs the figures can count: with usage sharing off an install uploads nothing. */
+function sharingLine(stats: CampaignStats): string {
+  if (stats.sharing.installs === 0) return stats.sharing.note ?? NO_SHARING_NOTE;
+  const since = stats.sharing.since === null ? '' : ` since ${stats.sharing.since.slice(0, 10)} (when the campaign was created)`;
+  const installs = stats.sharing.installs === 1 ? '1 install' : `${stats.sharing.installs} installs`;
+  return `${installs} shared usage data${since}; the figures count only installs whose owners allow usage sharing.`;
 }
 
 /** `npm run admin -- stats <campaign>`: one row per variant and a total, then ratings and survey answers. */
@@ -35,7 +43,7 @@ export function formatStatsTable(stats: CampaignStats): string {
   ];
   const rows = [...stats.variants.map(cells), cells(stats.total)];
   const widths = header.map((title, index) => Math.max(title.length, ...rows.map((cellsOfRow) => cellsOfRow[index]!.length)));
-  const lines = [`Campaign ${stats.campaignId} — ${stats.generatedAt}`, '', row(header, widths), row(widths.map((width) => '-'.repeat(width)), widths)];
+  const lines = [`Campaign ${stats.campaignId} — ${stats.generatedAt}`, sharingLine(stats), '', row(header, widths), row(widths.map((width) => '-'.repeat(width)), widths)];
   for (const cellsOfRow of rows.slice(0, -1)) lines.push(row(cellsOfRow, widths));
   lines.push(row(rows.at(-1)!, widths));
   if (stats.total.ratings.count > 0) lines.push('', `Ratings 1–5: ${stats.total.ratings.distribution.join(' / ')}`);

@@ -1,4 +1,4 @@
-import type { CampaignStats, QuestionStats, VariantStats } from '../../common/analytics.js';
+import { NO_SHARING_NOTE, type CampaignStats, type QuestionStats, type VariantStats } from '../../common/analytics.js';
 import { DeviceEventSchema } from '../../common/events.js';
 import type { CampaignInput } from '../../common/messages/index.js';
 import type { EventCounts, StoredEvent } from '../store/analytics-store.js';
@@ -53,6 +53,7 @@ export function buildCampaignStats(
   counts: readonly EventCounts[],
   details: readonly StoredEvent[],
   now: Date,
+  sharing: { installs: number; since: Date | null } = { installs: 0, since: null },
 ): CampaignStats {
   const liveVariants = campaign?.variants ?? [];
   const totalWeight = liveVariants.reduce((sum, variant) => sum + variant.weight, 0);
@@ -156,7 +157,13 @@ export function buildCampaignStats(
   }
 
   const list = [...variants.values()].sort((a, b) => a.variantId.localeCompare(b.variantId));
-  return { campaignId, generatedAt: now.toISOString(), total: sumVariants(list, clickInstalls), variants: list };
+  return {
+    campaignId,
+    generatedAt: now.toISOString(),
+    sharing: { installs: sharing.installs, since: sharing.since?.toISOString() ?? null, note: sharing.installs === 0 ? NO_SHARING_NOTE : null },
+    total: sumVariants(list, clickInstalls),
+    variants: list,
+  };
 }
 
 function sumVariants(list: readonly VariantStats[], clickInstalls: ReadonlyMap<string, number>): VariantStats {

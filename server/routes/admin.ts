@@ -9,6 +9,9 @@ import {
   SlugSchema,
   TokenRequestSchema,
   TokenResultSchema,
+  checkCampaignLinks,
+  uncheckedLinkWarnings,
+  type FieldIssue,
   type LiveListing,
 } from '../../common/messages/index.js';
 import { hashToken, newToken } from '../http/auth.js';
@@ -96,11 +99,29 @@ export const adminRoutes = [
     tag: 'admin',
     auth: 'admin',
     params: IdParams,
-    responses: { 200: { description: 'Published; `version` is the manifest version that has it.', schema: PublishResultSchema }, 404: { description: 'No such campaign.' }, ...errors },
+    responses: {
+      200: { description: 'Published; `version` is the manifest version that has it, `pollIntervalSeconds` how soon installs ask for it, `warnings` what could not be checked.', schema: PublishResultSchema },
+      404: { description: 'No such campaign.' },
+      ...errors,
+      400: { description: 'A link the app would drop (a host not on the branding allow-list, not https); `issues` names each by field.' },
+    },
     handler: async ({ params, deps }) => {
+      // Links are checked here rather than on save, so a draft can be written before the branding allows its host.
+      const record = await deps.store.getCampaign(params.id);
+      let warnings: FieldIssue[] = [];
+      if (record !== null) {
+        if (deps.linkPolicy !== undefined) {
+          const issues = checkCampaignLinks(record.campaign, deps.linkPolicy);
+          if (issues.length > 0) {
+            throw new HttpError(400, 'invalid-request', `Not published: ${issues.length === 1 ? 'a link goes' : `${issues.length} links go`} where the app will not open ${issues.length === 1 ? 'it' : 'them'} (the branding's allow-list).`, issues);
+          }
+        } else {
+          warnings = uncheckedLinkWarnings(record.campaign);
+        }
+      }
       const result = await deps.store.publishCampaign(params.id, new Date(deps.clock()));
       deps.manifests.invalidate();
-      return result;
+      return { ...result, pollIntervalSeconds: deps.pollIntervalSeconds, ...(warnings.length > 0 ? { warnings } : {}) };
     },
   }),
   defineRoute({

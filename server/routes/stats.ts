@@ -19,7 +19,7 @@ export const statsRoutes = [
   defineRoute({
     method: 'GET',
     url: '/v1/admin/stats/:campaignId',
-    summary: 'Per-variant figures of a campaign: impressions, unique opens, click-through, reorders, conversions, ratings, survey answers',
+    summary: 'Per-variant figures of a campaign: impressions, unique opens, click-through, reorders, conversions, ratings, survey answers; `sharing` says how many installs shared usage data (the only ones counted)',
     tag: 'admin',
     auth: 'admin',
     params: z.object({ campaignId: SlugSchema }),
@@ -31,7 +31,10 @@ export const statsRoutes = [
       // Weights come from the live revision (what devices pick from); a draft has none yet.
       const live = (await deps.store.liveCampaigns()).campaigns.find((campaign) => campaign.id === params.campaignId);
       const campaign: CampaignInput | undefined = live?.campaign ?? record?.campaign;
-      const stats = buildCampaignStats(params.campaignId, campaign, counts, details, new Date(deps.clock()));
+      // Installs that uploaded anything since the campaign was created: with usage sharing off an install uploads nothing, so a 0 here explains a report of zeros.
+      const since = record === null ? null : new Date(record.createdAt);
+      const sharingInstalls = await deps.store.analytics.countSharingInstalls(since);
+      const stats = buildCampaignStats(params.campaignId, campaign, counts, details, new Date(deps.clock()), { installs: sharingInstalls, since });
       if (live === undefined) for (const variant of [stats.total, ...stats.variants]) variant.weightShare = null;
       return stats;
     },
