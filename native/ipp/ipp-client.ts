@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { systemTimers, type Timers } from '../../common/lifecycle.js';
 import type { IppAttributes } from '../decoders/ipp-supplies.js';
-import { decodeIppMessage, encodeGetPrinterAttributes, groupAttributes, IPP_GROUP, IPP_STATUS_NAMES, isSuccessfulStatus } from './ipp-encoding.js';
+import { decodeIppMessage, encodeGetPrinterAttributes, groupAttributes, IPP_GROUP, IPP_STATUS_NAMES, isSuccessfulStatus, type IppMessage } from './ipp-encoding.js';
 
 /** Why an IPP request failed, so callers can tell "switched off" from "not a printer". */
 export type IppFailure = 'invalid-uri' | 'timeout' | 'aborted' | 'network' | 'http' | 'ipp' | 'decode' | 'too-large';
@@ -94,6 +94,26 @@ export async function getPrinterAttributes(uri: string, options: IppRequestOptio
     throw new IppRequestError('ipp', `${uri} refused Get-Printer-Attributes: ${status}`);
   }
   return groupAttributes(message, IPP_GROUP.printer);
+}
+
+/**
+ * Sends any encoded IPP request (e.g. CUPS-Get-Printers) to `uri` and returns the decoded reply,
+ * with the same time limit, abort and size rules as getPrinterAttributes; `what` names the
+ * operation in errors.
+ */
+export async function sendIppRequest(uri: string, body: Uint8Array, what: string, options: IppRequestOptions = {}): Promise<IppMessage> {
+  const reply = await postIpp(uri, ippHttpTarget(uri), body, options);
+  let message;
+  try {
+    message = decodeIppMessage(reply);
+  } catch (error) {
+    throw new IppRequestError('decode', `${uri} answered ${what}, but not in IPP: ${(error as Error).message}`);
+  }
+  if (!isSuccessfulStatus(message.code)) {
+    const status = IPP_STATUS_NAMES[message.code] ?? `status 0x${message.code.toString(16).padStart(4, '0')}`;
+    throw new IppRequestError('ipp', `${uri} refused ${what}: ${status}`);
+  }
+  return message;
 }
 
 function postIpp(uri: string, target: URL, body: Uint8Array, options: IppRequestOptions): Promise<Uint8Array> {

@@ -6,6 +6,8 @@ import { decodeIppSupplies, ippText, type IppAttributes, type IppValue } from '.
 import { DeviceGate } from '../device-io.js';
 import type { DeviceSession, DeviceSource, DeviceSourceEvent } from '../transport.js';
 import { getPrinterAttributes, ippHttpTarget, type IppRequestOptions } from './ipp-client.js';
+import { applyMarkerNames } from './supply-names.js';
+import { makerFromMakeAndModel } from './vendor-names.js';
 
 /** Fetches a printer's attributes; the real one is getPrinterAttributes, tests pass their own. */
 export type FetchPrinterAttributes = (uri: string, options: IppRequestOptions) => Promise<IppAttributes>;
@@ -18,6 +20,10 @@ export interface IppSourceOptions {
   timeoutMs?: number;
   timers?: Timers;
   fetch?: FetchPrinterAttributes;
+  /** Attributes to ask for; default PRINTER_ATTRIBUTES_WANTED. */
+  requestedAttributes?: readonly string[];
+  /** Turns the attributes into a reading; default readingFromAttributes (a CUPS queue has its own). */
+  interpret?: (attributes: IppAttributes, uri: string) => DeviceReading;
 }
 
 const IDENTITY_MAX = 200;
@@ -39,16 +45,18 @@ function clean(text: string | undefined): string | undefined {
 
 /**
  * Who the printer is: the IEEE 1284 ID in printer-device-id first (the same identity the USB path
- * reads, so a printer seen both ways matches a profile once), then printer-make-and-model, whose
- * first word is the maker by IPP Everywhere convention. Serial from the 1284 SN, else printer-uuid.
+ * reads, so a printer seen both ways matches a profile once), then printer-make-and-model through
+ * the vendor table (vendor-names.ts): its first word is the maker by IPP Everywhere convention,
+ * except where it is a product line. Serial from the 1284 SN, else printer-uuid.
  */
 export function identityFromAttributes(attributes: IppAttributes, uri: string): DeviceIdentity {
   const deviceId = clean(ippText(first(attributes, 'printer-device-id')));
   const ieee = deviceId ? parseDeviceIdString(deviceId) : undefined;
   const makeAndModel = clean(ippText(first(attributes, 'printer-make-and-model')));
-  const [makeWord, ...modelWords] = (makeAndModel ?? '').split(/\s+/);
-  let manufacturer = clean(ieee?.manufacturer) ?? (modelWords.length > 0 ? makeWord : undefined);
-  let model = clean(ieee?.model) ?? (modelWords.length > 0 ? modelWords.join(' ') : makeAndModel);
+  // Not simply the first word: some makers lead with a product line ("ECOSYS M2540dn" is a Kyocera).
+  const fromMakeAndModel = makeAndModel ? makerFromMakeAndModel(makeAndModel) : undefined;
+  let manufacturer = clean(ieee?.manufacturer) ?? fromMakeAndModel?.manufacturer;
+  let model = clean(ieee?.model) ?? fromMakeAndModel?.model ?? makeAndModel;
   if (manufacturer && model && model.toLowerCase().startsWith(`${manufacturer.toLowerCase()} `)) model = model.slice(manufacturer.length + 1);
   manufacturer ??= 'Unknown maker';
   model ??= clean(ippText(first(attributes, 'printer-info'))) ?? clean(ippText(first(attributes, 'printer-name'))) ?? uri.slice(0, IDENTITY_MAX);
@@ -70,7 +78,8 @@ export function readingFromAttributes(attributes: IppAttributes, uri: string): D
   const facts: Record<string, string> = {};
   if (printerState) facts['Printer state'] = printerState;
   if (stateMessage) facts['Printer says'] = stateMessage.slice(0, 200);
-  return { identity: identityFromAttributes(attributes, uri), conditions, supplies: supplies.map(classifySupply), facts };
+  const named = applyMarkerNames(supplies, attributes);
+  return { identity: identityFromAttributes(attributes, uri), conditions, supplies: named.map(classifySupply), facts };
 }
 
 /** One configured network (or IPP-over-USB) printer. */
@@ -100,8 +109,9 @@ export class IppSession implements DeviceSession {
       const request: IppRequestOptions = { signal };
       if (this.options.timeoutMs !== undefined) request.timeoutMs = this.options.timeoutMs;
       if (this.options.timers) request.timers = this.options.timers;
+      if (this.options.requestedAttributes) request.requestedAttributes = this.options.requestedAttributes;
       const attributes = await fetch(this.uri, request);
-      return readingFromAttributes(attributes, this.uri);
+      return (this.options.interpret ?? readingFromAttributes)(attributes, this.uri);
     });
   }
 
