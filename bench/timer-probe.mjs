@@ -1,5 +1,5 @@
 // Loaded with `node --import` into the process under measurement: counts timer callbacks and the
-// shortest delay asked for, and reports them to the parent over IPC when asked.
+// shortest delay asked for, and reports them (with the V8 heap in use) to the parent over IPC when asked.
 const counts = { fired: 0, scheduled: 0, shortestMs: Number.POSITIVE_INFINITY };
 const wrap = (original) =>
   function (callback, delay, ...args) {
@@ -15,6 +15,6 @@ const wrap = (original) =>
 globalThis.setTimeout = wrap(globalThis.setTimeout);
 globalThis.setInterval = wrap(globalThis.setInterval);
 process.on('message', (message) => {
-  if (message === 'timer-counts') process.send?.({ ...counts });
+  if (message === 'timer-counts') process.send?.({ ...counts, heapUsedMb: process.memoryUsage().heapUsed / 1048576 });
   if (message === 'timer-reset') Object.assign(counts, { fired: 0, scheduled: 0, shortestMs: Number.POSITIVE_INFINITY });
 });

@@ -14,7 +14,7 @@ const benches = [
 ];
 const only = process.argv.slice(2);
 
-if (benches.some((bench) => bench.needsBuild) && !existsSync(resolve(root, 'out/node/host/cli.js'))) {
+if (benches.some((bench) => bench.needsBuild) && !['out/node/host/cli.js', 'out/host-bundle/cli.mjs'].every((file) => existsSync(resolve(root, file)))) {
   spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
 }
 for (const bench of benches) {

@@ -7,16 +7,15 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chooseHost } from './electron-probe.mjs';
+import { NODE_HOST_ENTRY, NODE_HOST_FLAGS } from './node-host-launch.mjs';
 
 const root = resolve(import.meta.dirname, '..');
-/** V8 flags of the Node host; bench/idle-host.mjs measures with the same ones. */
-const NODE_HOST_FLAGS = ['--max-semi-space-size=1'];
 const args = process.argv.slice(2);
 
 // out/node/server/embedded.js is the demo backend both hosts start for the bundled demo branding.
 const NEEDS = {
   electron: ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'out/node/server/embedded.js'],
-  node: ['out/renderer/index.html', 'out/host-bridge/trayside-bridge.js', 'out/node/host/cli.js', 'out/node/server/embedded.js'],
+  node: ['out/renderer/index.html', 'out/host-bridge/trayside-bridge.js', 'out/host-bundle/cli.mjs', 'out/node/server/embedded.js'],
 };
 
 function ensureBuilt(host) {
@@ -48,7 +47,7 @@ if (choice.host === 'electron') {
 } else {
   process.stdout.write(`${choice.reason} — starting the Node host instead\n`);
   ensureBuilt('node');
-  // The compiled host, not tsx: a tray companion idles for days, and the loader's memory is waste.
-  // A 1 MB young generation keeps the idle footprint down; the host allocates little per poll.
-  runForeground(process.execPath, [...NODE_HOST_FLAGS, resolve(root, 'out/node/host/cli.js'), ...args]);
+  // The one-file bundle, not tsx nor the tsc output: a tray companion idles for days, and the
+  // loader's memory and per-module bookkeeping are waste (bench/idle-host.mjs has the figures).
+  runForeground(process.execPath, [...NODE_HOST_FLAGS, NODE_HOST_ENTRY, ...args]);
 }
