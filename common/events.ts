@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SlugSchema } from './messages/campaign.js';
+import { MessageIdSchema } from './messages/manifest.js';
 import { ConsentSchema, type Consent } from './settings.js';
 
 /**
@@ -20,9 +21,6 @@ export const InstallIdSchema = z.uuid({ version: 'v4', message: 'An install id i
 
 /** An event id, also its idempotency key: a random UUID made when the event is recorded. */
 export const EventIdSchema = z.uuid({ message: 'An event id is a UUID.' });
-
-/** `<campaignId>@<revision>`, as in manifests. */
-export const MessageIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}@[1-9][0-9]*$/, 'A message id looks like "campaign-id@3".');
 
 /** Free text an owner types (survey answers, comments): at most this many characters (UTF-16 units, as the text field counts). */
 export const FREE_TEXT_MAX_CHARS = 1000;

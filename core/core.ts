@@ -213,8 +213,6 @@ export function createCore(options: CoreOptions): Core {
     },
     messages: {
       getState: async () => messages.state(),
-      list: async () => messages.inbox(),
-      status: async () => messages.status(),
       markRead: async ({ id }) => {
         const source = sourceOf(id);
         inInbox(() => messages.markRead(id));

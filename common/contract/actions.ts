@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { FeedbackSchema, MessageIdSchema, ReorderItemSchema, SurveyAnswerSchema } from '../events.js';
+import { FeedbackSchema, ReorderItemSchema, SurveyAnswerSchema } from '../events.js';
+import { MessageIdSchema } from '../messages/manifest.js';
 import { SlugSchema } from '../messages/campaign.js';
 import { call, event } from './define.js';
 
@@ -43,10 +44,7 @@ export const CartSchema = z.object({
 });
 export type Cart = z.infer<typeof CartSchema>;
 
-/** Whether an event reached the queue (false while the owner has not agreed to send usage data). */
-export const RecordedSchema = z.object({ recorded: z.boolean() });
-
-/** Reorder, cart, feedback and engagement events (issue 5). */
+/** Reorder, cart and feedback; the engagement events they cause are recorded by the core, never asked for by the panel. */
 export const actionsFeature = {
   reorder: call({
     input: z.strictObject({ ...SupplyChoiceSchema, quantity: z.number().int().min(1).max(99).default(1), source: ActionSourceSchema.optional() }),
@@ -91,17 +89,6 @@ export const actionsFeature = {
       z.object({ status: z.literal('invalid'), errors: z.record(z.string(), z.string()) }),
     ]),
     summary: 'Checks feedback against the campaign (messages per field); valid feedback is queued on disk and sent when online.',
-  }),
-  track: call({
-    input: z.discriminatedUnion('type', [
-      z.strictObject({ type: z.literal('impression'), source: ActionSourceSchema }),
-      z.strictObject({ type: z.literal('open'), source: ActionSourceSchema }),
-      z.strictObject({ type: z.literal('dismiss'), source: ActionSourceSchema }),
-      z.strictObject({ type: z.literal('snooze'), source: ActionSourceSchema, hours: z.number().int().min(1).max(720) }),
-      z.strictObject({ type: z.literal('click'), source: ActionSourceSchema, action: z.enum(['reorder', 'open-url', 'feedback', 'snooze', 'dismiss']) }),
-    ]),
-    output: RecordedSchema,
-    summary: 'Records that a message was shown, opened, dismissed, snoozed or a button clicked (only with consent).',
   }),
   onCartChanged: event({ payload: CartSchema, summary: 'Items were added, changed or ordered.' }),
 };

@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import { MessageActionSchema } from '../messages/content.js';
 import { MessageCategorySchema, UrgencySchema } from '../messages/campaign.js';
+import { MessageIdSchema } from '../messages/manifest.js';
 import { call, event } from './define.js';
-
-/** Identifies a message in the inbox: the manifest's `<campaignId>@<revision>`. */
-const MessageIdSchema = z.string().min(1).max(80);
 
 /** One delivered message as the panel shows it; content is already in the owner's locale (or its fallback). */
 export const InboxItemSchema = z.object({
@@ -54,30 +52,18 @@ export const PollStatusSchema = z.object({
 });
 export type PollStatus = z.infer<typeof PollStatusSchema>;
 
-/** Predicted run-out for one supply of one device. */
-export const SupplyForecastSchema = z.object({
-  deviceId: z.string(),
-  supplyId: z.string(),
-  /** Days until empty (full, for a receptacle), or null while there is too little history or no decline. */
-  daysLeft: z.number().min(0).nullable(),
-});
-export type SupplyForecast = z.infer<typeof SupplyForecastSchema>;
-
 /** Everything the messages view shows at once. */
 export const MessagesStateSchema = z.object({
   inbox: InboxViewSchema,
   status: PollStatusSchema,
-  forecasts: z.array(SupplyForecastSchema),
 });
 export type MessagesState = z.infer<typeof MessagesStateSchema>;
 
 const ById = z.object({ id: MessageIdSchema }).strict();
 
-/** Targeted messages from the manufacturer: inbox, read state, poll status, run-out forecasts. */
+/** Targeted messages from the manufacturer: inbox, read state, poll status. (Run-out forecasts are on the device snapshots.) */
 export const messagesFeature = {
-  getState: call({ input: z.void(), output: MessagesStateSchema, summary: 'Inbox, poll status and run-out forecasts.' }),
-  list: call({ input: z.void(), output: InboxViewSchema, summary: 'The inbox, newest first, with the unread count.' }),
-  status: call({ input: z.void(), output: PollStatusSchema, summary: 'When messages were last updated and whether they could be verified.' }),
+  getState: call({ input: z.void(), output: MessagesStateSchema, summary: 'Inbox and poll status.' }),
   markRead: call({ input: ById, output: z.void(), summary: 'Marks a message read.' }),
   dismiss: call({ input: ById, output: z.void(), summary: 'Removes a message from the inbox for good.' }),
   snooze: call({
@@ -86,6 +72,6 @@ export const messagesFeature = {
     summary: 'Hides a message for some hours; it comes back afterwards.',
   }),
   checkNow: call({ input: z.void(), output: PollStatusSchema, summary: 'Asks the backend for new messages now.' }),
-  onChanged: event({ payload: MessagesStateSchema, summary: 'The inbox, the poll status or a forecast changed.' }),
+  onChanged: event({ payload: MessagesStateSchema, summary: 'The inbox or the poll status changed.' }),
   onOpenRequested: event({ payload: z.object({ id: MessageIdSchema }), summary: 'The owner clicked a notification: show this message.' }),
 };

@@ -59,10 +59,15 @@ export const ManifestVariantSchema = z.object({
 });
 export type ManifestVariant = z.infer<typeof ManifestVariantSchema>;
 
+/**
+ * `<campaignId>@<revision>`: names one exact content, in manifests, in the inbox and in events
+ * (impressions, clicks). The server refuses events with any other shape, so every door checks this one rule.
+ */
+export const MessageIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}@[1-9][0-9]*$/, 'A message id looks like "campaign-id@3".');
+
 /** A candidate message; the app decides on the device whether and when to show it. */
 export const ManifestMessageSchema = z.object({
-  /** `<campaignId>@<revision>`: names this exact content in events (impressions, clicks). */
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}@[1-9][0-9]*$/),
+  id: MessageIdSchema,
   /** Caps, snoozes and dismissals are kept per campaign, so a republished revision does not reset them. */
   campaignId: SlugSchema,
   revision: z.number().int().min(1),

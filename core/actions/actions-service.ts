@@ -137,17 +137,6 @@ export function createActionsService(options: ActionsServiceOptions): ActionsSer
       const queued = await record({ type: 'feedback', campaignId: source.campaignId, variantId: message.variantId, ...(source.messageId ? { messageId: source.messageId } : {}), feedback: check.feedback });
       return { status: 'recorded', feedback: check.feedback, queued };
     },
-    track: async (input) => {
-      const base = sourceFields(input.source);
-      switch (input.type) {
-        case 'snooze':
-          return { recorded: await record({ type: 'snooze', ...base, hours: input.hours }) };
-        case 'click':
-          return { recorded: await record({ type: 'click', ...base, action: input.action }) };
-        default:
-          return { recorded: await record({ type: input.type, ...base }) };
-      }
-    },
   };
 
   return {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { InboxViewSchema, type InboxView } from '../../common/contract/messages.js';
+import { MessagesStateSchema, type InboxView } from '../../common/contract/messages.js';
 import { CONTRACT_SOCKET_PATH, CONTRACT_SOCKET_PROTOCOL, SOCKET_SECRET_META, SOCKET_SECRET_PROTOCOL_PREFIX, ServerFrameSchema } from '../../common/contract/wire.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -95,7 +95,7 @@ async function goneWithin(pid: number, ms: number): Promise<boolean> {
   return !alive(pid);
 }
 
-/** The inbox as the panel reads it: the secret from the served page, then `messages.list` on the contract socket. */
+/** The inbox as the panel reads it: the secret from the served page, then `messages.getState` on the contract socket. */
 async function inbox(panelUrl: string): Promise<InboxView> {
   const page = await (await fetch(panelUrl)).text();
   const secret = new RegExp(`<meta name="${SOCKET_SECRET_META}" content="([^"]+)"`).exec(page)?.[1];
@@ -113,8 +113,8 @@ async function inbox(panelUrl: string): Promise<InboxView> {
         if (frame.type === 'result' && frame.id === 1) done(frame.envelope.ok ? frame.envelope.value : frame.envelope);
       });
     });
-    socket.send(JSON.stringify({ type: 'call', id: 1, channel: 'trayside:messages.list' }));
-    return InboxViewSchema.parse(await reply);
+    socket.send(JSON.stringify({ type: 'call', id: 1, channel: 'trayside:messages.getState' }));
+    return MessagesStateSchema.parse(await reply).inbox;
   } finally {
     socket.close();
   }
