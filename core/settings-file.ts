@@ -1,25 +1,25 @@
-import { accessSync, constants, existsSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DamagedSettingsError, describeValue } from './settings-service.js';
+import { fsErrorCode } from './storage/fs-error.js';
+import { readOwnedFileSync, setAsideDamagedSync } from './storage/owned-file.js';
 
 // The settings file both hosts share: `{ "settings": { ... } }` (electron-store's layout for the key
 // "settings", and the Node host's file). Reading it is the same code in both hosts, so a damaged
-// file is kept aside and reported the same way whichever host finds it.
+// file is kept aside and reported the same way whichever host finds it. Both calls block: the
+// settings service's storage contract is synchronous (read once at start-up; the save check runs on
+// an owner's settings change, not per click on a message).
 
 /**
  * The stored settings document in `file`, or undefined when there is none yet. Throws
  * DamagedSettingsError after moving a damaged file (or a directory in its place) aside, so the next
  * save starts a fresh file and support still has the old one.
  */
-export function readSettingsFile(file: string, now: number): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = errorCode(error);
-    if (code === 'ENOENT') return undefined;
-    throw damaged(file, `could not be read (${code ?? String(error)})`, now);
-  }
+export function readSettingsFileSync(file: string, now: number): unknown {
+  const found = readOwnedFileSync(file);
+  if (found.kind === 'missing') return undefined;
+  if (found.kind === 'unreadable') throw damaged(file, `could not be read (${fsErrorCode(found.error) ?? String(found.error)})`, now);
+  const { text } = found;
   if (text.trim() === '') throw damaged(file, 'is empty', now);
   let parsed: unknown;
   try {
@@ -39,30 +39,24 @@ export function readSettingsFile(file: string, now: number): unknown {
  * root may write anything, but a file or folder someone marked read-only (an admin locking the
  * settings) is not to be replaced.
  */
-export function settingsFileCannotSave(file: string): string | undefined {
-  if (existsSync(file) && !writable(file)) return `${file} is read-only`;
-  const folder = nearestExisting(dirname(file));
-  if (!writable(folder)) return `the folder ${folder} is read-only`;
+export function settingsFileCannotSaveSync(file: string): string | undefined {
+  if (existsSync(file) && !writableSync(file)) return `${file} is read-only`;
+  const folder = nearestExistingSync(dirname(file));
+  if (!writableSync(folder)) return `the folder ${folder} is read-only`;
   return undefined;
 }
 
 function damaged(file: string, problem: string, now: number): DamagedSettingsError {
-  return new DamagedSettingsError(problem, keepAside(file, now));
+  return new DamagedSettingsError(problem, keepAsideSync(file, now));
 }
 
-/** Renames the damaged file for support; null when it cannot be moved (a read-only folder). */
-function keepAside(file: string, now: number): string | null {
-  if (!writable(dirname(file))) return null;
-  const kept = `${file}.damaged-${now}`;
-  try {
-    renameSync(file, kept);
-    return kept;
-  } catch {
-    return null;
-  }
+/** Renames the damaged file (or directory) for support as `settings.json.damaged-<epoch ms>`; null when it cannot be moved (a read-only folder). */
+function keepAsideSync(file: string, now: number): string | null {
+  if (!writableSync(dirname(file))) return null;
+  return setAsideDamagedSync(file, 'rename', now, String(now)) ?? null;
 }
 
-function writable(path: string): boolean {
+function writableSync(path: string): boolean {
   try {
     accessSync(path, constants.W_OK);
     const stats = statSync(path);
@@ -74,14 +68,10 @@ function writable(path: string): boolean {
   }
 }
 
-function nearestExisting(path: string): string {
+function nearestExistingSync(path: string): string {
   let current = path;
   while (!existsSync(current) && dirname(current) !== current) current = dirname(current);
   return current;
-}
-
-function errorCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,12 +1,13 @@
-import { appendFile } from 'node:fs/promises';
 import type { OpenExternal } from '../core/actions/reorder.js';
-import { describeFsError } from '../core/messages/durable-file.js';
+import { AppendLog } from '../core/storage/append-log.js';
+import { describeFsError } from '../core/storage/fs-error.js';
 
 /**
  * The Node host's `openExternal`: there is no desktop to hand the link to, so it is logged (and
  * appended to `file` when given, one URL per line, for tests and demos to read); the panel then
  * opens it in the browser tab it runs in. Only URLs that passed the allow-list reach this. A file
- * that cannot be written is said once in the log; the link still opens.
+ * that cannot be written is said once in the log; the link still opens. The file is an AppendLog
+ * (core/storage/): 0600, because a store link can carry the owner's part numbers and locale.
  */
 export function urlLog(log: (message: string) => void, file?: string): OpenExternal {
   let writeProblem: string | undefined;
@@ -14,8 +15,13 @@ export function urlLog(log: (message: string) => void, file?: string): OpenExter
     log(`open-external: ${url}`);
     if (file === undefined) return;
     try {
-      // 0600: a store link can carry the owner's part numbers and locale.
-      await appendFile(file, `${url}\n`, { encoding: 'utf8', mode: 0o600 });
+      // Opened per link (links are rare), so no handle outlives the call.
+      const appendLog = await AppendLog.open(file);
+      try {
+        await appendLog.append(Buffer.from(`${url}\n`, 'utf8'));
+      } finally {
+        await appendLog.close();
+      }
       writeProblem = undefined;
     } catch (error) {
       const problem = describeFsError(error);

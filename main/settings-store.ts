@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { app } from 'electron';
 import Store from 'electron-store';
 import type { Settings, SettingsRecovery } from '../common/settings.js';
-import { readSettingsFile, settingsFileCannotSave } from '../core/settings-file.js';
+import { readSettingsFileSync, settingsFileCannotSaveSync } from '../core/settings-file.js';
 import type { SettingsStorage } from '../core/settings-service.js';
 
 /**
@@ -19,8 +19,8 @@ export function electronSettingsStorage(): SettingsStorage {
   let store: Store<{ settings?: unknown }> | undefined;
   return {
     location: file,
-    read: () => readSettingsFile(file, Date.now()),
-    cannotSave: () => settingsFileCannotSave(file),
+    read: () => readSettingsFileSync(file, Date.now()),
+    cannotSave: () => settingsFileCannotSaveSync(file),
     write(settings: Settings, recovery: SettingsRecovery | null) {
       store ??= new Store<{ settings?: unknown }>({ name: 'settings', cwd: folder, clearInvalidConfig: false });
       store.set('settings', recovery === null ? settings : { ...settings, recovery });

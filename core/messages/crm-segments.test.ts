@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Consent } from '../../common/settings.js';
 import { FakeTime } from '../../test/support/fake-time.js';
 import { createCrmSegments } from './crm-segments.js';
@@ -58,7 +58,8 @@ describe('CRM segments on the device', () => {
     setConsent('none');
     expect(segments.current()).toEqual([]);
     segments.consentChanged();
-    expect(existsSync(join(dir, 'crm-segments.json'))).toBe(false);
+    // Deleted without blocking the click that withdrew consent.
+    await vi.waitFor(() => expect(existsSync(join(dir, 'crm-segments.json'))).toBe(false));
     setConsent('anonymous-usage');
     expect(segments.current()).toEqual([]);
   });

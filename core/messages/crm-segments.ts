@@ -1,9 +1,11 @@
-import { rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Clock, Timers } from '../../common/lifecycle.js';
 import type { Consent } from '../../common/settings.js';
-import { describeFsError, readOwnedFile, setAsideDamaged, writeFileAtomicSync } from './durable-file.js';
+import { writeFileAtomic } from '../storage/atomic-write.js';
+import { describeFsError } from '../storage/fs-error.js';
+import { readOwnedFileSync, setAsideDamagedSync } from '../storage/owned-file.js';
 import type { FetchLike } from './poller.js';
 import { describeError } from '../../common/errors.js';
 
@@ -50,8 +52,9 @@ export function createCrmSegments(options: CrmSegmentsOptions): CrmSegments {
   const { log } = options;
   let segments: readonly string[] = [];
   let writeProblem: string | undefined;
-  function load(): void {
-    const found = readOwnedFile(file);
+  // Blocking, once, at start-up: targeting on the segments must not flip after the first evaluation.
+  function loadSync(): void {
+    const found = readOwnedFileSync(file);
     if (found.kind === 'unreadable') {
       writeProblem = describeFsError(found.error);
       log(`messages: cannot read the CRM segments at ${file} (${writeProblem}) — they are fetched again after the next poll`);
@@ -66,15 +69,15 @@ export function createCrmSegments(options: CrmSegmentsOptions): CrmSegments {
       if (saved?.success) {
         if (saved.data.installId === options.installId) segments = saved.data.segments;
       } else {
-        const aside = setAsideDamaged(file, 'move');
+        const aside = setAsideDamagedSync(file, 'move');
         log(`messages: the saved CRM segments at ${file} are damaged; ${aside ? `kept them as ${aside}; ` : ''}they are fetched again after the next poll`);
       }
     }
   }
 
-  const save = (next: readonly string[]): void => {
+  const save = async (next: readonly string[]): Promise<void> => {
     try {
-      writeFileAtomicSync(file, JSON.stringify({ installId: options.installId, segments: next, fetchedAt: options.clock.now() }));
+      await writeFileAtomic(file, JSON.stringify({ installId: options.installId, segments: next, fetchedAt: options.clock.now() }));
       writeProblem = undefined;
     } catch (error) {
       const problem = describeFsError(error);
@@ -84,16 +87,18 @@ export function createCrmSegments(options: CrmSegmentsOptions): CrmSegments {
   };
   const forget = (): void => {
     segments = [];
-    try {
-      rmSync(file, { force: true });
-    } catch (error) {
-      // The owner withdrew consent: say plainly that the old answer could not be deleted.
-      log(`messages: cannot delete the CRM segments at ${file} (${describeFsError(error)}); they are no longer used`);
-    }
+    // After any save still running, so a write that began before the withdrawal cannot bring the file back.
+    saving = saving.then(() =>
+      rm(file, { force: true }).catch((error: unknown) => {
+        // The owner withdrew consent: say plainly that the old answer could not be deleted.
+        log(`messages: cannot delete the CRM segments at ${file} (${describeFsError(error)}); they are no longer used`);
+      }),
+    );
   };
   // Without consent the saved answer is deleted unread, damaged or not: no copy of it is kept.
+  let saving: Promise<void> = Promise.resolve();
   if (!allowed()) forget();
-  else load();
+  else loadSync();
 
   const url = `${options.backendUrl.replace(/\/+$/, '')}/v1/segments/${encodeURIComponent(options.installId)}`;
   let inFlight: Promise<boolean> | undefined;
@@ -121,7 +126,10 @@ export function createCrmSegments(options: CrmSegmentsOptions): CrmSegments {
       const next = [...new Set(parsed.data.segments)].sort();
       const changed = JSON.stringify(next) !== JSON.stringify(segments);
       segments = next;
-      if (changed) save(next);
+      if (changed) {
+        saving = saving.then(() => save(next));
+        await saving;
+      }
       return changed;
     } catch (error) {
       const reason = controller.signal.aborted ? controller.signal.reason : error;

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { SignedEnvelopeSchema, type SignedEnvelope } from '../../common/messages/index.js';
-import { describeFsError, readOwnedFile, setAsideDamaged, writeFileAtomicSync } from './durable-file.js';
+import { writeFileAtomic } from '../storage/atomic-write.js';
+import { describeFsError } from '../storage/fs-error.js';
+import { readOwnedFileSync, setAsideDamagedSync } from '../storage/owned-file.js';
 import { describeError } from '../../common/errors.js';
 
 /** What is kept on disk: the signed envelope exactly as received (re-verified on load), its ETag and when it came. */
@@ -16,8 +18,10 @@ export type CachedManifest = z.infer<typeof CachedManifestSchema>;
 
 /** The last good manifest on disk, so messages work offline and after a restart. */
 export interface ManifestCache {
-  load(): CachedManifest | undefined;
-  save(entry: { envelope: SignedEnvelope; etag: string | null; url: string; receivedAt: number }): void;
+  /** Reads the cache, blocking: once at start-up, so messages show offline from the first frame. */
+  loadSync(): CachedManifest | undefined;
+  /** Replaces the cache without blocking; resolves when it is on disk or the failure was logged (never rejects). */
+  save(entry: { envelope: SignedEnvelope; etag: string | null; url: string; receivedAt: number }): Promise<void>;
 }
 
 /**
@@ -29,8 +33,8 @@ export function createManifestCache(dir: string, log: (message: string) => void 
   const path = join(dir, 'manifest.json');
   let writeProblem: string | undefined;
   return {
-    load() {
-      const found = readOwnedFile(path);
+    loadSync() {
+      const found = readOwnedFileSync(path);
       if (found.kind === 'missing') return undefined;
       if (found.kind === 'unreadable') {
         log(`messages: cannot read the saved manifest at ${path} (${describeFsError(found.error)}) — messages wait for the server`);
@@ -44,13 +48,13 @@ export function createManifestCache(dir: string, log: (message: string) => void 
       } catch (error) {
         problem = found.text.trim() === '' ? 'empty' : describeError(error);
       }
-      const aside = setAsideDamaged(path, 'move');
+      const aside = setAsideDamagedSync(path, 'move');
       log(`messages: the saved manifest at ${path} is damaged (${problem}); ${aside ? `kept it as ${aside}; ` : ''}messages wait for the server`);
       return undefined;
     },
-    save(entry) {
+    async save(entry) {
       try {
-        writeFileAtomicSync(path, JSON.stringify(entry));
+        await writeFileAtomic(path, JSON.stringify(entry));
         writeProblem = undefined;
       } catch (error) {
         const problem = describeFsError(error);
