@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedPrinter } from '../native/simulated/printer.js';
 import { SimulatedSource } from '../native/simulated/simulated-source.js';
 import { FakeTime } from '../test/support/fake-time.js';
-import { testCoreOptions } from '../test/support/test-core.js';
+import { recordingNotifier, testCoreOptions } from '../test/support/test-core.js';
 import { createCore, type Core } from './core.js';
 import type { SupplyNotification } from './supply-alerts.js';
 
@@ -14,7 +14,7 @@ async function setup() {
   const time = new FakeTime();
   const printer = new SimulatedPrinter({ clock: time, levels: { cyan: 20 } });
   const shown: SupplyNotification[] = [];
-  core = createCore(testCoreOptions(time, { sources: [new SimulatedSource([printer])], notifier: { show: (notification) => shown.push(notification) } }));
+  core = createCore(testCoreOptions(time, { sources: [new SimulatedSource([printer])], notifier: recordingNotifier({ supply: (notification) => shown.push(notification) }) }));
   await core.start();
   await time.advance(0);
   return { core, printer, shown, time };

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { AppInfo } from '../common/contract/app.js';
 import type { Branding } from '../common/branding.js';
 import type { DeviceEventDraft } from '../common/events.js';
@@ -7,15 +8,19 @@ import type { DeviceSource } from '../native/transport.js';
 import { createDispatcher, type Dispatch } from './contract/dispatcher.js';
 import { EventHub } from './contract/event-hub.js';
 import { createDeviceMonitor, type DeviceMonitor } from './device-monitor.js';
+import { openSupplyHistory } from './devices/supply-history.js';
+import { loadInstallIdentitySync, type InstallIdentity } from './install-identity.js';
 import { createSettingsService, type SettingsService, type SettingsStorage } from './settings-service.js';
-import { createSupplyAlerts, type Notifier } from './supply-alerts.js';
+import { createSupplyAlerts, type SupplyNotification } from './supply-alerts.js';
 import {
   createDisabledMessageService,
   createMessageService,
+  type MessageEnvironment,
   type MessageService,
-  type MessageServiceOptions,
 } from './messages/message-service.js';
-import { silentNotifier } from './messages/notifier.js';
+import { silentNotifier, type MessageNotification } from './messages/notifier.js';
+import type { DeliveryPolicy } from './messages/delivery.js';
+import { PLACEHOLDER_KEY } from './branding/signing-key.js';
 import { createActionsService, type ActionsService } from './actions/actions-service.js';
 import { detectEnvironment, ownerPlace } from './environment.js';
 import type { OpenExternal } from './actions/reorder.js';
@@ -23,31 +28,59 @@ import { createEngagementService, disabledEngagement, type EngagementOptions, ty
 import { trackInbox } from './events/track-inbox.js';
 import { describeFsError } from './messages/durable-file.js';
 
-/** Everything the core needs from its host; each host passes its own adapters. */
+/** One way to the OS for both features: supply alerts, and urgent messages with the tray badge. */
+export interface CoreNotifier {
+  /** A supply alert (no `onClick`: the host opens the panel), or an urgent message (`onClick` opens the panel at it). */
+  show(notification: SupplyNotification | MessageNotification, onClick?: () => void): void;
+  /** Unread urgent messages; 0 clears the badge. */
+  setBadge(count: number): void;
+}
+
+/** The one fetch for manifests, segments (GET) and event uploads (POST): Electron's net.fetch, or Node's. */
+export type CoreFetch = (url: string, init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string; signal: AbortSignal }) => Promise<Response>;
+
+/** Knobs only tests turn: delivery caps, randomness, upload timing, the CRM segments. */
+export interface CoreTuning {
+  messagePolicy?: DeliveryPolicy;
+  random?: () => number;
+  crmSegments?: () => readonly string[];
+  uploader?: EngagementOptions['uploader'];
+  queue?: EngagementOptions['queue'];
+}
+
+/** Everything the core needs from its host; each host passes its own adapters (core/compose-app.ts). */
 export interface CoreOptions {
   appInfo: AppInfo;
+  /** Machine facts for message targeting (core/environment.ts); omitted: this process's, from appInfo. */
+  environment?: MessageEnvironment;
   sources: readonly DeviceSource[];
   settingsStorage: SettingsStorage;
   clock: Clock;
   timers: Timers;
   log: (message: string) => void;
   /**
-   * The OEM's validated branding config: store links, allow-lists and the backend for events.
-   * Omitted: the message branding's (if any). Messages may run without it (no pinned key) while
-   * reorder still works.
+   * The OEM's validated branding, the one value every feature reads: store links, allow-lists, the
+   * backend for messages and events. Messages verify against its signing keys; with none pinned
+   * (only the placeholder) the inbox says no message server is configured, while reorder still works.
    */
   branding?: Branding;
-  /** Where supply alerts go (Electron notifications, or the Node host's log); none = no alerts. */
-  notifier?: Notifier;
-  /** Targeted messages (core/messages); omitted = the inbox stays empty and says messages are not set up. */
-  messages?: Pick<MessageServiceOptions, 'branding' | 'storageDir' | 'fetch'> & Partial<Pick<MessageServiceOptions, 'notifier' | 'environment' | 'crmSegments' | 'policy' | 'random'>>;
+  /** Where supply alerts and urgent messages go (Electron notifications, or the Node host's log); none = no alerts. */
+  notifier?: CoreNotifier;
   /**
    * Opens https links in the owner's browser after the allow-list check (core/actions/reorder.ts).
-   * Electron shell: `(url) => shell.openExternal(url)`; Node host: host/url-log.ts. Omitted: links are refused.
+   * Electron: `shell.openExternal`; Node host: host/url-log.ts. Omitted: links are logged, not opened.
    */
   openExternal?: OpenExternal;
-  /** Engagement events (core/events): where the queue lives; omitted = events are not recorded. */
-  engagement?: Pick<EngagementOptions, 'dataDir'> & Partial<Pick<EngagementOptions, 'fetch' | 'uploader' | 'queue'>>;
+  /** Every request to the backend (manifests, segments, events); default: the global fetch. */
+  fetch?: CoreFetch;
+  /**
+   * The app's data folder; the core keeps `messages/` and `events/` in it (the paths of earlier
+   * versions, so their data is found). Omitted: nothing is stored and both features are off.
+   */
+  dataDir?: string;
+  /** Both stored features run by default; a test of one turns the other off. */
+  features?: { messages?: boolean; events?: boolean };
+  tuning?: CoreTuning;
 }
 
 /** The Electron-free app: services, the contract's handlers and its events. */
@@ -65,18 +98,30 @@ export interface Core extends Disposable {
   start(): Promise<void>;
 }
 
+/** The placeholder key marks "not pinned yet": nothing verifies against it (core/branding/signing-key.ts). */
+function withPinnedKey(branding: Branding | undefined): Branding | null {
+  return branding && branding.signingKeys.some((key) => key !== PLACEHOLDER_KEY) ? branding : null;
+}
+
 /**
  * The message service, or a disabled one with a one-line reason when it cannot be composed: each
  * of its stores degrades by itself (core/messages), this is the last guard so that messages
  * never take the whole start-up down.
  */
-function startMessages(options: CoreOptions, settings: SettingsService, monitor: DeviceMonitor): MessageService {
-  if (!options.messages) return createDisabledMessageService();
+function startMessages(options: CoreOptions, environment: MessageEnvironment, settings: SettingsService, monitor: DeviceMonitor, install: InstallIdentity | undefined): MessageService {
+  if (options.dataDir === undefined || install === undefined || options.features?.messages === false) return createDisabledMessageService();
+  const storageDir = join(options.dataDir, 'messages');
   try {
     return createMessageService({
-      notifier: silentNotifier,
-      environment: detectEnvironment({ appVersion: options.appInfo.version, platform: process.platform, env: process.env }),
-      ...options.messages,
+      branding: withPinnedKey(options.branding),
+      storageDir,
+      install,
+      fetch: options.fetch ?? fetch,
+      notifier: options.notifier ?? silentNotifier,
+      environment,
+      ...(options.tuning?.crmSegments ? { crmSegments: options.tuning.crmSegments } : {}),
+      ...(options.tuning?.messagePolicy ? { policy: options.tuning.messagePolicy } : {}),
+      ...(options.tuning?.random ? { random: options.tuning.random } : {}),
       clock: options.clock,
       timers: options.timers,
       settings,
@@ -84,9 +129,78 @@ function startMessages(options: CoreOptions, settings: SettingsService, monitor:
       log: options.log,
     });
   } catch (error) {
-    options.log(`messages: off — could not open the message storage in ${options.messages.storageDir} (${describeFsError(error)})`);
+    options.log(`messages: off — could not open the message storage in ${storageDir} (${describeFsError(error)})`);
     return createDisabledMessageService();
   }
+}
+
+/** The engagement events, or disabled ones when there is no data dir or the queue cannot be opened. */
+function startEngagement(options: CoreOptions, settings: SettingsService, installId: string | undefined): Promise<EngagementService> {
+  if (options.dataDir === undefined || options.features?.events === false) return Promise.resolve(disabledEngagement());
+  const dataDir = join(options.dataDir, 'events');
+  return createEngagementService({
+    dataDir,
+    backendUrl: options.branding?.backendUrl,
+    consent: () => settings.get().consent,
+    onConsentChanged: (listener) => settings.onConsentChanged(listener),
+    onConsentWithdrawn: (listener) => settings.onConsentWithdrawn(listener),
+    fetch: options.fetch ?? fetch,
+    clock: options.clock,
+    timers: options.timers,
+    log: options.log,
+    ...(options.tuning?.uploader ? { uploader: options.tuning.uploader } : {}),
+    ...(options.tuning?.queue ? { queue: options.tuning.queue } : {}),
+    installId,
+  }).catch((error: unknown) => {
+    // The rest of the app runs; only engagement events are not kept (nothing was queued that could be lost).
+    const where = (error as NodeJS.ErrnoException).path ?? dataDir;
+    options.log(`events: cannot write the event queue at ${where} (${describeFsError(error)}) — engagement events are not recorded this run`);
+    return disabledEngagement();
+  });
+}
+
+/** The inbox calls: each owner action on a message also records its engagement event. */
+function messageHandlers(messages: MessageService, engagement: Promise<EngagementService>, log: (message: string) => void): TraysideHandlers['messages'] {
+  const sourceOf = (id: string) => messages.inbox().items.find((item) => item.id === id);
+  /** Engagement events never make the owner's action fail: the action already happened. */
+  const recordQuietly = async (
+    item: { id: string; campaignId: string; variantId: string } | undefined,
+    draft: (base: { campaignId: string; variantId: string; messageId: string }) => DeviceEventDraft,
+  ): Promise<void> => {
+    if (item === undefined) return;
+    try {
+      await (await engagement).record(draft({ campaignId: item.campaignId, variantId: item.variantId, messageId: item.id }));
+    } catch (error) {
+      log(`events: could not record: ${String(error)}`);
+    }
+  };
+  const inInbox = <T>(action: () => T): T => {
+    try {
+      return action();
+    } catch (error) {
+      throw new TraysideError('not-found', error instanceof Error ? error.message : String(error));
+    }
+  };
+
+  return {
+    getState: async () => messages.state(),
+    markRead: async ({ id }) => {
+      const source = sourceOf(id);
+      inInbox(() => messages.markRead(id));
+      await recordQuietly(source, (base) => ({ type: 'open', ...base }));
+    },
+    dismiss: async ({ id }) => {
+      const source = sourceOf(id);
+      inInbox(() => messages.dismiss(id));
+      await recordQuietly(source, (base) => ({ type: 'dismiss', ...base }));
+    },
+    snooze: async ({ id, hours }) => {
+      const source = sourceOf(id);
+      inInbox(() => messages.snooze(id, hours));
+      await recordQuietly(source, (base) => ({ type: 'snooze', ...base, hours }));
+    },
+    checkNow: async () => messages.checkNow(),
+  };
 }
 
 /** Composes the core. Nothing runs until `start`. */
@@ -94,6 +208,20 @@ export function createCore(options: CoreOptions): Core {
   const disposables = new DisposableStore();
   const events = new EventHub();
   const settings = createSettingsService(options.settingsStorage, options.clock, options.log);
+  // Run-out forecasts ride on the device snapshots; the history file stays where earlier versions kept it.
+  const supplyHistory = disposables.add(
+    openSupplyHistory({ dir: options.dataDir === undefined ? undefined : join(options.dataDir, 'messages'), clock: options.clock, timers: options.timers, log: options.log }),
+  );
+  // One install identity for messages and events, migrated from the files earlier versions kept.
+  const install =
+    options.dataDir === undefined
+      ? undefined
+      : loadInstallIdentitySync({
+          path: join(options.dataDir, 'install.json'),
+          legacy: [join(options.dataDir, 'messages', 'install.json'), join(options.dataDir, 'events', 'install-id')],
+          now: options.clock.now(),
+          log: options.log,
+        });
   const monitor = disposables.add(
     createDeviceMonitor({
       sources: options.sources,
@@ -101,6 +229,7 @@ export function createCore(options: CoreOptions): Core {
       timers: options.timers,
       pollIntervalMs: settings.get().devicePollSeconds * 1000,
       log: options.log,
+      annotate: (snapshot) => supplyHistory.forecast(snapshot),
     }),
   );
 
@@ -124,32 +253,13 @@ export function createCore(options: CoreOptions): Core {
     );
   }
 
-  const messages = disposables.add(startMessages(options, settings, monitor));
+  const environment = options.environment ?? detectEnvironment({ appVersion: options.appInfo.version, platform: options.appInfo.platform, env: process.env });
+  const messages = disposables.add(startMessages(options, environment, settings, monitor, install));
   disposables.add(messages.onChanged((state) => events.publish('messages', 'onChanged', state)));
   disposables.add(messages.onOpenRequested((request) => events.publish('messages', 'onOpenRequested', request)));
 
-  const branding = options.branding ?? options.messages?.branding ?? null;
-  const systemLocale = (options.messages?.environment ?? detectEnvironment({ appVersion: options.appInfo.version, platform: process.platform, env: process.env })).systemLocale;
-  const dataDir = options.engagement?.dataDir;
-  const engagement: Promise<EngagementService> = options.engagement
-    ? createEngagementService({
-        backendUrl: branding?.backendUrl,
-        consent: () => settings.get().consent,
-        onConsentChanged: (listener) => settings.onConsentChanged(listener),
-        onConsentWithdrawn: (listener) => settings.onConsentWithdrawn(listener),
-        fetch: options.engagement.fetch ?? fetch,
-        clock: options.clock,
-        timers: options.timers,
-        log: options.log,
-        ...options.engagement,
-        installId: messages.installId(),
-      }).catch((error: unknown) => {
-        // The rest of the app runs; only engagement events are not kept (nothing was queued that could be lost).
-        const where = (error as NodeJS.ErrnoException).path ?? dataDir;
-        options.log(`events: cannot write the event queue at ${where} (${describeFsError(error)}) — engagement events are not recorded this run`);
-        return disabledEngagement();
-      })
-    : Promise.resolve(disabledEngagement());
+  const branding = options.branding ?? null;
+  const engagement = startEngagement(options, settings, install?.installId);
   void engagement.then((service) => {
     disposables.add(service);
     // Events waiting from an earlier run mean this is no first start: the settings file vanished.
@@ -164,33 +274,12 @@ export function createCore(options: CoreOptions): Core {
       findMessage: (id) => messages.inbox().items.find((item) => item.id === id),
       openExternal: options.openExternal ?? (async (url) => options.log(`actions: no browser is connected; would open ${url}`)),
       // The same locale as message targeting; a store may be picked from the locale's likely region.
-      region: () => ownerPlace(settings.get(), systemLocale, branding?.defaultLocale ?? 'en').likelyRegion,
+      region: () => ownerPlace(settings.get(), environment.systemLocale, branding?.defaultLocale ?? 'en').likelyRegion,
       log: options.log,
     }),
   );
   disposables.add(actions.onCartChanged((cart) => events.publish('actions', 'onCartChanged', cart)));
   disposables.add(trackInbox(messages, engagement, options.clock, options.log));
-
-  const sourceOf = (id: string) => messages.inbox().items.find((item) => item.id === id);
-  /** Engagement events never make the owner's action fail: the action already happened. */
-  const recordQuietly = async (
-    item: { id: string; campaignId: string; variantId: string } | undefined,
-    draft: (base: { campaignId: string; variantId: string; messageId: string }) => DeviceEventDraft,
-  ): Promise<void> => {
-    if (item === undefined) return;
-    try {
-      await (await engagement).record(draft({ campaignId: item.campaignId, variantId: item.variantId, messageId: item.id }));
-    } catch (error) {
-      options.log(`events: could not record: ${String(error)}`);
-    }
-  };
-  const inInbox = <T>(action: () => T): T => {
-    try {
-      return action();
-    } catch (error) {
-      throw new TraysideError('not-found', error instanceof Error ? error.message : String(error));
-    }
-  };
 
   const handlers: TraysideHandlers = {
     app: {
@@ -211,25 +300,7 @@ export function createCore(options: CoreOptions): Core {
       pauseNotifications: async ({ choice }) => settings.pauseNotifications(choice),
       getStatus: async () => settings.status(),
     },
-    messages: {
-      getState: async () => messages.state(),
-      markRead: async ({ id }) => {
-        const source = sourceOf(id);
-        inInbox(() => messages.markRead(id));
-        await recordQuietly(source, (base) => ({ type: 'open', ...base }));
-      },
-      dismiss: async ({ id }) => {
-        const source = sourceOf(id);
-        inInbox(() => messages.dismiss(id));
-        await recordQuietly(source, (base) => ({ type: 'dismiss', ...base }));
-      },
-      snooze: async ({ id, hours }) => {
-        const source = sourceOf(id);
-        inInbox(() => messages.snooze(id, hours));
-        await recordQuietly(source, (base) => ({ type: 'snooze', ...base, hours }));
-      },
-      checkNow: async () => messages.checkNow(),
-    },
+    messages: messageHandlers(messages, engagement, options.log),
     actions: actions.handlers,
   };
 

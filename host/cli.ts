@@ -11,7 +11,7 @@ import { createCore } from '../core/core.js';
 import { composeHostDevices, type DemoMode } from '../core/host-devices.js';
 import { brandingWithDemoBackend, decideDemoBackend, DEMO_BACKEND_PRINTER_LEVELS, startDemoBackend, type DemoBackend } from '../core/demo-backend.js';
 import { fileSettingsStorage } from './file-settings-storage.js';
-import { applyMessageFlags, messageNotificationLog } from './message-config.js';
+import { applyMessageFlags } from './message-config.js';
 import { notificationLog } from './notification-log.js';
 import { startNodeHost } from './node-host.js';
 import { urlLog } from './url-log.js';
@@ -145,11 +145,11 @@ const core = createCore({
   clock: systemClock,
   timers: systemTimers,
   log,
-  branding,
+  branding: messageBranding ?? branding,
   notifier: notificationLog(log),
   openExternal: urlLog(log, process.env.TRAYSIDE_URL_LOG),
-  engagement: { dataDir: resolve(values['data-dir'], 'events') },
-  messages: { branding: messageBranding, storageDir: resolve(values['data-dir'], 'messages'), fetch: (url, init) => fetch(url, init), notifier: messageNotificationLog(log) },
+  dataDir: values['data-dir'],
+  fetch: (url, init) => fetch(url, init),
 });
 
 try {

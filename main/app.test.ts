@@ -9,8 +9,7 @@ import { SimulatedPrinter } from '../native/simulated/printer.js';
 import { SimulatedSource } from '../native/simulated/simulated-source.js';
 import { FakeTime } from '../test/support/fake-time.js';
 import { makeTestKey, signManifest, testManifest, testMessage } from '../test/support/manifests.js';
-import { createCore } from '../core/core.js';
-import type { FetchLike } from '../core/messages/poller.js';
+import { createCore, type CoreFetch } from '../core/core.js';
 import { memorySettingsStorage } from '../core/settings-service.js';
 import { ONLINE_CHECK_MS, startShell, type NotificationLike, type Shell } from './app.js';
 import type { IpcMainLike } from './ipc-adapter.js';
@@ -70,7 +69,7 @@ class FakeBackend {
       testMessage({ campaignId: 'urgent-one', urgency: 'urgent', variants: [{ id: 'a', weight: 1, locale: 'en', content: { title: 'Cyan is nearly out', body: 'Order **now**', actions: [] } }] }),
     ],
   });
-  fetch: FetchLike = async () => {
+  fetch: CoreFetch = async () => {
     this.requests += 1;
     if (this.down) throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') });
     return new Response(JSON.stringify(signManifest(key, this.manifest)), { status: 200 });
@@ -123,13 +122,11 @@ async function setup(options: { locked?: boolean; packaged?: boolean; stored?: u
         notifier,
         ...(options.backend
           ? {
-              messages: {
-                branding: BrandingSchema.parse({ name: 'Trayside', backendUrl: 'https://messages.example.com', signingKeys: [key.publicKeyBase64], productLine: 'trayside-demo' }),
-                storageDir: mkdtempSync(join(tmpdir(), 'trayside-shell-messages-')),
-                fetch: options.backend.fetch,
-                notifier,
-                environment: { os: 'windows' as const, osVersion: '10.0', appVersion: '0.0.0-test', systemLocale: 'en', timeZone: 'UTC' },
-              },
+              branding: BrandingSchema.parse({ name: 'Trayside', backendUrl: 'https://messages.example.com', signingKeys: [key.publicKeyBase64], productLine: 'trayside-demo' }),
+              dataDir: mkdtempSync(join(tmpdir(), 'trayside-shell-messages-')),
+              features: { events: false },
+              fetch: options.backend.fetch,
+              environment: { os: 'windows' as const, osVersion: '10.0', appVersion: '0.0.0-test', systemLocale: 'en', timeZone: 'UTC' },
             }
           : {}),
       }),

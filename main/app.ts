@@ -4,9 +4,7 @@
 import { DisposableStore, type Clock, type Disposable, type Timers } from '../common/lifecycle.js';
 import { contract } from '../common/contract/index.js';
 import type { Settings } from '../common/settings.js';
-import type { Core } from '../core/core.js';
-import type { MessageNotifier } from '../core/messages/notifier.js';
-import type { Notifier } from '../core/supply-alerts.js';
+import type { Core, CoreNotifier } from '../core/core.js';
 import { trayModel, type TrayAction, type TrayModel } from '../core/tray-model.js';
 import { registerIpcAdapter, type EventTarget, type IpcMainLike } from './ipc-adapter.js';
 import { createPanelController, type PanelController, type PanelWindowLike } from './panel-window.js';
@@ -21,10 +19,10 @@ export interface NotificationLike {
 }
 
 /**
- * The shell's one way to the OS for both features: supply alerts (`Notifier`) and urgent
- * messages (`MessageNotifier`, with the click that opens the panel at the message, and the badge).
+ * The shell's one way to the OS for both features: supply alerts and urgent messages (with the
+ * click that opens the panel at the message, and the badge).
  */
-export type ShellNotifier = Notifier & MessageNotifier;
+export type ShellNotifier = CoreNotifier;
 
 /** How often the shell asks the OS whether the network is back (a local check, no traffic); the poller's own backoff covers the rest. */
 export const ONLINE_CHECK_MS = 5 * 60_000;

@@ -175,7 +175,7 @@ const shell = await startShell({
     createCore({
       appInfo: { name: branding.name, version: app.getVersion(), host: 'electron', platform: process.platform },
       sources: devices.sources,
-      branding,
+      branding: messageBranding ?? branding,
       settingsStorage: electronSettingsStorage(),
       clock: systemClock,
       timers: systemTimers,
@@ -183,15 +183,10 @@ const shell = await startShell({
       notifier,
       // The core checks every link against the branding allow-list before this is called.
       openExternal: (url) => electronShell.openExternal(url),
-      engagement: { dataDir: resolve(app.getPath('userData'), 'events'), fetch: netFetch },
-      messages: {
-        branding: messageBranding,
-        storageDir: resolve(app.getPath('userData'), 'messages'),
-        fetch: netFetch,
-        notifier,
-        // The OS's own locale list is more faithful than LANG, which GUI sessions often leave unset.
-        environment: detectEnvironment({ appVersion: app.getVersion(), platform: process.platform, systemLocale: app.getSystemLocale(), env: process.env }),
-      },
+      dataDir: app.getPath('userData'),
+      fetch: netFetch,
+      // The OS's own locale list is more faithful than LANG, which GUI sessions often leave unset.
+      environment: detectEnvironment({ appVersion: app.getVersion(), platform: process.platform, systemLocale: app.getSystemLocale(), env: process.env }),
     }),
   tray: {
     createTray: (image) => (electronTray = new Tray(image)),

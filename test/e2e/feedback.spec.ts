@@ -85,8 +85,10 @@ test('a survey answered in the panel appears in the campaign stats', async ({ pa
       clock: systemClock,
       timers: systemTimers,
       log: (message) => log.push(message),
-      messages: { branding, storageDir: join(dir, 'messages'), fetch: (url, init) => fetch(url, init) },
-      engagement: { dataDir: join(dir, 'events'), uploader: { debounceMs: 50 } },
+      branding,
+      dataDir: dir,
+      fetch: (url, init) => fetch(url, init),
+      tuning: { uploader: { debounceMs: 50 } },
       openExternal: urlLog((message) => log.push(message)),
     });
     await core.start();

@@ -75,13 +75,12 @@ test.beforeAll(async () => {
     clock: systemClock,
     timers: systemTimers,
     log: (message) => log.push(message),
-    messages: {
-      branding: BrandingSchema.parse({ name: 'Trayside', backendUrl: backend, signingKeys: [key.publicKey], productLine: 'trayside-demo', allowedLinkHosts: ['store.example.com'] }),
-      storageDir: join(dir, 'client'),
-      fetch: (target, init) => fetch(target, init),
-      environment: { os: 'linux', osVersion: '6.1', appVersion: '0.0.0-e2e', systemLocale: 'en', timeZone: 'UTC' },
-      policy: { minIntervalMs: 0, perCategoryPerDay: 100, perCategoryPerWeek: 100 },
-    },
+    branding: BrandingSchema.parse({ name: 'Trayside', backendUrl: backend, signingKeys: [key.publicKey], productLine: 'trayside-demo', allowedLinkHosts: ['store.example.com'] }),
+    dataDir: join(dir, 'client'),
+    features: { events: false },
+    fetch: (target, init) => fetch(target, init),
+    environment: { os: 'linux', osVersion: '6.1', appVersion: '0.0.0-e2e', systemLocale: 'en', timeZone: 'UTC' },
+    tuning: { messagePolicy: { minIntervalMs: 0, perCategoryPerDay: 100, perCategoryPerWeek: 100 } },
   });
   await core.start();
   host = await startNodeHost({ core, rendererDir: resolve(root, 'out/renderer'), bridgeScript: resolve(root, 'out/host-bridge/trayside-bridge.js'), port: 0 });

@@ -206,8 +206,9 @@ async function startCore(dir: string, withMessages: boolean, log: string[]): Pro
       settingsStorage,
       log: (line) => log.push(line),
       branding,
-      engagement: { dataDir: join(dir, 'events'), fetch: refusedFetch },
-      ...(withMessages ? { messages: { branding, storageDir: join(dir, 'messages'), fetch: refusedFetch } } : {}),
+      dataDir: dir,
+      fetch: refusedFetch,
+      features: { messages: withMessages },
     }),
   );
   await core.start();

@@ -11,8 +11,7 @@ import { channelName } from '../../../common/contract/index.js';
 import type { SettingsStatus } from '../../../common/settings.js';
 import { DEFAULT_SETTINGS } from '../../../common/settings.js';
 import { bundledBranding } from '../../../core/branding/load-branding.js';
-import { createCore, type Core } from '../../../core/core.js';
-import type { PostFetch } from '../../../core/events/uploader.js';
+import { createCore, type Core, type CoreFetch } from '../../../core/core.js';
 import { fileSettingsStorage } from '../../../host/file-settings-storage.js';
 import { FakeTime } from '../../support/fake-time.js';
 import { testCoreOptions } from '../../support/test-core.js';
@@ -51,9 +50,10 @@ async function world(): Promise<World> {
   const log: string[] = [];
   const uploads: string[] = [];
   let serverUp = false;
-  const fetch: PostFetch = async (_url, init) => {
-    uploads.push(init.body);
-    const count = (JSON.parse(init.body) as { events: unknown[] }).events.length;
+  const fetch: CoreFetch = async (_url, init) => {
+    const body = init.body ?? '';
+    uploads.push(body);
+    const count = (JSON.parse(body) as { events: unknown[] }).events.length;
     return serverUp ? new Response(JSON.stringify({ accepted: count, duplicates: 0, rejected: [] }), { status: 200 }) : new Response('down', { status: 503 });
   };
   const branding = { ...bundledBranding(), backendUrl: 'http://127.0.0.1:9' };
@@ -62,7 +62,10 @@ async function world(): Promise<World> {
       testCoreOptions(time, {
         settingsStorage: fileSettingsStorage(dir, undefined, time),
         branding,
-        engagement: { dataDir: join(dir, 'events'), fetch, uploader: { debounceMs: 1000, baseDelayMs: 2000, maxDelayMs: 10_000, random: () => 1 } },
+        dataDir: dir,
+        features: { messages: false },
+        fetch,
+        tuning: { uploader: { debounceMs: 1000, baseDelayMs: 2000, maxDelayMs: 10_000, random: () => 1 } },
         log: (line) => log.push(line),
       }),
     );

@@ -37,18 +37,17 @@ async function startCore(name: keyof typeof cores, consent: Consent, publicKey: 
     clock: time,
     timers: time,
     log: () => undefined,
-    messages: {
-      branding: BrandingSchema.parse({ name: 'Trayside', backendUrl: url, signingKeys: [publicKey], productLine: 'trayside-demo' }),
-      storageDir: path.join(dir, name),
-      fetch: (target, init) => {
-        if (!target.includes('/v1/segments/')) return fetch(target, init);
-        segmentRequests.push(name);
-        return fetch(target, init).finally(() => (segmentAnswers[name] = (segmentAnswers[name] ?? 0) + 1));
-      },
-      environment: { os: 'linux', osVersion: '6.1', appVersion: '0.1.0', systemLocale: 'en', timeZone: 'UTC' },
-      // No frequency caps: each poll here is minutes apart, and what is tested is targeting alone.
-      policy: { minIntervalMs: 0, perCategoryPerDay: 100, perCategoryPerWeek: 100 },
+    branding: BrandingSchema.parse({ name: 'Trayside', backendUrl: url, signingKeys: [publicKey], productLine: 'trayside-demo' }),
+    dataDir: path.join(dir, name),
+    features: { events: false },
+    fetch: (target, init) => {
+      if (!target.includes('/v1/segments/')) return fetch(target, init);
+      segmentRequests.push(name);
+      return fetch(target, init).finally(() => (segmentAnswers[name] = (segmentAnswers[name] ?? 0) + 1));
     },
+    environment: { os: 'linux', osVersion: '6.1', appVersion: '0.1.0', systemLocale: 'en', timeZone: 'UTC' },
+    // No frequency caps: each poll here is minutes apart, and what is tested is targeting alone.
+    tuning: { messagePolicy: { minIntervalMs: 0, perCategoryPerDay: 100, perCategoryPerWeek: 100 } },
   });
   cores[name] = core;
   await core.start();

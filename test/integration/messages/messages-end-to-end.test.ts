@@ -13,6 +13,7 @@ import { SimulatedPrinter } from '../../../native/simulated/printer.js';
 import { SimulatedSource } from '../../../native/simulated/simulated-source.js';
 import { openStore } from '../../../server/store/open-store.js';
 import { FakeTime } from '../../support/fake-time.js';
+import { recordingNotifier } from '../../support/test-core.js';
 import { startTestServer, type TestServer } from '../../support/test-backend.js';
 
 const ADMIN = 'ts_admin_messages-end-to-end-token';
@@ -75,13 +76,12 @@ beforeAll(async () => {
     clock: time,
     timers: time,
     log: () => undefined,
-    messages: {
-      branding: BrandingSchema.parse({ name: 'Trayside', backendUrl: url, signingKeys: [publicKey], productLine: 'trayside-demo' }),
-      storageDir: path.join(dir, 'client'),
-      fetch: (target, init) => fetch(target, init),
-      environment: { os: 'linux', osVersion: '6.1', appVersion: '0.1.0', systemLocale: 'en', timeZone: 'UTC' },
-      notifier: { show: (notification) => notifications.push(notification.messageId), setBadge: () => undefined },
-    },
+    branding: BrandingSchema.parse({ name: 'Trayside', backendUrl: url, signingKeys: [publicKey], productLine: 'trayside-demo' }),
+    dataDir: path.join(dir, 'client'),
+    features: { events: false },
+    fetch: (target, init) => fetch(target, init),
+    environment: { os: 'linux', osVersion: '6.1', appVersion: '0.1.0', systemLocale: 'en', timeZone: 'UTC' },
+    notifier: recordingNotifier({ message: (notification) => notifications.push(notification.messageId) }),
   });
   await core.start();
   await vi.waitFor(() => expect(core.messages.status().lastUpdated).not.toBeNull(), { timeout: 10_000 });
