@@ -81,6 +81,13 @@ const tiers = {
     const code = run('bash', ['scripts/ipp/run.sh']);
     return ownCounts('ipp') ?? crashed('ipp', `exit ${code}`);
   },
+  cups() {
+    // A real cupsd (own config dir and port) with an ippeveprinter queue: scripts/cups/run.sh.
+    if (!existsSync(resolve(root, 'scripts/cups/run.sh'))) return record('cups', { passed: 0, failed: 0, skipped: 0 });
+    rmSync(resolve(results, 'cups.json'), { force: true });
+    const code = run('bash', ['scripts/cups/run.sh']);
+    return ownCounts('cups') ?? crashed('cups', `exit ${code}`);
+  },
   e2e() {
     const output = resolve(root, 'test-results/e2e.json');
     rmSync(output, { force: true });
