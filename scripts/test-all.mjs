@@ -41,6 +41,17 @@ function crashed(tier, why) {
   return record(tier, { passed: 0, failed: 1, skipped: 0 });
 }
 
+/**
+ * Counts of a Playwright tier from its JSON report. A non-zero exit with no failed test (a global
+ * setup that threw, a worker that died, a forbidden `.only`) counts as one failure, so neither
+ * Playwright tier can pass while its runner failed.
+ */
+function playwrightCounts(tier, code, report) {
+  if (!report?.stats) return crashed(tier, `playwright exited ${code}`);
+  const { expected, unexpected, skipped, flaky } = report.stats;
+  return record(tier, { passed: expected + flaky, failed: unexpected + (code !== 0 && unexpected === 0 ? 1 : 0), skipped });
+}
+
 const tiers = {
   unit() {
     const output = resolve(results, 'raw/vitest-report.json');
@@ -94,10 +105,7 @@ const tiers = {
     const build = run('npm', ['run', 'build', '--silent']);
     if (build !== 0) return crashed('e2e', 'the build failed');
     const code = run('npx', ['playwright', 'test']);
-    const report = readJson(output);
-    if (!report?.stats) return crashed('e2e', `playwright exited ${code}`);
-    const { expected, unexpected, skipped, flaky } = report.stats;
-    return record('e2e', { passed: expected + flaky, failed: unexpected + (code !== 0 && unexpected === 0 ? 1 : 0), skipped });
+    return playwrightCounts('e2e', code, readJson(output));
   },
   desktop() {
     // Playwright's Electron driver needs the Electron binary, which cannot be downloaded here;
@@ -107,10 +115,7 @@ const tiers = {
     const output = resolve(root, 'test-results/desktop.json');
     rmSync(output, { force: true });
     const code = run('npx', ['playwright', 'test', '-c', config]);
-    const report = readJson(output);
-    if (!report?.stats) return crashed('desktop', `playwright exited ${code}`);
-    const { expected, unexpected, skipped, flaky } = report.stats;
-    return record('desktop', { passed: expected + flaky, failed: unexpected, skipped });
+    return playwrightCounts('desktop', code, readJson(output));
   },
 };
 
