@@ -53,6 +53,39 @@ function stop(started: Started): Promise<void> {
   });
 }
 
+/** Runs a CLI through tsx and collects its output. */
+function runTsx(script: string, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [tsxCli, script, ...args], { cwd: root, env: { ...process.env, DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('every CLI answers --help', () => {
+  it.each([
+    ['npm run server', 'server/cli.ts', /--data-dir DIR[\s\S]*--branding FILE[\s\S]*--no-demo/],
+    ['npm run admin', 'server/admin-cli.ts', /publish <campaign\.json>[\s\S]*--branding <file>[\s\S]*--data-dir <dir>/],
+    ['npm run devices', 'native/cli/devices.ts', /--json[\s\S]*--ipp URI/],
+    ['the Node host', 'host/cli.ts', /--port N/],
+  ])('%s (%s) prints its usage and exits 0', { timeout: 60_000 }, async (_name, script, options) => {
+    const result = await runTsx(script, ['--help']);
+    expect(result.stderr).not.toMatch(/Unknown option/);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: /);
+    expect(result.stdout).toMatch(options);
+  });
+
+  it('npm run server names an unknown option and shows the usage (exit 2), without starting', { timeout: 60_000 }, async () => {
+    const result = await runTsx('server/cli.ts', ['--prot', '0']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("Unknown option '--prot'");
+    expect(result.stderr).toContain('Usage: npm run server');
+    expect(result.stdout).not.toContain('listening');
+  });
+});
+
 describe('npm run server', () => {
   const cleanup: (() => Promise<void>)[] = [];
   afterAll(async () => {
