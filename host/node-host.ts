@@ -1,5 +1,4 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +15,7 @@ import {
   type ServerFrame,
 } from '../common/contract/wire.js';
 import type { Core } from '../core/core.js';
+import { cacheControlFor, createStaticFiles } from './static-files.js';
 import { describeError } from '../common/errors.js';
 
 /** Where the built panel and the bridge script are, and where to listen. */
@@ -90,6 +90,9 @@ export async function startNodeHost(options: NodeHostOptions): Promise<NodeHost>
     `<meta name="${SOCKET_SECRET_META}" content="${secret}" />\n    <script src="${BRIDGE_PATH}"></script>\n    <script`,
   );
 
+  const servedIndexBytes = Buffer.from(servedIndex);
+  const staticFiles = createStaticFiles();
+
   let port = 0;
   const allowedHosts = (): Set<string> => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
 
@@ -108,7 +111,9 @@ export async function startNodeHost(options: NodeHostOptions): Promise<NodeHost>
   async function serveFile(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const pathname = decodeURIComponentSafe(new URL(request.url ?? '/', 'http://127.0.0.1').pathname);
     if (pathname === '/' || pathname === '/index.html') {
-      respond(response, 200, CONTENT_TYPES['.html']!, servedIndex, 'no-store');
+      // Revalidated on every load: it carries this launch's socket secret.
+      const index = { key: 'index.html', version: 'this launch', contentType: CONTENT_TYPES['.html']!, cacheControl: 'no-cache', load: async () => servedIndexBytes };
+      await staticFiles.send(request, response, index, SECURITY_HEADERS);
       return;
     }
     const file = pathname === BRIDGE_PATH ? options.bridgeScript : pathname === undefined ? undefined : resolve(rendererDir, `.${pathname}`);
@@ -122,14 +127,14 @@ export async function startNodeHost(options: NodeHostOptions): Promise<NodeHost>
       respond(response, 404, 'text/plain; charset=utf-8', 'Not found.');
       return;
     }
-    response.writeHead(200, {
-      ...SECURITY_HEADERS,
-      'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-      'Content-Length': info.size,
-      'Cache-Control': 'no-cache',
-    });
-    if (request.method === 'HEAD') response.end();
-    else createReadStream(file).pipe(response);
+    const resource = {
+      key: file,
+      version: `${info.size}:${info.mtimeMs}`,
+      contentType: CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      cacheControl: pathname === BRIDGE_PATH ? 'no-cache' : cacheControlFor(pathname!),
+      load: () => readFile(file),
+    };
+    await staticFiles.send(request, response, resource, SECURITY_HEADERS);
   }
 
   const sockets = new WebSocketServer({
