@@ -9,6 +9,12 @@ import { UsbPrinterSource, type UsbPrinterMatch, type UsbPrinterPolicy } from '.
 import { createProfileLookup } from './profile-lookup.js';
 import { builtinProfiles } from './profiles/builtin.js';
 import type { HidApi } from './hid/hid-api.js';
+import { CupsSource, identityFromDeviceUri } from './cups/cups-source.js';
+import { explainOtherClassDriver } from './cli/devices-report.js';
+import { lazyWin32 } from './windows/lazy-win32.js';
+import { UsbPrintSource } from './windows/usbprint-source.js';
+import type { Win32Printers } from './windows/win32-printers.js';
+import type { DeviceSession, DeviceSourceEvent } from './transport.js';
 
 /** What device profiles contribute to the real transports. */
 export interface DeviceProfileLookup {
@@ -32,7 +38,15 @@ export interface DeviceSourcesConfig {
   hidRescanMs?: number;
   usbTransferTimeoutMs?: number;
   timers?: Timers;
+  /**
+   * The local CUPS scheduler (host:port), or false for none. Default: localhost:631 on macOS and
+   * Linux, where CUPS holds USB printers; none on Windows.
+   */
+  cupsServer?: string | false;
+  /** Read usbprint.sys printers (default: on Windows only). */
+  usbprint?: boolean;
   /** Test seams: scripted fakes instead of the native modules. */
+  loadWin32?: () => Promise<Win32Printers>;
   loadUsb?: () => Promise<UsbApi | { unavailable: string }>;
   loadHid?: () => Promise<HidApi | { unavailable: string }>;
 }
@@ -67,7 +81,24 @@ export function createDeviceSources(config: DeviceSourcesConfig): DeviceSources 
     ...(config.loadHid ? { loadApi: config.loadHid } : {}),
     ...(config.timers ? { timers: config.timers } : {}),
   });
-  const sources: DeviceSource[] = [printers, hid];
+  const cupsServer = config.cupsServer ?? (process.platform === 'darwin' || process.platform === 'linux' ? 'localhost:631' : false);
+  const cups = cupsServer === false ? undefined : new CupsSource({ server: cupsServer, ...(config.timers ? { timers: config.timers } : {}) });
+  const usbprint =
+    (config.usbprint ?? process.platform === 'win32')
+      ? new UsbPrintSource({
+          win32: lazyWin32(config.loadWin32),
+          vendorIds: config.vendorIds,
+          policyFor: (match) => profiles.printerPolicy(match),
+          ...(config.usbTransferTimeoutMs !== undefined ? { transferTimeoutMs: config.usbTransferTimeoutMs } : {}),
+          ...(config.timers ? { timers: config.timers } : {}),
+        })
+      : undefined;
+  // CUPS first: a USB printer CUPS holds is read through its queue, and the direct reader skips it.
+  const sources: DeviceSource[] = [];
+  if (cups) sources.push(cups);
+  sources.push(cups ? withoutCupsHeld(printers, cups) : printers);
+  if (usbprint) sources.push(usbprint);
+  sources.push(hid);
   if (config.ippPrinters && config.ippPrinters.length > 0) {
     sources.push(new IppDeviceSource({ printers: config.ippPrinters, ...(config.timers ? { timers: config.timers } : {}) }));
   }
@@ -77,6 +108,9 @@ export function createDeviceSources(config: DeviceSourcesConfig): DeviceSources 
       const problems: string[] = [];
       const state = printers.busState;
       if (state && !state.available) problems.push(`usb-printer: ${state.reason}`);
+      if (cups?.problem) problems.push(`cups: ${cups.problem}`);
+      if (usbprint?.problem) problems.push(`usbprint: ${usbprint.problem}`);
+      for (const other of usbprint?.otherClassPrinters ?? []) problems.push(`usbprint: ${explainOtherClassDriver(other)}`);
       if (hid.problem) problems.push(`hid: ${hid.problem}`);
       else if (hid.scan && hid.scan.matched === 0) {
         const vendors = config.vendorIds === 'any' ? '' : ' of the configured vendors';
@@ -85,5 +119,39 @@ export function createDeviceSources(config: DeviceSourcesConfig): DeviceSources 
       return problems;
     },
     dispose: () => bus.dispose(),
+  };
+}
+
+/** USB serials of the printers CUPS queues hold (usb://Make/Model?serial=…), lower case. */
+function cupsHeldSerials(cups: CupsSource): Set<string> {
+  const serials = new Set<string>();
+  for (const queue of cups.queues) {
+    const serial = identityFromDeviceUri(queue.deviceUri)?.serial;
+    if (serial) serials.add(serial.toLowerCase());
+  }
+  return serials;
+}
+
+function heldByCups(id: string, serials: ReadonlySet<string>): boolean {
+  const serial = /:sn-([^:]+):/.exec(id)?.[1];
+  return serial !== undefined && serials.has(serial.toLowerCase());
+}
+
+/**
+ * The direct USB reader minus the printers a CUPS queue holds, so one printer is never shown
+ * twice; the CUPS source must list before it (it does, being first in `sources`).
+ */
+export function withoutCupsHeld(usb: DeviceSource, cups: CupsSource): DeviceSource {
+  return {
+    name: usb.name,
+    list: async () => {
+      const serials = cupsHeldSerials(cups);
+      return (await usb.list()).filter((session: DeviceSession) => !heldByCups(session.id, serials));
+    },
+    watch: (listener: (event: DeviceSourceEvent) => void) =>
+      usb.watch((event) => {
+        if (event.type === 'attached' && heldByCups(event.session.id, cupsHeldSerials(cups))) return;
+        listener(event);
+      }),
   };
 }

@@ -98,12 +98,12 @@ export async function loadKoffiWin32(): Promise<Win32Printers> {
 }
 
 class KoffiWin32 implements Win32Printers {
-  private readonly GUID: unknown;
   private readonly OVERLAPPED: unknown;
   private readonly fn: Record<string, KoffiFunction>;
 
   constructor(private readonly koffi: Koffi) {
-    this.GUID = koffi.struct('GUID', { Data1: 'uint32_t', Data2: 'uint16_t', Data3: 'uint16_t', Data4: koffi.array('uint8_t', 8) });
+    // Registered by name: the cfgmgr32 prototypes below take `GUID *`.
+    koffi.struct('GUID', { Data1: 'uint32_t', Data2: 'uint16_t', Data3: 'uint16_t', Data4: koffi.array('uint8_t', 8) });
     // Internal/InternalHigh are ULONG_PTR; Offset/OffsetHigh overlap Pointer in a union we never use.
     this.OVERLAPPED = koffi.struct('OVERLAPPED', { Internal: 'uintptr_t', InternalHigh: 'uintptr_t', Offset: 'uint32_t', OffsetHigh: 'uint32_t', hEvent: 'intptr_t' });
     const kernel32 = koffi.load('kernel32.dll');
