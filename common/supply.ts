@@ -61,11 +61,17 @@ export const SupplySchema = z.object({
    * level is "as of" then. Absent = read from the device just now.
    */
   levelsAsOf: z.number().int().min(0).optional(),
+  /**
+   * Predicted days until empty (full, for a receptacle) from the level history the core keeps
+   * (core/devices/supply-history.ts); absent while there is no forecast, and always while the level
+   * is not a number; 0 once the supply is empty. Sources never set it.
+   */
+  daysLeft: z.number().min(0).max(3650).optional(),
 });
 export type Supply = z.infer<typeof SupplySchema>;
 
 /** The input a source gives before low/empty are derived. */
-export type SupplyReading = Omit<Supply, 'low' | 'empty'> & {
+export type SupplyReading = Omit<Supply, 'low' | 'empty' | 'daysLeft'> & {
   /** A source may know better than the level (e.g. IPP `toner-empty-report`). */
   lowReported?: boolean;
   emptyReported?: boolean;

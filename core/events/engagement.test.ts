@@ -113,6 +113,6 @@ describe('engagement events and consent', () => {
     service.dispose();
     service = await world.open();
     expect(service.installId).toBe(first);
-    expect((await readFile(join(dir, 'install-id'), 'utf8')).trim()).toBe(first);
+    expect((JSON.parse(await readFile(join(dir, 'install.json'), 'utf8')) as { installId: string }).installId).toBe(first);
   });
 });

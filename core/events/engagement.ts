@@ -5,13 +5,13 @@ import { TraysideError, describeZodError } from '../../common/contract/define.js
 import { DeviceEventSchema, consentAllowsEvents, type DeviceEvent, type DeviceEventDraft } from '../../common/events.js';
 import type { Clock, Disposable, Timers } from '../../common/lifecycle.js';
 import type { Consent } from '../../common/settings.js';
+import { loadInstallIdentitySync } from '../install-identity.js';
 import { DurableQueue, QueueError, type DurableQueueOptions, type QueueStats } from './durable-queue.js';
-import { loadInstallId } from './install-id.js';
 import { createUploader, type FlushResult, type PostFetch, type Uploader, type UploaderOptions } from './uploader.js';
 
 /** What the engagement service needs from its host. */
 export interface EngagementOptions {
-  /** Where the queue and the install id live. */
+  /** Where the queue (and, without `installId`, the install identity) live. */
   dataDir: string;
   /** Base URL of the backend, or undefined to keep events on disk only (no branding configured). */
   backendUrl: string | undefined;
@@ -50,7 +50,10 @@ export interface EngagementService extends Disposable {
 /** Opens the queue and the install id, and starts uploading what a previous run left. */
 export async function createEngagementService(options: EngagementOptions): Promise<EngagementService> {
   await mkdir(options.dataDir, { recursive: true });
-  const installId = options.installId ?? (await loadInstallId(join(options.dataDir, 'install-id'), options.log));
+  // Without a host's id (tests, a core without messages): the one install identity, kept here; an id of an earlier events-only run is migrated.
+  const installId =
+    options.installId ??
+    loadInstallIdentitySync({ path: join(options.dataDir, 'install.json'), legacy: [join(options.dataDir, 'install-id')], now: options.clock.now(), log: options.log }).installId;
   const queue = await DurableQueue.open(join(options.dataDir, 'events.log'), { log: options.log, ...options.queue });
   const uploader: Uploader | undefined =
     options.backendUrl === undefined

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -10,8 +10,10 @@ import type { Manifest, ManifestMessage } from '../../common/messages/index.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../common/settings.js';
 import { classifySupply } from '../../common/supply.js';
 import { FakeTime } from '../../test/support/fake-time.js';
+import { openSupplyHistory } from '../devices/supply-history.js';
+import { loadInstallIdentitySync } from '../install-identity.js';
 import { makeTestKey, signManifest, testManifest, testMessage } from '../../test/support/manifests.js';
-import { createMessageService, localeChain, type MessageService } from './message-service.js';
+import { createMessageService, localeChain } from './message-service.js';
 import type { FetchLike } from './poller.js';
 
 const MINUTE = 60_000;
@@ -61,7 +63,7 @@ class FakeBackend {
   }
 }
 
-const live: MessageService[] = [];
+const live: Array<{ dispose(): void }> = [];
 afterEach(() => {
   for (const service of live.splice(0)) service.dispose();
 });
@@ -70,7 +72,9 @@ function harness(options: { dir?: string; time?: FakeTime; backend?: FakeBackend
   const time = options.time ?? new FakeTime(START);
   const backend = options.backend ?? new FakeBackend();
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'trayside-messages-'));
-  let snapshots = options.snapshots ?? [printer()];
+  // The devices feature as the core composes it: each snapshot passes the supply history, which adds days left.
+  const history = openSupplyHistory({ dir, clock: time, timers: time });
+  let snapshots = (options.snapshots ?? [printer()]).map((snapshot) => history.forecast(snapshot));
   const devicesChanged = new Emitter<DeviceSnapshot[]>();
   let settings: Settings = { ...DEFAULT_SETTINGS, locale: 'en', ...options.settings };
   const settingsChanged = new Emitter<Settings>();
@@ -80,6 +84,7 @@ function harness(options: { dir?: string; time?: FakeTime; backend?: FakeBackend
   const service = createMessageService({
     branding: BrandingSchema.parse({ name: 'Test', backendUrl: 'http://127.0.0.1:9', signingKeys: [key.publicKeyBase64], productLine: 'trayside-demo', allowedImageHosts: ['cdn.example.com'] }),
     storageDir: dir,
+    install: loadInstallIdentitySync({ path: join(dir, 'install.json'), now: time.now(), log: () => undefined }),
     clock: time,
     timers: time,
     fetch: backend.fetch,
@@ -96,19 +101,20 @@ function harness(options: { dir?: string; time?: FakeTime; backend?: FakeBackend
     environment: { os: 'linux', osVersion: '6.1', appVersion: '0.1.0', systemLocale: 'en', timeZone: 'UTC' },
     ...(options.tickMs ? { tickMs: options.tickMs } : {}),
   });
-  live.push(service);
+  live.push(service, history);
   return {
     time,
     backend,
     dir,
     service,
+    history,
     shown,
     clicks,
     badge: () => badge,
     inbox: () => service.inbox().items.map((item) => item.id),
     setDevices(next: DeviceSnapshot[]) {
-      snapshots = next;
-      devicesChanged.fire(next);
+      snapshots = next.map((snapshot) => history.forecast(snapshot));
+      devicesChanged.fire(snapshots);
     },
     setSettings(patch: Partial<Settings>) {
       settings = { ...settings, ...patch };
@@ -120,6 +126,9 @@ function harness(options: { dir?: string; time?: FakeTime; backend?: FakeBackend
     },
   };
 }
+
+/** The manifest cache writes off the main thread (real disk work): wait until the file is there. */
+const savedManifest = (dir: string) => vi.waitFor(() => expect(existsSync(join(dir, 'manifest.json'))).toBe(true));
 
 const manifestWith = (messages: ManifestMessage[], version = 1, at = START) => testManifest(at, { version, messages });
 
@@ -334,6 +343,7 @@ describe('message service: manifests', () => {
     backend.publish(manifestWith([testMessage({ campaignId: 'saved' })]));
     const first = harness({ dir, backend });
     await first.start();
+    await savedManifest(dir);
     first.service.dispose();
     backend.failures.push('refused', 'refused', 'refused');
     const second = harness({ dir, backend, time: new FakeTime(START + HOUR) });
@@ -348,6 +358,7 @@ describe('message service: manifests', () => {
     backend.publish(manifestWith([testMessage({ campaignId: 'old' })]));
     const first = harness({ dir, backend });
     await first.start();
+    await savedManifest(dir);
     first.service.dispose();
     backend.failures.push('refused');
     const second = harness({ dir, backend, time: new FakeTime(START + 8 * DAY) });
@@ -361,6 +372,7 @@ describe('message service: manifests', () => {
     h.backend.publish(manifestWith([testMessage({ campaignId: 'x' })]));
     await h.start();
     h.service.dispose();
+    h.history.dispose();
     expect(h.time.pendingCount).toBe(0);
   });
 });

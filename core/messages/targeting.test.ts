@@ -26,7 +26,7 @@ const snapshot: DeviceSnapshot = {
   conditions: [{ code: 'media-jam', severity: 'error', message: 'Paper jam' }],
   supplies: [
     { id: 'black', name: 'Black ink', kind: 'ink', role: 'consumable', color: { name: 'Black', hex: '#000000' }, level: { kind: 'percent', percent: 64 }, lowThreshold: 10, low: false, empty: false, partNumber: 'TS-805XL-K' },
-    { id: 'cyan', name: 'Cyan ink', kind: 'ink', role: 'consumable', color: { name: 'Cyan', hex: '#00ffff' }, level: { kind: 'percent', percent: 8 }, lowThreshold: 10, low: true, empty: false, partNumber: 'TS-805XL-C' },
+    { id: 'cyan', name: 'Cyan ink', kind: 'ink', role: 'consumable', color: { name: 'Cyan', hex: '#00ffff' }, level: { kind: 'percent', percent: 8 }, lowThreshold: 10, low: true, empty: false, partNumber: 'TS-805XL-C', daysLeft: 5.5 },
     { id: 'waste', name: 'Waste ink', kind: 'waste', role: 'receptacle', level: { kind: 'unknown' }, lowThreshold: 90, low: false, empty: false },
   ],
   facts: {},
@@ -34,7 +34,7 @@ const snapshot: DeviceSnapshot = {
   updatedAt: 0,
 };
 
-const context: RuleContext = buildRuleContext(environment, snapshot, (_device, supply) => (supply === 'cyan' ? 5.5 : null));
+const context: RuleContext = buildRuleContext(environment, snapshot);
 
 describe('buildRuleContext', () => {
   it('maps a snapshot into the documented context', () => {

@@ -335,12 +335,8 @@ export interface TargetingEnvironment {
   crmSegments: readonly string[];
 }
 
-/** Builds the rule context for one device snapshot (or none); `daysLeft` looks up the run-out forecast of a supply. */
-export function buildRuleContext(
-  environment: TargetingEnvironment,
-  snapshot: DeviceSnapshot | null,
-  daysLeft: (deviceId: string, supplyId: string) => number | null = () => null,
-): RuleContext {
+/** Builds the rule context for one device snapshot (or none); predicted days left come with the snapshot (core/devices/supply-history.ts). */
+export function buildRuleContext(environment: TargetingEnvironment, snapshot: DeviceSnapshot | null): RuleContext {
   const supplies: RuleSupply[] =
     snapshot?.supplies.map((supply) => ({
       kind: supply.kind,
@@ -349,7 +345,7 @@ export function buildRuleContext(
       level: supply.level.kind === 'percent' ? supply.level.percent : null,
       low: supply.low,
       empty: supply.empty,
-      daysLeft: daysLeft(snapshot.id, supply.id),
+      daysLeft: supply.daysLeft ?? null,
       partNumber: supply.partNumber ?? null,
     })) ?? [];
   return {

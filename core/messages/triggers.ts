@@ -53,3 +53,35 @@ export function triggerHolds(trigger: Trigger, subject: TriggerSubject, events: 
       return true;
   }
 }
+
+/** The pending trigger events: app start, and each device the first time it is seen (again after it was detached). */
+export interface TriggerLog {
+  readonly events: readonly TriggerEvent[];
+  appStarted(at: number): void;
+  devicesSeen(deviceIds: readonly string[], at: number): void;
+}
+
+/** Keeps the last `limit` events (older ones are long past EVENT_TTL_MS at any real pace). */
+export function createTriggerLog(limit = 200): TriggerLog {
+  const events: TriggerEvent[] = [];
+  const known = new Set<string>();
+  const trim = (): void => {
+    if (events.length > limit) events.splice(0, events.length - limit);
+  };
+  return {
+    events,
+    appStarted(at) {
+      events.push({ type: 'app-start', at });
+      trim();
+    },
+    devicesSeen(deviceIds, at) {
+      for (const id of deviceIds) {
+        if (known.has(id)) continue;
+        known.add(id);
+        events.push({ type: 'device-connected', at, deviceId: id });
+      }
+      for (const id of [...known]) if (!deviceIds.includes(id)) known.delete(id);
+      trim();
+    },
+  };
+}

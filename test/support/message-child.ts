@@ -3,9 +3,11 @@
 // hangs there (the parent kills it with SIGKILL at that moment), or prints the inbox and exits
 // when nothing is delivered.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { BrandingSchema } from '../../common/branding.js';
 import { systemClock, systemTimers } from '../../common/lifecycle.js';
 import { DEFAULT_SETTINGS } from '../../common/settings.js';
+import { loadInstallIdentitySync } from '../../core/install-identity.js';
 import { createMessageService } from '../../core/messages/message-service.js';
 
 const [dir, envelopeFile, publicKey] = process.argv.slice(2) as [string, string, string];
@@ -13,6 +15,7 @@ const body = readFileSync(envelopeFile, 'utf8');
 const service = createMessageService({
   branding: BrandingSchema.parse({ name: 'Test', backendUrl: 'http://127.0.0.1:9', signingKeys: [publicKey], productLine: 'trayside-demo' }),
   storageDir: dir,
+  install: loadInstallIdentitySync({ path: join(dir, 'install.json'), now: systemClock.now(), log: () => undefined }),
   clock: systemClock,
   timers: systemTimers,
   fetch: async () => new Response(body, { status: 200, headers: { etag: '"v1"' } }),

@@ -1,11 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DeviceSnapshot } from '../../common/device.js';
-import { classifySupply } from '../../common/supply.js';
-import { openSupplyHistory, predictDaysLeft, type LevelSample } from './run-out.js';
+import { predictDaysLeft, type LevelSample } from './run-out.js';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 0, 1);
@@ -55,30 +50,5 @@ describe('predictDaysLeft', () => {
         expect(days === null || (Number.isFinite(days) && days >= 0 && days <= 3650)).toBe(true);
       }),
     );
-  });
-});
-
-describe('openSupplyHistory', () => {
-  const snapshot = (percent: number): DeviceSnapshot => ({
-    id: 'sim-1',
-    transport: 'simulated',
-    identity: { manufacturer: 'Trayside', model: 'Demo', commandSet: [] },
-    state: 'ok',
-    statusLine: 'Ready',
-    conditions: [],
-    supplies: [classifySupply({ id: 'cyan', name: 'Cyan', kind: 'ink', role: 'consumable', level: { kind: 'percent', percent }, lowThreshold: 10 })],
-    facts: {},
-    stale: false,
-    updatedAt: 0,
-  });
-
-  it('forecasts from recorded snapshots and keeps the history across a restart', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'trayside-history-'));
-    const history = openSupplyHistory(dir);
-    for (let day = 0; day <= 8; day += 1) history.record([snapshot(90 - day * 3)], T0 + day * DAY);
-    const days = history.daysLeft('sim-1', 'cyan')!;
-    expect(days).toBeCloseTo(22, 0);
-    history.save();
-    expect(openSupplyHistory(dir).daysLeft('sim-1', 'cyan')).toBe(days);
   });
 });
