@@ -11,6 +11,7 @@ const benches = [
   { name: 'manifest polls (issue 4)', file: 'bench/server-polls.ts', command: ['npx', 'tsx'] },
   { name: 'targeting evaluations (issue 4)', file: 'bench/targeting.ts', command: ['npx', 'tsx'] },
   { name: 'event ingestion (issue 5)', file: 'bench/events.ts', command: ['npx', 'tsx'] },
+  { name: 'dismiss clicks: ledger blocking time (issue 9)', file: 'bench/ledger-dismiss.ts', command: ['npx', 'tsx'] },
 ];
 const only = process.argv.slice(2);
 
