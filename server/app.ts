@@ -8,7 +8,7 @@ import { DeviceRateLimiter } from './http/rate-limit.js';
 import { registerRoutes } from './http/route.js';
 import { DEFAULT_TIMING, type ManifestTiming } from './manifest/build.js';
 import { createManifestFastPath } from './manifest/fast-path.js';
-import { ManifestService } from './manifest/service.js';
+import { DEFAULT_MAX_CACHED_SEGMENTS, ManifestService } from './manifest/service.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { ROUTE_GROUPS, type RouteGroup } from './routes/index.js';
 import { createSigner, generateSigningKey } from './signing.js';
@@ -47,10 +47,14 @@ export interface ServerOptions {
   versionRefreshMs?: number;
   /** Largest accepted request body, bytes (default 256 KiB: a campaign with many locales). */
   bodyLimit?: number;
-  /** Per-install limit on device routes (default 120 per minute). */
+  /** Per-install limit on device writes and uncached reads (default 120 per minute). */
   deviceRateLimit?: { max: number; timeWindowMs: number };
+  /** A limiter to use instead of one made from deviceRateLimit (tests read its counts). */
+  deviceLimiter?: DeviceRateLimiter;
   /** Push every new event to this CRM webhook (server/crm/webhook.ts); off when absent. */
   crmWebhook?: WebhookConfig & { baseDelayMs?: number; pollMs?: number };
+  /** See ManifestServiceOptions.maxCachedSegments (default 20,000). */
+  maxCachedSegments?: number;
   /** Route groups (default ROUTE_GROUPS). */
   routeGroups?: readonly RouteGroup[];
   /** The branding's link allow-lists: publish refuses links the app would drop; without them it only warns. */
@@ -74,11 +78,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     clock,
     timing: { ...DEFAULT_TIMING, ...options.timing },
     versionRefreshMs: options.versionRefreshMs ?? 2000,
-    maxCachedSegments: 2000,
+    maxCachedSegments: options.maxCachedSegments ?? DEFAULT_MAX_CACHED_SEGMENTS,
+    log: (message) => app.log.error(message),
   });
   const limit = options.deviceRateLimit ?? { max: 120, timeWindowMs: 60_000 };
-  const deviceLimiter = new DeviceRateLimiter(limit.max, limit.timeWindowMs);
-  const fastPath = createManifestFastPath(manifests, deviceLimiter, clock);
+  const deviceLimiter = options.deviceLimiter ?? new DeviceRateLimiter(limit.max, limit.timeWindowMs);
+  const fastPath = createManifestFastPath(manifests, clock);
   const app = Fastify({
     logger: {
       level: logLevel,

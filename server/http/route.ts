@@ -36,8 +36,12 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   tag: string;
   /** `none`: anyone (manifests must be cacheable by a CDN, so they carry no credentials). */
   auth: 'none' | 'admin' | 'device';
-  /** Device routes are rate limited per install. */
-  rateLimited?: boolean;
+  /**
+   * Device routes that cost something are rate limited per install: `true` counts every request
+   * before the handler; `uncached` means the handler counts only requests the cache cannot answer
+   * (with enforceDeviceLimit), so cacheable polls are never limited.
+   */
+  rateLimited?: boolean | 'uncached';
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
@@ -65,15 +69,18 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'path
   throw new HttpError(400, 'invalid-request', `${label} has ${issues.length === 1 ? 'a problem' : `${issues.length} problems`}: ${issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}`, issues);
 }
 
-/** An onRequest hook counting the request against the per-install limit shared with the manifest fast path. */
+/** Counts one request against the per-install device limit (once per request); throws 429 with Retry-After when over it. */
+export function enforceDeviceLimit(deps: ServerDeps, request: FastifyRequest, reply: FastifyReply): void {
+  const now = deps.clock();
+  if (deps.deviceLimiter.hit(rateLimitKey(request.raw), now)) return;
+  const retry = deps.deviceLimiter.retryAfterSeconds(now);
+  void reply.header('retry-after', String(retry));
+  throw new HttpError(429, 'rate-limited', `Too many requests from this install (limit ${deps.deviceLimiter.max} per ${deps.deviceLimiter.windowMs / 1000} s); retry in ${retry} s.`);
+}
+
+/** An onRequest hook for `rateLimited: true` routes. */
 function limitDevice(deps: ServerDeps) {
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const now = deps.clock();
-    if (deps.deviceLimiter.hit(rateLimitKey(request.raw), now)) return;
-    const retry = deps.deviceLimiter.retryAfterSeconds(now);
-    void reply.header('retry-after', String(retry));
-    throw new HttpError(429, 'rate-limited', `Too many requests from this install (limit ${deps.deviceLimiter.max} per ${deps.deviceLimiter.windowMs / 1000} s); retry in ${retry} s.`);
-  };
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => enforceDeviceLimit(deps, request, reply);
 }
 
 /** Registers routes on the instance with validation, auth and rate limits. */
@@ -82,7 +89,7 @@ export function registerRoutes(app: FastifyInstance, deps: ServerDeps, routes: r
     const options: RouteOptions = {
       method: route.method,
       url: route.url,
-      ...(route.rateLimited ? { onRequest: limitDevice(deps) } : {}),
+      ...(route.rateLimited === true ? { onRequest: limitDevice(deps) } : {}),
       ...(route.auth === 'admin' || route.auth === 'device' ? { preHandler: requireRole(deps, route.auth) } : {}),
       handler: async (request, reply) => {
         const params = parse(route.params, request.params, 'path');

@@ -1,18 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { CampaignInputSchema } from '../../common/messages/index.js';
-import { buildManifest, issueTimes, localeCovers, resolveContent, surelyEnded, DEFAULT_TIMING } from './build.js';
+import { buildManifest, issueTimes, localeCovers, renewalOffsetMs, resolveContent, surelyEnded, DEFAULT_TIMING } from './build.js';
 
 const HOUR = 3_600_000;
 
 describe('manifest building', () => {
-  it('dates issuance on period boundaries so every node signs the same bytes', () => {
-    const changedAt = Date.UTC(2026, 0, 1, 10);
-    const sameDay = issueTimes(Date.UTC(2026, 0, 1, 18), changedAt, DEFAULT_TIMING);
+  it('dates issuance on per-segment period boundaries so every node signs the same bytes and segments renew at different times', () => {
+    const key = 'line-a en';
+    const offset = renewalOffsetMs(key, DEFAULT_TIMING);
+    const dayStart = Date.UTC(2026, 0, 1) + offset;
+    const changedAt = dayStart + 2 * HOUR;
+    const sameDay = issueTimes(dayStart + 8 * HOUR, changedAt, DEFAULT_TIMING, key);
     expect(sameDay.issuedAtMs).toBe(changedAt);
-    expect(issueTimes(Date.UTC(2026, 0, 1, 23), changedAt, DEFAULT_TIMING)).toEqual(sameDay);
-    const nextDay = issueTimes(Date.UTC(2026, 0, 2, 1), changedAt, DEFAULT_TIMING);
-    expect(nextDay.issuedAtMs).toBe(Date.UTC(2026, 0, 2));
+    expect(sameDay.renewAtMs).toBe(dayStart + 24 * HOUR);
+    expect(issueTimes(dayStart + 23 * HOUR, changedAt, DEFAULT_TIMING, key)).toEqual(sameDay);
+    const nextDay = issueTimes(dayStart + 25 * HOUR, changedAt, DEFAULT_TIMING, key);
+    expect(nextDay.issuedAtMs).toBe(dayStart + 24 * HOUR);
     expect(nextDay.expiresAtMs - nextDay.issuedAtMs).toBe(7 * 24 * HOUR);
+    // 5,000 segments renew spread over the day, not all at 00:00 UTC.
+    const hours = new Set(Array.from({ length: 5000 }, (_, index) => Math.floor(renewalOffsetMs(`line-${index} en`, DEFAULT_TIMING) / HOUR)));
+    expect(hours.size).toBe(24);
   });
 
   it('matches locales by language and falls back to the default content', () => {

@@ -13,23 +13,44 @@ export interface ManifestTiming {
   pollIntervalSeconds: number;
   /** How long a signed manifest stays valid (the app works offline from it until then). */
   ttlSeconds: number;
-  /** Manifests of an unchanged version are re-signed once per period, on period boundaries, so nodes agree on the bytes. */
+  /**
+   * Manifests of an unchanged version are re-signed once per period with a fresh expiry. Each
+   * segment renews at its own time of the period (renewalOffsetMs), so renewals are spread over the
+   * day instead of all at 00:00 UTC; renewal does not change the ETag (manifest/service.ts).
+   */
   resignPeriodSeconds: number;
 }
 
 /** One hour polls, a week of validity, re-signed daily: a device that stays offline keeps working for 6–7 days. */
 export const DEFAULT_TIMING: ManifestTiming = { pollIntervalSeconds: 3600, ttlSeconds: 7 * 86_400, resignPeriodSeconds: 86_400 };
 
+/** 32-bit FNV-1a: a stable, cheap spread of segment keys (not a security boundary). */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index += 1) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/** Where in each re-sign period a segment (`<productLine> <locale>`) renews: whole seconds, the same on every node. */
+export function renewalOffsetMs(segmentKey: string, timing: ManifestTiming): number {
+  return (fnv1a(segmentKey) % timing.resignPeriodSeconds) * 1000;
+}
+
 /**
- * issuedAt is a pure function of the publish time and the clock's period, never "now": every node
- * (and every restart) produces the same payload for the same version within a period, so ETags
- * match across a load balancer and a CDN.
+ * issuedAt is a pure function of the publish time, the segment and the clock's period, never
+ * "now": every node (and every restart) produces the same payload for the same version within a
+ * period, so bodies match across a load balancer and a CDN. `renewAtMs` is when this segment is
+ * next re-signed.
  */
-export function issueTimes(nowMs: number, changedAtMs: number, timing: ManifestTiming): { issuedAtMs: number; expiresAtMs: number } {
+export function issueTimes(nowMs: number, changedAtMs: number, timing: ManifestTiming, segmentKey: string): { issuedAtMs: number; expiresAtMs: number; renewAtMs: number } {
   const periodMs = timing.resignPeriodSeconds * 1000;
-  const periodStart = Math.floor(nowMs / periodMs) * periodMs;
+  const offsetMs = renewalOffsetMs(segmentKey, timing);
+  const periodStart = Math.floor((nowMs - offsetMs) / periodMs) * periodMs + offsetMs;
   const issuedAtMs = Math.max(periodStart, Math.floor(changedAtMs / 1000) * 1000);
-  return { issuedAtMs, expiresAtMs: issuedAtMs + timing.ttlSeconds * 1000 };
+  return { issuedAtMs, expiresAtMs: issuedAtMs + timing.ttlSeconds * 1000, renewAtMs: periodStart + periodMs };
 }
 
 /** True when a campaign locale (`*`, `de`, `de-DE`) covers the manifest locale. */

@@ -1,12 +1,33 @@
 import { createHash } from 'node:crypto';
-import type { ManifestSegment } from '../../common/messages/index.js';
+import type { Manifest, ManifestSegment } from '../../common/messages/index.js';
 import type { Signer } from '../signing.js';
 import { StoreUnavailableError } from '../store/store-health.js';
 import type { LiveCampaign, PublishState, Store } from '../store/store.js';
 import { buildManifest, issueTimes, type ManifestTiming } from './build.js';
 
+/** `line de-DE` → its segment (product lines never contain a space). */
+function segmentOfKey(key: string): ManifestSegment {
+  const space = key.indexOf(' ');
+  return { productLine: key.slice(0, space), locale: key.slice(space + 1) };
+}
+
+/**
+ * The ETag: what the manifest says (signing key, version, segment, poll interval, messages), not
+ * when it was signed or until when it is valid. A daily renewal therefore answers If-None-Match
+ * with 304 and the fleet downloads only real changes; the app fetches a renewed copy itself, with
+ * no If-None-Match, once its copy is past half its validity (core/messages/manifest-renewal.ts).
+ */
+function contentEtag(keyId: string, manifest: Manifest): string {
+  const { issuedAt: _issued, expiresAt: _expires, ...content } = manifest;
+  const hash = createHash('sha256').update(keyId).update('\n').update(JSON.stringify(content)).digest('base64url');
+  return `"${hash.slice(0, 27)}"`;
+}
+
 /** Live campaigns with the version and publish time they belong to. */
 type LiveSnapshot = PublishState & { campaigns: LiveCampaign[] };
+
+/** Default bound on cached segments (ManifestServiceOptions.maxCachedSegments). */
+export const DEFAULT_MAX_CACHED_SEGMENTS = 20_000;
 
 /** How long a poll waits for a slow or hung store when it has an unexpired manifest to answer with instead. */
 export const POLL_STORE_WAIT_MS = 1000;
@@ -14,15 +35,21 @@ export const POLL_STORE_WAIT_MS = 1000;
 /** A signed manifest ready to send: the bytes, their ETag and what they hold. */
 export interface SignedManifest {
   body: Buffer;
+  /** A hash of the content (key, version, messages), not of the dates: renewal keeps it, so a renewal costs the fleet no download. */
   etag: string;
   version: number;
   issuedAtMs: number;
   expiresAtMs: number;
+  /** When this segment is next re-signed with a fresh expiry (staggered per segment, build.ts issueTimes). */
+  renewAtMs: number;
 }
+
+/** What the service needs of the store; `noteVersionSeen` lets the next publish take a version above any this node served. */
+export type ManifestStore = Pick<Store, 'health' | 'publishState' | 'liveCampaigns'> & { noteVersionSeen?(version: number): void };
 
 /** Options of the manifest service. */
 export interface ManifestServiceOptions {
-  store: Store;
+  store: ManifestStore;
   signer: Signer;
   clock: () => number;
   timing: ManifestTiming;
@@ -32,8 +59,15 @@ export interface ManifestServiceOptions {
    * this node shows up at once).
    */
   versionRefreshMs: number;
-  /** Bound on cached segments: product line and locale come from the URL, so an unbounded map would be a memory hole. */
+  /**
+   * Bound on cached segments: product line and locale come from the URL, so an unbounded map would
+   * be a memory hole. Set it above the number of real segments (the default, 20,000, holds 5,000
+   * product line × locale pairs four times over): a working set larger than the cache turns every
+   * poll into a build and a signature.
+   */
   maxCachedSegments: number;
+  /** Where the one line about a version regression goes. */
+  log?: (message: string) => void;
 }
 
 /**
@@ -61,6 +95,12 @@ export class ManifestService {
   private readonly aliases = new Map<string, string>();
   /** When a poll last asked the store during an outage. */
   private probedAt = Number.NEGATIVE_INFINITY;
+  /** The highest version this node has served or read; a store behind it has regressed. */
+  private highestSeen = 0;
+  /** The store version last reported as a regression, so it is logged once, not per refresh. */
+  private reportedRegression: number | undefined;
+  /** Manifests signed so far (tests and the benchmark check polls do not re-sign). */
+  signatures = 0;
 
   constructor(private readonly options: ManifestServiceOptions) {}
 
@@ -85,7 +125,42 @@ export class ManifestService {
   }
 
   private isCurrent(cached: SignedManifest, state: PublishState, now: number): boolean {
-    return cached.version >= state.version && cached.issuedAtMs >= issueTimes(now, state.changedAt.getTime(), this.options.timing).issuedAtMs;
+    return cached.version >= state.version && now < cached.renewAtMs;
+  }
+
+  /** True when a poll of this segment would be answered from the cache, without building or reading the store. */
+  isCached(segment: ManifestSegment): boolean {
+    const now = this.options.clock();
+    const cached = this.cache.get(`${segment.productLine} ${segment.locale}`);
+    if (cached === undefined) return false;
+    if (!this.options.store.health.available) return now < cached.expiresAtMs;
+    return this.state !== undefined && this.isCurrent(cached, this.state, now);
+  }
+
+  /** The segments cached now (`productLine`, `locale`), e.g. to export them. */
+  cachedSegments(): ManifestSegment[] {
+    return [...this.cache.keys()].map(segmentOfKey);
+  }
+
+  /**
+   * Signs the current manifest of every cached segment and every `extra` one, so polls after a
+   * publish find them built; yields to the event loop between chunks so polls keep flowing.
+   */
+  async prewarm(extra: readonly ManifestSegment[] = []): Promise<number> {
+    const state = await this.refreshState();
+    const live = await this.liveFor(state.version);
+    const keys = new Set([...this.cache.keys(), ...extra.map((segment) => `${segment.productLine} ${segment.locale}`)]);
+    let signed = 0;
+    for (const key of keys) {
+      const now = this.options.clock();
+      const cached = this.cache.get(key);
+      if (cached === undefined || !this.isCurrent(cached, state, now)) {
+        this.sign(segmentOfKey(key), live, now);
+        signed += 1;
+        if (signed % 200 === 0) await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    return signed;
   }
 
   /** The current signed manifest of a segment (segment already validated and canonical); `rawKey` is the URL's spelling, remembered for peek(). */
@@ -161,7 +236,7 @@ export class ManifestService {
     if (cached !== undefined) return cached;
     if (this.live !== undefined && this.confirmedAt !== undefined) {
       const signedAt = Math.min(now, this.confirmedAt);
-      if (now < issueTimes(signedAt, this.live.changedAt.getTime(), this.options.timing).expiresAtMs) return this.sign(segment, this.live, signedAt);
+      if (now < issueTimes(signedAt, this.live.changedAt.getTime(), this.options.timing, key).expiresAtMs) return this.sign(segment, this.live, signedAt);
     }
     return undefined;
   }
@@ -176,10 +251,14 @@ export class ManifestService {
   private refreshState(): Promise<PublishState> {
     this.refreshing ??= this.options.store
       .publishState()
-      .then((state) => {
+      .then((read) => {
+        const state = this.noticeRegression(read);
+        const newer = this.state !== undefined && state.version > this.state.version;
         this.state = state;
         this.checkedAt = this.options.clock();
         this.confirmedAt = this.checkedAt;
+        // Another node (or this one) published: sign the segments polls will ask for, once, now.
+        if (newer && this.cache.size > 0) void this.prewarmSoon();
         return state;
       })
       .finally(() => {
@@ -188,11 +267,47 @@ export class ManifestService {
     return this.refreshing;
   }
 
+  private prewarming: Promise<unknown> | undefined;
+
+  private prewarmSoon(): Promise<unknown> {
+    this.prewarming ??= new Promise((resolve) => setImmediate(resolve))
+      .then(() => this.prewarm())
+      .catch(() => 0)
+      .finally(() => {
+        this.prewarming = undefined;
+      });
+    return this.prewarming;
+  }
+
+  /**
+   * A store whose version is behind what this node served (a restored backup, a lagging replica)
+   * is logged once; the node keeps its newer idea of the version, so devices are not sent a lower
+   * one they would refuse, and the store is told so the next publish goes above it.
+   */
+  private noticeRegression(read: PublishState): PublishState {
+    if (read.version >= this.highestSeen) {
+      this.highestSeen = read.version;
+      this.reportedRegression = undefined;
+      return read;
+    }
+    if (this.reportedRegression !== read.version) {
+      this.reportedRegression = read.version;
+      this.options.log?.(
+        `manifest version regression: the store says version ${read.version}, but this node has served version ${this.highestSeen} (a restored backup or a lagging replica?); ` +
+          `serving the newer cached manifests; the next publish will take version ${this.highestSeen + 1} or above`,
+      );
+    }
+    this.options.store.noteVersionSeen?.(this.highestSeen);
+    return this.state !== undefined && this.state.version > read.version ? this.state : read;
+  }
+
   private async liveFor(version: number): Promise<LiveSnapshot> {
     if (this.live !== undefined && this.live.version >= version) return this.live;
     this.loadingLive ??= this.options.store
       .liveCampaigns()
       .then((live) => {
+        if (live.version < this.highestSeen && this.live !== undefined) return this.live;
+        if (live.version > this.highestSeen) this.highestSeen = live.version;
         this.live = live;
         if (this.state === undefined || live.version > this.state.version) this.state = { version: live.version, changedAt: live.changedAt };
         return this.live;
@@ -210,7 +325,8 @@ export class ManifestService {
   /** Builds, signs and caches the manifest of a segment from a live snapshot; needs no store. */
   private sign(segment: ManifestSegment, live: LiveSnapshot, now: number): SignedManifest {
     // Version, publish time and content all come from the one read, even if a publish raced the poll.
-    const { issuedAtMs, expiresAtMs } = issueTimes(now, live.changedAt.getTime(), this.options.timing);
+    const key = `${segment.productLine} ${segment.locale}`;
+    const { issuedAtMs, expiresAtMs, renewAtMs } = issueTimes(now, live.changedAt.getTime(), this.options.timing, key);
     const manifest = buildManifest({
       segment,
       version: live.version,
@@ -220,10 +336,9 @@ export class ManifestService {
       campaigns: live.campaigns,
     });
     const envelope = this.options.signer.envelope(JSON.stringify(manifest));
+    this.signatures += 1;
     const body = Buffer.from(JSON.stringify(envelope), 'utf8');
-    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-    const signed: SignedManifest = { body, etag, version: live.version, issuedAtMs, expiresAtMs };
-    const key = `${segment.productLine} ${segment.locale}`;
+    const signed: SignedManifest = { body, etag: contentEtag(envelope.keyId, manifest), version: live.version, issuedAtMs, expiresAtMs, renewAtMs };
     this.cache.delete(key);
     this.cache.set(key, signed);
     // Oldest-inserted first out: cheap, and hot segments are re-inserted at each new version anyway.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SignedEnvelopeSchema, SigningKeyInfoSchema, SlugSchema } from '../../common/messages/index.js';
 import { INSTALL_ID_HEADER } from '../http/auth.js';
-import { defineRoute } from '../http/route.js';
+import { defineRoute, enforceDeviceLimit } from '../http/route.js';
 import { etagMatches, manifestHeaders } from '../manifest/fast-path.js';
 
 /** Accepts any case (`de-de`) and answers under the canonical tag, so every spelling shares one cache entry. */
@@ -27,20 +27,22 @@ export const manifestRoutes = [
     summary: 'Signed manifest of a coarse segment (product line × locale); conditional GET with If-None-Match',
     tag: 'device',
     auth: 'none',
-    rateLimited: true,
+    // A poll the cache answers is never limited (CDN-cacheable, one lookup); one that makes this node build is.
+    rateLimited: 'uncached',
     params: z.object({ productLine: SlugSchema, locale: PollLocaleSchema }),
     headers: [
       { name: 'If-None-Match', description: 'The ETag of the cached manifest; answers 304 when unchanged.' },
-      { name: INSTALL_ID_HEADER, description: 'Anonymous install id (8–64 letters, digits, dashes); only used as the rate-limit key.' },
+      { name: INSTALL_ID_HEADER, description: 'Anonymous install id (8–64 letters, digits, dashes); only used as the rate-limit key of polls the cache cannot answer.' },
     ],
     responses: {
       200: { description: 'SignedEnvelope whose payload is a Manifest (common/messages/manifest.ts). Headers: ETag, Cache-Control, X-Manifest-Version.', schema: SignedEnvelopeSchema },
       304: { description: 'Not modified: the cached manifest is current.' },
       400: { description: 'Bad product line or locale.' },
-      429: { description: 'Too many polls from this install; see Retry-After.' },
+      429: { description: 'Too many polls from this install that needed a manifest built; see Retry-After. Cached manifests are never refused.' },
     },
     handler: async ({ params, request, reply, deps }) => {
       const raw = request.params as { productLine: string; locale: string };
+      if (!deps.manifests.isCached(params)) enforceDeviceLimit(deps, request, reply);
       const manifest = await deps.manifests.get(params, `${raw.productLine} ${raw.locale}`);
       void reply.headers(manifestHeaders(manifest));
       const ifNoneMatch = request.headers['if-none-match'];

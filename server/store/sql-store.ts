@@ -56,9 +56,19 @@ async function lockedCampaign(tx: SqlExecutor, id: string): Promise<CampaignRow>
   return row;
 }
 
-async function bumpVersion(tx: SqlExecutor, campaignId: string, action: 'publish' | 'archive', revision: number, now: Date): Promise<number> {
+/**
+ * The next version: one above the highest of the counter, the publish log and `floor` (the highest
+ * version a node has served). After a restored backup or a failover to a lagging replica the counter
+ * can be behind both; a plain `version + 1` would then collide with the log's primary key (a 500)
+ * or hand devices a version they already have and would refuse as a replay.
+ */
+async function bumpVersion(tx: SqlExecutor, campaignId: string, action: 'publish' | 'archive', revision: number, now: Date, floor: number): Promise<number> {
   // The single publish_state row is the lock that keeps versions strictly increasing across nodes.
-  const rows = await tx.query<{ version: number }>('update publish_state set version = version + 1, changed_at = $1 where id = 1 returning version', [now]);
+  const rows = await tx.query<{ version: number }>(
+    `update publish_state set version = greatest(version, (select coalesce(max(version), 0) from publish_log), $2::integer) + 1, changed_at = $1
+     where id = 1 returning version`,
+    [now, floor],
+  );
   const version = rows[0]!.version;
   await tx.query('insert into publish_log (version, campaign_id, action, revision, at) values ($1, $2, $3, $4, $5)', [version, campaignId, action, revision, now]);
   return version;
@@ -74,6 +84,8 @@ async function currentVersion(tx: SqlExecutor): Promise<PublishState> {
 export async function openSqlStore(driver: SqlDriver): Promise<Store> {
   await migrate(driver);
   const analytics = await openAnalyticsStore(driver);
+  /** The highest version this process's manifest service has served (noteVersionSeen). */
+  let versionFloor = 0;
   return {
     kind: driver.kind,
     health: driver.health,
@@ -122,7 +134,7 @@ export async function openSqlStore(driver: SqlDriver): Promise<Store> {
         if (row.status === 'live' && row.published_revision === row.revision) {
           return { record: toRecord(row), version: (await currentVersion(tx)).version };
         }
-        const version = await bumpVersion(tx, id, 'publish', row.revision, now);
+        const version = await bumpVersion(tx, id, 'publish', row.revision, now, versionFloor);
         const rows = await tx.query<CampaignRow>(
           `update campaigns set status = 'live', published_revision = revision, published_body = body, published_at = $2, archived_at = null
            where id = $1 returning ${CAMPAIGN_COLUMNS}`,
@@ -136,13 +148,17 @@ export async function openSqlStore(driver: SqlDriver): Promise<Store> {
       return driver.transaction(async (tx) => {
         const row = await lockedCampaign(tx, id);
         if (row.status === 'archived') return { record: toRecord(row), version: (await currentVersion(tx)).version };
-        const version = row.status === 'live' ? await bumpVersion(tx, id, 'archive', row.published_revision ?? row.revision, now) : (await currentVersion(tx)).version;
+        const version = row.status === 'live' ? await bumpVersion(tx, id, 'archive', row.published_revision ?? row.revision, now, versionFloor) : (await currentVersion(tx)).version;
         const rows = await tx.query<CampaignRow>(`update campaigns set status = 'archived', archived_at = $2 where id = $1 returning ${CAMPAIGN_COLUMNS}`, [id, now]);
         return { record: toRecord(rows[0]!), version };
       });
     },
 
     publishState: () => currentVersion(driver),
+
+    noteVersionSeen(version) {
+      versionFloor = Math.max(versionFloor, version);
+    },
 
     async liveCampaigns() {
       return driver.transaction(async (tx) => {

@@ -59,6 +59,8 @@ export interface Store {
   /** Withdraws a campaign from manifests; bumps the version when it was live. */
   archiveCampaign(id: string, now: Date): Promise<{ record: CampaignRecord; version: number }>;
   publishState(): Promise<PublishState>;
+  /** A version devices were served; the next publish takes one above it even if the store's counter is behind (restored backup, lagging replica). */
+  noteVersionSeen(version: number): void;
   /** The live campaigns and the version they belong to, read in one transaction. */
   liveCampaigns(): Promise<PublishState & { campaigns: LiveCampaign[] }>;
   /** The oldest signing key; `create` makes one when there is none (first start). Safe when nodes race. */

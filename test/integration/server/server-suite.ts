@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { verify } from 'node:crypto';
+import { randomUUID, verify } from 'node:crypto';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import { runAdminCli } from '../../../server/admin-client.js';
 import { buildServer } from '../../../server/app.js';
 import { DEMO_DIR, seedDemoCampaigns } from '../../../server/demo/load.js';
 import { hashToken } from '../../../server/http/auth.js';
+import { DeviceRateLimiter } from '../../../server/http/rate-limit.js';
 import { ROUTE_GROUPS } from '../../../server/routes/index.js';
 import { publicKeyFromRaw } from '../../../server/signing.js';
 import type { Store } from '../../../server/store/store.js';
@@ -211,7 +212,7 @@ export function defineServerSuite(label: string, open: () => Promise<Store>, dis
       expect(parsed.skipped).toEqual([]);
     });
 
-    it('re-signs an unchanged version once per period with a fresh expiry', async () => {
+    it('re-signs an unchanged version once per period with a fresh expiry and the same ETag', async () => {
       await createAndPublish(campaign('period', { segment: { productLines: ['line-period'], locales: ['en'] } }));
       const before = await manifest('line-period', 'en');
       expect(Date.parse(before.manifest.expiresAt) - Date.parse(before.manifest.issuedAt)).toBe(7 * DAY_MS);
@@ -220,7 +221,9 @@ export function defineServerSuite(label: string, open: () => Promise<Store>, dis
       expect(after.manifest.version).toBe(before.manifest.version);
       expect(Date.parse(after.manifest.issuedAt)).toBeGreaterThan(Date.parse(before.manifest.issuedAt));
       expect(Date.parse(after.manifest.expiresAt)).toBeGreaterThan(server.now.ms + 6 * DAY_MS);
-      expect(after.etag).not.toBe(before.etag);
+      // Renewal is not a change: installs holding the old copy get 304 (they fetch the renewed one unconditionally when theirs is half gone).
+      expect(after.etag).toBe(before.etag);
+      expect((await request('GET', '/v1/manifests/line-period/en', { token: null, headers: { 'if-none-match': before.etag } })).status).toBe(304);
     });
 
     it('puts a campaign only in the manifests of its product lines and locales, with content for the locale', async () => {
@@ -321,15 +324,32 @@ export function defineServerSuite(label: string, open: () => Promise<Store>, dis
       expectError(await request('GET', '/v1/manifests/line-a/not_a_locale!', { token: null }), 400, 'invalid-request');
     });
 
-    it('rate-limits device polls per install with 429 and Retry-After', async () => {
-      const limited = await start(store, { deviceRateLimit: { max: 3, timeWindowMs: 60_000 } });
+    it('never limits cached polls; limits uploads per install with 429 and Retry-After, counting each request once', async () => {
+      const limiter = new DeviceRateLimiter(3, 60_000);
+      const limited = await start(store, { deviceLimiter: limiter });
       try {
         const poll = (install: string) => fetch(new URL('/v1/manifests/line-a/en', limited.url), { headers: { 'x-trayside-install': install } });
-        for (let index = 0; index < 3; index += 1) expect((await poll('install-aaaa-1111')).status).toBe(200);
-        const refused = await poll('install-aaaa-1111');
+        // The first poll builds the manifest (counted once); the rest are cached and cost nothing, as they would at a CDN.
+        for (let index = 0; index < 10; index += 1) expect((await poll('install-aaaa-1111')).status).toBe(200);
+        const wrote = limiter.count('install:install-aaaa-1111', limited.now.ms);
+        expect(wrote).toBeLessThanOrEqual(1);
+        const cached = await poll('install-aaaa-1111');
+        expect(cached.headers.get('cache-control')).toMatch(/stale-if-error=\d+/);
+        const upload = () =>
+          fetch(new URL('/v1/events', limited.url), {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-trayside-install': 'install-aaaa-1111' },
+            body: JSON.stringify({ installId: '7c0a4cf6-6a1f-4c1e-9a57-3b0f0c3f1a11', consent: 'anonymous-usage', sentAt: new Date(limited.now.ms).toISOString(), events: [{ id: randomUUID(), type: 'impression', at: new Date(limited.now.ms).toISOString(), campaignId: 'c', variantId: 'a' }] }),
+          });
+        for (let index = wrote; index < 3; index += 1) expect((await upload()).status).toBe(200);
+        const refused = await upload();
         expect(refused.status).toBe(429);
         expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
         expect(ApiErrorSchema.parse(await refused.json()).error).toBe('rate-limited');
+        expect(limiter.count('install:install-aaaa-1111', limited.now.ms)).toBe(4);
+        // Refused uploads do not spill over onto polls or onto other installs.
+        expect((await poll('install-aaaa-1111')).status).toBe(200);
+        expect(limiter.count('install:install-aaaa-1111', limited.now.ms)).toBe(4);
         expect((await poll('install-bbbb-2222')).status).toBe(200);
       } finally {
         await limited.app.close();
