@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
@@ -43,6 +43,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await host.close();
   core.dispose();
+  await rm(dir, { recursive: true, force: true });
 });
 
 function get(path: string, headers: Record<string, string> = {}, port = host.port): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BrandingSchema } from '../common/branding.js';
@@ -8,6 +5,7 @@ import { Emitter, type Disposable } from '../common/lifecycle.js';
 import { SimulatedPrinter } from '../native/simulated/printer.js';
 import { SimulatedSource } from '../native/simulated/simulated-source.js';
 import { FakeTime } from '../test/support/fake-time.js';
+import { tempDirs } from '../test/support/temp-dirs.js';
 import { makeTestKey, signManifest, testManifest, testMessage } from '../test/support/manifests.js';
 import { createCore, type CoreFetch } from '../core/core.js';
 import { memorySettingsStorage } from '../core/settings-service.js';
@@ -57,6 +55,7 @@ class FakePanel implements PanelWindowLike {
 
 let shell: Shell<FakePanel> | undefined;
 afterEach(() => shell?.dispose());
+const tempDir = tempDirs();
 
 const key = makeTestKey();
 
@@ -123,7 +122,7 @@ async function setup(options: { locked?: boolean; packaged?: boolean; stored?: u
         ...(options.backend
           ? {
               branding: BrandingSchema.parse({ name: 'Trayside', backendUrl: 'https://messages.example.com', signingKeys: [key.publicKeyBase64], productLine: 'trayside-demo' }),
-              dataDir: mkdtempSync(join(tmpdir(), 'trayside-shell-messages-')),
+              dataDir: tempDir('trayside-shell-messages-'),
               features: { events: false },
               fetch: options.backend.fetch,
               environment: { os: 'windows' as const, osVersion: '10.0', appVersion: '0.0.0-test', systemLocale: 'en', timeZone: 'UTC' },

@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import demo from '../../assets/branding/demo.json' with { type: 'json' };
+import { tempDirs } from '../../test/support/temp-dirs.js';
 import { BrandingError, bundledBranding, loadBrandingSync, loadStartupBranding } from './load-branding.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'trayside-branding-'));
+const dir = tempDirs()('trayside-branding-');
 function file(name: string, content: unknown): string {
   const path = join(dir, name);
   writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));

@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { Consent } from '../../common/settings.js';
 import { FakeTime } from '../../test/support/fake-time.js';
+import { tempDirs } from '../../test/support/temp-dirs.js';
 import { createCrmSegments } from './crm-segments.js';
 import type { FetchLike } from './poller.js';
 
@@ -11,8 +11,10 @@ const INSTALL = '2f1c6a3e-7d1b-4c55-9a0e-3f2b8c1d4e5f';
 
 type Answer = (signal: AbortSignal) => Response | Promise<Response>;
 
+const tempDir = tempDirs();
+
 function harness(options: { consent?: Consent; answer?: Answer; dir?: string } = {}) {
-  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'trayside-segments-'));
+  const dir = options.dir ?? tempDir('trayside-segments-');
   let consent: Consent = options.consent ?? 'anonymous-usage';
   const requests: Array<{ url: string; headers: Record<string, string> }> = [];
   const log: string[] = [];
@@ -95,7 +97,7 @@ describe('CRM segments on the device', () => {
   });
 
   it('ignores a saved file of another install (a copied profile)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'trayside-segments-'));
+    const dir = tempDir('trayside-segments-');
     writeFileSync(join(dir, 'crm-segments.json'), JSON.stringify({ installId: 'someone-else', segments: ['vip'], fetchedAt: 0 }));
     expect(harness({ dir }).segments.current()).toEqual([]);
     expect(JSON.parse(readFileSync(join(dir, 'crm-segments.json'), 'utf8'))).toMatchObject({ installId: 'someone-else' });

@@ -1,7 +1,7 @@
 // A stand-in for the `electron` module, so the built main process (out/main/index.js) can boot
 // under plain Node where no Electron binary exists. It records what the app asked Electron for
 // and writes that to TRAYSIDE_FAKE_ELECTRON_STATE when the process exits.
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,6 +11,8 @@ const appListeners = new Map();
 
 process.on('exit', () => {
   if (process.env.TRAYSIDE_FAKE_ELECTRON_STATE) writeFileSync(process.env.TRAYSIDE_FAKE_ELECTRON_STATE, JSON.stringify(state));
+  // The stand-in's user-data folder is this process's alone: nothing reads it after exit.
+  rmSync(userData, { recursive: true, force: true });
 });
 
 class Listeners {
