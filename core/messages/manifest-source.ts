@@ -4,6 +4,7 @@ import type { Clock, Disposable, Timers } from '../../common/lifecycle.js';
 import type { Manifest } from '../../common/messages/index.js';
 import type { RuleContext } from '../../common/messages/rule-context.js';
 import { createManifestCache } from './manifest-cache.js';
+import { renewalDue, renewalFraction } from './manifest-renewal.js';
 import { pinKeys, verifyManifest, type PinnedKey } from './manifest-verifier.js';
 import { createManifestPoller, type FetchLike, type ManifestPoller, type PollOutcome } from './poller.js';
 import { compileRule } from './targeting.js';
@@ -104,6 +105,7 @@ export function createManifestSource(options: ManifestSourceOptions): ManifestSo
     log(`messages: ${describe(error)}`);
   }
   let current: CurrentManifest | undefined;
+  const renewAt = renewalFraction(options.installId);
   let status: PollStatusCore = { lastUpdated: null, offline: false, verificationFailed: false, problem: branding ? null : 'No message server is configured.' };
 
   const adopt = (manifest: Manifest, payload: string, url: string, etag: string | null): void => {
@@ -147,7 +149,8 @@ export function createManifestSource(options: ManifestSourceOptions): ManifestSo
         timers: options.timers,
         random: options.random,
         urls: options.urls,
-        etag: (url) => (current && current.url === url ? current.etag : null),
+        // Past its renewal point the copy is polled for unconditionally: an unchanged manifest's ETag survives renewal (manifest-renewal.ts).
+        etag: (url) => (current && current.url === url && !renewalDue(current.manifest, clock.now(), renewAt) ? current.etag : null),
         accept,
         intervalMs: () => (current ? current.manifest.pollIntervalSeconds * 1000 : DEFAULT_POLL_MS),
         onOutcome: (outcome) => {
