@@ -120,7 +120,7 @@ export const BrandingSchema = z.strictObject({
   allowedLinkHosts: z.array(AllowedHostSchema).max(64).default([]),
   /** Hosts message images may load from (https only); bundled assets need no entry. */
   allowedImageHosts: z.array(AllowedHostSchema).max(64).default([]),
-  /** Reorder links (issue 5); without it the app offers no reorder button. */
+  /** Reorder links; without it the app offers no reorder button. */
   store: StoreConfigSchema.optional(),
   /** Where "Get help" goes (https, allow-listed by being named here). */
   supportUrl: z.url({ protocol: /^https$/, message: 'Use an https:// URL.' }).optional(),

@@ -19,7 +19,7 @@ export const API_VERSION = '1.0.0';
 
 /**
  * One line when the store becomes unreachable and one when it answers again, instead of a stack
- * per failed request (issue 8: 98 MB of log in a 10 s outage). The end is logged at warn so a log
+ * per failed request (a stack per request once wrote 98 MB of log in a 10 s outage). The end is logged at warn so a log
  * filtered at warn shows both.
  */
 function logStoreHealth(app: FastifyInstance, store: Store): void {

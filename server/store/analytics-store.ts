@@ -2,7 +2,7 @@ import type { DeviceEvent, ReorderItem } from '../../common/events.js';
 import type { SqlDriver, SqlExecutor } from './driver.js';
 
 /**
- * Events, the CRM outbox and CRM segments (issue 5). Kept apart from the campaign store: its own
+ * Events, the CRM outbox and CRM segments. Kept apart from the campaign store: its own
  * tables and its own migrations (ids from 100), applied with the same lock and bookkeeping table.
  */
 const ANALYTICS_MIGRATIONS: readonly { id: number; name: string; sql: string }[] = [

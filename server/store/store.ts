@@ -2,7 +2,7 @@ import type { CampaignInput, CampaignRecord, CampaignStatus } from '../../common
 import type { AnalyticsStore } from './analytics-store.js';
 import type { StoreHealth } from './store-health.js';
 
-/** Who a bearer token speaks for: `admin` runs campaigns; `device` is for device uploads (issue 5). */
+/** Who a bearer token speaks for: `admin` runs campaigns; `device` is for device uploads. */
 export type Role = 'admin' | 'device';
 
 /** A campaign as manifests serve it: the last published revision. */

@@ -1,4 +1,4 @@
-// The owner's first hour (issue 10), in Chromium through the Node host: reorder from the gauge,
+// The owner's first hour, in Chromium through the Node host: reorder from the gauge,
 // the status line with several problems, and — with a real backend delivering a message — bullets
 // in its body, "Add to cart" feedback, Escape closing the cart, and the feedback thank-you.
 // Screenshots at 360 px wide and at 200 % zoom go to test-results/owner-panel/.

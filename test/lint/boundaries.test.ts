@@ -17,7 +17,7 @@ const GLOBALS = 'no-restricted-globals';
 
 /** Fixture → the rule of each error it must produce (order-free, counted). */
 const MUST_FAIL: Record<string, string[]> = {
-  // The six holes of issue 9.
+  // The six holes the old deny-list let through.
   'fail-core-imports-host.ts': [BOUNDARIES],
   'fail-ipc-adapter-imports-renderer.ts': [BOUNDARIES],
   'fail-electron-default-ipcmain.ts': [RAW_IPC],

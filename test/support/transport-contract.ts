@@ -6,7 +6,7 @@ import { flushPromises } from './fake-time.js';
 import { describeError } from '../../common/errors.js';
 
 // One contract for every DeviceSource/DeviceSession: the simulated devices and the real
-// transports must be indistinguishable to the device monitor (issue 3).
+// transports must be indistinguishable to the device monitor.
 
 /** The device monitor's defaults (core/device-monitor.ts): a read is aborted after 5 s, the first retry comes 2 s later. */
 const MONITOR_READ_TIMEOUT_MS = 5_000;

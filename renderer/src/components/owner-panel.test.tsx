@@ -1,4 +1,4 @@
-// What an owner sees and presses on the device card and in message actions (issue 10): reorder
+// What an owner sees and presses on the device card and in message actions: reorder
 // from the gauge, the status line with several problems, the feedback thank-you, the cart's words.
 import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';

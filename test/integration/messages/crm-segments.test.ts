@@ -1,4 +1,4 @@
-// CRM segments reach targeting on the device (issue 5 item 5): the real backend (Fastify + PGlite)
+// CRM segments reach targeting on the device: the real backend (Fastify + PGlite)
 // on 127.0.0.1, segment membership imported with the admin CLI, a campaign whose rule needs a
 // segment, and three real cores polling it. Only the install in the segment whose owner consented
 // gets the message. Time is a FakeTime shared by server and cores.

@@ -8,7 +8,7 @@ import { runAdminCli, type AdminCliIo } from '../../../server/admin-client.js';
 import { startTestServer, type TestServer } from '../../support/test-backend.js';
 
 /**
- * The OEM's first hour with the admin CLI (issue 10, items 13–16), against the real backend on
+ * The OEM's first hour with the admin CLI, against the real backend on
  * loopback: links the app would drop, typos in rule paths, when installs see a publish, where
  * the admin token lives, and stats that say why they are zero.
  */

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ManifestSchema, SignedEnvelopeSchema } from '../../../common/messages/index.js';
 
 /**
- * Issue 8 §6: PostgreSQL stops for 10 s while two server nodes (real child processes of
+ * A database outage: PostgreSQL stops for 10 s while two server nodes (real child processes of
  * `server/cli.ts`) take polls and event uploads. Needs the cluster scripts/pg/start.sh made:
  * TRAYSIDE_TEST_DATABASE_URL and TRAYSIDE_PG_DIR (npm test's postgres tier passes both); the test
  * stops and restarts it with scripts/pg/cluster.sh.
@@ -100,7 +100,7 @@ async function uploadLoop(node: Node, observed: Observed, done: () => boolean): 
   const installId = randomUUID();
   while (!done() && !dead()) {
     // Big batches back to back keep a transaction open on every node most of the time, so the stop
-    // catches clients checked out mid-transaction (the crash of issue 8).
+    // catches clients checked out mid-transaction (a lost connection there once crashed the node).
     const events = Array.from({ length: 100 }, () => ({ id: randomUUID(), type: 'impression', at: new Date().toISOString(), campaignId: 'cyan-low-805xl', variantId: 'a' }));
     for (const event of events) observed.sent.add(event.id);
     const body = JSON.stringify({ installId, consent: 'anonymous-usage', sentAt: new Date().toISOString(), events });

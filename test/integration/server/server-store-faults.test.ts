@@ -12,7 +12,7 @@ const ADMIN_TOKEN = 'ts_admin_store-faults';
 const MINUTE = 60_000;
 
 /**
- * Issue 8 §6 in one process with a fake clock: the database "unplugged" under a real server on
+ * A database outage in one process with a fake clock: the database "unplugged" under a real server on
  * 127.0.0.1 (switchable-store.ts). The PostgreSQL outage with real child processes is
  * server-outage-postgres.test.ts.
  */
