@@ -25,7 +25,7 @@ const ALLOWED_IMPORTS = {
   native: { folders: ['common', 'native', 'native/decoders'], packages: [NODE, 'usb', 'node-hid', 'koffi', 'zod'] },
   core: { folders: ['common', 'native', 'native/decoders', 'core', 'assets'], packages: [NODE, 'zod'] },
   'host/page': { folders: ['common', 'host/page'], packages: ['zod'] },
-  host: { folders: ['common', 'native', 'native/decoders', 'core', 'host'], packages: [NODE, 'ws', 'atomically', 'zod'] },
+  host: { folders: ['common', 'native', 'native/decoders', 'core', 'host'], packages: [NODE, 'ws', 'zod'] },
   main: { folders: ['common', 'native', 'native/decoders', 'core', 'main', 'assets'], packages: [NODE, 'electron', 'electron-store', 'zod'] },
   preload: { folders: ['common', 'preload'], packages: [] },
   'preload/electron-bridge.ts': { folders: ['common', 'preload'], packages: ['electron'] },
