@@ -3,17 +3,20 @@ import type { Supply } from '../../../common/supply.js';
 import { supplyKey } from '../store/actions-slice.js';
 import { useStore } from '../store/store.js';
 import { describeGauge, orderAction } from '../view/format.js';
+import { describeDaysLeft } from '../view/supply-forecast.js';
 
 /**
- * One supply: swatch, name, level in words, a bar, and the part number. Low and empty carry a
- * word as well as a colour; a level that is not a number shows its word and no bar. A low or
- * empty supply with a part number gets its reorder button ("Order", or "Replace" for a waste box).
+ * One supply: swatch, name, level in words, a bar, the predicted days left, and the part number.
+ * Low and empty carry a word as well as a colour; a level that is not a number shows its word and
+ * no bar. A low or empty supply with a part number gets its reorder button ("Order", or "Replace"
+ * for a waste box).
  */
 export function SupplyGauge({ deviceId, supply }: { deviceId: string; supply: Supply }) {
   const gauge = describeGauge(supply);
   const storeConfigured = useStore((state) => state.cart.storeConfigured);
   const order = storeConfigured ? orderAction(supply) : null;
   const nameId = useId();
+  const daysLeft = describeDaysLeft(supply);
   return (
     <li className={`supply supply--${gauge.urgency} supply--${supply.role}`}>
       <span
@@ -51,9 +54,10 @@ export function SupplyGauge({ deviceId, supply }: { deviceId: string; supply: Su
           />
         </span>
       )}
-      {(supply.partNumber || order) && (
+      {(daysLeft || supply.partNumber || order) && (
         // One wrapping row: the button drops under the part number when the panel is narrow (zoom), instead of squeezing it.
         <span className="supply__footer">
+          {daysLeft && <span className="supply__forecast">{daysLeft}</span>}
           {supply.partNumber && <span className="supply__part">Part {supply.partNumber}</span>}
           {order && <OrderButton deviceId={deviceId} supplyId={supply.id} verb={order.verb} label={order.label} />}
         </span>

@@ -1,12 +1,11 @@
-import type { InboxView, MessagesState, PollStatus, SupplyForecast } from '../../../common/contract/messages.js';
+import type { InboxView, MessagesState, PollStatus } from '../../../common/contract/messages.js';
 import { bridge, describeFailure } from './bridge.js';
 import type { SliceDefinition } from './store.js';
 
-/** Targeted messages: the inbox, how fresh it is, run-out forecasts, and which message is open. */
+/** Targeted messages: the inbox, how fresh it is, and which message is open. */
 export interface MessagesSlice {
   inbox: InboxView;
   pollStatus: PollStatus | null;
-  forecasts: SupplyForecast[];
   messagesStatus: 'idle' | 'loading' | 'ready' | 'failed';
   messagesError: string | null;
   /** The message shown expanded (a click on its notification or on its title), or null. */
@@ -39,7 +38,6 @@ export const messagesSlice: SliceDefinition<MessagesSlice> = {
     return {
       inbox: EMPTY_INBOX,
       pollStatus: null,
-      forecasts: [],
       messagesStatus: 'idle',
       messagesError: null,
       openMessageId: null,
@@ -50,7 +48,7 @@ export const messagesSlice: SliceDefinition<MessagesSlice> = {
         try {
           const state = await bridge().messages.getState();
           if (received !== before) return;
-          set({ inbox: state.inbox, pollStatus: state.status, forecasts: state.forecasts, messagesStatus: 'ready', messagesError: null });
+          set({ inbox: state.inbox, pollStatus: state.status, messagesStatus: 'ready', messagesError: null });
         } catch (error) {
           if (received !== before) return;
           set({ messagesStatus: get().messagesStatus === 'ready' ? 'ready' : 'failed', messagesError: describeFailure(error) });
@@ -58,7 +56,7 @@ export const messagesSlice: SliceDefinition<MessagesSlice> = {
       },
       receiveMessages(state) {
         received += 1;
-        set({ inbox: state.inbox, pollStatus: state.status, forecasts: state.forecasts, messagesStatus: 'ready' });
+        set({ inbox: state.inbox, pollStatus: state.status, messagesStatus: 'ready' });
       },
       async openMessage(id) {
         set({ openMessageId: id });

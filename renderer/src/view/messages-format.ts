@@ -20,10 +20,3 @@ export function pollStatusLine(status: PollStatus | null, now: number): { text: 
   if (status.lastUpdated === null) return { text: status.problem ?? 'Checking for messages…', tone: status.problem ? 'warning' : 'ok' };
   return { text: `Updated ${timeAgo(status.lastUpdated, now)}`, tone: 'ok' };
 }
-
-/** "about 12 days left", "less than a day left". */
-export function describeDaysLeft(days: number): string {
-  if (days < 1) return 'less than a day left';
-  const rounded = Math.round(days);
-  return rounded === 1 ? 'about 1 day left' : `about ${rounded} days left`;
-}

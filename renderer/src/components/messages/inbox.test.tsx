@@ -87,10 +87,12 @@ describe('messages section', () => {
     }
   });
 
-  it('shows run-out forecasts next to the supply names', () => {
-    store.setState({ devices: [demoPrinter()], forecasts: [{ deviceId: demoPrinter().id, supplyId: 'cyan', daysLeft: 11.6 }] });
+  it('shows no run-out forecast list: days left belong to the device card', () => {
+    const printer = demoPrinter();
+    store.setState({ devices: [{ ...printer, supplies: printer.supplies.map((supply) => (supply.id === 'cyan' ? { ...supply, daysLeft: 11.6 } : supply)) }] });
     const html = showInbox([]);
-    expect(html.replace(/<[^>]+>/g, '')).toContain('Cyan ink about 12 days left');
+    expect(html).not.toContain('Predicted run-out');
+    expect(html.replace(/<[^>]+>/g, '')).not.toMatch(/days? left|Cyan ink/);
   });
 });
 
@@ -109,7 +111,7 @@ describe('poll status line', () => {
 });
 
 describe('messages slice', () => {
-  const state = (items: InboxItem[]): MessagesState => ({ inbox: { items, unreadCount: items.filter((entry) => !entry.read).length, allowedLinkHosts: [] }, status: status(), forecasts: [] });
+  const state = (items: InboxItem[]): MessagesState => ({ inbox: { items, unreadCount: items.filter((entry) => !entry.read).length, allowedLinkHosts: [] }, status: status() });
 
   it('loads on connect, follows changes, and opens (and marks read) the message whose notification was clicked', async () => {
     const markRead = vi.fn(async () => undefined);

@@ -2,8 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { InboxItem } from '../../../../common/contract/messages.js';
 import { isAllowedHttpsUrl } from '../../../../common/branding.js';
 import { useStore } from '../../store/store.js';
-import { deviceName } from '../../view/format.js';
-import { describeDaysLeft, pollStatusLine, timeAgo } from '../../view/messages-format.js';
+import { pollStatusLine, timeAgo } from '../../view/messages-format.js';
 import { MessageBody } from './message-body.js';
 import { MessageActions } from '../actions/message-actions.js';
 import { useCloseOnEscape } from '../use-close-on-escape.js';
@@ -19,7 +18,7 @@ function useNow(intervalMs: number, now?: () => number): number {
   return time;
 }
 
-/** The messages part of the panel: poll status, run-out forecasts, the inbox and the open message. `now` is injected in tests. */
+/** The messages part of the panel: poll status, the inbox and the open message (run-out forecasts are on the device cards). `now` is injected in tests. */
 export function MessagesSection({ now }: { now?: () => number }) {
   const time = useNow(30_000, now);
   const inbox = useStore((state) => state.inbox);
@@ -48,7 +47,6 @@ export function MessagesSection({ now }: { now?: () => number }) {
       <p className={`messages__status messages__status--${line.tone}`} role="status" data-testid="messages-status">
         {line.text}
       </p>
-      <RunOutList />
       {inbox.items.length === 0 ? (
         <p className="messages__empty">No messages.</p>
       ) : (
@@ -66,30 +64,6 @@ export function MessagesSection({ now }: { now?: () => number }) {
         </p>
       )}
     </section>
-  );
-}
-
-/** Predicted run-out per supply, for the supplies the history can already forecast. */
-function RunOutList() {
-  const forecasts = useStore((state) => state.forecasts);
-  const devices = useStore((state) => state.devices);
-  const rows = forecasts.flatMap((forecast) => {
-    if (forecast.daysLeft === null) return [];
-    const device = devices.find((candidate) => candidate.id === forecast.deviceId);
-    const supply = device?.supplies.find((candidate) => candidate.id === forecast.supplyId);
-    if (!device || !supply) return [];
-    return [{ key: `${forecast.deviceId}/${forecast.supplyId}`, label: devices.length > 1 ? `${deviceName(device.identity)}: ${supply.name}` : supply.name, days: forecast.daysLeft }];
-  });
-  if (rows.length === 0) return null;
-  rows.sort((a, b) => a.days - b.days);
-  return (
-    <ul className="run-out" aria-label="Predicted run-out">
-      {rows.map((row) => (
-        <li key={row.key}>
-          <span>{row.label}</span> <span className="run-out__days">{describeDaysLeft(row.days)}</span>
-        </li>
-      ))}
-    </ul>
   );
 }
 
