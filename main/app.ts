@@ -44,7 +44,8 @@ export interface ShellDeps<Image, Menu, W extends PanelWindowLike & { webContent
   /** Electron's net.isOnline(); checked every ONLINE_CHECK_MS, an offline → online change retries a failed message poll. */
   isOnline?: () => boolean;
   notifications: { isSupported(): boolean; create(options: { title: string; body: string }): NotificationLike };
-  createCore(notifier: ShellNotifier): Core;
+  /** Composes the app around the shell's notifier (core/compose-app.ts); only once this instance holds the lock. */
+  createCore(notifier: ShellNotifier): Core | Promise<Core>;
   tray: Pick<TrayControllerOptions<Image, Menu>, 'createTray' | 'createImage' | 'buildMenu'>;
   createPanelWindow(): W;
   workAreaNear(point: { x: number; y: number }): Bounds;
@@ -112,7 +113,7 @@ export async function startShell<Image, Menu, W extends PanelWindowLike & { webC
   };
   let started = false;
 
-  const core = deps.createCore(notifier);
+  const core = await deps.createCore(notifier);
   disposables.add(core);
   const currentModel = (): TrayModel =>
     trayModel({ snapshots: core.monitor.snapshots(), settings: core.settings.get(), now: deps.clock.now(), productName: deps.productName, urgentMessages });

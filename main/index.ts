@@ -3,18 +3,13 @@
 // Everything here is wiring; behaviour lives in app.ts and the core, which are tested without Electron.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { app, BrowserWindow, dialog, Menu, nativeImage, net, Notification, powerMonitor, screen, session, shell as electronShell, Tray } from 'electron';
-import type { Branding } from '../common/branding.js';
 import { systemClock, systemTimers } from '../common/lifecycle.js';
-import { loadStartupBranding, type StartupBranding } from '../core/branding/load-branding.js';
-import { resolveSigningKey } from '../core/branding/signing-key.js';
-import { createCore } from '../core/core.js';
-import { composeHostDevices, type DemoMode } from '../core/host-devices.js';
-import { detectEnvironment } from '../core/environment.js';
-import { brandingWithDemoBackend, decideDemoBackend, DEMO_BACKEND_PRINTER_LEVELS, startDemoBackend, type DemoBackend } from '../core/demo-backend.js';
+import type { StartupBranding } from '../core/branding/load-branding.js';
+import { composeApp, loadHostBranding, type ComposedApp } from '../core/compose-app.js';
+import { parseFlags } from '../core/parse-flags.js';
 import type { TrayState } from '../core/tray-model.js';
-import { startShell } from './app.js';
+import { startShell, type ShellNotifier } from './app.js';
 import { electronIpcMain } from './ipc-adapter.js';
 import { panelWindowOptions } from './panel-window.js';
 import { hardenSession, hardenWebContents, panelUrl, type AppOrigin } from './security.js';
@@ -51,21 +46,12 @@ const log = (message: string): void => {
   process.stderr.write(`${new Date().toISOString()} ${message}\n`);
 };
 // Chromium adds switches of its own to argv: read ours leniently and ignore the rest.
-const { values: flags } = parseArgs({
-  args: process.argv.slice(1),
-  options: { branding: { type: 'string' }, ipp: { type: 'string', multiple: true }, demo: { type: 'boolean' }, 'demo-backend': { type: 'boolean' } },
-  strict: false,
-  allowPositionals: true,
-  allowNegative: true,
-});
-const demoMode: DemoMode = flags.demo === true || process.env.TRAYSIDE_DEMO === '1' ? 'always' : flags.demo === false ? 'never' : 'fallback';
-const ippPrinters = (Array.isArray(flags.ipp) ? flags.ipp : []).filter((uri): uri is string => typeof uri === 'string');
-const simSpeed = Number(process.env.TRAYSIDE_SIM_SPEED ?? '1');
+const flags = parseFlags(process.argv.slice(1), 'lenient', process.env);
 
 /** One validated branding config for everything below; a bad one stops the app with one line naming the file and field. */
 function startupBranding(): StartupBranding | undefined {
   try {
-    return loadStartupBranding({ flag: typeof flags.branding === 'string' ? flags.branding : undefined, env: process.env, cwd: process.cwd() });
+    return loadHostBranding(flags, process.env, process.cwd());
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log(`branding: ${message}`);
@@ -77,8 +63,7 @@ function startupBranding(): StartupBranding | undefined {
 }
 // app.exit ends the process once this task returns; waiting here keeps the code below from running meanwhile.
 const startup = startupBranding() ?? (await new Promise<never>(() => undefined));
-const branding: Branding = startup.branding;
-log(`branding: ${branding.name} from ${startup.source}`);
+log(`branding: ${startup.branding.name} from ${startup.source}`);
 
 const origin: AppOrigin = {
   rendererFile: resolve(import.meta.dirname, '../renderer/index.html'),
@@ -88,28 +73,6 @@ const preload = resolve(import.meta.dirname, '../preload/index.cjs');
 
 // A separate profile (settings, single-instance lock) for desktop tests and side-by-side runs.
 if (process.env.TRAYSIDE_USER_DATA_DIR) app.setPath('userData', resolve(process.env.TRAYSIDE_USER_DATA_DIR));
-
-// The bundled demo branding in a source checkout gets the reference backend as a child process
-// (core/demo-backend.ts), so `npm start` shows messages; `--no-demo-backend` or
-// TRAYSIDE_DEMO_BACKEND=0 turn it off. It starts now and is awaited just before the core is made.
-const demoDecision = decideDemoBackend({
-  bundledBranding: startup.bundled,
-  packaged: app.isPackaged,
-  flag: flags['demo-backend'] === false || process.env.TRAYSIDE_DEMO_BACKEND === '0' ? false : undefined,
-  backendOverridden: false,
-});
-const demoBackendDir = resolve(app.getPath('userData'), 'demo-backend');
-let demoBackend: DemoBackend | undefined;
-if (demoDecision.start) {
-  log(`demo backend: starting the embedded message server with the demo campaigns (data in ${demoBackendDir}; a first start takes about 10 s)`);
-  demoBackend = startDemoBackend({
-    root: resolve(import.meta.dirname, '../..'),
-    dataDir: demoBackendDir,
-    log,
-    // Electron's own Node runs the compiled server; an unpackaged binary keeps the RunAsNode fuse at its default.
-    runtime: { command: process.execPath, env: { ELECTRON_RUN_AS_NODE: '1' } },
-  });
-} else if (startup.bundled) log(`demo backend: off (${demoDecision.reason})`);
 
 // Linux: the tray icon needs an app id to group notifications; Windows: toasts need the AppUserModelID.
 app.setAppUserModelId('com.trayside.app');
@@ -121,37 +84,39 @@ app.on('web-contents-created', (_event, contents) => hardenWebContents(contents,
 await app.whenReady();
 if (isMac) app.dock?.hide();
 hardenSession(session.defaultSession, log);
-// USB/HID for the OEM's vendor ids, IPP printers from --ipp, and the demo printer while nothing real is attached.
-const demoLevels = demoBackend ? { demoLevels: DEMO_BACKEND_PRINTER_LEVELS } : {};
-let devices: ReturnType<typeof composeHostDevices>;
-try {
-  devices = composeHostDevices({ vendorIds: branding.vendorIds, ippPrinters, demo: demoMode, clock: systemClock, simSpeed: Number.isFinite(simSpeed) ? simSpeed : 1, log, ...demoLevels });
-} catch (error) {
-  log(`devices: ${error instanceof Error ? error.message : String(error)}; continuing without the IPP printers`);
-  devices = composeHostDevices({ vendorIds: branding.vendorIds, ippPrinters: [], demo: demoMode, clock: systemClock, simSpeed: Number.isFinite(simSpeed) ? simSpeed : 1, log, ...demoLevels });
-}
-// net.fetch goes through Chromium's network stack: the system proxy and certificate store apply, as owners' networks expect.
-const netFetch = (url: string, init: RequestInit): Promise<Response> => net.fetch(url, init);
-// The placeholder key of the demo branding: a development run may read the key of a server on 127.0.0.1; a packaged app never does.
-// The message service pins its key when it is made, so it waits for the demo backend's key here.
-const messageBranding = demoBackend
-  ? await demoBackend.ready.then(
-      (backend) => {
-        log(`demo backend: started on ${backend.url} in ${backend.storeOpenedMs} ms (data in ${demoBackendDir}); its signing key ${backend.keyId} is pinned for this run`);
-        return brandingWithDemoBackend(branding, backend);
-      },
-      (startError: unknown) => {
-        log(`messages: off — the demo backend did not start: ${startError instanceof Error ? startError.message : String(startError)}`);
-        return null;
-      },
-    )
-  : await resolveSigningKey(branding, { allowLoopbackKeyFetch: !app.isPackaged, fetch: netFetch, log });
+// Composed once this instance holds the single-instance lock, around the shell's notifier.
+let composed: ComposedApp | undefined;
+const composeElectronApp = async (notifier: ShellNotifier): Promise<ComposedApp> =>
+  (composed = await composeApp(
+    {
+      host: 'electron',
+      notifier,
+      // The core checks every link against the branding allow-list before this is called.
+      openExternal: (url) => electronShell.openExternal(url),
+      // net.fetch goes through Chromium's network stack: the system proxy and certificate store apply, as owners' networks expect.
+      fetch: (url, init) => net.fetch(url, init),
+      settingsStorage: electronSettingsStorage(),
+      dataDir: app.getPath('userData'),
+      // The OS's own locale list is more faithful than LANG, which GUI sessions often leave unset.
+      environment: { appVersion: app.getVersion(), platform: process.platform, systemLocale: app.getSystemLocale(), env: process.env },
+      log,
+      clock: systemClock,
+      timers: systemTimers,
+      isPackaged: app.isPackaged,
+      appRoot: resolve(import.meta.dirname, '../..'),
+      // Electron's own Node runs the compiled server; an unpackaged binary keeps the RunAsNode fuse at its default.
+      demoBackendRuntime: { command: process.execPath, env: { ELECTRON_RUN_AS_NODE: '1' } },
+    },
+    flags,
+    startup,
+    'skip',
+  ));
 let electronTray: Tray | undefined;
 let panelWebPreferences: unknown;
 
 const shell = await startShell({
   platform: process.platform,
-  productName: branding.name,
+  productName: startup.branding.name,
   clock: systemClock,
   timers: systemTimers,
   log,
@@ -171,23 +136,7 @@ const shell = await startShell({
     isSupported: () => Notification.isSupported(),
     create: (options) => new Notification({ ...options, silent: false }),
   },
-  createCore: (notifier) =>
-    createCore({
-      appInfo: { name: branding.name, version: app.getVersion(), host: 'electron', platform: process.platform },
-      sources: devices.sources,
-      branding: messageBranding ?? branding,
-      settingsStorage: electronSettingsStorage(),
-      clock: systemClock,
-      timers: systemTimers,
-      log,
-      notifier,
-      // The core checks every link against the branding allow-list before this is called.
-      openExternal: (url) => electronShell.openExternal(url),
-      dataDir: app.getPath('userData'),
-      fetch: netFetch,
-      // The OS's own locale list is more faithful than LANG, which GUI sessions often leave unset.
-      environment: detectEnvironment({ appVersion: app.getVersion(), platform: process.platform, systemLocale: app.getSystemLocale(), env: process.env }),
-    }),
+  createCore: async (notifier) => (await composeElectronApp(notifier)).core,
   tray: {
     createTray: (image) => (electronTray = new Tray(image)),
     createImage: trayImage,
@@ -205,15 +154,12 @@ const shell = await startShell({
   origin,
 });
 
-// Another instance holds the lock and this one quits: its backend child goes too.
-if (!shell) void demoBackend?.stop();
-if (shell) {
+if (shell && composed) {
+  const { devices } = composed;
   for (const problem of devices.problems()) log(`devices: ${problem}`);
   app.on('will-quit', () => {
     shell.dispose();
-    devices.dispose();
-    // Closing its stdin is enough: it flushes its store and exits on its own after the app is gone.
-    void demoBackend?.stop();
+    void composed?.dispose();
   });
   // Desktop tests (test/desktop) drive the app through this; it is absent in normal runs.
   if (process.env.TRAYSIDE_TEST_HOOKS === '1') {

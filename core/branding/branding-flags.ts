@@ -1,9 +1,8 @@
-import { BackendUrlSchema, PublicKeySchema, type Branding } from '../common/branding.js';
-import { SlugSchema } from '../common/messages/campaign.js';
 import type { z } from 'zod';
-import type { MessageNotifier } from '../core/messages/notifier.js';
+import { BackendUrlSchema, PublicKeySchema, type Branding } from '../../common/branding.js';
+import { SlugSchema } from '../../common/messages/campaign.js';
 
-/** What the Node host's development flags override in the branding config. */
+/** What the development flags override in the branding config. */
 export interface MessageFlags {
   backend: string | undefined;
   publicKey: string | undefined;
@@ -25,17 +24,5 @@ export function applyMessageFlags(branding: Branding, flags: MessageFlags): Bran
     ...(flags.backend !== undefined ? { backendUrl: check('--backend', BackendUrlSchema, flags.backend) } : {}),
     ...(flags.publicKey !== undefined ? { signingKeys: [check('--public-key', PublicKeySchema, flags.publicKey)] } : {}),
     ...(flags.productLine !== undefined ? { productLine: check('--product-line', SlugSchema, flags.productLine) } : {}),
-  };
-}
-
-/** Urgent messages in the Node host: a log line instead of an OS notification (there is no desktop). */
-export function messageNotificationLog(log: (message: string) => void): MessageNotifier {
-  let badge = 0;
-  return {
-    show: (notification) => log(`notification: [message ${notification.messageId}] ${notification.title} — ${notification.body.replace(/\s+/g, ' ').slice(0, 200)}`),
-    setBadge(count) {
-      if (count !== badge) log(`tray badge: ${count}`);
-      badge = count;
-    },
   };
 }

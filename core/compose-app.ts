@@ -1,0 +1,174 @@
+// The one composition both hosts run: branding → signing key or demo backend → devices → core.
+// A host passes its adapters (how it reaches the OS) and its parsed flags, and gets a core.
+import { join } from 'node:path';
+import type { Branding } from '../common/branding.js';
+import type { Clock, Timers } from '../common/lifecycle.js';
+import { applyMessageFlags } from './branding/branding-flags.js';
+import { loadStartupBranding, type StartupBranding } from './branding/load-branding.js';
+import { resolveSigningKey } from './branding/signing-key.js';
+import { createCore, type Core, type CoreFetch, type CoreNotifier } from './core.js';
+import { brandingWithDemoBackend, decideDemoBackend, DEMO_BACKEND_PRINTER_LEVELS, startDemoBackend, type DemoBackend, type DemoBackendOptions, type DemoBackendRuntime } from './demo-backend.js';
+import { detectEnvironment, type HostEnvironment } from './environment.js';
+import { composeHostDevices, type HostDevices, type HostDevicesOptions } from './host-devices.js';
+import type { OpenExternal } from './actions/reorder.js';
+import type { AppFlags } from './parse-flags.js';
+import type { SettingsStorage } from './settings-service.js';
+
+/** How one host reaches the OS: everything the composition needs from Electron or from Node. */
+export interface HostAdapters {
+  host: 'electron' | 'node';
+  notifier: CoreNotifier;
+  openExternal: OpenExternal;
+  fetch: CoreFetch;
+  settingsStorage: SettingsStorage;
+  /** The app's data folder: messages/, events/ and demo-backend/ live in it. */
+  dataDir: string;
+  environment: HostEnvironment;
+  log: (message: string) => void;
+  clock: Clock;
+  timers: Timers;
+  /** A packaged app never runs the demo backend nor reads a key from a local server. */
+  isPackaged: boolean;
+  /** The checkout's root (package.json), where the demo backend's server is. */
+  appRoot: string;
+  /** How the demo backend's child runs (Electron: its own binary as Node); default this process's node. */
+  demoBackendRuntime?: DemoBackendRuntime;
+  /** Run the demo backend from source through tsx (a host itself run by tsx). */
+  demoBackendFromSource?: boolean;
+  /** Seams for tests: the demo backend launcher and the USB/HID loaders. */
+  startDemoBackend?: (options: DemoBackendOptions) => DemoBackend;
+  devices?: Pick<HostDevicesOptions, 'loadUsb' | 'loadHid'>;
+}
+
+/** The composed app; `dispose` stops everything it started (core, device sources, demo backend). */
+export interface ComposedApp {
+  readonly core: Core;
+  /** The one branding every feature runs with. */
+  readonly branding: Branding;
+  readonly devices: HostDevices;
+  /** The demo backend's child, when this start runs one. */
+  readonly demoBackend: DemoBackend | undefined;
+  dispose(): Promise<void>;
+}
+
+/**
+ * The branding of this start with the development flags applied: `--branding`, else env
+ * TRAYSIDE_BRANDING, else the bundled demo. Throws a BrandingError (or an Error naming the flag);
+ * each host reports it its own way (a dialog, or stderr) before anything else starts.
+ */
+export function loadHostBranding(flags: Pick<AppFlags, 'branding' | 'backend' | 'publicKey' | 'productLine'>, env: Readonly<Record<string, string | undefined>>, cwd: string): StartupBranding {
+  const startup = loadStartupBranding({ flag: flags.branding, env, cwd });
+  return { ...startup, branding: applyMessageFlags(startup.branding, flags) };
+}
+
+/** What composeApp does when an --ipp URI is invalid: the Node host stops (exit 2), Electron runs without them. */
+export type BadIppChoice = 'throw' | 'skip';
+
+/**
+ * Composes the app: starts the demo backend when this start gets one, resolves the signing key,
+ * composes the devices and creates the core (not started). Throws only for a bad --ipp with `throw`.
+ */
+export async function composeApp(adapters: HostAdapters, flags: AppFlags, startup: StartupBranding, badIpp: BadIppChoice = 'throw'): Promise<ComposedApp> {
+  const { log } = adapters;
+  const demoBackend = launchDemoBackend(adapters, flags, startup);
+  let devices: HostDevices;
+  try {
+    devices = composeDevices(adapters, flags, startup.branding, flags.ipp, demoBackend !== undefined);
+  } catch (error) {
+    if (badIpp === 'throw') {
+      await demoBackend?.stop();
+      throw new Error(`--ipp: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    log(`devices: ${error instanceof Error ? error.message : String(error)}; continuing without the IPP printers`);
+    devices = composeDevices(adapters, flags, startup.branding, [], demoBackend !== undefined);
+  }
+  // The message service pins its key when it is made, so the core waits for the key (or the demo backend's) here.
+  const branding = await messageBranding(adapters, startup.branding, demoBackend);
+  const core = createCore({
+    appInfo: { name: branding.name, version: adapters.environment.appVersion, host: adapters.host, platform: adapters.environment.platform },
+    environment: detectEnvironment(adapters.environment),
+    sources: devices.sources,
+    settingsStorage: adapters.settingsStorage,
+    clock: adapters.clock,
+    timers: adapters.timers,
+    log,
+    branding,
+    notifier: adapters.notifier,
+    openExternal: adapters.openExternal,
+    fetch: adapters.fetch,
+    dataDir: adapters.dataDir,
+  });
+  let disposed: Promise<void> | undefined;
+  return {
+    core,
+    branding,
+    devices,
+    demoBackend,
+    dispose: () =>
+      (disposed ??= (async () => {
+        core.dispose();
+        devices.dispose();
+        // Closing its stdin is enough: it flushes its store and exits on its own.
+        await demoBackend?.stop();
+      })()),
+  };
+}
+
+/** The bundled demo branding in a source checkout gets the reference backend as a child process (core/demo-backend.ts). */
+function launchDemoBackend(adapters: HostAdapters, flags: AppFlags, startup: StartupBranding): DemoBackend | undefined {
+  const decision = decideDemoBackend({
+    bundledBranding: startup.bundled,
+    packaged: adapters.isPackaged,
+    flag: flags.demoBackend,
+    backendOverridden: flags.backend !== undefined || flags.publicKey !== undefined,
+  });
+  if (!decision.start) {
+    if (startup.bundled) adapters.log(`demo backend: off (${decision.reason})`);
+    return undefined;
+  }
+  const dataDir = join(adapters.dataDir, 'demo-backend');
+  adapters.log(`demo backend: starting the embedded message server with the demo campaigns (data in ${dataDir}; a first start takes about 10 s)`);
+  return (adapters.startDemoBackend ?? startDemoBackend)({
+    root: adapters.appRoot,
+    dataDir,
+    log: adapters.log,
+    ...(adapters.demoBackendRuntime ? { runtime: adapters.demoBackendRuntime } : {}),
+    ...(adapters.demoBackendFromSource ? { fromSource: true } : {}),
+  });
+}
+
+/** USB/HID for the OEM's vendor ids, IPP printers from --ipp, and the demo printer per --demo. */
+function composeDevices(adapters: HostAdapters, flags: AppFlags, branding: Branding, ippPrinters: readonly string[], withDemoBackend: boolean): HostDevices {
+  return composeHostDevices({
+    vendorIds: branding.vendorIds,
+    ippPrinters,
+    demo: flags.demo,
+    clock: adapters.clock,
+    simSpeed: flags.simSpeed,
+    log: adapters.log,
+    ...adapters.devices,
+    ...(withDemoBackend ? { demoLevels: DEMO_BACKEND_PRINTER_LEVELS } : {}),
+  });
+}
+
+/**
+ * The one branding: with the demo backend's URL and key while it runs, else with its pinned key
+ * (a development run may read a loopback server's key). Messages stay off (the placeholder key
+ * kept, said in one line) when neither is there; store links and events still use it.
+ */
+async function messageBranding(adapters: HostAdapters, branding: Branding, demoBackend: DemoBackend | undefined): Promise<Branding> {
+  const { log } = adapters;
+  if (demoBackend) {
+    return demoBackend.ready.then(
+      (backend) => {
+        log(`demo backend: started on ${backend.url} in ${backend.storeOpenedMs} ms (data in ${join(adapters.dataDir, 'demo-backend')}); its signing key ${backend.keyId} is pinned for this run`);
+        return brandingWithDemoBackend(branding, backend);
+      },
+      (error: unknown) => {
+        log(`messages: off — the demo backend did not start: ${error instanceof Error ? error.message : String(error)}`);
+        return branding;
+      },
+    );
+  }
+  return (await resolveSigningKey(branding, { allowLoopbackKeyFetch: !adapters.isPackaged, fetch: (url, init) => adapters.fetch(url, { method: 'GET', headers: {}, ...init }), log })) ?? branding;
+}
