@@ -26,7 +26,7 @@ import { detectEnvironment, ownerPlace } from './environment.js';
 import type { OpenExternal } from './actions/reorder.js';
 import { createEngagementService, disabledEngagement, type EngagementOptions, type EngagementService } from './events/engagement.js';
 import { trackInbox } from './events/track-inbox.js';
-import { describeFsError } from './messages/durable-file.js';
+import { describeFsError } from './storage/fs-error.js';
 
 /** One way to the OS for both features: supply alerts, and urgent messages with the tray badge. */
 export interface CoreNotifier {
