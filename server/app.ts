@@ -13,6 +13,7 @@ import { openApiRoutes } from './routes/openapi.js';
 import { ROUTE_GROUPS, type RouteGroup } from './routes/index.js';
 import { createSigner, generateSigningKey } from './signing.js';
 import type { Store } from './store/store.js';
+import { systemClock, type Clock } from '../common/lifecycle.js';
 
 /** The API version in the OpenAPI document. */
 export const API_VERSION = '1.0.0';
@@ -38,8 +39,8 @@ function logStoreHealth(app: FastifyInstance, store: Store): void {
 /** Everything the server needs; only the store is required. */
 export interface ServerOptions {
   store: Store;
-  /** Epoch ms; tests pass a fake. */
-  clock?: () => number;
+  /** Wall-clock time; tests pass a fake. */
+  clock?: Clock;
   /** pino level; `silent` for tests. */
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   timing?: Partial<ManifestTiming>;
@@ -66,11 +67,11 @@ export interface ServerOptions {
  * any number of nodes can serve one database. The signing key is created in the store on first start.
  */
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
-  const clock = options.clock ?? Date.now;
+  const clock = options.clock ?? systemClock;
   const bodyLimit = options.bodyLimit ?? 256 * 1024;
   const logLevel = options.logLevel ?? 'info';
 
-  const stored = await options.store.signingKey(generateSigningKey, new Date(clock()));
+  const stored = await options.store.signingKey(generateSigningKey, new Date(clock.now()));
   const signer = createSigner(stored);
   const manifests = new ManifestService({
     store: options.store,

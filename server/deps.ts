@@ -3,6 +3,7 @@ import type { DeviceRateLimiter } from './http/rate-limit.js';
 import type { ManifestService } from './manifest/service.js';
 import type { Signer } from './signing.js';
 import type { Store } from './store/store.js';
+import type { Clock } from '../common/lifecycle.js';
 
 /** What route handlers get: the store, the manifest cache, the signer and the clock (all injectable). */
 export interface ServerDeps {
@@ -10,7 +11,7 @@ export interface ServerDeps {
   manifests: ManifestService;
   signer: Signer;
   /** Epoch ms. */
-  clock: () => number;
+  clock: Clock;
   /** Per-install limit on device routes, shared by Fastify routes and the manifest fast path. */
   deviceLimiter: DeviceRateLimiter;
   /** True when a CRM webhook is configured: new events also go to the CRM outbox. */

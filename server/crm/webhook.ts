@@ -2,6 +2,7 @@ import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { AnalyticsStore } from '../store/analytics-store.js';
 import { StoreUnavailableError } from '../store/store-health.js';
 import { describeError } from '../../common/errors.js';
+import { systemClock, type Clock } from '../../common/lifecycle.js';
 
 /**
  * Pushes stored events to the OEM's CRM: POST `{deliveryId, events: [...]}` to a webhook URL,
@@ -25,8 +26,7 @@ export interface WebhookConfig {
 export interface WebhookSenderOptions extends WebhookConfig {
   store: AnalyticsStore;
   fetch?: typeof fetch;
-  /** Epoch ms. */
-  clock?: () => number;
+  clock?: Clock;
   log?: (message: string) => void;
   /** Events per POST. */
   batchSize?: number;
@@ -77,7 +77,7 @@ export function startWebhookSender(options: WebhookSenderOptions): WebhookSender
     throw new Error(`The CRM webhook URL must be https (http only on loopback), not "${url.protocol}".`);
   }
   const fetchFn = options.fetch ?? fetch;
-  const clock = options.clock ?? Date.now;
+  const clock = options.clock ?? systemClock;
   const log = options.log ?? (() => undefined);
   const batchSize = options.batchSize ?? 100;
   const pollMs = options.pollMs ?? 2000;
@@ -90,7 +90,7 @@ export function startWebhookSender(options: WebhookSenderOptions): WebhookSender
   let running: Promise<number> | undefined;
 
   async function deliver(): Promise<number> {
-    const now = clock();
+    const now = clock.now();
     // The lease outlasts the request timeout, so another node does not send the same batch meanwhile.
     const items = await options.store.claimOutbox(new Date(now), batchSize, timeoutMs * 3);
     if (items.length === 0) return 0;
@@ -106,7 +106,7 @@ export function startWebhookSender(options: WebhookSenderOptions): WebhookSender
       });
       await response.body?.cancel().catch(() => undefined);
       if (response.ok) {
-        await options.store.markDelivered(ids, new Date(clock()));
+        await options.store.markDelivered(ids, new Date(clock.now()));
         return ids.length;
       }
       problem = `HTTP ${response.status}`;
@@ -116,7 +116,7 @@ export function startWebhookSender(options: WebhookSenderOptions): WebhookSender
     const attempts = Math.max(...items.map((item) => item.attempts));
     // Full jitter keeps many nodes from retrying in step after the CRM comes back.
     const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempts - 1)) * (0.5 + Math.random() / 2);
-    await options.store.retryLater(ids, new Date(clock() + delay), problem, maxAttempts, new Date(clock()));
+    await options.store.retryLater(ids, new Date(clock.now() + delay), problem, maxAttempts, new Date(clock.now()));
     log(`crm: delivery of ${ids.length} events failed (${problem}); attempt ${attempts}, next in ${Math.round(delay / 1000)} s`);
     return 0;
   }

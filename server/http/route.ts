@@ -71,7 +71,7 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'path
 
 /** Counts one request against the per-install device limit (once per request); throws 429 with Retry-After when over it. */
 export function enforceDeviceLimit(deps: ServerDeps, request: FastifyRequest, reply: FastifyReply): void {
-  const now = deps.clock();
+  const now = deps.clock.now();
   if (deps.deviceLimiter.hit(rateLimitKey(request.raw), now)) return;
   const retry = deps.deviceLimiter.retryAfterSeconds(now);
   void reply.header('retry-after', String(retry));

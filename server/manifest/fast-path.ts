@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ManifestService, SignedManifest } from './service.js';
+import type { Clock } from '../../common/lifecycle.js';
 
 /**
  * Lets a CDN and the app cache a manifest for 5 min; a stale copy may be served for a minute while
@@ -36,12 +37,12 @@ export function manifestHeaders(manifest: SignedManifest): Record<string, string
  * edge (one IP, often no install header) asks for, and a 429 is not covered by stale-if-error.
  * Only polls that need a build count against the device limit (routes/manifest.ts).
  */
-export function createManifestFastPath(manifests: ManifestService, clock: () => number) {
+export function createManifestFastPath(manifests: ManifestService, clock: Clock) {
   return (request: IncomingMessage, response: ServerResponse): boolean => {
     if (request.method !== 'GET' || request.url === undefined) return false;
     const match = MANIFEST_URL.exec(request.url);
     if (match === null) return false;
-    const now = clock();
+    const now = clock.now();
     const manifest = manifests.peek(`${match[1]} ${match[2]}`, now);
     if (manifest === undefined) return false;
     const ifNoneMatch = request.headers['if-none-match'];

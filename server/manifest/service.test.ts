@@ -50,7 +50,7 @@ function fixture(startMs: number) {
   const service = new ManifestService({
     store,
     signer,
-    clock: () => now.ms,
+    clock: { now: () => now.ms },
     timing: DEFAULT_TIMING,
     versionRefreshMs: 2000,
     maxCachedSegments: DEFAULT_MAX_CACHED_SEGMENTS,

@@ -4,6 +4,7 @@ import type { Signer } from '../signing.js';
 import { StoreUnavailableError } from '../store/store-health.js';
 import type { LiveCampaign, PublishState, Store } from '../store/store.js';
 import { buildManifest, issueTimes, type ManifestTiming } from './build.js';
+import type { Clock } from '../../common/lifecycle.js';
 
 /** `line de-DE` → its segment (product lines never contain a space). */
 function segmentOfKey(key: string): ManifestSegment {
@@ -51,7 +52,7 @@ export type ManifestStore = Pick<Store, 'health' | 'publishState' | 'liveCampaig
 export interface ManifestServiceOptions {
   store: ManifestStore;
   signer: Signer;
-  clock: () => number;
+  clock: Clock;
   timing: ManifestTiming;
   /**
    * How long a node trusts its idea of the current version before asking the store again. Polls
@@ -130,7 +131,7 @@ export class ManifestService {
 
   /** True when a poll of this segment would be answered from the cache, without building or reading the store. */
   isCached(segment: ManifestSegment): boolean {
-    const now = this.options.clock();
+    const now = this.options.clock.now();
     const cached = this.cache.get(`${segment.productLine} ${segment.locale}`);
     if (cached === undefined) return false;
     if (!this.options.store.health.available) return now < cached.expiresAtMs;
@@ -152,7 +153,7 @@ export class ManifestService {
     const keys = new Set([...this.cache.keys(), ...extra.map((segment) => `${segment.productLine} ${segment.locale}`)]);
     let signed = 0;
     for (const key of keys) {
-      const now = this.options.clock();
+      const now = this.options.clock.now();
       const cached = this.cache.get(key);
       if (cached === undefined || !this.isCurrent(cached, state, now)) {
         this.sign(segmentOfKey(key), live, now);
@@ -165,7 +166,7 @@ export class ManifestService {
 
   /** The current signed manifest of a segment (segment already validated and canonical); `rawKey` is the URL's spelling, remembered for peek(). */
   async get(segment: ManifestSegment, rawKey?: string): Promise<SignedManifest> {
-    const now = this.options.clock();
+    const now = this.options.clock.now();
     const key = `${segment.productLine} ${segment.locale}`;
     if (rawKey !== undefined && this.aliases.get(rawKey) !== key) {
       // Bounded like the cache: spellings are attacker-chosen (any case of a locale).
@@ -255,7 +256,7 @@ export class ManifestService {
         const state = this.noticeRegression(read);
         const newer = this.state !== undefined && state.version > this.state.version;
         this.state = state;
-        this.checkedAt = this.options.clock();
+        this.checkedAt = this.options.clock.now();
         this.confirmedAt = this.checkedAt;
         // Another node (or this one) published: sign the segments polls will ask for, once, now.
         if (newer && this.cache.size > 0) void this.prewarmSoon();

@@ -54,7 +54,7 @@ export const adminRoutes = [
     body: CampaignInputSchema,
     responses: { 201: { description: 'Created.', schema: CampaignRecordSchema }, 409: { description: 'The id exists.' }, ...errors },
     handler: async ({ body, reply, deps }) => {
-      const record = await deps.store.createCampaign(body, new Date(deps.clock()));
+      const record = await deps.store.createCampaign(body, new Date(deps.clock.now()));
       return reply.code(201).send(record);
     },
   }),
@@ -89,7 +89,7 @@ export const adminRoutes = [
         ]);
       }
       const ifMatch = request.headers['if-match'];
-      return deps.store.updateCampaign(params.id, body, new Date(deps.clock()), expectedRevision(typeof ifMatch === 'string' ? ifMatch : undefined));
+      return deps.store.updateCampaign(params.id, body, new Date(deps.clock.now()), expectedRevision(typeof ifMatch === 'string' ? ifMatch : undefined));
     },
   }),
   defineRoute({
@@ -119,7 +119,7 @@ export const adminRoutes = [
           warnings = uncheckedLinkWarnings(record.campaign);
         }
       }
-      const result = await deps.store.publishCampaign(params.id, new Date(deps.clock()));
+      const result = await deps.store.publishCampaign(params.id, new Date(deps.clock.now()));
       deps.manifests.invalidate();
       return { ...result, pollIntervalSeconds: deps.pollIntervalSeconds, ...(warnings.length > 0 ? { warnings } : {}) };
     },
@@ -133,7 +133,7 @@ export const adminRoutes = [
     params: IdParams,
     responses: { 200: { description: 'Archived.', schema: PublishResultSchema }, 404: { description: 'No such campaign.' }, ...errors },
     handler: async ({ params, deps }) => {
-      const result = await deps.store.archiveCampaign(params.id, new Date(deps.clock()));
+      const result = await deps.store.archiveCampaign(params.id, new Date(deps.clock.now()));
       deps.manifests.invalidate();
       return result;
     },
@@ -173,7 +173,7 @@ export const adminRoutes = [
     responses: { 201: { description: 'The new token.', schema: TokenResultSchema }, ...errors },
     handler: async ({ body, reply, deps }) => {
       const token = newToken(body.role);
-      await deps.store.addToken(hashToken(token), body.role, body.label, new Date(deps.clock()));
+      await deps.store.addToken(hashToken(token), body.role, body.label, new Date(deps.clock.now()));
       return reply.code(201).send({ token, role: body.role, label: body.label });
     },
   }),

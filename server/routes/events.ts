@@ -58,7 +58,7 @@ export const eventRoutes = [
           rejected.push({ index, ...(id !== undefined ? { id } : {}), problem });
         }
       });
-      const stored = await deps.store.analytics.insertEvents(body.installId, body.consent, events, new Date(deps.clock()), { outbox: deps.crmOutbox === true });
+      const stored = await deps.store.analytics.insertEvents(body.installId, body.consent, events, new Date(deps.clock.now()), { outbox: deps.crmOutbox === true });
       return { ...stored, rejected };
     },
   }),
@@ -75,7 +75,7 @@ export const eventRoutes = [
     },
     handler: async ({ body, deps }) => {
       const status = await deps.store.analytics.recordConversion(
-        { id: deterministicUuid(`conversion:${body.ref}:${body.orderId}`), ref: body.ref, orderId: body.orderId, items: body.items, at: new Date(body.at ?? deps.clock()) },
+        { id: deterministicUuid(`conversion:${body.ref}:${body.orderId}`), ref: body.ref, orderId: body.orderId, items: body.items, at: new Date(body.at ?? deps.clock.now()) },
         { outbox: deps.crmOutbox === true },
       );
       if (status === 'unknown-ref') throw new HttpError(404, 'not-found', `No reorder with ref "${body.ref}" has been uploaded (yet); retry later if the app may still be offline.`);

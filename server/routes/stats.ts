@@ -34,7 +34,7 @@ export const statsRoutes = [
       // Installs that uploaded anything since the campaign was created: with usage sharing off an install uploads nothing, so a 0 here explains a report of zeros.
       const since = record === null ? null : new Date(record.createdAt);
       const sharingInstalls = await deps.store.analytics.countSharingInstalls(since);
-      const stats = buildCampaignStats(params.campaignId, campaign, counts, details, new Date(deps.clock()), { installs: sharingInstalls, since });
+      const stats = buildCampaignStats(params.campaignId, campaign, counts, details, new Date(deps.clock.now()), { installs: sharingInstalls, since });
       if (live === undefined) for (const variant of [stats.total, ...stats.variants]) variant.weightShare = null;
       return stats;
     },
@@ -50,7 +50,7 @@ export const statsRoutes = [
     handler: async ({ body, deps }) => {
       const { rows, issues } = parseSegmentImport(body);
       if (issues.length > 0) throw new HttpError(400, 'invalid-request', `The import has problems; nothing was imported. ${issues.slice(0, 5).map((issue) => `${issue.field}: ${issue.message}`).join('; ')}`, issues);
-      const result = await deps.store.analytics.importSegments(rows, new Date(deps.clock()));
+      const result = await deps.store.analytics.importSegments(rows, new Date(deps.clock.now()));
       return { rows: rows.length, ...result };
     },
   }),

@@ -4,7 +4,7 @@ import { StoreHealth, type StoreHealthChange } from './store-health.js';
 describe('store health', () => {
   it('reports an outage once, however many calls fail, and its end once', () => {
     let now = 1_000;
-    const health = new StoreHealth(() => now);
+    const health = new StoreHealth({ now: () => now });
     const changes: StoreHealthChange[] = [];
     health.onChange((change) => changes.push(change));
     for (let index = 0; index < 50; index += 1) health.failed(new Error('connect ECONNREFUSED'));

@@ -1,3 +1,6 @@
+import { describeError } from '../../common/errors.js';
+import { systemClock, type Clock } from '../../common/lifecycle.js';
+
 /** Seconds a client is told to wait (Retry-After) when the store cannot be reached. */
 export const STORE_RETRY_AFTER_SECONDS = 5;
 
@@ -8,7 +11,7 @@ export const STORE_RETRY_AFTER_SECONDS = 5;
  */
 export class StoreUnavailableError extends Error {
   constructor(cause: unknown) {
-    super(`The store cannot be reached: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`The store cannot be reached: ${describeError(cause)}`, { cause });
     this.name = 'StoreUnavailableError';
   }
 }
@@ -33,7 +36,7 @@ export class StoreHealth {
   private outageTicket = 0;
   private readonly listeners = new Set<(change: StoreHealthChange) => void>();
 
-  constructor(private readonly clock: () => number = Date.now) {}
+  constructor(private readonly clock: Clock = systemClock) {}
 
   get available(): boolean {
     return this.downSince === undefined;
@@ -48,15 +51,15 @@ export class StoreHealth {
   failed(error: unknown): void {
     this.failures += 1;
     if (this.downSince !== undefined) return;
-    this.downSince = this.clock();
+    this.downSince = this.clock.now();
     this.failures = 1;
     this.outageTicket = this.nextTicket + 1;
-    this.emit({ state: 'unavailable', atMs: this.downSince, reason: error instanceof Error ? error.message : String(error) });
+    this.emit({ state: 'unavailable', atMs: this.downSince, reason: describeError(error) });
   }
 
   succeeded(ticket: number): void {
     if (this.downSince === undefined || ticket < this.outageTicket) return;
-    const atMs = this.clock();
+    const atMs = this.clock.now();
     const change: StoreHealthChange = { state: 'available', atMs, downMs: atMs - this.downSince, failures: this.failures };
     this.downSince = undefined;
     this.failures = 0;

@@ -83,7 +83,7 @@ const inboxIds = (core: Core) => core.messages.inbox().items.map((item) => item.
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'trayside-crm-segments-'));
   server = await startTestServer(
-    { clock: () => time.now(), timing: { pollIntervalSeconds: POLL_SECONDS }, versionRefreshMs: 0 },
+    { clock: time, timing: { pollIntervalSeconds: POLL_SECONDS }, versionRefreshMs: 0 },
     { adminToken: ADMIN, store: await openStore({ dataDir: path.join(dir, 'pglite') }) },
   );
   url = server.url;

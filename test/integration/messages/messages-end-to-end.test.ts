@@ -64,7 +64,7 @@ const inboxIds = () => core.messages.inbox().items.map((item) => item.id);
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'trayside-messages-e2e-'));
   server = await startTestServer(
-    { clock: () => time.now(), timing: { pollIntervalSeconds: POLL_SECONDS }, versionRefreshMs: 0 },
+    { clock: time, timing: { pollIntervalSeconds: POLL_SECONDS }, versionRefreshMs: 0 },
     { adminToken: ADMIN, store: await openStore({ dataDir: path.join(dir, 'pglite') }) },
   );
   url = server.url;

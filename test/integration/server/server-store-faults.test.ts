@@ -40,7 +40,7 @@ describe('server under store faults and bad input', () => {
     unplugged.store.health.onChange((change) => changes.push(change));
     await unplugged.store.addToken(hashToken(ADMIN_TOKEN), 'admin', 'store faults', new Date());
     // A one-hour manifest life, re-signed every 10 minutes, so expiry is reachable with the fake clock.
-    app = await buildServer({ store: unplugged.store, clock: () => now.ms, logLevel: 'silent', timing: { ttlSeconds: 3600, resignPeriodSeconds: 600 } });
+    app = await buildServer({ store: unplugged.store, clock: { now: () => now.ms }, logLevel: 'silent', timing: { ttlSeconds: 3600, resignPeriodSeconds: 600 } });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(async () => {

@@ -54,7 +54,7 @@ interface Running {
 
 async function start(store: Store, extra: Parameters<typeof buildServer>[0] extends infer O ? Partial<O> : never = {}): Promise<Running> {
   const now = { ms: Date.UTC(2026, 2, 10, 12, 0, 0) };
-  const app = await buildServer({ store, clock: () => now.ms, logLevel: 'silent', ...extra });
+  const app = await buildServer({ store, clock: { now: () => now.ms }, logLevel: 'silent', ...extra });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url, now };
 }

@@ -46,7 +46,7 @@ describe('manifest version regression', () => {
     driver = await openPgliteDriver(undefined);
     store = await openSqlStore(driver);
     await store.addToken(hashToken(TOKEN), 'admin', 'test', new Date());
-    const app = await buildServer({ store, clock: () => now.ms, logLevel: 'silent' });
+    const app = await buildServer({ store, clock: { now: () => now.ms }, logLevel: 'silent' });
     url = await app.listen({ host: '127.0.0.1', port: 0 });
     close = async () => {
       await app.close();
