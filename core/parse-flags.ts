@@ -2,6 +2,7 @@
 // Electron is lenient, because Chromium adds switches of its own to argv.
 import { parseArgs } from 'node:util';
 import type { DemoMode } from './host-devices.js';
+import { describeError } from '../common/errors.js';
 
 /** What the command line (and the TRAYSIDE_* variables) ask of this start. */
 export interface AppFlags {
@@ -50,7 +51,7 @@ export function parseFlags(argv: readonly string[], mode: 'strict' | 'lenient', 
   try {
     ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict, allowPositionals: !strict, allowNegative: true }));
   } catch (error) {
-    throw new FlagError(error instanceof Error ? error.message : String(error));
+    throw new FlagError(describeError(error));
   }
   const text = (name: keyof typeof OPTIONS): string | undefined => (typeof values[name] === 'string' ? values[name] : undefined);
   const number = (name: 'port' | 'sim-speed', fallback: number, valid: (value: number) => boolean, expected: string): number => {

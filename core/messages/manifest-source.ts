@@ -8,6 +8,7 @@ import { renewalDue, renewalFraction } from './manifest-renewal.js';
 import { pinKeys, verifyManifest, type PinnedKey } from './manifest-verifier.js';
 import { createManifestPoller, type FetchLike, type ManifestPoller, type PollOutcome } from './poller.js';
 import { compileRule } from './targeting.js';
+import { describeError } from '../../common/errors.js';
 
 /**
  * The current manifest: the last good one from disk at start, then whatever the poller brings
@@ -55,8 +56,6 @@ export interface ManifestSource extends Disposable {
 /** Without a manifest the app asks again after this long (the manifest's own interval applies afterwards). */
 const DEFAULT_POLL_MS = 15 * 60_000;
 
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
 /** The `payload` field of an envelope body, or undefined. */
 function bodyPayload(body: string): string | undefined {
   try {
@@ -73,7 +72,7 @@ function compileRules(manifest: Manifest, log: (message: string) => void): Map<s
     try {
       rules.set(message.campaignId, compileRule(message.rule));
     } catch (error) {
-      log(`messages: ${message.id}: rule skipped (${describe(error)})`);
+      log(`messages: ${message.id}: rule skipped (${describeError(error)})`);
     }
   }
   return rules;
@@ -102,7 +101,7 @@ export function createManifestSource(options: ManifestSourceOptions): ManifestSo
   try {
     keys = branding ? pinKeys(branding.signingKeys) : [];
   } catch (error) {
-    log(`messages: ${describe(error)}`);
+    log(`messages: ${describeError(error)}`);
   }
   let current: CurrentManifest | undefined;
   const renewAt = renewalFraction(options.installId);
