@@ -10,14 +10,14 @@ import type { InstallIdentity } from '../install-identity.js';
 import { createCrmSegments, type CrmSegments } from './crm-segments.js';
 import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from './delivery.js';
 import { applyDecisions, createStatePublisher } from './delivery-effects.js';
-import { planDelivery } from './delivery-plan.js';
+import { planDelivery, type DeliveryInput } from './delivery-plan.js';
 import { buildInbox } from './inbox-view.js';
 import { openLedgerSync, type Ledger } from './ledger.js';
-import { createManifestSource } from './manifest-source.js';
+import { createManifestSource, type CurrentManifest } from './manifest-source.js';
 import type { MessageNotifier } from './notifier.js';
 import type { FetchLike } from './poller.js';
 import { buildRuleContext, type TargetingEnvironment } from './targeting.js';
-import { createTriggerLog, type TriggerSubject } from './triggers.js';
+import { createTriggerLog, type TriggerLog, type TriggerSubject } from './triggers.js';
 
 /** Facts about the machine the host knows (the Electron shell from `process`/`app`, the Node host from node:os). */
 export interface MessageEnvironment {
@@ -103,6 +103,40 @@ function subjectsOf(environment: TargetingEnvironment, snapshots: readonly Devic
   return snapshots.map((snapshot) => ({ deviceId: snapshot.id, context: buildRuleContext(environment, snapshot) }));
 }
 
+/** The owner's locale and region, as message targeting and the manifest segment use them. */
+const ownPlace = (options: MessageServiceOptions) => ownerPlace(options.settings.get(), options.environment.systemLocale, options.branding?.defaultLocale ?? 'en');
+
+/** CRM segments from the backend, unless the host gives them (or there is no backend). */
+function segmentsFor(options: MessageServiceOptions, log: (message: string) => void): CrmSegments | undefined {
+  const { branding, install, clock, timers } = options;
+  if (!branding || options.crmSegments) return undefined;
+  const consent = () => options.settings.get().consent;
+  return createCrmSegments({ backendUrl: branding.backendUrl, installId: install.installId, storageDir: options.storageDir, fetch: options.fetch, consent, clock, timers, log });
+}
+
+/** Gathers what delivery decides from: the targeting context of every device, the trigger events, the ledger, the owner's settings. */
+function gatherDeliveryInput(
+  options: MessageServiceOptions,
+  parts: { current: CurrentManifest; ledger: Ledger; triggers: TriggerLog; segments: CrmSegments | undefined; now: number },
+): DeliveryInput {
+  const { now, current } = parts;
+  const { locale, region } = ownPlace(options);
+  const { os, osVersion, appVersion, timeZone } = options.environment;
+  const daysSinceInstall = Math.max(0, Math.floor((now - options.install.installedAt) / 86_400_000));
+  const crmSegments = options.crmSegments?.() ?? parts.segments?.current() ?? [];
+  const environment: TargetingEnvironment = { os, osVersion, locale, region, appVersion, daysSinceInstall, crmSegments };
+  const settings = options.settings.get();
+  return {
+    manifest: current.manifest,
+    rules: current.rules,
+    context: { subjects: subjectsOf(environment, options.devices.snapshots()), events: parts.triggers.events, region, timeZone, installId: options.install.installId },
+    ledger: parts.ledger,
+    settings: { categories: settings.messageCategories, quietHours: settings.quietHours, notificationsPaused: options.settings.notificationsPaused() },
+    policy: options.policy ?? DEFAULT_DELIVERY_POLICY,
+    now,
+  };
+}
+
 /**
  * Composes the parts: the manifest source (cache, verification, poller), the ledger, the trigger
  * log and CRM segments feed the pure delivery plan (delivery-plan.ts), whose decisions the effect
@@ -123,57 +157,28 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
 
   // Each store logs and degrades by itself when its file is damaged or cannot be written.
   const ledger: Ledger = disposables.add(openLedgerSync(options.storageDir, log));
-  const place = () => ownerPlace(options.settings.get(), options.environment.systemLocale, branding?.defaultLocale ?? 'en');
-  const segments: CrmSegments | undefined =
-    branding && !options.crmSegments
-      ? createCrmSegments({ backendUrl: branding.backendUrl, installId: install.installId, storageDir: options.storageDir, fetch: options.fetch, consent: () => options.settings.get().consent, clock, timers, log })
-      : undefined;
-  const source = disposables.add(
-    createManifestSource({
-      branding,
-      storageDir: options.storageDir,
-      clock,
-      timers,
-      fetch: options.fetch,
-      random: options.random ?? Math.random,
-      installId: install.installId,
-      urls: () => manifestUrls(branding, place().locale),
-      log,
-      onPolled(reached) {
-        // The server is reachable: refresh the segments before targeting, so a rule on them never sees stale ones.
-        if (reached && segments && options.settings.get().consent !== 'none') {
-          publish();
-          void segments.refresh().then(() => evaluate());
-        } else evaluate();
-      },
-    }),
-  );
+  const segments = segmentsFor(options, log);
+  const urls = (): string[] => manifestUrls(branding, ownPlace(options).locale);
+  const { storageDir, fetch } = options;
+  const random = options.random ?? Math.random;
+  const source = disposables.add(createManifestSource({ branding, storageDir, clock, timers, fetch, random, installId: install.installId, urls, log, onPolled }));
 
-  function environment(): TargetingEnvironment {
-    const { locale, region } = place();
-    const { os, osVersion, appVersion } = options.environment;
-    const daysSinceInstall = Math.max(0, Math.floor((clock.now() - install.installedAt) / 86_400_000));
-    return { os, osVersion, locale, region, appVersion, daysSinceInstall, crmSegments: options.crmSegments?.() ?? segments?.current() ?? [] };
+  function onPolled(reached: boolean): void {
+    // The server is reachable: refresh the segments before targeting, so a rule on them never sees stale ones.
+    if (reached && segments && options.settings.get().consent !== 'none') {
+      publish();
+      void segments.refresh().then(() => evaluate());
+    } else evaluate();
   }
 
-  /** Gathers, decides (pure), applies, publishes, and looks again when something held may go out. */
+  /** Gathers (what is known now), decides (pure), applies, publishes, and looks again when something held may go out. */
   function evaluate(): void {
     if (disposed) return;
     const now = clock.now();
     const current = source.current(now);
     let nextCheckAt = now + tickMs;
     if (current) {
-      const settings = options.settings.get();
-      const env = environment();
-      const plan = planDelivery({
-        manifest: current.manifest,
-        rules: current.rules,
-        context: { subjects: subjectsOf(env, options.devices.snapshots()), events: triggers.events, region: env.region, timeZone: options.environment.timeZone, installId: install.installId },
-        ledger,
-        settings: { categories: settings.messageCategories, quietHours: settings.quietHours, notificationsPaused: options.settings.notificationsPaused() },
-        policy: options.policy ?? DEFAULT_DELIVERY_POLICY,
-        now,
-      });
+      const plan = planDelivery(gatherDeliveryInput(options, { current, ledger, triggers, segments, now }));
       applyDecisions(plan.decisions, now, { ledger, notifier, log, openMessage, live: () => !disposed });
       if (plan.nextCheckAt !== null) nextCheckAt = Math.min(nextCheckAt, plan.nextCheckAt);
     }
@@ -182,15 +187,11 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
     tick = started ? timers.setTimeout(evaluate, Math.max(1000, nextCheckAt - now)) : undefined;
   }
 
-  const inbox = (): InboxView =>
-    buildInbox({
-      manifest: source.current(clock.now())?.manifest,
-      ledger,
-      installId: install.installId,
-      allowedImageHosts: branding?.allowedImageHosts ?? [],
-      allowedLinkHosts: branding?.allowedLinkHosts ?? [],
-      now: clock.now(),
-    });
+  const inbox = (): InboxView => {
+    const now = clock.now();
+    const hosts = { allowedImageHosts: branding?.allowedImageHosts ?? [], allowedLinkHosts: branding?.allowedLinkHosts ?? [] };
+    return buildInbox({ manifest: source.current(now)?.manifest, ledger, installId: install.installId, ...hosts, now });
+  };
   const state = (): MessagesState => ({ inbox: inbox(), status: source.status() });
   const publish = (): void => publishState(state());
   const openMessage = (id: string): void => openRequested.fire({ id });
@@ -213,12 +214,11 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
         evaluate();
       };
       disposables.add(options.devices.onChanged(onDevices));
-      disposables.add(
-        options.settings.onChanged(() => {
-          segments?.consentChanged();
-          evaluate();
-        }),
-      );
+      const onSettings = (): void => {
+        segments?.consentChanged();
+        evaluate();
+      };
+      disposables.add(options.settings.onChanged(onSettings));
       onDevices(options.devices.snapshots());
       source.start();
     },
