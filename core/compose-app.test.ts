@@ -17,9 +17,11 @@ const DEMO_URL = 'http://127.0.0.1:45678';
 let dir = '';
 let app: ComposedApp | undefined;
 afterEach(async () => {
+  // The event queue opens asynchronously: wait for it, so that nothing still writes into the folder removed below.
+  await app?.core.engagement;
   await app?.dispose();
   app = undefined;
-  if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  if (dir !== '') rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   dir = '';
 });
 
@@ -126,6 +128,7 @@ describe('composeApp', () => {
     await composed.core.start();
     await w.time.advance(0);
     expect(w.time.pendingCount).toBeGreaterThan(0);
+    await composed.core.engagement;
     await Promise.all([composed.dispose(), composed.dispose()]);
     app = undefined;
     expect(w.stops()).toBe(1);
