@@ -12,6 +12,7 @@ const benches = [
   { name: 'targeting evaluations (issue 4)', file: 'bench/targeting.ts', command: ['npx', 'tsx'] },
   { name: 'event ingestion (issue 5)', file: 'bench/events.ts', command: ['npx', 'tsx'] },
   { name: 'dismiss clicks: ledger blocking time (issue 9)', file: 'bench/ledger-dismiss.ts', command: ['npx', 'tsx'] },
+  { name: 'panel render (issue 10)', file: 'bench/panel-render.ts', command: ['npx', 'tsx'], needsBuild: true },
 ];
 const only = process.argv.slice(2);
 
