@@ -23,7 +23,7 @@ const ALLOWED_IMPORTS = {
   common: { folders: ['common'], packages: ['zod'] },
   'native/decoders': { folders: ['common', 'native/decoders'], packages: [] },
   native: { folders: ['common', 'native', 'native/decoders'], packages: [NODE, 'usb', 'node-hid', 'koffi', 'zod'] },
-  core: { folders: ['common', 'native', 'native/decoders', 'core', 'assets'], packages: [NODE, 'zod'] },
+  core: { folders: ['common', 'native', 'native/decoders', 'core', 'assets'], packages: [NODE, 'pino', 'pino-roll', 'zod'] },
   'host/page': { folders: ['common', 'host/page'], packages: ['zod'] },
   host: { folders: ['common', 'native', 'native/decoders', 'core', 'host'], packages: [NODE, 'ws', 'zod'] },
   main: { folders: ['common', 'native', 'native/decoders', 'core', 'main', 'assets'], packages: [NODE, 'electron', 'electron-store', 'zod'] },
