@@ -42,8 +42,9 @@ export const NODE_BUNDLE_OPTIONS = {
   sourcemap: 'linked',
   legalComments: 'none',
   logLevel: 'warning',
-  // Native addons, and ws's optional native helpers (absent; ws falls back to plain JS).
-  external: ['usb', 'node-hid', 'bufferutil', 'utf-8-validate'],
+  // Native addons, ws's optional native helpers (absent; ws falls back to plain JS), and pino,
+  // whose transports start worker threads from files inside its own package.
+  external: ['usb', 'node-hid', 'bufferutil', 'utf-8-validate', 'pino', 'pino-roll', 'thread-stream'],
   // ws is CommonJS and calls require('events') etc.; an ESM bundle has no `require` of its own.
   banner: { js: "import { createRequire as __trayside_createRequire } from 'node:module'; const require = __trayside_createRequire(import.meta.url);" },
   plugins: [englishOnlyZodLocales],
