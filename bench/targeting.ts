@@ -27,6 +27,7 @@ const snapshot: DeviceSnapshot = {
       low: index === 1,
       empty: false,
       partNumber: `TS-805XL-${colour[0]!.toUpperCase()}`,
+      daysLeft: [40, 6, 25, 14][index]!,
     })),
     { id: 'waste', name: 'Waste ink', kind: 'waste', role: 'receptacle', level: { kind: 'percent', percent: 70 }, lowThreshold: 90, low: false, empty: false },
   ],
@@ -37,7 +38,6 @@ const snapshot: DeviceSnapshot = {
 const context = buildRuleContext(
   { os: 'windows', osVersion: '10.0.22631', locale: 'de-DE', region: 'DE', appVersion: '1.4.2', daysSinceInstall: 97, crmSegments: ['loyal', 'xl-buyer', 'newsletter'] },
   snapshot,
-  (_device, supply) => ({ black: 40, cyan: 6, magenta: 25, yellow: 14 })[supply] ?? null,
 );
 
 // Ten shapes of rule an OEM writes, five variants of each = 50 rules.

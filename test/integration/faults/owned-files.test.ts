@@ -64,7 +64,7 @@ interface OwnedFile {
   marker: string;
   /** An append-only log: empty is a valid, empty store, not damage. */
   emptyIsValid?: boolean;
-  /** events/install-id is read only when messages are off (otherwise the events use the messages' id). */
+  /** An old install id file (core/install-identity.ts migrates it into <data>/install.json); checked with messages off, as before. */
   withoutMessages?: boolean;
 }
 
