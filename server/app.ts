@@ -4,6 +4,7 @@ import { startWebhookSender, type WebhookConfig } from './crm/webhook.js';
 import type { LinkPolicy } from '../common/messages/links.js';
 import type { ServerDeps } from './deps.js';
 import { frameworkErrors, installErrorHandlers } from './http/errors.js';
+import { DEFAULT_BODY_LIMIT_BYTES } from './http/limits.js';
 import { DeviceRateLimiter } from './http/rate-limit.js';
 import { registerRoutes } from './http/route.js';
 import { DEFAULT_TIMING, type ManifestTiming } from './manifest/build.js';
@@ -36,6 +37,31 @@ function logStoreHealth(app: FastifyInstance, store: Store): void {
   });
 }
 
+/**
+ * Runs the analytics retention job (partitions ahead, old partitions and delivered outbox entries
+ * out) now and then every interval; a failure is logged and retried at the next interval.
+ */
+function startMaintenance(app: FastifyInstance, options: ServerOptions, clock: Clock): void {
+  const retention = options.retention ?? { eventDays: 400, outboxDays: 7 };
+  const run = async (): Promise<void> => {
+    try {
+      const result = await options.store.analytics.maintain(new Date(clock.now()), { eventRetentionDays: retention.eventDays, outboxRetentionDays: retention.outboxDays });
+      if (result.droppedPartitions.length > 0 || result.deletedEvents > 0 || result.deletedOutbox > 0) {
+        app.log.info(`retention: dropped ${result.droppedPartitions.length} event partitions and ${result.deletedEvents} older events, ${result.deletedOutbox} outbox entries`);
+      }
+    } catch (error) {
+      app.log.warn(`retention job failed (retried in an hour): ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  const first = run();
+  const timer = setInterval(() => void run(), options.maintenanceIntervalMs ?? 3_600_000);
+  timer.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    await first;
+  });
+}
+
 /** Everything the server needs; only the store is required. */
 export interface ServerOptions {
   store: Store;
@@ -54,6 +80,10 @@ export interface ServerOptions {
   deviceLimiter?: DeviceRateLimiter;
   /** Push every new event to this CRM webhook (server/crm/webhook.ts); off when absent. */
   crmWebhook?: WebhookConfig & { baseDelayMs?: number; pollMs?: number };
+  /** Event and outbox retention, days (defaults 400 and 7); the job also makes the next days' event partitions. */
+  retention?: { eventDays: number; outboxDays: number };
+  /** How often the retention job runs (default hourly; it is cheap when there is nothing to do). */
+  maintenanceIntervalMs?: number;
   /** See ManifestServiceOptions.maxCachedSegments (default 20,000). */
   maxCachedSegments?: number;
   /** Route groups (default ROUTE_GROUPS). */
@@ -68,7 +98,7 @@ export interface ServerOptions {
  */
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const clock = options.clock ?? systemClock;
-  const bodyLimit = options.bodyLimit ?? 256 * 1024;
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT_BYTES;
   const logLevel = options.logLevel ?? 'info';
 
   const stored = await options.store.signingKey(generateSigningKey, new Date(clock.now()));
@@ -117,6 +147,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const sender = startWebhookSender({ ...options.crmWebhook, store: options.store.analytics, clock, log: (message) => app.log.warn(message) });
     app.addHook('onClose', () => sender.stop());
   }
+
+  startMaintenance(app, options, clock);
 
   installErrorHandlers(app, bodyLimit);
   logStoreHealth(app, options.store);

@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { InstallIdSchema } from '../../common/events.js';
 import type { FieldIssue } from '../../common/messages/index.js';
+import { DEFAULT_BODY_LIMIT_BYTES } from '../http/limits.js';
 import type { SegmentMembership } from '../store/analytics-store.js';
 import { describeError } from '../../common/errors.js';
 
@@ -23,8 +24,9 @@ export const SegmentRowSchema = z
 
 /** POST /v1/admin/crm/segments. CSV travels as text inside JSON so one body parser serves every route. */
 export const SegmentImportSchema = z.discriminatedUnion('format', [
-  z.strictObject({ format: z.literal('json'), rows: z.array(z.unknown()).max(100_000) }),
-  z.strictObject({ format: z.literal('csv'), data: z.string().max(16 * 1024 * 1024) }),
+  // The smallest row ({"installId":…,"segments":[]}) is over 60 bytes, so no body under the limit holds more rows than this.
+  z.strictObject({ format: z.literal('json'), rows: z.array(z.unknown()).max(Math.ceil(DEFAULT_BODY_LIMIT_BYTES / 60)) }),
+  z.strictObject({ format: z.literal('csv'), data: z.string().max(DEFAULT_BODY_LIMIT_BYTES) }),
 ]);
 export type SegmentImport = z.infer<typeof SegmentImportSchema>;
 

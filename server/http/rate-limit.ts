@@ -3,7 +3,7 @@ import { INSTALL_ID_HEADER } from './auth.js';
 
 /** Rows of the sketch: each key lands in one cell per row and its count is the smallest of them. */
 const DEPTH = 4;
-/** Cells per row (a power of two): 4 × 2^18 × 2 bytes = 2 MiB, whatever the number of keys. */
+/** Cells per row (a power of two): 4 × 2^18 × 4 bytes = 4 MiB, whatever the number of keys. */
 const WIDTH_BITS = 18;
 
 /** 32-bit FNV-1a of a string's UTF-16 code units, from a seed; cheap enough to run on every request. */
@@ -22,7 +22,7 @@ function fnv1a(text: string, seed: number): number {
  * (manifest/fast-path.ts): they are CDN-cacheable and cost a map lookup.
  *
  * Counts live in a fixed-size count-min sketch with conservative update (Estan & Varghese): memory
- * is 2 MiB whatever the number of keys, and a key's estimate can only be too high by what other
+ * is 4 MiB whatever the number of keys, and a key's estimate can only be too high by what other
  * keys that share all of its cells added. With 2^18 cells per row, even a client rotating through a
  * million ids in one window adds about 4 to an average cell, so it never pushes a real install
  * near the limit; it only spends its own (unlimited, since every id is fresh) budget, and every
@@ -34,15 +34,13 @@ function fnv1a(text: string, seed: number): number {
  */
 export class DeviceRateLimiter {
   private windowStart = Number.NEGATIVE_INFINITY;
-  private readonly cells = new Uint16Array(DEPTH << WIDTH_BITS);
+  private readonly cells = new Uint32Array(DEPTH << WIDTH_BITS);
   private readonly indexes = new Int32Array(DEPTH);
 
   constructor(
     readonly max: number,
     readonly windowMs: number,
-  ) {
-    if (max >= 0xffff) throw new Error('DeviceRateLimiter: max must be below 65535 (16-bit counters).');
-  }
+  ) {}
 
   /** Counts one request; false when the key is over its limit in this window. */
   hit(key: string, nowMs: number): boolean {
@@ -50,7 +48,7 @@ export class DeviceRateLimiter {
     const estimate = this.locate(key);
     // Conservative update: raise only the cells at the minimum, so other keys' estimates grow as little as possible.
     const next = estimate + 1;
-    if (next <= 0xffff) {
+    if (next <= 0xffffffff) {
       for (let row = 0; row < DEPTH; row += 1) {
         const index = this.indexes[row]!;
         if (this.cells[index]! < next) this.cells[index] = next;
@@ -82,7 +80,7 @@ export class DeviceRateLimiter {
     // Odd, so the DEPTH probes of a row set are distinct.
     const h2 = fnv1a(key, 0x5bd1e995) | 1;
     const mask = (1 << WIDTH_BITS) - 1;
-    let estimate = 0xffff;
+    let estimate = 0xffffffff;
     for (let row = 0; row < DEPTH; row += 1) {
       const index = (row << WIDTH_BITS) | ((h1 + Math.imul(row, h2)) & mask);
       this.indexes[row] = index;
