@@ -178,13 +178,11 @@ test.describe('a message from the backend', () => {
       core: {
         branding,
         settingsStorage: memorySettingsStorage({ region: 'US', locale: 'en' }),
-        messages: {
-          branding,
-          storageDir: resolve(test.info().outputDir, 'messages'),
-          fetch: (target, init) => fetch(target, init),
-          environment: { os: 'linux', osVersion: '6.1', appVersion: '0.0.0-e2e', systemLocale: 'en', timeZone: 'UTC' },
-          policy: { minIntervalMs: 0, perCategoryPerDay: 100, perCategoryPerWeek: 100 },
-        },
+        dataDir: test.info().outputDir,
+        features: { events: false },
+        fetch: (target, init) => fetch(target, init),
+        environment: { os: 'linux', osVersion: '6.1', appVersion: '0.0.0-e2e', systemLocale: 'en', timeZone: 'UTC' },
+        tuning: { messagePolicy: { minIntervalMs: 0, perCategoryPerDay: 100, perCategoryPerWeek: 100 } },
       },
     });
   }

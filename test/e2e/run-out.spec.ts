@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type LaunchOptions } from './harness.js';
+import { expect, test } from './harness.js';
 
 const DAY = 86_400_000;
 const PRINTER = 'simulated:TS-DEMO-0001';
@@ -29,7 +29,7 @@ test('the device card shows days left on its gauges; empty says Empty; the inbox
     join(dataDir, 'messages', 'supply-history.json'),
     JSON.stringify({ version: 1, supplies: { [`${PRINTER}\u0000cyan`]: history(23, 3, now), [`${PRINTER}\u0000black`]: history(0, 2, now) } }),
   );
-  const app = await trayside({ printers: [{ levels: { black: 0 } }], core: { dataDir } as LaunchOptions['core'] });
+  const app = await trayside({ printers: [{ levels: { black: 0 } }], core: { dataDir } });
   await page.goto(app.url);
 
   const card = page.getByRole('article', { name: 'Trayside Demo Printer' });
