@@ -48,6 +48,54 @@ export const MIGRATIONS: readonly { id: number; name: string; sql: string }[] = 
       );
     `,
   },
+  {
+    // 200, not 2: the fleet-scale migrations take the small numbers; ids only need to be unique and ordered.
+    id: 200,
+    name: 'diagnostics cases, support tokens and sessions, case access log',
+    // The bundle is kept gzip-compressed exactly as uploaded (the raw download is that text); the
+    // access log keeps the code as text with no foreign key, so it outlives the case it records.
+    sql: `
+      create table diagnostics_cases (
+        code text primary key,
+        delete_token_hash text not null,
+        install_id text,
+        idempotency_key text,
+        content_hash text not null,
+        uploaded_at timestamptz not null,
+        expires_at timestamptz not null,
+        compressed bytea not null,
+        bytes integer not null,
+        summary text not null
+      );
+      create unique index diagnostics_cases_idempotency on diagnostics_cases ((coalesce(install_id, '')), idempotency_key) where idempotency_key is not null;
+      create index diagnostics_cases_expiry on diagnostics_cases (expires_at);
+      create table support_tokens (
+        id text primary key,
+        token_hash text not null unique,
+        name text not null,
+        created_at timestamptz not null,
+        revoked_at timestamptz,
+        last_used_at timestamptz
+      );
+      create table support_sessions (
+        session_hash text primary key,
+        token_id text not null references support_tokens (id),
+        created_at timestamptz not null,
+        expires_at timestamptz not null
+      );
+      create index support_sessions_by_token on support_sessions (token_id);
+      create table case_access_log (
+        id bigserial primary key,
+        at timestamptz not null,
+        case_code text not null,
+        token_id text not null,
+        token_name text not null,
+        action text not null check (action in ('open', 'download')),
+        remote text
+      );
+      create index case_access_log_by_code on case_access_log (case_code, at);
+    `,
+  },
 ];
 
 /** Arbitrary constant for pg_advisory_xact_lock, so nodes starting together migrate one at a time. */
