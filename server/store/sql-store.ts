@@ -1,6 +1,7 @@
 import { CampaignInputSchema, type CampaignInput, type CampaignRecord, type CampaignStatus } from '../../common/messages/index.js';
 import type { SqlDriver, SqlExecutor } from './driver.js';
 import { openAnalyticsStore } from './analytics-store.js';
+import { openDiagnosticsStore } from './diagnostics-store.js';
 import { migrate } from './migrations.js';
 import { StoreError, type LiveCampaign, type PublishState, type Role, type Store, type StoredSigningKey } from './store.js';
 
@@ -90,6 +91,7 @@ export async function openSqlStore(driver: SqlDriver): Promise<Store> {
     kind: driver.kind,
     health: driver.health,
     analytics,
+    diagnostics: openDiagnosticsStore(driver),
 
     async createCampaign(campaign, now) {
       const rows = await driver.query<CampaignRow>(

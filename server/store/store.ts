@@ -1,5 +1,6 @@
 import type { CampaignInput, CampaignRecord, CampaignStatus } from '../../common/messages/index.js';
 import type { AnalyticsStore } from './analytics-store.js';
+import type { DiagnosticsStore } from './diagnostics-store.js';
 import type { StoreHealth } from './store-health.js';
 
 /** Who a bearer token speaks for: `admin` runs campaigns; `device` is for device uploads. */
@@ -48,6 +49,8 @@ export interface Store {
   readonly health: StoreHealth;
   /** Events, stats, CRM outbox and segments (analytics-store.ts). */
   readonly analytics: AnalyticsStore;
+  /** Diagnostics cases, support tokens and sessions, the case access log (diagnostics-store.ts). */
+  readonly diagnostics: DiagnosticsStore;
   /** Creates a draft; `conflict` when the id exists. */
   createCampaign(campaign: CampaignInput, now: Date): Promise<CampaignRecord>;
   /** Replaces the latest edit (revision + 1); manifests keep serving the published revision until the next publish. */
