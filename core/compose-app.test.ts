@@ -90,13 +90,16 @@ describe('composeApp', () => {
     expect(await composed.core.handlers.app.getInfo()).toEqual({ name: bundledBranding().name, version: '1.2.3', host: 'node', platform: 'linux' });
   });
 
-  it('--no-demo-backend: no child; the placeholder key is read from the local server (unpackaged run)', async () => {
+  it('--no-demo-backend: no child; the placeholder key is read from the local server at the first poll, not at start (unpackaged run)', async () => {
     const w = world();
     const composed = await compose(w, ['--no-demo-backend']);
     expect(w.launched).toEqual([]);
     expect(w.log).toContain('demo backend: off (turned off with --no-demo-backend)');
-    expect(w.fetched).toEqual([`${bundledBranding().backendUrl}/v1/signing-key`]);
-    expect(composed.branding.signingKeys).toEqual([key.publicKeyBase64]);
+    // Nothing is asked before the core starts: a server that comes up later is still found (core/messages/signing-key-source.ts).
+    expect(w.fetched).toEqual([]);
+    await composed.core.start();
+    await vi.waitFor(() => expect(w.fetched.slice(0, 2)).toEqual([`${bundledBranding().backendUrl}/v1/signing-key`, expect.stringContaining('/v1/manifests/')]));
+    expect(w.log).toContainEqual(expect.stringContaining('using the signing key of the local server'));
   });
 
   it('an OEM branding in a packaged app: no demo backend, no key fetch, messages say no server is configured', async () => {

@@ -5,12 +5,13 @@ import type { Branding } from '../common/branding.js';
 import type { Clock, Timers } from '../common/lifecycle.js';
 import { applyMessageFlags } from './branding/branding-flags.js';
 import { loadStartupBranding, type StartupBranding } from './branding/load-branding.js';
-import { resolveSigningKey } from './branding/signing-key.js';
+import { planSigningKey } from './branding/signing-key.js';
 import { createCore, type Core, type CoreFetch, type CoreNotifier } from './core.js';
 import { brandingWithDemoBackend, decideDemoBackend, DEMO_BACKEND_PRINTER_LEVELS, startDemoBackend, type DemoBackend, type DemoBackendOptions, type DemoBackendRuntime } from './demo-backend.js';
 import { detectEnvironment, type HostEnvironment } from './environment.js';
 import { composeHostDevices, type HostDevices, type HostDevicesOptions } from './host-devices.js';
 import type { OpenExternal } from './actions/reorder.js';
+import type { SigningKeySource } from './messages/signing-key-source.js';
 import type { AppFlags } from './parse-flags.js';
 import type { SettingsStorage } from './settings-service.js';
 
@@ -82,8 +83,8 @@ export async function composeApp(adapters: HostAdapters, flags: AppFlags, startu
     log(`devices: ${error instanceof Error ? error.message : String(error)}; continuing without the IPP printers`);
     devices = composeDevices(adapters, flags, startup.branding, [], demoBackend !== undefined);
   }
-  // The message service pins its key when it is made, so the core waits for the key (or the demo backend's) here.
-  const branding = await messageBranding(adapters, startup.branding, demoBackend);
+  // The demo backend's key is pinned when it is up; a loopback server's key is asked for at each poll until it answers.
+  const { branding, signingKeys } = await messageBranding(adapters, startup.branding, demoBackend);
   const core = createCore({
     appInfo: { name: branding.name, version: adapters.environment.appVersion, host: adapters.host, platform: adapters.environment.platform },
     environment: detectEnvironment(adapters.environment),
@@ -93,6 +94,7 @@ export async function composeApp(adapters: HostAdapters, flags: AppFlags, startu
     timers: adapters.timers,
     log,
     branding,
+    ...(signingKeys ? { signingKeys } : {}),
     notifier: adapters.notifier,
     openExternal: adapters.openExternal,
     fetch: adapters.fetch,
@@ -156,19 +158,22 @@ function composeDevices(adapters: HostAdapters, flags: AppFlags, branding: Brand
  * (a development run may read a loopback server's key). Messages stay off (the placeholder key
  * kept, said in one line) when neither is there; store links and events still use it.
  */
-async function messageBranding(adapters: HostAdapters, branding: Branding, demoBackend: DemoBackend | undefined): Promise<Branding> {
+async function messageBranding(adapters: HostAdapters, branding: Branding, demoBackend: DemoBackend | undefined): Promise<{ branding: Branding; signingKeys?: SigningKeySource }> {
   const { log } = adapters;
   if (demoBackend) {
     return demoBackend.ready.then(
       (backend) => {
         log(`demo backend: started on ${backend.url} in ${backend.storeOpenedMs} ms (data in ${join(adapters.dataDir, 'demo-backend')}); its signing key ${backend.keyId} is pinned for this run`);
-        return brandingWithDemoBackend(branding, backend);
+        return { branding: brandingWithDemoBackend(branding, backend) };
       },
       (error: unknown) => {
         log(`messages: off — the demo backend did not start: ${error instanceof Error ? error.message : String(error)}`);
-        return branding;
+        return { branding };
       },
     );
   }
-  return (await resolveSigningKey(branding, { allowLoopbackKeyFetch: !adapters.isPackaged, fetch: (url, init) => adapters.fetch(url, { method: 'GET', headers: {}, ...init }), log })) ?? branding;
+  const plan = planSigningKey(branding, { allowLoopbackKeyFetch: !adapters.isPackaged, fetch: (url, init) => adapters.fetch(url, { method: 'GET', headers: {}, ...init }), log });
+  if (plan.kind === 'pinned') return { branding: plan.branding };
+  if (plan.kind === 'fetch') return { branding: plan.branding, signingKeys: plan.source };
+  return { branding };
 }

@@ -20,6 +20,7 @@ import {
 } from './messages/message-service.js';
 import { silentNotifier, type MessageNotification } from './messages/notifier.js';
 import type { DeliveryPolicy } from './messages/delivery.js';
+import type { SigningKeySource } from './messages/signing-key-source.js';
 import { PLACEHOLDER_KEY } from './branding/signing-key.js';
 import { createActionsService, type ActionsService } from './actions/actions-service.js';
 import { detectEnvironment, ownerPlace } from './environment.js';
@@ -64,6 +65,8 @@ export interface CoreOptions {
    * (only the placeholder) the inbox says no message server is configured, while reorder still works.
    */
   branding?: Branding;
+  /** Keys the branding does not pin (a loopback backend's, development only): the message service asks before each poll until they come. */
+  signingKeys?: SigningKeySource;
   /** Where supply alerts and urgent messages go (Electron notifications, or the Node host's log); none = no alerts. */
   notifier?: CoreNotifier;
   /**
@@ -99,8 +102,8 @@ export interface Core extends Disposable {
 }
 
 /** The placeholder key marks "not pinned yet": nothing verifies against it (core/branding/signing-key.ts). */
-function withPinnedKey(branding: Branding | undefined): Branding | null {
-  return branding && branding.signingKeys.some((key) => key !== PLACEHOLDER_KEY) ? branding : null;
+function withPinnedKey(branding: Branding | undefined, keySource: SigningKeySource | undefined): Branding | null {
+  return branding && (keySource !== undefined || branding.signingKeys.some((key) => key !== PLACEHOLDER_KEY)) ? branding : null;
 }
 
 /**
@@ -113,7 +116,8 @@ function startMessages(options: CoreOptions, environment: MessageEnvironment, se
   const storageDir = join(options.dataDir, 'messages');
   try {
     return createMessageService({
-      branding: withPinnedKey(options.branding),
+      branding: withPinnedKey(options.branding, options.signingKeys),
+      ...(options.signingKeys ? { signingKeys: options.signingKeys } : {}),
       storageDir,
       install,
       fetch: options.fetch ?? fetch,

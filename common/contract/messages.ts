@@ -36,8 +36,26 @@ export const InboxViewSchema = z.object({
 });
 export type InboxView = z.infer<typeof InboxViewSchema>;
 
+/**
+ * What the host knows of the message server, so the panel can say the real reason messages do not
+ * arrive: none configured, not asked yet, answered, not reachable (with the error in words), or
+ * reachable but its signing key could not be had. `url` is the backend the branding names.
+ */
+export const MessageServerStateSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('not-configured'), reason: z.string() }),
+  z.object({ kind: z.literal('not-checked'), url: z.string() }),
+  z.object({ kind: z.literal('reached'), url: z.string() }),
+  /** No answer at all (refused, DNS, timeout) or an HTTP error status; `reason` is words, not a code. */
+  z.object({ kind: z.literal('unreachable'), url: z.string(), reason: z.string() }),
+  z.object({ kind: z.literal('key-unavailable'), url: z.string(), reason: z.string() }),
+]);
+export type MessageServerState = z.infer<typeof MessageServerStateSchema>;
+
 /** How fresh the messages are, for the panel's status line. */
 export const PollStatusSchema = z.object({
+  server: MessageServerStateSchema,
+  /** Epoch ms of the last poll that finished, whatever its outcome (the "checked 10:42" of the status line); null before the first. */
+  lastCheckedAt: z.number().nullable(),
   /** Epoch ms of the last time the backend confirmed the messages (a new manifest or "not modified"); null if never. */
   lastUpdated: z.number().nullable(),
   /** The last poll failed (no network, server error, timeout): the saved messages are shown. */

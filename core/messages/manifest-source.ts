@@ -7,6 +7,7 @@ import { createManifestCache } from './manifest-cache.js';
 import { renewalDue, renewalFraction } from './manifest-renewal.js';
 import { pinKeys, verifyManifest, type PinnedKey } from './manifest-verifier.js';
 import { createManifestPoller, type FetchLike, type ManifestPoller, type PollOutcome } from './poller.js';
+import type { SigningKeySource } from './signing-key-source.js';
 import { compileRule } from './targeting.js';
 import { describeError } from '../../common/errors.js';
 
@@ -40,6 +41,8 @@ export interface ManifestSourceOptions {
   log: (message: string) => void;
   /** After every poll; `reached` when the backend answered with something trusted (segments may be refreshed then). */
   onPolled: (reached: boolean) => void;
+  /** Keys from elsewhere than the branding (a loopback backend's), asked before each poll until they come. */
+  signingKeys?: SigningKeySource;
 }
 
 export interface ManifestSource extends Disposable {
@@ -78,16 +81,21 @@ function compileRules(manifest: Manifest, log: (message: string) => void): Map<s
   return rules;
 }
 
-/** The poll status after an outcome (pure). */
-export function nextPollStatus(status: PollStatusCore, outcome: PollOutcome, now: number): PollStatusCore {
+/** The poll status after an outcome (pure); `keyProblem` when the poll stopped because the signing key could not be had. */
+export function nextPollStatus(status: PollStatusCore, outcome: PollOutcome, now: number, backendUrl: string, keyProblem?: string): PollStatusCore {
+  const reached = { kind: 'reached', url: backendUrl } as const;
   switch (outcome.kind) {
     case 'updated':
     case 'not-modified':
-      return { lastUpdated: now, offline: false, verificationFailed: false, problem: null };
+      return { server: reached, lastCheckedAt: now, lastUpdated: now, offline: false, verificationFailed: false, problem: null };
     case 'rejected':
-      return { ...status, offline: false, verificationFailed: true, problem: `Messages could not be verified: ${outcome.message}` };
+      return { ...status, server: reached, lastCheckedAt: now, offline: false, verificationFailed: true, problem: `Messages could not be verified: ${outcome.message}` };
     case 'failed':
-      return { ...status, offline: true, problem: `Could not reach the message server: ${outcome.message}` };
+      if (keyProblem !== undefined) {
+        const server = { kind: 'key-unavailable', url: backendUrl, reason: keyProblem } as const;
+        return { ...status, server, lastCheckedAt: now, offline: true, problem: `Could not get the message server's signing key: ${keyProblem}` };
+      }
+      return { ...status, server: { kind: 'unreachable', url: backendUrl, reason: outcome.message }, lastCheckedAt: now, offline: true, problem: `Could not reach the message server: ${outcome.message}` };
   }
 }
 
@@ -97,15 +105,30 @@ export type PollStatusCore = Omit<PollStatus, 'expired' | 'manifestVersion'>;
 export function createManifestSource(options: ManifestSourceOptions): ManifestSource {
   const { branding, clock, log } = options;
   const cache = createManifestCache(options.storageDir, log);
-  let keys: PinnedKey[] = [];
-  try {
-    keys = branding ? pinKeys(branding.signingKeys) : [];
-  } catch (error) {
-    log(`messages: ${describeError(error)}`);
-  }
+  const pin = (signingKeys: readonly string[]): PinnedKey[] => {
+    try {
+      return pinKeys([...signingKeys]);
+    } catch (error) {
+      log(`messages: ${describeError(error)}`);
+      return [];
+    }
+  };
+  // With a key source the branding's keys are placeholders: nothing verifies until the source answers.
+  let keys: PinnedKey[] = branding && !options.signingKeys ? pin(branding.signingKeys) : [];
+  let keysPending = options.signingKeys !== undefined;
+  /** Why the key could not be had on the last try, while it still cannot. */
+  let keyProblem: string | undefined;
   let current: CurrentManifest | undefined;
   const renewAt = renewalFraction(options.installId);
-  let status: PollStatusCore = { lastUpdated: null, offline: false, verificationFailed: false, problem: branding ? null : 'No message server is configured.' };
+  const NOT_CONFIGURED = 'No message server is configured.';
+  let status: PollStatusCore = {
+    server: branding ? { kind: 'not-checked', url: branding.backendUrl } : { kind: 'not-configured', reason: NOT_CONFIGURED },
+    lastCheckedAt: null,
+    lastUpdated: null,
+    offline: false,
+    verificationFailed: false,
+    problem: branding ? null : NOT_CONFIGURED,
+  };
 
   const adopt = (manifest: Manifest, payload: string, url: string, etag: string | null): void => {
     current = { manifest, payload, url, etag, rules: compileRules(manifest, log) };
@@ -114,7 +137,8 @@ export function createManifestSource(options: ManifestSourceOptions): ManifestSo
 
   // The last good manifest from disk, re-verified: the file could have been edited or damaged.
   const cached = cache.loadSync();
-  if (cached) {
+  const adoptCached = (): void => {
+    if (!cached || current) return;
     const verdict = verifyManifest(cached.envelope, { keys, now: clock.now(), allowExpired: true });
     if (verdict.ok) {
       adopt(verdict.verified.manifest, verdict.verified.envelope.payload, cached.url, cached.etag);
@@ -122,6 +146,21 @@ export function createManifestSource(options: ManifestSourceOptions): ManifestSo
     } else {
       log(`messages: ignored the saved manifest (${verdict.message})`);
     }
+  };
+  if (!keysPending) adoptCached();
+
+  /** Before a poll: asks the key source until it answers; a failure ends the poll and is its outcome. */
+  async function ensureKeys(signal: AbortSignal): Promise<void> {
+    if (!keysPending || !options.signingKeys) return;
+    const answer = await options.signingKeys(signal);
+    if (answer.kind !== 'keys') {
+      keyProblem = answer.kind === 'unavailable' ? answer.reason : undefined;
+      throw new Error(answer.reason);
+    }
+    keyProblem = undefined;
+    keys = pin(answer.keys);
+    keysPending = false;
+    adoptCached();
   }
 
   function accept(url: string, body: string, etag: string | null): { accepted: true } | { accepted: false; message: string } {
@@ -143,7 +182,10 @@ export function createManifestSource(options: ManifestSourceOptions): ManifestSo
 
   const poller: ManifestPoller | undefined = branding
     ? createManifestPoller({
-        fetch: async (url, init) => options.fetch(url, { ...init, headers: { ...init.headers, 'x-trayside-install': options.installId } }),
+        fetch: async (url, init) => {
+          await ensureKeys(init.signal);
+          return options.fetch(url, { ...init, headers: { ...init.headers, 'x-trayside-install': options.installId } });
+        },
         clock,
         timers: options.timers,
         random: options.random,
@@ -153,7 +195,8 @@ export function createManifestSource(options: ManifestSourceOptions): ManifestSo
         accept,
         intervalMs: () => (current ? current.manifest.pollIntervalSeconds * 1000 : DEFAULT_POLL_MS),
         onOutcome: (outcome) => {
-          status = nextPollStatus(status, outcome, clock.now());
+          status = nextPollStatus(status, outcome, clock.now(), branding.backendUrl, outcome.kind === 'failed' ? keyProblem : undefined);
+          keyProblem = undefined;
           options.onPolled(outcome.kind === 'updated' || outcome.kind === 'not-modified');
         },
       })

@@ -16,6 +16,7 @@ import { openLedgerSync, type Ledger } from './ledger.js';
 import { createManifestSource, type CurrentManifest } from './manifest-source.js';
 import type { MessageNotifier } from './notifier.js';
 import type { FetchLike } from './poller.js';
+import type { SigningKeySource } from './signing-key-source.js';
 import { buildRuleContext, type TargetingEnvironment } from './targeting.js';
 import { createTriggerLog, type TriggerLog, type TriggerSubject } from './triggers.js';
 
@@ -34,6 +35,8 @@ export interface MessageEnvironment {
 export interface MessageServiceOptions {
   /** Null when no backend is configured: the inbox works from the cache only and says so. */
   branding: Branding | null;
+  /** Keys not pinned in the branding (a loopback backend's): asked before each poll until they come. */
+  signingKeys?: SigningKeySource;
   /** Folder for the manifest cache, the ledger and the CRM segments. */
   storageDir: string;
   /** The one install identity (core/install-identity.ts): A/B variants, the poll header, days since install. */
@@ -161,7 +164,7 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
   const urls = (): string[] => manifestUrls(branding, ownPlace(options).locale);
   const { storageDir, fetch } = options;
   const random = options.random ?? Math.random;
-  const source = disposables.add(createManifestSource({ branding, storageDir, clock, timers, fetch, random, installId: install.installId, urls, log, onPolled }));
+  const source = disposables.add(createManifestSource({ branding, storageDir, clock, timers, fetch, random, installId: install.installId, urls, log, onPolled, ...(options.signingKeys ? { signingKeys: options.signingKeys } : {}) }));
 
   function onPolled(reached: boolean): void {
     // The server is reachable: refresh the segments before targeting, so a rule on them never sees stale ones.
@@ -258,7 +261,17 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
 
 /** A service for a core without message storage (tests of other features): empty inbox, "not configured". */
 export function createDisabledMessageService(): MessageService {
-  const status: PollStatus = { lastUpdated: null, offline: false, verificationFailed: false, expired: false, manifestVersion: null, problem: 'Messages are not set up in this app.' };
+  const problem = 'Messages are not set up in this app.';
+  const status: PollStatus = {
+    server: { kind: 'not-configured', reason: problem },
+    lastCheckedAt: null,
+    lastUpdated: null,
+    offline: false,
+    verificationFailed: false,
+    expired: false,
+    manifestVersion: null,
+    problem,
+  };
   const state = (): MessagesState => ({ inbox: { items: [], unreadCount: 0, allowedLinkHosts: [] }, status });
   const missing = (id: string): never => {
     throw new Error(`No message "${id}" in the inbox.`);

@@ -1,4 +1,5 @@
 import type { Clock, Disposable, Timers } from '../../common/lifecycle.js';
+import { describeNetworkError } from '../../common/system-error-words.js';
 
 /**
  * Polls the manifest: conditional GET (If-None-Match with the cached ETag), the server's
@@ -206,10 +207,7 @@ export function createManifestPoller(options: PollerOptions): ManifestPoller {
   };
 }
 
+/** fetch's "fetch failed" in words: the socket error's code ("nothing is listening there (connection refused)"). */
 function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = (error as { cause?: unknown }).cause;
-    return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
-  }
-  return String(error);
+  return describeNetworkError(error);
 }

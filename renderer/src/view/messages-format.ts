@@ -11,12 +11,32 @@ export function timeAgo(then: number, now: number): string {
   return days === 1 ? 'yesterday' : `${days} days ago`;
 }
 
-/** The one line under the inbox heading that says how fresh the messages are, and its tone. */
+/** "10:42" in the owner's locale: when the host last asked the server. */
+export function clockTime(at: number): string {
+  return new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+}
+
+/** The one line under the inbox heading that says how fresh the messages are, and its tone; the server's state names the real reason. */
 export function pollStatusLine(status: PollStatus | null, now: number): { text: string; tone: 'ok' | 'warning' | 'error' } {
   if (!status) return { text: 'Checking for messages…', tone: 'ok' };
   if (status.verificationFailed) return { text: 'Messages could not be verified; showing the last trusted ones', tone: 'error' };
+  const saved = status.manifestVersion === null ? '' : '; showing saved messages';
+  const checked = status.lastCheckedAt === null ? '' : ` · checked ${clockTime(status.lastCheckedAt)}`;
+  const { server } = status;
+  switch (server.kind) {
+    case 'not-configured':
+      return { text: server.reason.replace(/\.$/, ''), tone: 'warning' };
+    case 'unreachable':
+      return { text: `Can't reach the message server at ${server.url}: ${server.reason}${saved}${checked}`, tone: 'warning' };
+    case 'key-unavailable':
+      return { text: `The message server at ${server.url} did not give its signing key: ${server.reason}${saved}${checked}`, tone: 'warning' };
+    case 'not-checked':
+    case 'reached':
+      break;
+  }
   if (status.expired) return { text: 'Saved messages are out of date; waiting for new ones', tone: 'warning' };
   if (status.offline) return { text: status.manifestVersion === null ? 'Offline, no messages yet' : 'Offline, showing saved messages', tone: 'warning' };
+  if (server.kind === 'reached' && status.lastCheckedAt !== null) return { text: `Up to date${checked}`, tone: 'ok' };
   if (status.lastUpdated === null) return { text: status.problem ?? 'Checking for messages…', tone: status.problem ? 'warning' : 'ok' };
   return { text: `Updated ${timeAgo(status.lastUpdated, now)}`, tone: 'ok' };
 }

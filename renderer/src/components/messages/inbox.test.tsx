@@ -5,7 +5,7 @@ import type { InboxItem, MessagesState, PollStatus } from '../../../../common/co
 import { followApp, resetStore, store } from '../../store/store.js';
 import { createFakeBridge } from '../../testing/fake-bridge.js';
 import { demoPrinter } from '../../testing/fixtures.js';
-import { pollStatusLine } from '../../view/messages-format.js';
+import { clockTime, pollStatusLine } from '../../view/messages-format.js';
 import { MessageBody } from './message-body.js';
 import { MessagesSection } from './inbox.js';
 
@@ -20,7 +20,8 @@ function render(element: React.ReactElement): string {
   }
 }
 
-const status = (patch: Partial<PollStatus> = {}): PollStatus => ({ lastUpdated: NOW - 3 * 60_000, offline: false, verificationFailed: false, expired: false, manifestVersion: 4, problem: null, ...patch });
+const BACKEND = 'http://127.0.0.1:8787';
+const status = (patch: Partial<PollStatus> = {}): PollStatus => ({ server: { kind: 'not-checked', url: BACKEND }, lastCheckedAt: null, lastUpdated: NOW - 3 * 60_000, offline: false, verificationFailed: false, expired: false, manifestVersion: 4, problem: null, ...patch });
 
 function item(patch: Partial<InboxItem> = {}): InboxItem {
   return { id: 'cyan-low@1', campaignId: 'cyan-low', variantId: 'a', category: 'supplies', urgency: 'normal', priority: 1, title: 'Cyan running low', body: 'Order **now**', image: null, actions: [], locale: 'en', deliveredAt: NOW - 60_000, read: false, ...patch };
@@ -107,6 +108,34 @@ describe('poll status line', () => {
     [null, 'Checking for messages…'],
   ])('%j', (value, expected) => {
     expect(pollStatusLine(value, NOW).text).toBe(expected);
+  });
+
+  // The host's real reason, never "not configured" for a server that is configured but down.
+  const checked = ` · checked ${clockTime(NOW)}`;
+  it.each([
+    [status({ server: { kind: 'reached', url: BACKEND }, lastCheckedAt: NOW, lastUpdated: NOW }), `Up to date${checked}`],
+    [
+      status({ server: { kind: 'unreachable', url: BACKEND, reason: 'nothing is listening there (connection refused)' }, lastCheckedAt: NOW, offline: true, manifestVersion: null, lastUpdated: null }),
+      `Can't reach the message server at ${BACKEND}: nothing is listening there (connection refused)${checked}`,
+    ],
+    [
+      status({ server: { kind: 'unreachable', url: BACKEND, reason: 'no answer within 15 s' }, lastCheckedAt: NOW, offline: true }),
+      `Can't reach the message server at ${BACKEND}: no answer within 15 s; showing saved messages${checked}`,
+    ],
+    [
+      status({ server: { kind: 'key-unavailable', url: BACKEND, reason: 'it answered 404 to GET /v1/signing-key' }, lastCheckedAt: NOW, offline: true, manifestVersion: null }),
+      `The message server at ${BACKEND} did not give its signing key: it answered 404 to GET /v1/signing-key${checked}`,
+    ],
+    [status({ server: { kind: 'not-configured', reason: 'No message server is configured.' }, manifestVersion: null, lastUpdated: null }), 'No message server is configured'],
+  ])('server state %#', (value, expected) => {
+    expect(pollStatusLine(value, NOW).text).toBe(expected);
+  });
+
+  it('says "Checking for messages…" while Check now runs, then the outcome', () => {
+    store.setState({ messagesStatus: 'ready', checkingMessages: true, pollStatus: status({ server: { kind: 'unreachable', url: BACKEND, reason: 'x' }, offline: true }) });
+    expect(render(<MessagesSection now={() => NOW} />)).toMatch(/data-testid="messages-status"[^>]*>Checking for messages…</);
+    store.setState({ checkingMessages: false, pollStatus: status({ server: { kind: 'reached', url: BACKEND }, lastCheckedAt: NOW }) });
+    expect(render(<MessagesSection now={() => NOW} />)).toContain(`Up to date${checked}`);
   });
 });
 

@@ -28,7 +28,8 @@ export function MessagesSection({ now }: { now?: () => number }) {
   const checking = useStore((state) => state.checkingMessages);
   const checkNow = useStore((state) => state.checkMessagesNow);
   if (messagesStatus === 'idle') return null;
-  const line = pollStatusLine(status, time);
+  // While "Check now" runs the line says so; afterwards it shows the outcome and when it came.
+  const line = checking ? { text: 'Checking for messages…', tone: 'ok' as const } : pollStatusLine(status, time);
   return (
     <section className="messages" aria-labelledby="messages-heading">
       <header className="messages__header">
