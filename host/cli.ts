@@ -10,7 +10,8 @@ import { composeApp, loadHostBranding, type ComposedApp } from '../core/compose-
 import { parseFlags, type AppFlags } from '../core/parse-flags.js';
 import { fileSettingsStorage } from './file-settings-storage.js';
 import { notificationLog } from './notification-log.js';
-import { startNodeHost } from './node-host.js';
+import { PortInUseError, startNodeHost } from './node-host.js';
+import { describeTakenPort, portIsFree } from './port-owner.js';
 import { urlLog } from './url-log.js';
 
 const USAGE = `Usage: trayside-host [--port N] [--branding FILE] [--ipp URI]... [--demo | --no-demo] [--no-demo-backend] [--sim-speed N] [--data-dir DIR]
@@ -45,6 +46,14 @@ if (flags.help) {
   process.exit(0);
 }
 const dataDir = flags.dataDir ?? resolve(homedir(), '.trayside');
+
+/** A taken port is not a usage error: one line saying who holds it, exit 1, and no usage text. */
+async function exitPortTaken(port: number): Promise<never> {
+  process.stderr.write(`trayside: ${await describeTakenPort(port)}\n`);
+  process.exit(1);
+}
+// Before anything starts (demo backend, devices): a second `npm start` answers at once.
+if (flags.port !== 0 && !(await portIsFree(flags.port))) await exitPortTaken(flags.port);
 
 /** The project folder: this file runs from host/ under tsx and from out/node/host/ once compiled. */
 function projectRoot(): string {
@@ -110,6 +119,10 @@ try {
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
 } catch (error) {
-  const message = error instanceof Error ? error.message : String(error);
-  fail(message.includes('EADDRINUSE') ? `port ${flags.port} is in use; pass --port 0 to pick a free one` : message);
+  // Taken between the check above and the listen (two starts at once): the same one line.
+  if (error instanceof PortInUseError) {
+    await app.dispose();
+    await exitPortTaken(error.port);
+  }
+  fail(error instanceof Error ? error.message : String(error));
 }

@@ -37,7 +37,8 @@ export interface NodeHost {
   close(): Promise<void>;
 }
 
-const BRIDGE_PATH = '/trayside-bridge.js';
+/** Where the bridge script is served; also how another start recognises a running Trayside (host/port-owner.ts). */
+export const BRIDGE_PATH = '/trayside-bridge.js';
 /** One call's input is small; a megabyte is far beyond any legitimate frame. */
 const MAX_FRAME_BYTES = 1024 * 1024;
 /** 256 bits: the socket secret cannot be guessed in the life of one launch. */
@@ -153,7 +154,10 @@ export async function startNodeHost(options: NodeHostOptions): Promise<NodeHost>
     handleProtocols: (protocols: Set<string>) => (protocols.has(CONTRACT_SOCKET_PROTOCOL) ? CONTRACT_SOCKET_PROTOCOL : false),
   });
   // Only server-level failures arrive here; without a listener they would end the process.
-  sockets.on('error', (error) => log(`host: contract socket server: ${error.message}`));
+  sockets.on('error', (error) => {
+    // ws repeats the HTTP server's own errors here; a failed listen is reported by the listen below.
+    if ((error as NodeJS.ErrnoException).syscall !== 'listen') log(`host: contract socket server: ${error.message}`);
+  });
 
   const send = (socket: WebSocket, frame: ServerFrame): void => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
@@ -199,9 +203,15 @@ export async function startNodeHost(options: NodeHostOptions): Promise<NodeHost>
   });
 
   await new Promise<void>((resolvePromise, reject) => {
-    server.once('error', reject);
+    const onListenError = (error: NodeJS.ErrnoException): void => {
+      // Nothing listens: let go of what was set up, and name a taken port so the host can say it in words.
+      eventSubscription.dispose();
+      sockets.close();
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(options.port ?? 0, { cause: error }) : error);
+    };
+    server.once('error', onListenError);
     server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
+      server.off('error', onListenError);
       resolvePromise();
     });
   });
@@ -218,6 +228,17 @@ export async function startNodeHost(options: NodeHostOptions): Promise<NodeHost>
       await new Promise<void>((done) => server.close(() => done()));
     },
   };
+}
+
+/** startNodeHost's rejection when the port is taken (EADDRINUSE); host/port-owner.ts says who holds it. */
+export class PortInUseError extends Error {
+  constructor(
+    readonly port: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`port ${port} on 127.0.0.1 is already in use`, options);
+    this.name = 'PortInUseError';
+  }
 }
 
 /** Whether the offered subprotocols include this launch's secret; constant time in the secret's bytes. */
