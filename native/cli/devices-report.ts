@@ -3,6 +3,7 @@ import type { DeviceCondition, DeviceIdentity, DeviceState, TransportKind } from
 import { summarizeReading } from '../../common/device-summary.js';
 import { describeLevel, type Supply } from '../../common/supply.js';
 import { describeError } from '../../common/errors.js';
+import { explainErrnoText } from '../../common/system-error-words.js';
 import type { DeviceSession, DeviceSource } from '../transport.js';
 import type { OtherPrinterFunction } from '../windows/win32-printers.js';
 
@@ -21,10 +22,53 @@ export interface DeviceReport {
   error?: string;
 }
 
-/** The whole report: devices, and why some sources see nothing. */
-export interface DevicesReport {
+/** What support asks first: which app, which machine, when. */
+export interface ReportEnvironment {
+  appVersion: string;
+  os: { platform: string; release: string; arch: string };
+  /** process.version, e.g. v20.20.0. */
+  node: string;
+}
+
+/** The whole report: where and when it was made, the devices, why some sources see nothing, and what to try. */
+export interface DevicesReport extends ReportEnvironment {
+  /** ISO 8601, UTC. */
+  generatedAt: string;
   devices: DeviceReport[];
   problems: string[];
+  /** Next steps for a person, from what was (not) found. */
+  hints: string[];
+}
+
+/** What the report is built from. */
+export interface ReportInput {
+  devices: DeviceReport[];
+  problems: readonly string[];
+  environment: ReportEnvironment;
+  now: Date;
+  /** --demo was given (the demo printer is in the list already). */
+  demo: boolean;
+}
+
+/** An example a person can paste: the rule grants the logged-in user the device (systemd's uaccess), no sudo at each run. */
+const UDEV_RULE = 'SUBSYSTEM=="usb", ATTRS{idVendor}=="04b8", TAG+="uaccess"';
+
+/** Devices, problems and errors in words (no bare errno), with the hints that follow from them. */
+export function buildReport(input: ReportInput): DevicesReport {
+  const devices = input.devices.map((device) => (device.error === undefined ? device : { ...device, error: explainErrnoText(device.error) }));
+  const problems = input.problems.map(explainErrnoText);
+  const hints: string[] = [];
+  const denied = [...problems, ...devices.map((device) => device.error ?? '')].some((text) => /permission denied|no permission|EACCES|EPERM/i.test(text));
+  if (denied) {
+    hints.push(
+      `Permission denied: run it once with sudo to check, or add a udev rule (your printer's vendor id instead of 04b8) to /etc/udev/rules.d/70-trayside.rules: ${UDEV_RULE} — then: sudo udevadm control --reload && sudo udevadm trigger, and plug the device in again`,
+    );
+  }
+  if (devices.length === 0) {
+    hints.push('A network printer, or one the system holds (IPP over USB, CUPS): npm run devices -- --ipp ipp://printer.local/ipp/print');
+    if (!input.demo) hints.push('To see what Trayside shows without a device: npm run devices -- --demo, or npm start (it shows the simulated demo printer)');
+  }
+  return { ...input.environment, generatedAt: input.now.toISOString(), devices, problems, hints };
 }
 
 /** Parses a vendor id written as hex with 0x ("0x04b8") or decimal; undefined when not a 16-bit id. */
@@ -99,6 +143,14 @@ export function formatReport(report: DevicesReport): string {
     lines.push(report.devices.length === 0 ? 'Why:' : 'Notes:');
     for (const problem of report.problems) lines.push(`  - ${problem}`);
   }
+  if (report.hints.length > 0) {
+    lines.push('');
+    lines.push('What to try:');
+    for (const hint of report.hints) lines.push(`  - ${hint}`);
+  }
+  lines.push('');
+  lines.push(`Trayside ${report.appVersion} on ${report.os.platform} ${report.os.release} (${report.os.arch}), Node ${report.node}, ${report.generatedAt}`);
+  lines.push('For support: npm run devices -- --json');
   return `${lines.join('\n')}\n`;
 }
 

@@ -4,7 +4,11 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { classifySupply } from '../../common/supply.js';
 import type { DeviceSession, DeviceSource } from '../transport.js';
-import { collectDevices, formatReport, parseVendorId } from './devices-report.js';
+import { buildReport, collectDevices, formatReport, parseVendorId, type DeviceReport } from './devices-report.js';
+
+const ENVIRONMENT = { appVersion: '1.2.3', os: { platform: 'linux', release: '6.1.0-18-amd64', arch: 'x64' }, node: 'v20.20.0' };
+const NOW = new Date('2026-06-01T10:00:00.000Z');
+const report = (devices: DeviceReport[], problems: string[], demo = false) => buildReport({ devices, problems, environment: ENVIRONMENT, now: NOW, demo });
 
 const run = promisify(execFile);
 
@@ -40,17 +44,45 @@ describe('devices report', () => {
       ['usb-printer:04b8:0001:sn-B:if0', 'unreachable'],
     ]);
     expect(closed).toEqual(['ok', 'dead']);
-    const text = formatReport({ devices, problems: [] });
+    const text = formatReport(report(devices, []));
     expect(text).toContain('ACME UPS 1500  [hid]');
     expect(text).toContain('Supply:   Battery: 8 % LOW');
     expect(text).toContain('Runtime left: 12 min');
     expect(text).toContain('Error:    Reading the IEEE 1284 Device ID: no answer within 2000 ms');
   });
 
-  it('an empty list says why', () => {
-    expect(formatReport({ devices: [], problems: ['usb-printer: no USB bus on this machine'] })).toBe(
-      'No devices found.\n\nWhy:\n  - usb-printer: no USB bus on this machine\n',
+  it('an empty list says why, what to try (--ipp, the demo printer) and where and when it was made', () => {
+    expect(formatReport(report([], ['usb-printer: no USB bus on this machine (getDevices error: /sys/bus/usb/devices/ not found (errno 2))']))).toBe(
+      [
+        'No devices found.',
+        '',
+        'Why:',
+        '  - usb-printer: no USB bus on this machine (getDevices error: /sys/bus/usb/devices/ not found (no such file or folder))',
+        '',
+        'What to try:',
+        '  - A network printer, or one the system holds (IPP over USB, CUPS): npm run devices -- --ipp ipp://printer.local/ipp/print',
+        '  - To see what Trayside shows without a device: npm run devices -- --demo, or npm start (it shows the simulated demo printer)',
+        '',
+        'Trayside 1.2.3 on linux 6.1.0-18-amd64 (x64), Node v20.20.0, 2026-06-01T10:00:00.000Z',
+        'For support: npm run devices -- --json',
+        '',
+      ].join('\n'),
     );
+  });
+
+  it('no bare errno anywhere; permission denied says sudo or a udev rule, with the rule', () => {
+    const denied: DeviceReport = { id: 'usb-printer:04b8:0001:sn-C:if0', source: 'usb', transport: 'usb-printer', state: 'unreachable', statusLine: 'Not responding', conditions: [], supplies: [], facts: {}, error: 'LIBUSB_ERROR_ACCESS (errno 13)' };
+    const built = report([denied], ['usb-printer: no permission to read the USB bus (errno 13)']);
+    const text = formatReport(built);
+    expect(text).not.toMatch(/errno \d/);
+    expect(text).toContain('Error:    LIBUSB_ERROR_ACCESS (permission denied)');
+    expect(built.hints[0]).toMatch(/^Permission denied: run it once with sudo to check, or add a udev rule .*\/etc\/udev\/rules\.d\/.*SUBSYSTEM=="usb", ATTRS\{idVendor\}=="04b8", TAG\+="uaccess"/);
+    // A device was found: no "nothing found" suggestions.
+    expect(built.hints).toHaveLength(1);
+  });
+
+  it('with --demo the demo suggestion is left out', () => {
+    expect(report([], [], true).hints).toEqual([expect.stringContaining('--ipp ipp://printer.local/ipp/print')]);
   });
 
   it('parses vendor ids as hex with 0x or decimal, and nothing else', () => {
@@ -63,7 +95,13 @@ describe('devices report', () => {
 describe('npm run devices on this host', () => {
   it('exits 0 and says no devices were found, and why', async () => {
     const { stdout } = await run(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'native/cli/devices.ts', '--json'], { timeout: 60_000 });
-    const report = JSON.parse(stdout) as { devices: unknown[]; problems: string[] };
+    const report = JSON.parse(stdout) as { devices: unknown[]; problems: string[]; appVersion: string; os: Record<string, string>; node: string; generatedAt: string };
+    // What support asks first: the app's version, the OS, Node, and when the report was made.
+    expect(report.appVersion).toMatch(/^\d+\.\d+\.\d+/);
+    expect(report.os).toEqual({ platform: process.platform, release: expect.any(String), arch: process.arch });
+    expect(report.node).toBe(process.version);
+    expect(Math.abs(Date.parse(report.generatedAt) - Date.now())).toBeLessThan(60_000);
+    expect(stdout).not.toMatch(/errno \d/);
     if (existsSync('/sys/bus/usb/devices')) {
       console.log('this machine has a USB bus: only the exit code and the JSON shape are checked');
       expect(Array.isArray(report.devices)).toBe(true);

@@ -1,13 +1,30 @@
 // `npm run devices -- [--json]`: what support staff ask an owner to run. Lists the printers and
 // batteries this machine can see, with identity, status and supplies, or says why it sees none.
+import { readFileSync } from 'node:fs';
+import { arch, platform, release } from 'node:os';
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
 import { systemClock } from '../../common/lifecycle.js';
 import { createDeviceSources } from '../device-sources.js';
 import { describeError } from '../../common/errors.js';
 import { SimulatedPrinter } from '../simulated/printer.js';
 import { SimulatedSource } from '../simulated/simulated-source.js';
 import type { DeviceSource } from '../transport.js';
-import { collectDevices, formatReport, parseVendorId, type DevicesReport } from './devices-report.js';
+import { buildReport, collectDevices, formatReport, parseVendorId, type DevicesReport, type ReportEnvironment } from './devices-report.js';
+
+/** The app's version from the checkout's package.json (npm sets npm_package_version only under npm run). */
+function appVersion(): string {
+  try {
+    const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+    return z.object({ version: z.string() }).parse(JSON.parse(text)).version;
+  } catch {
+    return process.env.npm_package_version ?? 'unknown';
+  }
+}
+
+function reportEnvironment(): ReportEnvironment {
+  return { appVersion: appVersion(), os: { platform: platform(), release: release(), arch: arch() }, node: process.version };
+}
 
 const USAGE = `Usage: npm run devices -- [--json] [--vendor 0x04b8 ...] [--ipp URI ...] [--demo] [--timeout MS]
   --json         machine-readable output (send this to support)
@@ -53,7 +70,7 @@ async function main(): Promise<void> {
   if (values.demo) sources.push(new SimulatedSource([new SimulatedPrinter({ clock: systemClock })]));
   try {
     const devices = await collectDevices(sources, timeoutMs);
-    const report: DevicesReport = { devices, problems: real.problems() };
+    const report: DevicesReport = buildReport({ devices, problems: real.problems(), environment: reportEnvironment(), now: new Date(), demo: values.demo });
     process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
   } finally {
     real.dispose();

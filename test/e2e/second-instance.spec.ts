@@ -24,7 +24,7 @@ function startHost(port: number): Run {
   if (!existsSync(resolve(root, CLI))) throw new Error(`${CLI} is missing: run "npm run build" first`);
   const child = spawn(process.execPath, [CLI, '--port', String(port), '--no-demo-backend', '--data-dir', mkdtempSync(join(temp, 'data-'))], {
     cwd: root,
-    // A closed port as the message server: nothing outside this test is asked.
+    // Port 9 is one fetch never connects to ("bad port"): no message server anywhere is asked.
     env: { ...process.env, TRAYSIDE_BRANDING: '', TRAYSIDE_BACKEND_URL: 'http://127.0.0.1:9', TRAYSIDE_PUBLIC_KEY: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
