@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BrandingSchema } from '../common/branding.js';
 import { Emitter, type Disposable } from '../common/lifecycle.js';
 import { SimulatedPrinter } from '../native/simulated/printer.js';
@@ -240,7 +240,8 @@ describe('Electron shell composition', () => {
   it('an urgent message: one notification and the tray badge; clicking opens the panel at that message; reading it clears the badge', async () => {
     const backend = new FakeBackend();
     const { shown, tray, panels, handlers } = await setup({ backend });
-    expect(shown.map((n) => n.title)).toEqual(['Cyan is nearly out']);
+    // The notification waits until its delivery record is on disk (core/storage append log).
+    await vi.waitFor(() => expect(shown.map((n) => n.title)).toEqual(['Cyan is nearly out']));
     expect(shown[0]!.body).toBe('Order now');
     expect(tray().image).toBe('tray-attention.png');
     expect(tray().tooltip).toBe('Trayside — 1 urgent message · All devices ready');
