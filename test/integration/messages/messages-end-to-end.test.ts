@@ -100,7 +100,8 @@ describe('messages end to end against the real backend', () => {
     expect(await admin('POST', '/v1/admin/campaigns/welcome-e2e/publish')).toBe(200);
 
     await nextPoll(() => inboxIds().includes('welcome-e2e@1'));
-    expect(notifications).toEqual(['welcome-e2e@1']);
+    // The notification follows the ledger's durable write, a moment after the inbox.
+    await vi.waitFor(() => expect(notifications).toEqual(['welcome-e2e@1']));
     expect(core.messages.status()).toMatchObject({ offline: false, verificationFailed: false });
 
     expect(await admin('POST', '/v1/admin/campaigns/welcome-e2e/archive')).toBe(200);
