@@ -264,7 +264,7 @@ describe('Electron shell composition', () => {
       ],
     });
     const { shown } = await setup({ backend, platform: 'linux' });
-    expect(shown.map((n) => n.body)).toEqual(['&lt;a href="https://evil.io/"&gt;Get it&lt;/a&gt; &amp; &lt;b&gt;more&lt;/b&gt;']);
+    await vi.waitFor(() => expect(shown.map((n) => n.body)).toEqual(['&lt;a href="https://evil.io/"&gt;Get it&lt;/a&gt; &amp; &lt;b&gt;more&lt;/b&gt;']));
   });
 
   it('no message poll while the machine sleeps; one soon after wake', async () => {
