@@ -2,6 +2,7 @@ import type { DeviceCondition, DeviceIdentity, DeviceReading } from '../../commo
 import { systemClock, systemTimers, type Clock, type Disposable, type Timers } from '../../common/lifecycle.js';
 import { parseDeviceIdPayload } from '../decoders/ieee1284.js';
 import { PJL_INFO_STATUS_REQUEST, parsePjlStatus, pjlConditions } from '../decoders/pjl.js';
+import { readPjlReply } from '../pjl-reply.js';
 import { decodePortStatus, portStatusConditions } from '../decoders/port-status.js';
 import { describeError } from '../../common/errors.js';
 import { DeviceGate, withDeadline } from '../device-io.js';
@@ -20,10 +21,6 @@ const REQUEST_GET_DEVICE_ID = 0;
 const REQUEST_GET_PORT_STATUS = 1;
 /** CUPS and usblp ask for up to 1 KiB of Device ID; the 2-byte length prefix is not trusted. */
 const DEVICE_ID_MAX = 1023;
-/** A PJL INFO reply ends with a form feed. */
-const FORM_FEED = 0x0c;
-/** Enough for any INFO STATUS reply; more means the printer is talking about something else. */
-const PJL_REPLY_MAX = 8192;
 const LINUX_EBUSY = /busy|errno 16\b|EBUSY/i;
 /**
  * Our deadline runs this much past the time limit handed to the native transfer, so the native
@@ -441,24 +438,13 @@ class UsbPrinterSession implements DeviceSession {
       await this.step('Sending the PJL status request', signal, () =>
         this.device.transferOut(out.endpointNumber, PJL_INFO_STATUS_REQUEST, timeout),
       );
-      const chunks: Uint8Array[] = [];
-      let total = 0;
-      while (total < PJL_REPLY_MAX) {
-        const result = await this.step('Reading the PJL status reply', signal, () =>
-          this.device.transferIn(inEp.endpointNumber, Math.max(inEp.packetSize, 512), timeout),
-        );
-        const bytes = bytesOf(result);
-        if (!bytes || bytes.length === 0) break;
-        chunks.push(bytes.slice());
-        total += bytes.length;
-        if (bytes.includes(FORM_FEED)) break;
-      }
-      const reply = new Uint8Array(total);
-      let at = 0;
-      for (const chunk of chunks) {
-        reply.set(chunk, at);
-        at += chunk.length;
-      }
+      const reply = await readPjlReply(async () =>
+        bytesOf(
+          await this.step('Reading the PJL status reply', signal, () =>
+            this.device.transferIn(inEp.endpointNumber, Math.max(inEp.packetSize, 512), timeout),
+          ),
+        ),
+      );
       const parsed = parsePjlStatus(reply);
       if (!parsed.ok) {
         facts['PJL status'] = `unreadable: ${parsed.unreadable}`;

@@ -2,6 +2,7 @@ import type { DeviceCondition, DeviceIdentity, DeviceReading } from '../../commo
 import { Emitter, systemTimers, type Disposable, type Timers } from '../../common/lifecycle.js';
 import { parseDeviceIdPayload } from '../decoders/ieee1284.js';
 import { PJL_INFO_STATUS_REQUEST, parsePjlStatus, pjlConditions } from '../decoders/pjl.js';
+import { readPjlReply } from '../pjl-reply.js';
 import { decodePortStatus, portStatusConditions } from '../decoders/port-status.js';
 import { DeviceGate, describeError, withDeadline } from '../device-io.js';
 import type { DeviceSession, DeviceSource, DeviceSourceEvent } from '../transport.js';
@@ -22,8 +23,6 @@ import {
 
 /** usbprint copies the 1284 ID into the caller's buffer; CiRIP/ez-reset and the DEVICE-PROTOCOLS note keep it ≤ 4094 bytes. */
 const DEVICE_ID_BUFFER = 4094;
-const FORM_FEED = 0x0c;
-const PJL_REPLY_MAX = 8192;
 const PJL_READ_CHUNK = 512;
 /** Our deadline runs past the one handed to the Win32 layer, so its own CancelIoEx normally ends a call first. */
 const NATIVE_MARGIN_MS = 1000;
@@ -295,21 +294,7 @@ class UsbPrintSession implements DeviceSession {
     const timeout = this.ctx.timeoutMs;
     try {
       await this.step('Sending the PJL status request', signal, () => win32.write(handle, PJL_INFO_STATUS_REQUEST, timeout));
-      const chunks: Uint8Array[] = [];
-      let total = 0;
-      while (total < PJL_REPLY_MAX) {
-        const bytes = await this.step('Reading the PJL status reply', signal, () => win32.read(handle, PJL_READ_CHUNK, timeout));
-        if (bytes.length === 0) break;
-        chunks.push(bytes.slice());
-        total += bytes.length;
-        if (bytes.includes(FORM_FEED)) break;
-      }
-      const reply = new Uint8Array(total);
-      let at = 0;
-      for (const chunk of chunks) {
-        reply.set(chunk, at);
-        at += chunk.length;
-      }
+      const reply = await readPjlReply(() => this.step('Reading the PJL status reply', signal, () => win32.read(handle, PJL_READ_CHUNK, timeout)));
       const parsed = parsePjlStatus(reply);
       if (!parsed.ok) {
         facts['PJL status'] = `unreadable: ${parsed.unreadable}`;
