@@ -1,46 +1,19 @@
 /// <reference types="electron-vite/node" />
 // The Electron entry: creates the real Electron objects and hands them to startShell (app.ts).
 // Everything here is wiring; behaviour lives in app.ts and the core, which are tested without Electron.
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { app, BrowserWindow, dialog, Menu, nativeImage, net, Notification, powerMonitor, screen, session, shell as electronShell, Tray } from 'electron';
+import { app, BrowserWindow, dialog, Menu, net, Notification, powerMonitor, screen, session, shell as electronShell, Tray } from 'electron';
+import { describeError } from '../common/errors.js';
 import { systemClock, systemTimers } from '../common/lifecycle.js';
 import type { StartupBranding } from '../core/branding/load-branding.js';
 import { composeApp, loadHostBranding, type ComposedApp } from '../core/compose-app.js';
 import { parseFlags } from '../core/parse-flags.js';
-import type { TrayState } from '../core/tray-model.js';
 import { startShell, type ShellNotifier } from './app.js';
 import { electronIpcMain } from './ipc-adapter.js';
 import { panelWindowOptions } from './panel-window.js';
 import { hardenSession, hardenWebContents, panelUrl, type AppOrigin } from './security.js';
 import { electronSettingsStorage } from './settings-store.js';
-import attention from '../assets/tray/tray-attention.png?asset';
-import attention2x from '../assets/tray/tray-attention@2x.png?asset';
-import attentionTemplate from '../assets/tray/tray-attentionTemplate.png?asset';
-import attentionTemplate2x from '../assets/tray/tray-attentionTemplate@2x.png?asset';
-import error from '../assets/tray/tray-error.png?asset';
-import error2x from '../assets/tray/tray-error@2x.png?asset';
-import errorTemplate from '../assets/tray/tray-errorTemplate.png?asset';
-import errorTemplate2x from '../assets/tray/tray-errorTemplate@2x.png?asset';
-import ok from '../assets/tray/tray-ok.png?asset';
-import ok2x from '../assets/tray/tray-ok@2x.png?asset';
-import okTemplate from '../assets/tray/tray-okTemplate.png?asset';
-import okTemplate2x from '../assets/tray/tray-okTemplate@2x.png?asset';
-
-const isMac = process.platform === 'darwin';
-// electron-vite copies assets with hashed names, so Electron's automatic @2x lookup cannot pair them: add the 2x representation by hand.
-const ICONS: Record<TrayState, [string, string]> = isMac
-  ? { ok: [okTemplate, okTemplate2x], attention: [attentionTemplate, attentionTemplate2x], error: [errorTemplate, errorTemplate2x] }
-  : { ok: [ok, ok2x], attention: [attention, attention2x], error: [error, error2x] };
-
-function trayImage(state: TrayState): Electron.NativeImage {
-  const [oneX, twoX] = ICONS[state];
-  const image = nativeImage.createFromPath(oneX);
-  image.addRepresentation({ scaleFactor: 2, buffer: readFileSync(twoX) });
-  // Template images are tinted by macOS for light and dark menu bars.
-  if (isMac) image.setTemplateImage(true);
-  return image;
-}
+import { trayImages } from './tray-icons.js';
 
 const log = (message: string): void => {
   process.stderr.write(`${new Date().toISOString()} ${message}\n`);
@@ -53,7 +26,7 @@ function startupBranding(): StartupBranding | undefined {
   try {
     return loadHostBranding(flags, process.env, process.cwd());
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = describeError(error);
     log(`branding: ${message}`);
     // showErrorBox is the one dialog Electron allows before 'ready', for exactly this.
     dialog.showErrorBox('Trayside cannot start', message);
@@ -82,7 +55,8 @@ app.on('window-all-closed', () => undefined);
 app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, origin, log));
 
 await app.whenReady();
-if (isMac) app.dock?.hide();
+// A tray app has no Dock icon on macOS.
+if (process.platform === 'darwin') app.dock?.hide();
 hardenSession(session.defaultSession, log);
 // Composed once this instance holds the single-instance lock, around the shell's notifier.
 let composed: ComposedApp | undefined;
@@ -139,7 +113,7 @@ const shell = await startShell({
   createCore: async (notifier) => (await composeElectronApp(notifier)).core,
   tray: {
     createTray: (image) => (electronTray = new Tray(image)),
-    createImage: trayImage,
+    createImage: trayImages(process.platform),
     buildMenu: (template) => Menu.buildFromTemplate(template),
   },
   createPanelWindow: () => {
