@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LocaleTagSchema } from './messages/content.js';
 import { SlugSchema } from './messages/campaign.js';
 import { fieldIssues } from './messages/issues.js';
+import { UpdateChannelSchema } from './updates.js';
 
 /**
  * The OEM's branding config (DESIGN.md, OEM bundling): validated at start, a bad field is named.
@@ -103,6 +104,25 @@ export const StoreConfigSchema = z
   });
 export type StoreConfig = z.infer<typeof StoreConfigSchema>;
 
+/**
+ * Where updates come from and who may sign them (common/updates.ts). The metadata is signed with a
+ * dedicated update key, not the manifest key: a manifest key lives on every backend node, and one
+ * leaked there must not be able to ship code to every install.
+ */
+export const UpdatesConfigSchema = z.strictObject({
+  /** Base URL of the update feed; the signed release is at `{feedUrl}/v1/updates/{channel}`. */
+  feedUrl: BackendUrlSchema,
+  /**
+   * Public keys that may sign update metadata, current first. Rotation: ship a build that lists
+   * the old and the new key, publish with the new key once that build is everywhere, then drop
+   * the old key in a later build.
+   */
+  publicKeys: z.array(PublicKeySchema).min(1).max(4),
+  /** The channel an install follows unless the owner or a policy says otherwise. */
+  channel: UpdateChannelSchema.default('stable'),
+});
+export type UpdatesConfig = z.infer<typeof UpdatesConfigSchema>;
+
 /** The branding config. Strict: a misspelt field (`vendorID`) is named at start instead of silently ignored. */
 export const BrandingSchema = z.strictObject({
   name: z.string().min(1).max(60),
@@ -128,6 +148,8 @@ export const BrandingSchema = z.strictObject({
   colors: z
     .strictObject({ primary: z.string().regex(/^#[0-9a-fA-F]{6}$/), accent: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional() })
     .optional(),
+  /** Auto-update; without it the app never looks for updates. */
+  updates: UpdatesConfigSchema.optional(),
 });
 export type Branding = z.infer<typeof BrandingSchema>;
 /** A branding config as written, before defaults. */
