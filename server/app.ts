@@ -12,7 +12,8 @@ import { createManifestFastPath } from './manifest/fast-path.js';
 import { DEFAULT_MAX_CACHED_SEGMENTS, ManifestService } from './manifest/service.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { ROUTE_GROUPS, type RouteGroup } from './routes/index.js';
-import { createSigner, generateSigningKey } from './signing.js';
+import { createRotatingSigner, createSigner, generateSigningKey, type RotatingSigner } from './signing.js';
+import { readSigningKeyFileSync, watchSigningKeyFile } from './signing-key-file.js';
 import type { Store } from './store/store.js';
 import { systemClock, type Clock } from '../common/lifecycle.js';
 
@@ -62,6 +63,19 @@ function startMaintenance(app: FastifyInstance, options: ServerOptions, clock: C
   });
 }
 
+/** Follows the key file; after a rotation every cached segment is re-signed, so polls keep being lookups. SIGHUP re-reads it at once. */
+function watchKeyFile(app: FastifyInstance, file: string, signer: RotatingSigner, manifests: ManifestService, intervalMs: number | undefined): void {
+  const watch = watchSigningKeyFile(file, signer, { log: (message) => app.log.warn(message), ...(intervalMs === undefined ? {} : { intervalMs }) });
+  const unsubscribe = signer.onReplaced(() => void manifests.prewarm().catch(() => 0));
+  const onHangup = (): void => void watch.check();
+  process.on('SIGHUP', onHangup);
+  app.addHook('onClose', async () => {
+    watch.stop();
+    unsubscribe();
+    process.off('SIGHUP', onHangup);
+  });
+}
+
 /** Everything the server needs; only the store is required. */
 export interface ServerOptions {
   store: Store;
@@ -86,6 +100,13 @@ export interface ServerOptions {
   maintenanceIntervalMs?: number;
   /** See ManifestServiceOptions.maxCachedSegments (default 20,000). */
   maxCachedSegments?: number;
+  /**
+   * Sign with the Ed25519 key in this PKCS#8 PEM file instead of the store's key; the file is
+   * watched, and a rotated key is used without a restart once it parses (server/signing-key-file.ts).
+   */
+  signingKeyFile?: string;
+  /** How often the key file is checked (default 2 s). */
+  signingKeyCheckMs?: number;
   /** Route groups (default ROUTE_GROUPS). */
   routeGroups?: readonly RouteGroup[];
   /** The branding's link allow-lists: publish refuses links the app would drop; without them it only warns. */
@@ -101,8 +122,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT_BYTES;
   const logLevel = options.logLevel ?? 'info';
 
-  const stored = await options.store.signingKey(generateSigningKey, new Date(clock.now()));
-  const signer = createSigner(stored);
+  const signer = createRotatingSigner(
+    options.signingKeyFile === undefined ? createSigner(await options.store.signingKey(generateSigningKey, new Date(clock.now()))) : readSigningKeyFileSync(options.signingKeyFile),
+  );
   const manifests = new ManifestService({
     store: options.store,
     signer,
@@ -149,6 +171,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   }
 
   startMaintenance(app, options, clock);
+  if (options.signingKeyFile !== undefined) watchKeyFile(app, options.signingKeyFile, signer, manifests, options.signingKeyCheckMs);
 
   installErrorHandlers(app, bodyLimit);
   logStoreHealth(app, options.store);

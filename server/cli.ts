@@ -1,7 +1,8 @@
 /**
  * `npm run server`: the reference backend on 127.0.0.1 with the embedded store and the demo
  * campaigns. Options (--help lists them): --port (8787), --host (127.0.0.1), --data-dir
- * (.trayside-server), --branding FILE, --no-demo, --log-level (info). With DATABASE_URL it uses PostgreSQL instead of PGlite.
+ * (.trayside-server), --branding FILE, --no-demo, --log-level (info), --signing-key FILE, --crm-webhook URL.
+ * With DATABASE_URL it uses PostgreSQL instead of PGlite.
  * TRAYSIDE_ADMIN_TOKEN sets the admin token; otherwise one is made and written to
  * <data-dir>/admin-token (mode 0600). Neither the token nor the private key is ever printed.
  * (The app's own demo backend, started by `npm start`, is server/embedded.ts.)
@@ -23,8 +24,23 @@ const USAGE = `Usage: npm run server -- [options]
                      its allow-lists do not allow; without it, publishing only warns
   --no-demo          do not publish the demo campaigns
   --log-level LEVEL  fatal, error, warn, info (default), debug, trace or silent
+  --signing-key FILE sign manifests with this Ed25519 key (PKCS#8 PEM, e.g. from
+                     openssl genpkey -algorithm ed25519) instead of the store's key (env
+                     TRAYSIDE_SIGNING_KEY_FILE). The file is watched: replace it to rotate the key
+                     without a restart (SIGHUP re-reads it at once); a file that does not parse is
+                     logged and the current key keeps signing
+  --crm-webhook URL  push every new event to the CRM at URL, HMAC-signed (env
+                     TRAYSIDE_CRM_WEBHOOK_URL); the secret, 16+ characters, comes from env
+                     TRAYSIDE_CRM_WEBHOOK_SECRET, never from the command line
   --help             this text
 Env: DATABASE_URL uses PostgreSQL instead of PGlite; TRAYSIDE_ADMIN_TOKEN sets the admin token.`;
+
+/** The webhook config from the flag and the secret's env; a URL without a secret is a usage error. */
+function crmWebhookOf(url: string | undefined, secret: string | undefined): { url: string; secret: string } | undefined {
+  if (url === undefined || url === '') return undefined;
+  if (secret === undefined || secret === '') throw new UsageError('--crm-webhook needs its shared secret in env TRAYSIDE_CRM_WEBHOOK_SECRET (16+ characters; the CRM checks X-Trayside-Signature with it).');
+  return { url, secret };
+}
 
 /** Exit code 2 with the usage: a mistyped flag is a usage error, not a crash. */
 class UsageError extends Error {}
@@ -40,6 +56,8 @@ async function main(): Promise<void> {
         branding: { type: 'string', ...(process.env.TRAYSIDE_BRANDING ? { default: process.env.TRAYSIDE_BRANDING } : {}) },
         'no-demo': { type: 'boolean', default: false },
         'log-level': { type: 'string', default: 'info' },
+        'signing-key': { type: 'string', ...(process.env.TRAYSIDE_SIGNING_KEY_FILE ? { default: process.env.TRAYSIDE_SIGNING_KEY_FILE } : {}) },
+        'crm-webhook': { type: 'string', ...(process.env.TRAYSIDE_CRM_WEBHOOK_URL ? { default: process.env.TRAYSIDE_CRM_WEBHOOK_URL } : {}) },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -65,6 +83,9 @@ async function main(): Promise<void> {
     linkPolicy = read.policy;
   }
 
+  const crmWebhook = crmWebhookOf(values['crm-webhook'], process.env.TRAYSIDE_CRM_WEBHOOK_SECRET);
+  const signingKeyFile = values['signing-key'] === undefined ? undefined : path.resolve(values['signing-key']);
+
   const server = await startServer({
     host: values.host,
     port,
@@ -74,6 +95,8 @@ async function main(): Promise<void> {
     demoDir: values['no-demo'] ? null : DEMO_DIR,
     logLevel,
     ...(linkPolicy === undefined ? {} : { linkPolicy }),
+    signingKeyFile,
+    ...(crmWebhook === undefined ? {} : { crmWebhook }),
   });
   const { address, key, seeded } = server;
 
@@ -81,9 +104,10 @@ async function main(): Promise<void> {
     `Trayside server listening on ${address}`,
     `  store:        ${databaseUrl ? `PostgreSQL ${redactDatabaseUrl(databaseUrl)}` : `PGlite in ${path.join(dataDir, 'pglite')}`} (opened in ${server.storeOpenedMs} ms)`,
     `  admin token:  ${server.tokenLocation}`,
-    `  signing key:  Ed25519 keyId ${key.keyId}`,
+    `  signing key:  Ed25519 keyId ${key.keyId}${signingKeyFile === undefined ? ' (kept in the store)' : ` from ${signingKeyFile} (watched: replace the file to rotate)`}`,
     `  public key:   ${key.publicKey}   (branding config "signingKeys"; also GET ${address}/v1/signing-key)`,
     `  links:        ${values.branding === undefined ? 'not checked on publish (no --branding; publishing warns)' : `publish refuses hosts not allowed by ${values.branding}`}`,
+    `  CRM webhook:  ${crmWebhook === undefined ? 'off (--crm-webhook URL to push events)' : `every new event to ${crmWebhook.url}`}`,
     `  demo:         ${values['no-demo'] ? 'off' : seeded.length > 0 ? `published ${seeded.join(', ')}` : 'campaigns already in the store'}`,
     `  try:          curl ${address}/v1/manifests/trayside-demo/en`,
     `  API:          ${address}/openapi.json   admin CLI: npm run admin -- list`,

@@ -23,6 +23,10 @@ export interface StartServerOptions {
   logLevel: NonNullable<ServerOptions['logLevel']>;
   /** The branding's link allow-lists, so publishing refuses links the app would drop. */
   linkPolicy?: ServerOptions['linkPolicy'];
+  /** Sign with this PEM key file (watched for rotation) instead of the store's key. */
+  signingKeyFile?: string | undefined;
+  /** Push new events to this CRM webhook. */
+  crmWebhook?: ServerOptions['crmWebhook'];
 }
 
 /** A listening reference server and what its start-up found out. */
@@ -66,7 +70,13 @@ export async function startServer(options: StartServerOptions): Promise<StartedS
   try {
     const tokenLocation = await ensureAdminToken(store, options.dataDir, options.adminToken);
     const seeded = options.demoDir === null ? [] : await seedDemoCampaigns(store, new Date(), options.demoDir);
-    const app = await buildServer({ store, logLevel: options.logLevel, ...(options.linkPolicy === undefined ? {} : { linkPolicy: options.linkPolicy }) });
+    const app = await buildServer({
+      store,
+      logLevel: options.logLevel,
+      ...(options.linkPolicy === undefined ? {} : { linkPolicy: options.linkPolicy }),
+      ...(options.signingKeyFile === undefined ? {} : { signingKeyFile: options.signingKeyFile }),
+      ...(options.crmWebhook === undefined ? {} : { crmWebhook: options.crmWebhook }),
+    });
     const address = await app.listen({ host: options.host, port: options.port });
     const key = SigningKeyInfoSchema.parse((await app.inject({ method: 'GET', url: '/v1/signing-key' })).json());
     let closing: Promise<void> | undefined;

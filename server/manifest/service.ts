@@ -39,6 +39,8 @@ export interface SignedManifest {
   /** A hash of the content (key, version, messages), not of the dates: renewal keeps it, so a renewal costs the fleet no download. */
   etag: string;
   version: number;
+  /** The key it was signed with: a rotated key makes it due for re-signing. */
+  keyId: string;
   issuedAtMs: number;
   expiresAtMs: number;
   /** When this segment is next re-signed with a fresh expiry (staggered per segment, build.ts issueTimes). */
@@ -126,7 +128,7 @@ export class ManifestService {
   }
 
   private isCurrent(cached: SignedManifest, state: PublishState, now: number): boolean {
-    return cached.version >= state.version && now < cached.renewAtMs;
+    return cached.version >= state.version && now < cached.renewAtMs && cached.keyId === this.options.signer.info.keyId;
   }
 
   /** True when a poll of this segment would be answered from the cache, without building or reading the store. */
@@ -339,7 +341,7 @@ export class ManifestService {
     const envelope = this.options.signer.envelope(JSON.stringify(manifest));
     this.signatures += 1;
     const body = Buffer.from(JSON.stringify(envelope), 'utf8');
-    const signed: SignedManifest = { body, etag: contentEtag(envelope.keyId, manifest), version: live.version, issuedAtMs, expiresAtMs, renewAtMs };
+    const signed: SignedManifest = { body, etag: contentEtag(envelope.keyId, manifest), version: live.version, keyId: envelope.keyId, issuedAtMs, expiresAtMs, renewAtMs };
     this.cache.delete(key);
     this.cache.set(key, signed);
     // Oldest-inserted first out: cheap, and hot segments are re-inserted at each new version anyway.
