@@ -15,6 +15,9 @@ import { ROUTE_GROUPS, type RouteGroup } from './routes/index.js';
 import { createRotatingSigner, createSigner, generateSigningKey, type RotatingSigner } from './signing.js';
 import { readSigningKeyFileSync, watchSigningKeyFile } from './signing-key-file.js';
 import type { Store } from './store/store.js';
+import { diagnosticsRoutes, registerDiagnosticsRoutes, startDiagnosticsPrune } from './routes/diagnostics.js';
+import { diagnosticsConfig, type DiagnosticsConfig } from './support/config.js';
+import { registerSupportView, supportViewRoutes } from './support/view-routes.js';
 import { systemClock, type Clock } from '../common/lifecycle.js';
 
 /** The API version in the OpenAPI document. */
@@ -111,6 +114,8 @@ export interface ServerOptions {
   routeGroups?: readonly RouteGroup[];
   /** The branding's link allow-lists: publish refuses links the app would drop; without them it only warns. */
   linkPolicy?: LinkPolicy;
+  /** Diagnostics cases and the support view: retention (default 30 days), size limit, lookup limits. */
+  diagnostics?: Partial<DiagnosticsConfig>;
 }
 
 /**
@@ -178,6 +183,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   const groups = options.routeGroups ?? ROUTE_GROUPS;
   const routes = groups.flatMap((group) => group.routes);
-  registerRoutes(app, deps, [...routes, ...openApiRoutes(routes, API_VERSION)]);
+  const diagnostics = diagnosticsConfig(options.diagnostics);
+  const uploads = diagnosticsRoutes(diagnostics);
+  registerRoutes(app, deps, [...routes, ...openApiRoutes([...routes, ...uploads], API_VERSION)]);
+  // Own scopes: the upload reads its body raw within its own limit; the support view adds its security headers.
+  await registerDiagnosticsRoutes(app, deps, diagnostics, uploads);
+  await registerSupportView(app, deps, supportViewRoutes(diagnostics));
+  startDiagnosticsPrune(app, deps, diagnostics);
   return app;
 }

@@ -1,5 +1,6 @@
 import type { Route } from '../http/route.js';
 import { adminRoutes } from './admin.js';
+import { diagnosticsAdminRoutes } from './diagnostics-admin.js';
 import { eventRoutes } from './events.js';
 import { healthRoutes } from './health.js';
 import { manifestRoutes } from './manifest.js';
@@ -21,4 +22,5 @@ export const ROUTE_GROUPS: readonly RouteGroup[] = [
   { name: 'admin', routes: adminRoutes },
   { name: 'events', routes: eventRoutes },
   { name: 'stats', routes: statsRoutes },
+  { name: 'support-admin', routes: diagnosticsAdminRoutes },
 ];

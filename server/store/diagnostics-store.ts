@@ -36,10 +36,15 @@ export interface NewCase {
   summary: CaseSummary;
 }
 
+/** What a support token may do: open a case in the view, download its raw bundle. */
+export const SUPPORT_SCOPES = ['open', 'download'] as const;
+export type SupportScope = (typeof SUPPORT_SCOPES)[number];
+
 /** A support token as admins list it (never the token itself, which is stored only hashed). */
 export interface SupportTokenInfo {
   id: string;
   name: string;
+  scopes: SupportScope[];
   createdAt: Date;
   revokedAt: Date | null;
   lastUsedAt: Date | null;
@@ -69,8 +74,10 @@ export interface DiagnosticsStore {
   deleteCase(code: string, deleteTokenHash: string, now: Date): Promise<boolean>;
   /** Deletes expired cases and sessions; returns how many cases went. */
   prune(now: Date): Promise<number>;
+  /** Cases stored and not expired (for an operator's overview, and to check nothing was half-stored). */
+  countCases(now: Date): Promise<number>;
 
-  addSupportToken(id: string, tokenHash: string, name: string, now: Date): Promise<SupportTokenInfo>;
+  addSupportToken(id: string, tokenHash: string, name: string, scopes: readonly SupportScope[], now: Date): Promise<SupportTokenInfo>;
   listSupportTokens(): Promise<SupportTokenInfo[]>;
   /** Revokes a token and ends its sessions; null when there is no such token. */
   revokeSupportToken(id: string, now: Date): Promise<SupportTokenInfo | null>;
@@ -94,14 +101,16 @@ const timeOrNull = (value: Time | null): Date | null => (value === null ? null :
 interface TokenRow {
   id: string;
   name: string;
+  scopes: string;
   created_at: Time;
   revoked_at: Time | null;
   last_used_at: Time | null;
 }
-const TOKEN_COLUMNS = 'id, name, created_at, revoked_at, last_used_at';
+const TOKEN_COLUMNS = 'id, name, scopes, created_at, revoked_at, last_used_at';
 const toToken = (row: TokenRow): SupportTokenInfo => ({
   id: row.id,
   name: row.name,
+  scopes: SUPPORT_SCOPES.filter((scope) => row.scopes.split(',').includes(scope)),
   createdAt: time(row.created_at),
   revokedAt: timeOrNull(row.revoked_at),
   lastUsedAt: timeOrNull(row.last_used_at),
@@ -172,8 +181,19 @@ export function openDiagnosticsStore(driver: SqlDriver): DiagnosticsStore {
       });
     },
 
-    async addSupportToken(id, tokenHash, name, now) {
-      const rows = await driver.query<TokenRow>(`insert into support_tokens (id, token_hash, name, created_at) values ($1, $2, $3, $4) returning ${TOKEN_COLUMNS}`, [id, tokenHash, name, now]);
+    async countCases(now) {
+      const rows = await driver.query<{ n: number }>('select count(*)::integer as n from diagnostics_cases where expires_at > $1', [now]);
+      return rows[0]!.n;
+    },
+
+    async addSupportToken(id, tokenHash, name, scopes, now) {
+      const rows = await driver.query<TokenRow>(`insert into support_tokens (id, token_hash, name, scopes, created_at) values ($1, $2, $3, $4, $5) returning ${TOKEN_COLUMNS}`, [
+        id,
+        tokenHash,
+        name,
+        scopes.join(','),
+        now,
+      ]);
       return toToken(rows[0]!);
     },
 
@@ -201,7 +221,7 @@ export function openDiagnosticsStore(driver: SqlDriver): DiagnosticsStore {
 
     async sessionToken(sessionHash, now) {
       const rows = await driver.query<TokenRow>(
-        `select t.id, t.name, t.created_at, t.revoked_at, t.last_used_at from support_sessions s join support_tokens t on t.id = s.token_id
+        `select t.id, t.name, t.scopes, t.created_at, t.revoked_at, t.last_used_at from support_sessions s join support_tokens t on t.id = s.token_id
          where s.session_hash = $1 and s.expires_at > $2 and t.revoked_at is null`,
         [sessionHash, now],
       );

@@ -96,6 +96,12 @@ export const MIGRATIONS: readonly { id: number; name: string; sql: string }[] = 
       create index case_access_log_by_code on case_access_log (case_code, at);
     `,
   },
+  {
+    id: 201,
+    name: 'support token scopes',
+    // Scopes as a comma-separated list ('open', 'download'): tokens made before scopes keep both.
+    sql: `alter table support_tokens add column scopes text not null default 'open,download';`,
+  },
 ];
 
 /** Arbitrary constant for pg_advisory_xact_lock, so nodes starting together migrate one at a time. */

@@ -1,0 +1,225 @@
+import { gunzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { parseBundle } from '../../common/diagnostics/bundle.js';
+import { parseCaseCode } from '../../common/diagnostics/case-code.js';
+import type { ServerDeps } from '../deps.js';
+import { hashToken } from '../http/auth.js';
+import { HttpError } from '../http/errors.js';
+import { DeviceRateLimiter } from '../http/rate-limit.js';
+import { defineRoute, registerRoutes, type Route } from '../http/route.js';
+import type { StoredCase, SupportScope, SupportTokenInfo } from '../store/diagnostics-store.js';
+import type { DiagnosticsConfig } from './config.js';
+import { endSession, startSession, supportTokenOf } from './support-session.js';
+import { SUPPORT_VIEW_FILES, SupportViewAssets } from './view-assets.js';
+
+const gunzipAsync = promisify(gunzip);
+
+/**
+ * Everything under /support: scripts and styles only from this origin, no inline code, no frames,
+ * no outside connections. Bundle data is put on the page as text by the view (never as HTML), and
+ * this policy is the second line if that ever slipped.
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Trayside support</title>
+<link rel="stylesheet" href="/support/assets/support-view.css">
+<script src="/support/assets/support-view.js" defer></script>
+</head>
+<body>
+<main id="app"><noscript>The support view needs JavaScript.</noscript></main>
+</body>
+</html>
+`;
+
+const SignInSchema = z.strictObject({ token: z.string().trim().min(1, 'Paste your support token.').max(300) });
+const CodeParams = z.object({ code: z.string().max(40) });
+
+/** The one answer for a code that is unknown, expired, deleted, or not open to this token. */
+function caseNotFound(code: string, config: DiagnosticsConfig): HttpError {
+  return new HttpError(
+    404,
+    'case-not-found',
+    `No case ${code} is open to you. Cases are kept ${config.retentionDays} days after upload and the owner can delete one sooner; the code may also have been misheard. Ask the owner to read it again, or to upload a new capture.`,
+  );
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Support view: the page, its assets, sign-in, and case lookups with an access log. */
+export function supportViewRoutes(config: DiagnosticsConfig, assets: SupportViewAssets = new SupportViewAssets()): Route[] {
+  const lookups = new DeviceRateLimiter(config.lookupLimit.max, config.lookupLimit.timeWindowMs);
+  const signIns = new DeviceRateLimiter(config.signInLimit.max, config.signInLimit.timeWindowMs);
+
+  const limit = (limiter: DeviceRateLimiter, keys: string[], deps: ServerDeps, reply: FastifyReply, what: string): void => {
+    const now = deps.clock.now();
+    // Every key is counted, so a token spread over many addresses, or many tokens from one address, both hit a limit.
+    const allowed = keys.map((key) => limiter.hit(key, now)).every(Boolean);
+    if (allowed) return;
+    const retry = limiter.retryAfterSeconds(now);
+    void reply.header('retry-after', String(retry));
+    throw new HttpError(429, 'rate-limited', `Too many ${what} (limit ${limiter.max} per ${limiter.windowMs / 1000} s); try again in ${retry} s.`);
+  };
+
+  /**
+   * Finds a case for a signed-in support token and logs the access. The answer comes no sooner than
+   * lookupFloorMs after the request, found or not, so timing does not tell codes apart.
+   */
+  async function lookUp(deps: ServerDeps, request: FastifyRequest, reply: FastifyReply, input: string, scope: SupportScope): Promise<{ found: StoredCase; token: SupportTokenInfo }> {
+    const token = await supportTokenOf(deps, request);
+    limit(lookups, [`token:${token.id}`, `ip:${request.ip}`], deps, reply, 'case lookups');
+    const started = performance.now();
+    const answerAt = async (): Promise<void> => sleep(Math.max(0, started + config.lookupFloorMs - performance.now()));
+    const parsed = parseCaseCode(input);
+    if (!parsed.ok) {
+      await answerAt();
+      // The check character is public: a typo says so, which tells nothing about which codes exist.
+      throw new HttpError(400, `case-code-${parsed.reason}`, parsed.message);
+    }
+    const found = await deps.store.diagnostics.getCase(parsed.code, new Date(deps.clock.now()));
+    if (found === null || !token.scopes.includes(scope)) {
+      await answerAt();
+      throw caseNotFound(parsed.code, config);
+    }
+    await deps.store.diagnostics.logAccess({ at: new Date(deps.clock.now()), caseCode: found.code, tokenId: token.id, tokenName: token.name, action: scope, remote: request.ip });
+    await answerAt();
+    return { found, token };
+  }
+
+  async function bundleText(found: StoredCase): Promise<string> {
+    return (await gunzipAsync(found.compressed)).toString('utf8');
+  }
+
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/support',
+      summary: 'The support web view (sign in with a support token, open a case code)',
+      tag: 'support-view',
+      auth: 'none',
+      responses: { 200: { description: 'The page.', contentType: 'text/html' } },
+      handler: async ({ reply }) => reply.type('text/html; charset=utf-8').send(PAGE),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/support/assets/:file',
+      summary: "The support view's script and styles",
+      tag: 'support-view',
+      auth: 'none',
+      params: z.object({ file: z.string().max(60) }),
+      responses: { 200: { description: 'The file.' }, 404: { description: 'No such file.' } },
+      handler: async ({ params, reply }) => {
+        const type = SUPPORT_VIEW_FILES[params.file];
+        const body = type === undefined ? undefined : await assets.file(params.file);
+        if (type === undefined || body === undefined) throw new HttpError(404, 'not-found', `No support view file ${params.file}.`);
+        return reply.type(type).header('cache-control', 'no-cache').send(body);
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/support/api/sign-in',
+      summary: 'Sign in with a support token; answers a session cookie (HttpOnly, SameSite=Strict)',
+      tag: 'support-view',
+      auth: 'none',
+      body: SignInSchema,
+      responses: { 200: { description: 'Signed in.' }, 401: { description: 'Unknown or revoked token.' }, 429: { description: 'Too many attempts.' } },
+      handler: async ({ body, request, reply, deps }) => {
+        limit(signIns, [`ip:${request.ip}`], deps, reply, 'sign-in attempts from this address');
+        const token = /^ts_support_/.test(body.token) ? await deps.store.diagnostics.supportTokenByHash(hashToken(body.token), new Date(deps.clock.now())) : null;
+        if (token === null) {
+          const hint = /^ts_(admin|device)_/.test(body.token) ? ' That is an admin or device token; the support view takes support tokens (ts_support_…), which an admin makes with `npm run admin -- support-token create NAME`.' : ' Ask an admin for a support token (`npm run admin -- support-token create NAME`).';
+          throw new HttpError(401, 'unknown-token', `This support token is not known to the server or was revoked.${hint}`);
+        }
+        await startSession(deps, token, request, reply, config.sessionHours);
+        return { name: token.name, scopes: token.scopes };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/support/api/sign-out',
+      summary: 'End the support session',
+      tag: 'support-view',
+      auth: 'none',
+      responses: { 204: { description: 'Signed out.' } },
+      handler: async ({ request, reply, deps }) => {
+        await endSession(deps, request, reply);
+        return reply.code(204).send();
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/support/api/session',
+      summary: 'Who is signed in',
+      tag: 'support-view',
+      auth: 'none',
+      responses: { 200: { description: 'The token name and scopes.' }, 401: { description: 'Not signed in.' } },
+      handler: async ({ request, deps }) => {
+        const token = await supportTokenOf(deps, request);
+        return { name: token.name, scopes: token.scopes, retentionDays: config.retentionDays };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/support/api/cases/:code',
+      summary: 'Open a case: its bundle, parsed, and when it was uploaded and expires (logged in the access log)',
+      tag: 'support-view',
+      auth: 'none',
+      params: CodeParams,
+      responses: { 200: { description: 'The case.' }, 400: { description: 'The code has a typo.' }, 401: { description: 'Not signed in.' }, 404: { description: 'Unknown, expired, deleted or not open to this token.' }, 429: { description: 'Too many lookups.' } },
+      handler: async ({ params, request, reply, deps }) => {
+        const { found, token } = await lookUp(deps, request, reply, params.code, 'open');
+        const parsed = parseBundle(await bundleText(found));
+        if (!parsed.ok) throw new HttpError(422, 'stored-bundle-unreadable', `Case ${found.code} was stored but no longer reads as a bundle (${parsed.problem}); download the raw bundle instead.`);
+        return {
+          case: { code: found.code, uploadedAt: found.uploadedAt.getTime(), expiresAt: found.expiresAt.getTime(), bytes: found.bytes, canDownload: token.scopes.includes('download') },
+          bundle: parsed.bundle,
+        };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/support/api/cases/:code/bundle',
+      summary: 'Download the raw bundle exactly as uploaded (logged in the access log)',
+      tag: 'support-view',
+      auth: 'none',
+      params: CodeParams,
+      responses: { 200: { description: 'The bundle JSON.' }, 404: { description: 'Unknown, expired, deleted or not open to this token.' } },
+      handler: async ({ params, request, reply, deps }) => {
+        const { found } = await lookUp(deps, request, reply, params.code, 'download');
+        return reply
+          .type('application/json; charset=utf-8')
+          .header('content-disposition', `attachment; filename="trayside-case-${found.code}.json"`)
+          .send(await bundleText(found));
+      },
+    }),
+  ];
+}
+
+/** Registers the support view in a scope of its own, every answer with the view's security headers. */
+export async function registerSupportView(app: FastifyInstance, deps: ServerDeps, routes: readonly Route[]): Promise<void> {
+  await app.register(async (scope) => {
+    scope.addHook('onSend', async (_request, reply) => {
+      void reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+      void reply.header('x-content-type-options', 'nosniff');
+      void reply.header('referrer-policy', 'no-referrer');
+      void reply.header('x-frame-options', 'DENY');
+      if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
+    });
+    registerRoutes(scope, deps, routes);
+  });
+}
