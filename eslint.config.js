@@ -22,7 +22,7 @@ const NODE = 'node:*'; // any Node builtin, with or without the node: prefix
 const ALLOWED_IMPORTS = {
   common: { folders: ['common'], packages: ['zod'] },
   'native/decoders': { folders: ['common', 'native/decoders'], packages: [] },
-  native: { folders: ['common', 'native', 'native/decoders'], packages: [NODE, 'usb', 'node-hid', 'koffi', 'zod'] },
+  native: { folders: ['common', 'native', 'native/decoders'], packages: [NODE, 'usb', 'node-hid', 'koffi', 'bonjour-service', 'zod'] },
   core: { folders: ['common', 'native', 'native/decoders', 'core', 'assets'], packages: [NODE, 'pino', 'pino-roll', 'zod'] },
   'host/page': { folders: ['common', 'host/page'], packages: ['zod'] },
   host: { folders: ['common', 'native', 'native/decoders', 'core', 'host'], packages: [NODE, 'ws', 'zod'] },

@@ -96,6 +96,8 @@ export async function composeApp(adapters: HostAdapters, flags: AppFlags, startu
     branding,
     ...(signingKeys ? { signingKeys } : {}),
     notifier: adapters.notifier,
+    ...(devices.network ? { networkPrinters: devices.network } : {}),
+    unreadablePrinters: () => devices.unreadable(),
     openExternal: adapters.openExternal,
     fetch: adapters.fetch,
     dataDir: adapters.dataDir,
@@ -148,6 +150,8 @@ function composeDevices(adapters: HostAdapters, flags: AppFlags, branding: Brand
     clock: adapters.clock,
     simSpeed: flags.simSpeed,
     log: adapters.log,
+    // DNS-SD sends multicast on the owner's network: on in the desktop app; the Node host (tests, demos) only with TRAYSIDE_DISCOVERY=1.
+    networkPrinters: { file: join(adapters.dataDir, 'network-printers.json'), discover: adapters.host === 'electron' ? adapters.environment.env.TRAYSIDE_DISCOVERY !== '0' : adapters.environment.env.TRAYSIDE_DISCOVERY === '1' },
     ...adapters.devices,
     ...(withDemoBackend ? { demoLevels: DEMO_BACKEND_PRINTER_LEVELS } : {}),
   });

@@ -5,6 +5,8 @@ import type { DeviceEventDraft } from '../common/events.js';
 import { contract, TraysideError, type TraysideHandlers } from '../common/contract/index.js';
 import { DisposableStore, type Clock, type Disposable, type Timers } from '../common/lifecycle.js';
 import type { DeviceSource } from '../native/transport.js';
+import type { UnreadablePrinter } from '../common/contract/devices.js';
+import type { NetworkPrinterDirectory } from '../native/discovery/network-printers.js';
 import { createDispatcher, type Dispatch } from './contract/dispatcher.js';
 import { EventHub } from './contract/event-hub.js';
 import { createDeviceMonitor, type DeviceMonitor } from './device-monitor.js';
@@ -67,6 +69,10 @@ export interface CoreOptions {
   branding?: Branding;
   /** Keys the branding does not pin (a loopback backend's, development only): the message service asks before each poll until they come. */
   signingKeys?: SigningKeySource;
+  /** Network printers found by DNS-SD, added with one click (native/discovery); omitted: the panel lists none. */
+  networkPrinters?: Pick<NetworkPrinterDirectory, 'discovered' | 'add' | 'onChanged'>;
+  /** Printers the machine has that Trayside cannot read (Windows: bound to Dot4), and what works instead. */
+  unreadablePrinters?: () => UnreadablePrinter[];
   /** Where supply alerts and urgent messages go (Electron notifications, or the Node host's log); none = no alerts. */
   notifier?: CoreNotifier;
   /**
@@ -238,6 +244,7 @@ export function createCore(options: CoreOptions): Core {
   );
 
   disposables.add(monitor.onChanged((snapshots) => events.publish('devices', 'onChanged', snapshots)));
+  if (options.networkPrinters) disposables.add(options.networkPrinters.onChanged((printers) => events.publish('devices', 'onDiscoveredChanged', printers)));
   disposables.add(
     settings.onChanged((next) => {
       monitor.setPollInterval(next.devicePollSeconds * 1000);
@@ -297,6 +304,12 @@ export function createCore(options: CoreOptions): Core {
         }
         await monitor.refresh(deviceId);
       },
+      discovered: async () => options.networkPrinters?.discovered() ?? [],
+      addDiscovered: async ({ id }) => {
+        if (!options.networkPrinters) throw new TraysideError('unavailable', 'Network printer discovery is off in this app; give the printer with --ipp URI');
+        await options.networkPrinters.add(id);
+      },
+      unreadable: async () => options.unreadablePrinters?.() ?? [],
     },
     settings: {
       get: async () => settings.get(),

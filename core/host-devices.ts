@@ -4,6 +4,10 @@ import { SimulatedPrinter } from '../native/simulated/printer.js';
 import { SimulatedSource } from '../native/simulated/simulated-source.js';
 import type { DeviceSource } from '../native/transport.js';
 import { withDemoFallback } from './demo-fallback-source.js';
+import type { UnreadablePrinter } from '../common/contract/devices.js';
+import { createNetworkPrinterDirectory, type NetworkPrinterDirectory } from '../native/discovery/network-printers.js';
+import { startPrinterDiscovery } from '../native/discovery/start-discovery.js';
+import { addedPrintersFile } from './storage/added-printers-file.js';
 
 /**
  * When the simulated demo printer shows: `fallback` while no real device is attached (the default,
@@ -23,6 +27,11 @@ export interface HostDevicesOptions extends Pick<DeviceSourcesConfig, 'loadUsb' 
   /** The demo printer's starting levels by supply id, in percent (default: the simulator's own). */
   demoLevels?: Partial<Record<string, number>>;
   log: (message: string) => void;
+  /**
+   * Network printers found by DNS-SD and added with one click: kept in this file (the app's data
+   * folder). Omitted: no discovery and nothing kept (tests, the devices CLI).
+   */
+  networkPrinters?: { file: string; discover: boolean; interfaceAddress?: string };
 }
 
 /** The device sources a host hands to createCore. */
@@ -32,6 +41,10 @@ export interface HostDevices extends Disposable {
   demoPrinter(): SimulatedPrinter | undefined;
   /** Why real sources see nothing here (e.g. "usb-printer: no USB bus on this machine"); meaningful after the first listing. */
   problems(): string[];
+  /** Printers this machine has that Trayside cannot read, and what works instead (the panel shows them). */
+  unreadable(): UnreadablePrinter[];
+  /** The discovered network printers and the ones added from them, when networkPrinters was given. */
+  network?: NetworkPrinterDirectory;
 }
 
 /**
@@ -51,6 +64,16 @@ export function composeHostDevices(options: HostDevicesOptions): HostDevices {
   const createDemo = (): SimulatedPrinter => (demo = new SimulatedPrinter({ clock: options.clock, speed: options.simSpeed, ...(options.demoLevels ? { levels: options.demoLevels } : {}) }));
   const describeVendors = options.vendorIds.length === 0 ? 'no vendor ids' : options.vendorIds.map((id) => `0x${id.toString(16).padStart(4, '0')}`).join(', ');
   options.log(`devices: USB/HID for vendor ${describeVendors}; ${options.ippPrinters.length} IPP printer(s); demo printer: ${options.demo}`);
+  const network = options.networkPrinters
+    ? createNetworkPrinterDirectory({
+        storage: addedPrintersFile(options.networkPrinters.file, options.log),
+        ...(options.networkPrinters.discover ? { discovery: startPrinterDiscovery({ ...(options.networkPrinters.interfaceAddress ? { interfaceAddress: options.networkPrinters.interfaceAddress } : {}), log: options.log }) } : {}),
+        configured: options.ippPrinters,
+        ...(options.timers ? { timers: options.timers } : {}),
+        log: options.log,
+      })
+    : undefined;
+  if (network) real.sources.push(network.source);
   let sources: DeviceSource[];
   switch (options.demo) {
     case 'always':
@@ -67,6 +90,11 @@ export function composeHostDevices(options: HostDevicesOptions): HostDevices {
     sources,
     demoPrinter: () => demo,
     problems: () => real.problems(),
-    dispose: () => real.dispose(),
+    unreadable: () => real.unreadable(),
+    ...(network ? { network } : {}),
+    dispose: () => {
+      network?.dispose();
+      real.dispose();
+    },
   };
 }

@@ -11,6 +11,8 @@ import { builtinProfiles } from './profiles/builtin.js';
 import type { HidApi } from './hid/hid-api.js';
 import { CupsSource, identityFromDeviceUri } from './cups/cups-source.js';
 import { explainOtherClassDriver } from './cli/devices-report.js';
+import { explainUnreadablePrinter } from './windows/other-class-driver.js';
+import type { UnreadablePrinter } from '../common/contract/devices.js';
 import { lazyWin32 } from './windows/lazy-win32.js';
 import { UsbPrintSource } from './windows/usbprint-source.js';
 import type { Win32Printers } from './windows/win32-printers.js';
@@ -56,6 +58,8 @@ export interface DeviceSources extends Disposable {
   sources: DeviceSource[];
   /** One sentence per source that cannot see devices here, e.g. "usb-printer: no USB bus on this machine". */
   problems(): string[];
+  /** Printers this machine has that no source can read (Windows: bound to Dot4 or a vendor driver), in the panel's words. */
+  unreadable(): UnreadablePrinter[];
 }
 
 /**
@@ -104,6 +108,7 @@ export function createDeviceSources(config: DeviceSourcesConfig): DeviceSources 
   }
   return {
     sources,
+    unreadable: () => (usbprint?.otherClassPrinters ?? []).map((other) => explainUnreadablePrinter(other, 'panel')),
     problems: () => {
       const problems: string[] = [];
       const state = printers.busState;

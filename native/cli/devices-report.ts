@@ -5,6 +5,7 @@ import { describeLevel, type Supply } from '../../common/supply.js';
 import { describeError } from '../../common/errors.js';
 import { explainErrnoText } from '../../common/system-error-words.js';
 import type { DeviceSession, DeviceSource } from '../transport.js';
+import { explainUnreadablePrinter } from '../windows/other-class-driver.js';
 import type { OtherPrinterFunction } from '../windows/win32-printers.js';
 
 /** One device as the CLI reports it. */
@@ -163,18 +164,8 @@ function capital(word: string): string {
 }
 
 
-/**
- * Why Trayside cannot read a USB printer Windows has bound to another class driver, and what
- * works instead — in words an owner can act on. Many HP multifunction printers bind to Dot4
- * (IEEE 1284.4 packets, no usbprint interface); a vendor driver can hold a printer the same way.
- */
+/** The report's line for a printer another class driver holds: why, then what works (native/windows/other-class-driver.ts). */
 export function explainOtherClassDriver(printer: OtherPrinterFunction): string {
-  const who = printer.description ?? printer.instanceId;
-  const driver = printer.service ?? 'no driver';
-  const why = /^dot4/i.test(driver)
-    ? `Windows talks to it through the ${driver} driver (IEEE 1284.4), which gives other programs no way to ask for status or levels`
-    : printer.service
-      ? `it is held by the ${driver} driver, not Windows' USB printer driver (usbprint), so its status and levels cannot be read over USB`
-      : 'Windows has no driver bound to it yet, so it cannot be opened';
-  return `${who}: ${why}. What works: if the printer is also on the network, add it by its IPP address (npm run devices -- --ipp ipp://ADDRESS/ipp/print); otherwise its own maker's software shows its levels.`;
+  const { name, why, whatWorks } = explainUnreadablePrinter(printer, 'report');
+  return `${name}: ${why}. What works: ${whatWorks.charAt(0).toLowerCase()}${whatWorks.slice(1)}`;
 }
