@@ -32,8 +32,22 @@ const USAGE = `Usage: npm run server -- [options]
   --crm-webhook URL  push every new event to the CRM at URL, HMAC-signed (env
                      TRAYSIDE_CRM_WEBHOOK_URL); the secret, 16+ characters, comes from env
                      TRAYSIDE_CRM_WEBHOOK_SECRET, never from the command line
+  --diagnostics-retention-days N
+                     keep uploaded diagnostics cases N days (default 30, env
+                     TRAYSIDE_DIAGNOSTICS_RETENTION_DAYS); expired ones are pruned hourly
+  --diagnostics-max-mib N
+                     largest diagnostics bundle accepted, MiB of JSON (default 8)
   --help             this text
 Env: DATABASE_URL uses PostgreSQL instead of PGlite; TRAYSIDE_ADMIN_TOKEN sets the admin token.`;
+
+/** Retention and size limit of diagnostics cases from their flags; a bad number is a usage error. */
+function diagnosticsOf(days: string, mebibytes: string): { retentionDays: number; maxBytes: number } {
+  const retentionDays = Number(days);
+  if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 3650) throw new UsageError(`--diagnostics-retention-days must be a whole number of days from 1 to 3650, not "${days}".`);
+  const size = Number(mebibytes);
+  if (!Number.isFinite(size) || size <= 0 || size > 64) throw new UsageError(`--diagnostics-max-mib must be a number above 0 and at most 64, not "${mebibytes}".`);
+  return { retentionDays, maxBytes: Math.round(size * 1024 * 1024) };
+}
 
 /** The webhook config from the flag and the secret's env; a URL without a secret is a usage error. */
 function crmWebhookOf(url: string | undefined, secret: string | undefined): { url: string; secret: string } | undefined {
@@ -58,6 +72,8 @@ async function main(): Promise<void> {
         'log-level': { type: 'string', default: 'info' },
         'signing-key': { type: 'string', ...(process.env.TRAYSIDE_SIGNING_KEY_FILE ? { default: process.env.TRAYSIDE_SIGNING_KEY_FILE } : {}) },
         'crm-webhook': { type: 'string', ...(process.env.TRAYSIDE_CRM_WEBHOOK_URL ? { default: process.env.TRAYSIDE_CRM_WEBHOOK_URL } : {}) },
+        'diagnostics-retention-days': { type: 'string', default: process.env.TRAYSIDE_DIAGNOSTICS_RETENTION_DAYS ?? '30' },
+        'diagnostics-max-mib': { type: 'string', default: '8' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -97,6 +113,7 @@ async function main(): Promise<void> {
     ...(linkPolicy === undefined ? {} : { linkPolicy }),
     signingKeyFile,
     ...(crmWebhook === undefined ? {} : { crmWebhook }),
+    diagnostics: diagnosticsOf(values['diagnostics-retention-days'], values['diagnostics-max-mib']),
   });
   const { address, key, seeded } = server;
 
@@ -107,6 +124,7 @@ async function main(): Promise<void> {
     `  signing key:  Ed25519 keyId ${key.keyId}${signingKeyFile === undefined ? ' (kept in the store)' : ` from ${signingKeyFile} (watched: replace the file to rotate)`}`,
     `  public key:   ${key.publicKey}   (branding config "signingKeys"; also GET ${address}/v1/signing-key)`,
     `  links:        ${values.branding === undefined ? 'not checked on publish (no --branding; publishing warns)' : `publish refuses hosts not allowed by ${values.branding}`}`,
+    `  support view: ${address}/support   (diagnostics kept ${values['diagnostics-retention-days']} days; npm run admin -- support-token create NAME)`,
     `  CRM webhook:  ${crmWebhook === undefined ? 'off (--crm-webhook URL to push events)' : `every new event to ${crmWebhook.url}`}`,
     `  demo:         ${values['no-demo'] ? 'off' : seeded.length > 0 ? `published ${seeded.join(', ')}` : 'campaigns already in the store'}`,
     `  try:          curl ${address}/v1/manifests/trayside-demo/en`,

@@ -27,6 +27,8 @@ export interface StartServerOptions {
   signingKeyFile?: string | undefined;
   /** Push new events to this CRM webhook. */
   crmWebhook?: ServerOptions['crmWebhook'];
+  /** Retention and size limit of diagnostics cases (defaults 30 days, 8 MiB). */
+  diagnostics?: ServerOptions['diagnostics'];
 }
 
 /** A listening reference server and what its start-up found out. */
@@ -76,6 +78,7 @@ export async function startServer(options: StartServerOptions): Promise<StartedS
       ...(options.linkPolicy === undefined ? {} : { linkPolicy: options.linkPolicy }),
       ...(options.signingKeyFile === undefined ? {} : { signingKeyFile: options.signingKeyFile }),
       ...(options.crmWebhook === undefined ? {} : { crmWebhook: options.crmWebhook }),
+      ...(options.diagnostics === undefined ? {} : { diagnostics: options.diagnostics }),
     });
     const address = await app.listen({ host: options.host, port: options.port });
     const key = SigningKeyInfoSchema.parse((await app.inject({ method: 'GET', url: '/v1/signing-key' })).json());
