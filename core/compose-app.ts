@@ -6,7 +6,7 @@ import type { Clock, Timers } from '../common/lifecycle.js';
 import { applyMessageFlags } from './branding/branding-flags.js';
 import { loadStartupBranding, type StartupBranding } from './branding/load-branding.js';
 import { planSigningKey } from './branding/signing-key.js';
-import { createCore, type Core, type CoreFetch, type CoreNotifier } from './core.js';
+import { createCore, type Core, type CoreFetch, type CoreNotifier, type PanelHost } from './core.js';
 import { brandingWithDemoBackend, decideDemoBackend, DEMO_BACKEND_PRINTER_LEVELS, startDemoBackend, type DemoBackend, type DemoBackendOptions, type DemoBackendRuntime } from './demo-backend.js';
 import { detectEnvironment, type HostEnvironment } from './environment.js';
 import { composeHostDevices, type HostDevices, type HostDevicesOptions } from './host-devices.js';
@@ -19,6 +19,8 @@ import type { SettingsStorage } from './settings-service.js';
 export interface HostAdapters {
   host: 'electron' | 'node';
   notifier: CoreNotifier;
+  /** The panel's window (Electron); the Node host's page has none. */
+  panel?: PanelHost;
   openExternal: OpenExternal;
   fetch: CoreFetch;
   settingsStorage: SettingsStorage;
@@ -98,6 +100,7 @@ export async function composeApp(adapters: HostAdapters, flags: AppFlags, startu
     notifier: adapters.notifier,
     ...(devices.network ? { networkPrinters: devices.network } : {}),
     unreadablePrinters: () => devices.unreadable(),
+    ...(adapters.panel ? { panel: adapters.panel } : {}),
     openExternal: adapters.openExternal,
     fetch: adapters.fetch,
     dataDir: adapters.dataDir,

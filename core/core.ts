@@ -87,9 +87,16 @@ export interface CoreOptions {
    * versions, so their data is found). Omitted: nothing is stored and both features are off.
    */
   dataDir?: string;
+  /** The window the panel lives in (Electron's popover); omitted where there is none to hide (the Node host's page). */
+  panel?: PanelHost;
   /** Both stored features run by default; a test of one turns the other off. */
   features?: { messages?: boolean; events?: boolean };
   tuning?: CoreTuning;
+}
+
+/** What the core may ask of the panel's window. */
+export interface PanelHost {
+  hide(): void;
 }
 
 /** The Electron-free app: services, the contract's handlers and its events. */
@@ -209,6 +216,10 @@ function messageHandlers(messages: MessageService, engagement: Promise<Engagemen
       inInbox(() => messages.snooze(id, hours));
       await recordQuietly(source, (base) => ({ type: 'snooze', ...base, hours }));
     },
+    // "Mark all as read" is no open of each message: no engagement event.
+    markAllRead: async () => ({ marked: messages.markAllRead().length }),
+    // The dismiss or snooze event stays recorded: the owner did it, then changed their mind.
+    restore: async ({ id }) => inInbox(() => messages.restore(id)),
     checkNow: async () => messages.checkNow(),
   };
 }
@@ -295,6 +306,11 @@ export function createCore(options: CoreOptions): Core {
   const handlers: TraysideHandlers = {
     app: {
       getInfo: async () => options.appInfo,
+      hidePanel: async () => {
+        if (!options.panel) return { hidden: false };
+        options.panel.hide();
+        return { hidden: true };
+      },
     },
     devices: {
       list: async () => monitor.snapshots(),

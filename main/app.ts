@@ -4,7 +4,7 @@
 import { DisposableStore, type Clock, type Disposable, type Timers } from '../common/lifecycle.js';
 import { contract } from '../common/contract/index.js';
 import type { Settings } from '../common/settings.js';
-import type { Core, CoreNotifier } from '../core/core.js';
+import type { Core, CoreNotifier, PanelHost } from '../core/core.js';
 import { trayModel, type TrayAction, type TrayModel } from '../core/tray-model.js';
 import { registerIpcAdapter, type EventTarget, type IpcMainLike } from './ipc-adapter.js';
 import { createPanelController, type PanelController, type PanelWindowLike } from './panel-window.js';
@@ -44,8 +44,8 @@ export interface ShellDeps<Image, Menu, W extends PanelWindowLike & { webContent
   /** Electron's net.isOnline(); checked every ONLINE_CHECK_MS, an offline → online change retries a failed message poll. */
   isOnline?: () => boolean;
   notifications: { isSupported(): boolean; create(options: { title: string; body: string }): NotificationLike };
-  /** Composes the app around the shell's notifier (core/compose-app.ts); only once this instance holds the lock. */
-  createCore(notifier: ShellNotifier): Core | Promise<Core>;
+  /** Composes the app around the shell's notifier and panel (core/compose-app.ts); only once this instance holds the lock. */
+  createCore(notifier: ShellNotifier, panel: PanelHost): Core | Promise<Core>;
   tray: Pick<TrayControllerOptions<Image, Menu>, 'createTray' | 'createImage' | 'buildMenu'>;
   createPanelWindow(): W;
   workAreaNear(point: { x: number; y: number }): Bounds;
@@ -113,7 +113,8 @@ export async function startShell<Image, Menu, W extends PanelWindowLike & { webC
   };
   let started = false;
 
-  const core = await deps.createCore(notifier);
+  // Escape in the panel with nothing open in it hides the popover (app.hidePanel); the panel exists by the time the renderer can ask.
+  const core = await deps.createCore(notifier, { hide: () => panel.hide() });
   disposables.add(core);
   const currentModel = (): TrayModel =>
     trayModel({ snapshots: core.monitor.snapshots(), settings: core.settings.get(), now: deps.clock.now(), productName: deps.productName, urgentMessages });

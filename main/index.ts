@@ -7,6 +7,7 @@ import { describeError } from '../common/errors.js';
 import { systemClock, systemTimers } from '../common/lifecycle.js';
 import type { StartupBranding } from '../core/branding/load-branding.js';
 import { composeApp, loadHostBranding, type ComposedApp } from '../core/compose-app.js';
+import type { PanelHost } from '../core/core.js';
 import { parseFlags } from '../core/parse-flags.js';
 import { startShell, type ShellNotifier } from './app.js';
 import { electronIpcMain } from './ipc-adapter.js';
@@ -60,11 +61,12 @@ if (process.platform === 'darwin') app.dock?.hide();
 hardenSession(session.defaultSession, log);
 // Composed once this instance holds the single-instance lock, around the shell's notifier.
 let composed: ComposedApp | undefined;
-const composeElectronApp = async (notifier: ShellNotifier): Promise<ComposedApp> =>
+const composeElectronApp = async (notifier: ShellNotifier, panel: PanelHost): Promise<ComposedApp> =>
   (composed = await composeApp(
     {
       host: 'electron',
       notifier,
+      panel,
       // The core checks every link against the branding allow-list before this is called.
       openExternal: (url) => electronShell.openExternal(url),
       // net.fetch goes through Chromium's network stack: the system proxy and certificate store apply, as owners' networks expect.
@@ -110,7 +112,7 @@ const shell = await startShell({
     isSupported: () => Notification.isSupported(),
     create: (options) => new Notification({ ...options, silent: false }),
   },
-  createCore: async (notifier) => (await composeElectronApp(notifier)).core,
+  createCore: async (notifier, panel) => (await composeElectronApp(notifier, panel)).core,
   tray: {
     createTray: (image) => (electronTray = new Tray(image)),
     createImage: trayImages(process.platform),

@@ -13,4 +13,9 @@ export type AppInfo = z.infer<typeof AppInfoSchema>;
 /** App-wide calls. */
 export const appFeature = {
   getInfo: call({ input: z.void(), output: AppInfoSchema, summary: 'Name, version and host of the running app.' }),
+  hidePanel: call({
+    input: z.void(),
+    output: z.object({ hidden: z.boolean() }),
+    summary: "Hides the panel's window (Escape with nothing open in it); hidden: false where there is no window to hide (the Node host's page).",
+  }),
 };

@@ -27,12 +27,23 @@ export const InboxItemSchema = z.object({
 });
 export type InboxItem = z.infer<typeof InboxItemSchema>;
 
-/** The inbox, newest first. */
+/** A message the owner snoozed: out of the inbox until `snoozedUntil`, listed so it can be brought back. */
+export const SnoozedItemSchema = z.object({
+  id: MessageIdSchema,
+  title: z.string(),
+  urgency: UrgencySchema,
+  /** Epoch ms when it comes back by itself. */
+  snoozedUntil: z.number(),
+});
+export type SnoozedItem = z.infer<typeof SnoozedItemSchema>;
+
+/** The inbox, newest first, and the snoozed messages, the soonest back first. */
 export const InboxViewSchema = z.object({
   items: z.array(InboxItemSchema),
   unreadCount: z.number().int().min(0),
   /** Hosts links in message bodies may point to (https only); any other link is shown as text. */
   allowedLinkHosts: z.array(z.string()),
+  snoozed: z.array(SnoozedItemSchema),
 });
 export type InboxView = z.infer<typeof InboxViewSchema>;
 
@@ -83,12 +94,14 @@ const ById = z.object({ id: MessageIdSchema }).strict();
 export const messagesFeature = {
   getState: call({ input: z.void(), output: MessagesStateSchema, summary: 'Inbox and poll status.' }),
   markRead: call({ input: ById, output: z.void(), summary: 'Marks a message read.' }),
-  dismiss: call({ input: ById, output: z.void(), summary: 'Removes a message from the inbox for good.' }),
+  markAllRead: call({ input: z.void(), output: z.object({ marked: z.number().int().min(0) }), summary: 'Marks every unread message of the inbox read; answers how many.' }),
+  dismiss: call({ input: ById, output: z.void(), summary: 'Removes a message from the inbox (messages.restore brings it back).' }),
   snooze: call({
     input: z.object({ id: MessageIdSchema, hours: z.number().int().min(1).max(720) }).strict(),
     output: z.void(),
-    summary: 'Hides a message for some hours; it comes back afterwards.',
+    summary: 'Hides a message for some hours; it comes back afterwards (it is listed in inbox.snoozed meanwhile).',
   }),
+  restore: call({ input: ById, output: z.void(), summary: 'Undoes a dismiss or a snooze: the message is back in the inbox as it was.' }),
   checkNow: call({ input: z.void(), output: PollStatusSchema, summary: 'Asks the backend for new messages now.' }),
   onChanged: event({ payload: MessagesStateSchema, summary: 'The inbox or the poll status changed.' }),
   onOpenRequested: event({ payload: z.object({ id: MessageIdSchema }), summary: 'The owner clicked a notification: show this message.' }),

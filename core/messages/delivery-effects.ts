@@ -1,7 +1,7 @@
 import type { MessagesState } from '../../common/contract/messages.js';
 import type { Emitter } from '../../common/lifecycle.js';
 import { markdownToPlainText } from '../../common/markdown.js';
-import type { DeliveryDecision } from './delivery-plan.js';
+import type { DeliveryPlan } from './delivery-plan.js';
 import { badgeCount } from './inbox-view.js';
 import type { LedgerRecord } from './ledger.js';
 import type { MessageNotifier } from './notifier.js';
@@ -22,6 +22,8 @@ export interface DeliveryEffects {
   openMessage: (id: string) => void;
   /** False once the service is disposed: a write that lands afterwards shows nothing. */
   live: () => boolean;
+  /** The brand in a summary notification: "5 more messages from <productName>". */
+  productName: string;
 }
 
 /** Runs `next` once `written` settled: at once for a plain value, after the promise otherwise. */
@@ -30,24 +32,47 @@ export function afterWrite(written: void | Promise<void>, next: () => void): voi
   else next();
 }
 
+/** The summary notification's words: "5 more messages from Acme" after some shown alone, "5 messages from Acme" otherwise. */
+export function summaryTitle(count: number, shownAlone: number, productName: string): string {
+  return `${count} ${shownAlone > 0 ? 'more ' : ''}messages from ${productName}`;
+}
+
 /**
  * Applies the decisions that deliver, in order (a hold or skip only sets the next look, which the
- * caller does). Every delivery is in the ledger's memory when this returns, so the state published
- * next already shows it; each notification waits for its own write.
+ * caller does), then the summary of the grouped ones. Every delivery is in the ledger's memory when
+ * this returns, so the state published next already shows it; each notification waits for its own
+ * write, the summary for the last of its group.
  */
-export function applyDecisions(decisions: readonly DeliveryDecision[], now: number, effects: DeliveryEffects): void {
-  for (const decision of decisions) {
+export function applyDecisions(plan: Pick<DeliveryPlan, 'decisions' | 'summary'>, now: number, effects: DeliveryEffects): void {
+  const groupTitles: string[] = [];
+  let groupWritten: void | Promise<void> = undefined;
+  for (const decision of plan.decisions) {
     if (decision.kind !== 'notify' && decision.kind !== 'inbox') continue;
     const { message, variant } = decision;
     const notify = decision.kind === 'notify';
-    const written = effects.ledger.append({ type: 'delivered', at: now, campaignId: message.campaignId, messageId: message.id, category: message.category, notified: notify });
-    effects.log(`messages: delivered ${message.id}${notify ? ' with a notification' : ''}`);
+    const grouped = decision.kind === 'inbox' && decision.grouped === true && plan.summary !== null;
+    // The summary is one notification for its group; it is counted once, on the first of them, against the flood limit.
+    const notified = notify || (grouped && groupTitles.length === 0);
+    const written = effects.ledger.append({ type: 'delivered', at: now, campaignId: message.campaignId, messageId: message.id, category: message.category, notified });
+    effects.log(`messages: delivered ${message.id}${notify ? ' with a notification' : grouped ? ' in a summary notification' : ''}`);
+    if (grouped) {
+      groupTitles.push(variant.content.title);
+      groupWritten = written;
+    }
     if (!notify) continue;
     const body = markdownToPlainText(variant.content.body).slice(0, 300);
     afterWrite(written, () => {
       if (effects.live()) effects.notifier.show({ messageId: message.id, title: variant.content.title, body }, () => effects.openMessage(message.id));
     });
   }
+  const summary = plan.summary;
+  const first = summary?.messageIds[0];
+  if (summary === null || first === undefined) return;
+  const notification = { messageId: first, title: summaryTitle(summary.messageIds.length, summary.shownAlone, effects.productName), body: groupTitles.join(' · ').slice(0, 300) };
+  afterWrite(groupWritten, () => {
+    // The panel opens at the first of them; the rest are right below it in the inbox.
+    if (effects.live()) effects.notifier.show(notification, () => effects.openMessage(first));
+  });
 }
 
 /** Publishes the messages state: sets the tray badge every time, fires the change event only when something changed. */

@@ -1,10 +1,13 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ManifestMessage } from '../../common/messages/index.js';
 import { DEFAULT_SETTINGS, type MessageCategoryChoices, type QuietHours } from '../../common/settings.js';
 import { testManifest, testMessage } from '../../test/support/manifests.js';
 import { DEFAULT_DELIVERY_POLICY } from './delivery.js';
+import { applyDecisions } from './delivery-effects.js';
 import { planDelivery, type DeliveryInput } from './delivery-plan.js';
-import type { CampaignLedger } from './ledger.js';
+import type { CampaignLedger, LedgerRecord } from './ledger.js';
+import type { MessageNotification, MessageNotifier } from './notifier.js';
 import { buildRuleContext } from './targeting.js';
 
 const MINUTE = 60_000;
@@ -141,5 +144,137 @@ describe('planDelivery: from manifest, context, ledger, settings and clock to de
     const first = plan({ ...input, ledger: before });
     expect(plan({ ...input, ledger: before })).toEqual(first);
     expect(before.deliveries()).toEqual([]);
+  });
+});
+
+/** A ledger in memory that folds what the effects append, as the real one does (for runs of several passes). */
+function memoryLedger() {
+  const campaigns = new Map<string, CampaignLedger>();
+  const all: { at: number; campaignId: string; category: string; notified: boolean }[] = [];
+  return {
+    append(record: LedgerRecord): void {
+      if (record.type !== 'delivered') return;
+      const entry = campaigns.get(record.campaignId) ?? { deliveries: [], lastMessageId: undefined, category: undefined, lastReadAt: -1, dismissed: false, snoozedUntil: 0 };
+      entry.deliveries.push(record.at);
+      // The owner reads each one at once: the tests are about pacing, not about unread ones waiting.
+      entry.lastReadAt = record.at;
+      campaigns.set(record.campaignId, entry);
+      all.push({ at: record.at, campaignId: record.campaignId, category: record.category, notified: record.notified });
+    },
+    campaign: (id: string) => campaigns.get(id),
+    deliveries: () => all,
+  };
+}
+
+/** Plans at `now` against `ledger`, applies the plan with the real effects, and answers the OS notifications shown. */
+function pass(messages: ManifestMessage[], ledger: ReturnType<typeof memoryLedger>, now: number, events: DeliveryInput['context']['events'] = [{ type: 'app-start', at: now }]) {
+  const environment = { os: 'linux', osVersion: '6.1', locale: 'en', region: 'US', appVersion: '1.0.0', daysSinceInstall: 3, crmSegments: [] } as const;
+  const plan = planDelivery({
+    manifest: testManifest(now - HOUR, { messages }),
+    rules: new Map(messages.map((entry) => [entry.campaignId, () => true])),
+    context: { subjects: [{ deviceId: null, context: buildRuleContext(environment, null) }], events, region: 'US', timeZone: 'UTC', installId: INSTALL },
+    ledger,
+    settings: { categories: { ...DEFAULT_SETTINGS.messageCategories, offers: true, surveys: true }, quietHours: null, notificationsPaused: false },
+    policy: DEFAULT_DELIVERY_POLICY,
+    now,
+  });
+  const shown: MessageNotification[] = [];
+  const notifier: MessageNotifier = { show: (notification) => void shown.push(notification), setBadge: () => undefined };
+  applyDecisions(plan, now, { ledger, notifier, log: () => undefined, openMessage: () => undefined, live: () => true, productName: 'Acme' });
+  return { plan, shown };
+}
+
+const URGENCIES = ['normal', 'urgent', 'critical'] as const;
+const CATEGORIES = ['supplies', 'service', 'tips', 'offers', 'surveys'] as const;
+
+describe('pacing by urgency and priority, and the notification flood limit', () => {
+  it('a low-priority campaign that took the slot at start does not hold back "cyan running low"', () => {
+    const ledger = memoryLedger();
+    const tip = message('tip', { priority: 1, caps: { maxImpressions: 1, maxPerDay: 1, cooldownHours: 0 } });
+    const cyan = message('cyan-low', { urgency: 'urgent', priority: 800, triggers: [{ type: 'supply-below', supply: { color: 'cyan' }, percent: 15 }] });
+    expect(pass([tip, cyan], ledger, NOW).shown).toEqual([]);
+    // Two minutes later cyan crosses its mark (a device with cyan at 12 %).
+    const later = NOW + 2 * MINUTE;
+    const environment = { os: 'linux', osVersion: '6.1', locale: 'en', region: 'US', appVersion: '1.0.0', daysSinceInstall: 3, crmSegments: [] } as const;
+    const context = buildRuleContext(environment, null);
+    const withCyan = { ...context, supplies: [{ kind: 'ink', color: 'cyan', role: 'consumable', level: 12, state: 'low', daysLeft: null, partNumber: null }] } as unknown as typeof context;
+    const plan = planDelivery({
+      manifest: testManifest(NOW - HOUR, { messages: [tip, cyan] }),
+      rules: new Map([tip, cyan].map((entry) => [entry.campaignId, () => true])),
+      context: { subjects: [{ deviceId: 'p1', context: withCyan }], events: [], region: 'US', timeZone: 'UTC', installId: INSTALL },
+      ledger,
+      settings: { categories: DEFAULT_SETTINGS.messageCategories, quietHours: null, notificationsPaused: false },
+      policy: DEFAULT_DELIVERY_POLICY,
+      now: later,
+    });
+    expect(plan.decisions.map((decision) => `${decision.message.campaignId}: ${decision.kind}`)).toEqual(['cyan-low: notify', 'tip: skip']);
+  });
+
+  it('100 critical messages at start: two notifications of their own and one "98 more messages from Acme"; all 100 in the inbox', () => {
+    const messages = Array.from({ length: 100 }, (_, index) => message(`recall-${String(index).padStart(3, '0')}`, { category: 'service', urgency: 'critical', priority: 1000 - index }));
+    const { plan, shown } = pass(messages, memoryLedger(), NOW);
+    expect(shown.map((notification) => notification.title)).toEqual(['Title of recall-000', 'Title of recall-001', '98 more messages from Acme']);
+    expect(plan.decisions.filter((decision) => decision.kind === 'notify' || decision.kind === 'inbox')).toHaveLength(100);
+    expect(plan.summary).toEqual({ messageIds: messages.slice(2).map((entry) => entry.id), shownAlone: 2 });
+  });
+
+  it('once the burst is used up, the next critical message goes to the inbox without a notification until the window has passed', () => {
+    const ledger = memoryLedger();
+    const first = Array.from({ length: 3 }, (_, index) => message(`recall-${index}`, { category: 'service', urgency: 'critical' }));
+    expect(pass(first, ledger, NOW).shown).toHaveLength(3);
+    const next = message('recall-next', { category: 'service', urgency: 'critical' });
+    const soon = pass([...first, next], ledger, NOW + MINUTE);
+    expect(soon.shown).toEqual([]);
+    expect(soon.plan.decisions.find((decision) => decision.message.campaignId === 'recall-next')?.kind).toBe('inbox');
+    const another = message('recall-later', { category: 'service', urgency: 'critical' });
+    expect(pass([...first, next, another], ledger, NOW + 11 * MINUTE).shown.map((notification) => notification.title)).toEqual(['Title of recall-later']);
+  });
+
+  const messageArbitrary = fc.record({
+    urgency: fc.constantFrom(...URGENCIES),
+    category: fc.constantFrom(...CATEGORIES),
+    priority: fc.integer({ min: 0, max: 1000 }),
+  });
+
+  it('property: an urgent supplies message is never held behind one that weighs less', () => {
+    fc.assert(
+      fc.property(
+        fc.array(messageArbitrary, { maxLength: 12 }),
+        fc.array(fc.integer({ min: 1, max: 6 * 60 }), { maxLength: 12 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (others, minutesAgo, priority) => {
+          const ledger = memoryLedger();
+          // Lower ones only: either less urgent, or urgent with a lower priority.
+          const lower = others
+            .map((entry, index) => message(`other-${index}`, { ...entry, urgency: entry.urgency === 'critical' ? 'urgent' : entry.urgency, priority: entry.urgency === 'normal' ? entry.priority : Math.min(entry.priority, priority - 1) }))
+            .filter((entry) => entry.urgency === 'normal' || entry.priority < priority);
+          // Some of them went out earlier (each pass delivers what the caps let through).
+          for (const minutes of [...minutesAgo].sort((a, b) => b - a)) pass(lower, ledger, NOW - minutes * MINUTE);
+          const urgent = message('cyan-low', { urgency: 'urgent', category: 'supplies', priority });
+          const decision = pass([...lower, urgent], ledger, NOW).plan.decisions.find((entry) => entry.message.campaignId === 'cyan-low');
+          expect(decision?.kind).toMatch(/^(notify|inbox)$/);
+        },
+      ),
+    );
+  });
+
+  it('property: never more than 3 OS notifications within 10 minutes, whatever is published and whenever it is looked at', () => {
+    fc.assert(
+      fc.property(
+        fc.array(messageArbitrary, { minLength: 1, maxLength: 40 }),
+        fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 1, maxLength: 10 }),
+        (published, gaps) => {
+          const ledger = memoryLedger();
+          const messages = published.map((entry, index) => message(`m-${index}`, { ...entry, caps: { maxImpressions: 5, maxPerDay: 5, cooldownHours: 0 } }));
+          const shownAt: number[] = [];
+          let now = NOW;
+          for (const gap of gaps) {
+            now += gap * MINUTE;
+            for (const _ of pass(messages, ledger, now).shown) shownAt.push(now);
+          }
+          for (const start of shownAt) expect(shownAt.filter((at) => at >= start && at < start + 10 * MINUTE).length).toBeLessThanOrEqual(3);
+        },
+      ),
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { pickVariant, type Manifest, type ManifestMessage, type ManifestVariant } from '../../common/messages/index.js';
 import type { RuleContext } from '../../common/messages/rule-context.js';
 import type { MessageCategoryChoices, QuietHours } from '../../common/settings.js';
-import { byPriority, deliveryGate, inSchedule, type DeliveryPolicy } from './delivery.js';
+import { byRank, deliveryGate, inSchedule, notificationBurst, type DeliveryPolicy, type PastDelivery } from './delivery.js';
 import type { CampaignLedger } from './ledger.js';
 import { triggerHolds, type TriggerEvent, type TriggerSubject } from './triggers.js';
 
@@ -15,8 +15,11 @@ import { triggerHolds, type TriggerEvent, type TriggerSubject } from './triggers
 export type DeliveryDecision =
   /** Delivered now with an OS notification (urgent or critical, notifications not paused); it is in the inbox too. */
   | { kind: 'notify'; message: ManifestMessage; variant: ManifestVariant }
-  /** Delivered now to the inbox only. */
-  | { kind: 'inbox'; message: ManifestMessage; variant: ManifestVariant }
+  /**
+   * Delivered now to the inbox only. `grouped`: it would have had a notification, but the flood
+   * limit was reached; the plan's `summary` stands for it and the others of its group.
+   */
+  | { kind: 'inbox'; message: ManifestMessage; variant: ManifestVariant; grouped?: true }
   /** Eligible but not now (quiet hours, a cap, snooze); looked at again at `retryAt`. */
   | { kind: 'hold'; message: ManifestMessage; reason: string; retryAt: number }
   /** Not delivered, and nothing but a change (of device, settings, manifest) makes it so. */
@@ -25,7 +28,8 @@ export type DeliveryDecision =
 /** The ledger as delivery reads it. */
 export interface LedgerView {
   campaign(campaignId: string): CampaignLedger | undefined;
-  deliveries(): readonly { at: number; campaignId: string; category: string }[];
+  /** Oldest first; `notified` counts against the notification flood limit (absent: it did not notify). */
+  deliveries(): readonly { at: number; campaignId: string; category: string; notified?: boolean }[];
 }
 
 /** Everything a plan is made from. */
@@ -49,10 +53,15 @@ export interface DeliveryInput {
   now: number;
 }
 
-/** The decisions, highest priority first, and the earliest time a held message may go out (null: none held). */
+/**
+ * The decisions, most urgent and highest priority first; the earliest time a held message may go
+ * out (null: none held); and the one summary notification for the grouped decisions (null: none
+ * grouped). `shownAlone` is how many notifications of this pass went out on their own before it.
+ */
 export interface DeliveryPlan {
   decisions: DeliveryDecision[];
   nextCheckAt: number | null;
+  summary: { messageIds: string[]; shownAlone: number } | null;
 }
 
 /** True while the campaign's latest delivery sits unread in the inbox: it is not delivered again on top of itself. */
@@ -75,16 +84,47 @@ export function notCandidate(message: ManifestMessage, input: DeliveryInput): st
   return matches ? null : 'not triggered, or the rule does not match';
 }
 
+/** Past deliveries with the rank of their campaign as the manifest has it now (none for a campaign it no longer has). */
+function rankedDeliveries(input: DeliveryInput): PastDelivery[] {
+  const byCampaign = new Map(input.manifest.messages.map((message) => [message.campaignId, message]));
+  return input.ledger.deliveries().map(({ at, campaignId, category }) => {
+    const message = byCampaign.get(campaignId);
+    return message ? { at, campaignId, category, rank: { urgency: message.urgency, priority: message.priority } } : { at, campaignId, category };
+  });
+}
+
 /**
- * Decides every message of the manifest. Candidates are gated in priority order, and each one
- * delivered counts against the next (the install-wide interval and category caps), exactly as if
- * they had been delivered one after the other.
+ * The flood limit: room for this many OS notifications is left in the burst window. When more
+ * would go out, the first ones (the most urgent) are shown alone and the last free place goes to
+ * one summary of the rest, so a burst never shows more than the limit, whatever was published.
+ */
+function limitFlood(decisions: DeliveryDecision[], input: DeliveryInput): DeliveryPlan['summary'] {
+  const { max, windowMs } = notificationBurst(input.policy);
+  const recent = input.ledger.deliveries().filter((delivery) => delivery.notified === true && delivery.at > input.now - windowMs).length;
+  const room = Math.max(0, max - recent);
+  const notifying = decisions.flatMap((decision, index) => (decision.kind === 'notify' ? [index] : []));
+  if (notifying.length <= room) return null;
+  const alone = Math.max(0, room - 1);
+  const grouped = notifying.slice(alone);
+  for (const index of grouped) {
+    const decision = decisions[index] as Extract<DeliveryDecision, { kind: 'notify' }>;
+    decisions[index] = { kind: 'inbox', message: decision.message, variant: decision.variant, grouped: true };
+  }
+  return room === 0 ? null : { messageIds: grouped.map((index) => decisions[index]!.message.id), shownAlone: alone };
+}
+
+/**
+ * Decides every message of the manifest. Candidates are gated most urgent and highest priority
+ * first, and each one delivered counts against the next (the install-wide interval and category
+ * caps), exactly as if they had been delivered one after the other; then the flood limit groups
+ * the notifications past it.
  */
 export function planDelivery(input: DeliveryInput): DeliveryPlan {
   const decisions: DeliveryDecision[] = [];
-  const delivered: { at: number; campaignId: string; category: string }[] = [];
+  const past = rankedDeliveries(input);
+  const delivered: PastDelivery[] = [];
   let nextCheckAt: number | null = null;
-  for (const message of [...input.manifest.messages].sort(byPriority)) {
+  for (const message of [...input.manifest.messages].sort(byRank)) {
     const excluded = notCandidate(message, input);
     if (excluded !== null) {
       decisions.push({ kind: 'skip', message, reason: excluded });
@@ -97,7 +137,7 @@ export function planDelivery(input: DeliveryInput): DeliveryPlan {
       categories: input.settings.categories,
       quietHours: input.settings.quietHours,
       campaign: input.ledger.campaign(message.campaignId),
-      deliveries: [...input.ledger.deliveries(), ...delivered],
+      deliveries: [...past, ...delivered],
     });
     if (!gate.ok) {
       if (gate.retryAt === null) decisions.push({ kind: 'skip', message, reason: gate.reason });
@@ -112,9 +152,10 @@ export function planDelivery(input: DeliveryInput): DeliveryPlan {
       decisions.push({ kind: 'skip', message, reason: 'no variant for this install' });
       continue;
     }
-    delivered.push({ at: input.now, campaignId: message.campaignId, category: message.category });
+    delivered.push({ at: input.now, campaignId: message.campaignId, category: message.category, rank: { urgency: message.urgency, priority: message.priority } });
     const notify = message.urgency !== 'normal' && !input.settings.notificationsPaused;
     decisions.push({ kind: notify ? 'notify' : 'inbox', message, variant });
   }
-  return { decisions, nextCheckAt };
+  const summary = limitFlood(decisions, input);
+  return { decisions, nextCheckAt, summary };
 }

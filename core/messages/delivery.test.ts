@@ -66,7 +66,37 @@ describe('deliveryGate', () => {
     ['category cap does not count other categories', {}, { others: [1, 2, 3].map((h) => ({ at: NOON - h * HOUR, category: 'tips' })) }, true],
     ['a critical service message passes the category cap', { category: 'service', urgency: 'critical' }, { others: [1, 2, 3].map((h) => ({ at: NOON - h * HOUR, category: 'service' })) }, true],
     ['a critical message still obeys its own "once"', { category: 'service', urgency: 'critical', caps: caps(1, 1, 0) }, { own: [NOON - 10 * DAY] }, 'shown 1 of 1 times'],
-    ['an urgent (not critical) message obeys the global interval', { urgency: 'urgent' }, { others: [{ at: NOON - 60_000, category: 'tips' }] }, 'another message was shown recently'],
+    ['an urgent message is not held behind a normal one shown a minute ago', { urgency: 'urgent' }, { others: [{ at: NOON - 60_000, category: 'tips' }] }, true],
+    [
+      'an urgent message is not held behind a lower-priority urgent one',
+      { urgency: 'urgent', priority: 500 },
+      { deliveries: [{ at: NOON - 60_000, campaignId: 'other', category: 'supplies', rank: { urgency: 'urgent', priority: 100 } }] },
+      true,
+    ],
+    [
+      'an urgent message waits the interval after an urgent one of the same or higher priority',
+      { urgency: 'urgent', priority: 500 },
+      { deliveries: [{ at: NOON - 60_000, campaignId: 'other', category: 'service', rank: { urgency: 'urgent', priority: 500 } }] },
+      'another message was shown recently',
+    ],
+    [
+      'an urgent message waits the interval after a critical one',
+      { urgency: 'urgent', priority: 900 },
+      { deliveries: [{ at: NOON - 60_000, campaignId: 'other', category: 'service', rank: { urgency: 'critical', priority: 1 } }] },
+      'another message was shown recently',
+    ],
+    [
+      'an urgent supplies message skips the category cap used up by normal ones',
+      { urgency: 'urgent' },
+      { others: [1, 2, 3].map((h) => ({ at: NOON - h * HOUR, category: 'supplies' })) },
+      true,
+    ],
+    [
+      'a normal message still waits behind a lower-priority normal one (marketing pacing)',
+      { priority: 900 },
+      { deliveries: [{ at: NOON - 60_000, campaignId: 'other', category: 'tips', rank: { urgency: 'normal', priority: 1 } }] },
+      'another message was shown recently',
+    ],
   ])('%s', (_name, message, state, expected) => {
     const result = gate(message, state);
     expect(result.ok ? true : result.reason).toBe(expected);

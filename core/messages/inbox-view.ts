@@ -1,5 +1,5 @@
 import { isAllowedHttpsUrl } from '../../common/branding.js';
-import type { InboxItem, InboxView } from '../../common/contract/messages.js';
+import type { InboxItem, InboxView, SnoozedItem } from '../../common/contract/messages.js';
 import { pickVariant, type Manifest } from '../../common/messages/index.js';
 import type { LedgerView } from './delivery-plan.js';
 
@@ -14,15 +14,20 @@ export interface InboxInput {
   now: number;
 }
 
-/** The inbox, newest first: every delivered message of the manifest that is neither dismissed nor snoozed (pure). */
+/** The inbox, newest first: every delivered message of the manifest that is neither dismissed nor snoozed; and the snoozed ones apart (pure). */
 export function buildInbox(input: InboxInput): InboxView {
   const items: InboxItem[] = [];
+  const snoozed: SnoozedItem[] = [];
   for (const message of input.manifest?.messages ?? []) {
     const entry = input.ledger.campaign(message.campaignId);
     const last = entry?.deliveries.at(-1);
-    if (!entry || last === undefined || entry.dismissed || entry.snoozedUntil > input.now) continue;
+    if (!entry || last === undefined || entry.dismissed) continue;
     const variant = pickVariant(input.installId, message.campaignId, message.variants);
     if (!variant) continue;
+    if (entry.snoozedUntil > input.now) {
+      snoozed.push({ id: message.id, title: variant.content.title, urgency: message.urgency, snoozedUntil: entry.snoozedUntil });
+      continue;
+    }
     const image = variant.content.image && isAllowedHttpsUrl(variant.content.image.url, input.allowedImageHosts) ? variant.content.image : null;
     items.push({
       id: message.id,
@@ -41,7 +46,8 @@ export function buildInbox(input: InboxInput): InboxView {
     });
   }
   items.sort((a, b) => b.deliveredAt - a.deliveredAt || b.priority - a.priority);
-  return { items, unreadCount: items.filter((item) => !item.read).length, allowedLinkHosts: [...input.allowedLinkHosts] };
+  snoozed.sort((a, b) => a.snoozedUntil - b.snoozedUntil);
+  return { items, unreadCount: items.filter((item) => !item.read).length, allowedLinkHosts: [...input.allowedLinkHosts], snoozed };
 }
 
 /** The tray badge: unread urgent (or critical) messages. */

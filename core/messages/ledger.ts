@@ -27,6 +27,8 @@ export const LedgerRecordSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('read'), at: z.number(), campaignId: z.string(), messageId: z.string() }),
   z.object({ type: z.literal('dismissed'), at: z.number(), campaignId: z.string(), messageId: z.string() }),
   z.object({ type: z.literal('snoozed'), at: z.number(), campaignId: z.string(), messageId: z.string(), until: z.number() }),
+  /** Undo of a dismiss or a snooze, and "Unsnooze": the message is back in the inbox as it was. */
+  z.object({ type: z.literal('restored'), at: z.number(), campaignId: z.string(), messageId: z.string() }),
 ]);
 export type LedgerRecord = z.infer<typeof LedgerRecordSchema>;
 
@@ -53,13 +55,21 @@ export interface Ledger extends Disposable {
   durable(): Promise<void>;
   campaign(campaignId: string): CampaignLedger | undefined;
   campaigns(): ReadonlyMap<string, CampaignLedger>;
-  /** Delivery times of every campaign, newest last (global interval and per-category caps). */
-  deliveries(): readonly { at: number; campaignId: string; category: string }[];
+  /** Delivery times of every campaign, newest last (global interval, per-category caps, the notification flood limit). */
+  deliveries(): readonly LedgerDelivery[];
   /** Lines that could not be read on load (a torn write); reported, not fatal. */
   readonly skippedLines: number;
 }
 
-function fold(state: Map<string, CampaignLedger>, all: { at: number; campaignId: string; category: string }[], record: LedgerRecord): void {
+/** One delivery in the install-wide list; `notified` when an OS notification (its own or a summary) went with it. */
+export interface LedgerDelivery {
+  at: number;
+  campaignId: string;
+  category: string;
+  notified: boolean;
+}
+
+function fold(state: Map<string, CampaignLedger>, all: LedgerDelivery[], record: LedgerRecord): void {
   let entry = state.get(record.campaignId);
   if (!entry) {
     entry = { deliveries: [], lastMessageId: undefined, category: undefined, lastReadAt: -1, dismissed: false, snoozedUntil: 0 };
@@ -70,7 +80,7 @@ function fold(state: Map<string, CampaignLedger>, all: { at: number; campaignId:
       entry.deliveries.push(record.at);
       entry.lastMessageId = record.messageId;
       entry.category = record.category;
-      all.push({ at: record.at, campaignId: record.campaignId, category: record.category });
+      all.push({ at: record.at, campaignId: record.campaignId, category: record.category, notified: record.notified });
       break;
     case 'read':
       entry.lastReadAt = Math.max(entry.lastReadAt, record.at);
@@ -81,6 +91,10 @@ function fold(state: Map<string, CampaignLedger>, all: { at: number; campaignId:
     case 'snoozed':
       entry.snoozedUntil = Math.max(entry.snoozedUntil, record.until);
       break;
+    case 'restored':
+      entry.dismissed = false;
+      entry.snoozedUntil = 0;
+      break;
   }
 }
 
@@ -88,7 +102,7 @@ function fold(state: Map<string, CampaignLedger>, all: { at: number; campaignId:
 export function openLedgerSync(dir: string, log: (message: string) => void = () => undefined): Ledger {
   const path = join(dir, 'ledger.jsonl');
   const state = new Map<string, CampaignLedger>();
-  const all: { at: number; campaignId: string; category: string }[] = [];
+  const all: LedgerDelivery[] = [];
   let skippedLines = 0;
   const found = readOwnedFileSync(path);
   const text = found.kind === 'read' ? found.text : '';

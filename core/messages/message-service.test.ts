@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -252,6 +252,34 @@ describe('message service: delivery and routing', () => {
     await h.time.advance(2 * HOUR + MINUTE);
     expect(h.inbox()).toEqual(['b@1']);
     expect(() => h.service.dismiss('nope@1')).toThrow(/No message "nope@1"/);
+  });
+
+  it('a snoozed message is listed with the time it comes back; restore (undo, unsnooze) brings it back as it was, across a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trayside-messages-'));
+    const backend = new FakeBackend();
+    backend.publish(manifestWith([testMessage({ campaignId: 'a', priority: 2 }), testMessage({ campaignId: 'b', priority: 1 })]));
+    const first = harness({ dir, backend });
+    await first.start();
+    await first.time.advance(30 * MINUTE);
+    first.service.snooze('b@1', 2);
+    const snoozedAt = first.time.now();
+    expect(first.service.inbox().snoozed).toEqual([{ id: 'b@1', title: 'Title of b', urgency: 'normal', snoozedUntil: snoozedAt + 2 * HOUR }]);
+    first.service.dismiss('a@1');
+    first.service.restore('a@1');
+    first.service.restore('b@1');
+    expect(first.service.inbox()).toMatchObject({ snoozed: [], unreadCount: 2 });
+    expect(first.service.markAllRead()).toEqual(['b@1', 'a@1']);
+    expect(first.service.markAllRead()).toEqual([]);
+    first.service.dismiss('a@1');
+    // Two deliveries, a snooze, a dismiss, two restores, two reads and a dismiss: all on disk before the restart.
+    await vi.waitFor(() => expect(readFileSync(join(dir, 'ledger.jsonl'), 'utf8').trim().split('\n')).toHaveLength(9));
+    first.service.dispose();
+
+    const second = harness({ dir, backend, time: new FakeTime(first.time.now() + MINUTE) });
+    await second.start();
+    expect(second.service.inbox().items.map((item) => [item.id, item.read])).toEqual([['b@1', true]]);
+    second.service.restore('a@1');
+    expect(second.service.inbox().items.map((item) => item.id).sort()).toEqual(['a@1', 'b@1']);
   });
 
   it('"once" means once across a restart, and read state survives it', async () => {

@@ -70,8 +70,12 @@ export interface MessageService extends Disposable {
   inbox(): InboxView;
   status(): PollStatus;
   markRead(id: string): void;
+  /** Marks every unread message of the inbox read; answers the ids it marked. */
+  markAllRead(): string[];
   dismiss(id: string): void;
   snooze(id: string, hours: number): void;
+  /** Undoes a dismiss or a snooze (and "Unsnooze"): the message is back in the inbox as it was. */
+  restore(id: string): void;
   checkNow(): Promise<PollStatus>;
   /** A notification was clicked (also callable by the shell): asks the panel to show the message. */
   openMessage(id: string): void;
@@ -182,7 +186,7 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
     let nextCheckAt = now + tickMs;
     if (current) {
       const plan = planDelivery(gatherDeliveryInput(options, { current, ledger, triggers, segments, now }));
-      applyDecisions(plan.decisions, now, { ledger, notifier, log, openMessage, live: () => !disposed });
+      applyDecisions(plan, now, { ledger, notifier, log, openMessage, live: () => !disposed, productName: branding?.name ?? 'Trayside' });
       if (plan.nextCheckAt !== null) nextCheckAt = Math.min(nextCheckAt, plan.nextCheckAt);
     }
     publish();
@@ -232,8 +236,19 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
       act(id, (message, at) => ({ type: 'read', at, campaignId: message.campaignId, messageId: message.id }));
       publish();
     },
+    markAllRead() {
+      const unread = inbox().items.filter((item) => !item.read);
+      const at = clock.now();
+      for (const item of unread) void ledger.append({ type: 'read', at, campaignId: item.campaignId, messageId: item.id });
+      publish();
+      return unread.map((item) => item.id);
+    },
     dismiss(id) {
       act(id, (message, at) => ({ type: 'dismissed', at, campaignId: message.campaignId, messageId: message.id }));
+      publish();
+    },
+    restore(id) {
+      act(id, (message, at) => ({ type: 'restored', at, campaignId: message.campaignId, messageId: message.id }));
       publish();
     },
     snooze(id, hours) {
@@ -272,7 +287,7 @@ export function createDisabledMessageService(): MessageService {
     manifestVersion: null,
     problem,
   };
-  const state = (): MessagesState => ({ inbox: { items: [], unreadCount: 0, allowedLinkHosts: [] }, status });
+  const state = (): MessagesState => ({ inbox: { items: [], unreadCount: 0, allowedLinkHosts: [], snoozed: [] }, status });
   const missing = (id: string): never => {
     throw new Error(`No message "${id}" in the inbox.`);
   };
@@ -284,7 +299,9 @@ export function createDisabledMessageService(): MessageService {
     inbox: () => state().inbox,
     status: () => status,
     markRead: missing,
+    markAllRead: () => [],
     dismiss: missing,
+    restore: missing,
     snooze: missing,
     checkNow: async () => status,
     openMessage: () => undefined,

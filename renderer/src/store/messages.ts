@@ -20,7 +20,7 @@ export interface MessagesSlice {
   checkMessagesNow(): Promise<void>;
 }
 
-const EMPTY_INBOX: InboxView = { items: [], unreadCount: 0, allowedLinkHosts: [] };
+const EMPTY_INBOX: InboxView = { items: [], unreadCount: 0, allowedLinkHosts: [], snoozed: [] };
 
 /** The messages slice. */
 export const messagesSlice: SliceDefinition<MessagesSlice> = {

@@ -28,7 +28,7 @@ function item(patch: Partial<InboxItem> = {}): InboxItem {
 }
 
 function showInbox(items: InboxItem[], openMessageId: string | null = null, hosts = ['store.example.com']): string {
-  store.setState({ messagesStatus: 'ready', pollStatus: status(), inbox: { items, unreadCount: items.filter((entry) => !entry.read).length, allowedLinkHosts: hosts }, openMessageId });
+  store.setState({ messagesStatus: 'ready', pollStatus: status(), inbox: { items, unreadCount: items.filter((entry) => !entry.read).length, allowedLinkHosts: hosts, snoozed: [] }, openMessageId });
   return render(<MessagesSection now={() => NOW} />);
 }
 
@@ -140,7 +140,7 @@ describe('poll status line', () => {
 });
 
 describe('messages slice', () => {
-  const state = (items: InboxItem[]): MessagesState => ({ inbox: { items, unreadCount: items.filter((entry) => !entry.read).length, allowedLinkHosts: [] }, status: status() });
+  const state = (items: InboxItem[]): MessagesState => ({ inbox: { items, unreadCount: items.filter((entry) => !entry.read).length, allowedLinkHosts: [], snoozed: [] }, status: status() });
 
   it('loads on connect, follows changes, and opens (and marks read) the message whose notification was clicked', async () => {
     const markRead = vi.fn(async () => undefined);
