@@ -43,6 +43,7 @@ describe('TXT records of IPP printers, read as hostile input', () => {
     expect(parsePrinterTxt([new Uint8Array([0x74, 0xff, 0x3d, 0x41]), ...txt(`ty=${'x'.repeat(300)}`)])).toEqual({ resourcePath: 'ipp/print' });
     expect(parsePrinterTxt('rp=ipp/print')).toEqual({ resourcePath: 'ipp/print' });
     expect(parsePrinterTxt(txt('__proto__=x', 'constructor=y'))).toEqual({ resourcePath: 'ipp/print' });
+    expect(parsePrinterTxt(txt('note=\u202egnp.exe', 'ty=\u2066Laser\u2069'))).toEqual({ resourcePath: 'ipp/print', location: 'gnp.exe', model: 'Laser' });
   });
 });
 

@@ -29,8 +29,9 @@ export interface ServiceBrowser extends Disposable {
 /** A discovered printer before the directory says whether it is added. */
 export type FoundPrinter = Omit<DiscoveredPrinter, 'added'>;
 
+// Control characters, line separators and bidirectional overrides (a U+202E would show a name reversed).
 // eslint-disable-next-line no-control-regex -- names end up on one line in the panel
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 
 const ServiceSchema = z.object({
   fqdn: z.string().min(1).max(400),

@@ -23,8 +23,9 @@ const MAX_ENTRY_BYTES = 255;
 /** IPP Everywhere's usual path: what a printer that sends no `rp` answers on. */
 export const DEFAULT_RESOURCE_PATH = 'ipp/print';
 
+// Control characters, line separators and bidirectional overrides (a U+202E would show a name reversed).
 // eslint-disable-next-line no-control-regex -- names end up on one line in the panel
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 
 const oneLine = (max: number) =>
   z

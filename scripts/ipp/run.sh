@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# IPP tier: runs test/ipp against CUPS's real ippeveprinter on loopback.
+# IPP tier: runs test/ipp against CUPS's real ippeveprinter on loopback, and test/discovery
+# against a DNS-SD responder across a veth pair (see setup_discovery).
 #
 # ippeveprinter exits with "Unable to initialize DNS-SD" without a D-Bus system bus, so a private
 # dbus-daemon is started for it (no avahi needed). It listens on `-n localhost` (127.0.0.1 alone
@@ -52,8 +53,10 @@ fi
 WORK="$(mktemp -d /tmp/trayside-ipp.XXXXXX)"
 DBUS_PID=""
 PRINTER_PID=""
+DISCOVERY_PIDS=()
 cleanup() {
   [ -n "$PRINTER_PID" ] && kill "$PRINTER_PID" 2> /dev/null
+  for pid in "${DISCOVERY_PIDS[@]}"; do kill "$pid" 2> /dev/null; done
   [ -n "$DBUS_PID" ] && kill "$DBUS_PID" 2> /dev/null
   rm -rf "$WORK"
 }
@@ -95,6 +98,47 @@ if [ -z "$ready" ]; then
   write_results 0 1 0
   echo "0 passed, 1 failed (ippeveprinter did not start)"
   exit 1
+fi
+
+# DNS-SD discovery (test/discovery): a second network namespace for the printer, joined to this one
+# by a veth pair with multicast on (loopback multicast proves nothing: no real interface, no group
+# membership on a link). There, bonjour-service advertises _ipp._tcp/_ipps._tcp and relays TCP from
+# the link address to a second ippeveprinter on that namespace's loopback. Without a namespace of
+# our own (not root) the discovery tests skip saying why; under CI a failed set-up is a failure.
+setup_discovery() {
+  ip link add trayside0 type veth peer name trayside1 2> "$WORK/discovery.log" || return 1
+  unshare -n sleep 3600 &
+  local ns_pid=$!
+  DISCOVERY_PIDS+=("$ns_pid")
+  for _ in $(seq 1 50); do
+    [ "$(readlink "/proc/$ns_pid/ns/net" 2> /dev/null)" != "$(readlink /proc/self/ns/net)" ] && break
+    sleep 0.05
+  done
+  ip link set trayside1 netns "$ns_pid" || return 1
+  ip addr add 10.77.0.1/24 dev trayside0 && ip link set trayside0 multicast on up || return 1
+  nsenter -t "$ns_pid" -n sh -c 'ip link set lo up && ip addr add 10.77.0.2/24 dev trayside1 && ip link set trayside1 multicast on up' || return 1
+  mkdir -p "$WORK/spool-discovered"
+  nsenter -t "$ns_pid" -n "$IPPEVEPRINTER" -n localhost -p 8632 -r off -d "$WORK/spool-discovered" -s 10,8 -M Trayside -m "Discovered IPP" "Trayside Discovered" >> "$WORK/discovery.log" 2>&1 &
+  DISCOVERY_PIDS+=($!)
+  nsenter -t "$ns_pid" -n node "$ROOT/test/discovery/printer-responder.mjs" 10.77.0.2 8631 8632 "$WORK/responder.sock" >> "$WORK/discovery.log" 2>&1 &
+  DISCOVERY_PIDS+=($!)
+  for _ in $(seq 1 100); do
+    [ -S "$WORK/responder.sock" ] && nsenter -t "$ns_pid" -n node -e 'require("node:http").get("http://localhost:8632/",r=>{r.resume();process.exit(0)}).on("error",()=>process.exit(1))' 2> /dev/null && break
+    sleep 0.1
+  done
+  [ -S "$WORK/responder.sock" ] || return 1
+  export TRAYSIDE_DISCOVERY_INTERFACE=10.77.0.1 TRAYSIDE_DISCOVERY_PRINTER=10.77.0.2 TRAYSIDE_DISCOVERY_CONTROL="$WORK/responder.sock"
+}
+if [ "${TRAYSIDE_IPP_INNER:-}" = "netns" ]; then
+  if ! setup_discovery; then
+    echo "IPP tier: the DNS-SD discovery namespace could not be set up; its log:" >&2
+    cat "$WORK/discovery.log" >&2
+    if [ "${CI:-}" = "true" ]; then
+      write_results 0 1 0
+      echo "0 passed, 1 failed (DNS-SD discovery set-up failed)"
+      exit 1
+    fi
+  fi
 fi
 
 export TRAYSIDE_IPP_URI="ipp://localhost:$PORT/ipp/print"
