@@ -49,6 +49,8 @@ export interface SupplyHistory extends Disposable {
   forecast(snapshot: DeviceSnapshot): DeviceSnapshot;
   /** The prediction from the history alone (before it is made to agree with a level), or null. */
   predicted(deviceId: string, supplyId: string): number | null;
+  /** The kept readings of one supply, oldest first (diagnostics bundles carry them). */
+  samples(deviceId: string, supplyId: string): readonly LevelSample[];
   /** Writes the history to disk now (atomic, off the main thread); a failure is logged, never thrown. */
   save(): Promise<void>;
 }
@@ -164,6 +166,7 @@ export function openSupplyHistory(options: SupplyHistoryOptions): SupplyHistory 
       return { ...snapshot, supplies };
     },
     predicted: (deviceId, supplyId) => predicted(keyOf(deviceId, supplyId)),
+    samples: (deviceId, supplyId) => [...(histories.get(keyOf(deviceId, supplyId)) ?? [])],
     save: () => save(false) ?? Promise.resolve(),
     dispose() {
       if (disposed) return;
