@@ -104,7 +104,7 @@ test.describe('the panel with the demo printer', () => {
     await expect(page.getByRole('article', { name: 'Trayside Demo Printer' })).toBeVisible();
     // Nothing to press that cannot work right now.
     await expect(page.getByRole('button', { name: 'Check Trayside Demo Printer now' })).toBeDisabled();
-    await expect(page.getByRole('button', { name: 'Pause notifications for 1 hour' })).toBeDisabled();
+    await expect(page.getByRole('button', { name: 'Pause 1 h' })).toBeDisabled();
     await page.screenshot({ path: 'test-results/panel-unreachable.png' });
 
     // The app comes back with a refilled cyan: the panel must fetch anew, not replay what it had.
@@ -165,7 +165,7 @@ test.describe('keyboard and screen readers', () => {
     const app = await trayside();
     await page.goto(app.url);
     await expect(page.getByText('Notifications on')).toBeVisible();
-    await page.getByRole('button', { name: 'Pause notifications for 1 hour' }).focus();
+    await page.getByRole('button', { name: 'Pause 1 h' }).focus();
     await page.keyboard.press('Enter');
     await expect(page.getByText(/Notifications paused until/)).toBeVisible();
     expect(app.core.settings.notificationsPaused()).toBe(true);

@@ -34,7 +34,8 @@ export function NotificationsControl({ formatTime }: { formatTime: FormatTime })
           </button>
         ) : (
           <>
-            <button type="button" className="button" disabled={unreachable} onClick={() => void pause('one-hour')} aria-label="Pause notifications for 1 hour">
+            {/* Named by its visible words, so voice control ("click Pause 1 h") finds it; the title says it in full. */}
+            <button type="button" className="button" disabled={unreachable} onClick={() => void pause('one-hour')} title="Pause notifications for 1 hour">
               Pause 1 h
             </button>
             <button type="button" className="button" disabled={unreachable} onClick={() => void pause('until-tomorrow')} aria-label="Pause notifications until tomorrow">
