@@ -99,6 +99,16 @@ const tiers = {
     const code = run('bash', ['scripts/cups/run.sh']);
     return ownCounts('cups') ?? crashed('cups', `exit ${code}`);
   },
+  nginx() {
+    // The static export for a CDN, served by Debian's nginx (own config, loopback port, as nobody) to the app's real manifest source.
+    if (!existsSync('/usr/sbin/nginx') && !process.env.TRAYSIDE_NGINX) {
+      const why = 'nginx is not installed (apt-get install -y nginx-light)';
+      if (process.env.CI) return crashed('nginx', why);
+      console.log(`test-all: skipping the nginx tier — ${why}`);
+      return record('nginx', { passed: 0, failed: 0, skipped: 1 });
+    }
+    return vitestTier('nginx', 'test/nginx/vitest.config.ts');
+  },
   e2e() {
     const output = resolve(root, 'test-results/e2e.json');
     rmSync(output, { force: true });
@@ -118,6 +128,20 @@ const tiers = {
     return playwrightCounts('desktop', code, readJson(output));
   },
 };
+
+/** Runs a vitest tier with its own config and records its counts from vitest's JSON report. */
+function vitestTier(tier, config, env = {}) {
+  const output = resolve(results, `raw/${tier}-report.json`);
+  rmSync(output, { force: true });
+  const code = run('npx', ['vitest', 'run', '-c', config, '--reporter=default', '--reporter=json', `--outputFile.json=${output}`], env);
+  const report = readJson(output);
+  if (!report) return crashed(tier, `vitest exited ${code}`);
+  return record(tier, {
+    passed: report.numPassedTests,
+    failed: report.numFailedTests + (code !== 0 && report.numFailedTests === 0 ? 1 : 0),
+    skipped: report.numPendingTests + report.numTodoTests,
+  });
+}
 
 /** `clusterDir` is the scripts/pg/start.sh cluster: the outage suite stops and restarts it with scripts/pg/cluster.sh. */
 function runPostgresSuite(url, clusterDir) {

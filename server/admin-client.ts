@@ -6,7 +6,9 @@ import {
   CampaignListSchema,
   CampaignRecordSchema,
   LiveListingSchema,
+  ManifestSchema,
   PublishResultSchema,
+  SignedEnvelopeSchema,
   SigningKeyInfoSchema,
   TokenResultSchema,
   checkCampaignLinks,
@@ -20,6 +22,7 @@ import { CampaignStatsSchema } from '../common/analytics.js';
 import { formatStatsTable } from './analytics/stats-table.js';
 import { demoBrandingFile, readLinkPolicy } from './branding-file.js';
 import { SegmentImportResultSchema } from './crm/segment-import.js';
+import { exportOnce, type ExportSource } from './export/exporter.js';
 
 /** What the admin CLI touches, passed in so tests run it in-process. */
 export interface AdminCliIo {
@@ -47,6 +50,11 @@ const USAGE = `Usage: npm run admin -- <command> [options]
   mint-token <admin|device> <label>
   stats <id> [--json]          impressions, opens, CTR, reorders, ratings, survey answers per variant
   import-segments <file>       CRM segment membership (.csv or .json rows) by install id or customer id
+  export <dir> [--product-line LINE]...
+                               every live segment's signed manifest and the public key as
+                               static files for nginx or a CDN (the API's paths); <dir> becomes
+                               a link to the newest complete copy, swapped atomically. The
+                               server keeps one current itself with --export-dir
 Options: --server <url> (env TRAYSIDE_SERVER_URL, default http://127.0.0.1:8787)
          --branding <file>  the app's branding config, for its link allow-lists
          --data-dir <dir>   the server's --data-dir, where it keeps admin-token
@@ -82,6 +90,34 @@ async function readCampaignFile(file: string, cwd: string): Promise<z.output<typ
 }
 
 /** Runs one admin command; returns the exit code (0 ok, 1 failed, 2 usage). */
+/** The export source over the HTTP API: the admin listing for the segments, the device routes for the signed bytes. */
+function httpExportSource(server: string, fetchImpl: typeof fetch, get: <T>(route: string, schema: z.ZodType<T>) => Promise<T>): ExportSource {
+  const fetchOk = async (route: string): Promise<Response> => {
+    const response = await fetchImpl(new URL(route, server)).catch((error: Error) => {
+      throw new CliError(`Cannot reach the server at ${server} (${error.message}).`);
+    });
+    if (!response.ok) throw new CliError(`GET ${route} answered ${response.status}; nothing was exported.`);
+    return response;
+  };
+  return {
+    async live() {
+      const live = await get('/v1/admin/live', LiveListingSchema);
+      const campaigns = [];
+      for (const entry of live.campaigns) campaigns.push((await get(`/v1/admin/campaigns/${encodeURIComponent(entry.id)}`, CampaignRecordSchema)).campaign);
+      return { version: live.version, campaigns };
+    },
+    async manifest(segment) {
+      const route = `/v1/manifests/${segment.productLine}/${encodeURIComponent(segment.locale)}`;
+      const response = await fetchOk(route);
+      const body = Buffer.from(await response.arrayBuffer());
+      const envelope = SignedEnvelopeSchema.parse(JSON.parse(body.toString('utf8')));
+      const manifest = ManifestSchema.parse(JSON.parse(envelope.payload));
+      return { body, etag: response.headers.get('etag') ?? '', issuedAtMs: Date.parse(manifest.issuedAt) };
+    },
+    signingKey: async () => SigningKeyInfoSchema.parse(await (await fetchOk('/v1/signing-key')).json()),
+  };
+}
+
 export async function runAdminCli(argv: readonly string[], io: AdminCliIo): Promise<number> {
   const args = [...argv];
   let server = io.env.TRAYSIDE_SERVER_URL ?? 'http://127.0.0.1:8787';
@@ -90,6 +126,7 @@ export async function runAdminCli(argv: readonly string[], io: AdminCliIo): Prom
   let brandingFile: string | undefined;
   let dataDirOption: string | undefined;
   const positional: string[] = [];
+  const productLines: string[] = [];
   while (args.length > 0) {
     const arg = args.shift()!;
     if (arg === '--server') server = args.shift() ?? '';
@@ -97,6 +134,7 @@ export async function runAdminCli(argv: readonly string[], io: AdminCliIo): Prom
     else if (arg === '--json') json = true;
     else if (arg === '--branding') brandingFile = args.shift() ?? '';
     else if (arg === '--data-dir') dataDirOption = args.shift() ?? '';
+    else if (arg === '--product-line') productLines.push(args.shift() ?? '');
     else if (arg === '--help' || arg === '-h') {
       io.out(USAGE);
       return 0;
@@ -283,6 +321,13 @@ export async function runAdminCli(argv: readonly string[], io: AdminCliIo): Prom
         }
         const result = await call('POST', '/v1/admin/crm/segments', SegmentImportResultSchema, body);
         io.out(`Imported ${result.rows} rows: ${result.memberships} memberships for ${result.keys} installs/customers, ${result.links} new customer links.`);
+        return 0;
+      }
+      case 'export': {
+        need(1, 'a folder to export into');
+        const dir = path.resolve(io.cwd, rest[0]!);
+        const result = await exportOnce(httpExportSource(server, io.fetch, (route, schema) => call('GET', route, schema)), { dir, productLines, ttlSeconds: 0, now: Date.now() });
+        io.out(`exported manifest version ${result.version}: ${result.segments} segments and the signing key into ${dir} (${result.replaced ? `${result.written} written, ${result.kept} unchanged, ${result.removed} removed` : 'unchanged'})`);
         return 0;
       }
       case 'mint-token': {

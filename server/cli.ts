@@ -32,6 +32,12 @@ const USAGE = `Usage: npm run server -- [options]
   --crm-webhook URL  push every new event to the CRM at URL, HMAC-signed (env
                      TRAYSIDE_CRM_WEBHOOK_URL); the secret, 16+ characters, comes from env
                      TRAYSIDE_CRM_WEBHOOK_SECRET, never from the command line
+  --export-dir DIR   keep DIR a static export of every live segment's signed manifest and the
+                     public key, for nginx or a CDN origin (same paths as the API; rewritten
+                     within 5 s of a publish, an archive, a renewal or a key rotation; a link
+                     to the newest complete copy, swapped atomically). Env TRAYSIDE_EXPORT_DIR
+  --export-product-line LINE
+                     also export LINE (repeatable), for campaigns aimed at every product line
   --diagnostics-retention-days N
                      keep uploaded diagnostics cases N days (default 30, env
                      TRAYSIDE_DIAGNOSTICS_RETENTION_DAYS); expired ones are pruned hourly
@@ -72,6 +78,8 @@ async function main(): Promise<void> {
         'log-level': { type: 'string', default: 'info' },
         'signing-key': { type: 'string', ...(process.env.TRAYSIDE_SIGNING_KEY_FILE ? { default: process.env.TRAYSIDE_SIGNING_KEY_FILE } : {}) },
         'crm-webhook': { type: 'string', ...(process.env.TRAYSIDE_CRM_WEBHOOK_URL ? { default: process.env.TRAYSIDE_CRM_WEBHOOK_URL } : {}) },
+        'export-dir': { type: 'string', ...(process.env.TRAYSIDE_EXPORT_DIR ? { default: process.env.TRAYSIDE_EXPORT_DIR } : {}) },
+        'export-product-line': { type: 'string', multiple: true, default: [] },
         'diagnostics-retention-days': { type: 'string', default: process.env.TRAYSIDE_DIAGNOSTICS_RETENTION_DAYS ?? '30' },
         'diagnostics-max-mib': { type: 'string', default: '8' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -100,6 +108,7 @@ async function main(): Promise<void> {
   }
 
   const crmWebhook = crmWebhookOf(values['crm-webhook'], process.env.TRAYSIDE_CRM_WEBHOOK_SECRET);
+  const exportDir = values['export-dir'] === undefined ? undefined : path.resolve(values['export-dir']);
   const signingKeyFile = values['signing-key'] === undefined ? undefined : path.resolve(values['signing-key']);
 
   const server = await startServer({
@@ -114,6 +123,7 @@ async function main(): Promise<void> {
     signingKeyFile,
     ...(crmWebhook === undefined ? {} : { crmWebhook }),
     diagnostics: diagnosticsOf(values['diagnostics-retention-days'], values['diagnostics-max-mib']),
+    ...(exportDir === undefined ? {} : { export: { dir: exportDir, productLines: values['export-product-line'] } }),
   });
   const { address, key, seeded } = server;
 
@@ -126,6 +136,7 @@ async function main(): Promise<void> {
     `  links:        ${values.branding === undefined ? 'not checked on publish (no --branding; publishing warns)' : `publish refuses hosts not allowed by ${values.branding}`}`,
     `  support view: ${address}/support   (diagnostics kept ${values['diagnostics-retention-days']} days; npm run admin -- support-token create NAME)`,
     `  CRM webhook:  ${crmWebhook === undefined ? 'off (--crm-webhook URL to push events)' : `every new event to ${crmWebhook.url}`}`,
+    `  export:       ${exportDir === undefined ? 'off (--export-dir DIR for a CDN origin)' : `${exportDir} (kept current)`}`,
     `  demo:         ${values['no-demo'] ? 'off' : seeded.length > 0 ? `published ${seeded.join(', ')}` : 'campaigns already in the store'}`,
     `  try:          curl ${address}/v1/manifests/trayside-demo/en`,
     `  API:          ${address}/openapi.json   admin CLI: npm run admin -- list`,

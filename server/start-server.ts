@@ -27,6 +27,8 @@ export interface StartServerOptions {
   signingKeyFile?: string | undefined;
   /** Push new events to this CRM webhook. */
   crmWebhook?: ServerOptions['crmWebhook'];
+  /** Keep a static export of the live manifests in this folder. */
+  export?: ServerOptions['export'];
   /** Retention and size limit of diagnostics cases (defaults 30 days, 8 MiB). */
   diagnostics?: ServerOptions['diagnostics'];
 }
@@ -78,6 +80,7 @@ export async function startServer(options: StartServerOptions): Promise<StartedS
       ...(options.linkPolicy === undefined ? {} : { linkPolicy: options.linkPolicy }),
       ...(options.signingKeyFile === undefined ? {} : { signingKeyFile: options.signingKeyFile }),
       ...(options.crmWebhook === undefined ? {} : { crmWebhook: options.crmWebhook }),
+      ...(options.export === undefined ? {} : { export: options.export }),
       ...(options.diagnostics === undefined ? {} : { diagnostics: options.diagnostics }),
     });
     const address = await app.listen({ host: options.host, port: options.port });

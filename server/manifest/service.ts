@@ -25,7 +25,7 @@ function contentEtag(keyId: string, manifest: Manifest): string {
 }
 
 /** Live campaigns with the version and publish time they belong to. */
-type LiveSnapshot = PublishState & { campaigns: LiveCampaign[] };
+export type LiveSnapshot = PublishState & { campaigns: LiveCampaign[] };
 
 /** Default bound on cached segments (ManifestServiceOptions.maxCachedSegments). */
 export const DEFAULT_MAX_CACHED_SEGMENTS = 20_000;
@@ -138,6 +138,13 @@ export class ManifestService {
     if (cached === undefined) return false;
     if (!this.options.store.health.available) return now < cached.expiresAtMs;
     return this.state !== undefined && this.isCurrent(cached, this.state, now);
+  }
+
+  /** The live campaigns of the current version; the store is read only when the version moved (the static export asks every few seconds). */
+  async liveNow(): Promise<LiveSnapshot> {
+    const now = this.options.clock.now();
+    const state = now - this.checkedAt < this.options.versionRefreshMs && this.state !== undefined ? this.state : await this.refreshState();
+    return this.liveFor(state.version);
   }
 
   /** The segments cached now (`productLine`, `locale`), e.g. to export them. */
