@@ -14,6 +14,7 @@ import { openApiRoutes } from './routes/openapi.js';
 import { ROUTE_GROUPS, type RouteGroup } from './routes/index.js';
 import { createRotatingSigner, createSigner, generateSigningKey, type RotatingSigner } from './signing.js';
 import { readSigningKeyFileSync, watchSigningKeyFile } from './signing-key-file.js';
+import { exportWhileRunning, type ServerExportOptions } from './export/server-export.js';
 import type { Store } from './store/store.js';
 import { diagnosticsRoutes, registerDiagnosticsRoutes, startDiagnosticsPrune } from './routes/diagnostics.js';
 import { diagnosticsConfig, type DiagnosticsConfig } from './support/config.js';
@@ -110,6 +111,8 @@ export interface ServerOptions {
   signingKeyFile?: string;
   /** How often the key file is checked (default 2 s). */
   signingKeyCheckMs?: number;
+  /** Keep a static export of the live manifests for nginx or a CDN in this folder (server/export/). */
+  export?: ServerExportOptions;
   /** Route groups (default ROUTE_GROUPS). */
   routeGroups?: readonly RouteGroup[];
   /** The branding's link allow-lists: publish refuses links the app would drop; without them it only warns. */
@@ -177,6 +180,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   startMaintenance(app, options, clock);
   if (options.signingKeyFile !== undefined) watchKeyFile(app, options.signingKeyFile, signer, manifests, options.signingKeyCheckMs);
+  if (options.export !== undefined) exportWhileRunning(app, manifests, signer, { ...options.export, ttlSeconds: options.timing?.ttlSeconds ?? DEFAULT_TIMING.ttlSeconds, clock });
 
   installErrorHandlers(app, bodyLimit);
   logStoreHealth(app, options.store);
