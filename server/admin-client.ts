@@ -22,6 +22,7 @@ import { CampaignStatsSchema } from '../common/analytics.js';
 import { formatStatsTable } from './analytics/stats-table.js';
 import { demoBrandingFile, readLinkPolicy } from './branding-file.js';
 import { SegmentImportResultSchema } from './crm/segment-import.js';
+import { RELEASE_USAGE, runReleaseCli } from './updates/release-cli.js';
 import { exportOnce, type ExportSource } from './export/exporter.js';
 
 /** What the admin CLI touches, passed in so tests run it in-process. */
@@ -50,6 +51,7 @@ const USAGE = `Usage: npm run admin -- <command> [options]
   mint-token <admin|device> <label>
   stats <id> [--json]          impressions, opens, CTR, reorders, ratings, survey answers per variant
   import-segments <file>       CRM segment membership (.csv or .json rows) by install id or customer id
+${RELEASE_USAGE}
   export <dir> [--product-line LINE]...
                                every live segment's signed manifest and the public key as
                                static files for nginx or a CDN (the API's paths); <dir> becomes
@@ -119,6 +121,8 @@ function httpExportSource(server: string, fetchImpl: typeof fetch, get: <T>(rout
 }
 
 export async function runAdminCli(argv: readonly string[], io: AdminCliIo): Promise<number> {
+  // Release commands have options of their own (--version, --channel, --rollout …).
+  if (argv[0] === 'release') return runReleaseCli(argv.slice(1), io);
   const args = [...argv];
   let server = io.env.TRAYSIDE_SERVER_URL ?? 'http://127.0.0.1:8787';
   let status: string | undefined;

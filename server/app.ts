@@ -20,6 +20,8 @@ import { diagnosticsRoutes, registerDiagnosticsRoutes, startDiagnosticsPrune } f
 import { diagnosticsConfig, type DiagnosticsConfig } from './support/config.js';
 import { registerSupportView, supportViewRoutes } from './support/view-routes.js';
 import { systemClock, type Clock } from '../common/lifecycle.js';
+import { ReleaseStore } from './updates/release-store.js';
+import { registerUpdateUploads } from './updates/routes.js';
 
 /** The API version in the OpenAPI document. */
 export const API_VERSION = '1.0.0';
@@ -117,6 +119,8 @@ export interface ServerOptions {
   routeGroups?: readonly RouteGroup[];
   /** The branding's link allow-lists: publish refuses links the app would drop; without them it only warns. */
   linkPolicy?: LinkPolicy;
+  /** Where update releases and installer files are kept (server/updates); without it no updates are served. */
+  updatesDir?: string;
   /** Diagnostics cases and the support view: retention (default 30 days), size limit, lookup limits. */
   diagnostics?: Partial<DiagnosticsConfig>;
 }
@@ -172,6 +176,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     crmOutbox: options.crmWebhook !== undefined,
     pollIntervalSeconds: options.timing?.pollIntervalSeconds ?? DEFAULT_TIMING.pollIntervalSeconds,
     ...(options.linkPolicy === undefined ? {} : { linkPolicy: options.linkPolicy }),
+    ...(options.updatesDir === undefined ? {} : { updates: new ReleaseStore(options.updatesDir) }),
   };
   if (options.crmWebhook !== undefined) {
     const sender = startWebhookSender({ ...options.crmWebhook, store: options.store.analytics, clock, log: (message) => app.log.warn(message) });
@@ -194,5 +199,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await registerDiagnosticsRoutes(app, deps, diagnostics, uploads);
   await registerSupportView(app, deps, supportViewRoutes(diagnostics));
   startDiagnosticsPrune(app, deps, diagnostics);
+  await registerUpdateUploads(app, deps);
   return app;
 }

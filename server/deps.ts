@@ -3,6 +3,7 @@ import type { DeviceRateLimiter } from './http/rate-limit.js';
 import type { ManifestService } from './manifest/service.js';
 import type { Signer } from './signing.js';
 import type { Store } from './store/store.js';
+import type { ReleaseStore } from './updates/release-store.js';
 import type { Clock } from '../common/lifecycle.js';
 
 /** What route handlers get: the store, the manifest cache, the signer and the clock (all injectable). */
@@ -20,4 +21,6 @@ export interface ServerDeps {
   pollIntervalSeconds: number;
   /** The branding's link allow-lists, when the server was given them (ServerOptions.linkPolicy). */
   linkPolicy?: LinkPolicy;
+  /** Update releases and installer files (ServerOptions.updatesDir); absent: the update routes answer 404. */
+  updates?: ReleaseStore;
 }

@@ -80,6 +80,7 @@ export async function startServer(options: StartServerOptions): Promise<StartedS
       ...(options.linkPolicy === undefined ? {} : { linkPolicy: options.linkPolicy }),
       ...(options.signingKeyFile === undefined ? {} : { signingKeyFile: options.signingKeyFile }),
       ...(options.crmWebhook === undefined ? {} : { crmWebhook: options.crmWebhook }),
+      updatesDir: path.join(options.dataDir, 'updates'),
       ...(options.export === undefined ? {} : { export: options.export }),
       ...(options.diagnostics === undefined ? {} : { diagnostics: options.diagnostics }),
     });

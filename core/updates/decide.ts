@@ -60,8 +60,9 @@ export function decideUpdate(release: UpdateRelease, input: { target: UpdateTarg
   if (!isInRollout(input.installId, release.releaseId, release.rolloutPercent)) {
     return { kind: 'not-in-rollout', bucket, message: `Release ${release.version} is rolling out to ${release.rolloutPercent} % of installs; this one comes later.` };
   }
+  // Only a policy defers: without one, a publish time ahead of this machine's clock (skew) delays nothing.
   const until = Date.parse(release.publishedAt) + (policy.deferDays ?? 0) * DAY_MS;
-  if (until > input.now) {
+  if ((policy.deferDays ?? 0) > 0 && until > input.now) {
     return { kind: 'deferred', until, message: `Release ${release.version} waits ${policy.deferDays} days after its release, as your administrator set, until ${new Date(until).toISOString().slice(0, 10)}.` };
   }
   return { kind: 'offer', release, file, bucket };

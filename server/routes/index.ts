@@ -5,6 +5,7 @@ import { eventRoutes } from './events.js';
 import { healthRoutes } from './health.js';
 import { manifestRoutes } from './manifest.js';
 import { statsRoutes } from './stats.js';
+import { updateRoutes } from '../updates/routes.js';
 
 /** A named group of routes. */
 export interface RouteGroup {
@@ -22,5 +23,6 @@ export const ROUTE_GROUPS: readonly RouteGroup[] = [
   { name: 'admin', routes: adminRoutes },
   { name: 'events', routes: eventRoutes },
   { name: 'stats', routes: statsRoutes },
+  { name: 'updates', routes: updateRoutes },
   { name: 'support-admin', routes: diagnosticsAdminRoutes },
 ];
