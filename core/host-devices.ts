@@ -3,6 +3,7 @@ import { createDeviceSources, type DeviceSourcesConfig } from '../native/device-
 import { SimulatedPrinter } from '../native/simulated/printer.js';
 import { SimulatedSource } from '../native/simulated/simulated-source.js';
 import type { DeviceSource } from '../native/transport.js';
+import { usbIdHex } from '../native/usb-ids.js';
 import { withDemoFallback } from './demo-fallback-source.js';
 import type { UnreadablePrinter } from '../common/contract/devices.js';
 import { createNetworkPrinterDirectory, type NetworkPrinterDirectory } from '../native/discovery/network-printers.js';
@@ -62,7 +63,7 @@ export function composeHostDevices(options: HostDevicesOptions): HostDevices {
   });
   let demo: SimulatedPrinter | undefined;
   const createDemo = (): SimulatedPrinter => (demo = new SimulatedPrinter({ clock: options.clock, speed: options.simSpeed, ...(options.demoLevels ? { levels: options.demoLevels } : {}) }));
-  const describeVendors = options.vendorIds.length === 0 ? 'no vendor ids' : options.vendorIds.map((id) => `0x${id.toString(16).padStart(4, '0')}`).join(', ');
+  const describeVendors = options.vendorIds.length === 0 ? 'no vendor ids' : options.vendorIds.map((id) => `0x${usbIdHex(id)}`).join(', ');
   options.log(`devices: USB/HID for vendor ${describeVendors}; ${options.ippPrinters.length} IPP printer(s); demo printer: ${options.demo}`);
   const network = options.networkPrinters
     ? createNetworkPrinterDirectory({

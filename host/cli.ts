@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
+import { describeError } from '../common/errors.js';
 import { systemClock, systemTimers } from '../common/lifecycle.js';
 import { BrandingError } from '../core/branding/load-branding.js';
 import { composeApp, loadHostBranding, type ComposedApp } from '../core/compose-app.js';
@@ -38,7 +39,7 @@ const flags: AppFlags = (() => {
   try {
     return parseFlags(process.argv.slice(2), 'strict', process.env);
   } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
+    fail(describeError(error));
   }
 })();
 if (flags.help) {
@@ -75,7 +76,7 @@ const startup = (() => {
       process.stderr.write(`trayside: ${error.message}\n`);
       process.exit(2);
     }
-    fail(error instanceof Error ? error.message : String(error));
+    fail(describeError(error));
   }
 })();
 log(`branding: ${startup.branding.name} from ${startup.source}; messages from ${startup.branding.backendUrl} (${startup.branding.productLine})`);
@@ -102,7 +103,7 @@ try {
     startup,
   );
 } catch (error) {
-  fail(error instanceof Error ? error.message : String(error));
+  fail(describeError(error));
 }
 
 try {
@@ -124,5 +125,5 @@ try {
     await app.dispose();
     await exitPortTaken(error.port);
   }
-  fail(error instanceof Error ? error.message : String(error));
+  fail(describeError(error));
 }

@@ -4,6 +4,7 @@ import { pino, type Logger } from 'pino';
 import pinoRoll from 'pino-roll';
 import { z } from 'zod';
 import { LogLevelSchema, type BundleLogEntry, type LogLevel } from '../../common/diagnostics/bundle.js';
+import { describeError } from '../../common/errors.js';
 import type { Clock } from '../../common/lifecycle.js';
 
 /**
@@ -123,7 +124,7 @@ export function createAppLogger(options: AppLoggerOptions): AppLogger {
           },
           (error: unknown) => {
             stream.discard();
-            options.echo?.(`logging: no log files this run — cannot open ${options.dir} (${error instanceof Error ? error.message : String(error)})`);
+            options.echo?.(`logging: no log files this run — cannot open ${options.dir} (${describeError(error)})`);
           },
         );
 

@@ -1,3 +1,5 @@
+import { describeError } from '../../common/errors.js';
+
 /** The `code` of a Node file-system error ("ENOENT"), or undefined for anything else. */
 export function fsErrorCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
@@ -20,5 +22,5 @@ const FS_PROBLEMS: Record<string, string> = {
 export function describeFsError(error: unknown): string {
   const code = fsErrorCode(error);
   if (code !== undefined) return `${code}: ${FS_PROBLEMS[code] ?? 'cannot be used'}`;
-  return error instanceof Error ? error.message : String(error);
+  return describeError(error);
 }

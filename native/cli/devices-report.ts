@@ -5,6 +5,7 @@ import { describeLevel, type Supply } from '../../common/supply.js';
 import { describeError } from '../../common/errors.js';
 import { explainErrnoText } from '../../common/system-error-words.js';
 import type { DeviceSession, DeviceSource } from '../transport.js';
+import { usbIdHex } from '../usb-ids.js';
 import { explainUnreadablePrinter } from '../windows/other-class-driver.js';
 import type { OtherPrinterFunction } from '../windows/win32-printers.js';
 
@@ -125,7 +126,7 @@ export function formatReport(report: DevicesReport): string {
     if (device.error) lines.push(`  Error:    ${device.error}`);
     const identity = device.identity;
     if (identity) {
-      const ids = identity.vendorId !== undefined ? `${hex(identity.vendorId)}:${hex(identity.productId ?? 0)}` : '';
+      const ids = identity.vendorId !== undefined ? `${usbIdHex(identity.vendorId)}:${usbIdHex(identity.productId ?? 0)}` : '';
       if (ids) lines.push(`  USB id:   ${ids}`);
       if (identity.serial) lines.push(`  Serial:   ${identity.serial}`);
       if (identity.firmware) lines.push(`  Firmware: ${identity.firmware}`);
@@ -153,10 +154,6 @@ export function formatReport(report: DevicesReport): string {
   lines.push(`Trayside ${report.appVersion} on ${report.os.platform} ${report.os.release} (${report.os.arch}), Node ${report.node}, ${report.generatedAt}`);
   lines.push('For support: npm run devices -- --json');
   return `${lines.join('\n')}\n`;
-}
-
-function hex(value: number): string {
-  return value.toString(16).padStart(4, '0');
 }
 
 function capital(word: string): string {

@@ -7,6 +7,7 @@ import { decodePortStatus, portStatusConditions } from '../decoders/port-status.
 import { DeviceGate, describeError, withDeadline } from '../device-io.js';
 import type { DeviceSession, DeviceSource, DeviceSourceEvent } from '../transport.js';
 import { DEFAULT_PRINTER_POLICY, type UsbPrinterMatch, type UsbPrinterPolicy } from '../usb/usb-printer-source.js';
+import { usbIdHex } from '../usb-ids.js';
 import {
   IOCTL_USBPRINT_GET_1284_ID,
   IOCTL_USBPRINT_GET_LPT_STATUS,
@@ -49,9 +50,8 @@ export interface UsbPrintSourceOptions {
 /** Stable id: by serial where Windows' instance id is the USB serial, else by instance (one port). */
 export function usbPrintId(path: string): string {
   const parts = parseInterfacePath(path);
-  const hex4 = (value: number | undefined): string => (value ?? 0).toString(16).padStart(4, '0');
   const where = parts.serial ? `sn-${parts.serial}` : parts.instance ? `inst-${parts.instance}` : `path-${path}`;
-  return `usb-printer:${hex4(parts.vendorId)}:${hex4(parts.productId)}:${where}:usbprint`.slice(0, 200);
+  return `usb-printer:${usbIdHex(parts.vendorId ?? 0)}:${usbIdHex(parts.productId ?? 0)}:${where}:usbprint`.slice(0, 200);
 }
 
 /**
