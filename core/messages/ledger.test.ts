@@ -1,16 +1,17 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTestKey, signManifest, testManifest, testMessage } from '../../test/support/manifests.js';
+import { tempDirs } from '../../test/support/temp-dirs.js';
 import { openLedgerSync } from './ledger.js';
 
 const root = resolve(import.meta.dirname, '../..');
+const tempDir = tempDirs();
 
 describe('ledger', () => {
   it('folds deliveries, reads, dismissals and snoozes, and reads them back after a restart', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'trayside-ledger-'));
+    const dir = tempDir('trayside-ledger-');
     const ledger = openLedgerSync(dir);
     ledger.append({ type: 'delivered', at: 10, campaignId: 'a', messageId: 'a@1', category: 'supplies', notified: false });
     ledger.append({ type: 'read', at: 11, campaignId: 'a', messageId: 'a@1' });
@@ -29,7 +30,7 @@ describe('ledger', () => {
   });
 
   it('skips a torn last line (power lost mid-write) and keeps appending readable records', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'trayside-ledger-'));
+    const dir = tempDir('trayside-ledger-');
     const first = openLedgerSync(dir);
     await first.append({ type: 'delivered', at: 10, campaignId: 'a', messageId: 'a@1', category: 'supplies', notified: false });
     first.dispose();
@@ -49,7 +50,7 @@ describe('ledger', () => {
   });
 
   it('refuses a record that does not fit the schema instead of writing it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'trayside-ledger-'));
+    const dir = tempDir('trayside-ledger-');
     const ledger = openLedgerSync(dir);
     expect(() => ledger.append({ type: 'delivered', at: Number.NaN } as never)).toThrow();
     await ledger.durable();
@@ -74,7 +75,7 @@ function runChild(args: string[], killOn?: string): Promise<{ lines: string[]; s
 
 describe('"once" survives a crash', () => {
   it('a process killed with SIGKILL right after a delivery does not deliver it again after restart', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'trayside-crash-'));
+    const dir = tempDir('trayside-crash-');
     const key = makeTestKey();
     const now = Date.now();
     const manifest = testManifest(now, {

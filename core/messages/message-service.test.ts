@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BrandingSchema } from '../../common/branding.js';
@@ -13,6 +12,7 @@ import { FakeTime } from '../../test/support/fake-time.js';
 import { openSupplyHistory } from '../devices/supply-history.js';
 import { loadInstallIdentitySync } from '../install-identity.js';
 import { makeTestKey, signManifest, testManifest, testMessage } from '../../test/support/manifests.js';
+import { tempDirs } from '../../test/support/temp-dirs.js';
 import { createMessageService, localeChain } from './message-service.js';
 import type { FetchLike } from './poller.js';
 
@@ -63,6 +63,7 @@ class FakeBackend {
   }
 }
 
+const tempDir = tempDirs();
 const live: Array<{ dispose(): void }> = [];
 afterEach(() => {
   for (const service of live.splice(0)) service.dispose();
@@ -71,7 +72,7 @@ afterEach(() => {
 function harness(options: { dir?: string; time?: FakeTime; backend?: FakeBackend; snapshots?: DeviceSnapshot[]; settings?: Partial<Settings>; tickMs?: number } = {}) {
   const time = options.time ?? new FakeTime(START);
   const backend = options.backend ?? new FakeBackend();
-  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'trayside-messages-'));
+  const dir = options.dir ?? tempDir('trayside-messages-');
   // The devices feature as the core composes it: each snapshot passes the supply history, which adds days left.
   const history = openSupplyHistory({ dir, clock: time, timers: time });
   let snapshots = (options.snapshots ?? [printer()]).map((snapshot) => history.forecast(snapshot));
@@ -255,7 +256,7 @@ describe('message service: delivery and routing', () => {
   });
 
   it('a snoozed message is listed with the time it comes back; restore (undo, unsnooze) brings it back as it was, across a restart', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'trayside-messages-'));
+    const dir = tempDir('trayside-messages-');
     const backend = new FakeBackend();
     backend.publish(manifestWith([testMessage({ campaignId: 'a', priority: 2 }), testMessage({ campaignId: 'b', priority: 1 })]));
     const first = harness({ dir, backend });
@@ -283,7 +284,7 @@ describe('message service: delivery and routing', () => {
   });
 
   it('"once" means once across a restart, and read state survives it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'trayside-messages-'));
+    const dir = tempDir('trayside-messages-');
     const backend = new FakeBackend();
     backend.publish(manifestWith([testMessage({ campaignId: 'once', urgency: 'urgent', caps: { maxImpressions: 1, maxPerDay: 1, cooldownHours: 0 } })]));
     const first = harness({ dir, backend });
@@ -366,7 +367,7 @@ describe('message service: manifests', () => {
   });
 
   it('works offline after a restart from the saved manifest', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'trayside-messages-'));
+    const dir = tempDir('trayside-messages-');
     const backend = new FakeBackend();
     backend.publish(manifestWith([testMessage({ campaignId: 'saved' })]));
     const first = harness({ dir, backend });
@@ -381,7 +382,7 @@ describe('message service: manifests', () => {
   });
 
   it('shows nothing from a saved manifest that expired, and says so', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'trayside-messages-'));
+    const dir = tempDir('trayside-messages-');
     const backend = new FakeBackend();
     backend.publish(manifestWith([testMessage({ campaignId: 'old' })]));
     const first = harness({ dir, backend });
