@@ -3,7 +3,7 @@ import { Emitter, systemTimers, type Disposable, type Timers } from '../../commo
 import { parseDeviceIdString } from '../decoders/ieee1284.js';
 import { ippInteger, ippText, type IppAttributes, type IppValue } from '../decoders/ipp-supplies.js';
 import { describeError } from '../device-io.js';
-import { PRINTER_ATTRIBUTES_WANTED, sendIppRequest, type IppRequestOptions } from '../ipp/ipp-client.js';
+import { IppRequestError, PRINTER_ATTRIBUTES_WANTED, sendIppRequest, type IppRequestOptions } from '../ipp/ipp-client.js';
 import { encodeIppMessage, IPP_GROUP, IPP_TAG } from '../ipp/ipp-encoding.js';
 import { IppSession, readingFromAttributes, type FetchPrinterAttributes } from '../ipp/ipp-source.js';
 import { makerFromMakeAndModel } from '../ipp/vendor-names.js';
@@ -161,11 +161,21 @@ export function printerKey(queue: CupsQueue): string | undefined {
 
 let nextRequestId = 1;
 
+/** client-error-not-found (RFC 8011 §5.4.2.5): what CUPS-Get-Printers answers when there is no queue. */
+const IPP_STATUS_NOT_FOUND = 0x0406;
+
 /** Lists the local CUPS queues; rejects with an IppRequestError when no scheduler answers. */
 export async function listCupsQueues(server: string, options: IppRequestOptions = {}): Promise<CupsQueue[]> {
   const requestId = nextRequestId;
   nextRequestId = (nextRequestId % 0x7fffffff) + 1;
-  const message = await sendIppRequest(`ipp://${server}/`, encodeCupsGetPrinters(requestId), 'CUPS-Get-Printers', options);
+  let message;
+  try {
+    message = await sendIppRequest(`ipp://${server}/`, encodeCupsGetPrinters(requestId), 'CUPS-Get-Printers', options);
+  } catch (error) {
+    // A scheduler with no queues at all answers client-error-not-found: that is an empty list, not a missing CUPS.
+    if (error instanceof IppRequestError && error.status === IPP_STATUS_NOT_FOUND) return [];
+    throw error;
+  }
   const queues: CupsQueue[] = [];
   for (const group of message.groups) {
     if (group.tag !== IPP_GROUP.printer) continue;
@@ -215,8 +225,12 @@ class CupsQueueSession implements DeviceSession {
   }
 }
 
-/** How often the queue list is compared while watched: CUPS queues come and go with lpadmin or a plug-in. */
-const RESCAN_MS = 5_000;
+/**
+ * How often the queue list is compared while watched: CUPS queues come and go with lpadmin or a
+ * plug-in, and an owner expects a printer in the tray within a few seconds (the transport
+ * contract's 3 s). One CUPS-Get-Printers on localhost costs a few milliseconds.
+ */
+const RESCAN_MS = 2_000;
 
 /**
  * The local CUPS scheduler's queues (macOS always; Linux where CUPS holds the printer). Two queues

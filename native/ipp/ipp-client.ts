@@ -13,6 +13,8 @@ export class IppRequestError extends Error {
   constructor(
     readonly failure: IppFailure,
     message: string,
+    /** The IPP status code of a refused request (failure 'ipp'), e.g. 0x0406 client-error-not-found. */
+    readonly status?: number,
   ) {
     super(message);
   }
@@ -111,7 +113,7 @@ export async function sendIppRequest(uri: string, body: Uint8Array, what: string
   }
   if (!isSuccessfulStatus(message.code)) {
     const status = IPP_STATUS_NAMES[message.code] ?? `status 0x${message.code.toString(16).padStart(4, '0')}`;
-    throw new IppRequestError('ipp', `${uri} refused ${what}: ${status}`);
+    throw new IppRequestError('ipp', `${uri} refused ${what}: ${status}`, message.code);
   }
   return message;
 }

@@ -137,6 +137,10 @@ fi
 export TRAYSIDE_CUPS_SERVER="127.0.0.1:$CUPS_PORT"
 export TRAYSIDE_CUPS_QUEUE=trayside
 export TRAYSIDE_CUPS_LEVEL_FILE="$WORK/level"
+# For the transport contract's hooks: the scheduler to pause (SIGSTOP: a CUPS that stops answering)
+# and the printer a plugged-in queue points at (lpadmin adds and removes queues: CUPS's hot-plug).
+export TRAYSIDE_CUPS_PID="$CUPSD_PID"
+export TRAYSIDE_CUPS_PRINTER_URI="ipp://localhost:$PRINTER_PORT/ipp/print"
 REPORT="$WORK/vitest.json"
 timeout 300 npx vitest run --config test/cups/vitest.config.ts --reporter=default --reporter=json --outputFile="$REPORT"
 status=$?

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { DeviceReading } from '../../common/device.js';
-import { CupsSource } from '../../native/cups/cups-source.js';
+import type { Timers } from '../../common/lifecycle.js';
+import { CupsSource, listCupsQueues } from '../../native/cups/cups-source.js';
 import { describeTransportContract } from '../support/transport-contract.js';
 
 // Against the real cupsd that scripts/cups/run.sh starts (its own config dir and port), with an
@@ -75,16 +76,76 @@ describe('CUPS source against a real cupsd', () => {
   });
 });
 
+/**
+ * Device time for the contract suite runs this many times faster than the wall clock: the source's
+ * rescan (2 s) and the contract's waits (3 s notice, 65 s after dispose) shrink alike, while each
+ * request's own time limit is stretched back to real seconds, so cupsd is never hurried.
+ */
+const TIME_SCALE = 10;
+const scaledTimers: Timers = {
+  setTimeout: (callback, delayMs) => {
+    const handle = setTimeout(callback, delayMs / TIME_SCALE);
+    return { dispose: () => clearTimeout(handle) };
+  },
+};
+const cupsdPid = Number(process.env.TRAYSIDE_CUPS_PID ?? '') || undefined;
+const printerUri = process.env.TRAYSIDE_CUPS_PRINTER_URI ?? '';
+const PLUGGED_QUEUE = 'trayside-plugged';
+
+async function lpadmin(...args: string[]): Promise<void> {
+  await run('lpadmin', args, { env: { ...process.env, CUPS_SERVER: server } });
+}
+
+/** Puts the tier's queues back the way run.sh made them: the main queue there, no plugged one. */
+async function restoreQueues(): Promise<void> {
+  const names = (await listCupsQueues(server)).map((listed) => listed.name);
+  if (names.includes(PLUGGED_QUEUE)) await lpadmin('-x', PLUGGED_QUEUE);
+  if (!names.includes(queue) && printerUri) await lpadmin('-p', queue, '-E', '-v', printerUri, '-m', 'everywhere');
+}
+
 describeTransportContract('CupsSource (real cupsd on loopback)', async () => {
-  const source = new CupsSource({ server });
+  if (printerUri) await restoreQueues();
+  // CUPS has levels only after a job went through (a re-made queue has none): print one first.
+  if ((await readQueue()).supplies.length === 0) {
+    await printJob();
+    await levelAfterJob(undefined);
+  }
+  const source = new CupsSource({ server, timers: scaledTimers, timeoutMs: 5_000 * TIME_SCALE });
+  let paused = false;
+  const resume = () => {
+    if (paused && cupsdPid) process.kill(cupsdPid, 'SIGCONT');
+    paused = false;
+  };
   return {
     source,
-    expected: { transport: 'ipp', minimumSupplies: 0 },
-    // Real time: the scheduler answers in milliseconds.
-    elapse: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 20))),
+    // The main queue has Black, Waste and Cyan, which the print command reports as -3 ("some left"); a plugged-in raw queue has none.
+    expected: { transport: 'ipp', minimumSupplies: 0, levelStates: { 'marker-3': 'some-left' } },
+    elapse: (ms) => new Promise((resolve) => setTimeout(resolve, ms / TIME_SCALE)),
     breakEnumeration: () => {
       (source as unknown as { server: string }).server = '127.0.0.1:1';
     },
-    cleanup: async () => undefined,
+    // A scheduler that stops answering: cupsd paused with SIGSTOP (the kernel still accepts the connection).
+    ...(cupsdPid
+      ? {
+          makeUnresponsive: () => {
+            process.kill(cupsdPid, 'SIGSTOP');
+            paused = true;
+            return resume;
+          },
+        }
+      : {}),
+    // CUPS's hot-plug: a queue added and removed with lpadmin (a raw queue to a file device, made at once).
+    ...(printerUri
+      ? {
+          plug: () => lpadmin('-p', PLUGGED_QUEUE, '-E', '-v', 'file:///dev/null'),
+          unplug: async (id: string) => lpadmin('-x', decodeURIComponent(id.slice(id.lastIndexOf('/') + 1))),
+        }
+      : {}),
+    cleanup: async () => {
+      resume();
+      if (printerUri) await restoreQueues();
+    },
   };
 });
+if (!cupsdPid) console.info('skipped: CUPS contract "stops answering": TRAYSIDE_CUPS_PID is not set (scripts/cups/run.sh sets it for its own cupsd; the system cupsd is never paused)');
+if (!printerUri) console.info('skipped: CUPS contract hot-plug: TRAYSIDE_CUPS_PRINTER_URI is not set (scripts/cups/run.sh sets it; queues are added and removed only on a cupsd of the tier\'s own)');
