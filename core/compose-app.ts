@@ -14,6 +14,8 @@ import type { OpenExternal } from './actions/reorder.js';
 import type { SigningKeySource } from './messages/signing-key-source.js';
 import type { AppFlags } from './parse-flags.js';
 import type { SettingsStorage } from './settings-service.js';
+import type { DiagnosticsHostOptions } from './diagnostics/compose-diagnostics.js';
+import { createAppLogger, type AppLogger } from './logging/app-logger.js';
 
 /** How one host reaches the OS: everything the composition needs from Electron or from Node. */
 export interface HostAdapters {
@@ -41,6 +43,8 @@ export interface HostAdapters {
   /** Seams for tests: the demo backend launcher and the USB/HID loaders. */
   startDemoBackend?: (options: DemoBackendOptions) => DemoBackend;
   devices?: Pick<HostDevicesOptions, 'loadUsb' | 'loadHid'>;
+  /** Electron: the save dialog for exported bundles and its version; the Node host writes into the data folder. */
+  diagnostics?: Pick<DiagnosticsHostOptions, 'saveFile' | 'electron'>;
 }
 
 /** The composed app; `dispose` stops everything it started (core, device sources, demo backend). */
@@ -51,6 +55,8 @@ export interface ComposedApp {
   readonly devices: HostDevices;
   /** The demo backend's child, when this start runs one. */
   readonly demoBackend: DemoBackend | undefined;
+  /** The rotating log files in `<data dir>/logs`; every line also goes to the host's `log`. */
+  readonly logger: AppLogger;
   dispose(): Promise<void>;
 }
 
@@ -71,7 +77,10 @@ export type BadIppChoice = 'throw' | 'skip';
  * Composes the app: starts the demo backend when this start gets one, resolves the signing key,
  * composes the devices and creates the core (not started). Throws only for a bad --ipp with `throw`.
  */
-export async function composeApp(adapters: HostAdapters, flags: AppFlags, startup: StartupBranding, badIpp: BadIppChoice = 'throw'): Promise<ComposedApp> {
+export async function composeApp(hostAdapters: HostAdapters, flags: AppFlags, startup: StartupBranding, badIpp: BadIppChoice = 'throw'): Promise<ComposedApp> {
+  // From here on every line goes into the rotating log files too, so a diagnostics bundle has them.
+  const logger = createAppLogger({ dir: join(hostAdapters.dataDir, 'logs'), clock: hostAdapters.clock, echo: hostAdapters.log });
+  const adapters: HostAdapters = { ...hostAdapters, log: logger.log };
   const { log } = adapters;
   const demoBackend = launchDemoBackend(adapters, flags, startup);
   let devices: HostDevices;
@@ -80,6 +89,7 @@ export async function composeApp(adapters: HostAdapters, flags: AppFlags, startu
   } catch (error) {
     if (badIpp === 'throw') {
       await demoBackend?.stop();
+      await logger.close();
       throw new Error(`--ipp: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     log(`devices: ${error instanceof Error ? error.message : String(error)}; continuing without the IPP printers`);
@@ -104,6 +114,7 @@ export async function composeApp(adapters: HostAdapters, flags: AppFlags, startu
     openExternal: adapters.openExternal,
     fetch: adapters.fetch,
     dataDir: adapters.dataDir,
+    diagnostics: { ...adapters.diagnostics, logger },
   });
   let disposed: Promise<void> | undefined;
   return {
@@ -111,12 +122,14 @@ export async function composeApp(adapters: HostAdapters, flags: AppFlags, startu
     branding,
     devices,
     demoBackend,
+    logger,
     dispose: () =>
       (disposed ??= (async () => {
         core.dispose();
         devices.dispose();
         // Closing its stdin is enough: it flushes its store and exits on its own.
         await demoBackend?.stop();
+        await logger.close();
       })()),
   };
 }

@@ -30,6 +30,9 @@ import type { OpenExternal } from './actions/reorder.js';
 import { createEngagementService, disabledEngagement, type EngagementOptions, type EngagementService } from './events/engagement.js';
 import { trackInbox } from './events/track-inbox.js';
 import { describeFsError } from './storage/fs-error.js';
+import { composeDiagnostics, type DiagnosticsHostOptions } from './diagnostics/compose-diagnostics.js';
+import type { DiagnosticsService } from './diagnostics/diagnostics-service.js';
+import { recordOwnerActions } from './diagnostics/owner-actions.js';
 
 /** One way to the OS for both features: supply alerts, and urgent messages with the tray badge. */
 export interface CoreNotifier {
@@ -92,6 +95,8 @@ export interface CoreOptions {
   /** Both stored features run by default; a test of one turns the other off. */
   features?: { messages?: boolean; events?: boolean };
   tuning?: CoreTuning;
+  /** The app logger, a save dialog (Electron) and test seams for diagnostics (core/diagnostics). */
+  diagnostics?: DiagnosticsHostOptions;
 }
 
 /** What the core may ask of the panel's window. */
@@ -105,6 +110,7 @@ export interface Core extends Disposable {
   readonly settings: SettingsService;
   readonly messages: MessageService;
   readonly actions: ActionsService;
+  readonly diagnostics: DiagnosticsService;
   /** Resolves once the event queue is open (right after `createCore`). */
   readonly engagement: Promise<EngagementService>;
   readonly events: EventHub;
@@ -302,6 +308,24 @@ export function createCore(options: CoreOptions): Core {
   );
   disposables.add(actions.onCartChanged((cart) => events.publish('actions', 'onCartChanged', cart)));
   disposables.add(trackInbox(messages, engagement, options.clock, options.log));
+  const diagnostics = disposables.add(
+    composeDiagnostics({
+      ...(options.diagnostics ? { host: options.diagnostics } : {}),
+      appInfo: options.appInfo,
+      branding,
+      dataDir: options.dataDir,
+      installId: install?.installId,
+      clock: options.clock,
+      timers: options.timers,
+      log: options.log,
+      devices: monitor,
+      supplyHistory,
+      inbox: () => messages.inbox().items,
+      settings: () => settings.get(),
+      openExternal: options.openExternal ?? (async (url) => options.log(`actions: no browser is connected; would open ${url}`)),
+      events,
+    }),
+  );
 
   const handlers: TraysideHandlers = {
     app: {
@@ -335,6 +359,7 @@ export function createCore(options: CoreOptions): Core {
     },
     messages: messageHandlers(messages, engagement, options.log),
     actions: actions.handlers,
+    diagnostics: diagnostics.service.handlers,
   };
 
   return {
@@ -342,10 +367,12 @@ export function createCore(options: CoreOptions): Core {
     settings,
     messages,
     actions,
+    diagnostics: diagnostics.service,
     engagement,
     events,
     handlers,
-    dispatch: createDispatcher(contract, handlers, options.log),
+    // Owner actions go on the diagnostics timeline as they pass through the one door.
+    dispatch: createDispatcher(contract, recordOwnerActions(handlers, diagnostics.timeline), options.log),
     start: async () => {
       await monitor.start();
       messages.start();

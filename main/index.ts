@@ -1,12 +1,14 @@
 /// <reference types="electron-vite/node" />
 // The Electron entry: creates the real Electron objects and hands them to startShell (app.ts).
 // Everything here is wiring; behaviour lives in app.ts and the core, which are tested without Electron.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { app, BrowserWindow, dialog, Menu, net, Notification, powerMonitor, screen, session, shell as electronShell, Tray } from 'electron';
 import { describeError } from '../common/errors.js';
 import { systemClock, systemTimers } from '../common/lifecycle.js';
 import type { StartupBranding } from '../core/branding/load-branding.js';
 import { composeApp, loadHostBranding, type ComposedApp } from '../core/compose-app.js';
+import type { SaveBundleFile } from '../core/diagnostics/diagnostics-service.js';
+import { writeFileAtomic } from '../core/storage/atomic-write.js';
 import type { PanelHost } from '../core/core.js';
 import { parseFlags } from '../core/parse-flags.js';
 import { startShell, type ShellNotifier } from './app.js';
@@ -82,12 +84,21 @@ const composeElectronApp = async (notifier: ShellNotifier, panel: PanelHost): Pr
       appRoot: resolve(import.meta.dirname, '../..'),
       // Electron's own Node runs the compiled server; an unpackaged binary keeps the RunAsNode fuse at its default.
       demoBackendRuntime: { command: process.execPath, env: { ELECTRON_RUN_AS_NODE: '1' } },
+      diagnostics: { electron: process.versions.electron, saveFile: saveWithDialog },
     },
     flags,
     startup,
     'skip',
   ));
 let electronTray: Tray | undefined;
+
+/** Exported diagnostics bundles: the owner picks where, starting in Downloads. */
+async function saveWithDialog(...[name, text]: Parameters<SaveBundleFile>): ReturnType<SaveBundleFile> {
+  const choice = await dialog.showSaveDialog({ defaultPath: join(app.getPath('downloads'), name), filters: [{ name: 'Diagnostics bundle', extensions: ['json'] }] });
+  if (choice.canceled || !choice.filePath) return { status: 'cancelled' };
+  await writeFileAtomic(choice.filePath, text);
+  return { status: 'saved', path: choice.filePath };
+}
 let panelWebPreferences: unknown;
 
 const shell = await startShell({

@@ -1,6 +1,7 @@
 import { actionsFeature } from './actions.js';
 import { appFeature } from './app.js';
 import { devicesFeature } from './devices.js';
+import { diagnosticsFeature } from './diagnostics.js';
 import { messagesFeature } from './messages.js';
 import type { ConnectionApi } from './connection.js';
 import type { ClientApi, Handlers } from './define.js';
@@ -15,6 +16,7 @@ export const contract = {
   actions: actionsFeature,
   app: appFeature,
   devices: devicesFeature,
+  diagnostics: diagnosticsFeature,
   messages: messagesFeature,
   settings: settingsFeature,
 } as const;

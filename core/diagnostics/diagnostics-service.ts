@@ -1,0 +1,261 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { z } from 'zod';
+import { BUNDLE_LIMITS, RedactionKindSchema, type BundleMessage, type RedactionKind } from '../../common/diagnostics/bundle.js';
+import type { LinkResult } from '../../common/contract/actions.js';
+import type { DiagnosticsPreview, DiagnosticsState, RedactionChoice } from '../../common/contract/diagnostics.js';
+import { TraysideError, type TraysideHandlers } from '../../common/contract/index.js';
+import { Emitter, type Clock, type Disposable, type Timers } from '../../common/lifecycle.js';
+import { writeFileAtomic } from '../storage/atomic-write.js';
+import { describeFsError } from '../storage/fs-error.js';
+import { readOwnedFileSync } from '../storage/owned-file.js';
+import { buildBundle, bundleText, gatherCapture, type CaptureInput, type CaptureSources } from './capture.js';
+import { REDACTION_KIND_LABELS, REDACTION_KINDS, type RedactionChoices } from './redact.js';
+import { openReproMode, type LevelControl } from './repro-mode.js';
+import type { Timeline } from './timeline.js';
+import { openUploadQueue, UploadError, type DiagnosticsSender } from './upload-queue.js';
+
+/**
+ * The owner's side of diagnostics: capture, review, keep/remove choices, export, upload, delete,
+ * and repro mode. What is reviewed is what leaves: a capture is rendered to one text, named by
+ * its hash, and export and upload take that name and write or send exactly that text.
+ */
+
+/** Saves the reviewed text as a file: the Node host writes into a folder, Electron asks with a save dialog. */
+export type SaveBundleFile = (suggestedName: string, text: string) => Promise<{ status: 'saved'; path: string } | { status: 'cancelled' }>;
+
+/** Writes into `dir` (made if needed) under the suggested name, and says the path. */
+export function saveIntoFolder(dir: string): SaveBundleFile {
+  return async (name, text) => {
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, name);
+    await writeFileAtomic(path, text);
+    return { status: 'saved', path };
+  };
+}
+
+/** `<data dir>/diagnostics/exports`, where the owner's data already is; without a data dir, the downloads folder. */
+export function defaultExportFolder(dataDir: string | undefined): string {
+  if (dataDir !== undefined) return join(dataDir, 'diagnostics', 'exports');
+  const downloads = join(homedir(), 'Downloads');
+  return existsSync(downloads) ? downloads : homedir();
+}
+
+const ChoicesFileSchema = z.object({ version: z.literal(1), choices: z.partialRecord(RedactionKindSchema, z.enum(['keep', 'remove'])) });
+
+export interface DiagnosticsServiceOptions {
+  /** `<data dir>/diagnostics`; undefined: choices and uploads live in memory. */
+  dir: string | undefined;
+  sources: Omit<CaptureSources, 'repro' | 'events' | 'statusChanges' | 'errors' | 'messages'> & {
+    inbox: () => ReadonlyArray<{ id: string; title: string; deliveredAt: number }>;
+  };
+  timeline: Timeline;
+  clock: Clock;
+  timers: Timers;
+  log: (message: string) => void;
+  backendUrl: () => string | undefined;
+  supportUrl: () => string | undefined;
+  /** True when the owner's consent is "support sharing". */
+  supportSharing: () => boolean;
+  installId?: string;
+  logger?: LevelControl;
+  saveFile: SaveBundleFile;
+  openExternal: (url: string) => Promise<void>;
+  send?: DiagnosticsSender;
+  reproMinutes?: number;
+}
+
+export interface DiagnosticsService extends Disposable {
+  readonly handlers: TraysideHandlers['diagnostics'];
+  state(): DiagnosticsState;
+  onChanged(listener: (state: DiagnosticsState) => void): Disposable;
+  /** Resolves once waiting uploads from an earlier run are read. */
+  readonly ready: Promise<void>;
+}
+
+interface Rendered {
+  preview: DiagnosticsPreview;
+  bytes: Uint8Array;
+}
+
+function loadChoices(dir: string | undefined): RedactionChoices {
+  if (!dir) return {};
+  const found = readOwnedFileSync(join(dir, 'choices.json'));
+  if (found.kind !== 'read') return {};
+  try {
+    const parsed = ChoicesFileSchema.safeParse(JSON.parse(found.text));
+    return parsed.success ? parsed.data.choices : {};
+  } catch {
+    // A torn file: back to removing everything, the safe default.
+    return {};
+  }
+}
+
+export function createDiagnosticsService(options: DiagnosticsServiceOptions): DiagnosticsService {
+  const changed = new Emitter<DiagnosticsState>();
+  let choices = loadChoices(options.dir);
+  let captured: CaptureInput | undefined;
+  let rendered: Rendered | undefined;
+  const fire = (): void => changed.fire(state());
+
+  const repro = openReproMode({
+    dir: options.dir,
+    clock: options.clock,
+    timers: options.timers,
+    log: options.log,
+    ...(options.logger ? { logger: options.logger } : {}),
+    onChanged: fire,
+    ...(options.reproMinutes ? { minutes: options.reproMinutes } : {}),
+  });
+  const uploads = openUploadQueue({
+    dir: options.dir === undefined ? undefined : join(options.dir, 'uploads'),
+    backendUrl: options.backendUrl,
+    ...(options.installId ? { installId: options.installId } : {}),
+    clock: options.clock,
+    timers: options.timers,
+    log: options.log,
+    ...(options.send ? { send: options.send } : {}),
+    onChanged: fire,
+  });
+
+  function state(): DiagnosticsState {
+    return {
+      supportUrl: options.supportUrl() ?? null,
+      uploadTo: options.backendUrl() ?? null,
+      supportSharing: options.supportSharing(),
+      uploads: uploads.views(),
+      repro: repro.view(),
+    };
+  }
+
+  function messagesShown(from: number): BundleMessage[] {
+    const activity = options.timeline.activity(from);
+    return options.sources.inbox().map((item) => ({
+      messageId: item.id,
+      title: item.title,
+      shownAt: Math.max(0, Math.round(item.deliveredAt)),
+      actions: activity.filter((entry) => entry.detail?.includes(JSON.stringify(item.id)) ?? false).map((entry) => ({ at: entry.at, action: entry.type, ...(entry.detail ? { detail: entry.detail } : {}) })),
+    }));
+  }
+
+  function render(input: CaptureInput): Rendered {
+    const bundle = buildBundle(input, choices);
+    const text = bundleText(bundle);
+    const bytes = new TextEncoder().encode(text);
+    const compressed = gzipSync(bytes);
+    const summary = new Map(bundle.redaction.map((entry) => [entry.kind, entry]));
+    const preview: DiagnosticsPreview = {
+      id: createHash('sha256').update(bytes).digest('hex').slice(0, 32),
+      capturedAt: input.capturedAt,
+      text,
+      bytes: bytes.length,
+      compressedBytes: compressed.length,
+      limitBytes: BUNDLE_LIMITS.maxBytes,
+      kinds: REDACTION_KINDS.map((kind) => ({ kind, label: REDACTION_KIND_LABELS[kind], count: summary.get(kind)?.count ?? 0, choice: choices[kind] === 'keep' ? 'keep' : 'remove' })),
+      leftOut: bundle.leftOut,
+    };
+    if (bytes.length > BUNDLE_LIMITS.maxBytes) {
+      throw new TraysideError('unavailable', `The bundle is ${(bytes.length / 1024 / 1024).toFixed(1)} MB, over the ${BUNDLE_LIMITS.maxBytes / 1024 / 1024} MB support accepts; remove the logs from older runs and capture again.`);
+    }
+    return { preview, bytes: compressed };
+  }
+
+  /** The reviewed rendering, or a clear error when the owner's screen shows an older one. */
+  function reviewed(previewId: string): Rendered {
+    if (!rendered || rendered.preview.id !== previewId) {
+      throw new TraysideError('not-found', 'That bundle is no longer the one under review (it was captured again or a choice changed); review the current one and try again.');
+    }
+    return rendered;
+  }
+
+  const asContractError = (error: unknown): never => {
+    if (error instanceof UploadError) throw new TraysideError(error.kind, error.message);
+    throw error;
+  };
+
+  const handlers: TraysideHandlers['diagnostics'] = {
+    getState: async () => state(),
+    async capture() {
+      captured = await gatherCapture({
+        ...options.sources,
+        statusChanges: (from) => options.timeline.statusChanges(from),
+        errors: (from) => options.timeline.errors(from),
+        events: (from) => options.timeline.activity(from),
+        messages: () => messagesShown(options.clock.now() - 30 * 86_400_000),
+        repro: () => repro.window(),
+      });
+      rendered = render(captured);
+      return rendered.preview;
+    },
+    async setRedaction({ kind, choice }: { kind: RedactionKind; choice: RedactionChoice }) {
+      choices = { ...choices, [kind]: choice };
+      if (options.dir) {
+        await writeFileAtomic(join(options.dir, 'choices.json'), JSON.stringify({ version: 1, choices })).catch((error: unknown) =>
+          options.log(`diagnostics: cannot save the keep/remove choices in ${options.dir} (${describeFsError(error)}) — they apply until the app quits`),
+        );
+      }
+      if (!captured) throw new TraysideError('not-found', 'Capture a bundle first; the choice is saved for it.');
+      rendered = render(captured);
+      return rendered.preview;
+    },
+    async exportBundle({ previewId }) {
+      const { preview } = reviewed(previewId);
+      const name = `trayside-diagnostics-${new Date(preview.capturedAt).toISOString().replace(/[:.]/g, '-')}.json`;
+      try {
+        const saved = await options.saveFile(name, preview.text);
+        if (saved.status === 'saved') {
+          options.log(`diagnostics: bundle exported to ${saved.path}`);
+          options.timeline.note('diagnostics.export');
+        }
+        return saved;
+      } catch (error) {
+        throw new TraysideError('unavailable', `Could not write the bundle file: ${describeFsError(error)}. Choose another folder or free some space.`);
+      }
+    },
+    async upload({ previewId, confirmThisUpload }) {
+      const { preview, bytes } = reviewed(previewId);
+      if (!options.supportSharing() && !confirmThisUpload) {
+        throw new TraysideError('forbidden', 'Uploading needs your yes: confirm this one upload, or choose "support sharing" in your privacy settings.');
+      }
+      if (!options.backendUrl()) throw new TraysideError('unavailable', 'No support server is configured in this app; export the bundle to a file and attach it instead.');
+      options.timeline.note('diagnostics.upload');
+      return uploads.enqueue(bytes, `bundle-${preview.id}`);
+    },
+    retryUpload: ({ id }) => uploads.retry(id).catch(asContractError),
+    discardUpload: ({ id }) => uploads.discard(id).catch(asContractError),
+    deleteUpload: ({ caseCode }) =>
+      uploads.deleteCase(caseCode).then(
+        (status) => ({ status }),
+        (error: unknown) => asContractError(error),
+      ),
+    async startRepro() {
+      options.timeline.note('diagnostics.repro-started');
+      return repro.start();
+    },
+    async stopRepro() {
+      options.timeline.note('diagnostics.repro-stopped');
+      return repro.stop();
+    },
+    async openSupport(): Promise<LinkResult> {
+      const url = options.supportUrl();
+      if (!url) return { status: 'refused', reason: 'This app has no support page configured; capture a bundle and export it for your support contact.' };
+      await options.openExternal(url);
+      return { status: 'opened', url };
+    },
+  };
+
+  return {
+    handlers,
+    state,
+    onChanged: (listener) => changed.on(listener),
+    ready: uploads.ready,
+    dispose() {
+      repro.dispose();
+      uploads.dispose();
+    },
+  };
+}
