@@ -11,6 +11,7 @@ export type TrayAction =
   | { type: 'open-panel'; deviceId?: string }
   | { type: 'pause-notifications'; choice: PauseChoice }
   | { type: 'set-launch-at-login'; enabled: boolean }
+  | { type: 'check-for-updates' }
   | { type: 'quit' };
 
 /** One tray menu entry as data, so the menu is tested without Electron. */
@@ -37,6 +38,8 @@ export interface TrayModelInput {
   urgentMessages?: number;
   /** Clock time a person reads, e.g. "14:30"; injected so tests do not depend on the machine's locale. */
   formatTime?: (epochMs: number) => string;
+  /** Present where this build updates itself: the menu offers "Check for updates", with the last outcome above it when there is one. */
+  updates?: { status?: string; checking?: boolean };
 }
 
 /** Windows truncates tray tooltips at 127 characters (NOTIFYICONDATA.szTip is 128 wide chars). */
@@ -122,6 +125,15 @@ export function trayModel(input: TrayModelInput): TrayModel {
     checked: input.settings.launchAtLogin,
     action: { type: 'set-launch-at-login', enabled: !input.settings.launchAtLogin },
   });
+  if (input.updates) {
+    menu.push({ kind: 'separator' });
+    if (input.updates.status) menu.push({ kind: 'label', label: input.updates.status });
+    menu.push(
+      input.updates.checking
+        ? { kind: 'label', label: 'Checking for updates…' }
+        : { kind: 'action', label: 'Check for updates', action: { type: 'check-for-updates' } },
+    );
+  }
   menu.push({ kind: 'separator' }, { kind: 'action', label: `Quit ${name}`, action: { type: 'quit' } });
 
   return { state, tooltip: tooltipOf(name, sorted, urgent), menu };
