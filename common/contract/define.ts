@@ -75,7 +75,8 @@ export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 
 /** Every call answers with this envelope so errors cross IPC and WebSocket with their code intact. */
 export const ResultEnvelopeSchema = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), value: z.unknown() }),
+  // Optional: a call that answers nothing (z.void) loses its undefined `value` when the envelope goes through JSON (the Node host's socket).
+  z.object({ ok: z.literal(true), value: z.unknown().optional() }),
   z.object({ ok: z.literal(false), error: z.object({ code: ErrorCodeSchema, message: z.string() }) }),
 ]);
 export type ResultEnvelope = z.infer<typeof ResultEnvelopeSchema>;
