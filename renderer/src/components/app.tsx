@@ -7,6 +7,7 @@ import { formatClockTime, stateLabel, type FormatTime } from '../view/format.js'
 import { CartView } from './actions/cart-view.js';
 import { ConnectionBanner } from './connection-banner.js';
 import { DeviceCard } from './device-card.js';
+import { GetHelpButton, HelpView } from './diagnostics-view.js';
 import { PrinterIcon, StateIcon } from './icons.js';
 import { MessagesSection } from './messages/inbox.js';
 import { NetworkPrintersSection } from './network-printers.js';
@@ -82,7 +83,9 @@ export function Panel({ formatTime }: { formatTime: FormatTime }) {
       </main>
       <footer className="panel__footer">
         <NotificationsControl formatTime={formatTime} />
+        <GetHelpButton />
       </footer>
+      <HelpView formatTime={formatTime} />
     </div>
   );
 }
