@@ -29,6 +29,8 @@ import { detectEnvironment, ownerPlace } from './environment.js';
 import type { OpenExternal } from './actions/reorder.js';
 import { createEngagementService, disabledEngagement, type EngagementOptions, type EngagementService } from './events/engagement.js';
 import { trackInbox } from './events/track-inbox.js';
+import { createInstallAuthorization, type InstallAuthorization } from './events/install-authorization.js';
+import { startPrivacy } from './privacy/start-privacy.js';
 import { describeFsError } from './storage/fs-error.js';
 import { composeDiagnostics, type DiagnosticsHostOptions } from './diagnostics/compose-diagnostics.js';
 import type { DiagnosticsService } from './diagnostics/diagnostics-service.js';
@@ -130,7 +132,7 @@ function withPinnedKey(branding: Branding | undefined, keySource: SigningKeySour
  * of its stores degrades by itself (core/messages), this is the last guard so that messages
  * never take the whole start-up down.
  */
-function startMessages(options: CoreOptions, environment: MessageEnvironment, settings: SettingsService, monitor: DeviceMonitor, install: InstallIdentity | undefined): MessageService {
+function startMessages(options: CoreOptions, environment: MessageEnvironment, settings: SettingsService, monitor: DeviceMonitor, install: InstallIdentity | undefined, authorization?: InstallAuthorization): MessageService {
   if (options.dataDir === undefined || install === undefined || options.features?.messages === false) return createDisabledMessageService();
   const storageDir = join(options.dataDir, 'messages');
   try {
@@ -139,6 +141,7 @@ function startMessages(options: CoreOptions, environment: MessageEnvironment, se
       ...(options.signingKeys ? { signingKeys: options.signingKeys } : {}),
       storageDir,
       install,
+      ...(authorization ? { authorization } : {}),
       fetch: options.fetch ?? fetch,
       notifier: options.notifier ?? silentNotifier,
       environment,
@@ -158,7 +161,7 @@ function startMessages(options: CoreOptions, environment: MessageEnvironment, se
 }
 
 /** The engagement events, or disabled ones when there is no data dir or the queue cannot be opened. */
-function startEngagement(options: CoreOptions, settings: SettingsService, installId: string | undefined): Promise<EngagementService> {
+function startEngagement(options: CoreOptions, settings: SettingsService, installId: string | undefined, authorization?: InstallAuthorization): Promise<EngagementService> {
   if (options.dataDir === undefined || options.features?.events === false) return Promise.resolve(disabledEngagement());
   const dataDir = join(options.dataDir, 'events');
   return createEngagementService({
@@ -174,6 +177,7 @@ function startEngagement(options: CoreOptions, settings: SettingsService, instal
     ...(options.tuning?.uploader ? { uploader: options.tuning.uploader } : {}),
     ...(options.tuning?.queue ? { queue: options.tuning.queue } : {}),
     installId,
+    ...(authorization ? { authorization } : {}),
   }).catch((error: unknown) => {
     // The rest of the app runs; only engagement events are not kept (nothing was queued that could be lost).
     const where = (error as NodeJS.ErrnoException).path ?? dataDir;
@@ -282,12 +286,29 @@ export function createCore(options: CoreOptions): Core {
   }
 
   const environment = options.environment ?? detectEnvironment({ appVersion: options.appInfo.version, platform: options.appInfo.platform, env: process.env });
-  const messages = disposables.add(startMessages(options, environment, settings, monitor, install));
+  // One registration of the install's credential, shared by event uploads, segment reads and privacy requests.
+  const authorization =
+    install && options.branding
+      ? createInstallAuthorization({
+          backendUrl: options.branding.backendUrl,
+          installId: install.installId,
+          credential: install.credential,
+          fetch: options.fetch ?? fetch,
+          log: options.log,
+          onRegistered: () => void privacy.then((service) => service.noteShared()),
+        })
+      : undefined;
+  const privacy = startPrivacy({ dataDir: options.dataDir, backendUrl: options.branding?.backendUrl, authorization, fetch: options.fetch ?? fetch, clock: options.clock, timers: options.timers, log: options.log, settings });
+  void privacy.then((service) => {
+    disposables.add(service);
+    disposables.add(service.onChanged((state) => events.publish('privacy', 'onChanged', state)));
+  });
+  const messages = disposables.add(startMessages(options, environment, settings, monitor, install, authorization));
   disposables.add(messages.onChanged((state) => events.publish('messages', 'onChanged', state)));
   disposables.add(messages.onOpenRequested((request) => events.publish('messages', 'onOpenRequested', request)));
 
   const branding = options.branding ?? null;
-  const engagement = startEngagement(options, settings, install?.installId);
+  const engagement = startEngagement(options, settings, install?.installId, authorization);
   void engagement.then((service) => {
     disposables.add(service);
     // Events waiting from an earlier run mean this is no first start: the settings file vanished.
@@ -359,6 +380,12 @@ export function createCore(options: CoreOptions): Core {
     },
     messages: messageHandlers(messages, engagement, options.log),
     actions: actions.handlers,
+    privacy: {
+      getState: async () => (await privacy).state(),
+      requestExport: async () => (await privacy).requestExport(),
+      requestDeletion: async ({ scopes }) => (await privacy).requestDeletion(scopes),
+      downloadExport: async ({ requestId }) => (await privacy).downloadExport(requestId),
+    },
     diagnostics: diagnostics.service.handlers,
   };
 

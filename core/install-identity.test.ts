@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ const NOW = Date.UTC(2026, 5, 1, 10, 0);
 const DAY = 86_400_000;
 const MESSAGES_ID = '11111111-2222-4333-8444-555555555555';
 const EVENTS_ID = '66666666-7777-4888-8999-aaaaaaaaaaaa';
+const CREDENTIAL = /^ts_install_[A-Za-z0-9_-]{43}$/;
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 let dir = '';
@@ -32,6 +33,7 @@ describe('one install identity', () => {
     const first = loadInstallIdentitySync({ path: files.kept, now: NOW, log: () => undefined });
     expect(first.installId).toMatch(UUID_V4);
     expect(first.installedAt).toBe(NOW);
+    expect(first.credential).toMatch(CREDENTIAL);
     expect(loadInstallIdentitySync({ path: files.kept, now: NOW + DAY, log: () => undefined })).toEqual(first);
   });
 
@@ -41,7 +43,7 @@ describe('one install identity', () => {
     writeFileSync(files.messagesFile, old);
     const log: string[] = [];
     const identity = loadInstallIdentitySync({ path: files.kept, legacy: [files.messagesFile, files.eventsFile], now: NOW, log: (line) => log.push(line) });
-    expect(identity).toEqual({ installId: MESSAGES_ID, installedAt: NOW - 30 * DAY });
+    expect(identity).toEqual({ installId: MESSAGES_ID, installedAt: NOW - 30 * DAY, credential: expect.stringMatching(CREDENTIAL) });
     expect(keptId(files.kept)).toEqual(identity);
     expect(readFileSync(files.messagesFile, 'utf8')).toBe(old);
     expect(log).toEqual([`install id: kept the install id from ${files.messagesFile} in ${files.kept}`]);
@@ -85,5 +87,16 @@ describe('one install identity', () => {
     const log: string[] = [];
     expect(loadInstallIdentitySync({ path: files.kept, legacy: [files.eventsFile], now: NOW, log: (line) => log.push(line) }).installId).toBe(EVENTS_ID);
     expect(log).toEqual([expect.stringMatching(new RegExp(`${files.kept}.*EISDIR.*for this run`))]);
+  });
+  it('keeps the credential owner-only (0600) and gives an identity of an earlier version (no credential) one, keeping its id', () => {
+    const files = dataDir();
+    writeFileSync(files.kept, JSON.stringify({ installId: MESSAGES_ID, installedAt: NOW - DAY }));
+    const identity = loadInstallIdentitySync({ path: files.kept, now: NOW, log: () => undefined });
+    expect(identity).toEqual({ installId: MESSAGES_ID, installedAt: NOW - DAY, credential: expect.stringMatching(CREDENTIAL) });
+    expect(keptId(files.kept)).toEqual(identity);
+    expect(statSync(files.kept).mode & 0o777).toBe(0o600);
+    // The next start reads the same credential: the one the backend has the hash of.
+    expect(loadInstallIdentitySync({ path: files.kept, now: NOW + DAY, log: () => undefined }).credential).toBe(identity.credential);
+    expect(loadInstallIdentitySync({ path: join(dir, 'other.json'), now: NOW, log: () => undefined }).credential).not.toBe(identity.credential);
   });
 });

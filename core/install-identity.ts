@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { InstallIdSchema } from '../common/events.js';
+import { InstallCredentialSchema } from '../common/privacy.js';
 import { writeFileAtomicSync } from './storage/atomic-write.js';
 import { describeFsError } from './storage/fs-error.js';
 import { readOwnedFileSync, setAsideDamagedSync } from './storage/owned-file.js';
@@ -11,7 +12,13 @@ import { readOwnedFileSync, setAsideDamagedSync } from './storage/owned-file.js'
  * and when that was (days since install). Messages pick A/B variants with it, engagement events
  * carry it, the poll sends it.
  *
- * It is kept as `install.json` (`{"installId", "installedAt"}`). Two earlier stores are read when
+ * With it comes the install's credential: 32 random bytes made on the first start that has none
+ * (an identity kept by an earlier version gets one on its next start). The backend keeps only its
+ * hash (POST /v1/installs at the first upload) and asks for it on every request that speaks for
+ * this install, so knowing an install id is not enough to upload as it or read its segments.
+ * The file is written owner-only (0600) for that reason.
+ *
+ * It is kept as `install.json` (`{"installId", "installedAt", "credential"}`). Two earlier stores are read when
  * that file is not there yet, so an existing id is never lost: the messages' `install.json` (same
  * shape) and the events' `install-id` (the bare id on one line). The first good one is copied to
  * the kept file and the old files are left as they were. A damaged file is kept aside as
@@ -21,9 +28,18 @@ import { readOwnedFileSync, setAsideDamagedSync } from './storage/owned-file.js'
  * Synchronous: it is one small file read once while the app composes itself, before anything else runs.
  */
 
-const RecordSchema = z.object({ installId: z.string().min(8).max(64), installedAt: z.number() });
-/** The install's random id and the epoch ms of its first start. */
-export type InstallIdentity = z.infer<typeof RecordSchema>;
+const RecordSchema = z.object({ installId: z.string().min(8).max(64), installedAt: z.number(), credential: InstallCredentialSchema.optional() });
+/** The install's random id, the epoch ms of its first start, and its secret credential. */
+export interface InstallIdentity {
+  installId: string;
+  installedAt: number;
+  credential: string;
+}
+
+/** A fresh install credential (common/privacy.ts InstallCredentialSchema). */
+export function newInstallCredential(): string {
+  return `ts_install_${randomBytes(32).toString('base64url')}`;
+}
 
 /** Where the identity is kept, and the older files it may still be in. */
 export interface InstallIdentityFiles {
@@ -34,10 +50,11 @@ export interface InstallIdentityFiles {
   log: (message: string) => void;
 }
 
-type Found = { kind: 'ok'; identity: InstallIdentity } | { kind: 'missing' } | { kind: 'damaged' } | { kind: 'unreadable'; error: unknown };
+type StoredIdentity = z.infer<typeof RecordSchema>;
+type Found = { kind: 'ok'; identity: StoredIdentity } | { kind: 'missing' } | { kind: 'damaged' } | { kind: 'unreadable'; error: unknown };
 
 /** Either format: the JSON record, or the events' bare id (its first start is not known: "now"). */
-function parseIdentity(text: string, now: number): InstallIdentity | undefined {
+function parseIdentity(text: string, now: number): StoredIdentity | undefined {
   const line = text.trim();
   if (InstallIdSchema.safeParse(line).success) return { installId: line, installedAt: now };
   try {
@@ -61,8 +78,8 @@ function setAside(path: string, log: (message: string) => void): void {
 }
 
 /** The first good identity among the legacy files. Each is looked at (once: until the kept file exists), so a damaged one is set aside and said. */
-function fromLegacy(files: InstallIdentityFiles): { identity: InstallIdentity; from: string } | undefined {
-  let first: { identity: InstallIdentity; from: string } | undefined;
+function fromLegacy(files: InstallIdentityFiles): { identity: StoredIdentity; from: string } | undefined {
+  let first: { identity: StoredIdentity; from: string } | undefined;
   for (const path of files.legacy ?? []) {
     const found = readIdentity(path, files.now);
     if (found.kind === 'ok') first ??= { identity: found.identity, from: path };
@@ -72,14 +89,27 @@ function fromLegacy(files: InstallIdentityFiles): { identity: InstallIdentity; f
   return first;
 }
 
+/** An identity an earlier version kept without a credential gets one, kept in the same file. */
+function addCredential(path: string, stored: StoredIdentity, log: (message: string) => void): InstallIdentity {
+  const identity: InstallIdentity = { installId: stored.installId, installedAt: stored.installedAt, credential: newInstallCredential() };
+  try {
+    writeFileAtomicSync(path, JSON.stringify(identity));
+  } catch (error) {
+    log(`install id: cannot write the install credential at ${path} (${describeFsError(error)}) — using one for this run only, so the backend may refuse uploads after a restart`);
+  }
+  return identity;
+}
+
 /** Loads the install identity, migrating it from an older file, or makes and keeps a new one. Never throws. */
 export function loadInstallIdentitySync(files: InstallIdentityFiles): InstallIdentity {
   const { path, log } = files;
   const kept = readIdentity(path, files.now);
-  if (kept.kind === 'ok') return kept.identity;
+  if (kept.kind === 'ok' && kept.identity.credential !== undefined) return { ...kept.identity, credential: kept.identity.credential };
+  if (kept.kind === 'ok') return addCredential(path, kept.identity, log);
   if (kept.kind === 'damaged') setAside(path, log);
   const legacy = fromLegacy(files);
-  const identity = legacy?.identity ?? { installId: randomUUID(), installedAt: files.now };
+  const found = legacy?.identity ?? { installId: randomUUID(), installedAt: files.now };
+  const identity: InstallIdentity = { installId: found.installId, installedAt: found.installedAt, credential: newInstallCredential() };
   if (kept.kind === 'unreadable') {
     log(`install id: cannot read the install id at ${path} (${describeFsError(kept.error)}) — using ${legacy ? `the one from ${legacy.from}` : 'a new one'} for this run, so A/B variants may change on restart`);
     return identity;

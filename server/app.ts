@@ -96,6 +96,8 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** Per-install limit on device writes and uncached reads (default 120 per minute). */
   deviceRateLimit?: { max: number; timeWindowMs: number };
+  /** Per-address limit on install registration (default 300 per minute: a fleet behind one NAT after a silent install). */
+  registrationRateLimit?: { max: number; timeWindowMs: number };
   /** A limiter to use instead of one made from deviceRateLimit (tests read its counts). */
   deviceLimiter?: DeviceRateLimiter;
   /** Push every new event to this CRM webhook (server/crm/webhook.ts); off when absent. */
@@ -173,13 +175,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     signer,
     clock,
     deviceLimiter,
+    registrationLimiter: new DeviceRateLimiter(options.registrationRateLimit?.max ?? 300, options.registrationRateLimit?.timeWindowMs ?? 60_000),
     crmOutbox: options.crmWebhook !== undefined,
     pollIntervalSeconds: options.timing?.pollIntervalSeconds ?? DEFAULT_TIMING.pollIntervalSeconds,
     ...(options.linkPolicy === undefined ? {} : { linkPolicy: options.linkPolicy }),
     ...(options.updatesDir === undefined ? {} : { updates: new ReleaseStore(options.updatesDir) }),
   };
   if (options.crmWebhook !== undefined) {
-    const sender = startWebhookSender({ ...options.crmWebhook, store: options.store.analytics, clock, log: (message) => app.log.warn(message) });
+    const sender = startWebhookSender({ ...options.crmWebhook, store: options.store.analytics, privacy: options.store.privacy, clock, log: (message) => app.log.warn(message) });
     app.addHook('onClose', () => sender.stop());
   }
 

@@ -15,6 +15,8 @@ export interface ServerDeps {
   clock: Clock;
   /** Per-install limit on device routes, shared by Fastify routes and the manifest fast path. */
   deviceLimiter: DeviceRateLimiter;
+  /** Per-address limit on install registration (the one device write without a credential); none = unlimited. */
+  registrationLimiter?: DeviceRateLimiter;
   /** True when a CRM webhook is configured: new events also go to the CRM outbox. */
   crmOutbox?: boolean;
   /** What manifests tell devices about polling (ManifestTiming.pollIntervalSeconds), for the admin's "when will they see it". */

@@ -23,8 +23,14 @@ function setup(initial: Consent, answer: (body: string) => Response) {
   const changed = new Emitter<Consent>();
   const withdrawn = new Emitter<void>();
   const bodies: string[] = [];
+  const registrations: string[] = [];
   const time = new FakeTime();
-  const fetch: PostFetch = async (_url, init) => {
+  const fetch: PostFetch = async (url, init) => {
+    // The install registers its credential once before its first upload (core/events/install-authorization.ts).
+    if (url.endsWith('/v1/installs')) {
+      registrations.push(init.headers.authorization ?? '');
+      return new Response(JSON.stringify({ installId: (JSON.parse(init.body) as { installId: string }).installId, status: 'registered' }), { status: 201 });
+    }
     bodies.push(init.body);
     return answer(init.body);
   };
@@ -44,6 +50,7 @@ function setup(initial: Consent, answer: (body: string) => Response) {
   return {
     time,
     bodies,
+    registrations,
     open,
     /** The owner's choice, as the settings service announces it: "none" after a sharing level is a withdrawal. */
     setConsent(next: Consent) {
@@ -65,6 +72,8 @@ describe('engagement events and consent', () => {
     expect(await service.record(draft)).toEqual({ recorded: false });
     await world.time.advance(60_000);
     expect(world.bodies).toEqual([]);
+    // Not even the credential's registration: nothing identifying the install leaves without consent.
+    expect(world.registrations).toEqual([]);
     expect(service.stats().pending).toBe(0);
   });
 
@@ -75,6 +84,7 @@ describe('engagement events and consent', () => {
     await world.time.advance(1000);
     expect(world.bodies).toHaveLength(1);
     expect(JSON.parse(world.bodies[0]!)).toMatchObject({ consent: 'anonymous-usage', events: [{ type: 'impression', campaignId: 'cyan-low' }] });
+    expect(world.registrations).toEqual([expect.stringMatching(/^Bearer ts_install_[A-Za-z0-9_-]{43}$/)]);
 
     world.setConsent('none');
     await world.time.advance(120_000);

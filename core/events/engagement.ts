@@ -7,6 +7,7 @@ import type { Clock, Disposable, Timers } from '../../common/lifecycle.js';
 import type { Consent } from '../../common/settings.js';
 import { loadInstallIdentitySync } from '../install-identity.js';
 import { DurableQueue, QueueError, type DurableQueueOptions, type QueueStats } from './durable-queue.js';
+import { createInstallAuthorization, type InstallAuthorization } from './install-authorization.js';
 import { createUploader, type FlushResult, type PostFetch, type Uploader, type UploaderOptions } from './uploader.js';
 
 /** What the engagement service needs from its host. */
@@ -31,6 +32,10 @@ export interface EngagementOptions {
   queue?: DurableQueueOptions;
   /** An install id the host already has (the message service's, which also picks A/B variants); else one is made and kept in dataDir. */
   installId?: string | undefined;
+  /** The host's credential for that install id (core/install-identity.ts); required with `installId` for uploads to a backend that asks for it. */
+  credential?: string | undefined;
+  /** The one registration both events and segment reads share; made here from installId and credential when absent. */
+  authorization?: InstallAuthorization;
   uploader?: Partial<Pick<UploaderOptions, 'debounceMs' | 'baseDelayMs' | 'maxDelayMs' | 'batchEvents' | 'batchBytes' | 'random'>>;
 }
 
@@ -47,13 +52,23 @@ export interface EngagementService extends Disposable {
   stats(): QueueStats;
 }
 
+/** The registration shared with segment reads, or one of this service's own. */
+function authorizationOf(options: EngagementOptions, installId: string, credential: string | undefined): { authorization?: InstallAuthorization } {
+  if (options.authorization !== undefined) return { authorization: options.authorization };
+  if (options.backendUrl === undefined || credential === undefined) return {};
+  return { authorization: createInstallAuthorization({ backendUrl: options.backendUrl, installId, credential, fetch: options.fetch, log: options.log }) };
+}
+
 /** Opens the queue and the install id, and starts uploading what a previous run left. */
 export async function createEngagementService(options: EngagementOptions): Promise<EngagementService> {
   await mkdir(options.dataDir, { recursive: true });
   // Without a host's id (tests, a core without messages): the one install identity, kept here; an id of an earlier events-only run is migrated.
-  const installId =
-    options.installId ??
-    loadInstallIdentitySync({ path: join(options.dataDir, 'install.json'), legacy: [join(options.dataDir, 'install-id')], now: options.clock.now(), log: options.log }).installId;
+  const own =
+    options.installId === undefined
+      ? loadInstallIdentitySync({ path: join(options.dataDir, 'install.json'), legacy: [join(options.dataDir, 'install-id')], now: options.clock.now(), log: options.log })
+      : undefined;
+  const installId = options.installId ?? own!.installId;
+  const credential = options.credential ?? own?.credential;
   const queue = await DurableQueue.open(join(options.dataDir, 'events.log'), { log: options.log, ...options.queue });
   const uploader: Uploader | undefined =
     options.backendUrl === undefined
@@ -62,6 +77,7 @@ export async function createEngagementService(options: EngagementOptions): Promi
           queue,
           endpoint: new URL('/v1/events', options.backendUrl).href,
           installId,
+          ...authorizationOf(options, installId, credential),
           consent: options.consent,
           fetch: options.fetch,
           clock: options.clock,

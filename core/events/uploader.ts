@@ -2,6 +2,7 @@ import { EventBatchResultSchema, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, type DeviceE
 import type { Clock, Disposable, Timers } from '../../common/lifecycle.js';
 import type { Consent } from '../../common/settings.js';
 import type { DurableQueue } from './durable-queue.js';
+import type { InstallAuthorization } from './install-authorization.js';
 import { describeError } from '../../common/errors.js';
 
 /** The slice of fetch the uploader uses (global fetch fits). */
@@ -13,6 +14,8 @@ export interface UploaderOptions {
   /** `{backendUrl}/v1/events`. */
   endpoint: string;
   installId: string;
+  /** The install's credential on every upload (and its registration first); without it uploads carry none (a backend that asks for none). */
+  authorization?: InstallAuthorization;
   /** Read before every request: nothing leaves while it says `none`. */
   consent: () => Consent;
   fetch: PostFetch;
@@ -96,9 +99,10 @@ export function createUploader(options: UploaderOptions): Uploader {
     const body = JSON.stringify({ installId: options.installId, consent, sentAt: new Date(options.clock.now()).toISOString(), events });
     let response: Response;
     try {
+      const credential = options.authorization === undefined ? { 'x-trayside-install': options.installId } : await options.authorization.headers();
       response = await options.fetch(options.endpoint, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-trayside-install': options.installId },
+        headers: { 'content-type': 'application/json', ...credential },
         body,
         signal: AbortSignal.timeout(30_000),
       });
@@ -107,6 +111,8 @@ export function createUploader(options: UploaderOptions): Uploader {
     }
     const text = await response.text().catch(() => '');
     if (response.status === 413) return { kind: 'too-large' };
+    // The server lost or never had the registration (a restored database): register again on the retry.
+    if (response.status === 401) options.authorization?.forget();
     if (!response.ok) {
       const retryAfter = Number(response.headers.get('retry-after'));
       return { kind: 'failed', problem: `HTTP ${response.status} ${text.slice(0, 200)}`, ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}) };

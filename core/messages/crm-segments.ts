@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../storage/atomic-write.js';
 import { describeFsError } from '../storage/fs-error.js';
 import { readOwnedFileSync, setAsideDamagedSync } from '../storage/owned-file.js';
 import type { FetchLike } from './poller.js';
+import type { InstallAuthorization } from '../events/install-authorization.js';
 import { describeError } from '../../common/errors.js';
 
 /**
@@ -26,6 +27,8 @@ const MAX_BODY = 64 * 1024;
 export interface CrmSegmentsOptions {
   backendUrl: string;
   installId: string;
+  /** The install's credential on the request (the backend answers segments only to their install). */
+  authorization?: InstallAuthorization;
   storageDir: string;
   fetch: FetchLike;
   consent(): Consent;
@@ -107,11 +110,13 @@ export function createCrmSegments(options: CrmSegmentsOptions): CrmSegments {
     const controller = new AbortController();
     const timeout = options.timers.setTimeout(() => controller.abort(new Error(`no answer within ${(options.timeoutMs ?? 15_000) / 1000} s`)), options.timeoutMs ?? 15_000);
     try {
+      const credential = options.authorization === undefined ? { 'x-trayside-install': options.installId } : await options.authorization.headers();
       const response = await options.fetch(url, {
         method: 'GET',
-        headers: { accept: 'application/json', 'x-trayside-install': options.installId },
+        headers: { accept: 'application/json', ...credential },
         signal: controller.signal,
       });
+      if (response.status === 401) options.authorization?.forget();
       if (response.status !== 200) {
         await response.body?.cancel();
         options.log(`messages: CRM segments not updated (the server answered ${response.status})`);

@@ -8,6 +8,7 @@ import type { Settings } from '../../common/settings.js';
 import { ownerPlace } from '../environment.js';
 import type { InstallIdentity } from '../install-identity.js';
 import { createCrmSegments, type CrmSegments } from './crm-segments.js';
+import type { InstallAuthorization } from '../events/install-authorization.js';
 import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from './delivery.js';
 import { applyDecisions, createStatePublisher } from './delivery-effects.js';
 import { planDelivery, type DeliveryInput } from './delivery-plan.js';
@@ -55,6 +56,8 @@ export interface MessageServiceOptions {
    * GET /v1/segments/:installId after each manifest poll that reached it, when consent is not "none".
    */
   crmSegments?: () => readonly string[];
+  /** The install's credential for the segment reads (core/events/install-authorization.ts). */
+  authorization?: InstallAuthorization;
   policy?: DeliveryPolicy;
   log?: (message: string) => void;
   /** How often delivery is re-checked without any event (schedule windows, end of quiet hours); default 60 s. */
@@ -118,7 +121,7 @@ function segmentsFor(options: MessageServiceOptions, log: (message: string) => v
   const { branding, install, clock, timers } = options;
   if (!branding || options.crmSegments) return undefined;
   const consent = () => options.settings.get().consent;
-  return createCrmSegments({ backendUrl: branding.backendUrl, installId: install.installId, storageDir: options.storageDir, fetch: options.fetch, consent, clock, timers, log });
+  return createCrmSegments({ backendUrl: branding.backendUrl, installId: install.installId, ...(options.authorization ? { authorization: options.authorization } : {}), storageDir: options.storageDir, fetch: options.fetch, consent, clock, timers, log });
 }
 
 /** Gathers what delivery decides from: the targeting context of every device, the trigger events, the ledger, the owner's settings. */

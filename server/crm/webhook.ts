@@ -1,5 +1,6 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { AnalyticsStore } from '../store/analytics-store.js';
+import type { PrivacyStore } from '../store/privacy-store.js';
 import { StoreUnavailableError } from '../store/store-health.js';
 import { describeError } from '../../common/errors.js';
 import { systemClock, type Clock } from '../../common/lifecycle.js';
@@ -13,6 +14,11 @@ import { systemClock, type Clock } from '../../common/lifecycle.js';
  * The timestamp is inside the MAC so a captured request cannot be replayed later. Every event
  * carries its id; a receiver that answers too late to be seen as successful gets the same event
  * again and should deduplicate by that id. Delivery order is by event time, best effort.
+ *
+ * When an owner deletes their data, the CRM gets the same envelope with one event of type
+ * `deletion` per request — `{id: <request id>, type: 'deletion', installId, scopes, at}` — and is
+ * expected to erase what it holds for that install (its copies of the events, its segment rows).
+ * Deletion notices are retried like events until the CRM answers 2xx.
  */
 
 /** Where and how to deliver. */
@@ -25,6 +31,8 @@ export interface WebhookConfig {
 /** Tunables of the sender; the defaults suit a CRM that is down for a while. */
 export interface WebhookSenderOptions extends WebhookConfig {
   store: AnalyticsStore;
+  /** Where deletion notices wait; without it only events are delivered. */
+  privacy?: PrivacyStore;
   fetch?: typeof fetch;
   clock?: Clock;
   log?: (message: string) => void;
@@ -89,7 +97,49 @@ export function startWebhookSender(options: WebhookSenderOptions): WebhookSender
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<number> | undefined;
 
+  /** One signed POST; undefined when the CRM took it, else the problem in words. */
+  async function post(body: string, now: number): Promise<string | undefined> {
+    try {
+      const response = await fetchFn(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(options.secret, body, Math.floor(now / 1000)) },
+        body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      await response.body?.cancel().catch(() => undefined);
+      return response.ok ? undefined : `HTTP ${response.status}`;
+    } catch (error) {
+      return describeError(error);
+    }
+  }
+
+  const retryDelay = (attempts: number): number => Math.min(maxDelayMs, baseDelayMs * 2 ** (attempts - 1)) * (0.5 + Math.random() / 2);
+
+  async function deliverDeletions(): Promise<number> {
+    if (options.privacy === undefined) return 0;
+    const now = clock.now();
+    const notices = await options.privacy.claimDeletionNotices(new Date(now), batchSize, timeoutMs * 3);
+    if (notices.length === 0) return 0;
+    const events = notices.map((notice) => ({ id: notice.requestId, type: 'deletion', installId: notice.installId, scopes: notice.scopes, at: notice.completedAt.toISOString() }));
+    const ids = notices.map((notice) => notice.requestId);
+    const problem = await post(JSON.stringify({ deliveryId: randomUUID(), events }), now);
+    if (problem === undefined) {
+      await options.privacy.markNoticesDelivered(ids, new Date(clock.now()));
+      return ids.length;
+    }
+    const attempts = Math.max(...notices.map((notice) => notice.attempts));
+    const delay = retryDelay(attempts);
+    await options.privacy.retryNotices(ids, new Date(clock.now() + delay), problem, maxAttempts);
+    log(`crm: delivery of ${ids.length} deletion notices failed (${problem}); attempt ${attempts}, next in ${Math.round(delay / 1000)} s`);
+    return 0;
+  }
+
   async function deliver(): Promise<number> {
+    const deletions = await deliverDeletions();
+    return deletions + (await deliverEvents());
+  }
+
+  async function deliverEvents(): Promise<number> {
     const now = clock.now();
     // The lease outlasts the request timeout, so another node does not send the same batch meanwhile.
     const items = await options.store.claimOutbox(new Date(now), batchSize, timeoutMs * 3);

@@ -11,6 +11,7 @@ import {
 } from '../../common/events.js';
 import { INSTALL_ID_HEADER } from '../http/auth.js';
 import { HttpError } from '../http/errors.js';
+import { requireInstallCredential } from '../http/install-credential.js';
 import { defineRoute } from '../http/route.js';
 
 /** A UUID-shaped id derived from text: the same order reported twice is the same conversion. */
@@ -39,14 +40,19 @@ export const eventRoutes = [
     auth: 'none',
     rateLimited: true,
     body: EventBatchSchema,
-    headers: [{ name: INSTALL_ID_HEADER, description: 'The install id of the batch (rate-limit key).' }],
+    headers: [
+      { name: INSTALL_ID_HEADER, description: 'The install id of the batch (rate-limit key).' },
+      { name: 'authorization', description: '`Bearer <install credential>`: the credential registered for the batch\'s install id (POST /v1/installs).' },
+    ],
     responses: {
       200: { description: 'Stored: counts of new and duplicate events; events that can never be stored are listed in `rejected`.', schema: EventBatchResultSchema },
       400: { description: 'The batch envelope is invalid.' },
+      401: { description: 'No credential, or not the one registered for the batch\'s install id: nothing is stored.' },
       413: { description: 'The body is larger than the server accepts; send smaller batches.' },
       429: { description: 'Too many uploads from this install; see Retry-After.' },
     },
-    handler: async ({ body, deps }): Promise<EventBatchResult> => {
+    handler: async ({ body, request, deps }): Promise<EventBatchResult> => {
+      await requireInstallCredential(deps, request, body.installId);
       const events: DeviceEvent[] = [];
       const rejected: EventBatchResult['rejected'] = [];
       body.events.forEach((raw, index) => {
@@ -85,13 +91,18 @@ export const eventRoutes = [
   defineRoute({
     method: 'GET',
     url: '/v1/segments/:installId',
-    summary: 'CRM segments of an install (for crm.segments in the targeting context); the app asks only with consent',
+    summary: 'CRM segments of an install (for crm.segments in the targeting context); the app asks only with consent, with its credential',
     tag: 'device',
     auth: 'none',
     rateLimited: true,
     params: z.object({ installId: InstallIdSchema }),
-    responses: { 200: { description: 'Segment names, sorted.', schema: z.object({ segments: z.array(z.string()) }) } },
-    handler: async ({ params, reply, deps }) => {
+    headers: [{ name: 'authorization', description: '`Bearer <install credential>` of this install: segments are the owner\'s, not public.' }],
+    responses: {
+      200: { description: 'Segment names, sorted.', schema: z.object({ segments: z.array(z.string()) }) },
+      401: { description: 'No credential, or not the one registered for this install id.' },
+    },
+    handler: async ({ params, request, reply, deps }) => {
+      await requireInstallCredential(deps, request, params.installId);
       void reply.header('cache-control', 'private, max-age=3600');
       return { segments: await deps.store.analytics.segmentsFor(params.installId) };
     },

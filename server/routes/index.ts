@@ -4,6 +4,7 @@ import { diagnosticsAdminRoutes } from './diagnostics-admin.js';
 import { eventRoutes } from './events.js';
 import { healthRoutes } from './health.js';
 import { manifestRoutes } from './manifest.js';
+import { privacyRoutes } from './privacy.js';
 import { statsRoutes } from './stats.js';
 import { updateRoutes } from '../updates/routes.js';
 
@@ -25,4 +26,5 @@ export const ROUTE_GROUPS: readonly RouteGroup[] = [
   { name: 'stats', routes: statsRoutes },
   { name: 'updates', routes: updateRoutes },
   { name: 'support-admin', routes: diagnosticsAdminRoutes },
+  { name: 'privacy', routes: privacyRoutes },
 ];

@@ -102,6 +102,37 @@ export const MIGRATIONS: readonly { id: number; name: string; sql: string }[] = 
     // Scopes as a comma-separated list ('open', 'download'): tokens made before scopes keep both.
     sql: `alter table support_tokens add column scopes text not null default 'open,download';`,
   },
+  {
+    id: 300,
+    name: 'install credentials (hashed), privacy requests with receipts and CRM deletion notices',
+    // Only the SHA-256 of a credential is kept: a leaked database cannot speak for an install.
+    // A request row is the receipt the device polls and, for a deletion, the CRM notice's outbox
+    // (crm_state null: no CRM configured when it was made).
+    sql: `
+      create table install_credentials (
+        install_id text primary key,
+        credential_hash text not null,
+        registered_at timestamptz not null
+      );
+      create table privacy_requests (
+        id uuid primary key,
+        install_id text not null,
+        kind text not null check (kind in ('export', 'deletion')),
+        scopes text not null,
+        status text not null check (status in ('pending', 'completed')),
+        requested_at timestamptz not null,
+        completed_at timestamptz,
+        counts text,
+        export_body text,
+        crm_state text check (crm_state in ('pending', 'delivered', 'given-up')),
+        crm_attempts integer not null default 0,
+        crm_next_attempt_at timestamptz,
+        crm_last_error text
+      );
+      create index privacy_requests_by_install on privacy_requests (install_id, requested_at);
+      create index privacy_requests_crm_due on privacy_requests (crm_next_attempt_at) where crm_state = 'pending';
+    `,
+  },
 ];
 
 /** Arbitrary constant for pg_advisory_xact_lock, so nodes starting together migrate one at a time. */

@@ -2,6 +2,7 @@ import { CampaignInputSchema, type CampaignInput, type CampaignRecord, type Camp
 import type { SqlDriver, SqlExecutor } from './driver.js';
 import { openAnalyticsStore } from './analytics-store.js';
 import { openDiagnosticsStore } from './diagnostics-store.js';
+import { openPrivacyStore } from './privacy-store.js';
 import { migrate } from './migrations.js';
 import { StoreError, type LiveCampaign, type PublishState, type Role, type Store, type StoredSigningKey } from './store.js';
 
@@ -92,6 +93,7 @@ export async function openSqlStore(driver: SqlDriver): Promise<Store> {
     health: driver.health,
     analytics,
     diagnostics: openDiagnosticsStore(driver),
+    privacy: openPrivacyStore(driver),
 
     async createCampaign(campaign, now) {
       const rows = await driver.query<CampaignRow>(

@@ -1,6 +1,7 @@
 import type { CampaignInput, CampaignRecord, CampaignStatus } from '../../common/messages/index.js';
 import type { AnalyticsStore } from './analytics-store.js';
 import type { DiagnosticsStore } from './diagnostics-store.js';
+import type { PrivacyStore } from './privacy-store.js';
 import type { StoreHealth } from './store-health.js';
 
 /** Who a bearer token speaks for: `admin` runs campaigns; `device` is for device uploads. */
@@ -51,6 +52,8 @@ export interface Store {
   readonly analytics: AnalyticsStore;
   /** Diagnostics cases, support tokens and sessions, the case access log (diagnostics-store.ts). */
   readonly diagnostics: DiagnosticsStore;
+  /** Install credentials (hashed), export and deletion requests and their CRM notices (privacy-store.ts). */
+  readonly privacy: PrivacyStore;
   /** Creates a draft; `conflict` when the id exists. */
   createCampaign(campaign: CampaignInput, now: Date): Promise<CampaignRecord>;
   /** Replaces the latest edit (revision + 1); manifests keep serving the published revision until the next publish. */

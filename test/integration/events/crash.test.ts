@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock, systemTimers } from '../../../common/lifecycle.js';
 import { DurableQueue } from '../../../core/events/durable-queue.js';
 import { createUploader } from '../../../core/events/uploader.js';
+import { testAuthorization } from '../../support/install-credentials.js';
 import { startTestServer, type TestServer } from '../../support/test-backend.js';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -72,7 +73,7 @@ describe('durable event queue under SIGKILL', () => {
       // Every other restart uploads part of what is waiting, so kills also land after acknowledgements and compactions.
       if (run % 2 === 1) {
         const queue = await DurableQueue.open(path);
-        const uploader = createUploader({ queue, endpoint: `${server.url}/v1/events`, installId: '3f0e9c9a-8b7d-4c1e-9a55-2b1f3c4d5e6f', consent: () => 'anonymous-usage', fetch: countingFetch, clock: systemClock, timers: systemTimers, batchEvents: 100 });
+        const uploader = createUploader({ queue, endpoint: `${server.url}/v1/events`, installId: '3f0e9c9a-8b7d-4c1e-9a55-2b1f3c4d5e6f', authorization: testAuthorization(server.url, '3f0e9c9a-8b7d-4c1e-9a55-2b1f3c4d5e6f'), consent: () => 'anonymous-usage', fetch: countingFetch, clock: systemClock, timers: systemTimers, batchEvents: 100 });
         await uploader.flush();
         uploader.dispose();
         await queue.close();
@@ -80,7 +81,7 @@ describe('durable event queue under SIGKILL', () => {
     }
 
     const queue = await DurableQueue.open(path);
-    const uploader = createUploader({ queue, endpoint: `${server.url}/v1/events`, installId: '3f0e9c9a-8b7d-4c1e-9a55-2b1f3c4d5e6f', consent: () => 'anonymous-usage', fetch: countingFetch, clock: systemClock, timers: systemTimers });
+    const uploader = createUploader({ queue, endpoint: `${server.url}/v1/events`, installId: '3f0e9c9a-8b7d-4c1e-9a55-2b1f3c4d5e6f', authorization: testAuthorization(server.url, '3f0e9c9a-8b7d-4c1e-9a55-2b1f3c4d5e6f'), consent: () => 'anonymous-usage', fetch: countingFetch, clock: systemClock, timers: systemTimers });
     const result = await uploader.flush();
     uploader.dispose();
     expect(result.stopped).toBeUndefined();

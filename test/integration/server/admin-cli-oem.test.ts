@@ -6,6 +6,7 @@ import { CampaignStatsSchema, NO_SHARING_NOTE } from '../../../common/analytics.
 import type { CampaignInputRaw } from '../../../common/messages/index.js';
 import { runAdminCli, type AdminCliIo } from '../../../server/admin-client.js';
 import { startTestServer, type TestServer } from '../../support/test-backend.js';
+import { testInstallHeaders } from '../../support/install-credentials.js';
 
 /**
  * The OEM's first hour with the admin CLI, against the real backend on
@@ -183,10 +184,10 @@ describe('admin CLI publish: when installs see it (item 15)', () => {
 });
 
 describe('stats: installs that share usage data (item 16)', () => {
-  const upload = (installId: string, eventId: string) =>
+  const upload = async (installId: string, eventId: string) =>
     fetch(`${unbranded.url}/v1/events`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(await testInstallHeaders(unbranded.url, installId)) },
       body: JSON.stringify({ installId, consent: 'anonymous-usage', sentAt: new Date().toISOString(), events: [{ id: eventId, type: 'impression', at: new Date().toISOString(), campaignId: 'sharing', variantId: 'a' }] }),
     });
 

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManifestSchema, SignedEnvelopeSchema } from '../../../common/messages/index.js';
+import { testCredential, testInstallHeaders } from '../../support/install-credentials.js';
 
 /**
  * A database outage: PostgreSQL stops for 10 s while two server nodes (real child processes of
@@ -107,7 +108,9 @@ async function uploadLoop(node: Node, observed: Observed, done: () => boolean): 
     while (!hopeless()) {
       let wait = 250;
       try {
-        const response = await fetch(`${node.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-trayside-install': randomUUID() }, body, signal: AbortSignal.timeout(15_000) });
+        const response = await fetch(`${node.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-trayside-install': randomUUID(), authorization: `Bearer ${testCredential(installId)}` }, body, signal: AbortSignal.timeout(15_000) });
+        // Registered on the first node that answers; a repeat of the same pair is harmless.
+        if (response.status === 401) await testInstallHeaders(node.url, installId).catch(() => undefined);
         await response.text();
         if (response.status === 200) {
           for (const event of events) observed.acknowledged.add(event.id);

