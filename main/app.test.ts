@@ -110,8 +110,9 @@ async function setup(options: { locked?: boolean; packaged?: boolean; stored?: u
         return notification;
       },
     },
-    createCore: (notifier) =>
+    createCore: (notifier, panel) =>
       createCore({
+        panel,
         appInfo: { name: 'Trayside', version: '0.0.0-test', host: 'electron', platform: 'win32' },
         sources: [new SimulatedSource([printer])],
         settingsStorage: storage,
@@ -181,6 +182,15 @@ describe('Electron shell composition', () => {
     expect(panels[0]!.visible).toBe(false);
     appEvents.get('second-instance')!();
     expect(panels[0]!.visible).toBe(true);
+  });
+
+  it('Escape in the panel with nothing open in it (app.hidePanel) hides the popover', async () => {
+    const { tray, panels, handlers } = await setup();
+    tray().clicks.fire();
+    expect(panels[0]!.visible).toBe(true);
+    const answer = await handlers.get('trayside:app.hidePanel')!({ senderFrame: { url: APP_URL, parent: null } }, undefined);
+    expect(answer).toEqual({ ok: true, value: { hidden: true } });
+    expect(panels[0]!.visible).toBe(false);
   });
 
   it('pausing from the tray silences the next crossing and shows resume; the menu returns when the pause ends', async () => {
