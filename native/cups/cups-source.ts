@@ -231,6 +231,12 @@ class CupsQueueSession implements DeviceSession {
  * contract's 3 s). One CUPS-Get-Printers on localhost costs a few milliseconds.
  */
 const RESCAN_MS = 2_000;
+/**
+ * While no scheduler answers (none installed, or stopped) the wait doubles up to this, so a machine
+ * without CUPS is not woken every 2 s for nothing (the idle benchmark's wake-ups); a scheduler
+ * started later is still found within a minute, and its first answer brings back the 2 s rescan.
+ */
+const RESCAN_UNANSWERED_MAX_MS = 60_000;
 
 /**
  * The local CUPS scheduler's queues (macOS always; Linux where CUPS holds the printer). Two queues
@@ -243,6 +249,7 @@ export class CupsSource implements DeviceSource {
   private readonly events = new Emitter<DeviceSourceEvent>();
   private readonly timers: Timers;
   private rescan: Disposable | undefined;
+  private rescanDelayMs = RESCAN_MS;
   private problemText: string | undefined;
   private lastQueues: CupsQueue[] = [];
 
@@ -285,9 +292,10 @@ export class CupsSource implements DeviceSource {
       void this.fetchQueues().then((queues) => {
         if (!this.rescan) return;
         if (queues) this.sync(queues, true);
+        this.rescanDelayMs = queues ? RESCAN_MS : Math.min(RESCAN_UNANSWERED_MAX_MS, this.rescanDelayMs * 2);
         this.schedule();
       });
-    }, RESCAN_MS);
+    }, this.rescanDelayMs);
   }
 
   private async fetchQueues(): Promise<CupsQueue[] | undefined> {
