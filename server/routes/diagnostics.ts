@@ -9,6 +9,7 @@ import { describeError } from '../../common/errors.js';
 import type { ServerDeps } from '../deps.js';
 import { hashToken } from '../http/auth.js';
 import { HttpError } from '../http/errors.js';
+import { DeviceRateLimiter, rateLimitKey } from '../http/rate-limit.js';
 import { defineRoute, registerRoutes, type Route } from '../http/route.js';
 import { DAY_MS, type DiagnosticsConfig } from '../support/config.js';
 import { readUploadBody, UploadBody } from '../support/upload-body.js';
@@ -69,7 +70,7 @@ export function diagnosticsRoutes(config: DiagnosticsConfig): Route[] {
         413: { description: `The bundle is over the server's limit (${config.maxBytes} bytes of JSON by default).` },
         415: { description: 'Not sent as application/json, or an unsupported Content-Encoding.' },
         422: { description: 'The idempotency key was used before for another bundle.' },
-        429: { description: 'Too many uploads from this install; see Retry-After.' },
+        429: { description: 'Too many uploads from this install (20 an hour by default); see Retry-After.' },
       },
       handler: async ({ body, request, reply, deps }): Promise<UploadResponse> => {
         const headers = UploadHeadersSchema.safeParse({ 'x-trayside-install': header(request.headers['x-trayside-install']), 'idempotency-key': header(request.headers['idempotency-key']) });
@@ -135,7 +136,17 @@ export function diagnosticsRoutes(config: DiagnosticsConfig): Route[] {
  * JSON parser), gzip allowed. The bundle is parsed in full before anything is stored.
  */
 export async function registerDiagnosticsRoutes(app: FastifyInstance, deps: ServerDeps, config: DiagnosticsConfig, routes: readonly Route[]): Promise<void> {
+  const uploads = new DeviceRateLimiter(config.uploadLimit.max, config.uploadLimit.timeWindowMs);
   await app.register(async (scope) => {
+    // Counted before the body is read: refusing a flood after reading megabytes each would be too late.
+    scope.addHook('onRequest', async (request, reply) => {
+      if (request.method !== 'POST') return;
+      const now = deps.clock.now();
+      if (uploads.hit(rateLimitKey(request.raw), now)) return;
+      const retry = uploads.retryAfterSeconds(now);
+      void reply.header('retry-after', String(retry));
+      throw new HttpError(429, 'rate-limited', `Too many diagnostics uploads from this install (limit ${uploads.max} per ${Math.round(uploads.windowMs / 60_000)} min); retry in ${retry} s, or export the bundle as a file instead.`);
+    });
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('application/json', (request: FastifyRequest, payload: IncomingMessage) => readUploadBody(payload, request.headers, config.maxBytes));
     registerRoutes(scope, deps, routes);

@@ -8,8 +8,10 @@ export interface DiagnosticsConfig {
   maxBytes: number;
   /** How often expired cases and sessions are pruned (default hourly). */
   pruneIntervalMs: number;
-  /** Case lookups per support token (and per address) in a window: codes must not be guessable by trying. */
+  /** Case lookups per support token in a window (an address gets four times as many, for a team behind one NAT): codes must not be guessable by trying. */
   lookupLimit: { max: number; timeWindowMs: number };
+  /** Uploads per install (or address, without an install id) in a window, counted before the body is read: a bundle can be megabytes. */
+  uploadLimit: { max: number; timeWindowMs: number };
   /** Sign-in attempts per address in a window. */
   signInLimit: { max: number; timeWindowMs: number };
   /**
@@ -26,6 +28,7 @@ export const DEFAULT_DIAGNOSTICS_CONFIG: DiagnosticsConfig = {
   maxBytes: BUNDLE_LIMITS.maxBytes,
   pruneIntervalMs: 3_600_000,
   lookupLimit: { max: 30, timeWindowMs: 60_000 },
+  uploadLimit: { max: 20, timeWindowMs: 3_600_000 },
   signInLimit: { max: 10, timeWindowMs: 60_000 },
   lookupFloorMs: 150,
   sessionHours: 8,

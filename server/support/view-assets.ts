@@ -16,7 +16,7 @@ const BUILD_SCRIPT = 'scripts/build-support-view.mjs';
 const OUTPUT = 'out/support-view';
 
 /** The repository (or installed package) root: the first folder up from here that has the build script or its output. */
-function findRoot(): string {
+function findRootSync(): string {
   let folder = import.meta.dirname;
   for (;;) {
     if (existsSync(path.join(folder, BUILD_SCRIPT)) || existsSync(path.join(folder, OUTPUT))) return folder;
@@ -26,11 +26,11 @@ function findRoot(): string {
   }
 }
 
-function newestMtime(target: string): number {
+function newestMtimeSync(target: string): number {
   const info = statSync(target, { throwIfNoEntry: false });
   if (!info) return 0;
   if (!info.isDirectory()) return info.mtimeMs;
-  return readdirSync(target).reduce((newest, entry) => Math.max(newest, newestMtime(path.join(target, entry))), info.mtimeMs);
+  return readdirSync(target).reduce((newest, entry) => Math.max(newest, newestMtimeSync(path.join(target, entry))), info.mtimeMs);
 }
 
 /**
@@ -51,11 +51,11 @@ export class SupportViewAssets {
   }
 
   private async load(): Promise<Map<string, Buffer>> {
-    const root = findRoot();
+    const root = findRootSync();
     const output = path.join(root, OUTPUT);
     const sources = ['server/support-view', 'common/diagnostics', BUILD_SCRIPT].map((source) => path.join(root, source));
     const built = Math.min(...Object.keys(SUPPORT_VIEW_FILES).map((name) => statSync(path.join(output, name), { throwIfNoEntry: false })?.mtimeMs ?? 0));
-    if (existsSync(path.join(root, BUILD_SCRIPT)) && built <= Math.max(...sources.map(newestMtime))) {
+    if (existsSync(path.join(root, BUILD_SCRIPT)) && built <= Math.max(...sources.map(newestMtimeSync))) {
       await run(process.execPath, [path.join(root, BUILD_SCRIPT)], { cwd: root, timeout: 120_000 });
     }
     const files = new Map<string, Buffer>();

@@ -64,13 +64,12 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** Support view: the page, its assets, sign-in, and case lookups with an access log. */
 export function supportViewRoutes(config: DiagnosticsConfig, assets: SupportViewAssets = new SupportViewAssets()): Route[] {
   const lookups = new DeviceRateLimiter(config.lookupLimit.max, config.lookupLimit.timeWindowMs);
+  const lookupsByAddress = new DeviceRateLimiter(config.lookupLimit.max * 4, config.lookupLimit.timeWindowMs);
   const signIns = new DeviceRateLimiter(config.signInLimit.max, config.signInLimit.timeWindowMs);
 
-  const limit = (limiter: DeviceRateLimiter, keys: string[], deps: ServerDeps, reply: FastifyReply, what: string): void => {
+  const limit = (limiter: DeviceRateLimiter, key: string, deps: ServerDeps, reply: FastifyReply, what: string): void => {
     const now = deps.clock.now();
-    // Every key is counted, so a token spread over many addresses, or many tokens from one address, both hit a limit.
-    const allowed = keys.map((key) => limiter.hit(key, now)).every(Boolean);
-    if (allowed) return;
+    if (limiter.hit(key, now)) return;
     const retry = limiter.retryAfterSeconds(now);
     void reply.header('retry-after', String(retry));
     throw new HttpError(429, 'rate-limited', `Too many ${what} (limit ${limiter.max} per ${limiter.windowMs / 1000} s); try again in ${retry} s.`);
@@ -82,7 +81,9 @@ export function supportViewRoutes(config: DiagnosticsConfig, assets: SupportView
    */
   async function lookUp(deps: ServerDeps, request: FastifyRequest, reply: FastifyReply, input: string, scope: SupportScope): Promise<{ found: StoredCase; token: SupportTokenInfo }> {
     const token = await supportTokenOf(deps, request);
-    limit(lookups, [`token:${token.id}`, `ip:${request.ip}`], deps, reply, 'case lookups');
+    // Both are counted, so neither one token from many addresses nor many tokens from one address can try codes fast.
+    limit(lookups, `token:${token.id}`, deps, reply, 'case lookups with this support token');
+    limit(lookupsByAddress, `ip:${request.ip}`, deps, reply, 'case lookups from this address');
     const started = performance.now();
     const answerAt = async (): Promise<void> => sleep(Math.max(0, started + config.lookupFloorMs - performance.now()));
     const parsed = parseCaseCode(input);
@@ -139,7 +140,7 @@ export function supportViewRoutes(config: DiagnosticsConfig, assets: SupportView
       body: SignInSchema,
       responses: { 200: { description: 'Signed in.' }, 401: { description: 'Unknown or revoked token.' }, 429: { description: 'Too many attempts.' } },
       handler: async ({ body, request, reply, deps }) => {
-        limit(signIns, [`ip:${request.ip}`], deps, reply, 'sign-in attempts from this address');
+        limit(signIns, `ip:${request.ip}`, deps, reply, 'sign-in attempts from this address');
         const token = /^ts_support_/.test(body.token) ? await deps.store.diagnostics.supportTokenByHash(hashToken(body.token), new Date(deps.clock.now())) : null;
         if (token === null) {
           const hint = /^ts_(admin|device)_/.test(body.token) ? ' That is an admin or device token; the support view takes support tokens (ts_support_…), which an admin makes with `npm run admin -- support-token create NAME`.' : ' Ask an admin for a support token (`npm run admin -- support-token create NAME`).';

@@ -68,7 +68,7 @@ export function defineDiagnosticsSuite(label: string, open: () => Promise<Store>
 
     const start = async (options: Partial<ServerOptions> = {}): Promise<Running> => {
       const now = { ms: T0 };
-      const app = await buildServer({ store, clock: { now: () => now.ms }, logLevel: 'silent', ...options, diagnostics: { lookupFloorMs: 0, ...options.diagnostics } });
+      const app = await buildServer({ store, clock: { now: () => now.ms }, logLevel: 'silent', ...options, diagnostics: { lookupFloorMs: 0, uploadLimit: { max: 1000, timeWindowMs: 3_600_000 }, ...options.diagnostics } });
       const url = await app.listen({ host: '127.0.0.1', port: 0 });
       return { app, url, now };
     };
@@ -279,6 +279,18 @@ export function defineDiagnosticsSuite(label: string, open: () => Promise<Store>
       const download = await send(server.url, 'GET', `/support/api/cases/${uploaded.caseCode}/bundle`, { headers: { cookie: reader } });
       expect(download.status).toBe(404);
       expect(ApiErrorSchema.parse(download.json).error).toBe('case-not-found');
+    });
+
+    it('rate-limits uploads per install before reading the body', async () => {
+      const limited = await start({ diagnostics: { uploadLimit: { max: 2, timeWindowMs: 3_600_000 } } });
+      extra.push(limited);
+      const statuses = [];
+      for (let i = 0; i < 3; i += 1) statuses.push((await upload(bundleText(T0 - 9000 - i), { 'x-trayside-install': 'install-diag-flood' }, limited)).status);
+      expect(statuses).toEqual([201, 201, 429]);
+      const refused = await upload(bundleText(T0 - 9100), { 'x-trayside-install': 'install-diag-flood' }, limited);
+      expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(ApiErrorSchema.parse(refused.json).message).toContain('export the bundle as a file instead');
+      expect((await upload(bundleText(T0 - 9200), { 'x-trayside-install': 'install-diag-other' }, limited)).status).toBe(201);
     });
 
     it('rate-limits case lookups per support token', async () => {
