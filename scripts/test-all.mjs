@@ -109,6 +109,24 @@ const tiers = {
     }
     return vitestTier('nginx', 'test/nginx/vitest.config.ts');
   },
+  multinode() {
+    // Three server processes on a PostgreSQL cluster of the tier's own, which the test stops and starts.
+    if (!existsSync(resolve(root, 'scripts/pg/start.sh'))) return record('multinode', { passed: 0, failed: 0, skipped: 0 });
+    const start = spawnSync('bash', ['scripts/pg/start.sh'], { cwd: root, encoding: 'utf8' });
+    const url = start.stdout?.match(/postgres(?:ql)?:\/\/\S+/)?.[0];
+    const clusterDir = start.stdout?.match(/TRAYSIDE_PG_DIR=(\S+)/)?.[1] ?? '';
+    if (start.status !== 0 || !url) {
+      const why = `PostgreSQL could not be started: ${(start.stderr || start.stdout || '').trim().split('\n').pop()}`;
+      if (process.env.CI) return crashed('multinode', why);
+      console.log(`test-all: skipping the multi-node tier — ${why}. Install Debian's postgresql package to run it.`);
+      return record('multinode', { passed: 0, failed: 0, skipped: 1 });
+    }
+    try {
+      return vitestTier('multinode', 'test/multinode/vitest.config.ts', { TRAYSIDE_TEST_DATABASE_URL: url, TRAYSIDE_PG_DIR: clusterDir });
+    } finally {
+      spawnSync('bash', ['scripts/pg/stop.sh'], { cwd: root, stdio: 'inherit', env: { ...process.env, TRAYSIDE_PG_DIR: clusterDir } });
+    }
+  },
   e2e() {
     const output = resolve(root, 'test-results/e2e.json');
     rmSync(output, { force: true });
