@@ -26,7 +26,7 @@ const ALLOWED_IMPORTS = {
   core: { folders: ['common', 'native', 'native/decoders', 'core', 'assets'], packages: [NODE, 'pino', 'pino-roll', 'zod'] },
   'host/page': { folders: ['common', 'host/page'], packages: ['zod'] },
   host: { folders: ['common', 'native', 'native/decoders', 'core', 'host'], packages: [NODE, 'ws', 'zod'] },
-  main: { folders: ['common', 'native', 'native/decoders', 'core', 'main', 'assets'], packages: [NODE, 'electron', 'electron-store', 'zod'] },
+  main: { folders: ['common', 'native', 'native/decoders', 'core', 'main', 'assets'], packages: [NODE, 'electron', 'electron-store', 'electron-updater', 'zod'] },
   preload: { folders: ['common', 'preload'], packages: [] },
   'preload/electron-bridge.ts': { folders: ['common', 'preload'], packages: ['electron'] },
   renderer: { folders: ['common', 'renderer'], packages: ['react', 'react-dom', 'zustand'] },

@@ -11,6 +11,7 @@ import { createPanelController, type PanelController, type PanelWindowLike } fro
 import type { Bounds } from './panel-position.js';
 import type { AppOrigin } from './security.js';
 import { createTrayController, type TrayController, type TrayControllerOptions } from './tray-controller.js';
+import type { UpdateController } from './updates.js';
 
 /** An OS notification (Electron's Notification, reduced). */
 export interface NotificationLike {
@@ -51,6 +52,8 @@ export interface ShellDeps<Image, Menu, W extends PanelWindowLike & { webContent
   workAreaNear(point: { x: number; y: number }): Bounds;
   ipcMain: IpcMainLike;
   origin: AppOrigin;
+  /** Auto-update (main/updates.ts) where this build has it: the tray's "Check for updates" and its status. */
+  updates?: UpdateController;
 }
 
 /** The running shell. */
@@ -117,7 +120,7 @@ export async function startShell<Image, Menu, W extends PanelWindowLike & { webC
   const core = await deps.createCore(notifier, { hide: () => panel.hide() });
   disposables.add(core);
   const currentModel = (): TrayModel =>
-    trayModel({ snapshots: core.monitor.snapshots(), settings: core.settings.get(), now: deps.clock.now(), productName: deps.productName, urgentMessages });
+    trayModel({ snapshots: core.monitor.snapshots(), settings: core.settings.get(), now: deps.clock.now(), productName: deps.productName, urgentMessages, ...(deps.updates ? { updates: deps.updates.status() } : {}) });
 
   const panel = createPanelController({ createWindow: deps.createPanelWindow, workAreaNear: deps.workAreaNear, platform: deps.platform, clock: deps.clock });
   disposables.add(panel);
@@ -150,6 +153,9 @@ export async function startShell<Image, Menu, W extends PanelWindowLike & { webC
       case 'quit':
         deps.quit();
         return;
+      case 'check-for-updates':
+        deps.updates?.checkNow();
+        return;
     }
   };
   const tray = createTrayController({ ...deps.tray, platform: deps.platform, onAction, onClick: (bounds) => panel.toggle(bounds) }, currentModel());
@@ -165,6 +171,10 @@ export async function startShell<Image, Menu, W extends PanelWindowLike & { webC
   };
   disposables.add({ dispose: () => pauseEnd?.dispose() });
   disposables.add(core.monitor.onChanged(refreshTray));
+  if (deps.updates) {
+    disposables.add(deps.updates.onChanged(refreshTray));
+    disposables.add(deps.updates);
+  }
 
   let loginItem: boolean | undefined;
   const applyLoginItem = (settings: Settings): void => {

@@ -17,6 +17,10 @@ import { panelWindowOptions } from './panel-window.js';
 import { hardenSession, hardenWebContents, panelUrl, type AppOrigin } from './security.js';
 import { electronSettingsStorage } from './settings-store.js';
 import { trayImages } from './tray-icons.js';
+import { createUpdateController, installStagedUpdate, isPerMachineInstall, updatesFolder, type UpdaterLike } from './updates.js';
+import { loadInstallIdentitySync } from '../core/install-identity.js';
+import { noUpdatePolicy } from '../core/updates/policy.js';
+import { UpdateService } from '../core/updates/update-service.js';
 
 const log = (message: string): void => {
   process.stderr.write(`${new Date().toISOString()} ${message}\n`);
@@ -101,6 +105,52 @@ async function saveWithDialog(...[name, text]: Parameters<SaveBundleFile>): Retu
 }
 let panelWebPreferences: unknown;
 
+// Auto-update: a packaged build whose branding has an updates section. A staged update is installed
+// now, before the tray, by the instance that holds the single-instance lock (main/updates.ts).
+const updateService =
+  app.isPackaged && startup.branding.updates && (process.platform === 'win32' || process.platform === 'darwin')
+    ? new UpdateService({
+        config: startup.branding.updates,
+        // The enterprise policy reader plugs in here once it lands (core/policy); until then the branding decides.
+        policy: noUpdatePolicy,
+        installId: loadInstallIdentitySync({
+          path: join(app.getPath('userData'), 'install.json'),
+          legacy: [join(app.getPath('userData'), 'messages', 'install.json'), join(app.getPath('userData'), 'events', 'install-id')],
+          now: Date.now(),
+          log,
+        }).installId,
+        target: {
+          appVersion: app.getVersion(),
+          platform: process.platform,
+          arch: process.arch === 'arm64' ? 'arm64' : 'x64',
+          // What electron-updater installs: the NSIS installer on Windows, the zip Squirrel.Mac takes on macOS.
+          kinds: process.platform === 'win32' ? ['nsis'] : ['zip'],
+        },
+        folder: updatesFolder(app.getPath('userData')),
+        fetch: (url, init) => net.fetch(url, init),
+        now: () => Date.now(),
+        log,
+      })
+    : undefined;
+if (updateService && app.requestSingleInstanceLock()) {
+  // electron-updater reads Electron's app at load time, so it is loaded only here, in the packaged app.
+  const loaded = (await import('electron-updater')) as unknown as { autoUpdater?: UpdaterLike; default?: { autoUpdater: UpdaterLike } };
+  const updater = loaded.autoUpdater ?? loaded.default!.autoUpdater;
+  const adminRightsRequired = isPerMachineInstall(process.execPath, process.platform, process.env);
+  // The installer quits the app; waiting here keeps the tray from appearing meanwhile.
+  if (await installStagedUpdate({ service: updateService, updater, adminRightsRequired, log })) await new Promise<never>(() => undefined);
+}
+const updates = updateService
+  ? createUpdateController({
+      service: updateService,
+      timers: systemTimers,
+      notify: (title, body) => {
+        if (Notification.isSupported()) new Notification({ title, body }).show();
+      },
+      log,
+    })
+  : undefined;
+
 const shell = await startShell({
   platform: process.platform,
   productName: startup.branding.name,
@@ -139,6 +189,7 @@ const shell = await startShell({
   workAreaNear: (point) => screen.getDisplayNearestPoint({ x: Math.round(point.x), y: Math.round(point.y) }).workArea,
   ipcMain: await electronIpcMain(),
   origin,
+  ...(updates ? { updates } : {}),
 });
 
 if (shell && composed) {
