@@ -38,6 +38,7 @@ const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Trayside support</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/support/assets/support-view.css">
 <script src="/support/assets/support-view.js" defer></script>
 </head>

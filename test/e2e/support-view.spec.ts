@@ -93,6 +93,12 @@ async function openCase(page: Page, typed: string): Promise<void> {
 
 test('a support agent signs in, opens the case by its code and sees the jam on the timeline, the supply charts, and the serial only as a placeholder', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 900 });
+  // A blocked script or style (the content security policy) or any script error shows up here.
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/401 \(Unauthorized\)/.test(message.text())) problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
   await page.goto(`${base}/support`);
   await page.getByLabel('Support token').fill(ADMIN_TOKEN);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -150,6 +156,7 @@ test('a support agent signs in, opens the case by its code and sees the jam on t
   expect(readFileSync((await download.path())!, 'utf8')).toBe(uploadedText);
 
   await page.screenshot({ path: join(SHOTS, 'case-1280.png'), fullPage: true });
+  expect(problems).toEqual([]);
 
   const log = await fetch(`${base}/v1/admin/diagnostics/access-log?code=${caseCode}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
   const actions = ((await log.json()) as { entries: { action: string; tokenName: string }[] }).entries.map((entry) => `${entry.action} by ${entry.tokenName}`);
