@@ -79,13 +79,29 @@ describe('DNS-SD printer discovery', () => {
     discovery.dispose();
   });
 
-  it('asks the network again every minute', async () => {
+  it('asks the network again after 1, 2, 4 … s, then once a minute', async () => {
     const browser = new FakeBrowser();
     const time = new FakeTime();
     const discovery = new DnsSdPrinterDiscovery(browser, { timers: time });
-    await time.advance(125_000);
+    await time.advance(1_000);
+    expect(browser.refreshes).toBe(1);
+    await time.advance(2_000);
     expect(browser.refreshes).toBe(2);
+    // 1 + 2 + 4 + 8 + 16 + 32 = 63 s, then every 60 s.
+    await time.advance(60_000 + 120_000);
+    expect(browser.refreshes).toBe(8);
     discovery.dispose();
   });
 
+});
+
+describe('bounds the contract sets', () => {
+  it('drops a service whose address would be longer than the contract allows, instead of breaking the event', () => {
+    const browser = new FakeBrowser();
+    const discovery = new DnsSdPrinterDiscovery(browser, { timers: new FakeTime() });
+    const label = 'a'.repeat(60);
+    browser.announce({ addresses: [], host: `${label}.${label}.${label}.${label}.local`, rawTxt: txt(`rp=${'p/'.repeat(94)}x`) });
+    expect(discovery.printers()).toEqual([]);
+    discovery.dispose();
+  });
 });

@@ -70,6 +70,8 @@ export function printerFromService(service: FoundService): FoundPrinter | undefi
   if (!where) return undefined;
   const txt = parsePrinterTxt(service.rawTxt);
   const uri = `${service.type}://${where}:${port}/${txt.resourcePath}`;
+  // The contract's bound (DiscoveredPrinterSchema): a longer address is no printer's.
+  if (uri.length > 300) return undefined;
   const printer: FoundPrinter = { id: txt.uuid ? `uuid:${txt.uuid}` : `dns-sd:${fqdn.toLowerCase()}`.slice(0, 300), name, uri, secure: service.type === 'ipps' };
   if (txt.model) printer.model = txt.model;
   if (txt.location) printer.location = txt.location;
@@ -77,8 +79,13 @@ export function printerFromService(service: FoundService): FoundPrinter | undefi
   return printer;
 }
 
-/** How often the network is asked again; printers answer a PTR query within a second, and TTLs are minutes. */
-const REFRESH_MS = 60_000;
+/**
+ * When the network is asked again: 1 s after the start, then twice as long each time up to once a
+ * minute, as RFC 6762 §5.2 asks of a continuous querier. A reply lost on a busy network, or one
+ * that left out a printer's address, is made up for within seconds, not minutes.
+ */
+const FIRST_REFRESH_MS = 1_000;
+const MAX_REFRESH_MS = 60_000;
 /** A busy office has dozens of printers; past this, more services are noise or an attack. */
 const MAX_SERVICES = 200;
 
@@ -150,11 +157,11 @@ export class DnsSdPrinterDiscovery implements PrinterDiscovery {
     this.changed.fire(this.printers());
   }
 
-  private schedule(): void {
+  private schedule(delayMs = FIRST_REFRESH_MS): void {
     this.timer = this.timers.setTimeout(() => {
       if (this.disposed) return;
       this.browser.refresh();
-      this.schedule();
-    }, REFRESH_MS);
+      this.schedule(Math.min(delayMs * 2, MAX_REFRESH_MS));
+    }, delayMs);
   }
 }

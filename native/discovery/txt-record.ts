@@ -56,7 +56,8 @@ const AdminUrlSchema = z
       return false;
     }
   }, 'an http(s) address')
-  .transform((text) => new URL(text).href);
+  .transform((text) => new URL(text).href)
+  .pipe(z.string().max(300));
 
 const UuidSchema = z
   .string()
