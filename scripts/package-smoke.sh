@@ -104,5 +104,55 @@ else
   done
 fi
 
+# koffi (usbprint on Windows) loads its prebuilt binary from @koromix/koffi-<os>-<arch> by path: both unpacked.
+if [ -d "$resources/app.asar.unpacked/node_modules/koffi" ] && [ -n "$(find "$resources/app.asar.unpacked/node_modules/@koromix" -name 'koffi.node' -print -quit 2>/dev/null)" ]; then
+  pass "koffi and its native binary (@koromix) are unpacked"
+else
+  fail "koffi or @koromix/koffi-*/koffi.node is not in app.asar.unpacked (electron-builder.yml asarUnpack)"
+fi
+if has '^/node_modules/electron-updater/package.json$'; then pass 'runtime dependency electron-updater is packed'; else fail 'electron-updater is missing from app.asar'; fi
+
+# Each installer target's configuration. The real installers need Windows (NSIS, WiX) and macOS
+# (pkgbuild); the desktop workflow builds and installs them there. Here: what IT departments and
+# updates rely on, read from electron-builder.yml and the build resources it names.
+while IFS= read -r line; do
+  case "$line" in
+    ok\ *) pass "${line#ok }" ;;
+    FAIL\ *) fail "${line#FAIL }" ;;
+    *) echo "$line" ;;
+  esac
+done < <(node --input-type=module -e '
+  import { readFileSync, statSync, existsSync } from "node:fs";
+  import { load } from "js-yaml";
+  const config = load(readFileSync("electron-builder.yml", "utf8"));
+  const check = (ok, what, fix) => console.log(ok ? `ok ${what}` : `FAIL ${what}${fix ? ` — ${fix}` : ""}`);
+  const targets = (platform) => (config[platform]?.target ?? []).map((entry) => (typeof entry === "string" ? entry : entry.target));
+  // Fixed forever: a changed id makes Windows install the next version beside this one.
+  const UPGRADE_CODE = "6E3E4C1F-5FF0-4DED-8012-FBCE455D8736";
+  const NSIS_GUID = "05550f37-df74-4e34-8ada-4a47ceff7dce";
+  const nsis = config.nsis ?? {};
+  check(targets("win").includes("nsis"), "Windows: NSIS target");
+  check(nsis.perMachine === true && nsis.oneClick === true, "NSIS installs per machine in one click (silent with /S /allusers)", "nsis.perMachine and nsis.oneClick must be true");
+  check(nsis.deleteAppDataOnUninstall === false, "NSIS uninstall keeps the owner data by default");
+  check(nsis.guid === NSIS_GUID, `NSIS guid is the fixed ${NSIS_GUID}`, "never change it: upgrades find the earlier install by it");
+  check(nsis.packElevateHelper !== false, "NSIS ships elevate.exe for updates of a per-machine install");
+  const include = nsis.include ? readFileSync(nsis.include, "utf8") : "";
+  check(/customInstall[\s\S]*WriteRegStr HKLM "Software\\Microsoft\\Windows\\CurrentVersion\\Run"/.test(include), "NSIS per-machine install starts at login for every user (HKLM Run)", `in ${nsis.include ?? "nsis.include"}`);
+  check(/customUnInstall[\s\S]*DeleteRegValue HKLM[\s\S]*\/DELETEAPPDATA[\s\S]*isUpdated/.test(include), "NSIS uninstall removes the login entry and deletes data only with /DELETEAPPDATA, never during an update");
+  const msi = config.msi ?? {};
+  check(targets("win").includes("msi"), "Windows: MSI target for enterprise deployment");
+  check(msi.upgradeCode === UPGRADE_CODE, `MSI upgrade code is the fixed ${UPGRADE_CODE}`, "never change it");
+  check(msi.perMachine === true, "MSI installs per machine");
+  check(["dmg", "pkg", "zip"].every((target) => targets("mac").includes(target)), "macOS: dmg, pkg and the zip Squirrel.Mac updates from");
+  const pkg = config.pkg ?? {};
+  check(pkg.installLocation === "/Applications" && pkg.isVersionChecked === true, "pkg installs in /Applications and refuses a downgrade");
+  const postinstall = `${config.directories?.buildResources ?? "build"}/${pkg.scripts ?? "pkg-scripts"}/postinstall`;
+  const script = existsSync(postinstall) ? readFileSync(postinstall, "utf8") : "";
+  check(script !== "" && (statSync(postinstall).mode & 0o111) !== 0, `pkg postinstall ${postinstall} exists and is executable`);
+  check(/\/Library\/LaunchAgents\//.test(script) && /RunAtLoad/.test(script) && /launchctl bootstrap/.test(script), "pkg postinstall writes the per-machine launch agent and starts it for the console user");
+  check((config.asarUnpack ?? []).some((glob) => glob.startsWith("node_modules/koffi")), "asarUnpack names koffi");
+')
+if sh -n scripts/pkg/postinstall; then pass 'pkg postinstall is valid sh'; else fail 'pkg postinstall has a shell syntax error'; fi
+
 report "$passed" "$failed"
 exit $(( failed > 0 ? 1 : 0 ))
