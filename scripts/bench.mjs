@@ -12,9 +12,12 @@ const benches = [
   { name: 'targeting evaluations (issue 4)', file: 'bench/targeting.ts', command: ['npx', 'tsx'] },
   { name: 'event ingestion (issue 5)', file: 'bench/events.ts', command: ['npx', 'tsx'] },
   { name: 'dismiss clicks: ledger blocking time (issue 9)', file: 'bench/ledger-dismiss.ts', command: ['npx', 'tsx'] },
+  { name: 'fleet: polls across segments, events with retries (issue 15)', file: 'bench/fleet.ts', command: ['npx', 'tsx'] },
   { name: 'panel render (issue 10)', file: 'bench/panel-render.ts', command: ['npx', 'tsx'], needsBuild: true },
 ];
-const only = process.argv.slice(2);
+// Words pick benchmarks by file name; flags after them (`npm run bench -- fleet --big`) go to the ones picked.
+const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+const flags = process.argv.slice(2).filter((arg) => arg.startsWith('--'));
 
 if (benches.some((bench) => bench.needsBuild) && !['out/node/host/cli.js', 'out/host-bundle/cli.mjs'].every((file) => existsSync(resolve(root, file)))) {
   spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
@@ -27,5 +30,5 @@ for (const bench of benches) {
   }
   console.log(`\n--- ${bench.name} (${bench.file})`);
   const [command, ...args] = bench.command;
-  spawnSync(command, [...args, bench.file], { cwd: root, stdio: 'inherit' });
+  spawnSync(command, [...args, bench.file, ...(only.length > 0 ? flags : [])], { cwd: root, stdio: 'inherit' });
 }
