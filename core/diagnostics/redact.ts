@@ -24,19 +24,19 @@ export interface KnownValue {
   value: string;
 }
 
-/** Words for each kind, for the panel and the report. */
+/** Words for each kind as they read inside a sentence ("Remove serial numbers"), for the panel. */
 export const REDACTION_KIND_LABELS: Record<RedactionKind, string> = {
-  serial: 'Serial numbers',
-  user: 'User names in folder paths',
-  host: 'Computer and printer names',
+  serial: 'serial numbers',
+  user: 'user names in folder paths',
+  host: 'computer and printer names',
   ipv4: 'IPv4 addresses',
   ipv6: 'IPv6 addresses',
   mac: 'MAC addresses',
-  email: 'E-mail addresses',
-  'printer-uri': 'Printer addresses (IPP and other printer URIs)',
-  'job-title': 'Print job and document titles',
-  queue: 'Print queue names',
-  share: 'Shared printer and folder names',
+  email: 'e-mail addresses',
+  'printer-uri': 'printer addresses (IPP and other printer URIs)',
+  'job-title': 'print job and document titles',
+  queue: 'print queue names',
+  share: 'shared printer and folder names',
 };
 
 /** A known value shorter than this is not matched literally: "A1" as a serial would eat every "A1" in a log. */
@@ -111,8 +111,8 @@ export class Redactor {
       .filter((entry) => entry.value.length >= MIN_KNOWN_LENGTH && !seen.has(entry.value.toLowerCase()) && seen.add(entry.value.toLowerCase()))
       // Longest first: a serial "ABC1234" must not be cut by a shorter known value inside it.
       .sort((a, b) => b.value.length - a.value.length);
+    // Numbered on first sight like every other value, so "<user-1>" is the first user the bundle mentions.
     this.known = usable.map((entry) => ({ kind: entry.kind, pattern: new RegExp(escapeRegExp(entry.value), 'gi') }));
-    for (const entry of usable) this.numberOf(entry.kind, entry.value);
   }
 
   /** True when values of `kind` are replaced. */

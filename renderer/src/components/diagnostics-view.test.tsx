@@ -39,8 +39,8 @@ const PREVIEW: DiagnosticsPreview = {
   compressedBytes: 512,
   limitBytes: 8 * 1024 * 1024,
   kinds: [
-    { kind: 'serial', label: 'Serial numbers', count: 2, choice: 'remove' },
-    { kind: 'email', label: 'E-mail addresses', count: 1, choice: 'keep' },
+    { kind: 'serial', label: 'serial numbers', count: 2, choice: 'remove' },
+    { kind: 'email', label: 'e-mail addresses', count: 1, choice: 'keep' },
     { kind: 'mac', label: 'MAC addresses', count: 0, choice: 'remove' },
   ],
   leftOut: [{ what: 'Setting "apiToken"', reason: 'It is a secret; secrets never go into a bundle.' }],
@@ -69,7 +69,7 @@ describe('Get help view', () => {
     const shown = text(html);
     expect(shown).toContain('Remove serial numbers (2 found)');
     expect(shown).toContain('Remove e-mail addresses (1 found)');
-    expect(shown).toContain('Not found: mac addresses.');
+    expect(shown).toContain('Not found: MAC addresses.');
     expect(html).toMatch(/<input type="checkbox" checked=""[^>]*\/>\s*<span>Remove serial numbers/);
     expect(html).not.toMatch(/<input type="checkbox" checked=""[^>]*\/>\s*<span>Remove e-mail/);
     expect(shown).toContain('Size: 2.0 KB (512 bytes when sent compressed)');

@@ -74,6 +74,7 @@ function DiagnosticsSection({ formatTime }: { formatTime: FormatTime }) {
   const busy = useStore((store) => store.diagnosticsBusy);
   const error = useStore((store) => store.diagnosticsError);
   const capture = useStore((store) => store.captureDiagnostics);
+  const deletedCase = useStore((store) => store.deletedCase);
   const unreachable = useStore(selectUnreachable);
   const headingId = useId();
   return (
@@ -96,6 +97,11 @@ function DiagnosticsSection({ formatTime }: { formatTime: FormatTime }) {
       )}
       {preview && <Review preview={preview} />}
       {state && state.uploads.length > 0 && <Uploads uploads={state.uploads} formatTime={formatTime} />}
+      {deletedCase && (
+        <p className="review__notice" role="status">
+          Case {deletedCase} deleted from the support server.
+        </p>
+      )}
     </section>
   );
 }
@@ -153,13 +159,13 @@ function Review({ preview }: { preview: DiagnosticsPreview }) {
               <label className="review__kind">
                 <input type="checkbox" checked={kind.choice === 'remove'} disabled={busy !== null} onChange={(event) => void setRedaction(kind.kind, event.target.checked ? 'remove' : 'keep')} />
                 <span>
-                  Remove {kind.label.toLowerCase()} <span className="review__count">({kind.count} found)</span>
+                  Remove {kind.label} <span className="review__count">({kind.count} found)</span>
                 </span>
               </label>
             </li>
           ))}
         </ul>
-        {notFound.length > 0 && <p className="help__hint">Not found: {notFound.map((kind) => kind.label.toLowerCase()).join(', ')}.</p>}
+        {notFound.length > 0 && <p className="help__hint">Not found: {notFound.map((kind) => kind.label).join(', ')}.</p>}
       </fieldset>
       <p className="review__size" aria-live="polite">
         Size: {formatBytes(preview.bytes)} ({formatBytes(preview.compressedBytes)} when sent compressed)
@@ -245,17 +251,11 @@ function SendActions() {
 
 function Uploads({ uploads, formatTime }: { uploads: readonly UploadView[]; formatTime: FormatTime }) {
   const headingId = useId();
-  const deletedCase = useStore((store) => store.deletedCase);
   return (
     <section className="uploads" aria-labelledby={headingId}>
       <h3 id={headingId} className="help__subtitle">
         Sent to support
       </h3>
-      {deletedCase && (
-        <p className="review__notice" role="status">
-          Case {deletedCase} deleted.
-        </p>
-      )}
       <ul className="uploads__list">
         {uploads.map((upload) => (
           <li key={upload.id} className={`upload upload--${upload.state}`}>
