@@ -7,13 +7,13 @@ import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const benches = [
-  { name: 'idle Node host (issue 2)', file: 'bench/idle-host.mjs', command: ['node'], needsBuild: true },
-  { name: 'manifest polls (issue 4)', file: 'bench/server-polls.ts', command: ['npx', 'tsx'] },
-  { name: 'targeting evaluations (issue 4)', file: 'bench/targeting.ts', command: ['npx', 'tsx'] },
-  { name: 'event ingestion (issue 5)', file: 'bench/events.ts', command: ['npx', 'tsx'] },
-  { name: 'dismiss clicks: ledger blocking time (issue 9)', file: 'bench/ledger-dismiss.ts', command: ['npx', 'tsx'] },
-  { name: 'fleet: polls across segments, events with retries (issue 15)', file: 'bench/fleet.ts', command: ['npx', 'tsx'] },
-  { name: 'panel render (issue 10)', file: 'bench/panel-render.ts', command: ['npx', 'tsx'], needsBuild: true },
+  { name: 'idle Node host', file: 'bench/idle-host.mjs', command: ['node'], needsBuild: true },
+  { name: 'manifest polls', file: 'bench/server-polls.ts', command: ['npx', 'tsx'] },
+  { name: 'targeting evaluations', file: 'bench/targeting.ts', command: ['npx', 'tsx'] },
+  { name: 'event ingestion', file: 'bench/events.ts', command: ['npx', 'tsx'] },
+  { name: 'dismiss clicks: ledger blocking time', file: 'bench/ledger-dismiss.ts', command: ['npx', 'tsx'] },
+  { name: 'fleet: polls across segments, events with retries', file: 'bench/fleet.ts', command: ['npx', 'tsx'] },
+  { name: 'panel render', file: 'bench/panel-render.ts', command: ['npx', 'tsx'], needsBuild: true },
 ];
 // Words pick benchmarks by file name; flags after them (`npm run bench -- fleet --big`) go to the ones picked.
 const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
