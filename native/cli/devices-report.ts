@@ -40,6 +40,15 @@ export interface DevicesReport extends ReportEnvironment {
   problems: string[];
   /** Next steps for a person, from what was (not) found. */
   hints: string[];
+  /** Printers found on the network by DNS-SD (with --network), each readable with --ipp URI. */
+  networkPrinters?: NetworkPrinterLine[];
+}
+
+/** One network printer in the report: what it calls itself, and the address to read it at. */
+export interface NetworkPrinterLine {
+  name: string;
+  model?: string;
+  uri: string;
 }
 
 /** What the report is built from. */
@@ -50,6 +59,8 @@ export interface ReportInput {
   now: Date;
   /** --demo was given (the demo printer is in the list already). */
   demo: boolean;
+  /** What DNS-SD found with --network; undefined when it was not asked. */
+  network?: readonly NetworkPrinterLine[];
 }
 
 /** An example a person can paste: the rule grants the logged-in user the device (systemd's uaccess), no sudo at each run. */
@@ -68,9 +79,12 @@ export function buildReport(input: ReportInput): DevicesReport {
   }
   if (devices.length === 0) {
     hints.push('A network printer, or one the system holds (IPP over USB, CUPS): npm run devices -- --ipp ipp://printer.local/ipp/print');
+    if (input.network === undefined) hints.push("Printers on your network, with the address to give --ipp: npm run devices -- --network (it asks the network by DNS-SD for 3 s)");
     if (!input.demo) hints.push('To see what Trayside shows without a device: npm run devices -- --demo, or npm start (it shows the simulated demo printer)');
   }
-  return { ...input.environment, generatedAt: input.now.toISOString(), devices, problems, hints };
+  const report: DevicesReport = { ...input.environment, generatedAt: input.now.toISOString(), devices, problems, hints };
+  if (input.network !== undefined) report.networkPrinters = input.network.map((printer) => ({ ...printer }));
+  return report;
 }
 
 /** Parses a vendor id written as hex with 0x ("0x04b8") or decimal; undefined when not a 16-bit id. */
@@ -139,6 +153,12 @@ export function formatReport(report: DevicesReport): string {
     }
     for (const [label, value] of Object.entries(device.facts)) lines.push(`  ${label}: ${value}`);
     lines.push(`  Id:       ${device.id}`);
+  }
+  if (report.networkPrinters !== undefined) {
+    lines.push('');
+    if (report.networkPrinters.length === 0) lines.push('No printer answered on the network (DNS-SD, _ipp._tcp and _ipps._tcp, 3 s).');
+    else lines.push(`Printers on the network (read one with --ipp URI):`);
+    for (const printer of report.networkPrinters) lines.push(`  ${printer.name}${printer.model && printer.model !== printer.name ? ` (${printer.model})` : ''}: ${printer.uri}`);
   }
   if (report.problems.length > 0) {
     lines.push('');

@@ -61,6 +61,7 @@ describe('devices report', () => {
         '',
         'What to try:',
         '  - A network printer, or one the system holds (IPP over USB, CUPS): npm run devices -- --ipp ipp://printer.local/ipp/print',
+        '  - Printers on your network, with the address to give --ipp: npm run devices -- --network (it asks the network by DNS-SD for 3 s)',
         '  - To see what Trayside shows without a device: npm run devices -- --demo, or npm start (it shows the simulated demo printer)',
         '',
         'Trayside 1.2.3 on linux 6.1.0-18-amd64 (x64), Node v20.20.0, 2026-06-01T10:00:00.000Z',
@@ -81,8 +82,16 @@ describe('devices report', () => {
     expect(built.hints).toHaveLength(1);
   });
 
+  it('with --network it lists the printers DNS-SD found, each with the address to give --ipp, or says none answered', () => {
+    const found = buildReport({ devices: [], problems: [], environment: ENVIRONMENT, now: NOW, demo: false, network: [{ name: 'Office', model: 'ACME Laser 5', uri: 'ipps://192.168.1.20:631/ipp/print' }] });
+    expect(found.networkPrinters).toEqual([{ name: 'Office', model: 'ACME Laser 5', uri: 'ipps://192.168.1.20:631/ipp/print' }]);
+    expect(found.hints.some((hint) => hint.includes('--network'))).toBe(false);
+    expect(formatReport(found)).toContain('Printers on the network (read one with --ipp URI):\n  Office (ACME Laser 5): ipps://192.168.1.20:631/ipp/print\n');
+    expect(formatReport(buildReport({ devices: [], problems: [], environment: ENVIRONMENT, now: NOW, demo: false, network: [] }))).toContain('No printer answered on the network (DNS-SD, _ipp._tcp and _ipps._tcp, 3 s).');
+  });
+
   it('with --demo the demo suggestion is left out', () => {
-    expect(report([], [], true).hints).toEqual([expect.stringContaining('--ipp ipp://printer.local/ipp/print')]);
+    expect(report([], [], true).hints).toEqual([expect.stringContaining('--ipp ipp://printer.local/ipp/print'), expect.stringContaining('--network')]);
   });
 
   it('parses vendor ids as hex with 0x or decimal, and nothing else', () => {

@@ -10,7 +10,8 @@ import { describeError } from '../../common/errors.js';
 import { SimulatedPrinter } from '../simulated/printer.js';
 import { SimulatedSource } from '../simulated/simulated-source.js';
 import type { DeviceSource } from '../transport.js';
-import { buildReport, collectDevices, formatReport, parseVendorId, type DevicesReport, type ReportEnvironment } from './devices-report.js';
+import { startPrinterDiscovery } from '../discovery/start-discovery.js';
+import { buildReport, collectDevices, formatReport, parseVendorId, type DevicesReport, type NetworkPrinterLine, type ReportEnvironment } from './devices-report.js';
 
 /** The app's version from the checkout's package.json (npm sets npm_package_version only under npm run). */
 function appVersion(): string {
@@ -30,8 +31,23 @@ const USAGE = `Usage: npm run devices -- [--json] [--vendor 0x04b8 ...] [--ipp U
   --json         machine-readable output (send this to support)
   --vendor ID    only devices of this USB vendor id (hex 0x04b8 or decimal); repeatable; default: all
   --ipp URI      also read this network printer, e.g. ipp://192.168.1.20/ipp/print; repeatable
+  --network      also list the printers on the network (DNS-SD, 3 s) with the address to give --ipp
   --demo         also list the simulated demo printer
   --timeout MS   time allowed per device read (default 8000)`;
+
+/** How long --network listens: printers answer a DNS-SD query within a second; a second query goes out after 1 s. */
+const NETWORK_BROWSE_MS = 3_000;
+
+/** The IPP printers that answer DNS-SD within `ms`, and why none could be asked. */
+async function browseNetwork(ms: number): Promise<{ printers: NetworkPrinterLine[]; problems: string[] }> {
+  const problems: string[] = [];
+  const discovery = startPrinterDiscovery({ log: (line) => problems.push(line) });
+  if (!discovery) return { printers: [], problems };
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const printers = discovery.printers().map((printer) => ({ name: printer.name, uri: printer.uri, ...(printer.model ? { model: printer.model } : {}) }));
+  discovery.dispose();
+  return { printers, problems };
+}
 
 function fail(message: string): never {
   process.stderr.write(`devices: ${message}\n${USAGE}\n`);
@@ -45,6 +61,7 @@ async function main(): Promise<void> {
         options: {
           json: { type: 'boolean', default: false },
           demo: { type: 'boolean', default: false },
+          network: { type: 'boolean', default: false },
           vendor: { type: 'string', multiple: true, default: [] },
           ipp: { type: 'string', multiple: true, default: [] },
           timeout: { type: 'string', default: '8000' },
@@ -69,8 +86,8 @@ async function main(): Promise<void> {
   const sources: DeviceSource[] = [...real.sources];
   if (values.demo) sources.push(new SimulatedSource([new SimulatedPrinter({ clock: systemClock })]));
   try {
-    const devices = await collectDevices(sources, timeoutMs);
-    const report: DevicesReport = buildReport({ devices, problems: real.problems(), environment: reportEnvironment(), now: new Date(), demo: values.demo });
+    const [devices, network] = await Promise.all([collectDevices(sources, timeoutMs), values.network ? browseNetwork(NETWORK_BROWSE_MS) : undefined]);
+    const report: DevicesReport = buildReport({ devices, problems: [...real.problems(), ...(network?.problems ?? [])], environment: reportEnvironment(), now: new Date(), demo: values.demo, ...(network ? { network: network.printers } : {}) });
     process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
   } finally {
     real.dispose();

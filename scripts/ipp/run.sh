@@ -116,6 +116,9 @@ setup_discovery() {
   done
   ip link set trayside1 netns "$ns_pid" || return 1
   ip addr add 10.77.0.1/24 dev trayside0 && ip link set trayside0 multicast on up || return 1
+  # The link is this namespace's only network, as an owner's LAN is: the default route goes there
+  # (where a socket that names no interface sends its multicast queries).
+  ip route add default dev trayside0 || return 1
   nsenter -t "$ns_pid" -n sh -c 'ip link set lo up && ip addr add 10.77.0.2/24 dev trayside1 && ip link set trayside1 multicast on up' || return 1
   mkdir -p "$WORK/spool-discovered"
   nsenter -t "$ns_pid" -n "$IPPEVEPRINTER" -n localhost -p 8632 -r off -d "$WORK/spool-discovered" -s 10,8 -M Trayside -m "Discovered IPP" "Trayside Discovered" >> "$WORK/discovery.log" 2>&1 &
