@@ -14,6 +14,7 @@ const benches = [
   { name: 'dismiss clicks: ledger blocking time', file: 'bench/ledger-dismiss.ts', command: ['npx', 'tsx'] },
   { name: 'fleet: polls across segments, events with retries', file: 'bench/fleet.ts', command: ['npx', 'tsx'] },
   { name: 'panel render', file: 'bench/panel-render.ts', command: ['npx', 'tsx'], needsBuild: true },
+  { name: 'diagnostics capture: 30 days of history + 5 MB of logs', file: 'bench/diagnostics-capture.ts', command: ['npx', 'tsx'] },
 ];
 // Words pick benchmarks by file name; flags after them (`npm run bench -- fleet --big`) go to the ones picked.
 const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));

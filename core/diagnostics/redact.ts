@@ -49,6 +49,11 @@ interface Detector {
   group?: number;
   /** A candidate that is not really of the kind (loopback, a version number) is left alone. */
   accept?: (value: string) => boolean;
+  /**
+   * A cheap test of the whole string (lower-cased) that must pass for the pattern to be tried:
+   * most log lines have no '@' or '://', and skipping the regex there keeps a 5 MB capture fast.
+   */
+  hint: (lower: string) => boolean;
 }
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -59,25 +64,30 @@ const isPrivateFreeV6 = (value: string): boolean => {
   return bare === '::' || bare === '::1';
 };
 
+const HEX_PAIR = /[0-9a-f]{2}[:-][0-9a-f]{2}[:-][0-9a-f]{2}/;
+const HEX_COLON_HEX = /[0-9a-f]:[0-9a-f]/;
+const DOTTED_DIGITS = /\d\.\d{1,3}\.\d/;
+const HOME_NETWORK_SUFFIX = /\.(?:local|lan|home|internal|localdomain|box)\b/;
+
 /** Patterns in the order they run; earlier kinds win a piece of text. */
 const PATTERN_DETECTORS: readonly Detector[] = [
-  { kind: 'email', pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g },
+  { kind: 'email', hint: (lower) => lower.includes('@'), pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g },
   // Printer URIs with a host (IPP schemes, CUPS backends, http(s) on the IPP port), whole and first:
   // a kept one is still searched for the host, queue and share inside it.
-  { kind: 'printer-uri', pattern: /\b(?:ipps?|socket|lpd|smb|dnssd|mdns|https?):\/\/[^\s"'<>]+/gi, accept: (value) => isPrinterUri(value) },
+  { kind: 'printer-uri', hint: (lower) => lower.includes('://'), pattern: /\b(?:ipps?|socket|lpd|smb|dnssd|mdns|https?):\/\/[^\s"'<>]+/gi, accept: (value) => isPrinterUri(value) },
   // A share is the first path segment after the server of an SMB URI or a UNC path.
-  { kind: 'share', pattern: /\bsmb:\/\/[^\s/"'<>]+\/([^\s/"'<>?#]+)/dgi, group: 1 },
-  { kind: 'share', pattern: /(?:^|[\s"'(=])\\\\[^\s\\"']+\\([^\s\\"';,)]+)/dg, group: 1 },
+  { kind: 'share', hint: (lower) => lower.includes('smb://'), pattern: /\bsmb:\/\/[^\s/"'<>]+\/([^\s/"'<>?#]+)/dgi, group: 1 },
+  { kind: 'share', hint: (lower) => lower.includes('\\\\'), pattern: /(?:^|[\s"'(=])\\\\[^\s\\"']+\\([^\s\\"';,)]+)/dg, group: 1 },
   // Queue names in CUPS and IPP resource paths: /printers/Office_Laser, /classes/Floor2.
-  { kind: 'queue', pattern: /\/(?:printers|classes)\/([^\s/"'<>?#;,)]+)/dgi, group: 1 },
-  { kind: 'user', pattern: /(?:\/home\/|\/Users\/|\/var\/home\/|[A-Za-z]:\\{1,2}Users\\{1,2}|[A-Za-z]:\/Users\/)([^/\\\s"'<>:*?|]+)/dgi, group: 1, accept: (value) => !['shared', 'public', 'default', 'all users'].includes(value.toLowerCase()) },
-  { kind: 'job-title', pattern: /\b(?:job|document)[-_ ](?:name|title)\s*[=:]\s*"([^"\r\n]{1,200})"/dgi, group: 1 },
-  { kind: 'job-title', pattern: /\b(?:job|document)[-_ ](?:name|title)\s*[=:]\s*'([^'\r\n]{1,200})'/dgi, group: 1 },
-  { kind: 'mac', pattern: /\b[0-9A-Fa-f]{2}(?:([:-])[0-9A-Fa-f]{2})(?:\1[0-9A-Fa-f]{2}){4}\b/g },
-  { kind: 'ipv6', pattern: /(?<![0-9A-Za-z:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|(?:\d{1,3}\.){3}\d{1,3})(?:%[0-9A-Za-z._-]+)?(?![0-9A-Za-z:])/g, accept: (value) => isIPv6(value.split('%')[0]!) && !isPrivateFreeV6(value) },
-  { kind: 'ipv4', pattern: /(?<![0-9.])(?:\d{1,3}\.){3}\d{1,3}(?![0-9]|\.\d)/g, accept: (value) => isIPv4(value) && !isLoopbackV4(value) },
+  { kind: 'queue', hint: (lower) => lower.includes('/printers/') || lower.includes('/classes/'), pattern: /\/(?:printers|classes)\/([^\s/"'<>?#;,)]+)/dgi, group: 1 },
+  { kind: 'user', hint: (lower) => lower.includes('/home/') || lower.includes('/users/') || lower.includes('users\\'), pattern: /(?:\/home\/|\/Users\/|\/var\/home\/|[A-Za-z]:\\{1,2}Users\\{1,2}|[A-Za-z]:\/Users\/)([^/\\\s"'<>:*?|]+)/dgi, group: 1, accept: (value) => !['shared', 'public', 'default', 'all users'].includes(value.toLowerCase()) },
+  { kind: 'job-title', hint: (lower) => lower.includes('job') || lower.includes('document'), pattern: /\b(?:job|document)[-_ ](?:name|title)\s*[=:]\s*"([^"\r\n]{1,200})"/dgi, group: 1 },
+  { kind: 'job-title', hint: (lower) => lower.includes('job') || lower.includes('document'), pattern: /\b(?:job|document)[-_ ](?:name|title)\s*[=:]\s*'([^'\r\n]{1,200})'/dgi, group: 1 },
+  { kind: 'mac', hint: (lower) => HEX_PAIR.test(lower), pattern: /\b[0-9A-Fa-f]{2}(?:([:-])[0-9A-Fa-f]{2})(?:\1[0-9A-Fa-f]{2}){4}\b/g },
+  { kind: 'ipv6', hint: (lower) => lower.includes('::') || HEX_COLON_HEX.test(lower), pattern: /(?<![0-9A-Za-z:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|(?:\d{1,3}\.){3}\d{1,3})(?:%[0-9A-Za-z._-]+)?(?![0-9A-Za-z:])/g, accept: (value) => isIPv6(value.split('%')[0]!) && !isPrivateFreeV6(value) },
+  { kind: 'ipv4', hint: (lower) => DOTTED_DIGITS.test(lower), pattern: /(?<![0-9.])(?:\d{1,3}\.){3}\d{1,3}(?![0-9]|\.\d)/g, accept: (value) => isIPv4(value) && !isLoopbackV4(value) },
   // mDNS and home-network names: a printer's "office-laser.local", a router's "nas.lan".
-  { kind: 'host', pattern: /\b[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*\.(?:local|lan|home|internal|localdomain|fritz\.box)\b/gi },
+  { kind: 'host', hint: (lower) => HOME_NETWORK_SUFFIX.test(lower), pattern: /\b[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*\.(?:local|lan|home|internal|localdomain|fritz\.box)\b/gi },
 ];
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -99,7 +109,8 @@ type Piece = { text: string; done: false } | { text: string; done: true };
 /** One redaction pass over a whole bundle: numbering and counts are shared across all its strings. */
 export class Redactor {
   private readonly numbers = new Map<RedactionKind, Map<string, number>>();
-  private readonly known: Array<{ kind: RedactionKind; pattern: RegExp }>;
+  /** `lower` is the shortcut test for ASCII values; others always run their regex (case folding beyond ASCII differs between toLowerCase and /i). */
+  private readonly known: Array<{ kind: RedactionKind; pattern: RegExp; lower: string | undefined }>;
 
   constructor(
     private readonly choices: RedactionChoices,
@@ -112,7 +123,7 @@ export class Redactor {
       // Longest first: a serial "ABC1234" must not be cut by a shorter known value inside it.
       .sort((a, b) => b.value.length - a.value.length);
     // Numbered on first sight like every other value, so "<user-1>" is the first user the bundle mentions.
-    this.known = usable.map((entry) => ({ kind: entry.kind, pattern: new RegExp(escapeRegExp(entry.value), 'gi') }));
+    this.known = usable.map((entry) => ({ kind: entry.kind, pattern: new RegExp(escapeRegExp(entry.value), 'gi'), lower: /^[\x20-\x7e]*$/.test(entry.value) ? entry.value.toLowerCase() : undefined }));
   }
 
   /** True when values of `kind` are replaced. */
@@ -152,8 +163,15 @@ export class Redactor {
         continue;
       }
       const text = piece.text;
-      let last = 0;
+      // Most strings have nothing of most kinds: one test is far cheaper than a match iterator.
       pattern.lastIndex = 0;
+      const any = pattern.test(text);
+      pattern.lastIndex = 0;
+      if (!any) {
+        out.push(piece);
+        continue;
+      }
+      let last = 0;
       for (const match of text.matchAll(pattern)) {
         const whole = match[0];
         const value = group === undefined ? whole : match[group];
@@ -173,12 +191,25 @@ export class Redactor {
     return out;
   }
 
+  /** Logs repeat themselves; the same string always redacts the same way within one pass. */
+  private readonly done = new Map<string, string>();
+
   /** Redacts one string. Never throws; a string without findings comes back as it was. */
   text(input: string): string {
     if (input.length === 0) return input;
+    const known = this.done.get(input);
+    if (known !== undefined) return known;
+    const result = this.redact(input);
+    // Bounded, so a bundle of all-different lines does not keep a second copy of every one.
+    if (this.done.size < 50_000) this.done.set(input, result);
+    return result;
+  }
+
+  private redact(input: string): string {
     let pieces: Piece[] = [{ text: input, done: false }];
-    for (const known of this.known) pieces = this.apply(pieces, known.kind, known.pattern, undefined, undefined);
-    for (const detector of PATTERN_DETECTORS) pieces = this.apply(pieces, detector.kind, detector.pattern, detector.group, detector.accept);
+    const lower = input.toLowerCase();
+    for (const known of this.known) if (known.lower === undefined || lower.includes(known.lower)) pieces = this.apply(pieces, known.kind, known.pattern, undefined, undefined);
+    for (const detector of PATTERN_DETECTORS) if (detector.hint(lower)) pieces = this.apply(pieces, detector.kind, detector.pattern, detector.group, detector.accept);
     return pieces.length === 1 ? pieces[0]!.text : pieces.map((piece) => piece.text).join('');
   }
 
