@@ -143,6 +143,8 @@ interface PollFigures {
   rssMiB: number;
   /** Downloading every segment once right after a publish (each signed once), ms. */
   signAllSegmentsMs: number;
+  /** Body of one full manifest download (a publish or a renewal), bytes. */
+  manifestBytes: number;
 }
 
 async function pollRun(autocannon: Autocannon, server: Child, installs: number, segments: number, seconds: number, connections: number, seenBefore?: Uint8Array): Promise<PollFigures> {
@@ -153,12 +155,13 @@ async function pollRun(autocannon: Autocannon, server: Child, installs: number, 
   // Each segment's ETag, as the fleet's caches hold it; reading them also signs every segment once before the timed run.
   const agent = fleetAgent(16);
   const warming = performance.now();
+  let manifestBytes = 0;
   for (let start = 0; start < segments; start += 64) {
     await Promise.all(
       Array.from({ length: Math.min(64, segments - start) }, async (_, offset) => {
         const index = start + offset;
         const response = await fetch(`http://127.0.0.1:${server.port}${segmentPath(index)}`, { headers: { 'x-trayside-install': `fleet-warm-${index}` } });
-        await response.arrayBuffer();
+        manifestBytes = Math.max(manifestBytes, (await response.arrayBuffer()).byteLength);
         etags.set(index, response.headers.get('etag') ?? '');
       }),
     );
@@ -203,6 +206,7 @@ async function pollRun(autocannon: Autocannon, server: Child, installs: number, 
     bytesPerRequest: result.throughput.total / total,
     rssMiB: after.rss / 1048576,
     signAllSegmentsMs: Math.round(warmMs),
+    manifestBytes,
   };
 }
 
@@ -280,7 +284,7 @@ function line(figures: PollFigures, bareRate: number): string {
   return (
     `${String(figures.installs).padStart(7)} installs × ${String(figures.segments).padStart(4)} segments: ${Math.round(figures.requestsPerSecond).toString().padStart(6)} req/s ` +
     `(${(figures.requestsPerSecond / bareRate).toFixed(2)}× bare)  p50 ${figures.p50Ms} ms  p99 ${figures.p99Ms} ms  CPU ${figures.cpuMicrosPerRequest.toFixed(1)} µs/req  ` +
-    `${(figures.notModifiedShare * 100).toFixed(1)} % 304  ${Math.round(figures.bytesPerRequest)} B/req  ${figures.distinctInstallsPerMinute.toLocaleString('en')} distinct installs/min  RSS ${figures.rssMiB.toFixed(0)} MiB  (first download of all segments ${figures.signAllSegmentsMs} ms)`
+    `${(figures.notModifiedShare * 100).toFixed(1)} % 304  ${Math.round(figures.bytesPerRequest)} B/req  ${figures.distinctInstallsPerMinute.toLocaleString('en')} distinct installs/min  RSS ${figures.rssMiB.toFixed(0)} MiB  (first download of all segments ${figures.signAllSegmentsMs} ms, ${figures.manifestBytes} B each)`
   );
 }
 

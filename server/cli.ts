@@ -36,6 +36,9 @@ const USAGE = `Usage: npm run server -- [options]
                      public key, for nginx or a CDN origin (same paths as the API; rewritten
                      within 5 s of a publish, an archive, a renewal or a key rotation; a link
                      to the newest complete copy, swapped atomically). Env TRAYSIDE_EXPORT_DIR
+  --event-retention-days N
+                     keep raw events N days (default 400, env TRAYSIDE_EVENT_RETENTION_DAYS);
+                     campaign stats come from rollups that outlive them (docs/capacity.md)
   --export-product-line LINE
                      also export LINE (repeatable), for campaigns aimed at every product line
   --diagnostics-retention-days N
@@ -80,6 +83,7 @@ async function main(): Promise<void> {
         'crm-webhook': { type: 'string', ...(process.env.TRAYSIDE_CRM_WEBHOOK_URL ? { default: process.env.TRAYSIDE_CRM_WEBHOOK_URL } : {}) },
         'export-dir': { type: 'string', ...(process.env.TRAYSIDE_EXPORT_DIR ? { default: process.env.TRAYSIDE_EXPORT_DIR } : {}) },
         'export-product-line': { type: 'string', multiple: true, default: [] },
+        'event-retention-days': { type: 'string', ...(process.env.TRAYSIDE_EVENT_RETENTION_DAYS ? { default: process.env.TRAYSIDE_EVENT_RETENTION_DAYS } : {}) },
         'diagnostics-retention-days': { type: 'string', default: process.env.TRAYSIDE_DIAGNOSTICS_RETENTION_DAYS ?? '30' },
         'diagnostics-max-mib': { type: 'string', default: '8' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -108,6 +112,9 @@ async function main(): Promise<void> {
   }
 
   const crmWebhook = crmWebhookOf(values['crm-webhook'], process.env.TRAYSIDE_CRM_WEBHOOK_SECRET);
+  const retentionText = values['event-retention-days'];
+  const eventRetentionDays = retentionText === undefined ? undefined : Number(retentionText);
+  if (eventRetentionDays !== undefined && (!Number.isInteger(eventRetentionDays) || eventRetentionDays < 1)) throw new UsageError(`--event-retention-days must be a whole number of days, 1 or more, not "${retentionText}".`);
   const exportDir = values['export-dir'] === undefined ? undefined : path.resolve(values['export-dir']);
   const signingKeyFile = values['signing-key'] === undefined ? undefined : path.resolve(values['signing-key']);
 
@@ -121,6 +128,7 @@ async function main(): Promise<void> {
     logLevel,
     ...(linkPolicy === undefined ? {} : { linkPolicy }),
     signingKeyFile,
+    eventRetentionDays,
     ...(crmWebhook === undefined ? {} : { crmWebhook }),
     diagnostics: diagnosticsOf(values['diagnostics-retention-days'], values['diagnostics-max-mib']),
     ...(exportDir === undefined ? {} : { export: { dir: exportDir, productLines: values['export-product-line'] } }),

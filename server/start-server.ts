@@ -27,6 +27,8 @@ export interface StartServerOptions {
   signingKeyFile?: string | undefined;
   /** Push new events to this CRM webhook. */
   crmWebhook?: ServerOptions['crmWebhook'];
+  /** How many days raw events are kept (default 400; docs/capacity.md). */
+  eventRetentionDays?: number | undefined;
   /** Keep a static export of the live manifests in this folder. */
   export?: ServerOptions['export'];
   /** Retention and size limit of diagnostics cases (defaults 30 days, 8 MiB). */
@@ -80,6 +82,7 @@ export async function startServer(options: StartServerOptions): Promise<StartedS
       ...(options.linkPolicy === undefined ? {} : { linkPolicy: options.linkPolicy }),
       ...(options.signingKeyFile === undefined ? {} : { signingKeyFile: options.signingKeyFile }),
       ...(options.crmWebhook === undefined ? {} : { crmWebhook: options.crmWebhook }),
+      ...(options.eventRetentionDays === undefined ? {} : { retention: { eventDays: options.eventRetentionDays, outboxDays: 7 } }),
       updatesDir: path.join(options.dataDir, 'updates'),
       ...(options.export === undefined ? {} : { export: options.export }),
       ...(options.diagnostics === undefined ? {} : { diagnostics: options.diagnostics }),

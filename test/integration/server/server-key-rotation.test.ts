@@ -76,7 +76,7 @@ describe('signing key file', () => {
 });
 
 describe('npm run server: key file and CRM webhook flags', () => {
-  it('--help names --signing-key and --crm-webhook; --crm-webhook without its secret is a usage error (exit 2)', { timeout: 60_000 }, async () => {
+  it('--help names --signing-key, --crm-webhook, --export-dir and --event-retention-days; a webhook without its secret or a retention of 0 days is a usage error (exit 2)', { timeout: 60_000 }, async () => {
     const run = (args: string[], env: Record<string, string> = {}) =>
       new Promise<{ code: number | null; out: string }>((resolve) => {
         const child = spawn(process.execPath, [tsxCli, 'server/cli.ts', ...args], { cwd: root, env: { ...process.env, DATABASE_URL: '', TRAYSIDE_CRM_WEBHOOK_SECRET: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -90,6 +90,10 @@ describe('npm run server: key file and CRM webhook flags', () => {
     const noSecret = await run(['--crm-webhook', 'http://127.0.0.1:9/hook', '--data-dir', tempDir('trayside-cli-')]);
     expect(noSecret.code).toBe(2);
     expect(noSecret.out).toContain('--crm-webhook needs its shared secret in env TRAYSIDE_CRM_WEBHOOK_SECRET');
+    const badRetention = await run(['--event-retention-days', '0', '--data-dir', tempDir('trayside-cli-')]);
+    expect(badRetention.code).toBe(2);
+    expect(badRetention.out).toContain('--event-retention-days must be a whole number of days, 1 or more, not "0"');
+    expect(help.out).toMatch(/--export-dir DIR[\s\S]*--event-retention-days N/);
   });
 
   it('a server started with a CRM webhook pushes stored events to it, signed', { timeout: 60_000 }, async () => {
