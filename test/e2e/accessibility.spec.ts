@@ -126,6 +126,23 @@ test.describe('the panel has no axe violations', () => {
     await expectNoViolations(page, 'no device');
   });
 
+  test('Get help, before and after capturing diagnostics', async ({ page, trayside }) => {
+    const app = await trayside({
+      core: { dataDir: test.info().outputDir, branding: await demoBranding({ supportUrl: 'https://support.example.com/trayside' }), features: { messages: false, events: false } },
+    });
+    await page.goto(app.url);
+    await page.getByRole('button', { name: 'Get help' }).click();
+    const help = page.getByRole('dialog', { name: 'Get help' });
+    await expect(help).toBeVisible();
+    await expectNoViolations(page, 'Get help');
+
+    await help.getByRole('button', { name: 'Capture diagnostics' }).click();
+    await expect(help).toContainText(/Size: [\d.]+ KB/);
+    await help.getByText('Review the exact text').click();
+    await expect(help.getByLabel('Bundle text')).toBeVisible();
+    await expectNoViolations(page, 'diagnostics captured, text under review');
+  });
+
   test.describe('with messages', () => {
     let server: TestServer;
     test.beforeAll(async () => {

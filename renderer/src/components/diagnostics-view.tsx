@@ -36,14 +36,15 @@ export function HelpView({ formatTime }: { formatTime: FormatTime }) {
   if (!open) return null;
   return (
     <section className="help" role="dialog" aria-modal="false" aria-labelledby={titleId}>
-      <header className="help__header">
+      {/* A div, not a header: inside a dialog a <header> would be a second banner landmark beside the panel's. */}
+      <div className="help__header">
         <h2 className="help__title" id={titleId} ref={heading} tabIndex={-1}>
           Get help
         </h2>
         <button type="button" className="button" onClick={close}>
           Close
         </button>
-      </header>
+      </div>
       <div className="help__body">
         <SupportLink />
         <DiagnosticsSection formatTime={formatTime} />
