@@ -31,6 +31,8 @@ import { createEngagementService, disabledEngagement, type EngagementOptions, ty
 import { trackInbox } from './events/track-inbox.js';
 import { createInstallAuthorization, type InstallAuthorization } from './events/install-authorization.js';
 import { startPrivacy } from './privacy/start-privacy.js';
+import { governedSettings } from './policy/governed-settings.js';
+import type { EffectivePolicy } from '../common/policy.js';
 import { describeFsError } from './storage/fs-error.js';
 import { composeDiagnostics, type DiagnosticsHostOptions } from './diagnostics/compose-diagnostics.js';
 import type { DiagnosticsService } from './diagnostics/diagnostics-service.js';
@@ -97,6 +99,8 @@ export interface CoreOptions {
   /** Both stored features run by default; a test of one turns the other off. */
   features?: { messages?: boolean; events?: boolean };
   tuning?: CoreTuning;
+  /** The machine's enterprise policy (core/policy): features obey the owner's settings with it applied; nothing is written back. */
+  policy?: EffectivePolicy;
   /** The app logger, a save dialog (Electron) and test seams for diagnostics (core/diagnostics). */
   diagnostics?: DiagnosticsHostOptions;
 }
@@ -303,12 +307,14 @@ export function createCore(options: CoreOptions): Core {
     disposables.add(service);
     disposables.add(service.onChanged((state) => events.publish('privacy', 'onChanged', state)));
   });
-  const messages = disposables.add(startMessages(options, environment, settings, monitor, install, authorization));
+  // Features read the settings with the enforced policy applied; the panel still edits the owner's own.
+  const obeyed = options.policy ? governedSettings(settings, options.policy) : settings;
+  const messages = disposables.add(startMessages(options, environment, obeyed, monitor, install, authorization));
   disposables.add(messages.onChanged((state) => events.publish('messages', 'onChanged', state)));
   disposables.add(messages.onOpenRequested((request) => events.publish('messages', 'onOpenRequested', request)));
 
   const branding = options.branding ?? null;
-  const engagement = startEngagement(options, settings, install?.installId, authorization);
+  const engagement = startEngagement(options, obeyed, install?.installId, authorization);
   void engagement.then((service) => {
     disposables.add(service);
     // Events waiting from an earlier run mean this is no first start: the settings file vanished.

@@ -34,8 +34,10 @@ export interface ManifestSourceOptions {
   timers: Timers;
   fetch: FetchLike;
   random: () => number;
-  /** Sent with every poll. */
+  /** Sent with every poll while `identify` allows it. */
   installId: string;
+  /** False while the owner's consent is "none": the poll then carries nothing that names the install (it stays cacheable and anonymous). */
+  identify?: () => boolean;
   /** The manifest URLs to try, most specific locale first. */
   urls: () => string[];
   log: (message: string) => void;
@@ -184,6 +186,7 @@ export function createManifestSource(options: ManifestSourceOptions): ManifestSo
     ? createManifestPoller({
         fetch: async (url, init) => {
           await ensureKeys(init.signal);
+          if (options.identify?.() === false) return options.fetch(url, init);
           return options.fetch(url, { ...init, headers: { ...init.headers, 'x-trayside-install': options.installId } });
         },
         clock,

@@ -171,7 +171,7 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
   const urls = (): string[] => manifestUrls(branding, ownPlace(options).locale);
   const { storageDir, fetch } = options;
   const random = options.random ?? Math.random;
-  const source = disposables.add(createManifestSource({ branding, storageDir, clock, timers, fetch, random, installId: install.installId, urls, log, onPolled, ...(options.signingKeys ? { signingKeys: options.signingKeys } : {}) }));
+  const source = disposables.add(createManifestSource({ branding, storageDir, clock, timers, fetch, random, installId: install.installId, identify: () => options.settings.get().consent !== 'none', urls, log, onPolled, ...(options.signingKeys ? { signingKeys: options.signingKeys } : {}) }));
 
   function onPolled(reached: boolean): void {
     // The server is reachable: refresh the segments before targeting, so a rule on them never sees stale ones.
