@@ -159,7 +159,9 @@ export function caseView(answer: CaseAnswer): { element: HTMLElement; dispose():
         ['History', `${utc(bundle.history.from)} to ${utc(bundle.history.to)}`],
       ]),
       h('h3', {}, 'Personal data'),
-      h('ul', { class: 'plain' }, ...bundle.redaction.map((entry) => h('li', {}, `${entry.kind}: ${entry.count} found, ${entry.action === 'removed' ? 'replaced by placeholders' : 'kept by the owner'}`))),
+      h('ul', { class: 'plain' }, ...bundle.redaction.map((entry) =>
+          h('li', {}, entry.count === 0 ? `${entry.kind}: none found` : `${entry.kind}: ${entry.count} found, ${entry.action === 'removed' ? 'replaced by placeholders' : 'kept by the owner'}`),
+        )),
       bundle.leftOut.length === 0 ? null : h('h3', {}, 'Left out'),
       bundle.leftOut.length === 0 ? null : h('ul', { class: 'plain' }, ...bundle.leftOut.map((item) => h('li', {}, `${item.what}: ${item.reason}`))),
       h('h3', {}, 'Settings'),

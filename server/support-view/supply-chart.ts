@@ -33,7 +33,7 @@ export function supplyChart(supply: BundleSupplyHistory, range: { from: number; 
   const summary = [
     now === undefined ? 'level unknown' : `${Math.round(now)} % at capture`,
     supply.daysLeft === undefined ? 'no run-out forecast' : `about ${Math.round(supply.daysLeft)} days left`,
-    supply.samples.length === 0 ? 'no history' : `${supply.samples.length} samples from ${utc(supply.samples[0]![0])}`,
+    supply.samples.length === 0 ? 'no history' : `${supply.samples.length} ${supply.samples.length === 1 ? 'sample' : 'samples'} from ${utc(supply.samples[0]![0])}`,
   ].join(' · ');
   const plotHost = h('div', { class: 'chart-canvas', attrs: { role: 'img', 'aria-label': `${supply.name}: ${summary}` } });
   const figure = h('figure', { class: 'supply-chart', attrs: { 'data-supply': supply.supplyId } }, h('figcaption', {}, h('strong', {}, supply.name), ` (${supply.kind}) — ${summary}`), plotHost);
