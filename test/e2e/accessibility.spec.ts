@@ -196,7 +196,7 @@ test.describe('the panel has no axe violations', () => {
       await server?.close();
     });
 
-    test('the inbox with an unread message, the message open, a survey with errors, the cart', async ({ page, trayside }) => {
+    test('the inbox with an unread message, the message open, a survey with errors, the cart, snoozed with Undo', async ({ page, trayside }) => {
       const app = await trayside({
         core: {
           branding: await demoBranding({ backendUrl: server.url, signingKeys: [await server.publicKey()] }),
@@ -230,6 +230,15 @@ test.describe('the panel has no axe violations', () => {
       await message.getByRole('status').filter({ hasText: 'Added' }).getByRole('button', { name: 'View cart' }).click();
       await expect(page.getByRole('region', { name: /Reorder cart/ }).getByText('TS-805XL-C', { exact: true })).toBeVisible();
       await expectNoViolations(page, 'cart open');
+
+      // Escape closes the cart, then the message; snoozing it lists it under Snoozed and offers Undo for a few seconds.
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Escape');
+      await message.getByRole('button', { name: /Cyan is running low/ }).click();
+      await message.getByRole('button', { name: 'Remind me tomorrow' }).click();
+      await expect(page.getByTestId('undo-toast')).toHaveText(/Snoozed/);
+      await expect(page.getByRole('region', { name: 'Snoozed' })).toBeVisible();
+      await expectNoViolations(page, 'message snoozed, with the undo offer');
     });
   });
 });
