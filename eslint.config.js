@@ -20,17 +20,19 @@ const NODE = 'node:*'; // any Node builtin, with or without the node: prefix
  * table, so core cannot even `import type` from electron.
  */
 const ALLOWED_IMPORTS = {
-  common: { folders: ['common'], packages: ['zod'] },
+  common: { folders: ['common', 'common/l10n'], packages: ['zod'] },
+  // The message catalogues and their ICU formatter (FormatJS): runs in every process, browser included.
+  'common/l10n': { folders: ['common', 'common/l10n'], packages: ['intl-messageformat', '@formatjs/icu-messageformat-parser', 'zod'] },
   'native/decoders': { folders: ['common', 'native/decoders'], packages: [] },
-  native: { folders: ['common', 'native', 'native/decoders'], packages: [NODE, 'usb', 'node-hid', 'koffi', 'bonjour-service', 'zod'] },
-  core: { folders: ['common', 'native', 'native/decoders', 'core', 'assets'], packages: [NODE, 'pino', 'pino-roll', 'zod'] },
+  native: { folders: ['common', 'common/l10n', 'native', 'native/decoders'], packages: [NODE, 'usb', 'node-hid', 'koffi', 'bonjour-service', 'zod'] },
+  core: { folders: ['common', 'common/l10n', 'native', 'native/decoders', 'core', 'assets'], packages: [NODE, 'pino', 'pino-roll', 'zod'] },
   'host/page': { folders: ['common', 'host/page'], packages: ['zod'] },
-  host: { folders: ['common', 'native', 'native/decoders', 'core', 'host'], packages: [NODE, 'ws', 'zod'] },
-  main: { folders: ['common', 'native', 'native/decoders', 'core', 'main', 'assets'], packages: [NODE, 'electron', 'electron-store', 'electron-updater', 'zod'] },
+  host: { folders: ['common', 'common/l10n', 'native', 'native/decoders', 'core', 'host'], packages: [NODE, 'ws', 'zod'] },
+  main: { folders: ['common', 'common/l10n', 'native', 'native/decoders', 'core', 'main', 'assets'], packages: [NODE, 'electron', 'electron-store', 'electron-updater', 'zod'] },
   preload: { folders: ['common', 'preload'], packages: [] },
   'preload/electron-bridge.ts': { folders: ['common', 'preload'], packages: ['electron'] },
-  renderer: { folders: ['common', 'renderer'], packages: ['react', 'react-dom', 'zustand'] },
-  server: { folders: ['common', 'server'], packages: [NODE, 'fastify', '@fastify/*', 'pg', '@electric-sql/pglite', 'csv-parse', 'zod'] },
+  renderer: { folders: ['common', 'common/l10n', 'renderer'], packages: ['react', 'react-dom', 'zustand'] },
+  server: { folders: ['common', 'common/l10n', 'server'], packages: [NODE, 'fastify', '@fastify/*', 'pg', '@electric-sql/pglite', 'csv-parse', 'zod'] },
   // The support web view's browser code, bundled by scripts/build-support-view.mjs and served by the server.
   'server/support-view': { folders: ['common', 'server/support-view'], packages: ['uplot', 'zod'] },
 };

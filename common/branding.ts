@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StringOverlaysSchema } from './l10n/overlay.js';
 import { LocaleTagSchema } from './messages/content.js';
 import { SlugSchema } from './messages/campaign.js';
 import { fieldIssues } from './messages/issues.js';
@@ -150,6 +151,11 @@ export const BrandingSchema = z.strictObject({
     .optional(),
   /** Auto-update; without it the app never looks for updates. */
   updates: UpdatesConfigSchema.optional(),
+  /**
+   * The OEM's own wording of some messages, per UI locale: `{ "en": { "tray.open": "Open {product} Care" } }`.
+   * Only keys the app has, each with its base string's placeholders (a bad one is named at start).
+   */
+  strings: StringOverlaysSchema.optional(),
 });
 export type Branding = z.infer<typeof BrandingSchema>;
 /** A branding config as written, before defaults. */
