@@ -103,6 +103,12 @@ describe('trayModel', () => {
     expect(on.menu.at(-1)).toEqual({ kind: 'action', label: 'Quit Trayside', action: { type: 'quit' } });
   });
 
+  it('has a Get help entry just above Quit, which opens the help view', () => {
+    const menu = labels(trayModel({ snapshots: [], settings: DEFAULT_SETTINGS, now: NOW }).menu);
+    expect(menu.slice(-4)).toEqual(['---', 'Get help', '---', 'Quit Trayside']);
+    expect(trayModel({ snapshots: [], settings: DEFAULT_SETTINGS, now: NOW }).menu).toContainEqual({ kind: 'action', label: 'Get help', action: { type: 'get-help' } });
+  });
+
   it('shows unread urgent messages as the badge: attention icon, count first in the tooltip, a menu entry that opens the panel', () => {
     const model = trayModel({ snapshots: [device()], settings: DEFAULT_SETTINGS, now: NOW, urgentMessages: 2 });
     expect(model.state).toBe('attention');

@@ -12,6 +12,7 @@ export type TrayAction =
   | { type: 'pause-notifications'; choice: PauseChoice }
   | { type: 'set-launch-at-login'; enabled: boolean }
   | { type: 'check-for-updates' }
+  | { type: 'get-help' }
   | { type: 'quit' };
 
 /** One tray menu entry as data, so the menu is tested without Electron. */
@@ -134,6 +135,7 @@ export function trayModel(input: TrayModelInput): TrayModel {
         : { kind: 'action', label: 'Check for updates', action: { type: 'check-for-updates' } },
     );
   }
+  menu.push({ kind: 'separator' }, { kind: 'action', label: 'Get help', action: { type: 'get-help' } });
   menu.push({ kind: 'separator' }, { kind: 'action', label: `Quit ${name}`, action: { type: 'quit' } });
 
   return { state, tooltip: tooltipOf(name, sorted, urgent), menu };

@@ -238,6 +238,13 @@ describe('Electron shell composition', () => {
     expect(panels[0]!.sent.map(([channel]) => channel)).toContain('trayside:devices.onChanged');
   });
 
+  it('Get help in the tray opens the panel and asks it for its help view', async () => {
+    const { tray, panels } = await setup();
+    tray().choose('Get help');
+    expect(panels[0]!.visible).toBe(true);
+    expect(panels[0]!.sent).toContainEqual(['trayside:diagnostics.onHelpRequested', {}]);
+  });
+
   it('quit from the tray asks the app to quit; disposing removes the tray and handlers', async () => {
     const { tray, quits, handlers } = await setup();
     tray().choose('Quit Trayside');

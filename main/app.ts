@@ -156,6 +156,11 @@ export async function startShell<Image, Menu, W extends PanelWindowLike & { webC
       case 'check-for-updates':
         deps.updates?.checkNow();
         return;
+      case 'get-help':
+        // The event reaches the panel once it is open; its help view shows support and diagnostics.
+        openPanel();
+        core.diagnostics.requestHelp();
+        return;
     }
   };
   const tray = createTrayController({ ...deps.tray, platform: deps.platform, onAction, onClick: (bounds) => panel.toggle(bounds) }, currentModel());

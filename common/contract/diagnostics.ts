@@ -112,4 +112,5 @@ export const diagnosticsFeature = {
   stopRepro: call({ input: z.void(), output: ReproViewSchema, summary: 'Ends the recording now.' }),
   openSupport: call({ input: z.void(), output: LinkResultSchema, summary: "Opens the branding's support page in the browser." }),
   onChanged: event({ payload: DiagnosticsStateSchema, summary: 'An upload moved on (progress, case code, retry), or repro mode started or ended.' }),
+  onHelpRequested: event({ payload: z.object({}), summary: "The owner chose Get help outside the panel (the tray menu): the panel opens its help view." }),
 };

@@ -76,11 +76,13 @@ export function composeDiagnostics(options: ComposeDiagnosticsOptions): { servic
     ...(options.host?.reproMinutes ? { reproMinutes: options.host.reproMinutes } : {}),
   });
   const publishing = service.onChanged((state) => options.events.publish('diagnostics', 'onChanged', state));
+  const helping = service.onHelpRequested(() => options.events.publish('diagnostics', 'onHelpRequested', {}));
   return {
     service,
     timeline,
     dispose() {
       publishing.dispose();
+      helping.dispose();
       watching.dispose();
       service.dispose();
       timeline.dispose();

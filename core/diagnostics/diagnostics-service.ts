@@ -73,6 +73,9 @@ export interface DiagnosticsService extends Disposable {
   readonly handlers: TraysideHandlers['diagnostics'];
   state(): DiagnosticsState;
   onChanged(listener: (state: DiagnosticsState) => void): Disposable;
+  /** The tray's "Get help": asks the panel to open its help view. */
+  requestHelp(): void;
+  onHelpRequested(listener: () => void): Disposable;
   /** Resolves once waiting uploads from an earlier run are read. */
   readonly ready: Promise<void>;
 }
@@ -97,6 +100,7 @@ function loadChoices(dir: string | undefined): RedactionChoices {
 
 export function createDiagnosticsService(options: DiagnosticsServiceOptions): DiagnosticsService {
   const changed = new Emitter<DiagnosticsState>();
+  const helpRequested = new Emitter<void>();
   let choices = loadChoices(options.dir);
   let captured: CaptureInput | undefined;
   let rendered: Rendered | undefined;
@@ -252,6 +256,8 @@ export function createDiagnosticsService(options: DiagnosticsServiceOptions): Di
     handlers,
     state,
     onChanged: (listener) => changed.on(listener),
+    requestHelp: () => helpRequested.fire(),
+    onHelpRequested: (listener) => helpRequested.on(listener),
     ready: uploads.ready,
     dispose() {
       repro.dispose();

@@ -119,6 +119,13 @@ export const diagnosticsSlice: SliceDefinition<DiagnosticsSlice> = {
       receiveDiagnostics: (state) => set({ diagnostics: state }),
     };
   },
-  follow: (api, store) => api.diagnostics.onChanged((state) => store.getState().receiveDiagnostics(state)),
+  follow: (api, store) => {
+    const stopState = api.diagnostics.onChanged((state) => store.getState().receiveDiagnostics(state));
+    const stopHelp = api.diagnostics.onHelpRequested(() => store.getState().setHelpOpen(true));
+    return () => {
+      stopState();
+      stopHelp();
+    };
+  },
   load: (store) => store.getState().loadDiagnostics(),
 };
