@@ -3,6 +3,7 @@ import { DEFAULT_SETTINGS } from '../../common/settings.js';
 import { compareVersions } from '../../common/updates.js';
 import { FakeTime } from '../../test/support/fake-time.js';
 import { trayModel, type TrayMenuItem } from '../tray-model.js';
+import { decideUpdate } from './decide.js';
 import { matchesVersionPin, readUpdatePolicy } from './policy.js';
 import { CHECK_INTERVAL_MS, FIRST_CHECK_MS, scheduleUpdateChecks } from './update-schedule.js';
 import type { UpdateCheckResult } from './update-service.js';
@@ -52,7 +53,9 @@ describe('tray menu', () => {
   it('offers "Check for updates" where the build updates itself, with the last outcome above it', () => {
     const model = trayModel({ snapshots: [], settings: DEFAULT_SETTINGS, now: 0, updates: { status: 'Trayside 2.0.0 installs the next time Trayside starts.' } });
     const menu = labels(model.menu);
-    expect(menu.slice(-5)).toEqual(['---', 'Trayside 2.0.0 installs the next time Trayside starts.', 'Check for updates', '---', 'Quit Trayside']);
+    const at = menu.indexOf('Check for updates');
+    expect(menu.slice(at - 2, at + 1)).toEqual(['---', 'Trayside 2.0.0 installs the next time Trayside starts.', 'Check for updates']);
+    expect(menu.at(-1)).toBe('Quit Trayside');
     const check = model.menu.find((item) => item.kind === 'action' && item.label === 'Check for updates');
     expect(check).toEqual({ kind: 'action', label: 'Check for updates', action: { type: 'check-for-updates' } });
   });
@@ -76,5 +79,36 @@ describe('update schedule', () => {
     expect(checks).toEqual([start + FIRST_CHECK_MS, start + FIRST_CHECK_MS + CHECK_INTERVAL_MS, start + FIRST_CHECK_MS + 2 * CHECK_INTERVAL_MS]);
     schedule.dispose();
     expect(time.pendingCount).toBe(0);
+  });
+});
+
+describe('installer choice', () => {
+  const file = (platform: 'win32' | 'darwin', arch: 'x64' | 'arm64' | 'universal', kind: 'nsis' | 'zip' | 'dmg') => ({
+    platform,
+    arch,
+    kind,
+    name: `t-${platform}-${arch}.${kind}`,
+    url: '/x',
+    size: 1,
+    sha512: `${'A'.repeat(86)}==`,
+  });
+  const release = {
+    format: 'trayside.update.v1' as const,
+    releaseId: '2.0.0-stable',
+    version: '2.0.0',
+    channel: 'stable' as const,
+    publishedAt: '2026-11-01T00:00:00Z',
+    rolloutPercent: 100,
+    files: [file('win32', 'x64', 'nsis'), file('darwin', 'universal', 'dmg'), file('darwin', 'universal', 'zip')],
+  };
+
+  it('takes a universal macOS build on Apple silicon, in the kind the installer adapter asks for', () => {
+    const decision = decideUpdate(release, { target: { appVersion: '1.0.0', platform: 'darwin', arch: 'arm64', kinds: ['zip'] }, installId: 'install-1', policy: {}, now: 0 });
+    expect(decision).toMatchObject({ kind: 'offer', file: { platform: 'darwin', arch: 'universal', kind: 'zip' } });
+  });
+
+  it('never takes a universal file for Windows, where no such build exists', () => {
+    const decision = decideUpdate({ ...release, files: [file('win32', 'universal', 'nsis')] }, { target: { appVersion: '1.0.0', platform: 'win32', arch: 'arm64', kinds: ['nsis'] }, installId: 'install-1', policy: {}, now: 0 });
+    expect(decision).toMatchObject({ kind: 'refused', reason: 'wrong-platform' });
   });
 });
