@@ -52,20 +52,20 @@ export interface Exporter {
  * publish, an archive, a renewal due in the export or a rotated key changed something. A failure
  * (the store down) is logged once and the export stays as it was until a run succeeds.
  */
-export function startExporter(source: ExportSource, options: Omit<ExportOptions, 'now'> & { intervalMs: number; clock: { now(): number }; log: (message: string) => void }): Exporter {
+export function startExporter(source: ExportSource, options: Omit<ExportOptions, 'now'> & { intervalMs: number; clock: { now(): number }; log: (level: 'info' | 'warn', message: string) => void }): Exporter {
   let running: Promise<void> | undefined;
   let lastProblem: string | undefined;
   let stopped = false;
   const run = (): Promise<void> =>
     (running ??= exportOnce(source, { ...options, now: options.clock.now() })
       .then((result) => {
-        if (lastProblem !== undefined) options.log(`export to ${options.dir} works again`);
+        if (lastProblem !== undefined) options.log('warn', `export to ${options.dir} works again`);
         lastProblem = undefined;
-        if (result.replaced) options.log(`export: version ${result.version}, ${result.segments} segments into ${options.dir} (${result.written} written, ${result.kept} unchanged, ${result.removed} removed)`);
+        if (result.replaced) options.log('info', `export: version ${result.version}, ${result.segments} segments into ${options.dir} (${result.written} written, ${result.kept} unchanged, ${result.removed} removed)`);
       })
       .catch((error: unknown) => {
         const problem = describeError(error);
-        if (problem !== lastProblem) options.log(`export to ${options.dir} failed, the previous export stays (${problem}); retried every ${options.intervalMs / 1000} s`);
+        if (problem !== lastProblem) options.log('warn', `export to ${options.dir} failed, the previous export stays (${problem}); retried every ${options.intervalMs / 1000} s`);
         lastProblem = problem;
       })
       .finally(() => {

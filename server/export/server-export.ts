@@ -32,7 +32,7 @@ export function exportWhileRunning(app: FastifyInstance, manifests: ManifestServ
     ttlSeconds: options.ttlSeconds,
     intervalMs: options.intervalMs ?? 5000,
     clock: options.clock,
-    log: (message) => app.log.info(message),
+    log: (level, message) => app.log[level](message),
   });
   app.addHook('onClose', () => exporter.stop());
 }
