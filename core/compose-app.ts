@@ -2,6 +2,7 @@
 // A host passes its adapters (how it reaches the OS) and its parsed flags, and gets a core.
 import { join } from 'node:path';
 import type { Branding } from '../common/branding.js';
+import { describeError } from '../common/errors.js';
 import type { Clock, Timers } from '../common/lifecycle.js';
 import { applyMessageFlags } from './branding/branding-flags.js';
 import { loadStartupBranding, type StartupBranding } from './branding/load-branding.js';
@@ -90,9 +91,9 @@ export async function composeApp(hostAdapters: HostAdapters, flags: AppFlags, st
     if (badIpp === 'throw') {
       await demoBackend?.stop();
       await logger.close();
-      throw new Error(`--ipp: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new Error(`--ipp: ${describeError(error)}`, { cause: error });
     }
-    log(`devices: ${error instanceof Error ? error.message : String(error)}; continuing without the IPP printers`);
+    log(`devices: ${describeError(error)}; continuing without the IPP printers`);
     devices = composeDevices(adapters, flags, startup.branding, [], demoBackend !== undefined);
   }
   // The demo backend's key is pinned when it is up; a loopback server's key is asked for at each poll until it answers.
@@ -187,7 +188,7 @@ async function messageBranding(adapters: HostAdapters, branding: Branding, demoB
         return { branding: brandingWithDemoBackend(branding, backend) };
       },
       (error: unknown) => {
-        log(`messages: off — the demo backend did not start: ${error instanceof Error ? error.message : String(error)}`);
+        log(`messages: off — the demo backend did not start: ${describeError(error)}`);
         return { branding };
       },
     );

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { AppInfo } from '../common/contract/app.js';
 import type { Branding } from '../common/branding.js';
 import type { DeviceEventDraft } from '../common/events.js';
+import { describeError } from '../common/errors.js';
 import { contract, TraysideError, type TraysideHandlers } from '../common/contract/index.js';
 import { DisposableStore, type Clock, type Disposable, type Timers } from '../common/lifecycle.js';
 import type { DeviceSource } from '../native/transport.js';
@@ -209,7 +210,7 @@ function messageHandlers(messages: MessageService, engagement: Promise<Engagemen
     try {
       return action();
     } catch (error) {
-      throw new TraysideError('not-found', error instanceof Error ? error.message : String(error));
+      throw new TraysideError('not-found', describeError(error));
     }
   };
 

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { startWebhookSender, type WebhookConfig } from './crm/webhook.js';
 import type { LinkPolicy } from '../common/messages/links.js';
+import { describeError } from '../common/errors.js';
 import type { ServerDeps } from './deps.js';
 import { frameworkErrors, installErrorHandlers } from './http/errors.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from './http/limits.js';
@@ -57,7 +58,7 @@ function startMaintenance(app: FastifyInstance, options: ServerOptions, clock: C
         app.log.info(`retention: dropped ${result.droppedPartitions.length} event partitions and ${result.deletedEvents} older events, ${result.deletedOutbox} outbox entries`);
       }
     } catch (error) {
-      app.log.warn(`retention job failed (retried in an hour): ${error instanceof Error ? error.message : String(error)}`);
+      app.log.warn(`retention job failed (retried in an hour): ${describeError(error)}`);
     }
   };
   const first = run();

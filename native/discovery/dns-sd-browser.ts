@@ -1,4 +1,5 @@
 import { Bonjour, type Browser, type Service } from 'bonjour-service';
+import { describeError } from '../../common/errors.js';
 import type { FoundService, ServiceBrowser } from './printer-discovery.js';
 
 /** Where the mDNS socket listens; default every interface, as the OS's own printer discovery does. */
@@ -37,7 +38,7 @@ const MAX_HOSTS = 256;
  * hostile input.
  */
 export function createBonjourBrowser(options: BonjourBrowserOptions = {}): ServiceBrowser {
-  const problem = (error: unknown) => options.onProblem?.(`DNS-SD: ${error instanceof Error ? error.message : String(error)}`);
+  const problem = (error: unknown) => options.onProblem?.(`DNS-SD: ${describeError(error)}`);
   // Bound to the wildcard address: a socket bound to one unicast address never receives the group's packets on Linux.
   const bonjour = new Bonjour(options.interfaceAddress ? { interface: options.interfaceAddress, bind: '0.0.0.0' } as never : {}, problem);
   // multicast-dns emits 'error' for EACCES/EADDRINUSE; without a listener that would end the process.
