@@ -12,6 +12,7 @@ import { PrinterIcon, StateIcon } from './icons.js';
 import { MessagesSection } from './messages/inbox.js';
 import { NetworkPrintersSection } from './network-printers.js';
 import { NotificationsControl } from './notifications-control.js';
+import { PrivacyRequests } from './privacy-requests.js';
 import { SettingsRecoveryBanner } from './settings-recovery-banner.js';
 import { useEscapeKey } from './use-close-on-escape.js';
 
@@ -78,6 +79,7 @@ export function Panel({ formatTime }: { formatTime: FormatTime }) {
         )}
         <NetworkPrintersSection />
         <MessagesSection />
+        <PrivacyRequests formatTime={formatTime} />
         {/* Last, because it sticks to the bottom of the scrolling body: in view however long the inbox is. */}
         <CartView />
       </main>
