@@ -5,6 +5,8 @@ import {
   CampaignInputSchema,
   CampaignListSchema,
   CampaignRecordSchema,
+  isGuideFile,
+  parseCampaignOrGuide,
   LiveListingSchema,
   ManifestSchema,
   PublishResultSchema,
@@ -86,8 +88,8 @@ async function readCampaignFile(file: string, cwd: string): Promise<z.output<typ
   } catch (error) {
     throw new CliError(`${file}: not valid JSON (${(error as Error).message}).`);
   }
-  const result = CampaignInputSchema.safeParse(json);
-  if (!result.success) throw new CliError(`${file}: invalid campaign\n${describeIssues(fieldIssues(result.error)).replace(/^/gm, '  ')}`);
+  const result = parseCampaignOrGuide(json);
+  if (!result.success) throw new CliError(`${file}: invalid ${isGuideFile(json) ? 'guide' : 'campaign'}\n${describeIssues(fieldIssues(result.error)).replace(/^/gm, '  ')}`);
   return result.data;
 }
 

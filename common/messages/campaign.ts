@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LocaleTagSchema, LocalizedContentSchema } from './content.js';
+import { GuideDefinitionSchema } from './guide-content.js';
 import { RuleSchema } from './rule.js';
 
 /**
@@ -160,6 +161,10 @@ export const CampaignInputSchema = z
     /** Used when a variant has no content for the manifest's locale or its language. */
     defaultLocale: LocaleTagSchema,
     variants: z.array(VariantInputSchema).min(1).max(8),
+    /** Share of installs (0–0.5) kept from this campaign as its control group, to measure what it changed; omitted = none. */
+    controlShare: z.number().min(0).max(0.5).optional(),
+    /** Present on a guide (common/messages/guide.ts): manifests then list it under `guides` and never as a message. */
+    guide: GuideDefinitionSchema.optional(),
   })
   .superRefine((campaign, ctx) => {
     if (campaign.urgency === 'critical' && campaign.category !== 'service') {
@@ -173,6 +178,9 @@ export const CampaignInputSchema = z
         ctx.addIssue({ code: 'custom', path: ['variants', index, 'content'], message: `Add content for the defaultLocale "${campaign.defaultLocale}".` });
       }
     });
+    if (campaign.guide !== undefined && !(campaign.defaultLocale in campaign.guide.content)) {
+      ctx.addIssue({ code: 'custom', path: ['guide', 'content'], message: `Add guide content for the defaultLocale "${campaign.defaultLocale}".` });
+    }
     if (campaign.variants.every((variant) => variant.weight === 0)) {
       ctx.addIssue({ code: 'custom', path: ['variants'], message: 'At least one variant needs a weight above 0.' });
     }

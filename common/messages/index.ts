@@ -8,3 +8,4 @@ export * from './rule.js';
 export * from './rule-context.js';
 export * from './variant.js';
 export * from './links.js';
+export * from './guide.js';

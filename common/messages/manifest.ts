@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LocaleTagSchema, LocalizedContentSchema } from './content.js';
 import { CapsSchema, MessageCategorySchema, ScheduleSchema, SlugSchema, TriggerSchema, UrgencySchema } from './campaign.js';
 import { RuleSchema } from './rule.js';
+import { MAX_MANIFEST_GUIDES, ManifestGuideSchema, parseGuides, type SkippedGuide } from './guide.js';
 
 /**
  * What a device downloads: GET /v1/manifests/{productLine}/{locale} answers a SignedEnvelope
@@ -82,8 +83,17 @@ export const ManifestMessageSchema = z.object({
   triggers: z.array(TriggerSchema).min(1),
   caps: CapsSchema,
   variants: z.array(ManifestVariantSchema).min(1),
+  /** The campaign's control group share (core/roi/holdout.ts); absent = no control group. */
+  controlShare: z.number().min(0).max(0.5).optional(),
 });
 export type ManifestMessage = z.infer<typeof ManifestMessageSchema>;
+
+/** The global holdout as the server publishes it. */
+export const HoldoutSchema = z.object({
+  salt: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'A holdout salt is 8–64 letters, digits, "_" or "-".'),
+  share: z.number().min(0).max(0.5),
+});
+export type Holdout = z.infer<typeof HoldoutSchema>;
 
 /** Everything in a manifest except the messages, parsed strictly. */
 export const ManifestHeaderSchema = z.object({
@@ -97,12 +107,16 @@ export const ManifestHeaderSchema = z.object({
   expiresAt: z.iso.datetime(),
   /** How often the server would like to be asked (the app adds jitter and backs off on failure). */
   pollIntervalSeconds: z.number().int().min(60).max(7 * 24 * 3600),
+  /** The global holdout: installs whose salted hash falls under `share` see no campaign (core/roi/holdout.ts). Signed, so every node and poll agree. */
+  holdout: HoldoutSchema.optional(),
 });
 
 /** A whole manifest, every message valid. */
 export const ManifestSchema = ManifestHeaderSchema.extend({
   /** Highest priority first, then by campaign id. */
   messages: z.array(ManifestMessageSchema).max(1000),
+  /** The OEM's help guides for this segment (guide.ts); absent when there are none, so a manifest without guides is what it always was. */
+  guides: z.array(ManifestGuideSchema).max(MAX_MANIFEST_GUIDES).optional(),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 
@@ -117,7 +131,7 @@ export interface SkippedMessage {
  * Parses a verified payload object leniently: the header must be valid, each message is parsed on
  * its own so one message from a newer server does not throw away the rest.
  */
-export function parseManifest(payload: unknown): { manifest: Manifest; skipped: SkippedMessage[] } {
+export function parseManifest(payload: unknown): { manifest: Manifest; skipped: SkippedMessage[]; skippedGuides: SkippedGuide[] } {
   const header = ManifestHeaderSchema.parse(payload);
   const rawMessages = (payload as { messages?: unknown }).messages;
   if (!Array.isArray(rawMessages)) throw new Error('Manifest has no "messages" array.');
@@ -131,5 +145,6 @@ export function parseManifest(payload: unknown): { manifest: Manifest; skipped: 
       skipped.push({ index, id, problem: result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') });
     }
   });
-  return { manifest: { ...header, messages }, skipped };
+  const { guides, skipped: skippedGuides } = parseGuides((payload as { guides?: unknown }).guides);
+  return { manifest: { ...header, messages, ...(guides.length > 0 ? { guides } : {}) }, skipped, skippedGuides };
 }

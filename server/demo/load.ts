@@ -1,7 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CampaignInputSchema, describeIssues, fieldIssues, type CampaignInput } from '../../common/messages/index.js';
+import { describeIssues, fieldIssues, parseCampaignOrGuide, type CampaignInput } from '../../common/messages/index.js';
 import type { Store } from '../store/store.js';
 
 /** Folder of the demo campaigns shipped with the server. */
@@ -13,7 +13,7 @@ export async function readCampaignFiles(dir: string): Promise<CampaignInput[]> {
   const campaigns: CampaignInput[] = [];
   for (const name of names) {
     const file = path.join(dir, name);
-    const result = CampaignInputSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+    const result = parseCampaignOrGuide(JSON.parse(await readFile(file, 'utf8')));
     if (!result.success) throw new Error(`${file}:\n${describeIssues(fieldIssues(result.error))}`);
     campaigns.push(result.data);
   }

@@ -1,8 +1,10 @@
 import {
   MANIFEST_FORMAT,
   type CampaignInput,
+  type Holdout,
   type LocalizedContent,
   type Manifest,
+  type ManifestGuide,
   type ManifestMessage,
   type ManifestSegment,
 } from '../../common/messages/index.js';
@@ -59,11 +61,11 @@ export function localeCovers(entry: string, locale: string): boolean {
 }
 
 /** The content for a locale: exact tag, then shorter tags (`zh-Hant-TW` → `zh-Hant` → `zh`), then the campaign default. */
-export function resolveContent(
-  content: Record<string, LocalizedContent>,
+export function resolveContent<Content = LocalizedContent>(
+  content: Record<string, Content>,
   locale: string,
   defaultLocale: string,
-): { locale: string; content: LocalizedContent } | undefined {
+): { locale: string; content: Content } | undefined {
   const parts = locale.split('-');
   for (let length = parts.length; length >= 1; length -= 1) {
     const tag = parts.slice(0, length).join('-');
@@ -99,13 +101,21 @@ export function buildManifest(input: {
   expiresAtMs: number;
   pollIntervalSeconds: number;
   campaigns: readonly BuildCampaign[];
+  holdout?: Holdout | undefined;
 }): Manifest {
   const { segment } = input;
   const messages: ManifestMessage[] = [];
+  const guides: ManifestGuide[] = [];
   for (const { id, revision, campaign } of input.campaigns) {
     if (!campaign.segment.productLines.some((line) => line === '*' || line === segment.productLine)) continue;
     if (!campaign.segment.locales.some((entry) => localeCovers(entry, segment.locale))) continue;
     if (surelyEnded(campaign.schedule.end, input.issuedAtMs)) continue;
+    if (campaign.guide !== undefined) {
+      // A guide is help, never a message: it goes to `guides` only.
+      const resolved = resolveContent(campaign.guide.content, segment.locale, campaign.defaultLocale);
+      if (resolved !== undefined) guides.push({ id: `${id}@${revision}`, guideId: id, revision, target: campaign.guide.target, locale: resolved.locale, content: resolved.content });
+      continue;
+    }
     // A weight-0 variant can never be picked (common/messages/variant.ts), so it is left out.
     const variants = campaign.variants.flatMap((variant) => {
       if (variant.weight <= 0) return [];
@@ -126,6 +136,7 @@ export function buildManifest(input: {
       triggers: campaign.triggers,
       caps: campaign.caps,
       variants,
+      ...(campaign.controlShare !== undefined ? { controlShare: campaign.controlShare } : {}),
     });
   }
   messages.sort((a, b) => b.priority - a.priority || (a.campaignId < b.campaignId ? -1 : a.campaignId > b.campaignId ? 1 : 0));
@@ -136,6 +147,10 @@ export function buildManifest(input: {
     issuedAt: new Date(input.issuedAtMs).toISOString(),
     expiresAt: new Date(input.expiresAtMs).toISOString(),
     pollIntervalSeconds: input.pollIntervalSeconds,
+    // Left out without one, so a server without a holdout signs the payload it always did.
+    ...(input.holdout !== undefined ? { holdout: input.holdout } : {}),
     messages,
+    // Left out when empty, so a segment without guides signs exactly the payload it always did.
+    ...(guides.length > 0 ? { guides: guides.sort((a, b) => (a.guideId < b.guideId ? -1 : a.guideId > b.guideId ? 1 : 0)) } : {}),
   };
 }
