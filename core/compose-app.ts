@@ -15,6 +15,8 @@ import type { OpenExternal } from './actions/reorder.js';
 import type { SigningKeySource } from './messages/signing-key-source.js';
 import type { AppFlags } from './parse-flags.js';
 import type { SettingsStorage } from './settings-service.js';
+import { loadPolicy } from './policy/policy.js';
+import { policyIdentityOf } from './policy/policy-identity.js';
 import type { DiagnosticsHostOptions } from './diagnostics/compose-diagnostics.js';
 import { createAppLogger, type AppLogger } from './logging/app-logger.js';
 
@@ -98,7 +100,11 @@ export async function composeApp(hostAdapters: HostAdapters, flags: AppFlags, st
   }
   // The demo backend's key is pinned when it is up; a loopback server's key is asked for at each poll until it answers.
   const { branding, signingKeys } = await messageBranding(adapters, startup.branding, demoBackend);
+  // The machine's enterprise policy, read once at start; a bad value is logged and ignored, never fatal.
+  const policy = await loadPolicy(policyIdentityOf(branding), log);
+  if (policy.sources.length > 0) log(`policy: applying ${policy.sources.join(', ')}`);
   const core = createCore({
+    policy,
     appInfo: { name: branding.name, version: adapters.environment.appVersion, host: adapters.host, platform: adapters.environment.platform },
     environment: detectEnvironment(adapters.environment),
     sources: devices.sources,
