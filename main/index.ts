@@ -19,7 +19,7 @@ import { electronSettingsStorage } from './settings-store.js';
 import { trayImages } from './tray-icons.js';
 import { createUpdateController, installStagedUpdate, isPerMachineInstall, updatesFolder, type UpdaterLike } from './updates.js';
 import { loadInstallIdentitySync } from '../core/install-identity.js';
-import { noUpdatePolicy } from '../core/updates/policy.js';
+import { enterpriseUpdatePolicy } from '../core/updates/enterprise-policy.js';
 import { UpdateService } from '../core/updates/update-service.js';
 
 const log = (message: string): void => {
@@ -111,8 +111,8 @@ const updateService =
   app.isPackaged && startup.branding.updates && (process.platform === 'win32' || process.platform === 'darwin')
     ? new UpdateService({
         config: startup.branding.updates,
-        // The enterprise policy reader plugs in here once it lands (core/policy); until then the branding decides.
-        policy: noUpdatePolicy,
+        // IT's enforced update keys (core/policy), read before each check; filed under the product name and the app id.
+        policy: enterpriseUpdatePolicy({ vendor: startup.branding.name, product: startup.branding.name, bundleId: 'com.trayside.app' }, log),
         installId: loadInstallIdentitySync({
           path: join(app.getPath('userData'), 'install.json'),
           legacy: [join(app.getPath('userData'), 'messages', 'install.json'), join(app.getPath('userData'), 'events', 'install-id')],
