@@ -1,6 +1,9 @@
 import type { DeviceSnapshot } from '../common/device.js';
 import type { Disposable } from '../common/lifecycle.js';
-import { describeLevel, supplyUrgency, type Supply } from '../common/supply.js';
+import { supplyUrgency, type Supply } from '../common/supply.js';
+import { activeTranslator } from '../common/l10n/active-translator.js';
+import { describeLevelIn } from '../common/l10n/supply-words.js';
+import type { Translator } from '../common/l10n/translator.js';
 
 /** One OS notification. `deviceId` lets a click open the panel at that device. */
 export interface SupplyNotification {
@@ -36,18 +39,17 @@ function rearmed(supply: Supply): boolean {
 }
 
 /** The words of one alert: "Cyan ink low" / "Trayside Demo Printer: 8 % left. Part TS-805XL-C." */
-export function describeAlert(snapshot: DeviceSnapshot, supply: Supply): SupplyNotification {
-  const device = snapshot.identity.model || 'Your device';
-  const part = supply.partNumber ? ` Part ${supply.partNumber}.` : '';
-  const level = describeLevel(supply.level);
+export function describeAlert(snapshot: DeviceSnapshot, supply: Supply, { t }: Translator = activeTranslator()): SupplyNotification {
+  const device = snapshot.identity.model || t('alert.yourDevice');
+  const part = supply.partNumber ? ` ${t('alert.part', { part: supply.partNumber })}` : '';
+  const level = describeLevelIn(supply.level, t);
+  const values = { supply: supply.name, device, level };
+  const words = (title: Parameters<typeof t>[0], body: Parameters<typeof t>[0]): SupplyNotification => ({ title: t(title, values), body: `${t(body, values)}${part}`, deviceId: snapshot.id });
   if (supply.role === 'receptacle') {
-    return supply.empty
-      ? { title: `${supply.name} full`, body: `${device} stops until it is replaced.${part}`, deviceId: snapshot.id }
-      : { title: `${supply.name} nearly full`, body: `${device}: ${level} full. Have a replacement ready.${part}`, deviceId: snapshot.id };
+    return supply.empty ? words('alert.receptacleFull.title', 'alert.receptacleFull.body') : words('alert.receptacleNearlyFull.title', 'alert.receptacleNearlyFull.body');
   }
-  return supply.empty
-    ? { title: `${supply.name} empty`, body: `${device} needs a new one to keep printing.${part}`, deviceId: snapshot.id }
-    : { title: `${supply.name} low`, body: `${device}: ${supply.level.kind === 'percent' ? `${level} left` : 'running low'}.${part}`, deviceId: snapshot.id };
+  if (supply.empty) return words('alert.empty.title', 'alert.empty.body');
+  return words('alert.low.title', supply.level.kind === 'percent' ? 'alert.low.bodyLevel' : 'alert.low.bodyRunning');
 }
 
 /**

@@ -1,7 +1,10 @@
 import type { DeviceSnapshot, DeviceState } from '../common/device.js';
 import type { PauseChoice } from '../common/contract/settings.js';
 import type { Settings } from '../common/settings.js';
-import { describeLevel, lowestSupply } from '../common/supply.js';
+import { lowestSupply } from '../common/supply.js';
+import { activeTranslator } from '../common/l10n/active-translator.js';
+import type { Translator } from '../common/l10n/translator.js';
+import { describeLevelIn } from '../common/l10n/supply-words.js';
 
 /** The three looks of the tray icon. */
 export type TrayState = 'ok' | 'attention' | 'error';
@@ -41,6 +44,8 @@ export interface TrayModelInput {
   formatTime?: (epochMs: number) => string;
   /** Present where this build updates itself: the menu offers "Check for updates", with the last outcome above it when there is one. */
   updates?: { status?: string; checking?: boolean };
+  /** The words; by default the process's active locale (common/l10n/active-translator.ts). */
+  translator?: Translator;
 }
 
 /** Windows truncates tray tooltips at 127 characters (NOTIFYICONDATA.szTip is 128 wide chars). */
@@ -67,35 +72,33 @@ function byUrgency(snapshots: readonly DeviceSnapshot[]): DeviceSnapshot[] {
 }
 
 /** "Trayside Demo Printer — Cyan ink 23 %": the device and its lowest supply, or its problem. */
-export function deviceMenuLabel(snapshot: DeviceSnapshot): string {
-  const name = snapshot.identity.model || 'Unknown device';
-  if (snapshot.state !== 'ok') return `${name} — ${snapshot.statusLine}`;
+export function deviceMenuLabel(snapshot: DeviceSnapshot, { t }: Translator = activeTranslator()): string {
+  const device = snapshot.identity.model || t('device.unknown');
+  if (snapshot.state !== 'ok') return t('tray.deviceLine', { device, detail: snapshot.statusLine });
   const lowest = lowestSupply(snapshot.supplies);
-  return lowest ? `${name} — ${lowest.name} ${describeLevel(lowest.level)}` : `${name} — ${snapshot.statusLine}`;
+  return t('tray.deviceLine', { device, detail: lowest ? t('tray.supplyLevel', { supply: lowest.name, level: describeLevelIn(lowest.level, t) }) : snapshot.statusLine });
 }
 
-function urgentText(count: number): string {
-  return count === 1 ? '1 urgent message' : `${count} urgent messages`;
-}
-
-function tooltipOf(name: string, sorted: readonly DeviceSnapshot[], urgent: number): string {
+function tooltipOf(name: string, sorted: readonly DeviceSnapshot[], urgent: number, { t }: Translator): string {
   const worst = sorted[0];
   let text: string;
-  if (!worst) text = 'No device connected';
-  else if (worst.state === 'ok') text = 'All devices ready';
+  if (!worst) text = t('tray.noDevice');
+  else if (worst.state === 'ok') text = t('tray.allReady');
   else {
     const others = sorted.filter((snapshot) => snapshot !== worst && snapshot.state !== 'ok').length;
-    const prefix = sorted.length > 1 ? `${worst.identity.model}: ` : '';
-    text = `${prefix}${worst.statusLine}${others > 0 ? ` (+${others} more)` : ''}`;
+    const status = sorted.length > 1 ? t('tray.deviceStatus', { device: worst.identity.model, status: worst.statusLine }) : worst.statusLine;
+    text = others > 0 ? t('tray.moreDevices', { status, count: others }) : status;
   }
   // The message count goes first: Windows cuts long tooltips at the end.
-  const full = urgent > 0 ? `${name} — ${urgentText(urgent)} · ${text}` : `${name} — ${text}`;
+  const full = urgent > 0 ? t('tray.tooltipUrgent', { product: name, urgent: t('tray.urgent', { count: urgent }), text }) : t('tray.tooltip', { product: name, text });
   return full.length <= MAX_TOOLTIP ? full : `${full.slice(0, MAX_TOOLTIP - 1)}…`;
 }
 
 /** Computes the tray's icon state, tooltip and menu from the devices and settings. */
 export function trayModel(input: TrayModelInput): TrayModel {
   const name = input.productName ?? 'Trayside';
+  const translator = input.translator ?? activeTranslator();
+  const { t } = translator;
   const formatTime = input.formatTime ?? defaultFormatTime;
   const sorted = byUrgency(input.snapshots);
   const urgent = Math.max(0, Math.floor(input.urgentMessages ?? 0));
@@ -103,26 +106,26 @@ export function trayModel(input: TrayModelInput): TrayModel {
   // An unread urgent message is the tray's badge: at least the attention icon, never hiding an error.
   const state = urgent > 0 && deviceState === 'ok' ? 'attention' : deviceState;
 
-  const menu: TrayMenuItem[] = [{ kind: 'action', label: `Open ${name}`, action: { type: 'open-panel' } }];
-  if (urgent > 0) menu.push({ kind: 'action', label: `${urgentText(urgent)} — read`, action: { type: 'open-panel' } });
+  const menu: TrayMenuItem[] = [{ kind: 'action', label: t('tray.open', { product: name }), action: { type: 'open-panel' } }];
+  if (urgent > 0) menu.push({ kind: 'action', label: t('tray.urgentRead', { count: urgent }), action: { type: 'open-panel' } });
   menu.push({ kind: 'separator' });
-  if (sorted.length === 0) menu.push({ kind: 'label', label: 'No device connected' });
+  if (sorted.length === 0) menu.push({ kind: 'label', label: t('tray.noDevice') });
   for (const snapshot of sorted) {
-    menu.push({ kind: 'action', label: deviceMenuLabel(snapshot), action: { type: 'open-panel', deviceId: snapshot.id } });
+    menu.push({ kind: 'action', label: deviceMenuLabel(snapshot, translator), action: { type: 'open-panel', deviceId: snapshot.id } });
   }
   menu.push({ kind: 'separator' });
 
   const pausedUntil = input.settings.notificationsPausedUntil;
   if (pausedUntil !== null && pausedUntil > input.now) {
-    menu.push({ kind: 'label', label: `Notifications paused until ${formatTime(pausedUntil)}` });
-    menu.push({ kind: 'action', label: 'Resume notifications', action: { type: 'pause-notifications', choice: 'resume' } });
+    menu.push({ kind: 'label', label: t('tray.pausedUntil', { time: formatTime(pausedUntil) }) });
+    menu.push({ kind: 'action', label: t('tray.resume'), action: { type: 'pause-notifications', choice: 'resume' } });
   } else {
-    menu.push({ kind: 'action', label: 'Pause notifications for 1 hour', action: { type: 'pause-notifications', choice: 'one-hour' } });
-    menu.push({ kind: 'action', label: 'Pause notifications until tomorrow', action: { type: 'pause-notifications', choice: 'until-tomorrow' } });
+    menu.push({ kind: 'action', label: t('tray.pauseHour'), action: { type: 'pause-notifications', choice: 'one-hour' } });
+    menu.push({ kind: 'action', label: t('tray.pauseTomorrow'), action: { type: 'pause-notifications', choice: 'until-tomorrow' } });
   }
   menu.push({
     kind: 'checkbox',
-    label: 'Launch at login',
+    label: t('tray.launchAtLogin'),
     checked: input.settings.launchAtLogin,
     action: { type: 'set-launch-at-login', enabled: !input.settings.launchAtLogin },
   });
@@ -131,12 +134,12 @@ export function trayModel(input: TrayModelInput): TrayModel {
     if (input.updates.status) menu.push({ kind: 'label', label: input.updates.status });
     menu.push(
       input.updates.checking
-        ? { kind: 'label', label: 'Checking for updates…' }
-        : { kind: 'action', label: 'Check for updates', action: { type: 'check-for-updates' } },
+        ? { kind: 'label', label: t('tray.checkingUpdates') }
+        : { kind: 'action', label: t('tray.checkUpdates'), action: { type: 'check-for-updates' } },
     );
   }
-  menu.push({ kind: 'separator' }, { kind: 'action', label: 'Get help', action: { type: 'get-help' } });
-  menu.push({ kind: 'separator' }, { kind: 'action', label: `Quit ${name}`, action: { type: 'quit' } });
+  menu.push({ kind: 'separator' }, { kind: 'action', label: t('tray.getHelp'), action: { type: 'get-help' } });
+  menu.push({ kind: 'separator' }, { kind: 'action', label: t('tray.quit', { product: name }), action: { type: 'quit' } });
 
-  return { state, tooltip: tooltipOf(name, sorted, urgent), menu };
+  return { state, tooltip: tooltipOf(name, sorted, urgent, translator), menu };
 }

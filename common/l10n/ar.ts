@@ -99,6 +99,7 @@ export const ar: Catalogue = {
   'tray.launchAtLogin': 'التشغيل عند تسجيل الدخول',
   'tray.checkingUpdates': 'جارٍ البحث عن تحديثات…',
   'tray.checkUpdates': 'البحث عن تحديثات',
+  'tray.getHelp': 'الحصول على مساعدة',
 
   'alert.yourDevice': 'جهازك',
   'alert.part': 'القطعة {part}.',

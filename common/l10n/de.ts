@@ -97,6 +97,7 @@ export const de: Catalogue = {
   'tray.launchAtLogin': 'Bei der Anmeldung starten',
   'tray.checkingUpdates': 'Suche nach Updates…',
   'tray.checkUpdates': 'Nach Updates suchen',
+  'tray.getHelp': 'Hilfe holen',
 
   'alert.yourDevice': 'Dein Gerät',
   'alert.part': 'Teil {part}.',

@@ -106,6 +106,7 @@ export const en = {
   'tray.launchAtLogin': 'Launch at login',
   'tray.checkingUpdates': 'Checking for updates…',
   'tray.checkUpdates': 'Check for updates',
+  'tray.getHelp': 'Get help',
 
   // OS notifications
   'alert.yourDevice': 'Your device',

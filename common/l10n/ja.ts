@@ -97,6 +97,7 @@ export const ja: Catalogue = {
   'tray.launchAtLogin': 'ログイン時に起動',
   'tray.checkingUpdates': 'アップデートを確認しています…',
   'tray.checkUpdates': 'アップデートを確認',
+  'tray.getHelp': 'ヘルプ',
 
   'alert.yourDevice': 'お使いのデバイス',
   'alert.part': '品番 {part}。',

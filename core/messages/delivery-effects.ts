@@ -1,6 +1,8 @@
 import type { MessagesState } from '../../common/contract/messages.js';
 import type { Emitter } from '../../common/lifecycle.js';
 import { markdownToPlainText } from '../../common/markdown.js';
+import { activeTranslator } from '../../common/l10n/active-translator.js';
+import type { Translator } from '../../common/l10n/translator.js';
 import type { DeliveryPlan } from './delivery-plan.js';
 import { badgeCount } from './inbox-view.js';
 import type { LedgerRecord } from './ledger.js';
@@ -33,8 +35,8 @@ export function afterWrite(written: void | Promise<void>, next: () => void): voi
 }
 
 /** The summary notification's words: "5 more messages from Acme" after some shown alone, "5 messages from Acme" otherwise. */
-export function summaryTitle(count: number, shownAlone: number, productName: string): string {
-  return `${count} ${shownAlone > 0 ? 'more ' : ''}messages from ${productName}`;
+export function summaryTitle(count: number, shownAlone: number, productName: string, { t }: Translator = activeTranslator()): string {
+  return t(shownAlone > 0 ? 'messages.summaryMore' : 'messages.summary', { count, product: productName });
 }
 
 /**

@@ -1,7 +1,10 @@
 // The devices report: collecting readings from sources and formatting them for a person or as JSON.
 import type { DeviceCondition, DeviceIdentity, DeviceState, TransportKind } from '../../common/device.js';
 import { summarizeReading } from '../../common/device-summary.js';
-import { describeLevel, type Supply } from '../../common/supply.js';
+import type { Supply } from '../../common/supply.js';
+import { activeTranslator } from '../../common/l10n/active-translator.js';
+import { describeLevelIn } from '../../common/l10n/supply-words.js';
+import type { Translator } from '../../common/l10n/translator.js';
 import { describeError } from '../../common/errors.js';
 import { explainErrnoText } from '../../common/system-error-words.js';
 import type { DeviceSession, DeviceSource } from '../transport.js';
@@ -67,20 +70,18 @@ export interface ReportInput {
 const UDEV_RULE = 'SUBSYSTEM=="usb", ATTRS{idVendor}=="04b8", TAG+="uaccess"';
 
 /** Devices, problems and errors in words (no bare errno), with the hints that follow from them. */
-export function buildReport(input: ReportInput): DevicesReport {
+export function buildReport(input: ReportInput, { t }: Translator = activeTranslator()): DevicesReport {
   const devices = input.devices.map((device) => (device.error === undefined ? device : { ...device, error: explainErrnoText(device.error) }));
   const problems = input.problems.map(explainErrnoText);
   const hints: string[] = [];
   const denied = [...problems, ...devices.map((device) => device.error ?? '')].some((text) => /permission denied|no permission|EACCES|EPERM/i.test(text));
   if (denied) {
-    hints.push(
-      `Permission denied: run it once with sudo to check, or add a udev rule (your printer's vendor id instead of 04b8) to /etc/udev/rules.d/70-trayside.rules: ${UDEV_RULE} — then: sudo udevadm control --reload && sudo udevadm trigger, and plug the device in again`,
-    );
+    hints.push(t('report.hint.permission', { rule: UDEV_RULE }));
   }
   if (devices.length === 0) {
-    hints.push('A network printer, or one the system holds (IPP over USB, CUPS): npm run devices -- --ipp ipp://printer.local/ipp/print');
-    if (input.network === undefined) hints.push("Printers on your network, with the address to give --ipp: npm run devices -- --network (it asks the network by DNS-SD for 3 s)");
-    if (!input.demo) hints.push('To see what Trayside shows without a device: npm run devices -- --demo, or npm start (it shows the simulated demo printer)');
+    hints.push(t('report.hint.ipp', { command: 'npm run devices -- --ipp ipp://printer.local/ipp/print' }));
+    if (input.network === undefined) hints.push(t('report.hint.network', { command: 'npm run devices -- --network' }));
+    if (!input.demo) hints.push(t('report.hint.demo', { product: 'Trayside', demoCommand: 'npm run devices -- --demo', startCommand: 'npm start' }));
   }
   const report: DevicesReport = { ...input.environment, generatedAt: input.now.toISOString(), devices, problems, hints };
   if (input.network !== undefined) report.networkPrinters = input.network.map((printer) => ({ ...printer }));
@@ -125,59 +126,59 @@ export async function collectDevices(sources: readonly DeviceSource[], timeoutMs
 }
 
 /** The readable table. */
-export function formatReport(report: DevicesReport): string {
+export function formatReport(report: DevicesReport, { t }: Translator = activeTranslator()): string {
   const lines: string[] = [];
   if (report.devices.length === 0) {
-    lines.push('No devices found.');
+    lines.push(t('report.noDevices'));
   } else {
-    lines.push(`${report.devices.length} device${report.devices.length === 1 ? '' : 's'} found:`);
+    lines.push(t('report.devicesFound', { count: report.devices.length }));
   }
+  const labels = ['report.status', 'report.error', 'report.usbId', 'report.serial', 'report.firmware', 'report.commands', 'report.supply', 'report.id'] as const;
+  // The values line up after the longest label of this language ("Status:   " in English).
+  const width = Math.max(...labels.map((key) => t(key).length)) + 1;
+  const field = (key: (typeof labels)[number], value: string) => `  ${t(key).padEnd(width)}${value}`;
   for (const device of report.devices) {
     const who = device.identity ? [device.identity.manufacturer, device.identity.model].filter((part) => part.trim() !== '').join(' ') : '';
     lines.push('');
     lines.push(`${who || device.id}  [${device.transport}]`);
-    lines.push(`  Status:   ${device.statusLine} (${device.state})`);
-    if (device.error) lines.push(`  Error:    ${device.error}`);
+    lines.push(field('report.status', `${device.statusLine} (${device.state})`));
+    if (device.error) lines.push(field('report.error', device.error));
     const identity = device.identity;
     if (identity) {
       const ids = identity.vendorId !== undefined ? `${usbIdHex(identity.vendorId)}:${usbIdHex(identity.productId ?? 0)}` : '';
-      if (ids) lines.push(`  USB id:   ${ids}`);
-      if (identity.serial) lines.push(`  Serial:   ${identity.serial}`);
-      if (identity.firmware) lines.push(`  Firmware: ${identity.firmware}`);
-      if (identity.commandSet.length > 0) lines.push(`  Commands: ${identity.commandSet.join(', ')}`);
+      if (ids) lines.push(field('report.usbId', ids));
+      if (identity.serial) lines.push(field('report.serial', identity.serial));
+      if (identity.firmware) lines.push(field('report.firmware', identity.firmware));
+      if (identity.commandSet.length > 0) lines.push(field('report.commands', identity.commandSet.join(', ')));
     }
-    for (const condition of device.conditions) lines.push(`  ${capital(condition.severity)}: ${condition.message} [${condition.code}]`);
+    for (const condition of device.conditions) lines.push(`  ${t(`report.severity.${condition.severity}`)}: ${condition.message} [${condition.code}]`);
     for (const supply of device.supplies) {
-      const flag = supply.empty ? (supply.role === 'receptacle' ? ' FULL' : ' EMPTY') : supply.low ? ' LOW' : '';
-      lines.push(`  Supply:   ${supply.name}: ${describeLevel(supply.level)}${flag}${supply.partNumber ? ` (part ${supply.partNumber})` : ''}`);
+      const flag = supply.empty ? ` ${t(supply.role === 'receptacle' ? 'report.flagFull' : 'report.flagEmpty')}` : supply.low ? ` ${t('report.flagLow')}` : '';
+      lines.push(field('report.supply', `${supply.name}: ${describeLevelIn(supply.level, t)}${flag}${supply.partNumber ? ` ${t('report.part', { part: supply.partNumber })}` : ''}`));
     }
     for (const [label, value] of Object.entries(device.facts)) lines.push(`  ${label}: ${value}`);
-    lines.push(`  Id:       ${device.id}`);
+    lines.push(field('report.id', device.id));
   }
   if (report.networkPrinters !== undefined) {
     lines.push('');
-    if (report.networkPrinters.length === 0) lines.push('No printer answered on the network (DNS-SD, _ipp._tcp and _ipps._tcp, 3 s).');
-    else lines.push(`Printers on the network (read one with --ipp URI):`);
+    if (report.networkPrinters.length === 0) lines.push(t('report.noNetworkPrinter'));
+    else lines.push(t('report.networkPrinters'));
     for (const printer of report.networkPrinters) lines.push(`  ${printer.name}${printer.model && printer.model !== printer.name ? ` (${printer.model})` : ''}: ${printer.uri}`);
   }
   if (report.problems.length > 0) {
     lines.push('');
-    lines.push(report.devices.length === 0 ? 'Why:' : 'Notes:');
+    lines.push(t(report.devices.length === 0 ? 'report.why' : 'report.notes'));
     for (const problem of report.problems) lines.push(`  - ${problem}`);
   }
   if (report.hints.length > 0) {
     lines.push('');
-    lines.push('What to try:');
+    lines.push(t('report.whatToTry'));
     for (const hint of report.hints) lines.push(`  - ${hint}`);
   }
   lines.push('');
-  lines.push(`Trayside ${report.appVersion} on ${report.os.platform} ${report.os.release} (${report.os.arch}), Node ${report.node}, ${report.generatedAt}`);
-  lines.push('For support: npm run devices -- --json');
+  lines.push(t('report.footer', { product: 'Trayside', version: report.appVersion, platform: report.os.platform, release: report.os.release, arch: report.os.arch, node: report.node, generatedAt: report.generatedAt }));
+  lines.push(t('report.forSupport', { command: 'npm run devices -- --json' }));
   return `${lines.join('\n')}\n`;
-}
-
-function capital(word: string): string {
-  return word.charAt(0).toUpperCase() + word.slice(1);
 }
 
 

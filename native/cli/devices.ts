@@ -11,6 +11,9 @@ import { SimulatedPrinter } from '../simulated/printer.js';
 import { SimulatedSource } from '../simulated/simulated-source.js';
 import type { DeviceSource } from '../transport.js';
 import { startPrinterDiscovery } from '../discovery/start-discovery.js';
+import { setActiveTranslator } from '../../common/l10n/active-translator.js';
+import { loadTranslator } from '../../common/l10n/catalogues.js';
+import { posixLocales, resolveUiLocale } from '../../common/l10n/locales.js';
 import { buildReport, collectDevices, formatReport, parseVendorId, type DevicesReport, type NetworkPrinterLine, type ReportEnvironment } from './devices-report.js';
 
 /** The app's version from the checkout's package.json (npm sets npm_package_version only under npm run). */
@@ -85,6 +88,8 @@ async function main(): Promise<void> {
   const real = createDeviceSources({ vendorIds: vendorIds.length > 0 ? vendorIds : 'any', ippPrinters: values.ipp });
   const sources: DeviceSource[] = [...real.sources];
   if (values.demo) sources.push(new SimulatedSource([new SimulatedPrinter({ clock: systemClock })]));
+  // The person reading the table reads it in the terminal's language (LC_ALL, LC_MESSAGES, LANGUAGE, LANG).
+  setActiveTranslator(await loadTranslator(resolveUiLocale(posixLocales(process.env))));
   try {
     const [devices, network] = await Promise.all([collectDevices(sources, timeoutMs), values.network ? browseNetwork(NETWORK_BROWSE_MS) : undefined]);
     const report: DevicesReport = buildReport({ devices, problems: [...real.problems(), ...(network?.problems ?? [])], environment: reportEnvironment(), now: new Date(), demo: values.demo, ...(network ? { network: network.printers } : {}) });
