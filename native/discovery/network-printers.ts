@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TraysideError } from '../../common/contract/define.js';
-import type { DiscoveredPrinter } from '../../common/contract/devices.js';
+import { DiscoveredPrinterSchema, type DiscoveredPrinter } from '../../common/contract/devices.js';
 import { describeError } from '../../common/errors.js';
 import { Emitter, type Disposable, type Timers } from '../../common/lifecycle.js';
 import { ippHttpTarget } from '../ipp/ipp-client.js';
@@ -106,7 +106,13 @@ export function createNetworkPrinterDirectory(options: NetworkPrinterDirectoryOp
   const changed = new Emitter<DiscoveredPrinter[]>();
 
   const isAdded = (printer: FoundPrinter): boolean => configured.has(addressKey(printer.uri)) || added.some((known) => known.id === printer.id || addressKey(known.uri) === addressKey(printer.uri));
-  const discovered = (): DiscoveredPrinter[] => (options.discovery?.printers() ?? []).map((printer) => ({ ...printer, added: isAdded(printer) }));
+  // Checked against the contract once more: these are published as events, and a value that broke
+  // the contract there would throw inside the mDNS socket's message handler.
+  const discovered = (): DiscoveredPrinter[] =>
+    (options.discovery?.printers() ?? [])
+      .map((printer) => ({ ...printer, added: isAdded(printer) }))
+      .filter((printer) => DiscoveredPrinterSchema.safeParse(printer).success)
+      .slice(0, 200);
   const save = async (): Promise<void> => {
     source.setPrinters(added.map((printer) => printer.uri));
     await options.storage.write(`${JSON.stringify({ version: FILE_VERSION, printers: added }, null, 2)}\n`);
@@ -126,8 +132,12 @@ export function createNetworkPrinterDirectory(options: NetworkPrinterDirectoryOp
   };
 
   const subscription = options.discovery?.onChanged((printers) => {
-    follow(printers);
-    changed.fire(discovered());
+    try {
+      follow(printers);
+      changed.fire(discovered());
+    } catch (error) {
+      options.log(`network printers: could not pass on a change (${describeError(error)})`);
+    }
   });
 
   return {

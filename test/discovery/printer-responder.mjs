@@ -32,9 +32,18 @@ const relay = createServer((client) => {
 await new Promise((resolve) => relay.listen(port, address, resolve));
 
 const bonjour = new Bonjour({ interface: address, bind: '0.0.0.0' }, (error) => console.error(`responder: ${error.message}`));
+// bonjour-service takes the host's A records from os.networkInterfaces() when a service is
+// published, and here it sometimes has none (its replies then carry SRV and TXT but no address),
+// so the responder also answers A queries for its host itself, as a printer's own mDNS stack does.
+const hostName = 'trayside-printer.local';
+const mdns = bonjour.server.mdns;
+mdns.on('query', (packet) => {
+  if (!packet.questions.some((question) => question.type === 'A' && String(question.name).toLowerCase() === hostName)) return;
+  mdns.respond({ answers: [{ name: hostName, type: 'A', ttl: 120, data: address }] });
+});
 const uuid = '8f2c1a4e-7b3d-4c5e-9a61-2d4b8c0e1f37';
 const services = new Map();
-const publish = (config) => services.set(config.name, bonjour.publish({ ...config, host: 'trayside-printer.local', port, disableIPv6: true, probe: false }));
+const publish = (config) => services.set(config.name, bonjour.publish({ ...config, host: hostName, port, disableIPv6: true, probe: false }));
 const txt = { txtvers: '1', rp: 'ipp/print', ty: 'Trayside Discovered IPP', note: 'Lab bench', adminurl: `http://${address}:${port}/`, UUID: uuid, pdl: 'application/pdf,image/pwg-raster' };
 publish({ name: 'Trayside Lab Printer', type: 'ipp', txt });
 publish({ name: 'Trayside Lab Printer', type: 'ipps', txt });
