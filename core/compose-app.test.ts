@@ -87,7 +87,7 @@ describe('composeApp', () => {
     await vi.waitFor(() => expect(w.fetched.some((url) => url.startsWith(`${DEMO_URL}/v1/manifests/`))).toBe(true));
     expect(w.fetched.filter((url) => url.startsWith(bundledBranding().backendUrl))).toEqual([]);
     expect(composed.core.messages.status().problem).not.toBe('No message server is configured.');
-    expect(await composed.core.handlers.app.getInfo()).toEqual({ name: bundledBranding().name, version: '1.2.3', host: 'node', platform: 'linux' });
+    expect(await composed.core.handlers.app.getInfo()).toEqual({ name: bundledBranding().name, version: '1.2.3', host: 'node', platform: 'linux', systemLocale: expect.any(String) });
   });
 
   it('--no-demo-backend: no child; the placeholder key is read from the local server at the first poll, not at start (unpackaged run)', async () => {

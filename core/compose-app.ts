@@ -9,7 +9,8 @@ import { loadStartupBranding, type StartupBranding } from './branding/load-brand
 import { planSigningKey } from './branding/signing-key.js';
 import { createCore, type Core, type CoreFetch, type CoreNotifier, type PanelHost } from './core.js';
 import { brandingWithDemoBackend, decideDemoBackend, DEMO_BACKEND_PRINTER_LEVELS, startDemoBackend, type DemoBackend, type DemoBackendOptions, type DemoBackendRuntime } from './demo-backend.js';
-import { detectEnvironment, type HostEnvironment } from './environment.js';
+import { detectEnvironment, systemLocaleOf, type HostEnvironment } from './environment.js';
+import { followOwnerLocale } from './owner-locale.js';
 import { composeHostDevices, type HostDevices, type HostDevicesOptions } from './host-devices.js';
 import type { OpenExternal } from './actions/reorder.js';
 import type { SigningKeySource } from './messages/signing-key-source.js';
@@ -105,7 +106,14 @@ export async function composeApp(hostAdapters: HostAdapters, flags: AppFlags, st
   if (policy.sources.length > 0) log(`policy: applying ${policy.sources.join(', ')}`);
   const core = createCore({
     policy,
-    appInfo: { name: branding.name, version: adapters.environment.appVersion, host: adapters.host, platform: adapters.environment.platform },
+    appInfo: {
+      name: branding.name,
+      version: adapters.environment.appVersion,
+      host: adapters.host,
+      platform: adapters.environment.platform,
+      systemLocale: systemLocaleOf(adapters.environment),
+      ...(branding.strings ? { strings: branding.strings } : {}),
+    },
     environment: detectEnvironment(adapters.environment),
     sources: devices.sources,
     settingsStorage: adapters.settingsStorage,
@@ -123,6 +131,8 @@ export async function composeApp(hostAdapters: HostAdapters, flags: AppFlags, st
     dataDir: adapters.dataDir,
     diagnostics: { ...adapters.diagnostics, logger },
   });
+  // Tray and notifications in the owner's language; only that language's catalogue is loaded.
+  const locale = await followOwnerLocale({ settings: core.settings, systemLocale: systemLocaleOf(adapters.environment), ...(branding.strings ? { overlays: branding.strings } : {}), log });
   let disposed: Promise<void> | undefined;
   return {
     core,
@@ -132,6 +142,7 @@ export async function composeApp(hostAdapters: HostAdapters, flags: AppFlags, st
     logger,
     dispose: () =>
       (disposed ??= (async () => {
+        locale.dispose();
         core.dispose();
         devices.dispose();
         // Closing its stdin is enough: it flushes its store and exits on its own.
