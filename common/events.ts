@@ -10,11 +10,31 @@ import { ConsentSchema, type Consent } from './settings.js';
  */
 
 /** Everything that can happen to a message; `conversion` is recorded by the server when the store reports an order. */
-export const EventTypeSchema = z.enum(['impression', 'open', 'click', 'dismiss', 'snooze', 'reorder', 'feedback', 'conversion']);
+export const EventTypeSchema = z.enum(['impression', 'open', 'click', 'dismiss', 'snooze', 'reorder', 'feedback', 'conversion', 'would-have-shown', 'replacement']);
 export type EventType = z.infer<typeof EventTypeSchema>;
 
 /** The types an app may send; a conversion only ever comes from the store's report to the server. */
-export const DEVICE_EVENT_TYPES = ['impression', 'open', 'click', 'dismiss', 'snooze', 'reorder', 'feedback'] as const;
+export const DEVICE_EVENT_TYPES = ['impression', 'open', 'click', 'dismiss', 'snooze', 'reorder', 'feedback', 'would-have-shown', 'replacement'] as const;
+
+/**
+ * Reserved variant ids of events from installs that did not see a campaign: the global holdout
+ * and the campaign's own control group. Stats then count them apart from every real variant
+ * without a column of their own.
+ */
+export const HOLDOUT_VARIANT = 'holdout';
+export const CONTROL_VARIANT = 'control';
+
+/** Which arm an install is in for a campaign: shown the message, or kept from it to measure what it changed. */
+export const ArmSchema = z.enum(['treated', 'holdout', 'control']);
+export type Arm = z.infer<typeof ArmSchema>;
+
+/** What made a message eligible when it was shown or would have been: the trigger and the supply it named. */
+export const TriggerContextSchema = z.strictObject({
+  trigger: z.enum(['app-start', 'device-connected', 'supply-below', 'supply-runout', 'device-error', 'scheduled']),
+  supplyId: z.string().min(1).max(64).optional(),
+  percent: z.number().min(0).max(100).optional(),
+});
+export type TriggerContext = z.infer<typeof TriggerContextSchema>;
 
 /** A random install id (UUID v4), never derived from hardware, so it says nothing about the machine. */
 export const InstallIdSchema = z.uuid({ version: 'v4', message: 'An install id is a random UUID v4.' });
@@ -83,6 +103,29 @@ export const DeviceEventSchema = z.discriminatedUnion('type', [
     ref: z.string().regex(/^[A-Za-z0-9-]{1,64}$/),
   }),
   z.strictObject({ ...common, type: z.literal('feedback'), feedback: FeedbackSchema }),
+  /** A holdout or control install matched the message and was kept from it; `variantId` is its arm, `wouldHaveSeen` the variant it would have got. */
+  z.strictObject({ ...common, type: z.literal('would-have-shown'), arm: ArmSchema.exclude(['treated']), wouldHaveSeen: SlugSchema, context: TriggerContextSchema }),
+  /**
+   * The device's own level history says a supply was replaced (a refill) or a receptacle emptied,
+   * attributed to the campaign last shown or last withheld within the attribution window; `variantId`
+   * is the shown variant, or the holdout/control arm.
+   */
+  z.strictObject({
+    ...common,
+    type: z.literal('replacement'),
+    arm: ArmSchema,
+    deviceModel: z.string().max(120).optional(),
+    supplyId: z.string().min(1).max(64),
+    change: z.enum(['refilled', 'emptied']),
+    fromPercent: z.number().min(0).max(100),
+    toPercent: z.number().min(0).max(100),
+    /** Hours from the supply first reading low to the replacement; absent when it was never seen low. */
+    hoursFromLow: z.number().min(0).max(24 * 3650).optional(),
+    /** Whether the device reports the new supply as genuine; absent when it does not say. */
+    genuine: z.boolean().optional(),
+    /** When the attributed exposure (or withheld exposure) happened. */
+    exposedAt: z.iso.datetime(),
+  }),
 ]);
 export type DeviceEvent = z.infer<typeof DeviceEventSchema>;
 /** A device event before the queue stamps its id and time. */

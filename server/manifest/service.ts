@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Manifest, ManifestSegment } from '../../common/messages/index.js';
+import type { Holdout, Manifest, ManifestSegment } from '../../common/messages/index.js';
 import type { Signer } from '../signing.js';
 import { StoreUnavailableError } from '../store/store-health.js';
 import type { LiveCampaign, PublishState, Store } from '../store/store.js';
@@ -71,6 +71,8 @@ export interface ManifestServiceOptions {
   maxCachedSegments: number;
   /** Where the one line about a version regression goes. */
   log?: (message: string) => void;
+  /** The global holdout every manifest carries (signed with it); omitted = none. */
+  holdout?: Holdout;
 }
 
 /**
@@ -344,6 +346,7 @@ export class ManifestService {
       expiresAtMs,
       pollIntervalSeconds: this.options.timing.pollIntervalSeconds,
       campaigns: live.campaigns,
+      holdout: this.options.holdout,
     });
     const envelope = this.options.signer.envelope(JSON.stringify(manifest));
     this.signatures += 1;
