@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MessageActionSchema } from '../messages/content.js';
 import { MessageCategorySchema, UrgencySchema } from '../messages/campaign.js';
 import { MessageIdSchema } from '../messages/manifest.js';
+import { ManifestGuideSchema } from '../messages/guide.js';
 import { call, event } from './define.js';
 
 /** One delivered message as the panel shows it; content is already in the owner's locale (or its fallback). */
@@ -44,6 +45,8 @@ export const InboxViewSchema = z.object({
   /** Hosts links in message bodies may point to (https only); any other link is shown as text. */
   allowedLinkHosts: z.array(z.string()),
   snoozed: z.array(SnoozedItemSchema),
+  /** The OEM's help guides of the manifest in use, images by URL only on allow-listed hosts; the panel shows those that fit a device's state. */
+  guides: z.array(ManifestGuideSchema).optional(),
 });
 export type InboxView = z.infer<typeof InboxViewSchema>;
 

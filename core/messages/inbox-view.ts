@@ -2,6 +2,7 @@ import { isAllowedHttpsUrl } from '../../common/branding.js';
 import type { InboxItem, InboxView, SnoozedItem } from '../../common/contract/messages.js';
 import { pickVariant, type Manifest } from '../../common/messages/index.js';
 import type { LedgerView } from './delivery-plan.js';
+import { panelGuides } from './guides-view.js';
 
 /** What the inbox is built from. */
 export interface InboxInput {
@@ -47,7 +48,8 @@ export function buildInbox(input: InboxInput): InboxView {
   }
   items.sort((a, b) => b.deliveredAt - a.deliveredAt || b.priority - a.priority);
   snoozed.sort((a, b) => a.snoozedUntil - b.snoozedUntil);
-  return { items, unreadCount: items.filter((item) => !item.read).length, allowedLinkHosts: [...input.allowedLinkHosts], snoozed };
+  const guides = panelGuides(input.manifest, input.allowedImageHosts);
+  return { items, unreadCount: items.filter((item) => !item.read).length, allowedLinkHosts: [...input.allowedLinkHosts], snoozed, ...(guides.length > 0 ? { guides } : {}) };
 }
 
 /** The tray badge: unread urgent (or critical) messages. */

@@ -4,6 +4,7 @@ import type { DeviceSnapshot } from '../../../common/device.js';
 import { selectUnreachable } from '../store/selectors.js';
 import { useStore } from '../store/store.js';
 import { deviceName, stateLabel, staleHint, type FormatTime } from '../view/format.js';
+import { DeviceGuides } from './guides.js';
 import { RefreshIcon, StateIcon } from './icons.js';
 import { SupplyGauge } from './supply-gauge.js';
 import { useCloseOnEscape } from './use-close-on-escape.js';
@@ -51,6 +52,7 @@ export function DeviceCard({ device, formatTime }: { device: DeviceSnapshot; for
           <RefreshIcon />
         </button>
       </header>
+      <DeviceGuides device={device} />
       {device.supplies.length > 0 ? (
         <ul className="supplies" aria-label={`Supplies of ${name}`}>
           {device.supplies.map((supply) => (

@@ -4,6 +4,7 @@ import { selectUnreachable } from '../store/selectors.js';
 import { useStore } from '../store/store.js';
 import { formatBytes, formatCountdown, spokenCaseCode } from '../view/diagnostics-format.js';
 import type { FormatTime } from '../view/format.js';
+import { HelpGuides } from './guides.js';
 import { useCloseOnEscape } from './use-close-on-escape.js';
 import './diagnostics.css';
 
@@ -47,6 +48,7 @@ export function HelpView({ formatTime }: { formatTime: FormatTime }) {
       </div>
       <div className="help__body">
         <SupportLink />
+        <HelpGuides />
         <DiagnosticsSection formatTime={formatTime} />
       </div>
     </section>
