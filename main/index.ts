@@ -16,7 +16,7 @@ import { electronIpcMain } from './ipc-adapter.js';
 import { panelWindowOptions } from './panel-window.js';
 import { hardenSession, hardenWebContents, panelUrl, type AppOrigin } from './security.js';
 import { electronSettingsStorage } from './settings-store.js';
-import { trayImages } from './tray-icons.js';
+import { trayImagesSync } from './tray-icons.js';
 import { createUpdateController, installStagedUpdate, isPerMachineInstall, updatesFolder, type UpdaterLike } from './updates.js';
 import { loadInstallIdentitySync } from '../core/install-identity.js';
 import { enterpriseUpdatePolicy } from '../core/updates/enterprise-policy.js';
@@ -176,7 +176,7 @@ const shell = await startShell({
   createCore: async (notifier, panel) => (await composeElectronApp(notifier, panel)).core,
   tray: {
     createTray: (image) => (electronTray = new Tray(image)),
-    createImage: trayImages(process.platform),
+    createImage: trayImagesSync(process.platform),
     buildMenu: (template) => Menu.buildFromTemplate(template),
   },
   createPanelWindow: () => {

@@ -23,15 +23,19 @@ const TEMPLATE_ICONS: Record<TrayState, [string, string]> = {
 };
 const COLOUR_ICONS: Record<TrayState, [string, string]> = { ok: [ok, ok2x], attention: [attention, attention2x], error: [error, error2x] };
 
-/** Makes the tray image for a state, at 1x and 2x: template images on macOS, coloured ones elsewhere. */
-export function trayImages(platform: NodeJS.Platform): (state: TrayState) => NativeImage {
+/**
+ * Makes the tray image for a state, at 1x and 2x: template images on macOS, coloured ones elsewhere.
+ * Reads the three 2x files once, here at start-up, so a state change never blocks on the disk.
+ */
+export function trayImagesSync(platform: NodeJS.Platform): (state: TrayState) => NativeImage {
   const mac = platform === 'darwin';
   const icons = mac ? TEMPLATE_ICONS : COLOUR_ICONS;
+  // electron-vite copies assets with hashed names, so Electron's automatic @2x lookup cannot pair them: add the 2x representation by hand.
+  const twoXBuffers = new Map((Object.keys(icons) as TrayState[]).map((state) => [state, readFileSync(icons[state][1])]));
   return (state) => {
-    const [oneX, twoX] = icons[state];
-    const image = nativeImage.createFromPath(oneX);
-    // electron-vite copies assets with hashed names, so Electron's automatic @2x lookup cannot pair them: add the 2x representation by hand.
-    image.addRepresentation({ scaleFactor: 2, buffer: readFileSync(twoX) });
+    const image = nativeImage.createFromPath(icons[state][0]);
+    const twoX = twoXBuffers.get(state);
+    if (twoX) image.addRepresentation({ scaleFactor: 2, buffer: twoX });
     if (mac) image.setTemplateImage(true);
     return image;
   };
