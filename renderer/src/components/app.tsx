@@ -15,13 +15,20 @@ import { NotificationsControl } from './notifications-control.js';
 import { PrivacyRequests } from './privacy-requests.js';
 import { SettingsRecoveryBanner } from './settings-recovery-banner.js';
 import { useEscapeKey } from './use-close-on-escape.js';
+import { LanguagePicker } from './language-picker.js';
+import { LocaleProvider } from '../l10n/locale-provider.js';
+import { useTranslator } from '../l10n/use-translator.js';
 
 /** The tray panel. `bridge` is `window.trayside`; the panel follows it from mount to unmount. */
 export function App({ bridge, formatTime = formatClockTime }: { bridge: TraysideBridge; formatTime?: FormatTime }) {
   useEffect(() => followApp(bridge), [bridge]);
   // Escape closes what is open inside the panel, one layer a press; with nothing open it hides the panel's window (none in the Node host).
   useEscapeKey(() => void bridge.app.hidePanel().catch(() => undefined));
-  return <Panel formatTime={formatTime} />;
+  return (
+    <LocaleProvider bridge={bridge}>
+      <Panel formatTime={formatTime} />
+    </LocaleProvider>
+  );
 }
 
 /** The panel's content for the store's current state; rendered on its own in tests. */
@@ -32,6 +39,7 @@ export function Panel({ formatTime }: { formatTime: FormatTime }) {
   const devicesError = useStore((state) => state.devicesError);
   const loadDevices = useStore((state) => state.loadDevices);
   const overall = overallState(devices.map((device) => device.state));
+  const { t } = useTranslator();
   return (
     <div className="panel">
       <header className="panel__header">
@@ -39,32 +47,32 @@ export function Panel({ formatTime }: { formatTime: FormatTime }) {
         {view === 'devices' && !unreachable && (
           <p className={`panel__summary panel__summary--${overall}`}>
             <StateIcon state={overall} />
-            {overall === 'ok' ? (devices.length === 1 ? 'All good' : `All ${devices.length} devices good`) : stateLabel(overall)}
+            {overall === 'ok' ? t('panel.summary.allGood', { count: devices.length }) : stateLabel(overall, t)}
           </p>
         )}
       </header>
       <main className="panel__body">
         {unreachable && <ConnectionBanner hasDevices={view === 'devices'} />}
         {!unreachable && <SettingsRecoveryBanner />}
-        {view === 'starting' && <p className="placeholder" role="status">Connecting to Trayside…</p>}
-        {view === 'loading' && <p className="placeholder" role="status">Looking for devices…</p>}
+        {view === 'starting' && <p className="placeholder" role="status">{t('panel.connecting', { product: 'Trayside' })}</p>}
+        {view === 'loading' && <p className="placeholder" role="status">{t('panel.lookingForDevices')}</p>}
         {view === 'failed' && (
           <div className="placeholder" role="alert">
-            <p>Couldn't load your devices: {devicesError}</p>
+            <p>{t('panel.loadFailed', { error: devicesError ?? '' })}</p>
             <button type="button" className="button" onClick={() => void loadDevices()}>
-              Try again
+              {t('panel.tryAgain')}
             </button>
           </div>
         )}
         {view === 'empty' && (
           <div className="empty" role="status">
             <PrinterIcon />
-            <p className="empty__title">No device connected</p>
-            <p className="empty__body">Plug in your printer or start the demo device. It shows up here by itself.</p>
+            <p className="empty__title">{t('panel.empty.title')}</p>
+            <p className="empty__body">{t('panel.empty.body')}</p>
           </div>
         )}
         {view === 'devices' && (
-          <ul className={`devices${unreachable ? ' devices--outdated' : ''}`} aria-label="Devices">
+          <ul className={`devices${unreachable ? ' devices--outdated' : ''}`} aria-label={t('panel.devices')}>
             {devices.map((device) => (
               <li key={device.id}>
                 <DeviceCard device={device} formatTime={formatTime} />
@@ -86,6 +94,7 @@ export function Panel({ formatTime }: { formatTime: FormatTime }) {
       <footer className="panel__footer">
         <NotificationsControl formatTime={formatTime} />
         <GetHelpButton />
+        <LanguagePicker />
       </footer>
       <HelpView formatTime={formatTime} />
     </div>

@@ -8,6 +8,8 @@ import { DeviceGuides } from './guides.js';
 import { RefreshIcon, StateIcon } from './icons.js';
 import { SupplyGauge } from './supply-gauge.js';
 import { useCloseOnEscape } from './use-close-on-escape.js';
+import { useTranslator } from '../l10n/use-translator.js';
+import type { Translator } from '../../../common/l10n/translator.js';
 
 /** One device: name, state in words and shape, the status line (announced when it changes), and its supplies. */
 export function DeviceCard({ device, formatTime }: { device: DeviceSnapshot; formatTime: FormatTime }) {
@@ -16,8 +18,9 @@ export function DeviceCard({ device, formatTime }: { device: DeviceSnapshot; for
   const refreshing = useStore((state) => state.refreshingIds.includes(device.id));
   const refreshDevice = useStore((state) => state.refreshDevice);
   const unreachable = useStore(selectUnreachable);
-  const name = deviceName(device.identity);
-  const hint = staleHint(device, formatTime);
+  const { t } = useTranslator();
+  const name = deviceName(device.identity, t);
+  const hint = staleHint(device, formatTime, t);
   const summary = summarizeReading(device);
   const detail = statusDetail(device, summary);
   return (
@@ -29,7 +32,7 @@ export function DeviceCard({ device, formatTime }: { device: DeviceSnapshot; for
             {name}
           </h2>
           <div className="device__status" id={statusId} aria-live="polite" aria-atomic="true">
-            <span className="device__state">{stateLabel(device.state)}</span>
+            <span className="device__state">{stateLabel(device.state, t)}</span>
             {detail && (
               <>
                 <span className="visually-hidden">: </span>
@@ -46,23 +49,23 @@ export function DeviceCard({ device, formatTime }: { device: DeviceSnapshot; for
           onClick={() => void refreshDevice(device.id)}
           disabled={refreshing || unreachable}
           aria-busy={refreshing}
-          aria-label={`Check ${name} now`}
-          title="Check now"
+          aria-label={t('device.checkNamed', { device: name })}
+          title={t('device.checkNow')}
         >
           <RefreshIcon />
         </button>
       </header>
       <DeviceGuides device={device} />
       {device.supplies.length > 0 ? (
-        <ul className="supplies" aria-label={`Supplies of ${name}`}>
+        <ul className="supplies" aria-label={t('device.suppliesOf', { device: name })}>
           {device.supplies.map((supply) => (
             <SupplyGauge key={supply.id} deviceId={device.id} supply={supply} />
           ))}
         </ul>
       ) : (
-        <p className="device__no-supplies">{device.updatedAt === null ? 'Waiting for the first reading…' : 'This device reports no supplies.'}</p>
+        <p className="device__no-supplies">{device.updatedAt === null ? t('device.waitingFirstReading') : t('device.noSupplies')}</p>
       )}
-      <p className="device__meta">{deviceMeta(device, formatTime)}</p>
+      <p className="device__meta">{deviceMeta(device, formatTime, t)}</p>
       {Object.keys(device.facts).length > 0 && (
         <dl className="device__facts">
           {Object.entries(device.facts).map(([label, value]) => (
@@ -92,6 +95,7 @@ function ProblemList({ problems }: { problems: readonly string[] }) {
   const [open, setOpen] = useState(false);
   const listId = useId();
   const toggle = useRef<HTMLButtonElement>(null);
+  const { t } = useTranslator();
   useCloseOnEscape(open, () => {
     setOpen(false);
     toggle.current?.focus();
@@ -99,7 +103,7 @@ function ProblemList({ problems }: { problems: readonly string[] }) {
   return (
     <div className="device__problems">
       <button ref={toggle} type="button" className="link-button" aria-expanded={open} aria-controls={listId} onClick={() => setOpen(!open)}>
-        {open ? 'Hide the list' : `All ${problems.length} problems`}
+        {open ? t('device.hideProblems') : t('device.allProblems', { count: problems.length })}
       </button>
       <ol className="device__problem-list" id={listId} hidden={!open}>
         {problems.map((problem, index) => (
@@ -116,9 +120,9 @@ function keepPercentTogether(text: string): string {
 }
 
 /** "Checked 10:42 · SN TS-DEMO-0001 · Firmware 1.4.2": what support asks for first, and how fresh the numbers are. */
-function deviceMeta(device: DeviceSnapshot, formatTime: FormatTime): string {
-  const parts = [device.updatedAt === null ? 'Not read yet' : `Checked ${formatTime(device.updatedAt)}`];
-  if (device.identity.serial) parts.push(`SN ${device.identity.serial}`);
-  if (device.identity.firmware) parts.push(`Firmware ${device.identity.firmware}`);
+function deviceMeta(device: DeviceSnapshot, formatTime: FormatTime, t: Translator['t']): string {
+  const parts = [device.updatedAt === null ? t('device.notReadYet') : t('device.checkedAt', { time: formatTime(device.updatedAt) })];
+  if (device.identity.serial) parts.push(t('device.serial', { serial: device.identity.serial }));
+  if (device.identity.firmware) parts.push(t('device.firmware', { firmware: device.identity.firmware }));
   return parts.join(' · ');
 }

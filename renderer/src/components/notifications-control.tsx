@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { selectUnreachable } from '../store/selectors.js';
 import { useStore } from '../store/store.js';
 import { pauseSummary, type FormatTime } from '../view/format.js';
+import { useTranslator } from '../l10n/use-translator.js';
 
 /** A clock that ticks every 30 s, so "paused until 14:05" disappears soon after the pause ends. */
 function useCoarseClock(): number {
@@ -20,26 +21,27 @@ export function NotificationsControl({ formatTime }: { formatTime: FormatTime })
   const pause = useStore((state) => state.pauseNotifications);
   const unreachable = useStore(selectUnreachable);
   const now = useCoarseClock();
+  const { t } = useTranslator();
   if (!settings) return null;
-  const paused = pauseSummary(settings, now, formatTime);
+  const paused = pauseSummary(settings, now, formatTime, t);
   return (
-    <section className="notifications" aria-label="Notifications">
+    <section className="notifications" aria-label={t('notifications.label')}>
       <p className="notifications__state" aria-live="polite">
-        {paused ?? 'Notifications on'}
+        {paused ?? t('notifications.on')}
       </p>
       <div className="notifications__actions">
         {paused ? (
           <button type="button" className="button" disabled={unreachable} onClick={() => void pause('resume')}>
-            Resume
+            {t('notifications.resume')}
           </button>
         ) : (
           <>
             {/* Named by its visible words, so voice control ("click Pause 1 h") finds it; the title says it in full. */}
-            <button type="button" className="button" disabled={unreachable} onClick={() => void pause('one-hour')} title="Pause notifications for 1 hour">
-              Pause 1 h
+            <button type="button" className="button" disabled={unreachable} onClick={() => void pause('one-hour')} title={t('notifications.pauseHourFull')}>
+              {t('notifications.pauseHour')}
             </button>
-            <button type="button" className="button" disabled={unreachable} onClick={() => void pause('until-tomorrow')} aria-label="Pause notifications until tomorrow">
-              Until tomorrow
+            <button type="button" className="button" disabled={unreachable} onClick={() => void pause('until-tomorrow')} aria-label={t('notifications.untilTomorrowFull')}>
+              {t('notifications.untilTomorrow')}
             </button>
           </>
         )}

@@ -1,12 +1,14 @@
 import { useEffect, useState } from 'react';
 import type { Consent, SettingsStatus } from '../../../common/settings.js';
+import type { MessageKey } from '../../../common/l10n/en.js';
 import { bridge, describeFailure } from '../store/bridge.js';
+import { useTranslator } from '../l10n/use-translator.js';
 
 /** The consent levels, as the owner chooses among them again. */
-const CHOICES: ReadonlyArray<{ consent: Consent; label: string }> = [
-  { consent: 'anonymous-usage', label: 'Share anonymous usage' },
-  { consent: 'support-sharing', label: 'Share usage and support data' },
-  { consent: 'none', label: "Don't share" },
+const CHOICES: ReadonlyArray<{ consent: Consent; label: MessageKey }> = [
+  { consent: 'anonymous-usage', label: 'consent.anonymous' },
+  { consent: 'support-sharing', label: 'consent.support' },
+  { consent: 'none', label: 'consent.none' },
 ];
 
 /**
@@ -48,21 +50,22 @@ export function SettingsRecoveryBanner() {
 /** What the banner shows for one status; rendered on its own in tests. */
 export function SettingsRecoveryNotice({ status, error, onChoose }: { status: SettingsStatus; error: string | null; onChoose: (consent: Consent) => void }) {
   const { recovered, notSaved } = status;
+  const { t } = useTranslator();
   if (recovered === null && notSaved === null) return null;
   return (
     <>
       {recovered !== null && (
-        <div className="banner" role="alert" aria-label="Settings recovered">
+        <div className="banner" role="alert" aria-label={t('recovery.label')}>
           <div>
-            <p className="banner__title">Your settings file was damaged</p>
+            <p className="banner__title">{t('recovery.title')}</p>
             <p className="banner__body">
-              {recovered.keptAs === null ? `It (${recovered.file}) could not be used.` : `It has been set aside (${recovered.keptAs}).`} Usage sharing is paused until you
-              choose again. Nothing waiting to be sent is deleted unless you choose “Don't share”.
+              {recovered.keptAs === null ? t('recovery.unusable', { file: recovered.file }) : t('recovery.keptAs', { keptAs: recovered.keptAs })}{' '}
+              {t('recovery.paused', { none: t('consent.none') })}
             </p>
             <div className="banner__body">
               {CHOICES.map((choice) => (
                 <button key={choice.consent} type="button" className="button button--small" onClick={() => onChoose(choice.consent)}>
-                  {choice.label}
+                  {t(choice.label)}
                 </button>
               ))}
             </div>
@@ -72,7 +75,7 @@ export function SettingsRecoveryNotice({ status, error, onChoose }: { status: Se
       )}
       {notSaved !== null && (
         <p className="inline-error" role="status">
-          Settings can't be saved to {notSaved.file} ({notSaved.problem}). Changes last until Trayside quits.
+          {t('recovery.notSaved', { file: notSaved.file, problem: notSaved.problem, product: 'Trayside' })}
         </p>
       )}
     </>

@@ -4,6 +4,7 @@ import { supplyKey } from '../store/actions-slice.js';
 import { useStore } from '../store/store.js';
 import { describeGauge, orderAction } from '../view/format.js';
 import { describeDaysLeft } from '../view/supply-forecast.js';
+import { useTranslator } from '../l10n/use-translator.js';
 
 /**
  * One supply: swatch, name, level in words, a bar, the predicted days left, and the part number.
@@ -12,11 +13,12 @@ import { describeDaysLeft } from '../view/supply-forecast.js';
  * for a waste box).
  */
 export function SupplyGauge({ deviceId, supply }: { deviceId: string; supply: Supply }) {
-  const gauge = describeGauge(supply);
+  const { t } = useTranslator();
+  const gauge = describeGauge(supply, t);
   const storeConfigured = useStore((state) => state.cart.storeConfigured);
-  const order = storeConfigured ? orderAction(supply) : null;
+  const order = storeConfigured ? orderAction(supply, t) : null;
   const nameId = useId();
-  const daysLeft = describeDaysLeft(supply);
+  const daysLeft = describeDaysLeft(supply, t);
   return (
     <li className={`supply supply--${gauge.urgency} supply--${supply.role}`}>
       <span
@@ -58,7 +60,7 @@ export function SupplyGauge({ deviceId, supply }: { deviceId: string; supply: Su
         // One wrapping row: the button drops under the part number when the panel is narrow (zoom), instead of squeezing it.
         <span className="supply__footer">
           {daysLeft && <span className="supply__forecast">{daysLeft}</span>}
-          {supply.partNumber && <span className="supply__part">Part {supply.partNumber}</span>}
+          {supply.partNumber && <span className="supply__part">{t('gauge.part', { part: supply.partNumber })}</span>}
           {order && <OrderButton deviceId={deviceId} supplyId={supply.id} verb={order.verb} label={order.label} />}
         </span>
       )}
@@ -71,6 +73,7 @@ function OrderButton({ deviceId, supplyId, verb, label }: { deviceId: string; su
   const key = supplyKey(deviceId, supplyId);
   const reorder = useStore((state) => state.reorderSupply);
   const notice = useStore((state) => (state.linkNotice?.key === key ? state.linkNotice.result : null));
+  const { t } = useTranslator();
   return (
     <>
       <button type="button" className="button button--small supply__order" aria-label={label} onClick={() => void reorder(deviceId, supplyId)}>
@@ -83,7 +86,7 @@ function OrderButton({ deviceId, supplyId, verb, label }: { deviceId: string; su
       )}
       {notice?.status === 'opened' && (
         <span className="supply__notice action-notice" role="status">
-          Opened the store page in your browser.
+          {t('gauge.storeOpened')}
         </span>
       )}
     </>
