@@ -1,14 +1,12 @@
 /// <reference types="electron-vite/node" />
 // The Electron entry: creates the real Electron objects and hands them to startShell (app.ts).
 // Everything here is wiring; behaviour lives in app.ts and the core, which are tested without Electron.
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { app, BrowserWindow, dialog, Menu, net, Notification, powerMonitor, screen, session, shell as electronShell, Tray } from 'electron';
 import { describeError } from '../common/errors.js';
 import { systemClock, systemTimers } from '../common/lifecycle.js';
 import type { StartupBranding } from '../core/branding/load-branding.js';
 import { composeApp, loadHostBranding, type ComposedApp } from '../core/compose-app.js';
-import type { SaveBundleFile } from '../core/diagnostics/diagnostics-service.js';
-import { writeFileAtomic } from '../core/storage/atomic-write.js';
 import type { PanelHost } from '../core/core.js';
 import { parseFlags } from '../core/parse-flags.js';
 import { startShell, type ShellNotifier } from './app.js';
@@ -17,10 +15,8 @@ import { panelWindowOptions } from './panel-window.js';
 import { hardenSession, hardenWebContents, panelUrl, type AppOrigin } from './security.js';
 import { electronSettingsStorage } from './settings-store.js';
 import { trayImagesSync } from './tray-icons.js';
-import { createUpdateController, installStagedUpdate, isPerMachineInstall, updatesFolder, type UpdaterLike } from './updates.js';
-import { loadInstallIdentitySync } from '../core/install-identity.js';
-import { enterpriseUpdatePolicy } from '../core/updates/enterprise-policy.js';
-import { UpdateService } from '../core/updates/update-service.js';
+import { startElectronUpdatesSync } from './electron-updates.js';
+import { saveBundleWithDialog } from './save-dialog.js';
 
 const log = (message: string): void => {
   process.stderr.write(`${new Date().toISOString()} ${message}\n`);
@@ -88,7 +84,7 @@ const composeElectronApp = async (notifier: ShellNotifier, panel: PanelHost): Pr
       appRoot: resolve(import.meta.dirname, '../..'),
       // Electron's own Node runs the compiled server; an unpackaged binary keeps the RunAsNode fuse at its default.
       demoBackendRuntime: { command: process.execPath, env: { ELECTRON_RUN_AS_NODE: '1' } },
-      diagnostics: { electron: process.versions.electron, saveFile: saveWithDialog },
+      diagnostics: { electron: process.versions.electron, saveFile: saveBundleWithDialog },
     },
     flags,
     startup,
@@ -96,60 +92,10 @@ const composeElectronApp = async (notifier: ShellNotifier, panel: PanelHost): Pr
   ));
 let electronTray: Tray | undefined;
 
-/** Exported diagnostics bundles: the owner picks where, starting in Downloads. */
-async function saveWithDialog(...[name, text]: Parameters<SaveBundleFile>): ReturnType<SaveBundleFile> {
-  const choice = await dialog.showSaveDialog({ defaultPath: join(app.getPath('downloads'), name), filters: [{ name: 'Diagnostics bundle', extensions: ['json'] }] });
-  if (choice.canceled || !choice.filePath) return { status: 'cancelled' };
-  await writeFileAtomic(choice.filePath, text);
-  return { status: 'saved', path: choice.filePath };
-}
 let panelWebPreferences: unknown;
 
-// Auto-update: a packaged build whose branding has an updates section. A staged update is installed
-// now, before the tray, by the instance that holds the single-instance lock (main/updates.ts).
-const updateService =
-  app.isPackaged && startup.branding.updates && (process.platform === 'win32' || process.platform === 'darwin')
-    ? new UpdateService({
-        config: startup.branding.updates,
-        // IT's enforced update keys (core/policy), read before each check; filed under the product name and the app id.
-        policy: enterpriseUpdatePolicy({ vendor: startup.branding.name, product: startup.branding.name, bundleId: 'com.trayside.app' }, log),
-        installId: loadInstallIdentitySync({
-          path: join(app.getPath('userData'), 'install.json'),
-          legacy: [join(app.getPath('userData'), 'messages', 'install.json'), join(app.getPath('userData'), 'events', 'install-id')],
-          now: Date.now(),
-          log,
-        }).installId,
-        target: {
-          appVersion: app.getVersion(),
-          platform: process.platform,
-          arch: process.arch === 'arm64' ? 'arm64' : 'x64',
-          // What electron-updater installs: the NSIS installer on Windows, the zip Squirrel.Mac takes on macOS.
-          kinds: process.platform === 'win32' ? ['nsis'] : ['zip'],
-        },
-        folder: updatesFolder(app.getPath('userData')),
-        fetch: (url, init) => net.fetch(url, init),
-        now: () => Date.now(),
-        log,
-      })
-    : undefined;
-if (updateService && app.requestSingleInstanceLock()) {
-  // electron-updater reads Electron's app at load time, so it is loaded only here, in the packaged app.
-  const loaded = (await import('electron-updater')) as unknown as { autoUpdater?: UpdaterLike; default?: { autoUpdater: UpdaterLike } };
-  const updater = loaded.autoUpdater ?? loaded.default!.autoUpdater;
-  const adminRightsRequired = isPerMachineInstall(process.execPath, process.platform, process.env);
-  // The installer quits the app; waiting here keeps the tray from appearing meanwhile.
-  if (await installStagedUpdate({ service: updateService, updater, adminRightsRequired, log })) await new Promise<never>(() => undefined);
-}
-const updates = updateService
-  ? createUpdateController({
-      service: updateService,
-      timers: systemTimers,
-      notify: (title, body) => {
-        if (Notification.isSupported()) new Notification({ title, body }).show();
-      },
-      log,
-    })
-  : undefined;
+// Auto-update where this build has it; a staged update is installed now, before the tray.
+const updates = await startElectronUpdatesSync(startup, log);
 
 const shell = await startShell({
   platform: process.platform,

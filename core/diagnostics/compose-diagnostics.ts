@@ -6,7 +6,7 @@ import type { Settings } from '../../common/settings.js';
 import type { Clock, Disposable, Timers } from '../../common/lifecycle.js';
 import type { EventHub } from '../contract/event-hub.js';
 import type { SupplyHistory } from '../devices/supply-history.js';
-import { createDiagnosticsService, defaultExportFolder, saveIntoFolder, type DiagnosticsService, type SaveBundleFile } from './diagnostics-service.js';
+import { createDiagnosticsService, defaultExportFolderSync, saveIntoFolder, type DiagnosticsService, type SaveBundleFile } from './diagnostics-service.js';
 import type { LevelControl } from './repro-mode.js';
 import { openTimeline, type Timeline } from './timeline.js';
 import type { DiagnosticsSender } from './upload-queue.js';
@@ -70,7 +70,7 @@ export function composeDiagnostics(options: ComposeDiagnosticsOptions): { servic
     supportSharing: () => options.settings().consent === 'support-sharing',
     ...(options.installId ? { installId: options.installId } : {}),
     ...(options.host?.logger ? { logger: options.host.logger } : {}),
-    saveFile: options.host?.saveFile ?? saveIntoFolder(defaultExportFolder(options.dataDir)),
+    saveFile: options.host?.saveFile ?? saveIntoFolder(defaultExportFolderSync(options.dataDir)),
     openExternal: options.openExternal,
     ...(options.host?.send ? { send: options.host.send } : {}),
     ...(options.host?.reproMinutes ? { reproMinutes: options.host.reproMinutes } : {}),

@@ -39,7 +39,7 @@ export function saveIntoFolder(dir: string): SaveBundleFile {
 }
 
 /** `<data dir>/diagnostics/exports`, where the owner's data already is; without a data dir, the downloads folder. */
-export function defaultExportFolder(dataDir: string | undefined): string {
+export function defaultExportFolderSync(dataDir: string | undefined): string {
   if (dataDir !== undefined) return join(dataDir, 'diagnostics', 'exports');
   const downloads = join(homedir(), 'Downloads');
   return existsSync(downloads) ? downloads : homedir();
