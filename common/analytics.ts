@@ -58,6 +58,47 @@ export const SharingStatsSchema = z.object({
 });
 export type SharingStats = z.infer<typeof SharingStatsSchema>;
 
+/** A treated-minus-holdout difference of replacement rates with its 95 % interval (server/analytics/uplift.ts names the method). */
+export const UpliftSchema = z.object({
+  difference: z.number(),
+  low: z.number(),
+  high: z.number(),
+  method: z.literal('newcombe-hybrid-score'),
+});
+
+/** What one variant (or the holdout) did, counted in installs where a rate needs them. */
+export const OutcomeRowSchema = z.object({
+  /** A variant id, "(all)" for every variant together, or "holdout" / "control". */
+  variantId: z.string(),
+  /** Impressions (shown), or would-have-shown events (holdout, control). */
+  exposures: z.number().int(),
+  wouldHaveShown: z.number().int(),
+  /** Installs exposed (or withheld from): the denominator of the replacement rate. */
+  exposedInstalls: z.number().int(),
+  clicks: z.number().int(),
+  reorders: z.number().int(),
+  feedback: z.number().int(),
+  /** Supplies the devices themselves reported replaced, attributed to this row. */
+  replacements: z.number().int(),
+  replacedInstalls: z.number().int(),
+  /** replacedInstalls / exposedInstalls. */
+  replacementRate: z.number().nullable(),
+  /** Against the holdout and control installs together; null for them and while a group is empty. */
+  uplift: UpliftSchema.nullable(),
+});
+export type OutcomeRow = z.infer<typeof OutcomeRowSchema>;
+
+/** Device-measured outcomes of a campaign against its holdout. */
+export const OutcomeStatsSchema = z.object({
+  total: OutcomeRowSchema,
+  variants: z.array(OutcomeRowSchema),
+  /** The global holdout and the campaign's control group; `withheld` is both, the comparison group. */
+  holdout: OutcomeRowSchema,
+  control: OutcomeRowSchema,
+  withheld: OutcomeRowSchema,
+});
+export type OutcomeStats = z.infer<typeof OutcomeStatsSchema>;
+
 /** GET /v1/admin/stats/:campaignId. */
 export const CampaignStatsSchema = z.object({
   campaignId: z.string(),
@@ -66,5 +107,7 @@ export const CampaignStatsSchema = z.object({
   /** All variants together. */
   total: VariantStatsSchema,
   variants: z.array(VariantStatsSchema),
+  /** Replacements the devices measured, per variant and against the holdout; absent from servers before it. */
+  outcomes: OutcomeStatsSchema.optional(),
 });
 export type CampaignStats = z.infer<typeof CampaignStatsSchema>;

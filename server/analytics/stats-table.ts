@@ -1,4 +1,4 @@
-import { NO_SHARING_NOTE, type CampaignStats, type VariantStats } from '../../common/analytics.js';
+import { NO_SHARING_NOTE, type CampaignStats, type OutcomeRow, type OutcomeStats, type VariantStats } from '../../common/analytics.js';
 
 const percent = (value: number | null): string => (value === null ? '–' : `${(value * 100).toFixed(1)} %`);
 
@@ -56,5 +56,38 @@ export function formatStatsTable(stats: CampaignStats): string {
     lines.push('', 'Latest comments:');
     for (const comment of stats.total.latestComments.slice(0, 5)) lines.push(`  “${terminalSafe(comment)}”`);
   }
+  if (stats.outcomes !== undefined) lines.push('', ...formatOutcomes(stats.outcomes));
   return lines.join('\n');
+}
+
+const points = (value: number): string => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)}`;
+
+/** The device-measured outcomes: a row per variant, the total, the withheld groups, and the uplift with its interval. */
+export function formatOutcomes(outcomes: OutcomeStats): string[] {
+  if (outcomes.total.replacements + outcomes.withheld.replacements + outcomes.withheld.wouldHaveShown === 0) {
+    return ['No device-measured outcomes yet: no replacement has been read from a device and no holdout or control install has matched.'];
+  }
+  const header = ['outcomes', 'exposures', 'would-have', 'installs', 'clicks', 'reorders', 'feedback', 'replaced', 'repl. inst.', 'rate', 'uplift (95 % CI)'];
+  const cells = (entry: OutcomeRow): string[] => [
+    entry.variantId,
+    String(entry.exposures),
+    String(entry.wouldHaveShown),
+    String(entry.exposedInstalls),
+    String(entry.clicks),
+    String(entry.reorders),
+    String(entry.feedback),
+    String(entry.replacements),
+    String(entry.replacedInstalls),
+    percent(entry.replacementRate),
+    entry.uplift === null ? '–' : `${points(entry.uplift.difference)} pp (${points(entry.uplift.low)} to ${points(entry.uplift.high)})`,
+  ];
+  const rows = [...outcomes.variants, outcomes.total, outcomes.holdout, outcomes.control, outcomes.withheld].map(cells);
+  const widths = header.map((title, index) => Math.max(title.length, ...rows.map((cellsOfRow) => cellsOfRow[index]!.length)));
+  return [
+    row(header, widths),
+    row(widths.map((width) => '-'.repeat(width)), widths),
+    ...rows.map((cellsOfRow) => row(cellsOfRow, widths)),
+    'Replacements are read from the devices\' own levels and attributed to the last exposure within 30 days, clicks or not; uplift is the',
+    'replacement rate minus that of the withheld installs (holdout and control), 95 % interval by Newcombe\'s hybrid score method.',
+  ];
 }

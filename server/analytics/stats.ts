@@ -2,6 +2,7 @@ import { NO_SHARING_NOTE, type CampaignStats, type QuestionStats, type VariantSt
 import { DeviceEventSchema } from '../../common/events.js';
 import type { CampaignInput } from '../../common/messages/index.js';
 import type { EventCounts, StoredEvent } from '../store/analytics-store.js';
+import { buildOutcomeStats, WITHHELD_VARIANTS } from './outcomes.js';
 
 /** Free-text answers kept per question and comments per variant. */
 const LATEST_TEXT = 20;
@@ -50,12 +51,15 @@ function emptyVariant(variantId: string, weightShare: number | null): VariantSta
 export function buildCampaignStats(
   campaignId: string,
   campaign: CampaignInput | undefined,
-  counts: readonly EventCounts[],
+  allCounts: readonly EventCounts[],
   details: readonly StoredEvent[],
   now: Date,
   sharing: { installs: number; since: Date | null } = { installs: 0, since: null },
 ): CampaignStats {
   const liveVariants = campaign?.variants ?? [];
+  // Holdout and control installs saw nothing: they appear in `outcomes` only.
+  const outcomes = buildOutcomeStats(allCounts, liveVariants.map((live) => live.id));
+  const counts = allCounts.filter((row) => !WITHHELD_VARIANTS.includes(row.variantId));
   const totalWeight = liveVariants.reduce((sum, variant) => sum + variant.weight, 0);
   const variants = new Map<string, VariantStats>();
   const questionMeta = surveyQuestions(campaign);
@@ -163,6 +167,7 @@ export function buildCampaignStats(
     sharing: { installs: sharing.installs, since: sharing.since?.toISOString() ?? null, note: sharing.installs === 0 ? NO_SHARING_NOTE : null },
     total: sumVariants(list, clickInstalls),
     variants: list,
+    outcomes,
   };
 }
 
