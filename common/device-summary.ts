@@ -1,5 +1,12 @@
 import type { DeviceCondition, DeviceReading, DeviceState } from './device.js';
-import { describeLevel, lowestSupply, supplyUrgency, type Supply } from './supply.js';
+import { lowestSupply, supplyUrgency, type Supply } from './supply.js';
+import { activeTranslator } from './l10n/active-translator.js';
+import { describeLevelIn } from './l10n/supply-words.js';
+import type { Translator } from './l10n/translator.js';
+
+/** A translator's message function; by default the process's active locale. */
+type T = Translator['t'];
+const active: T = (key, values) => activeTranslator().t(key, values);
 
 /**
  * One thing about a device that needs the owner: a condition the device reports, or a supply that
@@ -29,10 +36,10 @@ export interface DeviceSummary {
 /** The longest status line the device snapshot schema carries (common/device.ts). */
 const STATUS_LINE_MAX = 300;
 
-function supplyPhrase(supply: Supply): string {
-  const level = describeLevel(supply.level);
-  if (supply.role === 'receptacle') return supply.empty ? `${supply.name} full` : `${supply.name} nearly full (${level})`;
-  return supply.empty ? `${supply.name} empty` : `${supply.name} low (${level})`;
+function supplyPhrase(supply: Supply, t: T): string {
+  const values = { supply: supply.name, level: describeLevelIn(supply.level, t) };
+  if (supply.role === 'receptacle') return t(supply.empty ? 'problem.receptacleFull' : 'problem.receptacleNearlyFull', values);
+  return t(supply.empty ? 'problem.empty' : 'problem.low', values);
 }
 
 /** "Paper jam: open the rear door…" → "Paper jam": devices put the instruction after a colon. */
@@ -45,8 +52,8 @@ function conditionProblem(condition: DeviceCondition & { severity: 'error' | 'wa
   return { severity: condition.severity, about: { kind: 'condition', code: condition.code }, headline: headlineOf(condition.message), message: condition.message };
 }
 
-function supplyProblem(supply: Supply): DeviceProblem {
-  const phrase = supplyPhrase(supply);
+function supplyProblem(supply: Supply, t: T): DeviceProblem {
+  const phrase = supplyPhrase(supply, t);
   // An empty consumable stops a printer, and so does a full waste receptacle.
   return { severity: supply.empty ? 'error' : 'warning', about: { kind: 'supply', supplyId: supply.id }, headline: phrase, message: phrase };
 }
@@ -73,9 +80,9 @@ function suppliesWorstFirst(supplies: readonly Supply[]): Supply[] {
  * empty supplies, then warnings it reports, then low supplies. Within a group the device's own
  * order is kept for conditions; supplies go closest-to-empty first.
  */
-export function listProblems(reading: Pick<DeviceReading, 'conditions' | 'supplies'>): DeviceProblem[] {
+export function listProblems(reading: Pick<DeviceReading, 'conditions' | 'supplies'>, t: T = active): DeviceProblem[] {
   const conditions = reading.conditions.filter(isProblem);
-  const supplies = suppliesWorstFirst(reading.supplies).map(supplyProblem);
+  const supplies = suppliesWorstFirst(reading.supplies).map((supply) => supplyProblem(supply, t));
   return [
     ...conditions.filter((condition) => condition.severity === 'error').map(conditionProblem),
     ...supplies.filter((problem) => problem.severity === 'error'),
@@ -95,11 +102,11 @@ function inSentence(headline: string): string {
  * tray"); several as how many, the worst by name, and the rest ("Paper jam · 2 more: door open,
  * cyan ink low (5 %)"), cut to fit the snapshot's 300 characters with the count still true.
  */
-export function problemsLine(problems: readonly DeviceProblem[]): string | null {
+export function problemsLine(problems: readonly DeviceProblem[], t: T = active): string | null {
   const [worst, ...rest] = problems;
   if (worst === undefined) return null;
   if (rest.length === 0) return worst.message.slice(0, STATUS_LINE_MAX);
-  const head = `${worst.headline} · ${rest.length} more: `;
+  const head = `${t('problem.more', { headline: worst.headline, count: rest.length })} `;
   const names = rest.map((problem) => inSentence(problem.headline));
   let listed = names.join(', ');
   for (let count = names.length - 1; `${head}${listed}`.length > STATUS_LINE_MAX && count >= 0; count -= 1) {
@@ -109,12 +116,12 @@ export function problemsLine(problems: readonly DeviceProblem[]): string | null 
 }
 
 /** Summarizes a reading: its problems worst first, the state they put the device in, and its status line. */
-export function summarizeReading(reading: Pick<DeviceReading, 'conditions' | 'supplies'>): DeviceSummary {
-  const problems = listProblems(reading);
+export function summarizeReading(reading: Pick<DeviceReading, 'conditions' | 'supplies'>, t: T = active): DeviceSummary {
+  const problems = listProblems(reading, t);
   const note = reading.conditions.find((condition) => condition.severity === 'info')?.message ?? null;
   const worst = problems[0];
   const state: DeviceState = worst === undefined ? 'ok' : worst.severity === 'error' ? 'error' : 'attention';
-  return { state, problems, note, statusLine: problemsLine(problems) ?? note ?? 'Ready' };
+  return { state, problems, note, statusLine: problemsLine(problems, t) ?? note ?? t('state.ok') };
 }
 
 /** The tray's overall state: the worst of all devices; no devices is "ok" (nothing to worry about). */

@@ -33,6 +33,11 @@ export const ar: Catalogue = {
   'device.hideProblems': 'إخفاء القائمة',
   'device.allProblems': '{count, plural, one {مشكلة واحدة} two {المشكلتان} few {كل المشكلات الـ#} many {كل المشكلات الـ#} other {كل المشكلات الـ#}}',
 
+  'problem.receptacleFull': '{supply} ممتلئ',
+  'problem.receptacleNearlyFull': '{supply} ممتلئ تقريبًا ({level})',
+  'problem.empty': '{supply} فارغ',
+  'problem.low': '{supply} منخفض ({level})',
+  'problem.more': '{headline} · {count} أخرى:',
   'level.percent': '{percent}٪',
   'level.unknown': 'غير معروف',
   'level.unavailable': 'غير مُبلَّغ عنه',

@@ -32,6 +32,11 @@ export const de: Catalogue = {
   'device.hideProblems': 'Liste ausblenden',
   'device.allProblems': '{count, plural, one {# Problem} other {Alle # Probleme}}',
 
+  'problem.receptacleFull': '{supply} voll',
+  'problem.receptacleNearlyFull': '{supply} fast voll ({level})',
+  'problem.empty': '{supply} leer',
+  'problem.low': '{supply} niedrig ({level})',
+  'problem.more': '{headline} · {count} weitere:',
   'level.percent': '{percent} %',
   'level.unknown': 'Unbekannt',
   'level.unavailable': 'Nicht gemeldet',

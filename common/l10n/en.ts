@@ -38,6 +38,11 @@ export const en = {
   'device.allProblems': '{count, plural, one {# problem} other {All # problems}}',
 
   // Supply levels and gauges
+  'problem.receptacleFull': '{supply} full',
+  'problem.receptacleNearlyFull': '{supply} nearly full ({level})',
+  'problem.empty': '{supply} empty',
+  'problem.low': '{supply} low ({level})',
+  'problem.more': '{headline} · {count} more:',
   'level.percent': '{percent} %',
   'level.unknown': 'Unknown',
   'level.unavailable': 'Not reported',

@@ -32,6 +32,11 @@ export const ja: Catalogue = {
   'device.hideProblems': '一覧を閉じる',
   'device.allProblems': '{count, plural, other {# 件の問題をすべて表示}}',
 
+  'problem.receptacleFull': '{supply} 満杯',
+  'problem.receptacleNearlyFull': '{supply} ほぼ満杯 ({level})',
+  'problem.empty': '{supply} 空',
+  'problem.low': '{supply} 残りわずか ({level})',
+  'problem.more': '{headline} · ほか {count} 件:',
   'level.percent': '{percent}%',
   'level.unknown': '不明',
   'level.unavailable': '報告なし',

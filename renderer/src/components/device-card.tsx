@@ -21,8 +21,8 @@ export function DeviceCard({ device, formatTime }: { device: DeviceSnapshot; for
   const { t } = useTranslator();
   const name = deviceName(device.identity, t);
   const hint = staleHint(device, formatTime, t);
-  const summary = summarizeReading(device);
-  const detail = statusDetail(device, summary);
+  const summary = summarizeReading(device, t);
+  const detail = statusDetail(device, summary, t);
   return (
     <article className={`device device--${device.state}${device.stale ? ' device--stale' : ''}`} tabIndex={0} aria-labelledby={titleId} aria-describedby={statusId}>
       <header className="device__header">
@@ -85,9 +85,9 @@ export function DeviceCard({ device, formatTime }: { device: DeviceSnapshot; for
  * info note while nothing is wrong. A device that does not answer says only that; its last
  * problems may be gone.
  */
-function statusDetail(device: DeviceSnapshot, summary: ReturnType<typeof summarizeReading>): string | null {
+function statusDetail(device: DeviceSnapshot, summary: ReturnType<typeof summarizeReading>, t: Translator['t']): string | null {
   if (device.state === 'unreachable') return null;
-  return problemsLine(summary.problems) ?? summary.note;
+  return problemsLine(summary.problems, t) ?? summary.note;
 }
 
 /** Every problem in full, with what to do, behind a toggle under the status line. */
