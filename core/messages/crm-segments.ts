@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Clock, Timers } from '../../common/lifecycle.js';
+import type { Clock, Disposable, Timers } from '../../common/lifecycle.js';
 import type { Consent } from '../../common/settings.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { describeFsError } from '../storage/fs-error.js';
@@ -9,18 +9,29 @@ import { readOwnedFileSync, setAsideDamagedSync } from '../storage/owned-file.js
 import type { FetchLike } from './poller.js';
 import type { InstallAuthorization } from '../events/install-authorization.js';
 import { describeError } from '../../common/errors.js';
+import { nextSegmentCheckDelay, SEGMENT_CHECK_INTERVAL_MS } from './segment-schedule.js';
 
 /**
  * The CRM segments this install belongs to (DESIGN.md: fine targeting on the device uses them as
  * `crm.segments`). The backend answers GET /v1/segments/:installId from its CRM import. The app
- * asks only when the owner's consent is not "none", and only right after a manifest poll that
- * reached the server, so it adds no timer and follows the poll's interval and backoff. The last
- * answer is kept on disk for offline starts and deleted when consent is withdrawn.
+ * asks only when the owner's consent is not "none", on its own schedule (segment-schedule.ts: at
+ * start unless the kept answer is fresh, every few hours, at once when consent changes, backing off
+ * after failures), conditionally with the kept ETag so an unchanged answer is a 304. The last
+ * answer, its ETag and when it was checked are kept on disk, so a restart does not ask again; the
+ * file is deleted when consent is withdrawn.
  */
 
 /** The rule context's own limits (common/messages/rule-context.ts: ≤ 200 names of ≤ 100 characters). */
 const SegmentsAnswerSchema = z.object({ segments: z.array(z.string().min(1).max(100)).max(200) });
-const SavedSchema = z.object({ installId: z.string(), segments: z.array(z.string().max(100)).max(200), fetchedAt: z.number() });
+const SavedSchema = z.object({
+  installId: z.string(),
+  segments: z.array(z.string().max(100)).max(200),
+  fetchedAt: z.number(),
+  // Absent in files written before conditional checks: such an answer is checked again at start.
+  etag: z.string().max(200).optional(),
+  checkedAt: z.number().optional(),
+});
+type Saved = z.infer<typeof SavedSchema>;
 const MAX_BODY = 64 * 1024;
 
 /** What the segment fetcher needs. */
@@ -36,16 +47,26 @@ export interface CrmSegmentsOptions {
   timers: Timers;
   log: (message: string) => void;
   timeoutMs?: number;
+  /** Jitter of the schedule; Math.random when omitted. */
+  random?: () => number;
+  /** Between two answered checks; SEGMENT_CHECK_INTERVAL_MS when omitted. */
+  intervalMs?: number;
+  /** The segments changed (a new answer, or forgotten after consent was withdrawn). */
+  onChanged?: () => void;
 }
 
 /** The owner's segments, as far as consent allows. */
 export interface CrmSegments {
   /** The segments for targeting now; empty without consent. */
   current(): readonly string[];
-  /** Asks the backend (if consent allows); answers whether the segments changed. Never throws. */
+  /** Asks the backend now (if consent allows); answers whether the segments changed. Never throws. */
   refresh(): Promise<boolean>;
-  /** Consent changed: withdrawn → forget the segments (memory and disk). */
+  /** Consent changed: withdrawn → forget the segments (memory and disk); otherwise ask at once. */
   consentChanged(): void;
+  /** Starts the schedule: asks now unless the kept answer is fresh. */
+  start(): void;
+  /** Stops the schedule. */
+  dispose(): void;
 }
 
 /** Creates the fetcher; it loads the last answer from disk at once. */
@@ -53,8 +74,18 @@ export function createCrmSegments(options: CrmSegmentsOptions): CrmSegments {
   const file = join(options.storageDir, 'crm-segments.json');
   const allowed = (): boolean => options.consent() !== 'none';
   const { log } = options;
+  const random = options.random ?? Math.random;
+  const intervalMs = options.intervalMs ?? SEGMENT_CHECK_INTERVAL_MS;
   let segments: readonly string[] = [];
+  let etag: string | undefined;
+  let checkedAt: number | undefined;
+  let fetchedAt = 0;
+  let failures = 0;
   let writeProblem: string | undefined;
+  let timer: Disposable | undefined;
+  let started = false;
+  let disposed = false;
+  let lastConsent = options.consent();
   // Blocking, once, at start-up: targeting on the segments must not flip after the first evaluation.
   function loadSync(): void {
     const found = readOwnedFileSync(file);
@@ -70,7 +101,7 @@ export function createCrmSegments(options: CrmSegmentsOptions): CrmSegments {
       }
       // A file from another install id (a copied profile) is not this owner's.
       if (saved?.success) {
-        if (saved.data.installId === options.installId) segments = saved.data.segments;
+        if (saved.data.installId === options.installId) remember(saved.data);
       } else {
         const aside = setAsideDamagedSync(file, 'move');
         log(`messages: the saved CRM segments at ${file} are damaged; ${aside ? `kept them as ${aside}; ` : ''}they are fetched again after the next poll`);
@@ -78,9 +109,16 @@ export function createCrmSegments(options: CrmSegmentsOptions): CrmSegments {
     }
   }
 
-  const save = async (next: readonly string[]): Promise<void> => {
+  function remember(saved: Saved): void {
+    segments = saved.segments;
+    fetchedAt = saved.fetchedAt;
+    etag = saved.etag;
+    checkedAt = saved.checkedAt;
+  }
+
+  const save = async (next: Saved): Promise<void> => {
     try {
-      await writeFileAtomic(file, JSON.stringify({ installId: options.installId, segments: next, fetchedAt: options.clock.now() }));
+      await writeFileAtomic(file, JSON.stringify(next));
       writeProblem = undefined;
     } catch (error) {
       const problem = describeFsError(error);
@@ -90,6 +128,9 @@ export function createCrmSegments(options: CrmSegmentsOptions): CrmSegments {
   };
   const forget = (): void => {
     segments = [];
+    etag = undefined;
+    checkedAt = undefined;
+    failures = 0;
     // After any save still running, so a write that began before the withdrawal cannot bring the file back.
     saving = saving.then(() =>
       rm(file, { force: true }).catch((error: unknown) => {
@@ -113,12 +154,20 @@ export function createCrmSegments(options: CrmSegmentsOptions): CrmSegments {
       const credential = options.authorization === undefined ? { 'x-trayside-install': options.installId } : await options.authorization.headers();
       const response = await options.fetch(url, {
         method: 'GET',
-        headers: { accept: 'application/json', ...credential },
+        headers: { accept: 'application/json', ...(etag !== undefined ? { 'if-none-match': etag } : {}), ...credential },
         signal: controller.signal,
       });
       if (response.status === 401) options.authorization?.forget();
+      if (response.status === 304 && etag !== undefined) {
+        await response.body?.cancel();
+        if (!allowed()) return false;
+        // The server may name the same answer with a newer tag (the data version moved on, this install's did not).
+        await answered(segments, response.headers.get('etag') ?? etag);
+        return false;
+      }
       if (response.status !== 200) {
         await response.body?.cancel();
+        failures += 1;
         options.log(`messages: CRM segments not updated (the server answered ${response.status})`);
         return false;
       }
@@ -130,13 +179,11 @@ export function createCrmSegments(options: CrmSegmentsOptions): CrmSegments {
       if (!allowed()) return false;
       const next = [...new Set(parsed.data.segments)].sort();
       const changed = JSON.stringify(next) !== JSON.stringify(segments);
-      segments = next;
-      if (changed) {
-        saving = saving.then(() => save(next));
-        await saving;
-      }
+      if (changed) fetchedAt = options.clock.now();
+      await answered(next, response.headers.get('etag') ?? undefined);
       return changed;
     } catch (error) {
+      failures += 1;
       const reason = controller.signal.aborted ? controller.signal.reason : error;
       options.log(`messages: CRM segments not updated (${describeError(reason)}); keeping the last ones`);
       return false;
@@ -145,15 +192,63 @@ export function createCrmSegments(options: CrmSegmentsOptions): CrmSegments {
     }
   }
 
+  /** The backend answered (200 or 304): keep the answer and when it was checked, on disk too, so a restart need not ask. */
+  async function answered(next: readonly string[], nextEtag: string | undefined): Promise<void> {
+    segments = next;
+    // Only a strong tag is offered back; without one the next check is a full one.
+    etag = nextEtag !== undefined && nextEtag.startsWith('"') && nextEtag.length <= 200 ? nextEtag : undefined;
+    checkedAt = options.clock.now();
+    failures = 0;
+    const record: Saved = { installId: options.installId, segments: [...next], fetchedAt, ...(etag !== undefined ? { etag } : {}), checkedAt };
+    saving = saving.then(() => save(record));
+    await saving;
+  }
+
+  function refresh(): Promise<boolean> {
+    if (!allowed()) return Promise.resolve(false);
+    inFlight ??= fetchOnce()
+      .then((changed) => {
+        if (changed && !disposed) options.onChanged?.();
+        return changed;
+      })
+      .finally(() => {
+        inFlight = undefined;
+        schedule();
+      });
+    return inFlight;
+  }
+
+  function schedule(): void {
+    timer?.dispose();
+    timer = undefined;
+    if (!started || disposed || !allowed()) return;
+    const delay = nextSegmentCheckDelay({ now: options.clock.now(), lastCheckedAt: checkedAt, failures, intervalMs, random });
+    timer = options.timers.setTimeout(() => void refresh(), delay);
+  }
+
   return {
     current: () => (allowed() ? segments : []),
-    refresh() {
-      if (!allowed()) return Promise.resolve(false);
-      inFlight ??= fetchOnce().finally(() => (inFlight = undefined));
-      return inFlight;
-    },
+    refresh,
     consentChanged() {
-      if (!allowed() && segments.length > 0) forget();
+      const consent = options.consent();
+      if (consent === lastConsent) return;
+      lastConsent = consent;
+      if (!allowed()) {
+        const had = segments.length > 0;
+        forget();
+        schedule();
+        if (had) options.onChanged?.();
+      } else if (started && !disposed) void refresh();
+    },
+    start() {
+      if (started || disposed) return;
+      started = true;
+      schedule();
+    },
+    dispose() {
+      disposed = true;
+      timer?.dispose();
+      timer = undefined;
     },
   };
 }

@@ -53,7 +53,7 @@ export interface MessageServiceOptions {
   environment: MessageEnvironment;
   /**
    * CRM segments the owner belongs to (empty without consent). Omitted: fetched from the backend's
-   * GET /v1/segments/:installId after each manifest poll that reached it, when consent is not "none".
+   * GET /v1/segments/:installId on their own schedule (crm-segments.ts), when consent is not "none".
    */
   crmSegments?: () => readonly string[];
   /** The install's credential for the segment reads (core/events/install-authorization.ts). */
@@ -117,11 +117,11 @@ function subjectsOf(environment: TargetingEnvironment, snapshots: readonly Devic
 const ownPlace = (options: MessageServiceOptions) => ownerPlace(options.settings.get(), options.environment.systemLocale, options.branding?.defaultLocale ?? 'en');
 
 /** CRM segments from the backend, unless the host gives them (or there is no backend). */
-function segmentsFor(options: MessageServiceOptions, log: (message: string) => void): CrmSegments | undefined {
+function segmentsFor(options: MessageServiceOptions, log: (message: string) => void, onChanged: () => void): CrmSegments | undefined {
   const { branding, install, clock, timers } = options;
   if (!branding || options.crmSegments) return undefined;
   const consent = () => options.settings.get().consent;
-  return createCrmSegments({ backendUrl: branding.backendUrl, installId: install.installId, ...(options.authorization ? { authorization: options.authorization } : {}), storageDir: options.storageDir, fetch: options.fetch, consent, clock, timers, log });
+  return createCrmSegments({ backendUrl: branding.backendUrl, installId: install.installId, ...(options.authorization ? { authorization: options.authorization } : {}), storageDir: options.storageDir, fetch: options.fetch, consent, clock, timers, log, onChanged, ...(options.random ? { random: options.random } : {}) });
 }
 
 /** Gathers what delivery decides from: the targeting context of every device, the trigger events, the ledger, the owner's settings. */
@@ -141,7 +141,7 @@ function gatherDeliveryInput(
     rules: current.rules,
     context: { subjects: subjectsOf(environment, options.devices.snapshots()), events: parts.triggers.events, region, timeZone, installId: options.install.installId },
     ledger: parts.ledger,
-    settings: { categories: settings.messageCategories, quietHours: settings.quietHours, notificationsPaused: options.settings.notificationsPaused() },
+    settings: { categories: settings.messageCategories, quietHours: settings.quietHours, notificationsPaused: options.settings.notificationsPaused(), frequencyLimit: settings.frequencyLimit ?? null },
     policy: options.policy ?? DEFAULT_DELIVERY_POLICY,
     now,
   };
@@ -167,18 +167,16 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
 
   // Each store logs and degrades by itself when its file is damaged or cannot be written.
   const ledger: Ledger = disposables.add(openLedgerSync(options.storageDir, log));
-  const segments = segmentsFor(options, log);
+  // Segments follow their own schedule; a changed answer re-runs targeting.
+  const segments = segmentsFor(options, log, () => evaluate());
+  if (segments) disposables.add(segments);
   const urls = (): string[] => manifestUrls(branding, ownPlace(options).locale);
   const { storageDir, fetch } = options;
   const random = options.random ?? Math.random;
   const source = disposables.add(createManifestSource({ branding, storageDir, clock, timers, fetch, random, installId: install.installId, identify: () => options.settings.get().consent !== 'none', urls, log, onPolled, ...(options.signingKeys ? { signingKeys: options.signingKeys } : {}) }));
 
-  function onPolled(reached: boolean): void {
-    // The server is reachable: refresh the segments before targeting, so a rule on them never sees stale ones.
-    if (reached && segments && options.settings.get().consent !== 'none') {
-      publish();
-      void segments.refresh().then(() => evaluate());
-    } else evaluate();
+  function onPolled(): void {
+    evaluate();
   }
 
   /** Gathers (what is known now), decides (pure), applies, publishes, and looks again when something held may go out. */
@@ -230,6 +228,7 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
       };
       disposables.add(options.settings.onChanged(onSettings));
       onDevices(options.devices.snapshots());
+      segments?.start();
       source.start();
     },
     state,

@@ -30,6 +30,20 @@ const ConversionSchema = z.strictObject({
   at: z.iso.datetime().optional(),
 });
 
+/** The membership part of a segments ETag: the same sorted names give the same digest on every node. */
+function segmentsDigest(segments: readonly string[]): string {
+  return createHash('sha256').update(JSON.stringify(segments), 'utf8').digest('base64url').slice(0, 22);
+}
+
+/** The segment ETags an If-None-Match names (`"s<version>-<digest>"`); anything else never matches. */
+function offeredSegmentTags(header: string | undefined): { etag: string; version: number; digest: string }[] {
+  if (header === undefined) return [];
+  return header.split(',').flatMap((part) => {
+    const match = /^(?:W\/)?("s(\d{1,15})-([A-Za-z0-9_-]{22})")$/.exec(part.trim());
+    return match ? [{ etag: match[1]!, version: Number(match[2]), digest: match[3]! }] : [];
+  });
+}
+
 /** Device routes for events and segments, and the store's conversion report. */
 export const eventRoutes = [
   defineRoute({
@@ -91,20 +105,36 @@ export const eventRoutes = [
   defineRoute({
     method: 'GET',
     url: '/v1/segments/:installId',
-    summary: 'CRM segments of an install (for crm.segments in the targeting context); the app asks only with consent, with its credential',
+    summary: 'CRM segments of an install (for crm.segments in the targeting context); the app asks only with consent, with its credential; conditional GET with If-None-Match',
     tag: 'device',
     auth: 'none',
     rateLimited: true,
     params: z.object({ installId: InstallIdSchema }),
-    headers: [{ name: 'authorization', description: '`Bearer <install credential>` of this install: segments are the owner\'s, not public.' }],
+    headers: [
+      { name: 'authorization', description: '`Bearer <install credential>` of this install: segments are the owner\'s, not public.' },
+      { name: 'If-None-Match', description: 'The ETag of the segments the app keeps; answers 304 when they are unchanged.' },
+    ],
     responses: {
-      200: { description: 'Segment names, sorted.', schema: z.object({ segments: z.array(z.string()) }) },
+      200: { description: 'Segment names, sorted. Headers: ETag (strong), Cache-Control: private, no-cache.', schema: z.object({ segments: z.array(z.string()) }) },
+      304: { description: 'Not modified: the segments the app keeps are current.' },
       401: { description: 'No credential, or not the one registered for this install id.' },
     },
     handler: async ({ params, request, reply, deps }) => {
       await requireInstallCredential(deps, request, params.installId);
-      void reply.header('cache-control', 'private, max-age=3600');
-      return { segments: await deps.store.analytics.segmentsFor(params.installId) };
+      // Private (the owner's data) and revalidated on every use: a shared cache must not keep it, the app's copy must ask.
+      void reply.header('cache-control', 'private, no-cache');
+      const offered = offeredSegmentTags(request.headers['if-none-match']);
+      // The version is read first: an import landing between the two reads then only costs one more full check.
+      const version = await deps.store.analytics.segmentsVersion();
+      const current = offered.find((tag) => tag.version === version);
+      // No segment data changed since the app's answer: one row read, no membership query.
+      if (current) return reply.header('etag', current.etag).code(304).send();
+      const segments = await deps.store.analytics.segmentsFor(params.installId);
+      const digest = segmentsDigest(segments);
+      const etag = `"s${version}-${digest}"`;
+      void reply.header('etag', etag);
+      if (offered.some((tag) => tag.digest === digest)) return reply.code(304).send();
+      return { segments };
     },
   }),
 ];

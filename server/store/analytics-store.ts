@@ -105,6 +105,19 @@ export const ANALYTICS_MIGRATIONS: readonly { id: number; name: string; sql: str
       create index crm_outbox_done on crm_outbox (delivered_at) where delivered_at is not null;
     `,
   },
+  {
+    id: 102,
+    name: 'crm segments version',
+    // One counter for all segment data, bumped by every import and erasure: a device's conditional
+    // segment check whose ETag carries the current value is answered 304 from this one row.
+    sql: `
+      create table crm_segments_state (
+        id integer primary key check (id = 1),
+        version bigint not null
+      );
+      insert into crm_segments_state (id, version) values (1, 1);
+    `,
+  },
 ];
 
 /** Days of partitions made ahead of time, so an insert never waits for a partition to exist. */
@@ -210,6 +223,8 @@ export interface AnalyticsStore {
   importSegments(rows: readonly SegmentMembership[], now: Date): Promise<{ keys: number; memberships: number; links: number }>;
   /** Segments of an install: its own and those of customers linked to it, sorted. */
   segmentsFor(installId: string): Promise<string[]>;
+  /** Changes with every import and erasure of segment data (one row read); read it before `segmentsFor`. */
+  segmentsVersion(): Promise<number>;
 }
 
 interface EventRow {
@@ -269,6 +284,9 @@ async function rollUp(tx: SqlExecutor, installId: string, stored: readonly { typ
     [list.map((group) => group.campaignId), list.map((group) => group.variantId), list.map((group) => group.type), list.map((group) => group.count), installId],
   );
 }
+
+/** Every write to crm_segments or crm_links runs this in its transaction (segment ETags carry the version). */
+export const BUMP_SEGMENTS_VERSION = 'update crm_segments_state set version = version + 1 where id = 1';
 
 /** Rows per statement of a segment import: bounded parameter arrays, one round trip per chunk. */
 const IMPORT_CHUNK = 5000;
@@ -450,6 +468,7 @@ export async function openAnalyticsStore(driver: SqlDriver): Promise<AnalyticsSt
           }
           memberships += flat.length;
         }
+        await tx.query(BUMP_SEGMENTS_VERSION);
         return { keys: keys.size, memberships, links: linked };
       });
     },
@@ -498,6 +517,11 @@ export async function openAnalyticsStore(driver: SqlDriver): Promise<AnalyticsSt
         ).length;
         return { createdPartitions, droppedPartitions, deletedEvents, deletedOutbox };
       });
+    },
+
+    async segmentsVersion() {
+      const rows = await driver.query<{ version: string | number }>('select version from crm_segments_state where id = 1');
+      return Number(rows[0]?.version ?? 0);
     },
 
     async segmentsFor(installId) {

@@ -1,5 +1,6 @@
 import type { DataScope, PrivacyCounts, PrivacyExport, PrivacyReceipt } from '../../common/privacy.js';
 import type { SqlDriver, SqlExecutor } from './driver.js';
+import { BUMP_SEGMENTS_VERSION } from './analytics-store.js';
 
 /** A deletion the CRM has to hear about (server/crm/webhook.ts). */
 export interface DeletionNotice {
@@ -116,6 +117,7 @@ async function erase(tx: SqlExecutor, installId: string, scopes: readonly DataSc
     counts.events = (await tx.query('delete from events where install_id = $1::uuid returning 1', [installId])).length;
     counts.segments = (await tx.query("delete from crm_segments where key_type = 'install' and key = $1 returning 1", [installId])).length;
     counts.customerLinks = (await tx.query('delete from crm_links where install_id = $1::uuid returning 1', [installId])).length;
+    await tx.query(BUMP_SEGMENTS_VERSION);
   }
   if (scopes.includes('support')) {
     counts.diagnosticsCases = (await tx.query('delete from diagnostics_cases where install_id = $1 returning 1', [installId])).length;
