@@ -91,6 +91,25 @@ export const en = {
   'consent.support': 'Share usage and support data',
   'consent.none': "Don't share",
 
+  // Get help and the owner's data
+  'help.button': 'Get help',
+  'privacy.title': 'Your data',
+  'privacy.requests': 'Your data requests',
+  'privacy.download': 'Download my data',
+  'privacy.delete': 'Delete my data',
+  'privacy.confirm': 'Delete everything the manufacturer’s server holds for this install?',
+  'privacy.yesDelete': 'Yes, delete',
+  'privacy.keep': 'Keep it',
+  'privacy.noServer': 'No message server is configured, so nothing was sent that could be downloaded or deleted.',
+  'privacy.completed': 'Completed',
+  'privacy.completedAt': 'Completed at {time}',
+  'privacy.pending': 'Pending on the server',
+  'privacy.sending': 'Sending…',
+  'privacy.retrying': 'Not sent yet — retrying ({problem})',
+  'privacy.requestLine': '{kind} · requested {time}',
+  'privacy.requestLineWithdrawn': '{kind} (you stopped sharing) · requested {time}',
+  'privacy.saveFile': 'Save file',
+
   // Tray menu and tooltip
   'tray.open': 'Open {product}',
   'tray.quit': 'Quit {product}',

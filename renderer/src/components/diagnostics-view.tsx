@@ -7,14 +7,16 @@ import type { FormatTime } from '../view/format.js';
 import { HelpGuides } from './guides.js';
 import { useCloseOnEscape } from './use-close-on-escape.js';
 import './diagnostics.css';
+import { useTranslator } from '../l10n/use-translator.js';
 
 /** The footer's "Get help" button; it opens the help view over the panel, and Escape or Close brings the owner back to it. */
 export function GetHelpButton() {
   const open = useStore((state) => state.helpOpen);
   const setOpen = useStore((state) => state.setHelpOpen);
+  const { t } = useTranslator();
   return (
     <button type="button" className="button get-help__button" aria-haspopup="dialog" aria-expanded={open} onClick={() => setOpen(true)}>
-      Get help
+      {t('help.button')}
     </button>
   );
 }

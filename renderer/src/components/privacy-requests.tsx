@@ -2,31 +2,34 @@ import { useEffect, useState } from 'react';
 import type { PrivacyRequestView, PrivacyState } from '../../../common/contract/privacy.js';
 import { bridge, describeFailure } from '../store/bridge.js';
 import type { FormatTime } from '../view/format.js';
+import type { MessageKey } from '../../../common/l10n/en.js';
+import { englishTranslator, type Translator } from '../../../common/l10n/translator.js';
+import { useTranslator } from '../l10n/use-translator.js';
 
 /** What a receipt says, in words: queued until the server acknowledges it, then pending, then completed at a time. */
-export function receiptStatus(request: PrivacyRequestView, formatTime: FormatTime): string {
-  if (request.status === 'completed') return `Completed ${request.completedAt === null ? '' : `at ${formatTime(request.completedAt)}`}`.trim();
-  if (request.status === 'pending') return 'Pending on the server';
-  return request.problem === null ? 'Sending…' : `Not sent yet — retrying (${request.problem})`;
+export function receiptStatus(request: PrivacyRequestView, formatTime: FormatTime, t: Translator['t'] = englishTranslator.t): string {
+  if (request.status === 'completed') return request.completedAt === null ? t('privacy.completed') : t('privacy.completedAt', { time: formatTime(request.completedAt) });
+  if (request.status === 'pending') return t('privacy.pending');
+  return request.problem === null ? t('privacy.sending') : t('privacy.retrying', { problem: request.problem });
 }
 
-const KIND: Record<PrivacyRequestView['kind'], string> = { export: 'Download my data', deletion: 'Delete my data' };
+const KIND: Record<PrivacyRequestView['kind'], MessageKey> = { export: 'privacy.download', deletion: 'privacy.delete' };
 
 /** The requests with their receipts, newest first; a completed export can be saved. Pure, so it renders in tests without a bridge. */
 export function PrivacyRequestsList({ state, formatTime, onDownload }: { state: PrivacyState; formatTime: FormatTime; onDownload: (requestId: string) => void }) {
+  const { t } = useTranslator();
   if (state.requests.length === 0) return null;
   return (
-    <ul className="privacy__requests" aria-label="Your data requests">
+    <ul className="privacy__requests" aria-label={t('privacy.requests')}>
       {state.requests.map((request) => (
         <li key={request.id}>
           <span>
-            {KIND[request.kind]}
-            {request.reason === 'consent-withdrawn' ? ' (you stopped sharing)' : ''} · requested {formatTime(request.requestedAt)}
+            {t(request.reason === 'consent-withdrawn' ? 'privacy.requestLineWithdrawn' : 'privacy.requestLine', { kind: t(KIND[request.kind]), time: formatTime(request.requestedAt) })}
           </span>{' '}
-          <span aria-live="polite">{receiptStatus(request, formatTime)}</span>
+          <span aria-live="polite">{receiptStatus(request, formatTime, t)}</span>
           {request.kind === 'export' && request.status === 'completed' ? (
             <button type="button" className="button" onClick={() => onDownload(request.id)}>
-              Save file
+              {t('privacy.saveFile')}
             </button>
           ) : null}
         </li>
@@ -50,6 +53,7 @@ export function PrivacyRequests({ formatTime }: { formatTime: FormatTime }) {
   const [state, setState] = useState<PrivacyState | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
+  const { t } = useTranslator();
   useEffect(() => {
     let live = true;
     const unsubscribe = bridge().privacy.onChanged((next) => setState(next));
@@ -70,31 +74,31 @@ export function PrivacyRequests({ formatTime }: { formatTime: FormatTime }) {
   };
   if (state === null) return null;
   return (
-    <section className="privacy" aria-label="Your data">
-      <h2>Your data</h2>
+    <section className="privacy" aria-label={t('privacy.title')}>
+      <h2>{t('privacy.title')}</h2>
       {state.available ? (
         <div className="privacy__actions">
           <button type="button" className="button" onClick={() => run(() => bridge().privacy.requestExport())}>
-            Download my data
+            {t('privacy.download')}
           </button>
           {confirming ? (
             <>
-              <span role="alert">Delete everything the manufacturer&apos;s server holds for this install?</span>
+              <span role="alert">{t('privacy.confirm')}</span>
               <button type="button" className="button" onClick={() => run(async () => { setConfirming(false); return bridge().privacy.requestDeletion({}); })}>
-                Yes, delete
+                {t('privacy.yesDelete')}
               </button>
               <button type="button" className="button" onClick={() => setConfirming(false)}>
-                Keep it
+                {t('privacy.keep')}
               </button>
             </>
           ) : (
             <button type="button" className="button" onClick={() => setConfirming(true)}>
-              Delete my data
+              {t('privacy.delete')}
             </button>
           )}
         </div>
       ) : (
-        <p>No message server is configured, so nothing was sent that could be downloaded or deleted.</p>
+        <p>{t('privacy.noServer')}</p>
       )}
       {error === null ? null : <p role="alert">{error}</p>}
       <PrivacyRequestsList
