@@ -21,6 +21,14 @@ const LocalTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Write a l
 export const QuietHoursSchema = z.object({ start: LocalTimeSchema, end: LocalTimeSchema });
 export type QuietHours = z.infer<typeof QuietHoursSchema>;
 
+/** At most this many messages a day and a week, across every category; service-critical alerts are not counted against it. */
+export const FrequencyLimitSchema = z.object({ perDay: z.number().int().min(1).max(50), perWeek: z.number().int().min(1).max(200) });
+export type FrequencyLimit = z.infer<typeof FrequencyLimitSchema>;
+
+/** The fields the owner has set themselves; a field not named keeps following recommended policy and then the OEM default. */
+export const ChosenFieldSchema = z.enum(['consent', 'messageCategories', 'quietHours', 'frequencyLimit', 'locale', 'region', 'launchAtLogin', 'devicePollSeconds']);
+export type ChosenField = z.infer<typeof ChosenFieldSchema>;
+
 /**
  * The owner's settings, as stored on disk (electron-store under Electron, a JSON file under the
  * Node host). No field has a zod default: a default applied while parsing a patch (`.partial()`
@@ -44,6 +52,13 @@ export const SettingsSchema = z.object({
   locale: z.string().min(2).max(35).nullable(),
   /** ISO 3166-1 alpha-2 region for message targeting (`DE`); null follows the system locale. */
   region: z.string().regex(/^[A-Z]{2}$/).nullable(),
+  /** Messages per day and week across all categories; null or absent = no limit beyond the OEM's caps. */
+  frequencyLimit: FrequencyLimitSchema.nullable().optional(),
+  /**
+   * Which fields the owner chose (settings-service records them on each update). Absent in files of
+   * earlier versions: every field there counts as chosen, as it did then.
+   */
+  chosenFields: z.array(ChosenFieldSchema).max(16).optional(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -64,6 +79,8 @@ export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({
   quietHours: null,
   locale: null,
   region: null,
+  frequencyLimit: null,
+  chosenFields: [],
 } satisfies Settings);
 
 /**

@@ -44,10 +44,25 @@ describe('settings', () => {
     const service = createSettingsService(memorySettingsStorage({ ...DEFAULT_SETTINGS, consent: 'anonymous-usage', launchAtLogin: false }), new FakeTime());
     const withdrawals: unknown[] = [];
     service.onConsentWithdrawn(() => withdrawals.push(1));
-    expect(service.update({ devicePollSeconds: 60 })).toEqual({ ...DEFAULT_SETTINGS, consent: 'anonymous-usage', launchAtLogin: false, devicePollSeconds: 60 });
+    expect(service.update({ devicePollSeconds: 60 })).toEqual({ ...DEFAULT_SETTINGS, consent: 'anonymous-usage', launchAtLogin: false, devicePollSeconds: 60, chosenFields: ['devicePollSeconds'] });
     expect(withdrawals).toEqual([]);
     service.update({ consent: 'none' });
     expect(withdrawals).toHaveLength(1);
+  });
+
+  it('records which fields the owner chose, so untouched ones keep following recommended policy', () => {
+    const service = createSettingsService(memorySettingsStorage(), new FakeTime());
+    expect(service.get().chosenFields).toEqual([]);
+    service.update({ messageCategories: { ...DEFAULT_SETTINGS.messageCategories, tips: true } });
+    service.update({ consent: 'anonymous-usage' });
+    service.update({ consent: 'none' });
+    expect(service.get().chosenFields).toEqual(['messageCategories', 'consent']);
+  });
+
+  it('counts every field of a file from an earlier version (no list) as chosen, and adds no list to it', () => {
+    const { chosenFields: _omitted, ...earlier } = DEFAULT_SETTINGS;
+    const service = createSettingsService(memorySettingsStorage(earlier), new FakeTime());
+    expect(service.update({ consent: 'anonymous-usage' }).chosenFields).toBeUndefined();
   });
 
   it('keeps the valid fields of a partly bad file and says which were dropped', () => {

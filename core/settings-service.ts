@@ -1,10 +1,12 @@
 import type { PauseChoice } from '../common/contract/settings.js';
 import { Emitter, type Clock, type Disposable } from '../common/lifecycle.js';
 import {
+  ChosenFieldSchema,
   DEFAULT_SETTINGS,
   SettingsPatchSchema,
   SettingsRecoverySchema,
   SettingsSchema,
+  type ChosenField,
   type Consent,
   type Settings,
   type SettingsPatch,
@@ -190,7 +192,7 @@ export function createSettingsService(storage: SettingsStorage, clock: Clock, lo
       const before = { consent: current.consent, known: recovery === null };
       const choosesConsent = named.consent !== undefined;
       if (choosesConsent) recovery = null;
-      commit(SettingsSchema.parse({ ...current, ...named }));
+      commit(SettingsSchema.parse({ ...current, ...named, ...chosenAfter(current, named) }));
       if (choosesConsent) {
         if (!before.known) statusChanged.fire(status());
         if (current.consent !== before.consent || !before.known) consentChanged.fire(current.consent);
@@ -252,6 +254,13 @@ export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** The fields a patch names join the owner's chosen ones (a file of an earlier version, without the list, already counts every field as chosen). */
+function chosenAfter(current: Settings, patch: SettingsPatch): Pick<Settings, 'chosenFields'> {
+  if (current.chosenFields === undefined || patch.chosenFields !== undefined) return {};
+  const named = Object.keys(patch).filter((key): key is ChosenField => (ChosenFieldSchema.options as string[]).includes(key));
+  return { chosenFields: [...new Set([...current.chosenFields, ...named])] };
 }
 
 /** `{ consent: undefined }` names no field: zod's optional lets it through, spreading it would erase one. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ManifestMessage } from '../../common/messages/index.js';
-import { DEFAULT_SETTINGS, type MessageCategoryChoices, type QuietHours } from '../../common/settings.js';
+import { DEFAULT_SETTINGS, type FrequencyLimit, type MessageCategoryChoices, type QuietHours } from '../../common/settings.js';
 import { testManifest, testMessage } from '../../test/support/manifests.js';
 import { DEFAULT_DELIVERY_POLICY } from './delivery.js';
 import { applyDecisions } from './delivery-effects.js';
@@ -36,6 +36,7 @@ interface Case {
   categories?: Partial<MessageCategoryChoices>;
   quietHours?: QuietHours;
   notificationsPaused?: boolean;
+  frequencyLimit?: FrequencyLimit;
 }
 
 /** The plan as "campaign: kind (reason)" lines, in priority order, and the next check. */
@@ -51,6 +52,7 @@ function plan(input: Case): { decisions: string[]; nextCheckAt: number | null } 
       categories: { ...DEFAULT_SETTINGS.messageCategories, ...input.categories },
       quietHours: input.quietHours ?? null,
       notificationsPaused: input.notificationsPaused ?? false,
+      frequencyLimit: input.frequencyLimit ?? null,
     },
     policy: DEFAULT_DELIVERY_POLICY,
     now: NOW,
@@ -76,10 +78,28 @@ describe('planDelivery: from manifest, context, ledger, settings and clock to de
     ],
     ['opt-out: a category turned off is skipped', { messages: [message('offer', { category: 'offers' })], categories: { offers: false } }, ['offer: skip (category offers is turned off)'], null],
     [
-      'opt-out holds even for a critical service message when service is off',
+      'a critical service message (a safety recall) is locked on: it reaches the owner even with service turned off',
       { messages: [message('recall', { category: 'service', urgency: 'critical' })], categories: { service: false } },
-      ['recall: skip (category service is turned off)'],
+      ['recall: notify'],
       null,
+    ],
+    [
+      "the owner's daily limit holds every category until the oldest of the day's messages is 24 h old",
+      { messages: [message('tip')], ledger: ledger({ old: { at: [NOW - 20 * HOUR], category: 'offers' }, newer: { at: [NOW - 2 * HOUR], category: 'supplies' } }), frequencyLimit: { perDay: 2, perWeek: 10 } },
+      ['tip: hold (your limit of 2 messages a day)'],
+      NOW + 4 * HOUR,
+    ],
+    [
+      "the owner's weekly limit counts the last 7 days",
+      { messages: [message('tip')], ledger: ledger({ a: { at: [NOW - 6 * 24 * HOUR] }, b: { at: [NOW - 3 * 24 * HOUR] } }), frequencyLimit: { perDay: 5, perWeek: 2 } },
+      ['tip: hold (your limit of 2 messages a week)'],
+      NOW + 24 * HOUR,
+    ],
+    [
+      'a safety recall is not held by the limit, nor does it use it up',
+      { messages: [message('recall', { category: 'service', urgency: 'critical', priority: 9 }), message('tip', { priority: 1 })], ledger: ledger({ earlier: { at: [NOW - 10 * HOUR] } }), frequencyLimit: { perDay: 1, perWeek: 10 } },
+      ['recall: notify', 'tip: hold (your limit of 1 messages a day)'],
+      NOW + 14 * HOUR,
     ],
     [
       'quiet hours hold until they end',

@@ -1,6 +1,6 @@
 import { pickVariant, type Manifest, type ManifestMessage, type ManifestVariant } from '../../common/messages/index.js';
 import type { RuleContext } from '../../common/messages/rule-context.js';
-import type { MessageCategoryChoices, QuietHours } from '../../common/settings.js';
+import type { FrequencyLimit, MessageCategoryChoices, QuietHours } from '../../common/settings.js';
 import { byRank, deliveryGate, inSchedule, notificationBurst, type DeliveryPolicy, type PastDelivery } from './delivery.js';
 import type { CampaignLedger } from './ledger.js';
 import { triggerHolds, type TriggerEvent, type TriggerSubject } from './triggers.js';
@@ -48,7 +48,8 @@ export interface DeliveryInput {
     installId: string;
   };
   ledger: LedgerView;
-  settings: { categories: MessageCategoryChoices; quietHours: QuietHours | null; notificationsPaused: boolean };
+  /** `frequencyLimit`: the owner's limit across all messages (absent or null: none). */
+  settings: { categories: MessageCategoryChoices; quietHours: QuietHours | null; notificationsPaused: boolean; frequencyLimit?: FrequencyLimit | null };
   policy: DeliveryPolicy;
   now: number;
 }
@@ -82,6 +83,32 @@ export function notCandidate(message: ManifestMessage, input: DeliveryInput): st
   const since = entry?.deliveries.at(-1) ?? -Infinity;
   const matches = context.subjects.some((subject) => message.triggers.some((trigger) => triggerHolds(trigger, subject, context.events, now, since)) && rule(subject.context));
   return matches ? null : 'not triggered, or the rule does not match';
+}
+
+const DAY_MS = 86_400_000;
+const WEEK_MS_PLAN = 7 * DAY_MS;
+
+/**
+ * Service-critical alerts (an empty supply, a safety recall: `critical` service messages) reach the
+ * owner whatever they turned off: the panel shows them locked on, with the reason.
+ */
+export function isServiceCritical(message: ManifestMessage): boolean {
+  return message.urgency === 'critical' && message.category === 'service';
+}
+
+/**
+ * The owner's limit across all messages, over the last 24 hours and the last 7 days (rolling, so
+ * the limit cannot be doubled at midnight). Null when the message may go; else why and when.
+ */
+export function frequencyHold(message: ManifestMessage, limit: FrequencyLimit | null | undefined, all: readonly PastDelivery[], now: number): { reason: string; retryAt: number } | null {
+  if (!limit || isServiceCritical(message)) return null;
+  // Service-critical alerts do not use up the owner's allowance either.
+  const deliveries = all.filter((delivery) => !(delivery.category === 'service' && delivery.rank?.urgency === 'critical'));
+  const day = deliveries.filter((delivery) => delivery.at > now - DAY_MS);
+  if (day.length >= limit.perDay) return { reason: `your limit of ${limit.perDay} messages a day`, retryAt: day[day.length - limit.perDay]!.at + DAY_MS };
+  const week = deliveries.filter((delivery) => delivery.at > now - WEEK_MS_PLAN);
+  if (week.length >= limit.perWeek) return { reason: `your limit of ${limit.perWeek} messages a week`, retryAt: week[week.length - limit.perWeek]!.at + WEEK_MS_PLAN };
+  return null;
 }
 
 /** Past deliveries with the rank of their campaign as the manifest has it now (none for a campaign it no longer has). */
@@ -130,11 +157,17 @@ export function planDelivery(input: DeliveryInput): DeliveryPlan {
       decisions.push({ kind: 'skip', message, reason: excluded });
       continue;
     }
+    const limited = frequencyHold(message, input.settings.frequencyLimit, [...past, ...delivered].sort((a, b) => a.at - b.at), input.now);
+    if (limited !== null) {
+      decisions.push({ kind: 'hold', message, reason: limited.reason, retryAt: limited.retryAt });
+      nextCheckAt = Math.min(nextCheckAt ?? Infinity, limited.retryAt);
+      continue;
+    }
     const gate = deliveryGate(message, {
       now: input.now,
       timeZone: input.context.timeZone,
       policy: input.policy,
-      categories: input.settings.categories,
+      categories: isServiceCritical(message) ? { ...input.settings.categories, [message.category]: true } : input.settings.categories,
       quietHours: input.settings.quietHours,
       campaign: input.ledger.campaign(message.campaignId),
       deliveries: [...past, ...delivered],

@@ -4,8 +4,13 @@ import type { Settings } from '../../common/settings.js';
 import type { SettingsService } from '../settings-service.js';
 import { governSettings } from './policy.js';
 
-/** Every field counts as the owner's: the settings file keeps no record of which ones were defaults. */
+/** A settings file of an earlier version keeps no record of which fields were defaults: every field there counts as the owner's. */
 const OWNER_FIELDS: ReadonlySet<keyof Settings> = new Set(['consent', 'messageCategories']);
+
+/** The fields the owner chose; the rest follow recommended policy, then the OEM default. */
+export function chosenFieldsOf(settings: Settings): ReadonlySet<keyof Settings> {
+  return settings.chosenFields === undefined ? OWNER_FIELDS : new Set(settings.chosenFields);
+}
 
 /**
  * The settings as the features must obey them: the owner's, with the enforced policy applied on
@@ -13,7 +18,7 @@ const OWNER_FIELDS: ReadonlySet<keyof Settings> = new Set(['consent', 'messageCa
  * lifting it gives the owner their own choice again.
  */
 export function governedSettings(owner: SettingsService, policy: EffectivePolicy): SettingsService {
-  const govern = (settings: Settings): Settings => governSettings(settings, OWNER_FIELDS, policy).settings;
+  const govern = (settings: Settings): Settings => governSettings(settings, chosenFieldsOf(settings), policy).settings;
   return {
     get: () => govern(owner.get()),
     status: () => owner.status(),
