@@ -40,7 +40,9 @@ async function boot(env: Record<string, string>): Promise<{ exitCode: number | n
   const stateFile = join(temp, `state-${Math.random().toString(36).slice(2)}.json`);
   const child = spawn(process.execPath, ['--import', './test/support/fake-electron-loader.mjs', 'out/main/index.js'], {
     cwd: root,
-    env: { ...process.env, TRAYSIDE_FAKE_ELECTRON_STATE: stateFile, TRAYSIDE_BRANDING: '', ...env },
+    // DNS-SD discovery is on in the desktop app; its multicast socket (rightly) keeps a real app alive, and a
+    // test machine should not send multicast: off here, so the process still ends by itself.
+    env: { ...process.env, TRAYSIDE_FAKE_ELECTRON_STATE: stateFile, TRAYSIDE_BRANDING: '', TRAYSIDE_DISCOVERY: '0', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';
