@@ -38,6 +38,8 @@ import { describeFsError } from './storage/fs-error.js';
 import { composeDiagnostics, type DiagnosticsHostOptions } from './diagnostics/compose-diagnostics.js';
 import type { DiagnosticsService } from './diagnostics/diagnostics-service.js';
 import { recordOwnerActions } from './diagnostics/owner-actions.js';
+import { createPreferencesService } from './preferences/preferences-service.js';
+import { recordSentRequests } from './preferences/sent-requests.js';
 
 /** One way to the OS for both features: supply alerts, and urgent messages with the tray badge. */
 export interface CoreNotifier {
@@ -243,6 +245,9 @@ function messageHandlers(messages: MessageService, engagement: Promise<Engagemen
 export function createCore(options: CoreOptions): Core {
   const disposables = new DisposableStore();
   const events = new EventHub();
+  // Every request to the backend passes here, so "What Trayside sends" lists what really went out.
+  const sent = recordSentRequests(options.fetch ?? fetch, () => options.clock.now());
+  options = { ...options, fetch: sent.fetch };
   const settings = createSettingsService(options.settingsStorage, options.clock, options.log);
   // Run-out forecasts ride on the device snapshots; the history file stays where earlier versions kept it.
   const supplyHistory = disposables.add(
@@ -355,6 +360,20 @@ export function createCore(options: CoreOptions): Core {
     }),
   );
 
+  const preferences = disposables.add(
+    createPreferencesService({
+      settings,
+      ...(options.policy ? { policy: options.policy } : {}),
+      dataDir: options.dataDir,
+      ...(options.branding ? { backendUrl: options.branding.backendUrl } : {}),
+      sent,
+      locale: () => settings.get().locale ?? environment.systemLocale,
+      clock: options.clock,
+      log: options.log,
+    }),
+  );
+  disposables.add(preferences.onChanged((view) => events.publish('preferences', 'onChanged', view)));
+
   const handlers: TraysideHandlers = {
     app: {
       getInfo: async () => options.appInfo,
@@ -394,6 +413,11 @@ export function createCore(options: CoreOptions): Core {
       downloadExport: async ({ requestId }) => (await privacy).downloadExport(requestId),
     },
     diagnostics: diagnostics.service.handlers,
+    preferences: {
+      getView: async () => preferences.view(),
+      update: async (change) => preferences.update(change),
+      getTransparency: async () => preferences.transparency(),
+    },
   };
 
   return {

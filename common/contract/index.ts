@@ -3,6 +3,7 @@ import { appFeature } from './app.js';
 import { devicesFeature } from './devices.js';
 import { diagnosticsFeature } from './diagnostics.js';
 import { messagesFeature } from './messages.js';
+import { preferencesFeature } from './preferences.js';
 import { privacyFeature } from './privacy.js';
 import type { ConnectionApi } from './connection.js';
 import type { ClientApi, Handlers } from './define.js';
@@ -19,6 +20,7 @@ export const contract = {
   devices: devicesFeature,
   diagnostics: diagnosticsFeature,
   messages: messagesFeature,
+  preferences: preferencesFeature,
   privacy: privacyFeature,
   settings: settingsFeature,
 } as const;
