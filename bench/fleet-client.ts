@@ -62,6 +62,20 @@ export async function poll(agent: Agent, base: string, install: SimulatedInstall
   return answer;
 }
 
+/**
+ * A conditional segment check with the install's credential; remembers the ETag of a 200 (under
+ * the segments path, beside the manifests'). A real app makes one at start and every 6 h
+ * (core/messages/segment-schedule.ts), not one per poll: a load mix should weigh it so.
+ */
+export async function checkSegments(agent: Agent, base: string, install: SimulatedInstall): Promise<Answer> {
+  const path = `/v1/segments/${install.installId}`;
+  const etag = install.etags.get(path);
+  const answer = await send(agent, base, 'GET', path, { authorization: `Bearer ${install.credential}`, ...(etag === undefined ? {} : { 'if-none-match': etag }) });
+  const received = answer.headers.etag;
+  if ((answer.status === 200 || answer.status === 304) && typeof received === 'string') install.etags.set(path, received);
+  return answer;
+}
+
 /** Registers the install's credential; a server without install registration (404) needs none. */
 export async function register(agent: Agent, base: string, install: SimulatedInstall): Promise<Answer> {
   return send(agent, base, 'POST', '/v1/installs', { authorization: `Bearer ${install.credential}`, 'x-trayside-install': install.installId }, JSON.stringify({ installId: install.installId }));
