@@ -1,14 +1,18 @@
 import type { PollStatus } from '../../../common/contract/messages.js';
+import { englishTranslator, type Translator } from '../../../common/l10n/translator.js';
+
+type T = Translator['t'];
+const english: T = englishTranslator.t;
 
 /** "just now", "3 min ago", "2 h ago", "4 days ago". */
-export function timeAgo(then: number, now: number): string {
+export function timeAgo(then: number, now: number, t: T = english): string {
   const minutes = Math.floor(Math.max(0, now - then) / 60_000);
-  if (minutes < 1) return 'just now';
-  if (minutes < 60) return `${minutes} min ago`;
+  if (minutes < 1) return t('time.justNow');
+  if (minutes < 60) return t('time.minutesAgo', { count: minutes });
   const hours = Math.floor(minutes / 60);
-  if (hours < 24) return `${hours} h ago`;
+  if (hours < 24) return t('time.hoursAgo', { count: hours });
   const days = Math.floor(hours / 24);
-  return days === 1 ? 'yesterday' : `${days} days ago`;
+  return days === 1 ? t('time.yesterday') : t('time.daysAgo', { count: days });
 }
 
 /** "10:42" in the owner's locale: when the host last asked the server. */
@@ -26,26 +30,28 @@ export function snoozedUntilText(until: number, now: number): string {
 }
 
 /** The one line under the inbox heading that says how fresh the messages are, and its tone; the server's state names the real reason. */
-export function pollStatusLine(status: PollStatus | null, now: number): { text: string; tone: 'ok' | 'warning' | 'error' } {
-  if (!status) return { text: 'Checking for messages…', tone: 'ok' };
-  if (status.verificationFailed) return { text: 'Messages could not be verified; showing the last trusted ones', tone: 'error' };
-  const saved = status.manifestVersion === null ? '' : '; showing saved messages';
-  const checked = status.lastCheckedAt === null ? '' : ` · checked ${clockTime(status.lastCheckedAt)}`;
+export function pollStatusLine(status: PollStatus | null, now: number, t: T = english): { text: string; tone: 'ok' | 'warning' | 'error' } {
+  if (!status) return { text: t('messages.checkingFor'), tone: 'ok' };
+  if (status.verificationFailed) return { text: t('messages.unverified'), tone: 'error' };
+  const lastChecked = status.lastCheckedAt;
+  const saved = (text: string) => (status.manifestVersion === null ? text : t('messages.withSaved', { text }));
+  const checked = (text: string) => (lastChecked === null ? text : t('messages.withChecked', { text, time: clockTime(lastChecked) }));
   const { server } = status;
   switch (server.kind) {
     case 'not-configured':
+      // The core words why (no backend in the branding, a bad URL …); its reasons are not in the catalogue yet.
       return { text: server.reason.replace(/\.$/, ''), tone: 'warning' };
     case 'unreachable':
-      return { text: `Can't reach the message server at ${server.url}: ${server.reason}${saved}${checked}`, tone: 'warning' };
+      return { text: checked(saved(t('messages.unreachable', { url: server.url, reason: server.reason }))), tone: 'warning' };
     case 'key-unavailable':
-      return { text: `The message server at ${server.url} did not give its signing key: ${server.reason}${saved}${checked}`, tone: 'warning' };
+      return { text: checked(saved(t('messages.keyUnavailable', { url: server.url, reason: server.reason }))), tone: 'warning' };
     case 'not-checked':
     case 'reached':
       break;
   }
-  if (status.expired) return { text: 'Saved messages are out of date; waiting for new ones', tone: 'warning' };
-  if (status.offline) return { text: status.manifestVersion === null ? 'Offline, no messages yet' : 'Offline, showing saved messages', tone: 'warning' };
-  if (server.kind === 'reached' && status.lastCheckedAt !== null) return { text: `Up to date${checked}`, tone: 'ok' };
-  if (status.lastUpdated === null) return { text: status.problem ?? 'Checking for messages…', tone: status.problem ? 'warning' : 'ok' };
-  return { text: `Updated ${timeAgo(status.lastUpdated, now)}`, tone: 'ok' };
+  if (status.expired) return { text: t('messages.expired'), tone: 'warning' };
+  if (status.offline) return { text: t(status.manifestVersion === null ? 'messages.offlineNone' : 'messages.offlineSaved'), tone: 'warning' };
+  if (server.kind === 'reached' && lastChecked !== null) return { text: checked(t('messages.upToDate')), tone: 'ok' };
+  if (status.lastUpdated === null) return { text: status.problem ?? t('messages.checkingFor'), tone: status.problem ? 'warning' : 'ok' };
+  return { text: t('messages.updated', { ago: timeAgo(status.lastUpdated, now, t) }), tone: 'ok' };
 }

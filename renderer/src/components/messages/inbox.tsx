@@ -6,6 +6,7 @@ import { pollStatusLine, snoozedUntilText, timeAgo } from '../../view/messages-f
 import { MessageBody } from './message-body.js';
 import { MessageActions } from '../actions/message-actions.js';
 import { useCloseOnEscape } from '../use-close-on-escape.js';
+import { useTranslator } from '../../l10n/use-translator.js';
 
 /** Re-renders every `intervalMs` so "updated 3 min ago" stays true while the panel is open. */
 function useNow(intervalMs: number, now?: () => number): number {
@@ -28,16 +29,17 @@ export function MessagesSection({ now }: { now?: () => number }) {
   const checking = useStore((state) => state.checkingMessages);
   const checkNow = useStore((state) => state.checkMessagesNow);
   const markAllRead = useStore((state) => state.markAllMessagesRead);
+  const { t } = useTranslator();
   if (messagesStatus === 'idle') return null;
   // While "Check now" runs the line says so; afterwards it shows the outcome and when it came.
-  const line = checking ? { text: 'Checking for messages…', tone: 'ok' as const } : pollStatusLine(status, time);
+  const line = checking ? { text: t('messages.checkingFor'), tone: 'ok' as const } : pollStatusLine(status, time, t);
   return (
     <section className="messages" aria-labelledby="messages-heading">
       <header className="messages__header">
         <h2 id="messages-heading" className="messages__title" tabIndex={-1}>
-          Messages
+          {t('messages.title')}
           {inbox.unreadCount > 0 && (
-            <span className="messages__badge" aria-label={`${inbox.unreadCount} unread`}>
+            <span className="messages__badge" aria-label={t('messages.unread', { count: inbox.unreadCount })}>
               {inbox.unreadCount}
             </span>
           )}
@@ -45,11 +47,11 @@ export function MessagesSection({ now }: { now?: () => number }) {
         <div className="messages__tools">
           {inbox.unreadCount > 0 && (
             <button type="button" className="button button--small" onClick={() => void markAllRead()}>
-              Mark all as read
+              {t('messages.markAllRead')}
             </button>
           )}
           <button type="button" className="button button--small" onClick={() => void checkNow()} disabled={checking}>
-            {checking ? 'Checking…' : 'Check now'}
+            {checking ? t('messages.checking') : t('messages.checkNow')}
           </button>
         </div>
       </header>
@@ -57,9 +59,9 @@ export function MessagesSection({ now }: { now?: () => number }) {
         {line.text}
       </p>
       {inbox.items.length === 0 ? (
-        <p className="messages__empty">No messages.</p>
+        <p className="messages__empty">{t('messages.empty')}</p>
       ) : (
-        <ul className="inbox" aria-label="Inbox">
+        <ul className="inbox" aria-label={t('messages.inbox')}>
           {inbox.items.map((item) => (
             <li key={item.id}>
               <InboxEntry item={item} allowedLinkHosts={inbox.allowedLinkHosts} now={time} />
