@@ -70,6 +70,16 @@ export function campaignLinks(campaign: CampaignInput): CampaignLink[] {
       if (content.image !== undefined) links.push({ field: at('image', 'url'), kind: 'image', label: content.image.alt, url: content.image.url, ...where });
     }
   });
+  // A guide's links and pictures pass the same allow-lists in the app (core/messages/guides-view.ts).
+  for (const [locale, content] of Object.entries(campaign.guide?.content ?? {})) {
+    const at = (...rest: (string | number)[]): string => formatPath(['guide', 'content', locale, ...rest]);
+    const where = { variantId: 'guide', locale };
+    for (const link of bodyLinks(content.summary ?? '')) links.push({ field: at('summary'), kind: 'body link', ...link, ...where });
+    content.steps.forEach((step, stepIndex) => {
+      for (const link of bodyLinks(step.text)) links.push({ field: at('steps', stepIndex, 'text'), kind: 'body link', ...link, ...where });
+      if (step.image?.url !== undefined) links.push({ field: at('steps', stepIndex, 'image', 'url'), kind: 'image', label: step.image.alt, url: step.image.url, ...where });
+    });
+  }
   return links;
 }
 

@@ -412,3 +412,36 @@ describe('localeChain', () => {
     expect(localeChain('en', 'en')).toEqual(['en']);
   });
 });
+
+describe('message service: guides', () => {
+  it('carries the manifest’s guides into the inbox view, off the allow-list without their picture, and keeps them offline after a restart', async () => {
+    const dir = tempDir('trayside-messages-');
+    const backend = new FakeBackend();
+    const step = (text: string, url: string) => ({ text, image: { url, alt: text } });
+    backend.publish(
+      testManifest(START, {
+        guides: [
+          {
+            id: 'jam@1',
+            guideId: 'jam',
+            revision: 1,
+            target: { models: ['Trayside Demo Printer'], errors: ['media-jam'], supplies: [] },
+            locale: 'en',
+            content: { title: 'How to clear a jam', steps: [step('Open the door.', 'https://cdn.example.com/door.png'), step('Pull.', 'https://elsewhere.example.net/pull.png')] },
+          },
+        ],
+      }),
+    );
+    const first = harness({ dir, backend });
+    await first.start();
+    await savedManifest(dir);
+    const pictures = (h: ReturnType<typeof harness>) => h.service.inbox().guides?.map((guide) => [guide.content.title, guide.content.steps.map((entry) => entry.image?.url ?? null)]);
+    expect(pictures(first)).toEqual([['How to clear a jam', ['https://cdn.example.com/door.png', null]]]);
+    first.service.dispose();
+    backend.failures.push('refused', 'refused', 'refused');
+    const second = harness({ dir, backend, time: new FakeTime(START + HOUR) });
+    await second.start();
+    expect(second.service.status()).toMatchObject({ offline: true });
+    expect(pictures(second)).toEqual([['How to clear a jam', ['https://cdn.example.com/door.png', null]]]);
+  });
+});

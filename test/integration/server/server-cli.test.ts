@@ -105,7 +105,7 @@ describe('npm run server', () => {
     expect(first.output).toContain(path.join(dataDir, 'admin-token'));
     const publicKey = /public key:\s+(\S+)/.exec(first.output)![1]!;
     expect(publicKey).toMatch(/^[A-Za-z0-9+/]{43}=$/);
-    expect(first.output).toMatch(/published cyan-low-805xl, firmware-2-4-eu, print-quality-survey/);
+    expect(first.output).toMatch(/published cyan-low-805xl, firmware-2-4-eu, guide-jam-rear-unit, guide-replace-cyan-805xl, print-quality-survey/);
 
     const poll = async (url: string) => {
       const response = await fetch(`${url}/v1/manifests/trayside-demo/en`);

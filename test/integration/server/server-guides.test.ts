@@ -86,6 +86,19 @@ describe('guides through the admin CLI and signed manifests (embedded PGlite sto
     expect(old.messages.map((message) => message.campaignId)).toEqual(['cyan-low-805xl']);
   });
 
+  it('validate checks a guide’s pictures and links against the branding’s allow-lists, naming the step', async () => {
+    out.length = 0;
+    expect(await cli('validate', 'guide-jam-rear-unit.json'), err.join('\n')).toBe(0);
+    expect(out.join('\n')).toContain('guide-jam-rear-unit.json: ok (guide-jam-rear-unit;');
+    const offHost = path.join(dir, 'off-host-guide.json');
+    await writeFile(offHost, JSON.stringify({ kind: 'guide', id: 'off-host-guide', name: 'x', segment: { productLines: ['trayside-demo'], locales: ['en'] }, target: { models: ['*'], errors: ['media-jam'] }, defaultLocale: 'en', content: { en: { title: 'T', steps: [{ text: 'See [the video](https://videos.example.net/jam)' }, { text: 'x', image: { url: 'https://tracker.example.net/p.png', alt: 'a' } }] } } }));
+    err.length = 0;
+    expect(await cli('validate', offHost)).toBe(1);
+    expect(err.join('\n')).toContain('guide.content.en.steps[0].text');
+    expect(err.join('\n')).toContain('guide.content.en.steps[1].image.url');
+    expect(err.join('\n')).toContain('"tracker.example.net" is not on the branding\'s allowedImageHosts');
+  });
+
   it('refuses a broken guide file, naming the file and the field, and publishes nothing of it', async () => {
     const broken = path.join(dir, 'broken-guide.json');
     await writeFile(broken, JSON.stringify({ kind: 'guide', id: 'broken-guide', name: 'x', segment: { productLines: ['trayside-demo'], locales: ['en'] }, target: { models: ['*'], errors: ['media-jam'] }, defaultLocale: 'en', content: { en: { title: 'T', steps: [{ text: 'x', image: { data: 'data:image/svg+xml;base64,PHN2Zz4=', alt: 'a' } }] } } }));
