@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { startWebhookSender, type WebhookConfig } from './crm/webhook.js';
 import type { LinkPolicy } from '../common/messages/links.js';
+import type { Holdout } from '../common/messages/manifest.js';
 import { describeError } from '../common/errors.js';
 import type { ServerDeps } from './deps.js';
 import { frameworkErrors, installErrorHandlers } from './http/errors.js';
@@ -99,6 +100,8 @@ export interface ServerOptions {
   deviceRateLimit?: { max: number; timeWindowMs: number };
   /** Per-address limit on install registration (default 300 per minute: a fleet behind one NAT after a silent install). */
   registrationRateLimit?: { max: number; timeWindowMs: number };
+  /** The global holdout every signed manifest carries (a stable salt shared by every node, and the share held out); omitted = none. */
+  holdout?: Holdout;
   /** A limiter to use instead of one made from deviceRateLimit (tests read its counts). */
   deviceLimiter?: DeviceRateLimiter;
   /** Push every new event to this CRM webhook (server/crm/webhook.ts); off when absent. */
@@ -148,6 +151,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     versionRefreshMs: options.versionRefreshMs ?? 1000,
     maxCachedSegments: options.maxCachedSegments ?? DEFAULT_MAX_CACHED_SEGMENTS,
     log: (message) => app.log.error(message),
+    ...(options.holdout !== undefined ? { holdout: options.holdout } : {}),
   });
   const limit = options.deviceRateLimit ?? { max: 120, timeWindowMs: 60_000 };
   const deviceLimiter = options.deviceLimiter ?? new DeviceRateLimiter(limit.max, limit.timeWindowMs);

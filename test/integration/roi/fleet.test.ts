@@ -10,6 +10,7 @@ import { pickVariant } from '../../../common/messages/variant.js';
 import type { Consent } from '../../../common/settings.js';
 import { classifySupply } from '../../../common/supply.js';
 import { createEngagementService } from '../../../core/events/engagement.js';
+import { pinKeys, verifyManifest } from '../../../core/messages/manifest-verifier.js';
 import { armFor } from '../../../core/roi/holdout.js';
 import { createOutcomeTracker } from '../../../core/roi/outcomes.js';
 import { runAdminCli } from '../../../server/admin-client.js';
@@ -31,6 +32,7 @@ const INSTALLS = 800;
 const TREATED_RATE = 0.55;
 const WITHHELD_RATE = 0.3;
 const BUILT_IN_UPLIFT = TREATED_RATE - WITHHELD_RATE;
+/** What the server publishes; the installs read it from the signed manifest. */
 const HOLDOUT: Holdout = { salt: 'fleet-test-2026', share: 0.3 };
 const CONTROL_SHARE = 0.1;
 const DAY = 86_400_000;
@@ -78,7 +80,7 @@ let dir = '';
 
 beforeAll(async () => {
   // Every simulated install registers from 127.0.0.1: lift the per-address limit a real fleet behind one NAT would meet.
-  server = await startTestServer({ registrationRateLimit: { max: 100_000, timeWindowMs: 60_000 } }, { adminToken: ADMIN });
+  server = await startTestServer({ registrationRateLimit: { max: 100_000, timeWindowMs: 60_000 }, holdout: HOLDOUT }, { adminToken: ADMIN });
   dir = await mkdtemp(join(tmpdir(), 'trayside-roi-fleet-'));
 });
 afterAll(async () => {
@@ -93,10 +95,10 @@ interface Simulated {
   replacedInWindow: boolean;
 }
 
-async function simulateInstall(index: number, random: () => number): Promise<Simulated> {
+async function simulateInstall(index: number, random: () => number, holdout: Holdout | undefined): Promise<Simulated> {
   const installId = uuidV4(random);
   const consent: Consent = random() < 0.05 ? 'none' : 'anonymous-usage';
-  const arm = armFor(installId, CAMPAIGN, HOLDOUT, CONTROL_SHARE);
+  const arm = armFor(installId, CAMPAIGN, holdout, CONTROL_SHARE);
   const variant = pickVariant(installId, CAMPAIGN, [
     { id: 'a', weight: 1 },
     { id: 'b', weight: 1 },
@@ -147,13 +149,19 @@ async function simulateInstall(index: number, random: () => number): Promise<Sim
 
 describe('closed-loop ROI over a simulated fleet', () => {
   it('recovers the uplift built into the fleet within its confidence interval', { timeout: 300_000 }, async () => {
+    // The holdout comes from the signed manifest, verified against the server's pinned key, as the app gets it.
+    const body: unknown = await (await fetch(`${server.url}/v1/manifests/trayside-demo/en`)).json();
+    const verdict = verifyManifest(body, { keys: pinKeys([await server.publicKey()]), now: Date.now() });
+    if (!verdict.ok) throw new Error(`manifest refused: ${verdict.message}`);
+    const holdout = verdict.verified.manifest.holdout;
+    expect(holdout).toEqual(HOLDOUT);
     const random = seeded(FLEET_SEED);
     // The installs' random draws are made in order, then run a batch at a time.
     const fleet: Simulated[] = [];
     for (let start = 0; start < INSTALLS; start += 40) {
       const batch = Array.from({ length: Math.min(40, INSTALLS - start) }, (_, offset) => {
         const own = seeded(Math.floor(random() * 2 ** 32));
-        return simulateInstall(start + offset, own);
+        return simulateInstall(start + offset, own, holdout);
       });
       fleet.push(...(await Promise.all(batch)));
     }
