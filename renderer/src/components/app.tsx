@@ -12,6 +12,7 @@ import { PrinterIcon, StateIcon } from './icons.js';
 import { MessagesSection } from './messages/inbox.js';
 import { NetworkPrintersSection } from './network-printers.js';
 import { NotificationsControl } from './notifications-control.js';
+import { PreferenceCenter, PreferencesButton } from './preferences/preference-center.js';
 import { PrivacyRequests } from './privacy-requests.js';
 import { SettingsRecoveryBanner } from './settings-recovery-banner.js';
 import { useEscapeKey } from './use-close-on-escape.js';
@@ -93,10 +94,12 @@ export function Panel({ formatTime }: { formatTime: FormatTime }) {
       </main>
       <footer className="panel__footer">
         <NotificationsControl formatTime={formatTime} />
+        <PreferencesButton />
         <GetHelpButton />
         <LanguagePicker />
       </footer>
       <HelpView formatTime={formatTime} />
+      <PreferenceCenter formatTime={formatTime} />
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { connectionSlice, type ConnectionSlice } from './connection.js';
 import { devicesSlice, type DevicesSlice } from './devices.js';
 import { diagnosticsSlice, type DiagnosticsSlice } from './diagnostics.js';
 import { messagesSlice, type MessagesSlice } from './messages.js';
+import { preferencesSlice, type PreferencesSlice } from './preferences.js';
 import { settingsSlice, type SettingsSlice } from './settings.js';
 
 /**
@@ -13,8 +14,8 @@ import { settingsSlice, type SettingsSlice } from './settings.js';
  * To add a feature: write store/<feature>.ts exporting a `SliceDefinition`, then add it to
  * `StoreState` and to `slices` just below — nothing else changes.
  */
-export type StoreState = ConnectionSlice & DevicesSlice & SettingsSlice & MessagesSlice & ActionsSlice & DiagnosticsSlice;
-const slices = [connectionSlice, devicesSlice, settingsSlice, messagesSlice, actionsSlice, diagnosticsSlice] as const;
+export type StoreState = ConnectionSlice & DevicesSlice & SettingsSlice & MessagesSlice & ActionsSlice & DiagnosticsSlice & PreferencesSlice;
+const slices = [connectionSlice, devicesSlice, settingsSlice, messagesSlice, actionsSlice, diagnosticsSlice, preferencesSlice] as const;
 
 /** A slice's state creator; it may read the whole store with `get` but sets only its own fields. */
 export type SliceCreator<T> = StateCreator<StoreState, [], [], T>;
