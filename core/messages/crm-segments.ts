@@ -160,18 +160,22 @@ export function createCrmSegments(options: CrmSegmentsOptions): CrmSegments {
       if (response.status === 401) options.authorization?.forget();
       if (response.status === 304 && etag !== undefined) {
         await response.body?.cancel();
+        // Answered: the timeout has nothing left to guard (saving may take a while on a slow disk).
+        timeout.dispose();
         if (!allowed()) return false;
         // The server may name the same answer with a newer tag (the data version moved on, this install's did not).
         await answered(segments, response.headers.get('etag') ?? etag);
         return false;
       }
       if (response.status !== 200) {
+        timeout.dispose();
         await response.body?.cancel();
         failures += 1;
         options.log(`messages: CRM segments not updated (the server answered ${response.status})`);
         return false;
       }
       const text = await response.text();
+      timeout.dispose();
       if (text.length > MAX_BODY) throw new Error(`the answer is larger than ${MAX_BODY} bytes`);
       const parsed = SegmentsAnswerSchema.safeParse(JSON.parse(text));
       if (!parsed.success) throw new Error(`unexpected answer (${parsed.error.issues[0]?.message ?? 'invalid'})`);
