@@ -10,6 +10,7 @@ import { BrandingSchema } from '../../../common/branding.js';
 import type { CampaignInputRaw } from '../../../common/messages/index.js';
 import type { Consent } from '../../../common/settings.js';
 import { createCore, type Core } from '../../../core/core.js';
+import { SEGMENT_CHECK_INTERVAL_MS } from '../../../core/messages/segment-schedule.js';
 import { memorySettingsStorage } from '../../../core/settings-service.js';
 import { SimulatedPrinter } from '../../../native/simulated/printer.js';
 import { SimulatedSource } from '../../../native/simulated/simulated-source.js';
@@ -115,7 +116,8 @@ describe('CRM segments in targeting, against the real backend', () => {
 
     const versions = Object.values(cores).map((core) => core.messages.status().manifestVersion ?? 0);
     const otherAnswers = segmentAnswers.other ?? 0;
-    await time.advance(POLL_SECONDS * 1100);
+    // Segments are checked on their own schedule (every 6 h ± 10 %), not with each manifest poll.
+    await time.advance(SEGMENT_CHECK_INTERVAL_MS * 1.1);
     await vi.waitFor(() => expect(inboxIds(cores.member)).toContain('printer-plus-offer@1'), { timeout: 10_000, interval: 50 });
     await vi.waitFor(
       () => Object.values(cores).forEach((core, index) => expect(core.messages.status().manifestVersion ?? 0).toBeGreaterThan(versions[index]!)),
