@@ -36,7 +36,7 @@ export interface Trayside {
 export interface LaunchOptions {
   printers?: Array<Omit<SimulatedPrinterOptions, 'clock'>>;
   /** Branding (store links), messages and settings for the core; by default none and the defaults. */
-  core?: Partial<Pick<CoreOptions, 'branding' | 'settingsStorage' | 'dataDir' | 'features' | 'fetch' | 'environment' | 'tuning' | 'networkPrinters' | 'unreadablePrinters'>>;
+  core?: Partial<Pick<CoreOptions, 'branding' | 'settingsStorage' | 'dataDir' | 'features' | 'fetch' | 'environment' | 'tuning' | 'networkPrinters' | 'unreadablePrinters' | 'policy'>>;
 }
 
 async function launch(options: LaunchOptions = {}): Promise<Trayside> {

@@ -11,10 +11,10 @@ const CATEGORY_WORDS: Record<MessageCategory, { title: string; about: string }> 
   surveys: { title: 'Surveys', about: 'Questions about your experience. Marketing.' },
 };
 
-/** Alerts no setting turns off, shown so the owner knows they exist and why. */
+/** Alerts no setting turns off, shown so the owner knows they exist and why; `key` is an id part (aria-describedby splits on spaces). */
 const ALWAYS_ON = [
-  { title: 'Supply empty', reason: 'Your device cannot print until the supply is replaced.' },
-  { title: 'Safety recall', reason: 'A safety notice about your device must reach you.' },
+  { key: 'supply-empty', title: 'Supply empty', reason: 'Your device cannot print until the supply is replaced.' },
+  { key: 'safety-recall', title: 'Safety recall', reason: 'A safety notice about your device must reach you.' },
 ];
 
 /** Message categories, the always-on alerts, quiet hours and the frequency limit. */
@@ -48,10 +48,10 @@ export function MessageSection({ view }: { view: PreferencesView }) {
         ))}
         {ALWAYS_ON.map((alert) => (
           <label key={alert.title} className="preferences__choice">
-            <input type="checkbox" checked disabled aria-describedby={`${id}-${alert.title}`} />
+            <input type="checkbox" checked disabled aria-describedby={`${id}-${alert.key}`} />
             <span>
               <strong>{alert.title}</strong>{' '}
-              <span className="preferences__source" id={`${id}-${alert.title}`}>
+              <span className="preferences__source" id={`${id}-${alert.key}`}>
                 Locked on. {alert.reason}
               </span>
             </span>
