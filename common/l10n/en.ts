@@ -202,6 +202,23 @@ export const en = {
   'report.hint.ipp': 'A network printer, or one the system holds (IPP over USB, CUPS): {command}',
   'report.hint.network': 'Printers on your network, with the address to give --ipp: {command} (it asks the network by DNS-SD for 3 s)',
   'report.hint.demo': 'To see what {product} shows without a device: {demoCommand}, or {startCommand} (it shows the simulated demo printer)',
+  // Message buttons, reorder and feedback
+  'message.unread': 'Unread',
+  'message.remindTomorrow': 'Remind me tomorrow',
+  'message.dismiss': 'Dismiss',
+  'actions.addToCart': 'Add to cart',
+  'actions.storeOpened': 'Opened the store in your browser.',
+  'actions.addedToCart': '{count, plural, one {Added — # in cart.} other {Added — # in cart.}}',
+  'actions.viewCart': 'View cart',
+  'feedback.notSent': 'Thanks. Your answer was not sent: sharing usage data is off.',
+  'feedback.thanks': 'Thank you for your feedback!',
+  'feedback.thumbsUp': 'Thumbs up',
+  'feedback.thumbsDown': 'Thumbs down',
+  'feedback.rating': 'Rating from {min} to {max}',
+  'feedback.comment': 'Your comment',
+  'feedback.optional': '(optional)',
+  'feedback.sending': 'Sending…',
+  'feedback.send': 'Send',
 } as const;
 
 /** A message key: the compiler refuses a key no catalogue has. */

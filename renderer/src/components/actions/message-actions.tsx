@@ -6,6 +6,7 @@ import type { MessageAction } from '../../../../common/messages/index.js';
 import { actionKey } from '../../store/actions-slice.js';
 import { useStore } from '../../store/store.js';
 import { ThumbDownIcon, ThumbUpIcon } from '../icons.js';
+import { useTranslator } from '../../l10n/use-translator.js';
 
 type FeedbackAction = Extract<MessageAction, { type: 'feedback' }>;
 
@@ -29,23 +30,24 @@ function ReorderButtons({ item, actionIndex, label }: { item: InboxItem; actionI
   const notice = useStore((state) => (state.linkNotice?.key === key ? state.linkNotice.result : null));
   const added = useStore((state) => (state.cartNotice?.key === key ? state.cartNotice.count : null));
   const revealCart = useStore((state) => state.revealCart);
+  const { t } = useTranslator();
   return (
     <div className="reorder">
       <button type="button" className="button button--small button--primary" onClick={() => void reorder(item, actionIndex)}>
         {label}
       </button>
       <button type="button" className="button button--small" onClick={() => void addToCart(item, actionIndex)}>
-        Add to cart
+        {t('actions.addToCart')}
       </button>
       {notice?.status === 'refused' && (
         <p className="action-notice action-notice--refused" role="alert">
           {notice.reason}
         </p>
       )}
-      {notice?.status === 'opened' && <p className="action-notice">Opened the store in your browser.</p>}
+      {notice?.status === 'opened' && <p className="action-notice">{t('actions.storeOpened')}</p>}
       {added !== null && (
         <p className="action-notice reorder__added" role="status">
-          Added — {added} in cart.{' '}
+          {t('actions.addedToCart', { count: added })}{' '}
           <button
             type="button"
             className="link-button"
@@ -55,7 +57,7 @@ function ReorderButtons({ item, actionIndex, label }: { item: InboxItem; actionI
               document.getElementById('reorder-cart')?.focus({ preventScroll: true });
             }}
           >
-            View cart
+            {t('actions.viewCart')}
           </button>
         </p>
       )}
@@ -70,12 +72,13 @@ function FeedbackForm({ item, actionIndex, action }: { item: InboxItem; actionIn
   const [answers, setAnswers] = useState<Record<string, SurveyAnswer | undefined>>({});
   const [rating, setRating] = useState<number | undefined>(undefined);
   const [text, setText] = useState('');
+  const { t } = useTranslator();
 
   if (form?.status === 'thanks') {
     return (
       <p className="feedback feedback--thanks" role="status">
         {/* Nothing is kept while sharing is off (the core records nothing), and there is no settings screen yet to point to. */}
-        {form.notSent ? 'Thanks. Your answer was not sent: sharing usage data is off.' : 'Thank you for your feedback!'}
+        {form.notSent ? t('feedback.notSent') : t('feedback.thanks')}
       </p>
     );
   }
@@ -98,17 +101,17 @@ function FeedbackForm({ item, actionIndex, action }: { item: InboxItem; actionIn
       <p className="feedback__label">{action.label}</p>
       {action.kind === 'thumbs' && (
         <div className="feedback__thumbs">
-          <button type="button" className="button button--small button--icon" disabled={sending} aria-label="Thumbs up" title="Thumbs up" onClick={() => send({ kind: 'thumbs', value: 'up' })}>
+          <button type="button" className="button button--small button--icon" disabled={sending} aria-label={t('feedback.thumbsUp')} title={t('feedback.thumbsUp')} onClick={() => send({ kind: 'thumbs', value: 'up' })}>
             <ThumbUpIcon />
           </button>
-          <button type="button" className="button button--small button--icon" disabled={sending} aria-label="Thumbs down" title="Thumbs down" onClick={() => send({ kind: 'thumbs', value: 'down' })}>
+          <button type="button" className="button button--small button--icon" disabled={sending} aria-label={t('feedback.thumbsDown')} title={t('feedback.thumbsDown')} onClick={() => send({ kind: 'thumbs', value: 'down' })}>
             <ThumbDownIcon />
           </button>
         </div>
       )}
       {action.kind === 'rating' && (
         <fieldset className="feedback__rating">
-          <legend>Rating from 1 to 5</legend>
+          <legend>{t('feedback.rating', { min: 1, max: 5 })}</legend>
           {[1, 2, 3, 4, 5].map((value) => (
             <label key={value}>
               <input type="radio" name={`${key}-rating`} value={value} checked={rating === value} onChange={() => setRating(value)} />
@@ -118,7 +121,7 @@ function FeedbackForm({ item, actionIndex, action }: { item: InboxItem; actionIn
         </fieldset>
       )}
       {action.kind === 'text' && (
-        <TextAnswer id={`${key}-text`} label="Your comment" required limit={FREE_TEXT_MAX_CHARS} value={text} onChange={setText} error={undefined} />
+        <TextAnswer id={`${key}-text`} label={t('feedback.comment')} required limit={FREE_TEXT_MAX_CHARS} value={text} onChange={setText} error={undefined} />
       )}
       {action.kind === 'survey' &&
         (action.questions ?? []).map((question) => {
@@ -145,7 +148,7 @@ function FeedbackForm({ item, actionIndex, action }: { item: InboxItem; actionIn
             <fieldset key={question.id} className="feedback__question" aria-invalid={error !== undefined} aria-describedby={error ? `${id}-error` : undefined}>
               <legend>
                 {question.text}
-                {!isRequired(question) && <span className="feedback__optional"> (optional)</span>}
+                {!isRequired(question) && <span className="feedback__optional"> {t('feedback.optional')}</span>}
               </legend>
               {question.choices.map((choice) => (
                 <label key={choice}>
@@ -177,7 +180,7 @@ function FeedbackForm({ item, actionIndex, action }: { item: InboxItem; actionIn
       )}
       {action.kind !== 'thumbs' && (
         <button type="submit" className="button button--small button--primary" disabled={sending}>
-          {sending ? 'Sending…' : 'Send'}
+          {sending ? t('feedback.sending') : t('feedback.send')}
         </button>
       )}
     </form>
@@ -191,11 +194,12 @@ function isRequired(question: { choices?: readonly string[] | undefined; optiona
 
 function TextAnswer({ id, label, required, limit, value, onChange, error }: { id: string; label: string; required: boolean; limit: number; value: string; onChange: (value: string) => void; error: string | undefined }) {
   const over = value.length > limit;
+  const { t } = useTranslator();
   return (
     <div className="feedback__question">
       <label htmlFor={id}>
         {label}
-        {!required && <span className="feedback__optional"> (optional)</span>}
+        {!required && <span className="feedback__optional"> {t('feedback.optional')}</span>}
       </label>
       <textarea id={id} rows={3} value={value} aria-required={required} aria-invalid={over || error !== undefined} aria-describedby={`${id}-count`} onChange={(event) => onChange(event.target.value)} />
       <p className={`feedback__count${over ? ' feedback__count--over' : ''}`} id={`${id}-count`}>

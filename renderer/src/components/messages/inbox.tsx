@@ -163,6 +163,7 @@ function InboxEntry({ item, allowedLinkHosts, now }: { item: InboxItem; allowedL
   const dismiss = useStore((state) => state.dismissMessage);
   const snooze = useStore((state) => state.snoozeMessage);
   const isOpen = openId === item.id;
+  const { t } = useTranslator();
   const summary = useRef<HTMLButtonElement>(null);
   // Escape folds the message, and its forms with it, and puts focus back on its title.
   useCloseOnEscape(isOpen, () => {
@@ -181,9 +182,9 @@ function InboxEntry({ item, allowedLinkHosts, now }: { item: InboxItem; allowedL
       }}
     >
       <button ref={summary} type="button" className="message__summary" aria-expanded={isOpen} onClick={() => void open(isOpen ? null : item.id)}>
-        {!item.read && <span className="message__dot" aria-label="Unread" />}
+        {!item.read && <span className="message__dot" aria-label={t('message.unread')} />}
         <span className="message__title">{item.title}</span>
-        <span className="message__time">{timeAgo(item.deliveredAt, now)}</span>
+        <span className="message__time">{timeAgo(item.deliveredAt, now, t)}</span>
       </button>
       {isOpen && (
         <div className="message__detail" lang={item.locale}>
@@ -199,10 +200,10 @@ function InboxEntry({ item, allowedLinkHosts, now }: { item: InboxItem; allowedL
               ) : null,
             )}
             <button type="button" className="button button--small" onClick={() => void snooze(item.id, snoozeAction?.type === 'snooze' ? snoozeAction.hours : 24)}>
-              {snoozeAction?.label ?? 'Remind me tomorrow'}
+              {snoozeAction?.label ?? t('message.remindTomorrow')}
             </button>
             <button type="button" className="button button--small" onClick={() => void dismiss(item.id)}>
-              {dismissAction?.label ?? 'Dismiss'}
+              {dismissAction?.label ?? t('message.dismiss')}
             </button>
           </div>
         </div>
