@@ -207,4 +207,13 @@ export const ar: Catalogue = {
   'feedback.optional': '(اختياري)',
   'feedback.sending': 'جارٍ الإرسال…',
   'feedback.send': 'إرسال',
+  'undo.dismissed': 'تم تجاهل «{title}»',
+  'undo.snoozed': 'تم تأجيل «{title}»',
+  'undo.undo': 'تراجع',
+  'snoozed.title': 'مؤجلة',
+  'snoozed.unsnooze': 'إلغاء التأجيل',
+  'snoozed.unsnoozeNamed': 'إلغاء تأجيل {title}',
+  'snoozed.until': 'مؤجلة حتى {time}',
+  'snoozed.untilTomorrow': 'مؤجلة حتى الغد {time}',
+  'snoozed.untilDay': 'مؤجلة حتى {day} {time}',
 };

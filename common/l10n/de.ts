@@ -203,4 +203,13 @@ export const de: Catalogue = {
   'feedback.optional': '(freiwillig)',
   'feedback.sending': 'Wird gesendet…',
   'feedback.send': 'Senden',
+  'undo.dismissed': '„{title}“ verworfen',
+  'undo.snoozed': '„{title}“ zurückgestellt',
+  'undo.undo': 'Rückgängig',
+  'snoozed.title': 'Zurückgestellt',
+  'snoozed.unsnooze': 'Zurückholen',
+  'snoozed.unsnoozeNamed': '{title} zurückholen',
+  'snoozed.until': 'Zurückgestellt bis {time}',
+  'snoozed.untilTomorrow': 'Zurückgestellt bis morgen {time}',
+  'snoozed.untilDay': 'Zurückgestellt bis {day} {time}',
 };

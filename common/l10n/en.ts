@@ -219,6 +219,16 @@ export const en = {
   'feedback.optional': '(optional)',
   'feedback.sending': 'Sending…',
   'feedback.send': 'Send',
+  // Undo toast and snoozed messages
+  'undo.dismissed': 'Dismissed “{title}”',
+  'undo.snoozed': 'Snoozed “{title}”',
+  'undo.undo': 'Undo',
+  'snoozed.title': 'Snoozed',
+  'snoozed.unsnooze': 'Unsnooze',
+  'snoozed.unsnoozeNamed': 'Unsnooze {title}',
+  'snoozed.until': 'Snoozed until {time}',
+  'snoozed.untilTomorrow': 'Snoozed until tomorrow {time}',
+  'snoozed.untilDay': 'Snoozed until {day} {time}',
 } as const;
 
 /** A message key: the compiler refuses a key no catalogue has. */

@@ -203,4 +203,13 @@ export const ja: Catalogue = {
   'feedback.optional': '（任意）',
   'feedback.sending': '送信中…',
   'feedback.send': '送信',
+  'undo.dismissed': '「{title}」を閉じました',
+  'undo.snoozed': '「{title}」を後で通知にしました',
+  'undo.undo': '元に戻す',
+  'snoozed.title': '後で通知',
+  'snoozed.unsnooze': '今すぐ戻す',
+  'snoozed.unsnoozeNamed': '{title} を今すぐ戻す',
+  'snoozed.until': '{time} まで後で通知',
+  'snoozed.untilTomorrow': '明日 {time} まで後で通知',
+  'snoozed.untilDay': '{day} {time} まで後で通知',
 };

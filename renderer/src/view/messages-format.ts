@@ -21,12 +21,14 @@ export function clockTime(at: number): string {
 }
 
 /** "Snoozed until 14:05", or "… until tomorrow 14:05" / "… until Fri 14:05" when it is not today. */
-export function snoozedUntilText(until: number, now: number): string {
+export function snoozedUntilText(until: number, now: number, t: T = english): string {
   const day = (at: number): string => new Date(at).toDateString();
   const tomorrow = new Date(now);
   tomorrow.setDate(tomorrow.getDate() + 1);
-  const when = day(until) === day(now) ? '' : day(until) === day(tomorrow.getTime()) ? 'tomorrow ' : `${new Date(until).toLocaleDateString(undefined, { weekday: 'short' })} `;
-  return `Snoozed until ${when}${clockTime(until)}`;
+  const time = clockTime(until);
+  if (day(until) === day(now)) return t('snoozed.until', { time });
+  if (day(until) === day(tomorrow.getTime())) return t('snoozed.untilTomorrow', { time });
+  return t('snoozed.untilDay', { day: new Date(until).toLocaleDateString(undefined, { weekday: 'short' }), time });
 }
 
 /** The one line under the inbox heading that says how fresh the messages are, and its tone; the server's state names the real reason. */

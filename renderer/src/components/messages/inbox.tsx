@@ -91,6 +91,7 @@ function UndoToast() {
   const drop = useStore((state) => state.dropUndoOffer);
   const button = useRef<HTMLButtonElement>(null);
   const region = useRef<HTMLDivElement>(null);
+  const { t } = useTranslator();
   const leave = (): void => {
     // Focus must not fall to the page when the toast goes; the section's heading is the nearest stable place.
     if (region.current?.contains(document.activeElement)) document.getElementById('messages-heading')?.focus();
@@ -113,7 +114,7 @@ function UndoToast() {
       {offer && (
         <>
           <span className="undo-toast__text">
-            {offer.kind === 'dismissed' ? 'Dismissed' : 'Snoozed'} “{offer.title}”
+            {t(offer.kind === 'dismissed' ? 'undo.dismissed' : 'undo.snoozed', { title: offer.title })}
           </span>
           <button
             ref={button}
@@ -124,7 +125,7 @@ function UndoToast() {
               void undo();
             }}
           >
-            Undo
+            {t('undo.undo')}
           </button>
         </>
       )}
@@ -135,20 +136,21 @@ function UndoToast() {
 /** Snoozed messages, greyed, each with the time it comes back and a way to bring it back now. */
 function SnoozedList({ items, now }: { items: readonly SnoozedItem[]; now: number }) {
   const restore = useStore((state) => state.restoreMessage);
+  const { t } = useTranslator();
   return (
     <section className="snoozed" aria-labelledby="snoozed-heading">
       <h3 id="snoozed-heading" className="snoozed__title">
-        Snoozed
+        {t('snoozed.title')}
       </h3>
       <ul className="snoozed__list">
         {items.map((item) => (
           <li key={item.id} className="snoozed__item" data-message-id={item.id}>
             <span className="snoozed__text">
               <span className="snoozed__name">{item.title}</span>
-              <span className="snoozed__until">{snoozedUntilText(item.snoozedUntil, now)}</span>
+              <span className="snoozed__until">{snoozedUntilText(item.snoozedUntil, now, t)}</span>
             </span>
-            <button type="button" className="button button--small" aria-label={`Unsnooze ${item.title}`} onClick={() => void restore(item.id)}>
-              Unsnooze
+            <button type="button" className="button button--small" aria-label={t('snoozed.unsnoozeNamed', { title: item.title })} onClick={() => void restore(item.id)}>
+              {t('snoozed.unsnooze')}
             </button>
           </li>
         ))}
