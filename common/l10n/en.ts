@@ -229,6 +229,19 @@ export const en = {
   'snoozed.until': 'Snoozed until {time}',
   'snoozed.untilTomorrow': 'Snoozed until tomorrow {time}',
   'snoozed.untilDay': 'Snoozed until {day} {time}',
+  // The reorder cart
+  'cart.title': 'Reorder cart',
+  'cart.count': '({count, plural, one {# item} other {# items}})',
+  'cart.supply': 'Supply',
+  'cart.quantityOf': 'Quantity of {part}',
+  'cart.remove': 'Remove',
+  'cart.removeNamed': 'Remove {part}',
+  'cart.order': '{count, plural, one {Order # item} other {Order # items}}',
+  'cart.oneByOne': 'Your store takes one supply per order; reorder them one by one.',
+  'cart.openedOne': 'Opened the store page for {supply} ({part}) in your browser.',
+  'cart.openedOneQuantity': 'Opened the store page for {supply} ({part}), quantity {quantity}, in your browser.',
+  'cart.yourSupply': 'your supply',
+  'cart.openedCart': '{count, plural, one {Opened your cart in the store with # supply.} other {Opened your cart in the store with # supplies.}}',
 } as const;
 
 /** A message key: the compiler refuses a key no catalogue has. */

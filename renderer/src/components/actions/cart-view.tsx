@@ -3,6 +3,7 @@ import type { CartItem, LinkResult } from '../../../../common/contract/actions.j
 import { cartCount } from '../../store/actions-slice.js';
 import { useStore } from '../../store/store.js';
 import { useCloseOnEscape } from '../use-close-on-escape.js';
+import { useTranslator } from '../../l10n/use-translator.js';
 
 /**
  * The reorder cart: supplies to order together, with their quantities; hidden while empty. A bar
@@ -20,6 +21,7 @@ export function CartView() {
   const section = useRef<HTMLElement>(null);
   const toggle = useRef<HTMLButtonElement>(null);
   const contentId = useId();
+  const { t } = useTranslator();
   useCloseOnEscape(open && cart.items.length > 0, () => {
     setOpen(false);
     toggle.current?.focus();
@@ -34,10 +36,10 @@ export function CartView() {
       <h2 className="cart__title" id={`${contentId}-title`}>
         {cart.items.length > 0 ? (
           <button ref={toggle} type="button" className="cart__toggle" aria-expanded={open} aria-controls={contentId} onClick={() => setOpen(!open)}>
-            Reorder cart <span className="cart__count">({count === 1 ? '1 item' : `${count} items`})</span>
+            {t('cart.title')} <span className="cart__count">{t('cart.count', { count })}</span>
           </button>
         ) : (
-          'Reorder cart'
+          t('cart.title')
         )}
       </h2>
       <div id={contentId} className="cart__content" hidden={!open && cart.items.length > 0}>
@@ -46,14 +48,14 @@ export function CartView() {
             {cart.items.map((item) => (
               <li key={item.partNumber} className="cart__item">
                 <span className="cart__name">
-                  {item.supplyName ?? 'Supply'} <span className="cart__part">{item.partNumber}</span>
+                  {item.supplyName ?? t('cart.supply')} <span className="cart__part">{item.partNumber}</span>
                 </span>
                 <label className="cart__quantity">
-                  <span className="visually-hidden">Quantity of {item.partNumber}</span>
+                  <span className="visually-hidden">{t('cart.quantityOf', { part: item.partNumber })}</span>
                   <input type="number" min={0} max={99} value={item.quantity} onChange={(event) => void setQuantity(item.partNumber, Math.max(0, Math.min(99, Number(event.target.value) || 0)))} />
                 </label>
-                <button type="button" className="button button--small" aria-label={`Remove ${item.partNumber}`} onClick={() => void setQuantity(item.partNumber, 0)}>
-                  Remove
+                <button type="button" className="button button--small" aria-label={t('cart.removeNamed', { part: item.partNumber })} onClick={() => void setQuantity(item.partNumber, 0)}>
+                  {t('cart.remove')}
                 </button>
               </li>
             ))}
@@ -61,10 +63,10 @@ export function CartView() {
         )}
         {cart.items.length > 0 && (
           <button type="button" className="button button--primary" disabled={!cart.multiItemCheckout && cart.items.length > 1} onClick={() => void checkout()}>
-            Order {count === 1 ? '1 item' : `${count} items`}
+            {t('cart.order', { count })}
           </button>
         )}
-        {!cart.multiItemCheckout && cart.items.length > 1 && <p className="action-notice">Your store takes one supply per order; reorder them one by one.</p>}
+        {!cart.multiItemCheckout && cart.items.length > 1 && <p className="action-notice">{t('cart.oneByOne')}</p>}
       </div>
       {notice && <CheckoutNotice result={notice.result} ordered={notice.ordered ?? []} />}
     </section>
@@ -73,6 +75,7 @@ export function CartView() {
 
 /** What the checkout did: one supply opens its product page, several open the store's cart. */
 function CheckoutNotice({ result, ordered }: { result: LinkResult; ordered: readonly CartItem[] }) {
+  const { t } = useTranslator();
   if (result.status === 'refused') {
     return (
       <p className="action-notice action-notice--refused" role="alert">
@@ -81,10 +84,11 @@ function CheckoutNotice({ result, ordered }: { result: LinkResult; ordered: read
     );
   }
   const [only] = ordered;
-  const text =
-    ordered.length === 1 && only !== undefined
-      ? `Opened the store page for ${only.supplyName ?? 'your supply'} (${only.partNumber})${only.quantity > 1 ? `, quantity ${only.quantity},` : ''} in your browser.`
-      : `Opened your cart in the store with ${ordered.length} supplies.`;
+  const opened = (item: CartItem): string => {
+    const values = { supply: item.supplyName ?? t('cart.yourSupply'), part: item.partNumber };
+    return item.quantity > 1 ? t('cart.openedOneQuantity', { ...values, quantity: item.quantity }) : t('cart.openedOne', values);
+  };
+  const text = ordered.length === 1 && only !== undefined ? opened(only) : t('cart.openedCart', { count: ordered.length });
   return (
     <p className="action-notice" role="status">
       {text}
