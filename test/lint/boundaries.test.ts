@@ -101,7 +101,7 @@ describe('lint messages', () => {
     const { lintAs, code } = readFixture('fail-core-imports-host.ts');
     const [message] = await lint(code, lintAs);
     expect(message?.message).toContain("core/ may not import '../host/node-host.js'");
-    expect(message?.message).toContain('folders common/, native/, native/decoders/, core/, assets/; packages node:*, pino, pino-roll, zod');
+    expect(message?.message).toContain('folders common/, common/l10n/, native/, native/decoders/, core/, assets/; packages node:*, pino, pino-roll, zod');
   });
 
   it('say where raw IPC belongs', async () => {

@@ -50,8 +50,13 @@ async function world(): Promise<World> {
   const log: string[] = [];
   const uploads: string[] = [];
   let serverUp = false;
-  const fetch: CoreFetch = async (_url, init) => {
+  const fetch: CoreFetch = async (url, init) => {
     const body = init.body ?? '';
+    // The app registers its install credential before its first upload; this backend accepts it.
+    if (new URL(url).pathname === '/v1/installs') {
+      const { installId } = JSON.parse(body) as { installId: string };
+      return serverUp ? new Response(JSON.stringify({ installId, status: 'registered' }), { status: 201 }) : new Response('down', { status: 503 });
+    }
     uploads.push(body);
     const count = (JSON.parse(body) as { events: unknown[] }).events.length;
     return serverUp ? new Response(JSON.stringify({ accepted: count, duplicates: 0, rejected: [] }), { status: 200 }) : new Response('down', { status: 503 });
@@ -110,7 +115,8 @@ describe('settings file faults', () => {
     const after = (await w.call('update', { devicePollSeconds: 60 })) as typeof DEFAULT_SETTINGS;
     await w.time.advance(0);
     expect(await w.pending()).toBe(QUEUED);
-    expect(after).toEqual({ ...DEFAULT_SETTINGS, consent: 'anonymous-usage', devicePollSeconds: 60 });
+    // The owner chose both fields themselves (recommended policy values apply only to the others).
+    expect(after).toEqual({ ...DEFAULT_SETTINGS, consent: 'anonymous-usage', devicePollSeconds: 60, chosenFields: ['consent', 'devicePollSeconds'] });
     // And they go out, once, with the consent the owner gave.
     await (await core!.engagement).flush();
     expect(await w.pending()).toBe(0);
