@@ -228,4 +228,10 @@ export const ar: Catalogue = {
   'cart.openedOneQuantity': 'تم فتح صفحة المتجر لـ {supply} ({part})، الكمية {quantity}، في متصفحك.',
   'cart.yourSupply': 'مستلزمك',
   'cart.openedCart': '{count, plural, zero {تم فتح سلتك في المتجر دون مستلزمات.} one {تم فتح سلتك في المتجر مع مستلزم واحد.} two {تم فتح سلتك في المتجر مع مستلزمين.} few {تم فتح سلتك في المتجر مع # مستلزمات.} many {تم فتح سلتك في المتجر مع # مستلزمًا.} other {تم فتح سلتك في المتجر مع # مستلزم.}}',
+  'network.title': 'الطابعات على شبكتك',
+  'network.added': 'تمت الإضافة',
+  'network.add': 'إضافة',
+  'network.addNamed': 'إضافة {printer}',
+  'network.adding': 'جارٍ الإضافة…',
+  'network.unreadableTitle': 'طابعات لا يستطيع {product} قراءتها',
 };

@@ -224,4 +224,10 @@ export const de: Catalogue = {
   'cart.openedOneQuantity': 'Die Shop-Seite für {supply} ({part}), Menge {quantity}, wurde in deinem Browser geöffnet.',
   'cart.yourSupply': 'dein Verbrauchsmaterial',
   'cart.openedCart': '{count, plural, one {Dein Warenkorb im Shop wurde mit # Verbrauchsmaterial geöffnet.} other {Dein Warenkorb im Shop wurde mit # Verbrauchsmaterialien geöffnet.}}',
+  'network.title': 'Drucker in deinem Netzwerk',
+  'network.added': 'Hinzugefügt',
+  'network.add': 'Hinzufügen',
+  'network.addNamed': '{printer} hinzufügen',
+  'network.adding': 'Wird hinzugefügt…',
+  'network.unreadableTitle': 'Drucker, die {product} nicht lesen kann',
 };

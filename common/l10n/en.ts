@@ -242,6 +242,13 @@ export const en = {
   'cart.openedOneQuantity': 'Opened the store page for {supply} ({part}), quantity {quantity}, in your browser.',
   'cart.yourSupply': 'your supply',
   'cart.openedCart': '{count, plural, one {Opened your cart in the store with # supply.} other {Opened your cart in the store with # supplies.}}',
+  // Network printers
+  'network.title': 'Printers on your network',
+  'network.added': 'Added',
+  'network.add': 'Add',
+  'network.addNamed': 'Add {printer}',
+  'network.adding': 'Adding…',
+  'network.unreadableTitle': "Printers {product} can't read",
 } as const;
 
 /** A message key: the compiler refuses a key no catalogue has. */

@@ -224,4 +224,10 @@ export const ja: Catalogue = {
   'cart.openedOneQuantity': '{supply} ({part})、数量 {quantity} のストアページをブラウザーで開きました。',
   'cart.yourSupply': 'お使いの消耗品',
   'cart.openedCart': '{count, plural, other {# 点の消耗品を入れたストアのカートを開きました。}}',
+  'network.title': 'ネットワーク上のプリンター',
+  'network.added': '追加済み',
+  'network.add': '追加',
+  'network.addNamed': '{printer} を追加',
+  'network.adding': '追加中…',
+  'network.unreadableTitle': '{product} が読み取れないプリンター',
 };

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { DiscoveredPrinter, UnreadablePrinter } from '../../../common/contract/devices.js';
 import { bridge, describeFailure } from '../store/bridge.js';
+import { useTranslator } from '../l10n/use-translator.js';
 
 /**
  * Network printers found on the local network, each added with one click, and the printers this
@@ -56,13 +57,14 @@ export function NetworkPrintersView({
   error: string | null;
   onAdd: (id: string) => void;
 }) {
+  const { t } = useTranslator();
   if (printers.length === 0 && unreadable.length === 0) return null;
   return (
     <section className="network-printers" aria-labelledby="network-printers-heading">
       {printers.length > 0 && (
         <>
           <h2 id="network-printers-heading" className="network-printers__title">
-            Printers on your network
+            {t('network.title')}
           </h2>
           <ul className="network-printers__list">
             {printers.map((printer) => (
@@ -72,10 +74,10 @@ export function NetworkPrintersView({
                   <span className="network-printers__detail">{[printer.model, printer.location].filter(Boolean).join(' · ')}</span>
                 )}
                 {printer.added ? (
-                  <span className="network-printers__added">Added</span>
+                  <span className="network-printers__added">{t('network.added')}</span>
                 ) : (
-                  <button type="button" className="button" disabled={adding !== null} onClick={() => onAdd(printer.id)} aria-label={`Add ${printer.name}`}>
-                    {adding === printer.id ? 'Adding…' : 'Add'}
+                  <button type="button" className="button" disabled={adding !== null} onClick={() => onAdd(printer.id)} aria-label={t('network.addNamed', { printer: printer.name })}>
+                    {adding === printer.id ? t('network.adding') : t('network.add')}
                   </button>
                 )}
               </li>
@@ -91,7 +93,7 @@ export function NetworkPrintersView({
       {unreadable.length > 0 && (
         <>
           <h2 id={printers.length === 0 ? 'network-printers-heading' : undefined} className="network-printers__title">
-            Printers Trayside can't read
+            {t('network.unreadableTitle', { product: 'Trayside' })}
           </h2>
           <ul className="network-printers__list">
             {unreadable.map((printer, index) => (
