@@ -291,6 +291,8 @@ describe('message service: delivery and routing', () => {
     await first.start();
     await vi.waitFor(() => expect(first.shown).toEqual(['once@1']));
     first.service.markRead('once@1');
+    // The read lands on disk after the click (the ledger never blocks on fsync); a restart reads what landed.
+    await vi.waitFor(() => expect(readFileSync(join(dir, 'ledger.jsonl'), 'utf8')).toContain('"type":"read"'));
     first.service.dispose();
 
     const time = new FakeTime(START + 3 * DAY);
