@@ -234,4 +234,8 @@ export const ar: Catalogue = {
   'network.addNamed': 'إضافة {printer}',
   'network.adding': 'جارٍ الإضافة…',
   'network.unreadableTitle': 'طابعات لا يستطيع {product} قراءتها',
+  'guides.for': 'لـ: {about}',
+  'guides.helpFor': 'مساعدة لـ {device}',
+  'guides.thisDevice': 'هذا الجهاز',
+  'guides.now': 'مساعدة لما يحدث الآن',
 };

@@ -230,4 +230,8 @@ export const de: Catalogue = {
   'network.addNamed': '{printer} hinzufügen',
   'network.adding': 'Wird hinzugefügt…',
   'network.unreadableTitle': 'Drucker, die {product} nicht lesen kann',
+  'guides.for': 'Für: {about}',
+  'guides.helpFor': 'Hilfe für {device}',
+  'guides.thisDevice': 'dieses Gerät',
+  'guides.now': 'Hilfe zu dem, was gerade passiert',
 };

@@ -249,6 +249,11 @@ export const en = {
   'network.addNamed': 'Add {printer}',
   'network.adding': 'Adding…',
   'network.unreadableTitle': "Printers {product} can't read",
+  // Guides
+  'guides.for': 'For: {about}',
+  'guides.helpFor': 'Help for {device}',
+  'guides.thisDevice': 'this device',
+  'guides.now': 'Help for what is happening now',
 } as const;
 
 /** A message key: the compiler refuses a key no catalogue has. */

@@ -230,4 +230,8 @@ export const ja: Catalogue = {
   'network.addNamed': '{printer} を追加',
   'network.adding': '追加中…',
   'network.unreadableTitle': '{product} が読み取れないプリンター',
+  'guides.for': '対象: {about}',
+  'guides.helpFor': '{device} のヘルプ',
+  'guides.thisDevice': 'このデバイス',
+  'guides.now': 'いま起きていることのヘルプ',
 };

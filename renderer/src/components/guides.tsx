@@ -3,6 +3,7 @@ import type { DeviceSnapshot } from '../../../common/device.js';
 import { matchGuides, type MatchedGuide } from '../../../common/messages/guide.js';
 import { useStore } from '../store/store.js';
 import { MessageBody } from './messages/message-body.js';
+import { useTranslator } from '../l10n/use-translator.js';
 import './guides.css';
 
 /** The guides of the manifest in use that fit this device's current errors and low supplies. */
@@ -26,13 +27,14 @@ function anchorLabel(device: DeviceSnapshot, guide: MatchedGuide): string {
 export function GuideDetails({ guide, about }: { guide: MatchedGuide; about: string }) {
   const hosts = useStore((state) => state.inbox.allowedLinkHosts);
   const titleId = useId();
+  const { t } = useTranslator();
   return (
     <details className="guide" lang={guide.locale}>
       <summary className="guide__summary">
         <span className="guide__title" id={titleId}>
           {guide.content.title}
         </span>
-        <span className="guide__about">For: {about}</span>
+        <span className="guide__about">{t('guides.for', { about })}</span>
       </summary>
       {guide.content.summary !== undefined && guide.content.summary !== '' && <MessageBody body={guide.content.summary} allowedLinkHosts={hosts} />}
       <ol className="guide__steps" aria-labelledby={titleId}>
@@ -50,9 +52,10 @@ export function GuideDetails({ guide, about }: { guide: MatchedGuide; about: str
 /** In a device card, under its problems: the OEM's help for each current error and each supply to replace. */
 export function DeviceGuides({ device }: { device: DeviceSnapshot }) {
   const matched = useDeviceGuides(device);
+  const { t } = useTranslator();
   if (matched.length === 0 || device.state === 'unreachable') return null;
   return (
-    <section className="guides" aria-label={`Help for ${device.identity.model || 'this device'}`}>
+    <section className="guides" aria-label={t('guides.helpFor', { device: device.identity.model || t('guides.thisDevice') })}>
       {matched.map((guide) => (
         <GuideDetails key={`${guide.id} ${guide.anchor.kind === 'error' ? guide.anchor.code : guide.anchor.supplyId}`} guide={guide} about={anchorLabel(device, guide)} />
       ))}
@@ -65,6 +68,7 @@ export function HelpGuides() {
   const devices = useStore((state) => state.devices);
   const guides = useStore((state) => state.inbox.guides);
   const headingId = useId();
+  const { t } = useTranslator();
   if (guides === undefined || guides.length === 0) return null;
   const seen = new Set<string>();
   const entries: { guide: MatchedGuide; about: string; key: string }[] = [];
@@ -80,7 +84,7 @@ export function HelpGuides() {
   if (entries.length === 0) return null;
   return (
     <section className="help__section guides" aria-labelledby={headingId}>
-      <h3 id={headingId}>Help for what is happening now</h3>
+      <h3 id={headingId}>{t('guides.now')}</h3>
       {entries.map((entry) => (
         <GuideDetails key={entry.key} guide={entry.guide} about={entry.about} />
       ))}
