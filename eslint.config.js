@@ -24,15 +24,24 @@ const ALLOWED_IMPORTS = {
   // The message catalogues and their ICU formatter (FormatJS): runs in every process, browser included.
   'common/l10n': { folders: ['common', 'common/l10n'], packages: ['intl-messageformat', '@formatjs/icu-messageformat-parser', 'zod'] },
   'native/decoders': { folders: ['common', 'native/decoders'], packages: [] },
-  native: { folders: ['common', 'common/l10n', 'native', 'native/decoders'], packages: [NODE, 'usb', 'node-hid', 'koffi', 'bonjour-service', 'zod'] },
+  native: {
+    folders: ['common', 'common/l10n', 'native', 'native/decoders'],
+    packages: [NODE, 'usb', 'node-hid', 'koffi', 'bonjour-service', 'zod'],
+  },
   core: { folders: ['common', 'common/l10n', 'native', 'native/decoders', 'core', 'assets'], packages: [NODE, 'pino', 'pino-roll', 'zod'] },
   'host/page': { folders: ['common', 'host/page'], packages: ['zod'] },
   host: { folders: ['common', 'common/l10n', 'native', 'native/decoders', 'core', 'host'], packages: [NODE, 'ws', 'zod'] },
-  main: { folders: ['common', 'common/l10n', 'native', 'native/decoders', 'core', 'main', 'assets'], packages: [NODE, 'electron', 'electron-store', 'electron-updater', 'zod'] },
+  main: {
+    folders: ['common', 'common/l10n', 'native', 'native/decoders', 'core', 'main', 'assets'],
+    packages: [NODE, 'electron', 'electron-store', 'electron-updater', 'zod'],
+  },
   preload: { folders: ['common', 'preload'], packages: [] },
   'preload/electron-bridge.ts': { folders: ['common', 'preload'], packages: ['electron'] },
   renderer: { folders: ['common', 'common/l10n', 'renderer'], packages: ['react', 'react-dom', 'zustand'] },
-  server: { folders: ['common', 'common/l10n', 'server'], packages: [NODE, 'fastify', '@fastify/*', 'pg', '@electric-sql/pglite', 'csv-parse', 'zod'] },
+  server: {
+    folders: ['common', 'common/l10n', 'server'],
+    packages: [NODE, 'fastify', '@fastify/*', 'pg', '@electric-sql/pglite', 'csv-parse', 'zod'],
+  },
   // The support web view's browser code, bundled by scripts/build-support-view.mjs and served by the server.
   'server/support-view': { folders: ['common', 'server/support-view'], packages: ['uplot', 'zod'] },
 };
@@ -93,7 +102,9 @@ const boundariesConfig = {
       .map((folder) => ({ type: folder, pattern: folder, partialMatch: false })),
     'boundaries/files': [
       { category: 'test', pattern: TEST_FILES },
-      ...Object.keys(ALLOWED_IMPORTS).filter(isFileRow).map((key) => ({ category: key, pattern: key })),
+      ...Object.keys(ALLOWED_IMPORTS)
+        .filter(isFileRow)
+        .map((key) => ({ category: key, pattern: key })),
     ],
     'boundaries/dependency-nodes': ['import', 'export', 'dynamic-import', 'require'],
     'boundaries/legacy-templates': false,
@@ -101,14 +112,23 @@ const boundariesConfig = {
   rules: {
     'boundaries/dependencies': [
       'error',
-      { default: 'disallow', checkAllOrigins: true, checkUnknownLocals: true, policies, message: "'{{dependency.source}}' is not in ALLOWED_IMPORTS (eslint.config.js)." },
+      {
+        default: 'disallow',
+        checkAllOrigins: true,
+        checkUnknownLocals: true,
+        policies,
+        message: "'{{dependency.source}}' is not in ALLOWED_IMPORTS (eslint.config.js).",
+      },
     ],
   },
 };
 
 /** The raw-IPC rule everywhere, each file allowed the names that are at home in it. */
 const rawIpcConfigs = [
-  { plugins: { trayside: { rules: { 'no-raw-ipc': noRawIpc } } }, rules: { 'trayside/no-raw-ipc': ['error', { names: Object.keys(RAW_IPC) }] } },
+  {
+    plugins: { trayside: { rules: { 'no-raw-ipc': noRawIpc } } },
+    rules: { 'trayside/no-raw-ipc': ['error', { names: Object.keys(RAW_IPC) }] },
+  },
   ...[...new Set(Object.values(RAW_IPC))].map((file) => ({
     files: [file],
     rules: { 'trayside/no-raw-ipc': ['error', { names: Object.keys(RAW_IPC).filter((name) => RAW_IPC[name] !== file) }] },
@@ -119,7 +139,17 @@ const inFolders = (folders, pattern = '**/*.{ts,tsx,js,mjs}') => folders.map((fo
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'out/**', 'dist/**', 'test-results/**', 'playwright-report/**', '.hil-out/**', '.cache/**', '**/*.d.ts', 'test/lint/fixtures/**'],
+    ignores: [
+      'node_modules/**',
+      'out/**',
+      'dist/**',
+      'test-results/**',
+      'playwright-report/**',
+      '.hil-out/**',
+      '.cache/**',
+      '**/*.d.ts',
+      'test/lint/fixtures/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -130,7 +160,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.property.name='only'][callee.object.name=/^(it|test|describe)$/]", message: 'A focused test hides the rest: remove .only.' },
+        {
+          selector: "CallExpression[callee.property.name='only'][callee.object.name=/^(it|test|describe)$/]",
+          message: 'A focused test hides the rest: remove .only.',
+        },
         { selector: 'ExportDefaultDeclaration', message: 'Use named exports (STYLE.md).' },
       ],
     },
@@ -151,12 +184,22 @@ export default tseslint.config(
     files: inFolders(NO_NODE),
     ignores: [TEST_FILES],
     rules: {
-      'no-restricted-globals': ['error', ...NODE_GLOBALS.map((name) => ({ name, message: `'${name}' is a Node global: this folder (${NO_NODE.join(', ')}) runs without Node.` }))],
+      'no-restricted-globals': [
+        'error',
+        ...NODE_GLOBALS.map((name) => ({
+          name,
+          message: `'${name}' is a Node global: this folder (${NO_NODE.join(', ')}) runs without Node.`,
+        })),
+      ],
     },
   },
   { files: ['renderer/**/*.tsx'], plugins: { 'react-hooks': reactHooks }, rules: reactHooks.configs.recommended.rules },
   // The import resolver is loaded with require() by eslint-module-utils.
-  { files: ['eslint-rules/**/*.cjs'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  {
+    files: ['eslint-rules/**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   // Config files need default exports for their tools.
   { files: ['*.config.{ts,js,mjs}', 'electron.vite.config.ts'], rules: { 'no-restricted-syntax': 'off' } },
 

@@ -19,7 +19,13 @@ const batches = Number(values.batches);
 const BATCH = 100;
 
 function sampleEvent(index: number): DeviceEvent {
-  const base = { id: randomUUID(), at: new Date().toISOString(), campaignId: 'cyan-low-805xl', variantId: index % 2 === 0 ? 'control' : 'urgent-copy', messageId: 'cyan-low-805xl@3' };
+  const base = {
+    id: randomUUID(),
+    at: new Date().toISOString(),
+    campaignId: 'cyan-low-805xl',
+    variantId: index % 2 === 0 ? 'control' : 'urgent-copy',
+    messageId: 'cyan-low-805xl@3',
+  };
   // A realistic mix: mostly impressions and opens, some clicks, a few reorders and ratings.
   switch (index % 10) {
     case 0:
@@ -51,12 +57,20 @@ for (let batch = 0; batch < batches; batch += 1) {
 // Warm-up (JIT, PGlite caches) on a separate set of events.
 for (let warm = 0; warm < 10; warm += 1) {
   const events = Array.from({ length: BATCH }, (_, index) => sampleEvent(index));
-  await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ installId, consent: 'anonymous-usage', sentAt: new Date().toISOString(), events }) });
+  await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ installId, consent: 'anonymous-usage', sentAt: new Date().toISOString(), events }),
+  });
 }
 
 const started = performance.now();
 for (const body of bodies) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-trayside-install': installId }, body });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-trayside-install': installId },
+    body,
+  });
   if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
   await response.arrayBuffer();
 }
@@ -65,7 +79,8 @@ const total = batches * BATCH;
 
 // The same batches again: every event a duplicate (a retry after a lost answer).
 const dupStarted = performance.now();
-for (const body of bodies.slice(0, Math.min(50, bodies.length))) await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).arrayBuffer();
+for (const body of bodies.slice(0, Math.min(50, bodies.length)))
+  await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).arrayBuffer();
 const dupSeconds = (performance.now() - dupStarted) / 1000;
 
 const bodyBytes = bodies.reduce((sum, body) => sum + Buffer.byteLength(body), 0);
@@ -76,7 +91,8 @@ const stored = await store.analytics.totalEvents();
 const queue = await DurableQueue.open(join(dataDir, 'queue.log'));
 const queueEvents = 5000;
 const queueStarted = performance.now();
-for (let chunk = 0; chunk < queueEvents / 50; chunk += 1) await Promise.all(Array.from({ length: 50 }, (_, index) => queue.enqueue(sampleEvent(index))));
+for (let chunk = 0; chunk < queueEvents / 50; chunk += 1)
+  await Promise.all(Array.from({ length: 50 }, (_, index) => queue.enqueue(sampleEvent(index))));
 const queueSeconds = (performance.now() - queueStarted) / 1000;
 const singleStarted = performance.now();
 for (let index = 0; index < 200; index += 1) await queue.enqueue(sampleEvent(index));
@@ -87,8 +103,14 @@ await app.close();
 await store.close();
 await rm(dataDir, { recursive: true, force: true });
 
-console.log(`events accepted durably by the server: ${Math.round(total / seconds)} events/s (${batches} batches of ${BATCH}, ${(seconds * 1000 / batches).toFixed(1)} ms per batch, PGlite on disk, one process)`);
+console.log(
+  `events accepted durably by the server: ${Math.round(total / seconds)} events/s (${batches} batches of ${BATCH}, ${((seconds * 1000) / batches).toFixed(1)} ms per batch, PGlite on disk, one process)`,
+);
 console.log(`duplicate batches (retries):           ${Math.round((Math.min(50, batches) * BATCH) / dupSeconds)} events/s`);
-console.log(`bytes per event on the wire:           ${(bodyBytes / total).toFixed(0)} B JSON, ${(gzipBytes / (Math.min(20, batches) * BATCH)).toFixed(0)} B if gzip-compressed`);
-console.log(`app queue, fsync'd, 50 writers:        ${Math.round(queueEvents / queueSeconds)} events/s; one at a time: ${Math.round(200 / singleSeconds)} events/s`);
+console.log(
+  `bytes per event on the wire:           ${(bodyBytes / total).toFixed(0)} B JSON, ${(gzipBytes / (Math.min(20, batches) * BATCH)).toFixed(0)} B if gzip-compressed`,
+);
+console.log(
+  `app queue, fsync'd, 50 writers:        ${Math.round(queueEvents / queueSeconds)} events/s; one at a time: ${Math.round(200 / singleSeconds)} events/s`,
+);
 console.log(`stored: ${stored} events (${total} + 1000 warm-up)`);

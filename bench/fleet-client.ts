@@ -33,16 +33,42 @@ export function fleetAgent(maxSockets = 64): Agent {
 }
 
 /** A plain node:http request; resolves with status 0 when the connection fails (a killed node). */
-export function send(agent: Agent, base: string, method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: string, timeoutMs = 5000): Promise<Answer> {
+export function send(
+  agent: Agent,
+  base: string,
+  method: 'GET' | 'POST',
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+  timeoutMs = 5000,
+): Promise<Answer> {
   const started = performance.now();
   const url = new URL(path, base);
   return new Promise((resolve) => {
     const req = request(
-      { agent, host: url.hostname, port: url.port, path: url.pathname, method, headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }, timeout: timeoutMs },
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method,
+        headers:
+          body === undefined
+            ? headers
+            : { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+        timeout: timeoutMs,
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: response.headers, ms: performance.now() - started }));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            headers: response.headers,
+            ms: performance.now() - started,
+          }),
+        );
         response.on('error', () => resolve({ status: 0, body: '', headers: {}, ms: performance.now() - started }));
       },
     );
@@ -56,7 +82,10 @@ export function send(agent: Agent, base: string, method: 'GET' | 'POST', path: s
 export async function poll(agent: Agent, base: string, install: SimulatedInstall, productLine: string, locale: string): Promise<Answer> {
   const path = `/v1/manifests/${productLine}/${locale}`;
   const etag = install.etags.get(path);
-  const answer = await send(agent, base, 'GET', path, { 'x-trayside-install': install.installId, ...(etag === undefined ? {} : { 'if-none-match': etag }) });
+  const answer = await send(agent, base, 'GET', path, {
+    'x-trayside-install': install.installId,
+    ...(etag === undefined ? {} : { 'if-none-match': etag }),
+  });
   const received = answer.headers.etag;
   if (answer.status === 200 && typeof received === 'string') install.etags.set(path, received);
   return answer;
@@ -70,7 +99,10 @@ export async function poll(agent: Agent, base: string, install: SimulatedInstall
 export async function checkSegments(agent: Agent, base: string, install: SimulatedInstall): Promise<Answer> {
   const path = `/v1/segments/${install.installId}`;
   const etag = install.etags.get(path);
-  const answer = await send(agent, base, 'GET', path, { authorization: `Bearer ${install.credential}`, ...(etag === undefined ? {} : { 'if-none-match': etag }) });
+  const answer = await send(agent, base, 'GET', path, {
+    authorization: `Bearer ${install.credential}`,
+    ...(etag === undefined ? {} : { 'if-none-match': etag }),
+  });
   const received = answer.headers.etag;
   if ((answer.status === 200 || answer.status === 304) && typeof received === 'string') install.etags.set(path, received);
   return answer;
@@ -78,7 +110,14 @@ export async function checkSegments(agent: Agent, base: string, install: Simulat
 
 /** Registers the install's credential; a server without install registration (404) needs none. */
 export async function register(agent: Agent, base: string, install: SimulatedInstall): Promise<Answer> {
-  return send(agent, base, 'POST', '/v1/installs', { authorization: `Bearer ${install.credential}`, 'x-trayside-install': install.installId }, JSON.stringify({ installId: install.installId }));
+  return send(
+    agent,
+    base,
+    'POST',
+    '/v1/installs',
+    { authorization: `Bearer ${install.credential}`, 'x-trayside-install': install.installId },
+    JSON.stringify({ installId: install.installId }),
+  );
 }
 
 /** `count` impression events with fresh ids (the idempotency keys). */
@@ -90,7 +129,14 @@ export function impressions(count: number, campaignId = 'fleet-campaign'): Devic
 /** Sends one batch once. */
 export function sendBatch(agent: Agent, base: string, install: SimulatedInstall, events: readonly DeviceEvent[]): Promise<Answer> {
   const body = JSON.stringify({ installId: install.installId, consent: 'anonymous-usage', sentAt: new Date().toISOString(), events });
-  return send(agent, base, 'POST', '/v1/events', { authorization: `Bearer ${install.credential}`, 'x-trayside-install': install.installId }, body);
+  return send(
+    agent,
+    base,
+    'POST',
+    '/v1/events',
+    { authorization: `Bearer ${install.credential}`, 'x-trayside-install': install.installId },
+    body,
+  );
 }
 
 /**

@@ -28,7 +28,9 @@ const SELF = fileURLToPath(import.meta.url);
 const ROOT = path.resolve(path.dirname(SELF), '..');
 
 /** 10 languages × 5 regions: 50 valid, canonical locale tags; segments are product lines × these. */
-const LOCALES = ['en', 'de', 'fr', 'es', 'it', 'nl', 'pl', 'pt', 'sv', 'ja'].flatMap((language) => ['US', 'DE', 'FR', 'GB', 'JP'].map((region) => `${language}-${region}`));
+const LOCALES = ['en', 'de', 'fr', 'es', 'it', 'nl', 'pl', 'pt', 'sv', 'ja'].flatMap((language) =>
+  ['US', 'DE', 'FR', 'GB', 'JP'].map((region) => `${language}-${region}`),
+);
 
 function segmentPath(index: number): string {
   const line = `line-${String(Math.floor(index / LOCALES.length)).padStart(4, '0')}`;
@@ -61,7 +63,11 @@ async function serveTrayside(workDir: string, database: string | undefined): Pro
   const { CampaignInputSchema } = await import('../common/messages/index.js');
   const store = await openStore(database ? { databaseUrl: database } : { dataDir: path.join(workDir, 'pglite') });
   const now = new Date();
-  const content = { title: 'Cyan running low', body: 'Your **805XL** cyan is below 15 %. Order now and it arrives in 2 days.', actions: [{ type: 'reorder' as const, label: 'Order', supplyColor: 'cyan', quantity: 1 }] };
+  const content = {
+    title: 'Cyan running low',
+    body: 'Your **805XL** cyan is below 15 %. Order now and it arrives in 2 days.',
+    actions: [{ type: 'reorder' as const, label: 'Order', supplyColor: 'cyan', quantity: 1 }],
+  };
   const campaign = CampaignInputSchema.parse({
     id: 'fleet-campaign',
     name: 'Fleet campaign',
@@ -72,14 +78,25 @@ async function serveTrayside(workDir: string, database: string | undefined): Pro
     rule: { '==': [{ var: 'device.model' }, 'Trayside Demo Printer'] },
     triggers: [{ type: 'supply-below', supply: { color: 'cyan' }, percent: 15 }],
     defaultLocale: 'en',
-    variants: [{ id: 'a', weight: 1, content: Object.fromEntries(['en', 'de', 'fr', 'es', 'it', 'nl', 'pl', 'pt', 'sv', 'ja'].map((language) => [language, content])) }],
+    variants: [
+      {
+        id: 'a',
+        weight: 1,
+        content: Object.fromEntries(['en', 'de', 'fr', 'es', 'it', 'nl', 'pl', 'pt', 'sv', 'ja'].map((language) => [language, content])),
+      },
+    ],
   });
   if ((await store.getCampaign(campaign.id)) === null) {
     await store.createCampaign(campaign, now);
     await store.publishCampaign(campaign.id, now);
   }
   // Limits stay on (their cost is part of a request) but never refuse the benchmark's load.
-  const app = await buildServer({ store, logLevel: 'error', deviceRateLimit: { max: 1e9, timeWindowMs: 60_000 }, registrationRateLimit: { max: 1e9, timeWindowMs: 60_000 } } as Parameters<typeof buildServer>[0]);
+  const app = await buildServer({
+    store,
+    logLevel: 'error',
+    deviceRateLimit: { max: 1e9, timeWindowMs: 60_000 },
+    registrationRateLimit: { max: 1e9, timeWindowMs: 60_000 },
+  } as Parameters<typeof buildServer>[0]);
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   process.on('message', (message) => {
     if (message === 'cpu') process.send?.({ cpu: process.cpuUsage(), rss: process.memoryUsage().rss });
@@ -112,10 +129,14 @@ interface Child {
 
 function startChild(args: string[], pin: boolean): Promise<Child> {
   const argv = ['--import', 'tsx', SELF, ...args];
-  const child = pin ? spawn('taskset', ['-c', '0', process.execPath, ...argv], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], cwd: ROOT }) : spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], cwd: ROOT });
+  const child = pin
+    ? spawn('taskset', ['-c', '0', process.execPath, ...argv], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], cwd: ROOT })
+    : spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], cwd: ROOT });
   const cpuMicros = () =>
     new Promise<{ micros: number; rss: number }>((resolve) => {
-      child.once('message', (message: { cpu: NodeJS.CpuUsage; rss: number }) => resolve({ micros: message.cpu.user + message.cpu.system, rss: message.rss }));
+      child.once('message', (message: { cpu: NodeJS.CpuUsage; rss: number }) =>
+        resolve({ micros: message.cpu.user + message.cpu.system, rss: message.rss }),
+      );
       child.send('cpu');
     });
   return new Promise((resolve, reject) => {
@@ -147,7 +168,15 @@ interface PollFigures {
   manifestBytes: number;
 }
 
-async function pollRun(autocannon: Autocannon, server: Child, installs: number, segments: number, seconds: number, connections: number, seenBefore?: Uint8Array): Promise<PollFigures> {
+async function pollRun(
+  autocannon: Autocannon,
+  server: Child,
+  installs: number,
+  segments: number,
+  seconds: number,
+  connections: number,
+  seenBefore?: Uint8Array,
+): Promise<PollFigures> {
   // Which installs hold the current manifest (and so send If-None-Match): one byte each, 640 kB for 640 k installs.
   // A fleet in its steady state holds it; a publish is the one-off download measured by the warm-up.
   const seen = seenBefore ?? new Uint8Array(installs).fill(1);
@@ -160,7 +189,9 @@ async function pollRun(autocannon: Autocannon, server: Child, installs: number, 
     await Promise.all(
       Array.from({ length: Math.min(64, segments - start) }, async (_, offset) => {
         const index = start + offset;
-        const response = await fetch(`http://127.0.0.1:${server.port}${segmentPath(index)}`, { headers: { 'x-trayside-install': `fleet-warm-${index}` } });
+        const response = await fetch(`http://127.0.0.1:${server.port}${segmentPath(index)}`, {
+          headers: { 'x-trayside-install': `fleet-warm-${index}` },
+        });
         manifestBytes = Math.max(manifestBytes, (await response.arrayBuffer()).byteLength);
         etags.set(index, response.headers.get('etag') ?? '');
       }),
@@ -193,7 +224,8 @@ async function pollRun(autocannon: Autocannon, server: Child, installs: number, 
   const after = await server.cpuMicros();
   const total = Object.values(result.statusCodeStats).reduce((sum, entry) => sum + entry.count, 0);
   const good = (result.statusCodeStats['200']?.count ?? 0) + (result.statusCodeStats['304']?.count ?? 0);
-  if (result.errors > 0 || good !== total) throw new Error(`polls: expected only 200/304, got ${JSON.stringify(result.statusCodeStats)} and ${result.errors} errors`);
+  if (result.errors > 0 || good !== total)
+    throw new Error(`polls: expected only 200/304, got ${JSON.stringify(result.statusCodeStats)} and ${result.errors} errors`);
   return {
     installs,
     segments,
@@ -210,15 +242,30 @@ async function pollRun(autocannon: Autocannon, server: Child, installs: number, 
   };
 }
 
-async function bareRun(autocannon: Autocannon, bare: Child, seconds: number, connections: number): Promise<{ requestsPerSecond: number; cpuMicrosPerRequest: number }> {
+async function bareRun(
+  autocannon: Autocannon,
+  bare: Child,
+  seconds: number,
+  connections: number,
+): Promise<{ requestsPerSecond: number; cpuMicrosPerRequest: number }> {
   const before = await bare.cpuMicros();
-  const result = await autocannon({ url: `http://127.0.0.1:${bare.port}/v1/manifests/line-0000/en-US`, connections, duration: seconds, headers: { 'if-none-match': '"fleet"' } });
+  const result = await autocannon({
+    url: `http://127.0.0.1:${bare.port}/v1/manifests/line-0000/en-US`,
+    connections,
+    duration: seconds,
+    headers: { 'if-none-match': '"fleet"' },
+  });
   const after = await bare.cpuMicros();
   return { requestsPerSecond: result.requests.average, cpuMicrosPerRequest: (after.micros - before.micros) / result.requests.total };
 }
 
 /** Batched events with retries: `workers` installs in parallel, batches of `batch` events, each resent until acknowledged. */
-async function eventRun(server: Child, seconds: number, workers: number, batch: number): Promise<{ eventsPerSecond: number; batches: number; retries: number; p50Ms: number; p99Ms: number; cpuMicrosPerEvent: number }> {
+async function eventRun(
+  server: Child,
+  seconds: number,
+  workers: number,
+  batch: number,
+): Promise<{ eventsPerSecond: number; batches: number; retries: number; p50Ms: number; p99Ms: number; cpuMicrosPerEvent: number }> {
   const base = `http://127.0.0.1:${server.port}`;
   const agent = fleetAgent(workers);
   const installs = Array.from({ length: workers * 4 }, () => simulatedInstall());
@@ -322,10 +369,14 @@ async function main(): Promise<void> {
     children.push(server.child);
     const bare = await startChild(['--child', 'bare'], pin);
     children.push(bare.child);
-    console.log(`server on CPU 0, load on CPU 1: ${pin ? 'yes' : 'no (taskset missing)'}; ${seconds} s per run, ${connections} connections`);
+    console.log(
+      `server on CPU 0, load on CPU 1: ${pin ? 'yes' : 'no (taskset missing)'}; ${seconds} s per run, ${connections} connections`,
+    );
 
     const baseline = await bareRun(autocannon, bare, seconds, connections);
-    console.log(`bare node:http 304: ${Math.round(baseline.requestsPerSecond)} req/s, CPU ${baseline.cpuMicrosPerRequest.toFixed(1)} µs/req`);
+    console.log(
+      `bare node:http 304: ${Math.round(baseline.requestsPerSecond)} req/s, CPU ${baseline.cpuMicrosPerRequest.toFixed(1)} µs/req`,
+    );
     report.bare = baseline;
 
     const runs: [number, number][] = [
@@ -335,35 +386,50 @@ async function main(): Promise<void> {
     ];
     const polls: PollFigures[] = [];
     for (const [count, segmentCount] of runs) {
-      const figures = await pollRun(autocannon, server, count, segmentCount, values.big && count >= 640_000 ? Math.max(seconds, 30) : seconds, connections);
+      const figures = await pollRun(
+        autocannon,
+        server,
+        count,
+        segmentCount,
+        values.big && count >= 640_000 ? Math.max(seconds, 30) : seconds,
+        connections,
+      );
       polls.push(figures);
       console.log(line(figures, baseline.requestsPerSecond));
     }
     report.polls = polls.map((figures) => ({ ...figures, ratioToBare: figures.requestsPerSecond / baseline.requestsPerSecond }));
 
     const pglite = await eventRun(server, seconds, 16, 10);
-    console.log(`events on PGlite: ${Math.round(pglite.eventsPerSecond)} events/s in batches of 10 (${pglite.batches} batches, ${pglite.retries} retried), p50 ${pglite.p50Ms.toFixed(1)} ms  p99 ${pglite.p99Ms.toFixed(1)} ms  CPU ${pglite.cpuMicrosPerEvent.toFixed(0)} µs/event`);
+    console.log(
+      `events on PGlite: ${Math.round(pglite.eventsPerSecond)} events/s in batches of 10 (${pglite.batches} batches, ${pglite.retries} retried), p50 ${pglite.p50Ms.toFixed(1)} ms  p99 ${pglite.p99Ms.toFixed(1)} ms  CPU ${pglite.cpuMicrosPerEvent.toFixed(0)} µs/event`,
+    );
     report.eventsPglite = pglite;
 
     if (!values['no-postgres']) {
       const start = spawnSync('bash', ['scripts/pg/start.sh'], { cwd: ROOT, encoding: 'utf8' });
       const url = start.stdout?.match(/postgres(?:ql)?:\/\/\S+/)?.[0];
       pgDir = start.stdout?.match(/TRAYSIDE_PG_DIR=(\S+)/)?.[1];
-      if (start.status !== 0 || url === undefined) console.log(`events on PostgreSQL: skipped (${(start.stderr || 'scripts/pg/start.sh failed').trim().split('\n').pop()})`);
+      if (start.status !== 0 || url === undefined)
+        console.log(`events on PostgreSQL: skipped (${(start.stderr || 'scripts/pg/start.sh failed').trim().split('\n').pop()})`);
       else {
         const onPostgres = await startChild(['--child', 'trayside', '--dir', workDir, '--database', url], pin);
         children.push(onPostgres.child);
         const postgres = await eventRun(onPostgres, seconds, 16, 10);
-        console.log(`events on PostgreSQL: ${Math.round(postgres.eventsPerSecond)} events/s in batches of 10 (${postgres.batches} batches, ${postgres.retries} retried), p50 ${postgres.p50Ms.toFixed(1)} ms  p99 ${postgres.p99Ms.toFixed(1)} ms  node CPU ${postgres.cpuMicrosPerEvent.toFixed(0)} µs/event (PostgreSQL shares CPU 1 with the load)`);
+        console.log(
+          `events on PostgreSQL: ${Math.round(postgres.eventsPerSecond)} events/s in batches of 10 (${postgres.batches} batches, ${postgres.retries} retried), p50 ${postgres.p50Ms.toFixed(1)} ms  p99 ${postgres.p99Ms.toFixed(1)} ms  node CPU ${postgres.cpuMicrosPerEvent.toFixed(0)} µs/event (PostgreSQL shares CPU 1 with the load)`,
+        );
         const size = await storedBytesPerEvent(url);
-        console.log(`PostgreSQL storage: ${size.events} events take ${(size.bytes / 1048576).toFixed(1)} MiB with their ledger, indexes and rollups = ${Math.round(size.bytes / size.events)} B/event`);
+        console.log(
+          `PostgreSQL storage: ${size.events} events take ${(size.bytes / 1048576).toFixed(1)} MiB with their ledger, indexes and rollups = ${Math.round(size.bytes / size.events)} B/event`,
+        );
         report.eventsPostgres = { ...postgres, storedEvents: size.events, bytesPerEvent: size.bytes / size.events };
       }
     }
     if (values.json) console.log(JSON.stringify(report));
   } finally {
     for (const child of children) child.kill('SIGTERM');
-    if (pgDir !== undefined) spawnSync('bash', ['scripts/pg/stop.sh'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, TRAYSIDE_PG_DIR: pgDir } });
+    if (pgDir !== undefined)
+      spawnSync('bash', ['scripts/pg/stop.sh'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, TRAYSIDE_PG_DIR: pgDir } });
     await rm(workDir, { recursive: true, force: true });
   }
 }

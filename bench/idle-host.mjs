@@ -24,7 +24,9 @@ function procStat(pid) {
   return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond; // utime + stime, seconds
 }
 function statusMb(pid, field) {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${field}:`));
   return Number(line.split(/\s+/)[1]) / 1024;
 }
 const ask = (child, message) =>
@@ -63,7 +65,12 @@ function probeModule(name, specifiers) {
 /** The same, bundled and minified the way the host is (scripts/build-host-bundle.mjs). */
 async function bundledProbe(name, specifiers) {
   const outfile = join(work, `${name}.bundle.mjs`);
-  await build({ ...NODE_BUNDLE_OPTIONS, sourcemap: false, stdin: { contents: probeSource(specifiers), resolveDir: root, sourcefile: `${name}-probe.mjs` }, outfile });
+  await build({
+    ...NODE_BUNDLE_OPTIONS,
+    sourcemap: false,
+    stdin: { contents: probeSource(specifiers), resolveDir: root, sourcefile: `${name}-probe.mjs` },
+    outfile,
+  });
   return outfile;
 }
 
@@ -140,8 +147,12 @@ for (const row of rows) {
 }
 const host = rows.find((row) => row.step.final);
 const tscHost = rows.find((row) => row.step.host && !row.step.final);
-console.log(`bundle vs tsc output: peak RSS ${(host.peakRssMb - tscHost.peakRssMb).toFixed(1)} MB, heap ${(host.heapUsedMb - tscHost.heapUsedMb).toFixed(1)} MB`);
-console.log(`host/baseline: CPU ×${(host.cpuPercentOfCore / Math.max(baseline.cpuPercentOfCore, 0.001)).toFixed(1)}, RSS ×${(host.peakRssMb / baseline.peakRssMb).toFixed(2)}`);
+console.log(
+  `bundle vs tsc output: peak RSS ${(host.peakRssMb - tscHost.peakRssMb).toFixed(1)} MB, heap ${(host.heapUsedMb - tscHost.heapUsedMb).toFixed(1)} MB`,
+);
+console.log(
+  `host/baseline: CPU ×${(host.cpuPercentOfCore / Math.max(baseline.cpuPercentOfCore, 0.001)).toFixed(1)}, RSS ×${(host.peakRssMb / baseline.peakRssMb).toFixed(2)}`,
+);
 const verdict = [
   ['CPU ≤ 0.1 % of one core', host.cpuPercentOfCore <= 0.1],
   ['peak RSS ≤ 60 MB', host.peakRssMb <= 60],
@@ -155,7 +166,10 @@ rmSync(work, { recursive: true, force: true });
 /** For information: the RSS of the demo backend child the host starts with the bundled demo branding. */
 async function measureDemoBackend() {
   const dataDir = mkdtempSync(join(work, 'demo-'));
-  const child = spawn(process.execPath, [...NODE_HOST_FLAGS, NODE_HOST_ENTRY, '--port', '0', '--data-dir', dataDir], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...NODE_HOST_FLAGS, NODE_HOST_ENTRY, '--port', '0', '--data-dir', dataDir], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let log = '';
   child.stderr.on('data', (chunk) => (log += chunk));
   const started = await new Promise((done) => {
@@ -170,7 +184,11 @@ async function measureDemoBackend() {
     });
     child.once('exit', () => finish(false));
   });
-  const [backendPid] = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  const [backendPid] = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(Number);
   if (!started || !backendPid) {
     console.log(`demo backend child (information): did not start — ${log.trim().split('\n').at(-1) ?? 'no log'}`);
   } else {

@@ -12,7 +12,12 @@ import { openLedgerSync, type LedgerRecord } from '../core/messages/ledger.js';
 
 const { values } = parseArgs({ options: { clicks: { type: 'string', default: '1000' } } });
 const clicks = Number(values.clicks);
-const record = (index: number): LedgerRecord => ({ type: 'dismissed', at: Date.now(), campaignId: `campaign-${index % 20}`, messageId: `campaign-${index % 20}@1` });
+const record = (index: number): LedgerRecord => ({
+  type: 'dismissed',
+  at: Date.now(),
+  campaignId: `campaign-${index % 20}`,
+  messageId: `campaign-${index % 20}@1`,
+});
 
 interface Figures {
   /** Time inside the click handler, summed: what the main thread spent on the ledger. */
@@ -71,7 +76,9 @@ try {
   console.log(`${clicks} dismiss clicks, one per event-loop turn, each recorded in the delivery ledger:`);
   console.log(row('old sync path (baseline)', baseline));
   console.log(row('core/storage AppendLog', current));
-  console.log(`main-thread blocking: ${(baseline.blockedMs / Math.max(current.blockedMs, 0.001)).toFixed(0)}x less with the async path (same run, same disk)`);
+  console.log(
+    `main-thread blocking: ${(baseline.blockedMs / Math.max(current.blockedMs, 0.001)).toFixed(0)}x less with the async path (same run, same disk)`,
+  );
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

@@ -18,7 +18,14 @@ const RUNS = Number(process.env.BENCH_PANEL_RUNS ?? 7);
 const MESSAGES = 100;
 const GOALS = { jsGzipKiB: 150, deviceListMs: 300, messagesMs: 300 };
 const ADMIN = 'ts_admin_panel-bench-token';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** A critical service message: those may bypass the frequency caps, so all 100 reach the inbox at once. */
 function campaign(index: number): CampaignInputRaw {
@@ -34,7 +41,18 @@ function campaign(index: number): CampaignInputRaw {
     triggers: [{ type: 'app-start' }],
     caps: { maxImpressions: 1, maxPerDay: 1, cooldownHours: 0 },
     defaultLocale: 'en',
-    variants: [{ id: 'a', weight: 1, content: { en: { title: `Service notice ${index}`, body: `Notice **${index}**: the firmware update for your printer is ready. [Details](https://store.example.com/${index})` } } }],
+    variants: [
+      {
+        id: 'a',
+        weight: 1,
+        content: {
+          en: {
+            title: `Service notice ${index}`,
+            body: `Notice **${index}**: the firmware update for your printer is ready. [Details](https://store.example.com/${index})`,
+          },
+        },
+      },
+    ],
   };
 }
 
@@ -63,7 +81,11 @@ function installProbe(): void {
 
 async function timeLoad(page: Page, url: string): Promise<{ deviceList: number; messages: number }> {
   await page.goto(url);
-  await page.waitForFunction(() => (window as unknown as { __panelBench: { messages?: number } }).__panelBench.messages !== undefined, undefined, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => (window as unknown as { __panelBench: { messages?: number } }).__panelBench.messages !== undefined,
+    undefined,
+    { timeout: 30_000 },
+  );
   return page.evaluate(() => (window as unknown as { __panelBench: { deviceList: number; messages: number } }).__panelBench);
 }
 
@@ -72,7 +94,8 @@ const median = (values: number[]): number => {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
-const verdict = (value: number, goal: number, unit: string): string => `${value.toFixed(unit === 'KiB' ? 1 : 0)} ${unit} (goal ≤ ${goal} ${unit}: ${value <= goal ? 'met' : 'MISSED'})`;
+const verdict = (value: number, goal: number, unit: string): string =>
+  `${value.toFixed(unit === 'KiB' ? 1 : 0)} ${unit} (goal ≤ ${goal} ${unit}: ${value <= goal ? 'met' : 'MISSED'})`;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'trayside-panel-bench-'));
 // A modest device rate limit of its own: the host polls a few times at most.
@@ -80,7 +103,10 @@ const backend = await startTestServer({ deviceRateLimit: { max: 10_000, timeWind
 const host = await (async () => {
   for (let index = 0; index < MESSAGES; index += 1) {
     const body = campaign(index);
-    for (const [route, payload] of [['/v1/admin/campaigns', body], [`/v1/admin/campaigns/${body.id}/publish`, undefined]] as const) {
+    for (const [route, payload] of [
+      ['/v1/admin/campaigns', body],
+      [`/v1/admin/campaigns/${body.id}/publish`, undefined],
+    ] as const) {
       const response = await fetch(new URL(route, backend.url), {
         method: 'POST',
         headers: { authorization: `Bearer ${ADMIN}`, ...(payload ? { 'content-type': 'application/json' } : {}) },
@@ -89,10 +115,25 @@ const host = await (async () => {
       if (response.status >= 300) throw new Error(`publishing ${body.id}: ${response.status} ${await response.text()}`);
     }
   }
-  const child = spawn(process.execPath, [...NODE_HOST_FLAGS, NODE_HOST_ENTRY, '--port', '0', '--data-dir', dataDir, '--backend', backend.url, '--public-key', await backend.publicKey()], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...NODE_HOST_FLAGS,
+      NODE_HOST_ENTRY,
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--backend',
+      backend.url,
+      '--public-key',
+      await backend.publicKey(),
+    ],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const url = await new Promise<string>((done, fail) => {
@@ -114,10 +155,17 @@ try {
   await warm.addInitScript(installProbe);
   await timeLoad(warm, host.url).catch(async (error: unknown) => {
     const page = await warm.evaluate(() => document.body.innerText.slice(0, 600)).catch(() => '');
-    const log = host.stderr().split('\n').filter((line) => !line.includes('notification:'));
-    throw new Error(`the panel never showed ${MESSAGES} messages (${String(error)}); host log:\n${log.slice(-15).join('\n')}\npanel text:\n${page}`);
+    const log = host
+      .stderr()
+      .split('\n')
+      .filter((line) => !line.includes('notification:'));
+    throw new Error(
+      `the panel never showed ${MESSAGES} messages (${String(error)}); host log:\n${log.slice(-15).join('\n')}\npanel text:\n${page}`,
+    );
   });
-  const scripts = await warm.evaluate(() => Array.from(document.querySelectorAll('script[src]'), (script) => (script as HTMLScriptElement).src));
+  const scripts = await warm.evaluate(() =>
+    Array.from(document.querySelectorAll('script[src]'), (script) => (script as HTMLScriptElement).src),
+  );
   await warm.close();
 
   let gzipBytes = 0;
@@ -143,9 +191,16 @@ try {
     await context.close();
   }
 
-  console.log(`panel render: ${RUNS} runs through the bundled Node host (${NODE_HOST_FLAGS.join(' ')}), ${MESSAGES} messages from a real backend, headless Chromium`);
-  console.log(`  panel JS as sent: ${verdict(gzipBytes / 1024, GOALS.jsGzipKiB, 'KiB')} gzipped; ${(brotliBytes / 1024).toFixed(1)} KiB brotli (what Chromium gets); gzipped KiB per script: ${perScript.join(', ')}`);
-  for (const [label, runs] of [['new context (nothing cached)', cold], ['reload (assets cached, immutable)', cached]] as const) {
+  console.log(
+    `panel render: ${RUNS} runs through the bundled Node host (${NODE_HOST_FLAGS.join(' ')}), ${MESSAGES} messages from a real backend, headless Chromium`,
+  );
+  console.log(
+    `  panel JS as sent: ${verdict(gzipBytes / 1024, GOALS.jsGzipKiB, 'KiB')} gzipped; ${(brotliBytes / 1024).toFixed(1)} KiB brotli (what Chromium gets); gzipped KiB per script: ${perScript.join(', ')}`,
+  );
+  for (const [label, runs] of [
+    ['new context (nothing cached)', cold],
+    ['reload (assets cached, immutable)', cached],
+  ] as const) {
     console.log(
       `  ${label}: device list ${verdict(median(runs.map((r) => r.deviceList)), GOALS.deviceListMs, 'ms')}, ${MESSAGES} messages ${verdict(median(runs.map((r) => r.messages)), GOALS.messagesMs, 'ms')} (median; runs ${runs.map((r) => Math.round(r.messages)).join(', ')} ms)`,
     );

@@ -90,7 +90,9 @@ async function serveFastify(workDir: string): Promise<void> {
   const response = await app.inject({ method: 'GET', url: ROUTE });
   const bodyFile = path.join(workDir, 'manifest.json');
   await writeFile(bodyFile, response.rawPayload);
-  process.stdout.write(`${JSON.stringify({ port: Number(new URL(address).port), etag: response.headers.etag, bodyFile, openMs: Math.round(openMs) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ port: Number(new URL(address).port), etag: response.headers.etag, bodyFile, openMs: Math.round(openMs) })}\n`,
+  );
 }
 
 /** Child: the baseline, a bare node:http server with the same bytes and headers. */
@@ -154,7 +156,9 @@ async function main(): Promise<void> {
     const bare = await startChild(['--child', 'bare', '--body', bodyFile, '--etag', etag], pin);
     children.push(bare.child);
     const size = (await readFile(bodyFile)).length;
-    console.log(`PGlite open (new data dir): ${fastify.info.openMs} ms; manifest: 50 campaigns, ${(size / 1024).toFixed(1)} KiB; pinned: ${pin ? 'server CPU 0, load CPU 1' : 'no (taskset missing)'}`);
+    console.log(
+      `PGlite open (new data dir): ${fastify.info.openMs} ms; manifest: 50 campaigns, ${(size / 1024).toFixed(1)} KiB; pinned: ${pin ? 'server CPU 0, load CPU 1' : 'no (taskset missing)'}`,
+    );
 
     const run = async (port: number, conditional: boolean): Promise<number> => {
       const result = await autocannon({
@@ -166,7 +170,10 @@ async function main(): Promise<void> {
       const expected = conditional ? '304' : '200';
       const good = result.statusCodeStats[expected]?.count ?? 0;
       const total = Object.values(result.statusCodeStats).reduce((sum, entry) => sum + entry.count, 0);
-      if (result.errors > 0 || good !== total) throw new Error(`port ${port}: expected only ${expected}, got ${JSON.stringify(result.statusCodeStats)} and ${result.errors} errors`);
+      if (result.errors > 0 || good !== total)
+        throw new Error(
+          `port ${port}: expected only ${expected}, got ${JSON.stringify(result.statusCodeStats)} and ${result.errors} errors`,
+        );
       return result.requests.average;
     };
     const cases = [

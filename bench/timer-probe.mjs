@@ -7,10 +7,15 @@ const wrap = (original) =>
     const ms = Number(delay) || 0;
     // Zero-delay timers are deferrals, not wake-ups of an idle process; count them but not as "fastest".
     if (ms > 0) counts.shortestMs = Math.min(counts.shortestMs, ms);
-    return original.call(this, (...inner) => {
-      counts.fired += 1;
-      return callback(...inner);
-    }, delay, ...args);
+    return original.call(
+      this,
+      (...inner) => {
+        counts.fired += 1;
+        return callback(...inner);
+      },
+      delay,
+      ...args,
+    );
   };
 globalThis.setTimeout = wrap(globalThis.setTimeout);
 globalThis.setInterval = wrap(globalThis.setInterval);

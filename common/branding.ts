@@ -28,12 +28,18 @@ export const BackendUrlSchema = z
 /** A pinned Ed25519 public key: base64 of the raw 32 bytes, as GET /v1/signing-key returns it. */
 export const PublicKeySchema = z
   .string()
-  .regex(/^[A-Za-z0-9+/]{43}=$/, 'Paste the base64 of the raw 32-byte Ed25519 public key (44 characters ending in "="), as GET /v1/signing-key shows it.');
+  .regex(
+    /^[A-Za-z0-9+/]{43}=$/,
+    'Paste the base64 of the raw 32-byte Ed25519 public key (44 characters ending in "="), as GET /v1/signing-key shows it.',
+  );
 
 /** A host name on an allow-list: lowercase, no scheme, no port (`store.example.com`). */
 export const AllowedHostSchema = z
   .string()
-  .regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, 'Write a bare lowercase host name such as "store.example.com" (no https://, no port, no path).');
+  .regex(
+    /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/,
+    'Write a bare lowercase host name such as "store.example.com" (no https://, no port, no path).',
+  );
 
 /** The placeholders a store URL template may use; each value is percent-encoded before it is put in. */
 export const STORE_URL_PLACEHOLDERS = ['part', 'quantity', 'locale', 'campaign', 'ref', 'items'] as const;
@@ -49,17 +55,24 @@ export const StoreUrlTemplateSchema = z
   .superRefine((template, ctx) => {
     for (const match of template.matchAll(/\{([^{}]*)\}/g)) {
       if (!(STORE_URL_PLACEHOLDERS as readonly string[]).includes(match[1]!)) {
-        ctx.addIssue({ code: 'custom', message: `Unknown placeholder "{${match[1]}}"; use ${STORE_URL_PLACEHOLDERS.map((name) => `{${name}}`).join(', ')}.` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `Unknown placeholder "{${match[1]}}"; use ${STORE_URL_PLACEHOLDERS.map((name) => `{${name}}`).join(', ')}.`,
+        });
       }
     }
     const origin = /^https:\/\/[^/?#{}]+[/?#]/.exec(template);
     if (origin === null) {
-      ctx.addIssue({ code: 'custom', message: 'Start with https://host/ and put placeholders only after the host (e.g. "https://shop.example.com/cart?sku={part}").' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'Start with https://host/ and put placeholders only after the host (e.g. "https://shop.example.com/cart?sku={part}").',
+      });
       return;
     }
     try {
       const url = new URL(origin[0]);
-      if (url.username !== '' || url.password !== '' || url.port !== '') ctx.addIssue({ code: 'custom', message: 'No user name, password or port in a store URL.' });
+      if (url.username !== '' || url.password !== '' || url.port !== '')
+        ctx.addIssue({ code: 'custom', message: 'No user name, password or port in a store URL.' });
     } catch {
       ctx.addIssue({ code: 'custom', message: 'Not a valid https URL.' });
     }
@@ -76,7 +89,10 @@ export const StoreRegionSchema = z.strictObject({
     .max(200)
     .regex(/^([A-Za-z0-9,;|+~*.:_-]|\{part\}|\{quantity\})+$/, 'Use {part}, {quantity}, letters, digits and , ; | + ~ * . : _ - only.')
     .default('{part}:{quantity}'),
-  cartItemSeparator: z.string().regex(/^[,;|+~*.:_-]{1,3}$/, 'Use 1–3 of , ; | + ~ * . : _ -').default(','),
+  cartItemSeparator: z
+    .string()
+    .regex(/^[,;|+~*.:_-]{1,3}$/, 'Use 1–3 of , ; | + ~ * . : _ -')
+    .default(','),
   /** The store's locale for this region (`de-DE`). */
   locale: LocaleTagSchema,
 });
@@ -85,13 +101,17 @@ export type StoreRegion = z.infer<typeof StoreRegionSchema>;
 /** The OEM's online store: templates per region and the only hosts a reorder may open. */
 export const StoreConfigSchema = z
   .strictObject({
-    regions: z.record(z.string().regex(/^[A-Z]{2}$/, 'Region keys are uppercase ISO 3166-1 alpha-2 codes such as "DE".'), StoreRegionSchema),
+    regions: z.record(
+      z.string().regex(/^[A-Z]{2}$/, 'Region keys are uppercase ISO 3166-1 alpha-2 codes such as "DE".'),
+      StoreRegionSchema,
+    ),
     /** Used when the owner's region has no entry. */
     defaultRegion: z.string().regex(/^[A-Z]{2}$/),
     allowedHosts: z.array(AllowedHostSchema).min(1).max(32),
   })
   .superRefine((store, ctx) => {
-    if (!(store.defaultRegion in store.regions)) ctx.addIssue({ code: 'custom', path: ['defaultRegion'], message: `"${store.defaultRegion}" has no entry in store.regions.` });
+    if (!(store.defaultRegion in store.regions))
+      ctx.addIssue({ code: 'custom', path: ['defaultRegion'], message: `"${store.defaultRegion}" has no entry in store.regions.` });
     for (const [region, entry] of Object.entries(store.regions)) {
       for (const key of ['urlTemplate', 'cartUrlTemplate'] as const) {
         const template = entry[key];
@@ -147,7 +167,13 @@ export const BrandingSchema = z.strictObject({
   supportUrl: z.url({ protocol: /^https$/, message: 'Use an https:// URL.' }).optional(),
   /** Brand colours for the panel, as CSS hex. */
   colors: z
-    .strictObject({ primary: z.string().regex(/^#[0-9a-fA-F]{6}$/), accent: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional() })
+    .strictObject({
+      primary: z.string().regex(/^#[0-9a-fA-F]{6}$/),
+      accent: z
+        .string()
+        .regex(/^#[0-9a-fA-F]{6}$/)
+        .optional(),
+    })
     .optional(),
   /** Auto-update; without it the app never looks for updates. */
   updates: UpdatesConfigSchema.optional(),
@@ -165,7 +191,13 @@ export type BrandingInput = z.input<typeof BrandingSchema>;
 export function isAllowedHttpsUrl(url: string, hosts: readonly string[]): boolean {
   try {
     const parsed = new URL(url);
-    return parsed.protocol === 'https:' && parsed.username === '' && parsed.password === '' && parsed.port === '' && hosts.includes(parsed.hostname);
+    return (
+      parsed.protocol === 'https:' &&
+      parsed.username === '' &&
+      parsed.password === '' &&
+      parsed.port === '' &&
+      hosts.includes(parsed.hostname)
+    );
   } catch {
     return false;
   }

@@ -49,13 +49,23 @@ function headlineOf(message: string): string {
 }
 
 function conditionProblem(condition: DeviceCondition & { severity: 'error' | 'warning' }): DeviceProblem {
-  return { severity: condition.severity, about: { kind: 'condition', code: condition.code }, headline: headlineOf(condition.message), message: condition.message };
+  return {
+    severity: condition.severity,
+    about: { kind: 'condition', code: condition.code },
+    headline: headlineOf(condition.message),
+    message: condition.message,
+  };
 }
 
 function supplyProblem(supply: Supply, t: T): DeviceProblem {
   const phrase = supplyPhrase(supply, t);
   // An empty consumable stops a printer, and so does a full waste receptacle.
-  return { severity: supply.empty ? 'error' : 'warning', about: { kind: 'supply', supplyId: supply.id }, headline: phrase, message: phrase };
+  return {
+    severity: supply.empty ? 'error' : 'warning',
+    about: { kind: 'supply', supplyId: supply.id },
+    headline: phrase,
+    message: phrase,
+  };
 }
 
 function isProblem(condition: DeviceCondition): condition is DeviceCondition & { severity: 'error' | 'warning' } {

@@ -14,6 +14,12 @@ describe('describeError', () => {
 
   it('never throws itself, even for values that cannot be turned into text', () => {
     expect(describeError(Object.create(null))).toBe('[object Object]');
-    expect(describeError({ toString: () => { throw new Error('no'); } })).toBe('[object Object]');
+    expect(
+      describeError({
+        toString: () => {
+          throw new Error('no');
+        },
+      }),
+    ).toBe('[object Object]');
   });
 });

@@ -10,11 +10,32 @@ import { ConsentSchema, type Consent } from './settings.js';
  */
 
 /** Everything that can happen to a message; `conversion` is recorded by the server when the store reports an order. */
-export const EventTypeSchema = z.enum(['impression', 'open', 'click', 'dismiss', 'snooze', 'reorder', 'feedback', 'conversion', 'would-have-shown', 'replacement']);
+export const EventTypeSchema = z.enum([
+  'impression',
+  'open',
+  'click',
+  'dismiss',
+  'snooze',
+  'reorder',
+  'feedback',
+  'conversion',
+  'would-have-shown',
+  'replacement',
+]);
 export type EventType = z.infer<typeof EventTypeSchema>;
 
 /** The types an app may send; a conversion only ever comes from the store's report to the server. */
-export const DEVICE_EVENT_TYPES = ['impression', 'open', 'click', 'dismiss', 'snooze', 'reorder', 'feedback', 'would-have-shown', 'replacement'] as const;
+export const DEVICE_EVENT_TYPES = [
+  'impression',
+  'open',
+  'click',
+  'dismiss',
+  'snooze',
+  'reorder',
+  'feedback',
+  'would-have-shown',
+  'replacement',
+] as const;
 
 /**
  * Reserved variant ids of events from installs that did not see a campaign: the global holdout
@@ -91,7 +112,12 @@ const common = {
 export const DeviceEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...common, type: z.literal('impression') }),
   z.strictObject({ ...common, type: z.literal('open') }),
-  z.strictObject({ ...common, type: z.literal('click'), action: z.enum(['reorder', 'open-url', 'feedback', 'snooze', 'dismiss']), host: z.string().max(253).optional() }),
+  z.strictObject({
+    ...common,
+    type: z.literal('click'),
+    action: z.enum(['reorder', 'open-url', 'feedback', 'snooze', 'dismiss']),
+    host: z.string().max(253).optional(),
+  }),
   z.strictObject({ ...common, type: z.literal('dismiss') }),
   z.strictObject({ ...common, type: z.literal('snooze'), hours: z.number().int().min(1).max(720) }),
   z.strictObject({
@@ -104,7 +130,13 @@ export const DeviceEventSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({ ...common, type: z.literal('feedback'), feedback: FeedbackSchema }),
   /** A holdout or control install matched the message and was kept from it; `variantId` is its arm, `wouldHaveSeen` the variant it would have got. */
-  z.strictObject({ ...common, type: z.literal('would-have-shown'), arm: ArmSchema.exclude(['treated']), wouldHaveSeen: SlugSchema, context: TriggerContextSchema }),
+  z.strictObject({
+    ...common,
+    type: z.literal('would-have-shown'),
+    arm: ArmSchema.exclude(['treated']),
+    wouldHaveSeen: SlugSchema,
+    context: TriggerContextSchema,
+  }),
   /**
    * The device's own level history says a supply was replaced (a refill) or a receptacle emptied,
    * attributed to the campaign last shown or last withheld within the attribution window; `variantId`
@@ -120,7 +152,11 @@ export const DeviceEventSchema = z.discriminatedUnion('type', [
     fromPercent: z.number().min(0).max(100),
     toPercent: z.number().min(0).max(100),
     /** Hours from the supply first reading low to the replacement; absent when it was never seen low. */
-    hoursFromLow: z.number().min(0).max(24 * 3650).optional(),
+    hoursFromLow: z
+      .number()
+      .min(0)
+      .max(24 * 3650)
+      .optional(),
     /** Whether the device reports the new supply as genuine; absent when it does not say. */
     genuine: z.boolean().optional(),
     /** When the attributed exposure (or withheld exposure) happened. */

@@ -11,13 +11,25 @@ const survey: FeedbackDefinition = {
 
 describe('feedback checks', () => {
   it('lets the owner leave a free-text survey question empty unless the campaign requires it', () => {
-    expect(checkFeedback(survey, { kind: 'survey', answers: { quality: 'Very' } })).toEqual({ ok: true, feedback: { kind: 'survey', answers: { quality: 'Very' } } });
-    const required: FeedbackDefinition = { kind: 'survey', questions: [survey.questions![0]!, { id: 'improve', text: 'What should we improve?', optional: false }] };
-    expect(checkFeedback(required, { kind: 'survey', answers: { quality: 'Very' } })).toEqual({ ok: false, errors: { improve: 'Please write an answer.' } });
+    expect(checkFeedback(survey, { kind: 'survey', answers: { quality: 'Very' } })).toEqual({
+      ok: true,
+      feedback: { kind: 'survey', answers: { quality: 'Very' } },
+    });
+    const required: FeedbackDefinition = {
+      kind: 'survey',
+      questions: [survey.questions![0]!, { id: 'improve', text: 'What should we improve?', optional: false }],
+    };
+    expect(checkFeedback(required, { kind: 'survey', answers: { quality: 'Very' } })).toEqual({
+      ok: false,
+      errors: { improve: 'Please write an answer.' },
+    });
   });
 
   it('still asks for a choice question to be answered', () => {
-    expect(checkFeedback(survey, { kind: 'survey', answers: { improve: 'Less noise' } })).toEqual({ ok: false, errors: { quality: 'Pick one.' } });
+    expect(checkFeedback(survey, { kind: 'survey', answers: { improve: 'Less noise' } })).toEqual({
+      ok: false,
+      errors: { quality: 'Pick one.' },
+    });
   });
 
   it('speaks of numbers for a rating, as the form shows numbered buttons, not stars', () => {

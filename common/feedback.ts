@@ -8,7 +8,16 @@ import { FREE_TEXT_MAX_CHARS, type Feedback, type SurveyAnswer } from './events.
 /** A feedback action as the campaign defines it (common/messages/content.ts FeedbackActionSchema). */
 export interface FeedbackDefinition {
   kind: 'thumbs' | 'rating' | 'survey' | 'text';
-  questions?: readonly { id: string; text: string; choices?: readonly string[] | undefined; multiple?: boolean | undefined; maxLength?: number | undefined; optional?: boolean | undefined }[] | undefined;
+  questions?:
+    | readonly {
+        id: string;
+        text: string;
+        choices?: readonly string[] | undefined;
+        multiple?: boolean | undefined;
+        maxLength?: number | undefined;
+        optional?: boolean | undefined;
+      }[]
+    | undefined;
 }
 
 /** What the form holds before it is checked. */
@@ -40,7 +49,9 @@ export function checkFeedback(definition: FeedbackDefinition, draft: FeedbackDra
   if (draft.kind !== definition.kind) return { ok: false, errors: { form: `This message asks for ${definition.kind} feedback.` } };
   switch (draft.kind) {
     case 'thumbs':
-      return draft.value === 'up' || draft.value === 'down' ? { ok: true, feedback: { kind: 'thumbs', value: draft.value } } : { ok: false, errors: { form: 'Choose thumbs up or thumbs down.' } };
+      return draft.value === 'up' || draft.value === 'down'
+        ? { ok: true, feedback: { kind: 'thumbs', value: draft.value } }
+        : { ok: false, errors: { form: 'Choose thumbs up or thumbs down.' } };
     case 'rating':
       return Number.isInteger(draft.value) && draft.value! >= 1 && draft.value! <= 5
         ? { ok: true, feedback: { kind: 'rating', value: draft.value! } }
@@ -48,7 +59,8 @@ export function checkFeedback(definition: FeedbackDefinition, draft: FeedbackDra
     case 'text': {
       const text = draft.text ?? '';
       if (text.trim() === '') return { ok: false, errors: { form: 'Write a few words first.' } };
-      if (text.length > FREE_TEXT_MAX_CHARS) return { ok: false, errors: { form: `Keep it under ${FREE_TEXT_MAX_CHARS} characters (now ${text.length}).` } };
+      if (text.length > FREE_TEXT_MAX_CHARS)
+        return { ok: false, errors: { form: `Keep it under ${FREE_TEXT_MAX_CHARS} characters (now ${text.length}).` } };
       return { ok: true, feedback: { kind: 'text', text } };
     }
     case 'survey': {
@@ -58,12 +70,15 @@ export function checkFeedback(definition: FeedbackDefinition, draft: FeedbackDra
         const answer = draft.answers[question.id];
         const empty = answer === undefined || (Array.isArray(answer) ? answer.length === 0 : answer.trim() === '');
         if (empty) {
-          if (!isOptionalQuestion(question)) errors[question.id] = question.choices === undefined ? 'Please write an answer.' : question.multiple === true ? 'Pick at least one.' : 'Pick one.';
+          if (!isOptionalQuestion(question))
+            errors[question.id] =
+              question.choices === undefined ? 'Please write an answer.' : question.multiple === true ? 'Pick at least one.' : 'Pick one.';
           continue;
         }
         if (question.choices === undefined) {
           if (typeof answer !== 'string') errors[question.id] = 'Write the answer as text.';
-          else if (answer.length > textLimit(question)) errors[question.id] = `Keep it under ${textLimit(question)} characters (now ${answer.length}).`;
+          else if (answer.length > textLimit(question))
+            errors[question.id] = `Keep it under ${textLimit(question)} characters (now ${answer.length}).`;
           else answers[question.id] = answer;
           continue;
         }

@@ -18,9 +18,7 @@ export type InlineNode =
   | { type: 'break' };
 
 /** Block content. */
-export type BlockNode =
-  | { type: 'paragraph'; children: InlineNode[] }
-  | { type: 'list'; ordered: boolean; items: InlineNode[][] };
+export type BlockNode = { type: 'paragraph'; children: InlineNode[] } | { type: 'list'; ordered: boolean; items: InlineNode[][] };
 
 const LIST_ITEM = /^(?:[-*] |(\d{1,3})\. )(.*)$/;
 /** Nesting of bold/italic beyond this is kept as text (a body of 4000 asterisks must not recurse 4000 deep). */
@@ -132,6 +130,8 @@ function inlineText(nodes: readonly InlineNode[]): string {
 /** The body as plain text (notifications): markers removed, link labels kept, list items on their own lines. */
 export function markdownToPlainText(body: string): string {
   return parseMarkdown(body)
-    .map((block) => (block.type === 'paragraph' ? inlineText(block.children) : block.items.map((item) => `• ${inlineText(item)}`).join('\n')))
+    .map((block) =>
+      block.type === 'paragraph' ? inlineText(block.children) : block.items.map((item) => `• ${inlineText(item)}`).join('\n'),
+    )
     .join('\n\n');
 }

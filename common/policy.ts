@@ -48,7 +48,10 @@ export const POLICY_KEYS = {
     category: 'Privacy',
   },
   MessageCategorySupplies: categoryKey('supplies', 'Supply alerts and reorder offers for the attached devices (on or off).'),
-  MessageCategoryService: categoryKey('service', 'Service notices about the attached devices (on or off). Safety recalls and empty supplies are always shown.'),
+  MessageCategoryService: categoryKey(
+    'service',
+    'Service notices about the attached devices (on or off). Safety recalls and empty supplies are always shown.',
+  ),
   MessageCategoryTips: categoryKey('tips', 'Tips about using the devices (on or off).'),
   MessageCategoryOffers: categoryKey('offers', 'Marketing offers (on or off).'),
   MessageCategorySurveys: categoryKey('surveys', 'Surveys and feedback requests (on or off).'),
@@ -71,7 +74,7 @@ export const POLICY_KEYS = {
     schema: BackendUrlSchema,
     kind: 'string',
     title: 'Update feed URL',
-    description: 'An internal mirror of the manufacturer\'s update feed (https). The manufacturer\'s keys must have signed what it serves.',
+    description: "An internal mirror of the manufacturer's update feed (https). The manufacturer's keys must have signed what it serves.",
     category: 'Updates',
   },
   UpdateVersionPin: {
@@ -97,7 +100,8 @@ export const POLICY_KEYS = {
     schema: BackendUrlSchema,
     kind: 'string',
     title: 'Message server URL',
-    description: 'The manufacturer\'s backend for messages and events (https), e.g. an internal relay. Manifests must still carry the manufacturer\'s signature.',
+    description:
+      "The manufacturer's backend for messages and events (https), e.g. an internal relay. Manifests must still carry the manufacturer's signature.",
     category: 'Backend',
   },
 } as const satisfies Record<string, PolicyKeySpec>;
@@ -107,7 +111,9 @@ export const POLICY_KEY_NAMES = Object.keys(POLICY_KEYS) as PolicyKey[];
 
 /** The values one policy level sets; every key optional (absent = no say). */
 export const PolicyValuesSchema = z.strictObject(
-  Object.fromEntries(POLICY_KEY_NAMES.map((key) => [key, POLICY_KEYS[key].schema.optional()])) as { [K in PolicyKey]: z.ZodOptional<(typeof POLICY_KEYS)[K]['schema']> },
+  Object.fromEntries(POLICY_KEY_NAMES.map((key) => [key, POLICY_KEYS[key].schema.optional()])) as {
+    [K in PolicyKey]: z.ZodOptional<(typeof POLICY_KEYS)[K]['schema']>;
+  },
 );
 export type PolicyValues = z.infer<typeof PolicyValuesSchema>;
 

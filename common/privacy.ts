@@ -14,11 +14,16 @@ export const CREDENTIAL_SCHEME = 'Bearer';
  * An install credential: 32 random bytes, base64url, prefixed so a person can tell it from other
  * tokens. Made on the device at first run; the server keeps only its SHA-256.
  */
-export const InstallCredentialSchema = z.string().regex(/^ts_install_[A-Za-z0-9_-]{43}$/, 'An install credential is "ts_install_" and 43 base64url characters.');
+export const InstallCredentialSchema = z
+  .string()
+  .regex(/^ts_install_[A-Za-z0-9_-]{43}$/, 'An install credential is "ts_install_" and 43 base64url characters.');
 
 /** POST /v1/installs: registers the credential the device made (idempotent: the same pair again is fine). */
 export const InstallRegistrationSchema = z.strictObject({ installId: InstallIdSchema });
-export const InstallRegistrationResultSchema = z.object({ installId: InstallIdSchema, status: z.enum(['registered', 'already-registered']) });
+export const InstallRegistrationResultSchema = z.object({
+  installId: InstallIdSchema,
+  status: z.enum(['registered', 'already-registered']),
+});
 
 /** Kinds of data a deletion covers: `usage` = events, their CRM outbox rows, CRM segments and links; `support` = diagnostics cases. */
 export const DataScopeSchema = z.enum(['usage', 'support']);
@@ -63,8 +68,12 @@ export const PrivacyExportSchema = z.object({
   events: z.array(z.unknown()),
   segments: z.array(z.string()),
   customerIds: z.array(z.string()),
-  outbox: z.array(z.object({ eventId: z.string(), attempts: z.number(), deliveredAt: z.string().nullable(), givenUpAt: z.string().nullable() })),
-  diagnosticsCases: z.array(z.object({ code: z.string(), uploadedAt: z.string(), expiresAt: z.string(), bytes: z.number(), summary: z.unknown() })),
+  outbox: z.array(
+    z.object({ eventId: z.string(), attempts: z.number(), deliveredAt: z.string().nullable(), givenUpAt: z.string().nullable() }),
+  ),
+  diagnosticsCases: z.array(
+    z.object({ code: z.string(), uploadedAt: z.string(), expiresAt: z.string(), bytes: z.number(), summary: z.unknown() }),
+  ),
   requests: z.array(PrivacyReceiptSchema),
 });
 export type PrivacyExport = z.infer<typeof PrivacyExportSchema>;

@@ -26,7 +26,16 @@ export const FrequencyLimitSchema = z.object({ perDay: z.number().int().min(1).m
 export type FrequencyLimit = z.infer<typeof FrequencyLimitSchema>;
 
 /** The fields the owner has set themselves; a field not named keeps following recommended policy and then the OEM default. */
-export const ChosenFieldSchema = z.enum(['consent', 'messageCategories', 'quietHours', 'frequencyLimit', 'locale', 'region', 'launchAtLogin', 'devicePollSeconds']);
+export const ChosenFieldSchema = z.enum([
+  'consent',
+  'messageCategories',
+  'quietHours',
+  'frequencyLimit',
+  'locale',
+  'region',
+  'launchAtLogin',
+  'devicePollSeconds',
+]);
 export type ChosenField = z.infer<typeof ChosenFieldSchema>;
 
 /**
@@ -51,7 +60,10 @@ export const SettingsSchema = z.object({
   /** UI and message locale (canonical BCP 47, `de-DE`); null follows the system. */
   locale: z.string().min(2).max(35).nullable(),
   /** ISO 3166-1 alpha-2 region for message targeting (`DE`); null follows the system locale. */
-  region: z.string().regex(/^[A-Z]{2}$/).nullable(),
+  region: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .nullable(),
   /** Messages per day and week across all categories; null or absent = no limit beyond the OEM's caps. */
   frequencyLimit: FrequencyLimitSchema.nullable().optional(),
   /**

@@ -20,7 +20,8 @@ describe('supply model', () => {
   });
 
   it('treats a receptacle as filling up: nearly full is low, 100 % is full', () => {
-    const waste = (percent: number) => classifySupply(reading({ id: 'waste', kind: 'waste', role: 'receptacle', lowThreshold: 90, level: { kind: 'percent', percent } }));
+    const waste = (percent: number) =>
+      classifySupply(reading({ id: 'waste', kind: 'waste', role: 'receptacle', lowThreshold: 90, level: { kind: 'percent', percent } }));
     expect(waste(5)).toMatchObject({ low: false, empty: false });
     expect(waste(92)).toMatchObject({ low: true, empty: false });
     expect(waste(100)).toMatchObject({ low: true, empty: true });
@@ -45,7 +46,9 @@ describe('supply model', () => {
     const supplies = [
       classifySupply(reading({ id: 'black', level: { kind: 'percent', percent: 40 } })),
       classifySupply(reading({ id: 'cyan', level: { kind: 'percent', percent: 25 } })),
-      classifySupply(reading({ id: 'waste', role: 'receptacle', kind: 'waste', lowThreshold: 90, level: { kind: 'percent', percent: 80 } })),
+      classifySupply(
+        reading({ id: 'waste', role: 'receptacle', kind: 'waste', lowThreshold: 90, level: { kind: 'percent', percent: 80 } }),
+      ),
       classifySupply(reading({ id: 'magenta', level: { kind: 'unknown' } })),
     ];
     expect(lowestSupply(supplies)?.id).toBe('waste');
@@ -55,11 +58,16 @@ describe('supply model', () => {
 
   it('always produces a supply the schema accepts, with empty implying low', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 100, noNaN: true }), fc.double({ min: 0, max: 100, noNaN: true }), fc.constantFrom('consumable' as const, 'receptacle' as const), (percent, threshold, role) => {
-        const supply = classifySupply(reading({ role, lowThreshold: threshold, level: { kind: 'percent', percent } }));
-        expect(SupplySchema.safeParse(supply).success).toBe(true);
-        if (supply.empty) expect(supply.low).toBe(true);
-      }),
+      fc.property(
+        fc.double({ min: 0, max: 100, noNaN: true }),
+        fc.double({ min: 0, max: 100, noNaN: true }),
+        fc.constantFrom('consumable' as const, 'receptacle' as const),
+        (percent, threshold, role) => {
+          const supply = classifySupply(reading({ role, lowThreshold: threshold, level: { kind: 'percent', percent } }));
+          expect(SupplySchema.safeParse(supply).success).toBe(true);
+          if (supply.empty) expect(supply.low).toBe(true);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -13,17 +13,7 @@ export const SupplyLevelSchema = z.discriminatedUnion('kind', [
 export type SupplyLevel = z.infer<typeof SupplyLevelSchema>;
 
 /** What the supply is; `waste` and other receptacles fill up instead of running out. */
-export const SupplyKindSchema = z.enum([
-  'ink',
-  'toner',
-  'drum',
-  'fuser',
-  'waste',
-  'staples',
-  'paper',
-  'battery',
-  'other',
-]);
+export const SupplyKindSchema = z.enum(['ink', 'toner', 'drum', 'fuser', 'waste', 'staples', 'paper', 'battery', 'other']);
 export type SupplyKind = z.infer<typeof SupplyKindSchema>;
 
 /** `consumable` runs down toward empty; `receptacle` fills up toward full (waste toner, waste ink). */
@@ -36,7 +26,10 @@ export type SupplyRole = z.infer<typeof SupplyRoleSchema>;
  */
 export const SupplyColorSchema = z.object({
   name: z.string().min(1).max(40),
-  hex: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
+  hex: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/)
+    .optional(),
 });
 export type SupplyColor = z.infer<typeof SupplyColorSchema>;
 

@@ -30,7 +30,10 @@ export type UpdateFileKind = z.infer<typeof UpdateFileKindSchema>;
 const SEMVER = /^(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$/;
 
 /** A release version: `1.4.2` or `1.5.0-beta.3` (SemVer 2.0 without build metadata, which SemVer ignores in ordering). */
-export const VersionSchema = z.string().max(64).regex(SEMVER, 'Write a version as MAJOR.MINOR.PATCH, optionally with -prerelease (e.g. "1.4.2" or "1.5.0-beta.1").');
+export const VersionSchema = z
+  .string()
+  .max(64)
+  .regex(SEMVER, 'Write a version as MAJOR.MINOR.PATCH, optionally with -prerelease (e.g. "1.4.2" or "1.5.0-beta.1").');
 
 /**
  * SemVer 2.0 precedence (§11): numbers compared numerically, a prerelease sorts before its release,
@@ -68,7 +71,9 @@ export function compareVersions(a: string, b: string): number {
 }
 
 /** Base64 (standard, padded) of a 64-byte SHA-512 digest: the form electron-builder's latest.yml uses. */
-export const Sha512Schema = z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'A sha512 is the base64 of the 64-byte digest (88 characters ending in "==").');
+export const Sha512Schema = z
+  .string()
+  .regex(/^[A-Za-z0-9+/]{86}==$/, 'A sha512 is the base64 of the 64-byte digest (88 characters ending in "==").');
 
 /** A file name that is safe on every platform's disk and in a URL path segment. */
 export const UpdateFileNameSchema = z
@@ -84,15 +89,24 @@ export const UpdateFileSchema = z.strictObject({
   kind: UpdateFileKindSchema,
   name: UpdateFileNameSchema,
   /** Where to download it: a path on the feed's origin (`/v1/updates/blobs/…`) or an https URL (a CDN). */
-  url: z.string().max(2000).regex(/^(\/[^\s]*|https:\/\/[^\s]+)$/, 'A file URL is a path on the feed ("/v1/updates/blobs/…") or an https:// URL.'),
+  url: z
+    .string()
+    .max(2000)
+    .regex(/^(\/[^\s]*|https:\/\/[^\s]+)$/, 'A file URL is a path on the feed ("/v1/updates/blobs/…") or an https:// URL.'),
   /** Bytes; the download is refused when it is any other length. */
-  size: z.number().int().positive().max(4 * 1024 ** 3),
+  size: z
+    .number()
+    .int()
+    .positive()
+    .max(4 * 1024 ** 3),
   sha512: Sha512Schema,
 });
 export type UpdateFile = z.infer<typeof UpdateFileSchema>;
 
 /** Release ids name one publish: `1.4.2-stable-3f9a…`. They also salt the rollout bucket. */
-export const ReleaseIdSchema = z.string().regex(/^[a-z0-9][a-z0-9.+-]{0,99}$/, 'A release id is lowercase letters, digits and . + - (up to 100).');
+export const ReleaseIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.+-]{0,99}$/, 'A release id is lowercase letters, digits and . + - (up to 100).');
 
 /** The signed payload: one release of one channel. */
 export const UpdateReleaseSchema = z.strictObject({

@@ -35,13 +35,21 @@ function world(overrides: Partial<HostAdapters> = {}) {
   let stops = 0;
   const fetch: CoreFetch = async (url) => {
     fetched.push(url);
-    if (url.endsWith('/v1/signing-key')) return Response.json({ algorithm: 'Ed25519', keyId: key.keyId, publicKey: key.publicKeyBase64, publicKeyPem: '' });
+    if (url.endsWith('/v1/signing-key'))
+      return Response.json({ algorithm: 'Ed25519', keyId: key.keyId, publicKey: key.publicKeyBase64, publicKeyPem: '' });
     return new Response('{}', { status: 404 });
   };
   const startDemoBackend = (options: DemoBackendOptions): DemoBackend => {
     launched.push(options);
     return {
-      ready: Promise.resolve({ demoBackend: 'ready', url: DEMO_URL, publicKey: key.publicKeyBase64, keyId: key.keyId, storeOpenedMs: 5, seeded: [] }),
+      ready: Promise.resolve({
+        demoBackend: 'ready',
+        url: DEMO_URL,
+        publicKey: key.publicKeyBase64,
+        keyId: key.keyId,
+        storeOpenedMs: 5,
+        seeded: [],
+      }),
       pid: 1,
       stop: async () => void (stops += 1),
     };
@@ -60,13 +68,21 @@ function world(overrides: Partial<HostAdapters> = {}) {
     isPackaged: false,
     appRoot: dir,
     startDemoBackend,
-    devices: { loadUsb: async () => ({ unavailable: 'no USB bus on this machine' }), loadHid: async () => ({ unavailable: 'hidapi is not installed' }) },
+    devices: {
+      loadUsb: async () => ({ unavailable: 'no USB bus on this machine' }),
+      loadHid: async () => ({ unavailable: 'hidapi is not installed' }),
+    },
     ...overrides,
   };
   return { adapters, time, log, fetched, launched, stops: () => stops };
 }
 
-async function compose(w: ReturnType<typeof world>, argv: string[] = [], badIpp: 'throw' | 'skip' = 'throw', env: Record<string, string> = {}): Promise<ComposedApp> {
+async function compose(
+  w: ReturnType<typeof world>,
+  argv: string[] = [],
+  badIpp: 'throw' | 'skip' = 'throw',
+  env: Record<string, string> = {},
+): Promise<ComposedApp> {
   const flags = parseFlags(argv, 'strict', env);
   app = await composeApp(w.adapters, flags, loadHostBranding(flags, env, dir), badIpp);
   return app;
@@ -87,7 +103,13 @@ describe('composeApp', () => {
     await vi.waitFor(() => expect(w.fetched.some((url) => url.startsWith(`${DEMO_URL}/v1/manifests/`))).toBe(true));
     expect(w.fetched.filter((url) => url.startsWith(bundledBranding().backendUrl))).toEqual([]);
     expect(composed.core.messages.status().problem).not.toBe('No message server is configured.');
-    expect(await composed.core.handlers.app.getInfo()).toEqual({ name: bundledBranding().name, version: '1.2.3', host: 'node', platform: 'linux', systemLocale: expect.any(String) });
+    expect(await composed.core.handlers.app.getInfo()).toEqual({
+      name: bundledBranding().name,
+      version: '1.2.3',
+      host: 'node',
+      platform: 'linux',
+      systemLocale: expect.any(String),
+    });
   });
 
   it('--no-demo-backend: no child; the placeholder key is read from the local server at the first poll, not at start (unpackaged run)', async () => {
@@ -98,7 +120,9 @@ describe('composeApp', () => {
     // Nothing is asked before the core starts: a server that comes up later is still found (core/messages/signing-key-source.ts).
     expect(w.fetched).toEqual([]);
     await composed.core.start();
-    await vi.waitFor(() => expect(w.fetched.slice(0, 2)).toEqual([`${bundledBranding().backendUrl}/v1/signing-key`, expect.stringContaining('/v1/manifests/')]));
+    await vi.waitFor(() =>
+      expect(w.fetched.slice(0, 2)).toEqual([`${bundledBranding().backendUrl}/v1/signing-key`, expect.stringContaining('/v1/manifests/')]),
+    );
     expect(w.log).toContainEqual(expect.stringContaining('using the signing key of the local server'));
   });
 

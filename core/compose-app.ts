@@ -8,7 +8,15 @@ import { applyMessageFlags } from './branding/branding-flags.js';
 import { loadStartupBranding, type StartupBranding } from './branding/load-branding.js';
 import { planSigningKey } from './branding/signing-key.js';
 import { createCore, type Core, type CoreFetch, type CoreNotifier, type PanelHost } from './core.js';
-import { brandingWithDemoBackend, decideDemoBackend, DEMO_BACKEND_PRINTER_LEVELS, startDemoBackend, type DemoBackend, type DemoBackendOptions, type DemoBackendRuntime } from './demo-backend.js';
+import {
+  brandingWithDemoBackend,
+  decideDemoBackend,
+  DEMO_BACKEND_PRINTER_LEVELS,
+  startDemoBackend,
+  type DemoBackend,
+  type DemoBackendOptions,
+  type DemoBackendRuntime,
+} from './demo-backend.js';
 import { detectEnvironment, systemLocaleOf, type HostEnvironment } from './environment.js';
 import { followOwnerLocale } from './owner-locale.js';
 import { composeHostDevices, type HostDevices, type HostDevicesOptions } from './host-devices.js';
@@ -69,7 +77,11 @@ export interface ComposedApp {
  * TRAYSIDE_BRANDING, else the bundled demo. Throws a BrandingError (or an Error naming the flag);
  * each host reports it its own way (a dialog, or stderr) before anything else starts.
  */
-export function loadHostBranding(flags: Pick<AppFlags, 'branding' | 'backend' | 'publicKey' | 'productLine'>, env: Readonly<Record<string, string | undefined>>, cwd: string): StartupBranding {
+export function loadHostBranding(
+  flags: Pick<AppFlags, 'branding' | 'backend' | 'publicKey' | 'productLine'>,
+  env: Readonly<Record<string, string | undefined>>,
+  cwd: string,
+): StartupBranding {
   const startup = loadStartupBranding({ flag: flags.branding, env, cwd });
   return { ...startup, branding: applyMessageFlags(startup.branding, flags) };
 }
@@ -81,7 +93,12 @@ export type BadIppChoice = 'throw' | 'skip';
  * Composes the app: starts the demo backend when this start gets one, resolves the signing key,
  * composes the devices and creates the core (not started). Throws only for a bad --ipp with `throw`.
  */
-export async function composeApp(hostAdapters: HostAdapters, flags: AppFlags, startup: StartupBranding, badIpp: BadIppChoice = 'throw'): Promise<ComposedApp> {
+export async function composeApp(
+  hostAdapters: HostAdapters,
+  flags: AppFlags,
+  startup: StartupBranding,
+  badIpp: BadIppChoice = 'throw',
+): Promise<ComposedApp> {
   // From here on every line goes into the rotating log files too, so a diagnostics bundle has them.
   const logger = createAppLogger({ dir: join(hostAdapters.dataDir, 'logs'), clock: hostAdapters.clock, echo: hostAdapters.log });
   const adapters: HostAdapters = { ...hostAdapters, log: logger.log };
@@ -132,7 +149,12 @@ export async function composeApp(hostAdapters: HostAdapters, flags: AppFlags, st
     diagnostics: { ...adapters.diagnostics, logger },
   });
   // Tray and notifications in the owner's language; only that language's catalogue is loaded.
-  const locale = await followOwnerLocale({ settings: core.settings, systemLocale: systemLocaleOf(adapters.environment), ...(branding.strings ? { overlays: branding.strings } : {}), log });
+  const locale = await followOwnerLocale({
+    settings: core.settings,
+    systemLocale: systemLocaleOf(adapters.environment),
+    ...(branding.strings ? { overlays: branding.strings } : {}),
+    log,
+  });
   let disposed: Promise<void> | undefined;
   return {
     core,
@@ -165,7 +187,9 @@ function launchDemoBackend(adapters: HostAdapters, flags: AppFlags, startup: Sta
     return undefined;
   }
   const dataDir = join(adapters.dataDir, 'demo-backend');
-  adapters.log(`demo backend: starting the embedded message server with the demo campaigns (data in ${dataDir}; a first start takes about 10 s)`);
+  adapters.log(
+    `demo backend: starting the embedded message server with the demo campaigns (data in ${dataDir}; a first start takes about 10 s)`,
+  );
   return (adapters.startDemoBackend ?? startDemoBackend)({
     root: adapters.appRoot,
     dataDir,
@@ -176,7 +200,13 @@ function launchDemoBackend(adapters: HostAdapters, flags: AppFlags, startup: Sta
 }
 
 /** USB/HID for the OEM's vendor ids, IPP printers from --ipp, and the demo printer per --demo. */
-function composeDevices(adapters: HostAdapters, flags: AppFlags, branding: Branding, ippPrinters: readonly string[], withDemoBackend: boolean): HostDevices {
+function composeDevices(
+  adapters: HostAdapters,
+  flags: AppFlags,
+  branding: Branding,
+  ippPrinters: readonly string[],
+  withDemoBackend: boolean,
+): HostDevices {
   return composeHostDevices({
     vendorIds: branding.vendorIds,
     ippPrinters,
@@ -185,7 +215,13 @@ function composeDevices(adapters: HostAdapters, flags: AppFlags, branding: Brand
     simSpeed: flags.simSpeed,
     log: adapters.log,
     // DNS-SD sends multicast on the owner's network: on in the desktop app; the Node host (tests, demos) only with TRAYSIDE_DISCOVERY=1.
-    networkPrinters: { file: join(adapters.dataDir, 'network-printers.json'), discover: adapters.host === 'electron' ? adapters.environment.env.TRAYSIDE_DISCOVERY !== '0' : adapters.environment.env.TRAYSIDE_DISCOVERY === '1' },
+    networkPrinters: {
+      file: join(adapters.dataDir, 'network-printers.json'),
+      discover:
+        adapters.host === 'electron'
+          ? adapters.environment.env.TRAYSIDE_DISCOVERY !== '0'
+          : adapters.environment.env.TRAYSIDE_DISCOVERY === '1',
+    },
     ...adapters.devices,
     ...(withDemoBackend ? { demoLevels: DEMO_BACKEND_PRINTER_LEVELS } : {}),
   });
@@ -196,12 +232,18 @@ function composeDevices(adapters: HostAdapters, flags: AppFlags, branding: Brand
  * (a development run may read a loopback server's key). Messages stay off (the placeholder key
  * kept, said in one line) when neither is there; store links and events still use it.
  */
-async function messageBranding(adapters: HostAdapters, branding: Branding, demoBackend: DemoBackend | undefined): Promise<{ branding: Branding; signingKeys?: SigningKeySource }> {
+async function messageBranding(
+  adapters: HostAdapters,
+  branding: Branding,
+  demoBackend: DemoBackend | undefined,
+): Promise<{ branding: Branding; signingKeys?: SigningKeySource }> {
   const { log } = adapters;
   if (demoBackend) {
     return demoBackend.ready.then(
       (backend) => {
-        log(`demo backend: started on ${backend.url} in ${backend.storeOpenedMs} ms (data in ${join(adapters.dataDir, 'demo-backend')}); its signing key ${backend.keyId} is pinned for this run`);
+        log(
+          `demo backend: started on ${backend.url} in ${backend.storeOpenedMs} ms (data in ${join(adapters.dataDir, 'demo-backend')}); its signing key ${backend.keyId} is pinned for this run`,
+        );
         return { branding: brandingWithDemoBackend(branding, backend) };
       },
       (error: unknown) => {
@@ -210,7 +252,11 @@ async function messageBranding(adapters: HostAdapters, branding: Branding, demoB
       },
     );
   }
-  const plan = planSigningKey(branding, { allowLoopbackKeyFetch: !adapters.isPackaged, fetch: (url, init) => adapters.fetch(url, { method: 'GET', headers: {}, ...init }), log });
+  const plan = planSigningKey(branding, {
+    allowLoopbackKeyFetch: !adapters.isPackaged,
+    fetch: (url, init) => adapters.fetch(url, { method: 'GET', headers: {}, ...init }),
+    log,
+  });
   if (plan.kind === 'pinned') return { branding: plan.branding };
   if (plan.kind === 'fetch') return { branding: plan.branding, signingKeys: plan.source };
   return { branding };

@@ -14,7 +14,12 @@ async function setup() {
   const time = new FakeTime();
   const printer = new SimulatedPrinter({ clock: time, levels: { cyan: 20 } });
   const shown: SupplyNotification[] = [];
-  core = createCore(testCoreOptions(time, { sources: [new SimulatedSource([printer])], notifier: recordingNotifier({ supply: (notification) => shown.push(notification) }) }));
+  core = createCore(
+    testCoreOptions(time, {
+      sources: [new SimulatedSource([printer])],
+      notifier: recordingNotifier({ supply: (notification) => shown.push(notification) }),
+    }),
+  );
   await core.start();
   await time.advance(0);
   return { core, printer, shown, time };
@@ -29,7 +34,9 @@ describe('core with a notifier', () => {
     printer.setLevel('cyan', 7);
     await core.monitor.refresh('simulated:TS-DEMO-0001');
     await core.monitor.refresh('simulated:TS-DEMO-0001');
-    expect(shown).toEqual([{ title: 'Cyan ink low', body: 'Trayside Demo Printer: 8 % left. Part TS-805XL-C.', deviceId: 'simulated:TS-DEMO-0001' }]);
+    expect(shown).toEqual([
+      { title: 'Cyan ink low', body: 'Trayside Demo Printer: 8 % left. Part TS-805XL-C.', deviceId: 'simulated:TS-DEMO-0001' },
+    ]);
   });
 
   it('stays quiet while the owner paused notifications from the tray', async () => {

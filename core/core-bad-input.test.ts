@@ -22,7 +22,9 @@ async function setup() {
   return { core, storage, time };
 }
 
-const calls = listEndpoints(contract).filter((endpoint): endpoint is { feature: string; name: string; spec: CallSpec } => endpoint.spec.kind === 'call');
+const calls = listEndpoints(contract).filter(
+  (endpoint): endpoint is { feature: string; name: string; spec: CallSpec } => endpoint.spec.kind === 'call',
+);
 
 /** Values a hostile or buggy renderer could send: wrong types, extra keys, prototype tricks, huge strings. */
 const CANDIDATES: unknown[] = [

@@ -50,7 +50,10 @@ export interface CoreNotifier {
 }
 
 /** The one fetch for manifests, segments (GET) and event uploads (POST): Electron's net.fetch, or Node's. */
-export type CoreFetch = (url: string, init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string; signal: AbortSignal }) => Promise<Response>;
+export type CoreFetch = (
+  url: string,
+  init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string; signal: AbortSignal },
+) => Promise<Response>;
 
 /** Knobs only tests turn: delivery caps, randomness, upload timing, the CRM segments. */
 export interface CoreTuning {
@@ -139,7 +142,14 @@ function withPinnedKey(branding: Branding | undefined, keySource: SigningKeySour
  * of its stores degrades by itself (core/messages), this is the last guard so that messages
  * never take the whole start-up down.
  */
-function startMessages(options: CoreOptions, environment: MessageEnvironment, settings: SettingsService, monitor: DeviceMonitor, install: InstallIdentity | undefined, authorization?: InstallAuthorization): MessageService {
+function startMessages(
+  options: CoreOptions,
+  environment: MessageEnvironment,
+  settings: SettingsService,
+  monitor: DeviceMonitor,
+  install: InstallIdentity | undefined,
+  authorization?: InstallAuthorization,
+): MessageService {
   if (options.dataDir === undefined || install === undefined || options.features?.messages === false) return createDisabledMessageService();
   const storageDir = join(options.dataDir, 'messages');
   try {
@@ -168,7 +178,12 @@ function startMessages(options: CoreOptions, environment: MessageEnvironment, se
 }
 
 /** The engagement events, or disabled ones when there is no data dir or the queue cannot be opened. */
-function startEngagement(options: CoreOptions, settings: SettingsService, installId: string | undefined, authorization?: InstallAuthorization): Promise<EngagementService> {
+function startEngagement(
+  options: CoreOptions,
+  settings: SettingsService,
+  installId: string | undefined,
+  authorization?: InstallAuthorization,
+): Promise<EngagementService> {
   if (options.dataDir === undefined || options.features?.events === false) return Promise.resolve(disabledEngagement());
   const dataDir = join(options.dataDir, 'events');
   return createEngagementService({
@@ -188,13 +203,19 @@ function startEngagement(options: CoreOptions, settings: SettingsService, instal
   }).catch((error: unknown) => {
     // The rest of the app runs; only engagement events are not kept (nothing was queued that could be lost).
     const where = (error as NodeJS.ErrnoException).path ?? dataDir;
-    options.log(`events: cannot write the event queue at ${where} (${describeFsError(error)}) — engagement events are not recorded this run`);
+    options.log(
+      `events: cannot write the event queue at ${where} (${describeFsError(error)}) — engagement events are not recorded this run`,
+    );
     return disabledEngagement();
   });
 }
 
 /** The inbox calls: each owner action on a message also records its engagement event. */
-function messageHandlers(messages: MessageService, engagement: Promise<EngagementService>, log: (message: string) => void): TraysideHandlers['messages'] {
+function messageHandlers(
+  messages: MessageService,
+  engagement: Promise<EngagementService>,
+  log: (message: string) => void,
+): TraysideHandlers['messages'] {
   const sourceOf = (id: string) => messages.inbox().items.find((item) => item.id === id);
   /** Engagement events never make the owner's action fail: the action already happened. */
   const recordQuietly = async (
@@ -251,7 +272,12 @@ export function createCore(options: CoreOptions): Core {
   const settings = createSettingsService(options.settingsStorage, options.clock, options.log);
   // Run-out forecasts ride on the device snapshots; the history file stays where earlier versions kept it.
   const supplyHistory = disposables.add(
-    openSupplyHistory({ dir: options.dataDir === undefined ? undefined : join(options.dataDir, 'messages'), clock: options.clock, timers: options.timers, log: options.log }),
+    openSupplyHistory({
+      dir: options.dataDir === undefined ? undefined : join(options.dataDir, 'messages'),
+      clock: options.clock,
+      timers: options.timers,
+      log: options.log,
+    }),
   );
   // One install identity for messages and events, migrated from the files earlier versions kept.
   const install =
@@ -275,7 +301,8 @@ export function createCore(options: CoreOptions): Core {
   );
 
   disposables.add(monitor.onChanged((snapshots) => events.publish('devices', 'onChanged', snapshots)));
-  if (options.networkPrinters) disposables.add(options.networkPrinters.onChanged((printers) => events.publish('devices', 'onDiscoveredChanged', printers)));
+  if (options.networkPrinters)
+    disposables.add(options.networkPrinters.onChanged((printers) => events.publish('devices', 'onDiscoveredChanged', printers)));
   disposables.add(
     settings.onChanged((next) => {
       monitor.setPollInterval(next.devicePollSeconds * 1000);
@@ -295,7 +322,8 @@ export function createCore(options: CoreOptions): Core {
     );
   }
 
-  const environment = options.environment ?? detectEnvironment({ appVersion: options.appInfo.version, platform: options.appInfo.platform, env: process.env });
+  const environment =
+    options.environment ?? detectEnvironment({ appVersion: options.appInfo.version, platform: options.appInfo.platform, env: process.env });
   // One registration of the install's credential, shared by event uploads, segment reads and privacy requests.
   const authorization =
     install && options.branding
@@ -308,7 +336,16 @@ export function createCore(options: CoreOptions): Core {
           onRegistered: () => void privacy.then((service) => service.noteShared()),
         })
       : undefined;
-  const privacy = startPrivacy({ dataDir: options.dataDir, backendUrl: options.branding?.backendUrl, authorization, fetch: options.fetch ?? fetch, clock: options.clock, timers: options.timers, log: options.log, settings });
+  const privacy = startPrivacy({
+    dataDir: options.dataDir,
+    backendUrl: options.branding?.backendUrl,
+    authorization,
+    fetch: options.fetch ?? fetch,
+    clock: options.clock,
+    timers: options.timers,
+    log: options.log,
+    settings,
+  });
   void privacy.then((service) => {
     disposables.add(service);
     disposables.add(service.onChanged((state) => events.publish('privacy', 'onChanged', state)));
@@ -393,7 +430,8 @@ export function createCore(options: CoreOptions): Core {
       },
       discovered: async () => options.networkPrinters?.discovered() ?? [],
       addDiscovered: async ({ id }) => {
-        if (!options.networkPrinters) throw new TraysideError('unavailable', 'Network printer discovery is off in this app; give the printer with --ipp URI');
+        if (!options.networkPrinters)
+          throw new TraysideError('unavailable', 'Network printer discovery is off in this app; give the printer with --ipp URI');
         await options.networkPrinters.add(id);
       },
       unreadable: async () => options.unreadablePrinters?.() ?? [],

@@ -47,7 +47,14 @@ describe('startDemoBackend failures: a reason for the log line, never a throw', 
   });
 
   it('a ready line that names a non-loopback address is not trusted; the wait ends and the child is killed', async () => {
-    const line = JSON.stringify({ demoBackend: 'ready', url: 'https://elsewhere.example', publicKey: `${'A'.repeat(43)}=`, keyId: 'k', storeOpenedMs: 1, seeded: [] });
+    const line = JSON.stringify({
+      demoBackend: 'ready',
+      url: 'https://elsewhere.example',
+      publicKey: `${'A'.repeat(43)}=`,
+      keyId: 'k',
+      storeOpenedMs: 1,
+      seeded: [],
+    });
     const root = fakeRoot('lies', `process.stdout.write(${JSON.stringify(`${line}\n`)}); setInterval(() => undefined, 1000);`);
     const backend = startDemoBackend({ root, dataDir: join(temp, 'data'), log: () => undefined, timeoutMs: 1500 });
     await expect(backend.ready).rejects.toThrow('it did not answer within 2 s');
@@ -56,8 +63,18 @@ describe('startDemoBackend failures: a reason for the log line, never a throw', 
   });
 
   it('stop() ends a running server by closing its stdin', async () => {
-    const line = JSON.stringify({ demoBackend: 'ready', url: 'http://127.0.0.1:1', publicKey: `${'A'.repeat(43)}=`, keyId: 'k', storeOpenedMs: 1, seeded: [] });
-    const root = fakeRoot('runs', `process.stdout.write(${JSON.stringify(`${line}\n`)}); process.stdin.on('end', () => process.exit(0)); process.stdin.resume();`);
+    const line = JSON.stringify({
+      demoBackend: 'ready',
+      url: 'http://127.0.0.1:1',
+      publicKey: `${'A'.repeat(43)}=`,
+      keyId: 'k',
+      storeOpenedMs: 1,
+      seeded: [],
+    });
+    const root = fakeRoot(
+      'runs',
+      `process.stdout.write(${JSON.stringify(`${line}\n`)}); process.stdin.on('end', () => process.exit(0)); process.stdin.resume();`,
+    );
     const backend = startDemoBackend({ root, dataDir: join(temp, 'data'), log: () => undefined });
     expect((await backend.ready).url).toBe('http://127.0.0.1:1');
     await backend.stop();

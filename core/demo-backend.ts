@@ -31,7 +31,12 @@ export type DemoBackendDecision = { start: true } | { start: false; reason: stri
  * OEM's backend and pins its key, a packaged app has no Fastify/PGlite, and a host pointed at
  * another server (--backend / --public-key) or told `--no-demo-backend` uses what it was given.
  */
-export function decideDemoBackend(options: { bundledBranding: boolean; packaged: boolean; flag: boolean | undefined; backendOverridden: boolean }): DemoBackendDecision {
+export function decideDemoBackend(options: {
+  bundledBranding: boolean;
+  packaged: boolean;
+  flag: boolean | undefined;
+  backendOverridden: boolean;
+}): DemoBackendDecision {
   if (!options.bundledBranding) return { start: false, reason: 'an OEM branding config names its own backend' };
   if (options.flag === false) return { start: false, reason: 'turned off with --no-demo-backend' };
   if (options.packaged) return { start: false, reason: 'a packaged app never runs the reference backend' };
@@ -76,7 +81,9 @@ export function brandingWithDemoBackend(branding: Branding, backend: DemoBackend
 
 /** Starts server/embedded.ts in a child process; never throws (a failure rejects `ready`). */
 export function startDemoBackend(options: DemoBackendOptions): DemoBackend {
-  const entry = options.fromSource ? ['--import', 'tsx', join(options.root, 'server/embedded.ts')] : [join(options.root, 'out/node/server/embedded.js')];
+  const entry = options.fromSource
+    ? ['--import', 'tsx', join(options.root, 'server/embedded.ts')]
+    : [join(options.root, 'out/node/server/embedded.js')];
   const command = options.runtime?.command ?? process.execPath;
   const timeoutMs = options.timeoutMs ?? 60_000;
   if (!existsSync(entry.at(-1)!)) {

@@ -55,7 +55,11 @@ describe('demo fallback', () => {
   });
 
   it('a source that fails to list (no USB bus) counts as no devices', async () => {
-    const broken: DeviceSource = { name: 'usb', list: () => Promise.reject(new Error('no USB bus')), watch: () => ({ dispose: () => undefined }) };
+    const broken: DeviceSource = {
+      name: 'usb',
+      list: () => Promise.reject(new Error('no USB bus')),
+      watch: () => ({ dispose: () => undefined }),
+    };
     const { monitor, time, models } = setup([broken]);
     await monitor.start();
     await time.advance(0);

@@ -8,7 +8,11 @@ import { describeError } from '../common/errors.js';
  * at, and a real printer is never mixed with a fake one. `createDemo` makes a fresh session each
  * time, because the monitor closes a session it was told is detached.
  */
-export function withDemoFallback(real: readonly DeviceSource[], createDemo: () => DeviceSession, log: (message: string) => void = () => undefined): DeviceSource {
+export function withDemoFallback(
+  real: readonly DeviceSource[],
+  createDemo: () => DeviceSession,
+  log: (message: string) => void = () => undefined,
+): DeviceSource {
   const realIds = new Set<string>();
   const events = new Emitter<DeviceSourceEvent>();
   let demo: DeviceSession | undefined;

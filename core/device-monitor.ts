@@ -58,8 +58,7 @@ export function createDeviceMonitor(options: DeviceMonitorOptions): DeviceMonito
   const changed = new Emitter<DeviceSnapshot[]>();
   const subscriptions = new DisposableStore();
 
-  const snapshots = (): DeviceSnapshot[] =>
-    [...devices.values()].flatMap((tracked) => (tracked.snapshot ? [tracked.snapshot] : []));
+  const snapshots = (): DeviceSnapshot[] => [...devices.values()].flatMap((tracked) => (tracked.snapshot ? [tracked.snapshot] : []));
 
   const publish = (): void => changed.fire(snapshots());
 

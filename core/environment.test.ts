@@ -23,7 +23,11 @@ describe('system locale', () => {
   });
 
   it('names the OS the way message rules do', () => {
-    expect(detectEnvironment({ appVersion: '1.2.3', platform: 'win32', env: { LANG: 'de_AT' } })).toMatchObject({ os: 'windows', appVersion: '1.2.3', systemLocale: 'de-AT' });
+    expect(detectEnvironment({ appVersion: '1.2.3', platform: 'win32', env: { LANG: 'de_AT' } })).toMatchObject({
+      os: 'windows',
+      appVersion: '1.2.3',
+      systemLocale: 'de-AT',
+    });
     expect(detectEnvironment({ appVersion: '1', platform: 'darwin', env: {} }).os).toBe('macos');
     expect(detectEnvironment({ appVersion: '1', platform: 'linux', env: {} }).os).toBe('linux');
   });
@@ -43,6 +47,10 @@ describe('owner place', () => {
   });
 
   it('an unusable locale everywhere falls back to the branding default', () => {
-    expect(ownerPlace({ locale: 'not a locale', region: null }, 'C', 'en-GB')).toEqual({ locale: 'en-GB', region: 'GB', likelyRegion: 'GB' });
+    expect(ownerPlace({ locale: 'not a locale', region: null }, 'C', 'en-GB')).toEqual({
+      locale: 'en-GB',
+      region: 'GB',
+      likelyRegion: 'GB',
+    });
   });
 });

@@ -30,7 +30,11 @@ export function canonicalLocale(tag: string | null | undefined): string | undefi
 
 /** The system's locale: what the OS reported, else LC_ALL / LANG, else the runtime's (Intl). */
 export function systemLocaleOf(environment: Pick<HostEnvironment, 'systemLocale' | 'env'>): string {
-  return canonicalLocale(environment.systemLocale) ?? canonicalLocale(environment.env.LC_ALL || environment.env.LANG) ?? Intl.DateTimeFormat().resolvedOptions().locale;
+  return (
+    canonicalLocale(environment.systemLocale) ??
+    canonicalLocale(environment.env.LC_ALL || environment.env.LANG) ??
+    Intl.DateTimeFormat().resolvedOptions().locale
+  );
 }
 
 /** The machine facts message targeting reads (OS, versions, locale, time zone). */

@@ -18,7 +18,8 @@ function compose(demo: DemoMode, ippPrinters: string[] = []) {
     loadUsb: async () => ({ unavailable: 'no USB bus on this machine' }),
     loadHid: async () => ({ unavailable: 'hidapi is not installed' }),
   });
-  const ids = async (): Promise<string[]> => (await Promise.all(devices.sources.map((source) => source.list()))).flat().map((session) => session.id);
+  const ids = async (): Promise<string[]> =>
+    (await Promise.all(devices.sources.map((source) => source.list()))).flat().map((session) => session.id);
   return { devices, ids, log };
 }
 
@@ -50,6 +51,8 @@ describe('host devices', () => {
   });
 
   it('an IPP address that is not one throws naming it and the expected form', () => {
-    expect(() => compose('fallback', ['printer.local'])).toThrow('"printer.local" is not a printer address: expected ipp://host[:port]/path');
+    expect(() => compose('fallback', ['printer.local'])).toThrow(
+      '"printer.local" is not a printer address: expected ipp://host[:port]/path',
+    );
   });
 });

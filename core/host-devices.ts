@@ -62,13 +62,27 @@ export function composeHostDevices(options: HostDevicesOptions): HostDevices {
     ...(options.timers ? { timers: options.timers } : {}),
   });
   let demo: SimulatedPrinter | undefined;
-  const createDemo = (): SimulatedPrinter => (demo = new SimulatedPrinter({ clock: options.clock, speed: options.simSpeed, ...(options.demoLevels ? { levels: options.demoLevels } : {}) }));
+  const createDemo = (): SimulatedPrinter =>
+    (demo = new SimulatedPrinter({
+      clock: options.clock,
+      speed: options.simSpeed,
+      ...(options.demoLevels ? { levels: options.demoLevels } : {}),
+    }));
   const describeVendors = options.vendorIds.length === 0 ? 'no vendor ids' : options.vendorIds.map((id) => `0x${usbIdHex(id)}`).join(', ');
-  options.log(`devices: USB/HID for vendor ${describeVendors}; ${options.ippPrinters.length} IPP printer(s); demo printer: ${options.demo}`);
+  options.log(
+    `devices: USB/HID for vendor ${describeVendors}; ${options.ippPrinters.length} IPP printer(s); demo printer: ${options.demo}`,
+  );
   const network = options.networkPrinters
     ? createNetworkPrinterDirectory({
         storage: addedPrintersFile(options.networkPrinters.file, options.log),
-        ...(options.networkPrinters.discover ? { discovery: startPrinterDiscovery({ ...(options.networkPrinters.interfaceAddress ? { interfaceAddress: options.networkPrinters.interfaceAddress } : {}), log: options.log }) } : {}),
+        ...(options.networkPrinters.discover
+          ? {
+              discovery: startPrinterDiscovery({
+                ...(options.networkPrinters.interfaceAddress ? { interfaceAddress: options.networkPrinters.interfaceAddress } : {}),
+                log: options.log,
+              }),
+            }
+          : {}),
         configured: options.ippPrinters,
         ...(options.timers ? { timers: options.timers } : {}),
         log: options.log,

@@ -22,7 +22,11 @@ function dataDir(): { kept: string; messagesFile: string; eventsFile: string } {
   dir = mkdtempSync(join(tmpdir(), 'trayside-install-'));
   mkdirSync(join(dir, 'messages'));
   mkdirSync(join(dir, 'events'));
-  return { kept: join(dir, 'install.json'), messagesFile: join(dir, 'messages', 'install.json'), eventsFile: join(dir, 'events', 'install-id') };
+  return {
+    kept: join(dir, 'install.json'),
+    messagesFile: join(dir, 'messages', 'install.json'),
+    eventsFile: join(dir, 'events', 'install-id'),
+  };
 }
 
 const keptId = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
@@ -42,7 +46,12 @@ describe('one install identity', () => {
     const old = JSON.stringify({ installId: MESSAGES_ID, installedAt: NOW - 30 * DAY });
     writeFileSync(files.messagesFile, old);
     const log: string[] = [];
-    const identity = loadInstallIdentitySync({ path: files.kept, legacy: [files.messagesFile, files.eventsFile], now: NOW, log: (line) => log.push(line) });
+    const identity = loadInstallIdentitySync({
+      path: files.kept,
+      legacy: [files.messagesFile, files.eventsFile],
+      now: NOW,
+      log: (line) => log.push(line),
+    });
     expect(identity).toEqual({ installId: MESSAGES_ID, installedAt: NOW - 30 * DAY, credential: expect.stringMatching(CREDENTIAL) });
     expect(keptId(files.kept)).toEqual(identity);
     expect(readFileSync(files.messagesFile, 'utf8')).toBe(old);
@@ -52,19 +61,28 @@ describe('one install identity', () => {
   it("migrates the events' old install-id file (the bare id on one line)", () => {
     const files = dataDir();
     writeFileSync(files.eventsFile, `${EVENTS_ID}\n`);
-    const identity = loadInstallIdentitySync({ path: files.kept, legacy: [files.messagesFile, files.eventsFile], now: NOW, log: () => undefined });
+    const identity = loadInstallIdentitySync({
+      path: files.kept,
+      legacy: [files.messagesFile, files.eventsFile],
+      now: NOW,
+      log: () => undefined,
+    });
     expect(identity.installId).toBe(EVENTS_ID);
     expect(keptId(files.kept)).toEqual(identity);
     // And from now on the kept file answers, whatever happens to the old one.
     rmSync(files.eventsFile);
-    expect(loadInstallIdentitySync({ path: files.kept, legacy: [files.eventsFile], now: NOW + DAY, log: () => undefined })).toEqual(identity);
+    expect(loadInstallIdentitySync({ path: files.kept, legacy: [files.eventsFile], now: NOW + DAY, log: () => undefined })).toEqual(
+      identity,
+    );
   });
 
   it('a kept file wins over the old ones', () => {
     const files = dataDir();
     writeFileSync(files.kept, JSON.stringify({ installId: MESSAGES_ID, installedAt: NOW - DAY }));
     writeFileSync(files.eventsFile, `${EVENTS_ID}\n`);
-    expect(loadInstallIdentitySync({ path: files.kept, legacy: [files.eventsFile], now: NOW, log: () => undefined }).installId).toBe(MESSAGES_ID);
+    expect(loadInstallIdentitySync({ path: files.kept, legacy: [files.eventsFile], now: NOW, log: () => undefined }).installId).toBe(
+      MESSAGES_ID,
+    );
   });
 
   it('a damaged kept file is set aside and the id recovered from an old file; a damaged old file is set aside too', () => {
@@ -73,7 +91,12 @@ describe('one install identity', () => {
     writeFileSync(files.messagesFile, 'garbage');
     writeFileSync(files.eventsFile, `${EVENTS_ID}\n`);
     const log: string[] = [];
-    const identity = loadInstallIdentitySync({ path: files.kept, legacy: [files.messagesFile, files.eventsFile], now: NOW, log: (line) => log.push(line) });
+    const identity = loadInstallIdentitySync({
+      path: files.kept,
+      legacy: [files.messagesFile, files.eventsFile],
+      now: NOW,
+      log: (line) => log.push(line),
+    });
     expect(identity.installId).toBe(EVENTS_ID);
     expect(readdirSync(dir).filter((name) => name.startsWith('install.json.damaged-'))).toHaveLength(1);
     expect(readdirSync(join(dir, 'messages')).filter((name) => name.startsWith('install.json.damaged-'))).toHaveLength(1);
@@ -85,7 +108,9 @@ describe('one install identity', () => {
     mkdirSync(files.kept);
     writeFileSync(files.eventsFile, `${EVENTS_ID}\n`);
     const log: string[] = [];
-    expect(loadInstallIdentitySync({ path: files.kept, legacy: [files.eventsFile], now: NOW, log: (line) => log.push(line) }).installId).toBe(EVENTS_ID);
+    expect(
+      loadInstallIdentitySync({ path: files.kept, legacy: [files.eventsFile], now: NOW, log: (line) => log.push(line) }).installId,
+    ).toBe(EVENTS_ID);
     expect(log).toEqual([expect.stringMatching(new RegExp(`${files.kept}.*EISDIR.*for this run`))]);
   });
   it('keeps the credential owner-only (0600) and gives an identity of an earlier version (no credential) one, keeping its id', () => {
@@ -97,6 +122,8 @@ describe('one install identity', () => {
     expect(statSync(files.kept).mode & 0o777).toBe(0o600);
     // The next start reads the same credential: the one the backend has the hash of.
     expect(loadInstallIdentitySync({ path: files.kept, now: NOW + DAY, log: () => undefined }).credential).toBe(identity.credential);
-    expect(loadInstallIdentitySync({ path: join(dir, 'other.json'), now: NOW, log: () => undefined }).credential).not.toBe(identity.credential);
+    expect(loadInstallIdentitySync({ path: join(dir, 'other.json'), now: NOW, log: () => undefined }).credential).not.toBe(
+      identity.credential,
+    );
   });
 });

@@ -28,7 +28,11 @@ import { readOwnedFileSync, setAsideDamagedSync } from './storage/owned-file.js'
  * Synchronous: it is one small file read once while the app composes itself, before anything else runs.
  */
 
-const RecordSchema = z.object({ installId: z.string().min(8).max(64), installedAt: z.number(), credential: InstallCredentialSchema.optional() });
+const RecordSchema = z.object({
+  installId: z.string().min(8).max(64),
+  installedAt: z.number(),
+  credential: InstallCredentialSchema.optional(),
+});
 /** The install's random id, the epoch ms of its first start, and its secret credential. */
 export interface InstallIdentity {
   installId: string;
@@ -95,7 +99,9 @@ function addCredential(path: string, stored: StoredIdentity, log: (message: stri
   try {
     writeFileAtomicSync(path, JSON.stringify(identity));
   } catch (error) {
-    log(`install id: cannot write the install credential at ${path} (${describeFsError(error)}) — using one for this run only, so the backend may refuse uploads after a restart`);
+    log(
+      `install id: cannot write the install credential at ${path} (${describeFsError(error)}) — using one for this run only, so the backend may refuse uploads after a restart`,
+    );
   }
   return identity;
 }
@@ -111,14 +117,18 @@ export function loadInstallIdentitySync(files: InstallIdentityFiles): InstallIde
   const found = legacy?.identity ?? { installId: randomUUID(), installedAt: files.now };
   const identity: InstallIdentity = { installId: found.installId, installedAt: found.installedAt, credential: newInstallCredential() };
   if (kept.kind === 'unreadable') {
-    log(`install id: cannot read the install id at ${path} (${describeFsError(kept.error)}) — using ${legacy ? `the one from ${legacy.from}` : 'a new one'} for this run, so A/B variants may change on restart`);
+    log(
+      `install id: cannot read the install id at ${path} (${describeFsError(kept.error)}) — using ${legacy ? `the one from ${legacy.from}` : 'a new one'} for this run, so A/B variants may change on restart`,
+    );
     return identity;
   }
   try {
     writeFileAtomicSync(path, JSON.stringify(identity));
     if (legacy) log(`install id: kept the install id from ${legacy.from} in ${path}`);
   } catch (error) {
-    log(`install id: cannot write the install id at ${path} (${describeFsError(error)}) — using it for this run only, so A/B variants may change on restart`);
+    log(
+      `install id: cannot write the install id at ${path} (${describeFsError(error)}) — using it for this run only, so A/B variants may change on restart`,
+    );
   }
   return identity;
 }

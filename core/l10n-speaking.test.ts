@@ -13,7 +13,15 @@ import { describeAlert } from './supply-alerts.js';
 import { trayModel } from './tray-model.js';
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
-const cyan = classifySupply({ id: 'cyan', name: 'Cyan', kind: 'ink', role: 'consumable', level: { kind: 'percent', percent: 8 }, lowThreshold: 10, partNumber: 'TS-805XL-C' });
+const cyan = classifySupply({
+  id: 'cyan',
+  name: 'Cyan',
+  kind: 'ink',
+  role: 'consumable',
+  level: { kind: 'percent', percent: 8 },
+  lowThreshold: 10,
+  partNumber: 'TS-805XL-C',
+});
 const printer: DeviceSnapshot = {
   id: 'simulated:1',
   transport: 'simulated',
@@ -49,13 +57,26 @@ describe('the Node side speaks the active locale', () => {
 
   it('supply alert and summary notification in Japanese', async () => {
     setActiveTranslator(await loadTranslator('ja'));
-    expect(describeAlert(printer, cyan)).toEqual({ title: 'Cyan が残りわずかです', body: 'Demo Printer: 残り 8%。 品番 TS-805XL-C。', deviceId: 'simulated:1' });
+    expect(describeAlert(printer, cyan)).toEqual({
+      title: 'Cyan が残りわずかです',
+      body: 'Demo Printer: 残り 8%。 品番 TS-805XL-C。',
+      deviceId: 'simulated:1',
+    });
     expect(summaryTitle(5, 1, 'Acme')).toBe('Acme からのメッセージがさらに 5 件');
   });
 
   it('the devices report in Arabic: labels and the plural of devices found', async () => {
     const ar = await loadTranslator('ar');
-    const report = buildReport({ devices: [], problems: [], environment: { appVersion: '1.0.0', os: { platform: 'linux', release: '6', arch: 'x64' }, node: 'v20' }, now: new Date(NOW), demo: false }, ar);
+    const report = buildReport(
+      {
+        devices: [],
+        problems: [],
+        environment: { appVersion: '1.0.0', os: { platform: 'linux', release: '6', arch: 'x64' }, node: 'v20' },
+        now: new Date(NOW),
+        demo: false,
+      },
+      ar,
+    );
     const text = formatReport(report, ar);
     expect(text.split('\n')[0]).toBe('لم يُعثر على أي جهاز.');
     expect(text).toContain('ما يمكنك تجربته:');

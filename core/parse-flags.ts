@@ -45,7 +45,11 @@ const OPTIONS = {
  * Reads argv (without the program) and env. `strict`: unknown flags, positionals and bad values
  * throw a FlagError; `lenient`: they are ignored and bad numbers fall back to the defaults.
  */
-export function parseFlags(argv: readonly string[], mode: 'strict' | 'lenient', env: Readonly<Record<string, string | undefined>>): AppFlags {
+export function parseFlags(
+  argv: readonly string[],
+  mode: 'strict' | 'lenient',
+  env: Readonly<Record<string, string | undefined>>,
+): AppFlags {
   const strict = mode === 'strict';
   let values: Record<string, unknown>;
   try {

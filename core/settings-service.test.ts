@@ -2,9 +2,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, SettingsPatchSchema, type Settings, type SettingsPatch } from '../common/settings.js';
 import { FakeTime } from '../test/support/fake-time.js';
-import { createSettingsService, DamagedSettingsError, memorySettingsStorage, parseSettingsLeniently, pauseEnd, type SettingsStorage } from './settings-service.js';
+import {
+  createSettingsService,
+  DamagedSettingsError,
+  memorySettingsStorage,
+  parseSettingsLeniently,
+  pauseEnd,
+  type SettingsStorage,
+} from './settings-service.js';
 
-const hhmm = fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
+const hhmm = fc
+  .tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
+  .map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
 
 /** Any valid settings an owner could have. */
 const settingsArbitrary: fc.Arbitrary<Settings> = fc.record({
@@ -12,7 +21,13 @@ const settingsArbitrary: fc.Arbitrary<Settings> = fc.record({
   notificationsPausedUntil: fc.option(fc.integer({ min: 0 }), { nil: null }),
   devicePollSeconds: fc.integer({ min: 5, max: 3600 }),
   consent: fc.constantFrom('none', 'anonymous-usage', 'support-sharing'),
-  messageCategories: fc.record({ supplies: fc.boolean(), service: fc.boolean(), tips: fc.boolean(), offers: fc.boolean(), surveys: fc.boolean() }),
+  messageCategories: fc.record({
+    supplies: fc.boolean(),
+    service: fc.boolean(),
+    tips: fc.boolean(),
+    offers: fc.boolean(),
+    surveys: fc.boolean(),
+  }),
   quietHours: fc.option(fc.record({ start: hhmm, end: hhmm }), { nil: null }),
   locale: fc.option(fc.constantFrom('en', 'de-DE', 'fr-FR', 'pt-BR'), { nil: null }),
   region: fc.option(fc.constantFrom('DE', 'US', 'FR'), { nil: null }),
@@ -41,10 +56,19 @@ describe('settings', () => {
   });
 
   it('keeps consent when one other field changes, and fires no withdrawal', () => {
-    const service = createSettingsService(memorySettingsStorage({ ...DEFAULT_SETTINGS, consent: 'anonymous-usage', launchAtLogin: false }), new FakeTime());
+    const service = createSettingsService(
+      memorySettingsStorage({ ...DEFAULT_SETTINGS, consent: 'anonymous-usage', launchAtLogin: false }),
+      new FakeTime(),
+    );
     const withdrawals: unknown[] = [];
     service.onConsentWithdrawn(() => withdrawals.push(1));
-    expect(service.update({ devicePollSeconds: 60 })).toEqual({ ...DEFAULT_SETTINGS, consent: 'anonymous-usage', launchAtLogin: false, devicePollSeconds: 60, chosenFields: ['devicePollSeconds'] });
+    expect(service.update({ devicePollSeconds: 60 })).toEqual({
+      ...DEFAULT_SETTINGS,
+      consent: 'anonymous-usage',
+      launchAtLogin: false,
+      devicePollSeconds: 60,
+      chosenFields: ['devicePollSeconds'],
+    });
     expect(withdrawals).toEqual([]);
     service.update({ consent: 'none' });
     expect(withdrawals).toHaveLength(1);
@@ -67,7 +91,9 @@ describe('settings', () => {
 
   it('keeps the valid fields of a partly bad file and says which were dropped', () => {
     const log: string[] = [];
-    const service = createSettingsService(memorySettingsStorage({ launchAtLogin: false, devicePollSeconds: -3 }), new FakeTime(), (line) => log.push(line));
+    const service = createSettingsService(memorySettingsStorage({ launchAtLogin: false, devicePollSeconds: -3 }), new FakeTime(), (line) =>
+      log.push(line),
+    );
     expect(service.get()).toEqual({ ...DEFAULT_SETTINGS, launchAtLogin: false });
     expect(log[0]).toMatch(/devicePollSeconds/);
     expect(service.status().consent).toBe('known');
@@ -75,7 +101,9 @@ describe('settings', () => {
 
   it('an invalid consent value makes consent unknown and tells the owner, keeping the other fields', () => {
     const log: string[] = [];
-    const service = createSettingsService(memorySettingsStorage({ launchAtLogin: false, consent: 'everything' }), new FakeTime(), (line) => log.push(line));
+    const service = createSettingsService(memorySettingsStorage({ launchAtLogin: false, consent: 'everything' }), new FakeTime(), (line) =>
+      log.push(line),
+    );
     expect(service.get()).toMatchObject({ launchAtLogin: false, consent: 'none' });
     expect(service.status()).toMatchObject({ consent: 'unknown', recovered: { problem: 'holds an invalid consent value' } });
     expect(log.join('\n')).toMatch(/invalid consent value.*paused until the owner chooses again/);
@@ -101,7 +129,10 @@ describe('settings', () => {
       write: (settings, recovery) => (saved = recovery === null ? settings : { ...settings, recovery }),
     };
     const first = createSettingsService(damaged, new FakeTime());
-    expect(first.status()).toMatchObject({ consent: 'unknown', recovered: { file: '/data/settings.json', keptAs: '/data/settings.json.damaged-1' } });
+    expect(first.status()).toMatchObject({
+      consent: 'unknown',
+      recovered: { file: '/data/settings.json', keptAs: '/data/settings.json.damaged-1' },
+    });
     first.update({ launchAtLogin: false });
 
     // What the service saved carries the notice: a restart still asks.

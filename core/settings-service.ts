@@ -123,7 +123,8 @@ function load(storage: SettingsStorage, now: number, log: (message: string) => v
   const { settings, rejected } = parseSettingsLeniently(raw);
   const others = rejected.filter((key) => key !== 'consent');
   if (others.length > 0) log(`settings: ignored invalid stored values for ${others.join(', ')}; using defaults for those`);
-  if (rejected.includes('consent')) return { ...damaged('holds an invalid consent value', null), settings: { ...settings, consent: 'none' } };
+  if (rejected.includes('consent'))
+    return { ...damaged('holds an invalid consent value', null), settings: { ...settings, consent: 'none' } };
   if (raw.recovery !== undefined && raw.recovery !== null) {
     const carried = SettingsRecoverySchema.safeParse(raw.recovery);
     const recovery = carried.success ? carried.data : { file: storage.location, problem: 'was damaged earlier', keptAs: null, at: now };
@@ -134,7 +135,11 @@ function load(storage: SettingsStorage, now: number, log: (message: string) => v
 }
 
 /** Creates the service; `log` hears about a damaged file, dropped fields and settings that cannot be saved. */
-export function createSettingsService(storage: SettingsStorage, clock: Clock, log: (message: string) => void = () => undefined): SettingsService {
+export function createSettingsService(
+  storage: SettingsStorage,
+  clock: Clock,
+  log: (message: string) => void = () => undefined,
+): SettingsService {
   const loaded = load(storage, clock.now(), log);
   let current = loaded.settings;
   /** While set, consent is unknown: `current.consent` is "none" so nothing is recorded or sent. */

@@ -44,9 +44,15 @@ export function describeAlert(snapshot: DeviceSnapshot, supply: Supply, { t }: T
   const part = supply.partNumber ? ` ${t('alert.part', { part: supply.partNumber })}` : '';
   const level = describeLevelIn(supply.level, t);
   const values = { supply: supply.name, device, level };
-  const words = (title: Parameters<typeof t>[0], body: Parameters<typeof t>[0]): SupplyNotification => ({ title: t(title, values), body: `${t(body, values)}${part}`, deviceId: snapshot.id });
+  const words = (title: Parameters<typeof t>[0], body: Parameters<typeof t>[0]): SupplyNotification => ({
+    title: t(title, values),
+    body: `${t(body, values)}${part}`,
+    deviceId: snapshot.id,
+  });
   if (supply.role === 'receptacle') {
-    return supply.empty ? words('alert.receptacleFull.title', 'alert.receptacleFull.body') : words('alert.receptacleNearlyFull.title', 'alert.receptacleNearlyFull.body');
+    return supply.empty
+      ? words('alert.receptacleFull.title', 'alert.receptacleFull.body')
+      : words('alert.receptacleNearlyFull.title', 'alert.receptacleNearlyFull.body');
   }
   if (supply.empty) return words('alert.empty.title', 'alert.empty.body');
   return words('alert.low.title', supply.level.kind === 'percent' ? 'alert.low.bodyLevel' : 'alert.low.bodyRunning');

@@ -52,7 +52,12 @@ describe('trayModel', () => {
   });
 
   it('leads with the worst device and counts the others that need attention', () => {
-    const jammed = device({ id: 'b', identity: { manufacturer: 'X', model: 'Office Laser', commandSet: [] }, state: 'error', statusLine: 'Paper jam' });
+    const jammed = device({
+      id: 'b',
+      identity: { manufacturer: 'X', model: 'Office Laser', commandSet: [] },
+      state: 'error',
+      statusLine: 'Paper jam',
+    });
     const low = device({ id: 'a', state: 'attention', statusLine: 'Cyan ink low (8 %)' });
     const model = trayModel({ snapshots: [low, jammed, device({ id: 'c' })], settings: DEFAULT_SETTINGS, now: NOW });
     expect(model.state).toBe('error');
@@ -62,7 +67,11 @@ describe('trayModel', () => {
   });
 
   it('shows a device that does not answer as attention, not error', () => {
-    const model = trayModel({ snapshots: [device({ state: 'unreachable', statusLine: 'Not responding', stale: true })], settings: DEFAULT_SETTINGS, now: NOW });
+    const model = trayModel({
+      snapshots: [device({ state: 'unreachable', statusLine: 'Not responding', stale: true })],
+      settings: DEFAULT_SETTINGS,
+      now: NOW,
+    });
     expect(model.state).toBe('attention');
     expect(model.tooltip).toBe('Trayside — Not responding');
   });
@@ -75,8 +84,16 @@ describe('trayModel', () => {
 
   it('offers both pause choices when not paused, and resume with the end time while paused', () => {
     const running = trayModel({ snapshots: [], settings: DEFAULT_SETTINGS, now: NOW });
-    expect(running.menu).toContainEqual({ kind: 'action', label: 'Pause notifications for 1 hour', action: { type: 'pause-notifications', choice: 'one-hour' } });
-    expect(running.menu).toContainEqual({ kind: 'action', label: 'Pause notifications until tomorrow', action: { type: 'pause-notifications', choice: 'until-tomorrow' } });
+    expect(running.menu).toContainEqual({
+      kind: 'action',
+      label: 'Pause notifications for 1 hour',
+      action: { type: 'pause-notifications', choice: 'one-hour' },
+    });
+    expect(running.menu).toContainEqual({
+      kind: 'action',
+      label: 'Pause notifications until tomorrow',
+      action: { type: 'pause-notifications', choice: 'until-tomorrow' },
+    });
 
     const paused = trayModel({
       snapshots: [],
@@ -85,7 +102,11 @@ describe('trayModel', () => {
       formatTime: () => '13:00',
     });
     expect(labels(paused.menu)).toContain('Notifications paused until 13:00');
-    expect(paused.menu).toContainEqual({ kind: 'action', label: 'Resume notifications', action: { type: 'pause-notifications', choice: 'resume' } });
+    expect(paused.menu).toContainEqual({
+      kind: 'action',
+      label: 'Resume notifications',
+      action: { type: 'pause-notifications', choice: 'resume' },
+    });
     expect(labels(paused.menu)).not.toContain('Pause notifications for 1 hour');
   });
 
@@ -96,9 +117,19 @@ describe('trayModel', () => {
 
   it('has a launch-at-login checkbox that flips the setting, and open and quit entries', () => {
     const on = trayModel({ snapshots: [], settings: { ...DEFAULT_SETTINGS, launchAtLogin: true }, now: NOW });
-    expect(on.menu).toContainEqual({ kind: 'checkbox', label: 'Launch at login', checked: true, action: { type: 'set-launch-at-login', enabled: false } });
+    expect(on.menu).toContainEqual({
+      kind: 'checkbox',
+      label: 'Launch at login',
+      checked: true,
+      action: { type: 'set-launch-at-login', enabled: false },
+    });
     const off = trayModel({ snapshots: [], settings: { ...DEFAULT_SETTINGS, launchAtLogin: false }, now: NOW });
-    expect(off.menu).toContainEqual({ kind: 'checkbox', label: 'Launch at login', checked: false, action: { type: 'set-launch-at-login', enabled: true } });
+    expect(off.menu).toContainEqual({
+      kind: 'checkbox',
+      label: 'Launch at login',
+      checked: false,
+      action: { type: 'set-launch-at-login', enabled: true },
+    });
     expect(on.menu[0]).toEqual({ kind: 'action', label: 'Open Trayside', action: { type: 'open-panel' } });
     expect(on.menu.at(-1)).toEqual({ kind: 'action', label: 'Quit Trayside', action: { type: 'quit' } });
   });
@@ -106,7 +137,11 @@ describe('trayModel', () => {
   it('has a Get help entry just above Quit, which opens the help view', () => {
     const menu = labels(trayModel({ snapshots: [], settings: DEFAULT_SETTINGS, now: NOW }).menu);
     expect(menu.slice(-4)).toEqual(['---', 'Get help', '---', 'Quit Trayside']);
-    expect(trayModel({ snapshots: [], settings: DEFAULT_SETTINGS, now: NOW }).menu).toContainEqual({ kind: 'action', label: 'Get help', action: { type: 'get-help' } });
+    expect(trayModel({ snapshots: [], settings: DEFAULT_SETTINGS, now: NOW }).menu).toContainEqual({
+      kind: 'action',
+      label: 'Get help',
+      action: { type: 'get-help' },
+    });
   });
 
   it('shows unread urgent messages as the badge: attention icon, count first in the tooltip, a menu entry that opens the panel', () => {
@@ -114,7 +149,12 @@ describe('trayModel', () => {
     expect(model.state).toBe('attention');
     expect(model.tooltip).toBe('Trayside — 2 urgent messages · All devices ready');
     expect(model.menu[1]).toEqual({ kind: 'action', label: '2 urgent messages — read', action: { type: 'open-panel' } });
-    const error = trayModel({ snapshots: [device({ state: 'error', statusLine: 'Paper jam' })], settings: DEFAULT_SETTINGS, now: NOW, urgentMessages: 1 });
+    const error = trayModel({
+      snapshots: [device({ state: 'error', statusLine: 'Paper jam' })],
+      settings: DEFAULT_SETTINGS,
+      now: NOW,
+      urgentMessages: 1,
+    });
     expect(error.state).toBe('error');
     expect(trayModel({ snapshots: [device()], settings: DEFAULT_SETTINGS, now: NOW, urgentMessages: 0 }).state).toBe('ok');
   });

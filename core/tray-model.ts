@@ -76,7 +76,10 @@ export function deviceMenuLabel(snapshot: DeviceSnapshot, { t }: Translator = ac
   const device = snapshot.identity.model || t('device.unknown');
   if (snapshot.state !== 'ok') return t('tray.deviceLine', { device, detail: snapshot.statusLine });
   const lowest = lowestSupply(snapshot.supplies);
-  return t('tray.deviceLine', { device, detail: lowest ? t('tray.supplyLevel', { supply: lowest.name, level: describeLevelIn(lowest.level, t) }) : snapshot.statusLine });
+  return t('tray.deviceLine', {
+    device,
+    detail: lowest ? t('tray.supplyLevel', { supply: lowest.name, level: describeLevelIn(lowest.level, t) }) : snapshot.statusLine,
+  });
 }
 
 function tooltipOf(name: string, sorted: readonly DeviceSnapshot[], urgent: number, { t }: Translator): string {
@@ -86,11 +89,15 @@ function tooltipOf(name: string, sorted: readonly DeviceSnapshot[], urgent: numb
   else if (worst.state === 'ok') text = t('tray.allReady');
   else {
     const others = sorted.filter((snapshot) => snapshot !== worst && snapshot.state !== 'ok').length;
-    const status = sorted.length > 1 ? t('tray.deviceStatus', { device: worst.identity.model, status: worst.statusLine }) : worst.statusLine;
+    const status =
+      sorted.length > 1 ? t('tray.deviceStatus', { device: worst.identity.model, status: worst.statusLine }) : worst.statusLine;
     text = others > 0 ? t('tray.moreDevices', { status, count: others }) : status;
   }
   // The message count goes first: Windows cuts long tooltips at the end.
-  const full = urgent > 0 ? t('tray.tooltipUrgent', { product: name, urgent: t('tray.urgent', { count: urgent }), text }) : t('tray.tooltip', { product: name, text });
+  const full =
+    urgent > 0
+      ? t('tray.tooltipUrgent', { product: name, urgent: t('tray.urgent', { count: urgent }), text })
+      : t('tray.tooltip', { product: name, text });
   return full.length <= MAX_TOOLTIP ? full : `${full.slice(0, MAX_TOOLTIP - 1)}…`;
 }
 

@@ -16,7 +16,12 @@ function isElectronModuleExpression(node) {
   if (!node) return false;
   if (node.type === 'AwaitExpression') return isElectronModuleExpression(node.argument);
   if (node.type === 'ImportExpression') return isElectronSource(node.source);
-  return node.type === 'CallExpression' && node.callee.type === 'Identifier' && node.callee.name === 'require' && isElectronSource(node.arguments[0]);
+  return (
+    node.type === 'CallExpression' &&
+    node.callee.type === 'Identifier' &&
+    node.callee.name === 'require' &&
+    isElectronSource(node.arguments[0])
+  );
 }
 
 function propertyName(node) {

@@ -21,7 +21,16 @@ exports.resolve = function resolve(source, file) {
   if (!source.startsWith('./') && !source.startsWith('../')) return { found: false };
   const base = path.resolve(path.dirname(file), source.replace(/\?.*$/, ''));
   const stem = base.replace(/\.(js|jsx|mjs|cjs)$/, '');
-  const candidates = [base, `${stem}.ts`, `${stem}.tsx`, `${stem}.d.ts`, `${stem}.mts`, `${base}.ts`, `${base}.tsx`, path.join(base, 'index.ts')];
+  const candidates = [
+    base,
+    `${stem}.ts`,
+    `${stem}.tsx`,
+    `${stem}.d.ts`,
+    `${stem}.mts`,
+    `${base}.ts`,
+    `${base}.tsx`,
+    path.join(base, 'index.ts'),
+  ];
   const found = candidates.find(isFile);
   return found ? { found: true, path: found } : { found: false };
 };

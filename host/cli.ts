@@ -79,7 +79,9 @@ const startup = (() => {
     fail(describeError(error));
   }
 })();
-log(`branding: ${startup.branding.name} from ${startup.source}; messages from ${startup.branding.backendUrl} (${startup.branding.productLine})`);
+log(
+  `branding: ${startup.branding.name} from ${startup.source}; messages from ${startup.branding.backendUrl} (${startup.branding.productLine})`,
+);
 
 let app: ComposedApp;
 try {
@@ -109,7 +111,13 @@ try {
 try {
   await app.core.start();
   for (const problem of app.devices.problems()) log(`devices: ${problem}`);
-  const host = await startNodeHost({ core: app.core, rendererDir: resolve(root, 'out/renderer'), bridgeScript: resolve(root, 'out/host-bridge/trayside-bridge.js'), port: flags.port, log });
+  const host = await startNodeHost({
+    core: app.core,
+    rendererDir: resolve(root, 'out/renderer'),
+    bridgeScript: resolve(root, 'out/host-bridge/trayside-bridge.js'),
+    port: flags.port,
+    log,
+  });
   process.stdout.write(`Trayside panel: ${host.url}\n`);
   const shutdown = (): void => {
     void host

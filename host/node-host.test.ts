@@ -37,7 +37,13 @@ beforeEach(async () => {
   });
   await core.start();
   hostLog = [];
-  host = await startNodeHost({ core, rendererDir: join(dir, 'renderer'), bridgeScript: join(dir, 'bridge.js'), port: 0, log: (line) => hostLog.push(line) });
+  host = await startNodeHost({
+    core,
+    rendererDir: join(dir, 'renderer'),
+    bridgeScript: join(dir, 'bridge.js'),
+    port: 0,
+    log: (line) => hostLog.push(line),
+  });
 });
 
 afterEach(async () => {
@@ -46,7 +52,11 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function get(path: string, headers: Record<string, string> = {}, port = host.port): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function get(
+  path: string,
+  headers: Record<string, string> = {},
+  port = host.port,
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
       let body = '';
@@ -118,7 +128,10 @@ interface RawClient {
 
 /** Opens the contract socket by hand; without `Origin` in `headers` it sends the page's origin and secret. */
 async function rawUpgrade(headers: Record<string, string> = {}, port = host.port): Promise<RawClient> {
-  const sent = 'Origin' in headers ? headers : { Origin: `http://127.0.0.1:${port}`, 'Sec-WebSocket-Protocol': (await bridgeProtocols(undefined, port)).join(', ') };
+  const sent =
+    'Origin' in headers
+      ? headers
+      : { Origin: `http://127.0.0.1:${port}`, 'Sec-WebSocket-Protocol': (await bridgeProtocols(undefined, port)).join(', ') };
   return new Promise((resolve, reject) => {
     const socket = connectTcp(port, '127.0.0.1');
     // Writes after the host closed may fail with EPIPE or ECONNRESET; that is the host doing its job.
@@ -163,7 +176,14 @@ async function rawUpgrade(headers: Record<string, string> = {}, port = host.port
 }
 
 /** Hand-built client frame; `claimedLength` puts a length in the header that the payload does not have. */
-function frame(options: { opcode?: number; rsv?: number; fin?: boolean; masked?: boolean; payload?: Buffer; claimedLength?: bigint }): Buffer {
+function frame(options: {
+  opcode?: number;
+  rsv?: number;
+  fin?: boolean;
+  masked?: boolean;
+  payload?: Buffer;
+  claimedLength?: bigint;
+}): Buffer {
   const payload = options.payload ?? Buffer.alloc(0);
   const length = options.claimedLength ?? BigInt(payload.length);
   const first = ((options.fin ?? true) ? 0x80 : 0) | ((options.rsv ?? 0) << 4) | (options.opcode ?? 0x1);
@@ -314,10 +334,18 @@ describe('Node host under hostile frames', () => {
     { what: 'a frame over the size limit', bytes: () => frame({ payload: oversized }), code: 1009 },
     {
       what: 'a message over the size limit in fragments',
-      bytes: () => Buffer.concat([frame({ fin: false, payload: oversized.subarray(0, 600_000) }), frame({ opcode: 0x0, payload: oversized.subarray(600_000) })]),
+      bytes: () =>
+        Buffer.concat([
+          frame({ fin: false, payload: oversized.subarray(0, 600_000) }),
+          frame({ opcode: 0x0, payload: oversized.subarray(600_000) }),
+        ]),
       code: 1009,
     },
-    { what: 'a header claiming a huge length', bytes: () => frame({ claimedLength: 0x7fff_ffff_ffff_ffffn, payload: text('{}') }), code: 1009 },
+    {
+      what: 'a header claiming a huge length',
+      bytes: () => frame({ claimedLength: 0x7fff_ffff_ffff_ffffn, payload: text('{}') }),
+      code: 1009,
+    },
     { what: 'invalid UTF-8 in a text frame', bytes: () => frame({ payload: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]) }), code: 1007 },
     { what: 'a reserved data opcode', bytes: () => frame({ opcode: 0x3, payload: call }), code: 1002 },
     { what: 'a reserved control opcode', bytes: () => frame({ opcode: 0xb }), code: 1002 },
@@ -386,7 +414,9 @@ describe('Node host under hostile frames', () => {
     for (const bad of frames) {
       const answer = nextFrame(socket, (reply) => reply.type === 'result' && reply.id === bad.id);
       socket.send(JSON.stringify(bad));
-      expect(await answer, JSON.stringify(bad)).toMatchObject({ envelope: { ok: false, error: { code: 'invalid-input', message: expect.stringContaining('frame') } } });
+      expect(await answer, JSON.stringify(bad)).toMatchObject({
+        envelope: { ok: false, error: { code: 'invalid-input', message: expect.stringContaining('frame') } },
+      });
     }
     // Still the same working socket afterwards.
     expect(await askInfo(socket)).toMatchObject({ envelope: { ok: true } });

@@ -113,11 +113,18 @@ export async function startNodeHost(options: NodeHostOptions): Promise<NodeHost>
     const pathname = decodeURIComponentSafe(new URL(request.url ?? '/', 'http://127.0.0.1').pathname);
     if (pathname === '/' || pathname === '/index.html') {
       // Revalidated on every load: it carries this launch's socket secret.
-      const index = { key: 'index.html', version: 'this launch', contentType: CONTENT_TYPES['.html']!, cacheControl: 'no-cache', load: async () => servedIndexBytes };
+      const index = {
+        key: 'index.html',
+        version: 'this launch',
+        contentType: CONTENT_TYPES['.html']!,
+        cacheControl: 'no-cache',
+        load: async () => servedIndexBytes,
+      };
       await staticFiles.send(request, response, index, SECURITY_HEADERS);
       return;
     }
-    const file = pathname === BRIDGE_PATH ? options.bridgeScript : pathname === undefined ? undefined : resolve(rendererDir, `.${pathname}`);
+    const file =
+      pathname === BRIDGE_PATH ? options.bridgeScript : pathname === undefined ? undefined : resolve(rendererDir, `.${pathname}`);
     // Refuse anything that resolves outside the built panel (../ tricks, encoded slashes).
     if (!file || (file !== options.bridgeScript && !file.startsWith(rendererDir + sep))) {
       respond(response, 404, 'text/plain; charset=utf-8', 'Not found.');
@@ -144,7 +151,10 @@ export async function startNodeHost(options: NodeHostOptions): Promise<NodeHost>
     // ws refuses a larger frame or message itself (close 1009) before buffering it.
     maxPayload: MAX_FRAME_BYTES,
     // Refused here, before the handshake completes: a foreign Host or Origin (403), or no page secret (401).
-    verifyClient: ({ origin, req }: { origin: string; req: IncomingMessage }, done: (verified: boolean, code?: number, message?: string) => void) => {
+    verifyClient: (
+      { origin, req }: { origin: string; req: IncomingMessage },
+      done: (verified: boolean, code?: number, message?: string) => void,
+    ) => {
       const host = req.headers.host ?? '';
       if (!allowedHosts().has(host) || origin !== `http://${host}`) done(false, 403, 'Only the Trayside panel served here may connect.');
       else if (!presentsSecret(req.headers['sec-websocket-protocol'], secret)) done(false, 401, 'Reload the Trayside panel to connect.');
@@ -180,7 +190,8 @@ export async function startNodeHost(options: NodeHostOptions): Promise<NodeHost>
     if (!frame.success) {
       const id = FrameIdSchema.safeParse(raw);
       log(`host: refused a frame that is not a call${id.success ? ` (id ${id.data.id})` : ''}`);
-      if (id.success) send(socket, { type: 'result', id: id.data.id, envelope: failure('invalid-input', describeZodError('frame', frame.error)) });
+      if (id.success)
+        send(socket, { type: 'result', id: id.data.id, envelope: failure('invalid-input', describeZodError('frame', frame.error)) });
       return;
     }
     const envelope = await options.core.dispatch(frame.data.channel, frame.data.input).catch((error: unknown): ResultEnvelope => {

@@ -10,7 +10,9 @@ export function notificationLog(log: (message: string) => void): CoreNotifier {
   return {
     show: (notification) =>
       'messageId' in notification
-        ? log(`notification: [message ${notification.messageId}] ${notification.title} — ${notification.body.replace(/\s+/g, ' ').slice(0, 200)}`)
+        ? log(
+            `notification: [message ${notification.messageId}] ${notification.title} — ${notification.body.replace(/\s+/g, ' ').slice(0, 200)}`,
+          )
         : log(`notification: ${notification.title} — ${notification.body} [${notification.deviceId}]`),
     setBadge(count) {
       if (count !== badge) log(`tray badge: ${count}`);

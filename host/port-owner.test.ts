@@ -37,7 +37,14 @@ async function traysideHost(port = 0): Promise<{ core: Core; start: () => Promis
   await mkdir(join(dir, 'renderer'), { recursive: true });
   await writeFile(join(dir, 'renderer/index.html'), '<html><head><script type="module" src="./app.js"></script></head></html>');
   await writeFile(join(dir, 'bridge.js'), 'window.trayside = {}');
-  const core = createCore({ appInfo: { name: 'Trayside', version: '0.0.0-test', host: 'node', platform: 'linux' }, sources: [], settingsStorage: memorySettingsStorage(), clock: systemClock, timers: systemTimers, log: () => undefined });
+  const core = createCore({
+    appInfo: { name: 'Trayside', version: '0.0.0-test', host: 'node', platform: 'linux' },
+    sources: [],
+    settingsStorage: memorySettingsStorage(),
+    clock: systemClock,
+    timers: systemTimers,
+    log: () => undefined,
+  });
   cleanup.push(() => core.dispose());
   const start = async () => {
     const host = await startNodeHost({ core, rendererDir: join(dir, 'renderer'), bridgeScript: join(dir, 'bridge.js'), port });
@@ -51,13 +58,18 @@ describe('who holds the port', () => {
   it('a running Trayside host: "already running at" its URL', async () => {
     const host = await (await traysideHost()).start();
     expect(await portIsFree(host.port)).toBe(false);
-    expect(await describeTakenPort(host.port)).toBe(`Trayside is already running at http://127.0.0.1:${host.port}/ — open that, or start another with --port 0`);
+    expect(await describeTakenPort(host.port)).toBe(
+      `Trayside is already running at http://127.0.0.1:${host.port}/ — open that, or start another with --port 0`,
+    );
   });
 
   it('a web server that is not Trayside, and a program that does not speak HTTP: "taken by another program"', async () => {
     const web = await listen(createHttpServer((_request, response) => response.writeHead(404).end()));
     const silent = await listen(createServer((socket) => socket.on('error', () => undefined)));
-    for (const port of [web, silent]) expect(await describeTakenPort(port)).toMatch(new RegExp(`^port ${port} on 127\\.0\\.0\\.1 is taken by another program — .*--port 0`));
+    for (const port of [web, silent])
+      expect(await describeTakenPort(port)).toMatch(
+        new RegExp(`^port ${port} on 127\\.0\\.0\\.1 is taken by another program — .*--port 0`),
+      );
   });
 
   it('a free port is free', async () => {

@@ -31,6 +31,7 @@ export async function isTraysideHost(port: number): Promise<boolean> {
 
 /** The one line for a taken port: where the running Trayside is, or that another program holds it. */
 export async function describeTakenPort(port: number): Promise<string> {
-  if (await isTraysideHost(port)) return `Trayside is already running at http://127.0.0.1:${port}/ — open that, or start another with --port 0`;
+  if (await isTraysideHost(port))
+    return `Trayside is already running at http://127.0.0.1:${port}/ — open that, or start another with --port 0`;
   return `port ${port} on 127.0.0.1 is taken by another program — start Trayside with --port 0 (any free port) or --port N`;
 }

@@ -18,7 +18,10 @@ import { negotiateEncoding } from './static-files.js';
 
 const HASHED = '/assets/index-CY6MHkZu.js';
 // Like a real bundle: repetitive text (compresses well) with some noise in it.
-const script = Array.from({ length: 2000 }, (_, index) => `export const value${index} = ${JSON.stringify(randomBytes(4).toString('hex'))};`).join('\n');
+const script = Array.from(
+  { length: 2000 },
+  (_, index) => `export const value${index} = ${JSON.stringify(randomBytes(4).toString('hex'))};`,
+).join('\n');
 
 let dir: string;
 let core: Core;

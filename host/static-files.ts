@@ -58,7 +58,9 @@ export function negotiateEncoding(header: string | string[] | undefined): Conten
  * Sends static resources, compressing each compressible one once per encoding and keeping the
  * compressed copies (a few hundred kB for the whole panel, made only once the panel is opened).
  */
-export function createStaticFiles(): { send(request: IncomingMessage, response: ServerResponse, resource: StaticResource, headers: OutgoingHttpHeaders): Promise<void> } {
+export function createStaticFiles(): {
+  send(request: IncomingMessage, response: ServerResponse, resource: StaticResource, headers: OutgoingHttpHeaders): Promise<void>;
+} {
   const cache = new Map<string, { version: string; bodies: Map<ContentEncoding, Promise<Buffer>> }>();
 
   function encoded(resource: StaticResource, encoding: ContentEncoding): Promise<Buffer> {

@@ -42,7 +42,11 @@ class FakePanel implements PanelWindowLike {
   visible = false;
   destroyed = false;
   readonly sent: Array<[string, unknown]> = [];
-  readonly webContents = { send: (channel: string, payload: unknown) => this.sent.push([channel, payload]), isDestroyed: () => this.destroyed, getURL: () => APP_URL };
+  readonly webContents = {
+    send: (channel: string, payload: unknown) => this.sent.push([channel, payload]),
+    isDestroyed: () => this.destroyed,
+    getURL: () => APP_URL,
+  };
   isVisible = () => this.visible;
   isDestroyed = () => this.destroyed;
   show = () => void (this.visible = true);
@@ -65,7 +69,11 @@ class FakeBackend {
   requests = 0;
   manifest = testManifest(Date.UTC(2026, 10, 23, 9, 0, 0), {
     messages: [
-      testMessage({ campaignId: 'urgent-one', urgency: 'urgent', variants: [{ id: 'a', weight: 1, locale: 'en', content: { title: 'Cyan is nearly out', body: 'Order **now**', actions: [] } }] }),
+      testMessage({
+        campaignId: 'urgent-one',
+        urgency: 'urgent',
+        variants: [{ id: 'a', weight: 1, locale: 'en', content: { title: 'Cyan is nearly out', body: 'Order **now**', actions: [] } }],
+      }),
     ],
   });
   fetch: CoreFetch = async () => {
@@ -75,14 +83,27 @@ class FakeBackend {
   };
 }
 
-async function setup(options: { locked?: boolean; packaged?: boolean; stored?: unknown; backend?: FakeBackend; online?: () => boolean; platform?: string } = {}) {
+async function setup(
+  options: {
+    locked?: boolean;
+    packaged?: boolean;
+    stored?: unknown;
+    backend?: FakeBackend;
+    online?: () => boolean;
+    platform?: string;
+  } = {},
+) {
   const time = new FakeTime();
   const printer = new SimulatedPrinter({ clock: time });
   const storage = memorySettingsStorage(options.stored ?? {});
   let tray: FakeTray | undefined;
   const panels: FakePanel[] = [];
   const appEvents = new Map<string, () => void>();
-  const power = new Map<string, Emitter<void>>([['suspend', new Emitter()], ['resume', new Emitter()], ['unlock-screen', new Emitter()]]);
+  const power = new Map<string, Emitter<void>>([
+    ['suspend', new Emitter()],
+    ['resume', new Emitter()],
+    ['unlock-screen', new Emitter()],
+  ]);
   const shown: Array<{ title: string; body: string; click(): void }> = [];
   const loginItems: boolean[] = [];
   const handlers = new Map<string, (event: unknown, input: unknown) => Promise<unknown>>();
@@ -122,7 +143,12 @@ async function setup(options: { locked?: boolean; packaged?: boolean; stored?: u
         notifier,
         ...(options.backend
           ? {
-              branding: BrandingSchema.parse({ name: 'Trayside', backendUrl: 'https://messages.example.com', signingKeys: [key.publicKeyBase64], productLine: 'trayside-demo' }),
+              branding: BrandingSchema.parse({
+                name: 'Trayside',
+                backendUrl: 'https://messages.example.com',
+                signingKeys: [key.publicKeyBase64],
+                productLine: 'trayside-demo',
+              }),
               dataDir: tempDir('trayside-shell-messages-'),
               features: { events: false },
               fetch: options.backend.fetch,
@@ -130,14 +156,21 @@ async function setup(options: { locked?: boolean; packaged?: boolean; stored?: u
             }
           : {}),
       }),
-    tray: { createTray: (image) => (tray = new FakeTray(image)), createImage: (state) => `tray-${state}.png`, buildMenu: (template) => template },
+    tray: {
+      createTray: (image) => (tray = new FakeTray(image)),
+      createImage: (state) => `tray-${state}.png`,
+      buildMenu: (template) => template,
+    },
     createPanelWindow: () => {
       const panel = new FakePanel();
       panels.push(panel);
       return panel;
     },
     workAreaNear: () => ({ x: 0, y: 0, width: 1920, height: 1040 }),
-    ipcMain: { handle: (channel: string, handler: never) => handlers.set(channel, handler), removeHandler: (channel: string) => handlers.delete(channel) } as unknown as IpcMainLike,
+    ipcMain: {
+      handle: (channel: string, handler: never) => handlers.set(channel, handler),
+      removeHandler: (channel: string) => handlers.delete(channel),
+    } as unknown as IpcMainLike,
     origin: { rendererFile: RENDERER, platform: 'linux' },
   });
   await time.advance(0);
@@ -277,11 +310,24 @@ describe('Electron shell composition', () => {
     const backend = new FakeBackend();
     backend.manifest = testManifest(Date.UTC(2026, 10, 23, 9, 0, 0), {
       messages: [
-        testMessage({ campaignId: 'urgent-one', urgency: 'urgent', variants: [{ id: 'a', weight: 1, locale: 'en', content: { title: 'Update', body: '<a href="https://evil.io/">Get it</a> & <b>more</b>', actions: [] } }] }),
+        testMessage({
+          campaignId: 'urgent-one',
+          urgency: 'urgent',
+          variants: [
+            {
+              id: 'a',
+              weight: 1,
+              locale: 'en',
+              content: { title: 'Update', body: '<a href="https://evil.io/">Get it</a> & <b>more</b>', actions: [] },
+            },
+          ],
+        }),
       ],
     });
     const { shown } = await setup({ backend, platform: 'linux' });
-    await vi.waitFor(() => expect(shown.map((n) => n.body)).toEqual(['&lt;a href="https://evil.io/"&gt;Get it&lt;/a&gt; &amp; &lt;b&gt;more&lt;/b&gt;']));
+    await vi.waitFor(() =>
+      expect(shown.map((n) => n.body)).toEqual(['&lt;a href="https://evil.io/"&gt;Get it&lt;/a&gt; &amp; &lt;b&gt;more&lt;/b&gt;']),
+    );
   });
 
   it('no message poll while the machine sleeps; one soon after wake', async () => {

@@ -120,9 +120,21 @@ export async function startShell<Image, Menu, W extends PanelWindowLike & { webC
   const core = await deps.createCore(notifier, { hide: () => panel.hide() });
   disposables.add(core);
   const currentModel = (): TrayModel =>
-    trayModel({ snapshots: core.monitor.snapshots(), settings: core.settings.get(), now: deps.clock.now(), productName: deps.productName, urgentMessages, ...(deps.updates ? { updates: deps.updates.status() } : {}) });
+    trayModel({
+      snapshots: core.monitor.snapshots(),
+      settings: core.settings.get(),
+      now: deps.clock.now(),
+      productName: deps.productName,
+      urgentMessages,
+      ...(deps.updates ? { updates: deps.updates.status() } : {}),
+    });
 
-  const panel = createPanelController({ createWindow: deps.createPanelWindow, workAreaNear: deps.workAreaNear, platform: deps.platform, clock: deps.clock });
+  const panel = createPanelController({
+    createWindow: deps.createPanelWindow,
+    workAreaNear: deps.workAreaNear,
+    platform: deps.platform,
+    clock: deps.clock,
+  });
   disposables.add(panel);
   disposables.add(
     registerIpcAdapter({
@@ -163,7 +175,10 @@ export async function startShell<Image, Menu, W extends PanelWindowLike & { webC
         return;
     }
   };
-  const tray = createTrayController({ ...deps.tray, platform: deps.platform, onAction, onClick: (bounds) => panel.toggle(bounds) }, currentModel());
+  const tray = createTrayController(
+    { ...deps.tray, platform: deps.platform, onAction, onClick: (bounds) => panel.toggle(bounds) },
+    currentModel(),
+  );
   disposables.add(tray);
 
   // The "paused until" entry must turn back into "Pause…" when the pause ends, with no other change to trigger it.

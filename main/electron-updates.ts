@@ -7,14 +7,24 @@ import type { StartupBranding } from '../core/branding/load-branding.js';
 import { loadInstallIdentitySync } from '../core/install-identity.js';
 import { enterpriseUpdatePolicy } from '../core/updates/enterprise-policy.js';
 import { UpdateService } from '../core/updates/update-service.js';
-import { createUpdateController, installStagedUpdate, isPerMachineInstall, updatesFolder, type UpdateController, type UpdaterLike } from './updates.js';
+import {
+  createUpdateController,
+  installStagedUpdate,
+  isPerMachineInstall,
+  updatesFolder,
+  type UpdateController,
+  type UpdaterLike,
+} from './updates.js';
 
 /**
  * Starts auto-update where this build has it (packaged, Windows or macOS, a branding with an updates
  * section). A staged update is installed first, before the tray, by the instance that holds the
  * single-instance lock — then this never returns, because the installer quits the app.
  */
-export async function startElectronUpdatesSync(startup: StartupBranding, log: (message: string) => void): Promise<UpdateController | undefined> {
+export async function startElectronUpdatesSync(
+  startup: StartupBranding,
+  log: (message: string) => void,
+): Promise<UpdateController | undefined> {
   const config = startup.branding.updates;
   if (!app.isPackaged || !config || (process.platform !== 'win32' && process.platform !== 'darwin')) return undefined;
   const userData = app.getPath('userData');

@@ -48,7 +48,11 @@ function setup() {
     },
   });
   const sent: Array<[string, unknown]> = [];
-  let target: EventTarget | undefined = { send: (channel, payload) => sent.push([channel, payload]), isDestroyed: () => false, getURL: () => APP_URL };
+  let target: EventTarget | undefined = {
+    send: (channel, payload) => sent.push([channel, payload]),
+    isDestroyed: () => false,
+    getURL: () => APP_URL,
+  };
   const log: string[] = [];
   const ipc = fakeIpcMain();
   const adapter = registerIpcAdapter({
@@ -66,8 +70,18 @@ function setup() {
 describe('IPC adapter', () => {
   it('registers a handler for every call of the real contract, and only calls', () => {
     const { ipcMain, handlers } = fakeIpcMain();
-    registerIpcAdapter({ ipcMain, contract, dispatch: async () => ({ ok: true, value: null }), subscribe: () => ({ dispose: () => undefined }), origin: ORIGIN, target: () => undefined, log: () => undefined });
-    const calls = listEndpoints(contract).filter((endpoint) => endpoint.spec.kind === 'call').map(({ feature, name }) => channelName(feature, name));
+    registerIpcAdapter({
+      ipcMain,
+      contract,
+      dispatch: async () => ({ ok: true, value: null }),
+      subscribe: () => ({ dispose: () => undefined }),
+      origin: ORIGIN,
+      target: () => undefined,
+      log: () => undefined,
+    });
+    const calls = listEndpoints(contract)
+      .filter((endpoint) => endpoint.spec.kind === 'call')
+      .map(({ feature, name }) => channelName(feature, name));
     expect([...handlers.keys()].sort()).toEqual(calls.sort());
   });
 

@@ -51,8 +51,18 @@ describe('panelPosition', () => {
   it('always lands inside the work area when the panel fits (property)', () => {
     fc.assert(
       fc.property(
-        fc.record({ x: fc.integer({ min: -4000, max: 4000 }), y: fc.integer({ min: -4000, max: 4000 }), width: fc.integer({ min: 600, max: 4000 }), height: fc.integer({ min: 700, max: 3000 }) }),
-        fc.record({ x: fc.integer({ min: -5000, max: 9000 }), y: fc.integer({ min: -5000, max: 9000 }), width: fc.integer({ min: 0, max: 64 }), height: fc.integer({ min: 0, max: 64 }) }),
+        fc.record({
+          x: fc.integer({ min: -4000, max: 4000 }),
+          y: fc.integer({ min: -4000, max: 4000 }),
+          width: fc.integer({ min: 600, max: 4000 }),
+          height: fc.integer({ min: 700, max: 3000 }),
+        }),
+        fc.record({
+          x: fc.integer({ min: -5000, max: 9000 }),
+          y: fc.integer({ min: -5000, max: 9000 }),
+          width: fc.integer({ min: 0, max: 64 }),
+          height: fc.integer({ min: 0, max: 64 }),
+        }),
         fc.constantFrom('win32', 'darwin', 'linux'),
         (workArea, tray, platform) => {
           const { x, y } = panelPosition(tray, PANEL, workArea, platform);

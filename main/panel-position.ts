@@ -45,7 +45,12 @@ function clamp(value: number, min: number, max: number): number {
  * (0,0,0,0); then the panel goes to the bottom-right corner of the work area, where most
  * desktops keep the tray, or the top-right one on macOS.
  */
-export function panelPosition(tray: Bounds, panel: { width: number; height: number }, workArea: Bounds, platform: string = 'win32'): { x: number; y: number } {
+export function panelPosition(
+  tray: Bounds,
+  panel: { width: number; height: number },
+  workArea: Bounds,
+  platform: string = 'win32',
+): { x: number; y: number } {
   const minX = workArea.x + GAP;
   const minY = workArea.y + GAP;
   const maxX = workArea.x + workArea.width - panel.width - GAP;

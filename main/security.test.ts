@@ -62,7 +62,9 @@ describe('isAppUrl', () => {
 
   it('ignores drive-letter case on Windows only', () => {
     const windows = { rendererFile: 'C:\\Program Files\\Trayside\\resources\\app.asar\\out\\renderer\\index.html', platform: 'win32' };
-    expect(isAppUrl('file:///c:/Program%20Files/Trayside/resources/app.asar/out/renderer/index.html', windows)).toBe(process.platform === 'win32');
+    expect(isAppUrl('file:///c:/Program%20Files/Trayside/resources/app.asar/out/renderer/index.html', windows)).toBe(
+      process.platform === 'win32',
+    );
     expect(isAppUrl(APP_URL.toUpperCase().replace('FILE:', 'file:'), BUILT)).toBe(false);
   });
 
@@ -143,7 +145,12 @@ describe('hardenSession', () => {
   it('denies every permission request and check, and sets the CSP on responses', () => {
     let request: ((contents: unknown, permission: string, callback: (granted: boolean) => void) => void) | undefined;
     let check: ((contents: unknown, permission: string) => boolean) | undefined;
-    let headers: ((details: { responseHeaders?: Record<string, string[] | string> }, callback: (r: { responseHeaders: Record<string, string[]> }) => void) => void) | undefined;
+    let headers:
+      | ((
+          details: { responseHeaders?: Record<string, string[] | string> },
+          callback: (r: { responseHeaders: Record<string, string[]> }) => void,
+        ) => void)
+      | undefined;
     const session: HardenableSession = {
       setPermissionRequestHandler: (handler) => (request = handler),
       setPermissionCheckHandler: (handler) => (check = handler),

@@ -65,7 +65,9 @@ export function isAppUrl(url: string, origin: AppOrigin): boolean {
   const expectedPath = decode(expected.pathname);
   if (actualPath === undefined || expectedPath === undefined) return false;
   // Windows paths are case-insensitive; Chromium may report C: where Node wrote c:.
-  return (origin.platform ?? process.platform) === 'win32' ? actualPath.toLowerCase() === expectedPath.toLowerCase() : actualPath === expectedPath;
+  return (origin.platform ?? process.platform) === 'win32'
+    ? actualPath.toLowerCase() === expectedPath.toLowerCase()
+    : actualPath === expectedPath;
 }
 
 /** The frame an IPC message came from (Electron's WebFrameMain, reduced to what the check needs). */
@@ -80,7 +82,10 @@ export function isTrustedSender(frame: SenderFrame | null | undefined, origin: A
 }
 
 /** Response headers with our CSP, replacing any the response carried under any letter case. */
-export function withContentSecurityPolicy(headers: Record<string, string[] | string> | undefined, policy = CONTENT_SECURITY_POLICY): Record<string, string[]> {
+export function withContentSecurityPolicy(
+  headers: Record<string, string[] | string> | undefined,
+  policy = CONTENT_SECURITY_POLICY,
+): Record<string, string[]> {
   const result: Record<string, string[]> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (name.toLowerCase() === 'content-security-policy') continue;
@@ -92,7 +97,10 @@ export function withContentSecurityPolicy(headers: Record<string, string[] | str
 
 /** What hardening needs from a webContents. */
 export interface HardenableContents {
-  on(event: 'will-navigate' | 'will-redirect' | 'will-frame-navigate', listener: (event: { preventDefault(): void; url: string }, url?: string) => void): unknown;
+  on(
+    event: 'will-navigate' | 'will-redirect' | 'will-frame-navigate',
+    listener: (event: { preventDefault(): void; url: string }, url?: string) => void,
+  ): unknown;
   on(event: 'will-attach-webview', listener: (event: { preventDefault(): void }) => void): unknown;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
 }
@@ -126,7 +134,12 @@ export interface HardenableSession {
   setPermissionRequestHandler(handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void) => void): void;
   setPermissionCheckHandler(handler: (webContents: unknown, permission: string) => boolean): void;
   webRequest: {
-    onHeadersReceived(listener: (details: { responseHeaders?: Record<string, string[] | string> }, callback: (response: { responseHeaders: Record<string, string[]> }) => void) => void): void;
+    onHeadersReceived(
+      listener: (
+        details: { responseHeaders?: Record<string, string[] | string> },
+        callback: (response: { responseHeaders: Record<string, string[]> }) => void,
+      ) => void,
+    ): void;
   };
 }
 
@@ -137,5 +150,7 @@ export function hardenSession(session: HardenableSession, log: (message: string)
     callback(false);
   });
   session.setPermissionCheckHandler(() => false);
-  session.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders) }));
+  session.webRequest.onHeadersReceived((details, callback) =>
+    callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders) }),
+  );
 }

@@ -15,7 +15,16 @@ function printer(cyan: number, state: DeviceSnapshot['state'] = cyan <= 10 ? 'at
     state,
     statusLine: state === 'ok' ? 'Ready' : state === 'error' ? 'Paper jam' : `Cyan ink low (${cyan} %)`,
     conditions: [],
-    supplies: [classifySupply({ id: 'cyan', name: 'Cyan ink', kind: 'ink', role: 'consumable', level: { kind: 'percent', percent: cyan }, lowThreshold: 10 })],
+    supplies: [
+      classifySupply({
+        id: 'cyan',
+        name: 'Cyan ink',
+        kind: 'ink',
+        role: 'consumable',
+        level: { kind: 'percent', percent: cyan },
+        lowThreshold: 10,
+      }),
+    ],
     facts: {},
     stale: false,
     updatedAt: NOW,
@@ -110,7 +119,14 @@ describe('tray controller', () => {
 
   it('menu entries carry out their actions', () => {
     const { tray, actions } = setup();
-    for (const label of ['Open Trayside', 'Pause notifications for 1 hour', 'Pause notifications until tomorrow', 'Launch at login', 'Quit Trayside', 'Trayside Demo Printer — Cyan ink 50 %']) {
+    for (const label of [
+      'Open Trayside',
+      'Pause notifications for 1 hour',
+      'Pause notifications until tomorrow',
+      'Launch at login',
+      'Quit Trayside',
+      'Trayside Demo Printer — Cyan ink 50 %',
+    ]) {
       click(tray.contextMenu, label);
     }
     expect(actions).toEqual([
@@ -127,7 +143,14 @@ describe('tray controller', () => {
 
   it('shows "paused until" and resume after pausing', () => {
     const { tray, controller, actions } = setup();
-    controller.update(trayModel({ snapshots: [], settings: { ...DEFAULT_SETTINGS, notificationsPausedUntil: NOW + 3_600_000 }, now: NOW, formatTime: () => '13:00' }));
+    controller.update(
+      trayModel({
+        snapshots: [],
+        settings: { ...DEFAULT_SETTINGS, notificationsPausedUntil: NOW + 3_600_000 },
+        now: NOW,
+        formatTime: () => '13:00',
+      }),
+    );
     expect(tray.contextMenu!.find((item) => item.label === 'Notifications paused until 13:00')).toMatchObject({ enabled: false });
     click(tray.contextMenu, 'Resume notifications');
     expect(actions).toEqual([{ type: 'pause-notifications', choice: 'resume' }]);

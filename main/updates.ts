@@ -35,7 +35,9 @@ export interface UpdaterLike {
  */
 export function isPerMachineInstall(execPath: string, platform: string, env: Record<string, string | undefined>): boolean {
   if (platform === 'win32') {
-    const roots = [env.ProgramFiles, env['ProgramFiles(x86)'], env.ProgramW6432].filter((root): root is string => typeof root === 'string' && root !== '');
+    const roots = [env.ProgramFiles, env['ProgramFiles(x86)'], env.ProgramW6432].filter(
+      (root): root is string => typeof root === 'string' && root !== '',
+    );
     const path = execPath.toLowerCase();
     return roots.some((root) => path.startsWith(`${root.toLowerCase().replace(/[\\/]+$/, '')}\\`));
   }
@@ -48,7 +50,12 @@ export function isPerMachineInstall(execPath: string, platform: string, env: Rec
  * installer has been started (the app is quitting); false when there was nothing to install or
  * electron-updater would not take it (then the app starts normally and the next check stages again).
  */
-export async function installStagedUpdate(options: { service: UpdateService; updater: UpdaterLike; adminRightsRequired: boolean; log: (message: string) => void }): Promise<boolean> {
+export async function installStagedUpdate(options: {
+  service: UpdateService;
+  updater: UpdaterLike;
+  adminRightsRequired: boolean;
+  log: (message: string) => void;
+}): Promise<boolean> {
   const { service, updater, log } = options;
   let staged: StagedUpdate | undefined;
   try {
@@ -67,12 +74,15 @@ export async function installStagedUpdate(options: { service: UpdateService; upd
     updater.allowPrerelease = true;
     updater.disableDifferentialDownload = true;
     // electron-updater gets exactly the release the core verified, or nothing.
-    updater.isUpdateSupported = (info) => info.version === verified.version && info.files.some((file) => file.sha512 === verified.file.sha512);
+    updater.isUpdateSupported = (info) =>
+      info.version === verified.version && info.files.some((file) => file.sha512 === verified.file.sha512);
     if (updater.verifyUpdateCodeSignature) {
       // electron-updater's Authenticode check passes when the build has no publisherName; the signed digest never does.
       const authenticode = updater.verifyUpdateCodeSignature.bind(updater);
       updater.verifyUpdateCodeSignature = async (publishers, path) =>
-        (await sha512OfFile(path)) === verified.file.sha512 ? authenticode(publishers, path) : `the installer at ${path} is not the one the signed update metadata names`;
+        (await sha512OfFile(path)) === verified.file.sha512
+          ? authenticode(publishers, path)
+          : `the installer at ${path} is not the one the signed update metadata names`;
     }
     updater.setFeedURL({ provider: 'generic', url: feed.url });
     const check = await updater.checkForUpdates();
@@ -107,7 +117,12 @@ export interface UpdateController extends Disposable {
  * The tray's "Check for updates" and the periodic check. A check the owner asked for ends in a
  * notification with its outcome; a periodic one only says something when an update is staged.
  */
-export function createUpdateController(options: { service: UpdateService; timers: Timers; notify: (title: string, body: string) => void; log: (message: string) => void }): UpdateController {
+export function createUpdateController(options: {
+  service: UpdateService;
+  timers: Timers;
+  notify: (title: string, body: string) => void;
+  log: (message: string) => void;
+}): UpdateController {
   let status: string | undefined;
   let checking = false;
   const listeners = new Set<() => void>();
@@ -119,7 +134,11 @@ export function createUpdateController(options: { service: UpdateService; timers
     status = result.kind === 'staged' ? result.message : status?.startsWith('Trayside ') && result.kind !== 'off' ? status : undefined;
     if (asked || result.kind === 'staged') options.notify(result.kind === 'staged' ? 'Update ready' : 'Updates', result.message);
   };
-  const schedule = scheduleUpdateChecks({ check: () => options.service.check(), timers: options.timers, onResult: (result) => (record(result, false), changed()) });
+  const schedule = scheduleUpdateChecks({
+    check: () => options.service.check(),
+    timers: options.timers,
+    onResult: (result) => (record(result, false), changed()),
+  });
   return {
     status: () => ({ ...(status === undefined ? {} : { status }), checking }),
     checkNow() {

@@ -20,9 +20,13 @@ describe('withDeadline', () => {
 
   it('turns a synchronous throw of a native call into a rejection', async () => {
     const time = new FakeTime();
-    const failing = withDeadline('claim', () => {
-      throw new Error('The same native value cannot be borrowed mutably');
-    }, { timeoutMs: 500, timers: time });
+    const failing = withDeadline(
+      'claim',
+      () => {
+        throw new Error('The same native value cannot be borrowed mutably');
+      },
+      { timeoutMs: 500, timers: time },
+    );
     await expect(failing).rejects.toThrow(/borrowed mutably/);
   });
 
@@ -30,9 +34,13 @@ describe('withDeadline', () => {
     let started = false;
     const controller = new AbortController();
     controller.abort();
-    const result = withDeadline('x', async () => {
-      started = true;
-    }, { timeoutMs: 500, timers: new FakeTime(), signal: controller.signal });
+    const result = withDeadline(
+      'x',
+      async () => {
+        started = true;
+      },
+      { timeoutMs: 500, timers: new FakeTime(), signal: controller.signal },
+    );
     await expect(result).rejects.toThrow(/x: cancelled/);
     expect(started).toBe(false);
   });

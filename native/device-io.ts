@@ -55,10 +55,7 @@ export function withDeadline<T>(
       reject(error);
     };
     const onAbort = (): void => giveUp(abortError(what, signal as AbortSignal));
-    const timer = timers.setTimeout(
-      () => giveUp(new DeviceTimeoutError(`${what}: no answer within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
+    const timer = timers.setTimeout(() => giveUp(new DeviceTimeoutError(`${what}: no answer within ${timeoutMs} ms`)), timeoutMs);
     signal?.addEventListener('abort', onAbort, { once: true });
     pending.then(
       (value) => {
@@ -138,10 +135,12 @@ export class DeviceGate {
 
   /** Registers a request that outlived its deadline (see withDeadline's onOrphan). */
   orphan(pending: Promise<unknown>): void {
-    this.orphans.push(pending.then(
-      () => undefined,
-      () => undefined,
-    ));
+    this.orphans.push(
+      pending.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
   }
 
   private settleOrGrace(orphans: Promise<unknown>[]): Promise<void> {

@@ -86,7 +86,8 @@ export function createDeviceSources(config: DeviceSourcesConfig): DeviceSources 
     ...(config.timers ? { timers: config.timers } : {}),
   });
   const cupsServer = config.cupsServer ?? (process.platform === 'darwin' || process.platform === 'linux' ? 'localhost:631' : false);
-  const cups = cupsServer === false ? undefined : new CupsSource({ server: cupsServer, ...(config.timers ? { timers: config.timers } : {}) });
+  const cups =
+    cupsServer === false ? undefined : new CupsSource({ server: cupsServer, ...(config.timers ? { timers: config.timers } : {}) });
   const usbprint =
     (config.usbprint ?? process.platform === 'win32')
       ? new UsbPrintSource({

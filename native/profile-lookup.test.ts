@@ -17,21 +17,35 @@ const oemPrinter = parseProfile(
 
 describe('profile lookup', () => {
   it('ships profiles that all validate', () => {
-    expect(builtinProfiles().map((profile) => profile.id)).toEqual(['simulated-printer', 'generic-hid-battery', 'generic-hid-ups', 'generic-ipp-printer']);
+    expect(builtinProfiles().map((profile) => profile.id)).toEqual([
+      'simulated-printer',
+      'generic-hid-battery',
+      'generic-hid-ups',
+      'generic-ipp-printer',
+    ]);
   });
 
   it('lets a printer named by a profile answer PJL and poll as gently as the profile says during jobs', () => {
     const lookup = createProfileLookup([...builtinProfiles(), oemPrinter]);
-    expect(lookup.printerPolicy({ vendorId: 0x1209, productId: 0x7701 })).toEqual({ pjl: true, minIntervalDuringJobMs: 45000, profile: 'ACME LaserJet family' });
+    expect(lookup.printerPolicy({ vendorId: 0x1209, productId: 0x7701 })).toEqual({
+      pjl: true,
+      minIntervalDuringJobMs: 45000,
+      profile: 'ACME LaserJet family',
+    });
   });
 
   it('never sends PJL to a printer no profile names', () => {
     const lookup = createProfileLookup([...builtinProfiles(), oemPrinter]);
-    expect(lookup.printerPolicy({ vendorId: 0x04b8, productId: 0x0001, manufacturer: 'EPSON', model: 'ET-2850' })).toEqual(DEFAULT_PRINTER_POLICY);
+    expect(lookup.printerPolicy({ vendorId: 0x04b8, productId: 0x0001, manufacturer: 'EPSON', model: 'ET-2850' })).toEqual(
+      DEFAULT_PRINTER_POLICY,
+    );
   });
 
   it('makes a HID device readable only when a profile names it by its ids', () => {
-    const named = parseProfile({ id: 'acme-mouse', name: 'ACME mouse', match: { transport: 'hid', usb: [{ vendorId: 0x1209 }] } }, 'acme-mouse.json');
+    const named = parseProfile(
+      { id: 'acme-mouse', name: 'ACME mouse', match: { transport: 'hid', usb: [{ vendorId: 0x1209 }] } },
+      'acme-mouse.json',
+    );
     const lookup = createProfileLookup([...builtinProfiles(), named]);
     expect(lookup.hasHidProfile({ vendorId: 0x1209, productId: 5 })).toBe(true);
     expect(lookup.hasHidProfile({ vendorId: 0x046d, productId: 5, usagePage: 0x84 })).toBe(false);

@@ -166,7 +166,11 @@ describeTransportContract('IppDeviceSource (IPP responder on 127.0.0.1)', async 
   const source = new IppDeviceSource({ printers, timers: time });
   return {
     source,
-    expected: { transport: 'ipp', minimumSupplies: 4, levelStates: { 'supply-1': 'some-left', 'supply-2': 'unknown', 'supply-4': 'unavailable' } },
+    expected: {
+      transport: 'ipp',
+      minimumSupplies: 4,
+      levelStates: { 'supply-1': 'some-left', 'supply-2': 'unknown', 'supply-4': 'unavailable' },
+    },
     // The client's timers are fake; the loopback exchange itself needs a few real milliseconds.
     elapse: async (ms) => {
       await time.advance(ms);

@@ -21,9 +21,7 @@ export interface DeviceSession {
 }
 
 /** Attach and detach, as they happen; never by enumerating in a loop. */
-export type DeviceSourceEvent =
-  | { type: 'attached'; session: DeviceSession }
-  | { type: 'detached'; id: string };
+export type DeviceSourceEvent = { type: 'attached'; session: DeviceSession } | { type: 'detached'; id: string };
 
 /** A kind of device discovery: lists what is attached now and reports hot-plug. */
 export interface DeviceSource {

@@ -20,7 +20,10 @@ const benches = [
 const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const flags = process.argv.slice(2).filter((arg) => arg.startsWith('--'));
 
-if (benches.some((bench) => bench.needsBuild) && !['out/node/host/cli.js', 'out/host-bundle/cli.mjs'].every((file) => existsSync(resolve(root, file)))) {
+if (
+  benches.some((bench) => bench.needsBuild) &&
+  !['out/node/host/cli.js', 'out/host-bundle/cli.mjs'].every((file) => existsSync(resolve(root, file)))
+) {
   spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
 }
 for (const bench of benches) {

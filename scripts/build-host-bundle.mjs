@@ -46,7 +46,9 @@ export const NODE_BUNDLE_OPTIONS = {
   // whose transports start worker threads from files inside its own package.
   external: ['usb', 'node-hid', 'bufferutil', 'utf-8-validate', 'pino', 'pino-roll', 'thread-stream'],
   // ws is CommonJS and calls require('events') etc.; an ESM bundle has no `require` of its own.
-  banner: { js: "import { createRequire as __trayside_createRequire } from 'node:module'; const require = __trayside_createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __trayside_createRequire } from 'node:module'; const require = __trayside_createRequire(import.meta.url);",
+  },
   plugins: [englishOnlyZodLocales],
 };
 

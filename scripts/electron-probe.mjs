@@ -39,7 +39,12 @@ export function chooseHost({ root, platform = process.platform, env = process.en
   const display = hasDisplay(platform, env);
   let binary = installedElectron(root, env);
   if (!display.ok) {
-    return { host: 'node', reason: binary ? `Electron cannot show a window here (${display.reason})` : `Electron is not available here (no binary installed, and ${display.reason})` };
+    return {
+      host: 'node',
+      reason: binary
+        ? `Electron cannot show a window here (${display.reason})`
+        : `Electron is not available here (no binary installed, and ${display.reason})`,
+    };
   }
   if (!binary) binary = download(root, env);
   if (!binary) return { host: 'node', reason: 'Electron is not available here (no binary could be downloaded)' };

@@ -55,13 +55,19 @@ function rasterize(shape, size) {
   const scale = 16 / size;
   for (let py = 0; py < size; py++) {
     for (let px = 0; px < size; px++) {
-      let r = 0, g = 0, b = 0, a = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0;
       for (let sy = 0; sy < SUBSAMPLES; sy++) {
         for (let sx = 0; sx < SUBSAMPLES; sx++) {
           const colour = shape((px + (sx + 0.5) / SUBSAMPLES) * scale, (py + (sy + 0.5) / SUBSAMPLES) * scale);
           if (!colour) continue;
           const alpha = colour[3] / 255;
-          r += colour[0] * alpha; g += colour[1] * alpha; b += colour[2] * alpha; a += alpha;
+          r += colour[0] * alpha;
+          g += colour[1] * alpha;
+          b += colour[2] * alpha;
+          a += alpha;
         }
       }
       const offset = (py * size + px) * 4;
@@ -116,7 +122,10 @@ function encodePng(pixels, size) {
 
 mkdirSync(OUT, { recursive: true });
 for (const state of ['ok', 'attention', 'error']) {
-  for (const [suffix, size] of [['', 16], ['@2x', 32]]) {
+  for (const [suffix, size] of [
+    ['', 16],
+    ['@2x', 32],
+  ]) {
     writeFileSync(resolve(OUT, `tray-${state}${suffix}.png`), encodePng(rasterize(colourIcon(state), size), size));
     writeFileSync(resolve(OUT, `tray-${state}Template${suffix}.png`), encodePng(rasterize(templateIcon(state), size), size));
   }

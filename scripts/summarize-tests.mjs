@@ -12,7 +12,9 @@ try {
 }
 for (const name of files.sort()) {
   const counts = JSON.parse(readFileSync(resolve(dir, name), 'utf8'));
-  console.log(`  ${name.replace(/\.json$/, '').padEnd(10)} ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped ?? 0} skipped`);
+  console.log(
+    `  ${name.replace(/\.json$/, '').padEnd(10)} ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped ?? 0} skipped`,
+  );
   totals.passed += counts.passed;
   totals.failed += counts.failed;
   totals.skipped += counts.skipped ?? 0;

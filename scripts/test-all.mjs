@@ -167,10 +167,14 @@ function runPostgresSuite(url, clusterDir) {
   rmSync(output, { force: true });
   // Only the suites written for PostgreSQL (file names with "postgres"); the rest ran in the unit tier.
   // One file at a time: the outage suite stops the cluster the others use.
-  const code = run('npx', ['vitest', 'run', 'postgres', '--no-file-parallelism', '--reporter=default', '--reporter=json', `--outputFile.json=${output}`], {
-    TRAYSIDE_TEST_DATABASE_URL: url,
-    TRAYSIDE_PG_DIR: clusterDir,
-  });
+  const code = run(
+    'npx',
+    ['vitest', 'run', 'postgres', '--no-file-parallelism', '--reporter=default', '--reporter=json', `--outputFile.json=${output}`],
+    {
+      TRAYSIDE_TEST_DATABASE_URL: url,
+      TRAYSIDE_PG_DIR: clusterDir,
+    },
+  );
   const report = readJson(output);
   if (!report) return crashed('postgres', `vitest exited ${code}`);
   return record('postgres', { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests });

@@ -37,7 +37,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`trayside admin: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(`trayside admin: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 1;
   },
 );

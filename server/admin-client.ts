@@ -89,13 +89,20 @@ async function readCampaignFile(file: string, cwd: string): Promise<z.output<typ
     throw new CliError(`${file}: not valid JSON (${(error as Error).message}).`);
   }
   const result = parseCampaignOrGuide(json);
-  if (!result.success) throw new CliError(`${file}: invalid ${isGuideFile(json) ? 'guide' : 'campaign'}\n${describeIssues(fieldIssues(result.error)).replace(/^/gm, '  ')}`);
+  if (!result.success)
+    throw new CliError(
+      `${file}: invalid ${isGuideFile(json) ? 'guide' : 'campaign'}\n${describeIssues(fieldIssues(result.error)).replace(/^/gm, '  ')}`,
+    );
   return result.data;
 }
 
 /** Runs one admin command; returns the exit code (0 ok, 1 failed, 2 usage). */
 /** The export source over the HTTP API: the admin listing for the segments, the device routes for the signed bytes. */
-function httpExportSource(server: string, fetchImpl: typeof fetch, get: <T>(route: string, schema: z.ZodType<T>) => Promise<T>): ExportSource {
+function httpExportSource(
+  server: string,
+  fetchImpl: typeof fetch,
+  get: <T>(route: string, schema: z.ZodType<T>) => Promise<T>,
+): ExportSource {
   const fetchOk = async (route: string): Promise<Response> => {
     const response = await fetchImpl(new URL(route, server)).catch((error: Error) => {
       throw new CliError(`Cannot reach the server at ${server} (${error.message}).`);
@@ -107,7 +114,8 @@ function httpExportSource(server: string, fetchImpl: typeof fetch, get: <T>(rout
     async live() {
       const live = await get('/v1/admin/live', LiveListingSchema);
       const campaigns = [];
-      for (const entry of live.campaigns) campaigns.push((await get(`/v1/admin/campaigns/${encodeURIComponent(entry.id)}`, CampaignRecordSchema)).campaign);
+      for (const entry of live.campaigns)
+        campaigns.push((await get(`/v1/admin/campaigns/${encodeURIComponent(entry.id)}`, CampaignRecordSchema)).campaign);
       return { version: live.version, campaigns };
     },
     async manifest(segment) {
@@ -158,7 +166,12 @@ export async function runAdminCli(argv: readonly string[], io: AdminCliIo): Prom
   async function token(): Promise<string> {
     const fromEnv = io.env.TRAYSIDE_ADMIN_TOKEN;
     if (fromEnv) return fromEnv;
-    const source = dataDirOption !== undefined ? '--data-dir' : io.env.TRAYSIDE_DATA_DIR ? 'TRAYSIDE_DATA_DIR' : `the default data dir ${DEFAULT_DATA_DIR}`;
+    const source =
+      dataDirOption !== undefined
+        ? '--data-dir'
+        : io.env.TRAYSIDE_DATA_DIR
+          ? 'TRAYSIDE_DATA_DIR'
+          : `the default data dir ${DEFAULT_DATA_DIR}`;
     const file = adminTokenFile(path.resolve(io.cwd, dataDirOption ?? io.env.TRAYSIDE_DATA_DIR ?? DEFAULT_DATA_DIR));
     try {
       return (await readFile(file, 'utf8')).trim();
@@ -177,7 +190,9 @@ export async function runAdminCli(argv: readonly string[], io: AdminCliIo): Prom
     try {
       response = await io.fetch(new URL(route, server), { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     } catch (error) {
-      throw new CliError(`Cannot reach the server at ${server} (${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}). Is \`npm run server\` running? Use --server to point elsewhere.`);
+      throw new CliError(
+        `Cannot reach the server at ${server} (${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}). Is \`npm run server\` running? Use --server to point elsewhere.`,
+      );
     }
     const json: unknown = await response.json().catch(() => undefined);
     if (!response.ok) {
@@ -212,7 +227,9 @@ export async function runAdminCli(argv: readonly string[], io: AdminCliIo): Prom
   function refuseLinks(file: string, campaign: z.output<typeof CampaignInputSchema>, branding: { policy: LinkPolicy; file: string }): void {
     const issues = checkCampaignLinks(campaign, branding.policy);
     if (issues.length === 0) return;
-    throw new CliError(`${file}: links the app would not open (checked against ${path.relative(io.cwd, branding.file) || branding.file})\n${describeIssues(issues).replace(/^/gm, '  ')}`);
+    throw new CliError(
+      `${file}: links the app would not open (checked against ${path.relative(io.cwd, branding.file) || branding.file})\n${describeIssues(issues).replace(/^/gm, '  ')}`,
+    );
   }
 
   const need = (count: number, what: string): void => {
@@ -230,7 +247,9 @@ export async function runAdminCli(argv: readonly string[], io: AdminCliIo): Prom
           try {
             const campaign = await readCampaignFile(file, io.cwd);
             refuseLinks(file, campaign, branding);
-            io.out(`${file}: ok (${campaign.id}; links checked against ${checkedAgainst}${brandingFile === undefined ? ', the demo branding: pass --branding FILE for yours' : ''})`);
+            io.out(
+              `${file}: ok (${campaign.id}; links checked against ${checkedAgainst}${brandingFile === undefined ? ', the demo branding: pass --branding FILE for yours' : ''})`,
+            );
           } catch (error) {
             // Report every bad file, not only the first.
             if (!(error instanceof CliError)) throw error;
@@ -275,7 +294,9 @@ export async function runAdminCli(argv: readonly string[], io: AdminCliIo): Prom
         if (campaigns.length === 0) io.out('No campaigns.');
         for (const record of campaigns) {
           const pending = record.unpublishedChanges && record.status !== 'draft' ? ' (unpublished changes)' : '';
-          io.out(`${record.id.padEnd(32)} ${record.status.padEnd(8)} r${record.revision}${pending}  ${record.campaign.category.padEnd(8)} ${record.campaign.name}`);
+          io.out(
+            `${record.id.padEnd(32)} ${record.status.padEnd(8)} r${record.revision}${pending}  ${record.campaign.category.padEnd(8)} ${record.campaign.name}`,
+          );
         }
         return 0;
       }
@@ -293,7 +314,10 @@ export async function runAdminCli(argv: readonly string[], io: AdminCliIo): Prom
       case 'live': {
         const live = await call('GET', '/v1/admin/live', LiveListingSchema);
         io.out(`manifest version ${live.version} (changed ${live.changedAt})`);
-        for (const campaign of live.campaigns) io.out(`${campaign.id.padEnd(32)} r${campaign.publishedRevision}  ${campaign.productLines.join(',')} × ${campaign.locales.join(',')}  ${campaign.name}`);
+        for (const campaign of live.campaigns)
+          io.out(
+            `${campaign.id.padEnd(32)} r${campaign.publishedRevision}  ${campaign.productLines.join(',')} × ${campaign.locales.join(',')}  ${campaign.name}`,
+          );
         return 0;
       }
       case 'public-key': {
@@ -326,14 +350,21 @@ export async function runAdminCli(argv: readonly string[], io: AdminCliIo): Prom
           }
         }
         const result = await call('POST', '/v1/admin/crm/segments', SegmentImportResultSchema, body);
-        io.out(`Imported ${result.rows} rows: ${result.memberships} memberships for ${result.keys} installs/customers, ${result.links} new customer links.`);
+        io.out(
+          `Imported ${result.rows} rows: ${result.memberships} memberships for ${result.keys} installs/customers, ${result.links} new customer links.`,
+        );
         return 0;
       }
       case 'export': {
         need(1, 'a folder to export into');
         const dir = path.resolve(io.cwd, rest[0]!);
-        const result = await exportOnce(httpExportSource(server, io.fetch, (route, schema) => call('GET', route, schema)), { dir, productLines, ttlSeconds: 0, now: Date.now() });
-        io.out(`exported manifest version ${result.version}: ${result.segments} segments and the signing key into ${dir} (${result.replaced ? `${result.written} written, ${result.kept} unchanged, ${result.removed} removed` : 'unchanged'})`);
+        const result = await exportOnce(
+          httpExportSource(server, io.fetch, (route, schema) => call('GET', route, schema)),
+          { dir, productLines, ttlSeconds: 0, now: Date.now() },
+        );
+        io.out(
+          `exported manifest version ${result.version}: ${result.segments} segments and the signing key into ${dir} (${result.replaced ? `${result.written} written, ${result.kept} unchanged, ${result.removed} removed` : 'unchanged'})`,
+        );
         return 0;
       }
       case 'mint-token': {

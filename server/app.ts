@@ -36,7 +36,9 @@ export const API_VERSION = '1.0.0';
 function logStoreHealth(app: FastifyInstance, store: Store): void {
   const unsubscribe = store.health.onChange((change) => {
     if (change.state === 'unavailable') {
-      app.log.error(`store unavailable (${change.reason}); polls are answered from cached manifests while they are valid, other requests get 503 with Retry-After`);
+      app.log.error(
+        `store unavailable (${change.reason}); polls are answered from cached manifests while they are valid, other requests get 503 with Retry-After`,
+      );
     } else {
       app.log.warn(`store available again after ${(change.downMs / 1000).toFixed(1)} s (${change.failures} store calls failed meanwhile)`);
     }
@@ -54,9 +56,14 @@ function startMaintenance(app: FastifyInstance, options: ServerOptions, clock: C
   const retention = options.retention ?? { eventDays: 400, outboxDays: 7 };
   const run = async (): Promise<void> => {
     try {
-      const result = await options.store.analytics.maintain(new Date(clock.now()), { eventRetentionDays: retention.eventDays, outboxRetentionDays: retention.outboxDays });
+      const result = await options.store.analytics.maintain(new Date(clock.now()), {
+        eventRetentionDays: retention.eventDays,
+        outboxRetentionDays: retention.outboxDays,
+      });
       if (result.droppedPartitions.length > 0 || result.deletedEvents > 0 || result.deletedOutbox > 0) {
-        app.log.info(`retention: dropped ${result.droppedPartitions.length} event partitions and ${result.deletedEvents} older events, ${result.deletedOutbox} outbox entries`);
+        app.log.info(
+          `retention: dropped ${result.droppedPartitions.length} event partitions and ${result.deletedEvents} older events, ${result.deletedOutbox} outbox entries`,
+        );
       }
     } catch (error) {
       app.log.warn(`retention job failed (retried in an hour): ${describeError(error)}`);
@@ -72,8 +79,17 @@ function startMaintenance(app: FastifyInstance, options: ServerOptions, clock: C
 }
 
 /** Follows the key file; after a rotation every cached segment is re-signed, so polls keep being lookups. SIGHUP re-reads it at once. */
-function watchKeyFile(app: FastifyInstance, file: string, signer: RotatingSigner, manifests: ManifestService, intervalMs: number | undefined): void {
-  const watch = watchSigningKeyFile(file, signer, { log: (message) => app.log.warn(message), ...(intervalMs === undefined ? {} : { intervalMs }) });
+function watchKeyFile(
+  app: FastifyInstance,
+  file: string,
+  signer: RotatingSigner,
+  manifests: ManifestService,
+  intervalMs: number | undefined,
+): void {
+  const watch = watchSigningKeyFile(file, signer, {
+    log: (message) => app.log.warn(message),
+    ...(intervalMs === undefined ? {} : { intervalMs }),
+  });
   const unsubscribe = signer.onReplaced(() => void manifests.prewarm().catch(() => 0));
   const onHangup = (): void => void watch.check();
   process.on('SIGHUP', onHangup);
@@ -141,7 +157,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const logLevel = options.logLevel ?? 'info';
 
   const signer = createRotatingSigner(
-    options.signingKeyFile === undefined ? createSigner(await options.store.signingKey(generateSigningKey, new Date(clock.now()))) : readSigningKeyFileSync(options.signingKeyFile),
+    options.signingKeyFile === undefined
+      ? createSigner(await options.store.signingKey(generateSigningKey, new Date(clock.now())))
+      : readSigningKeyFileSync(options.signingKeyFile),
   );
   const manifests = new ManifestService({
     store: options.store,
@@ -170,9 +188,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     frameworkErrors,
     return503OnClosing: true,
     // Cached manifest polls are answered before Fastify (manifest/fast-path.ts); the rest falls through.
-    serverFactory: (handler) => createServer((request, response) => {
-      if (!fastPath(request, response)) handler(request, response);
-    }),
+    serverFactory: (handler) =>
+      createServer((request, response) => {
+        if (!fastPath(request, response)) handler(request, response);
+      }),
   });
   const deps: ServerDeps = {
     store: options.store,
@@ -180,20 +199,34 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     signer,
     clock,
     deviceLimiter,
-    registrationLimiter: new DeviceRateLimiter(options.registrationRateLimit?.max ?? 300, options.registrationRateLimit?.timeWindowMs ?? 60_000),
+    registrationLimiter: new DeviceRateLimiter(
+      options.registrationRateLimit?.max ?? 300,
+      options.registrationRateLimit?.timeWindowMs ?? 60_000,
+    ),
     crmOutbox: options.crmWebhook !== undefined,
     pollIntervalSeconds: options.timing?.pollIntervalSeconds ?? DEFAULT_TIMING.pollIntervalSeconds,
     ...(options.linkPolicy === undefined ? {} : { linkPolicy: options.linkPolicy }),
     ...(options.updatesDir === undefined ? {} : { updates: new ReleaseStore(options.updatesDir) }),
   };
   if (options.crmWebhook !== undefined) {
-    const sender = startWebhookSender({ ...options.crmWebhook, store: options.store.analytics, privacy: options.store.privacy, clock, log: (message) => app.log.warn(message) });
+    const sender = startWebhookSender({
+      ...options.crmWebhook,
+      store: options.store.analytics,
+      privacy: options.store.privacy,
+      clock,
+      log: (message) => app.log.warn(message),
+    });
     app.addHook('onClose', () => sender.stop());
   }
 
   startMaintenance(app, options, clock);
   if (options.signingKeyFile !== undefined) watchKeyFile(app, options.signingKeyFile, signer, manifests, options.signingKeyCheckMs);
-  if (options.export !== undefined) exportWhileRunning(app, manifests, signer, { ...options.export, ttlSeconds: options.timing?.ttlSeconds ?? DEFAULT_TIMING.ttlSeconds, clock });
+  if (options.export !== undefined)
+    exportWhileRunning(app, manifests, signer, {
+      ...options.export,
+      ttlSeconds: options.timing?.ttlSeconds ?? DEFAULT_TIMING.ttlSeconds,
+      clock,
+    });
 
   installErrorHandlers(app, bodyLimit);
   logStoreHealth(app, options.store);

@@ -9,9 +9,17 @@ import type { LinkPolicy } from '../common/messages/index.js';
  * compiled copy in out/node/server (the assets are not compiled, so they stay at the repo root).
  */
 export async function demoBrandingFile(): Promise<string> {
-  const candidates = ['../assets/branding/demo.json', '../../../assets/branding/demo.json'].map((relative) => fileURLToPath(new URL(relative, import.meta.url)));
+  const candidates = ['../assets/branding/demo.json', '../../../assets/branding/demo.json'].map((relative) =>
+    fileURLToPath(new URL(relative, import.meta.url)),
+  );
   for (const candidate of candidates) {
-    if (await access(candidate).then(() => true, () => false)) return candidate;
+    if (
+      await access(candidate).then(
+        () => true,
+        () => false,
+      )
+    )
+      return candidate;
   }
   return candidates[0]!;
 }
@@ -26,6 +34,7 @@ export async function readLinkPolicy(file: string): Promise<{ ok: true; policy: 
     return { ok: false, problem: `${path.basename(file)}: cannot read the branding config ${file} (${reason}).` };
   }
   const parsed = parseBranding(json);
-  if (!parsed.ok) return { ok: false, problem: `${file}: invalid branding config\n${parsed.problems.map((line) => `  ${line}`).join('\n')}` };
+  if (!parsed.ok)
+    return { ok: false, problem: `${file}: invalid branding config\n${parsed.problems.map((line) => `  ${line}`).join('\n')}` };
   return { ok: true, policy: { allowedLinkHosts: parsed.branding.allowedLinkHosts, allowedImageHosts: parsed.branding.allowedImageHosts } };
 }

@@ -52,16 +52,21 @@ Env: DATABASE_URL uses PostgreSQL instead of PGlite; TRAYSIDE_ADMIN_TOKEN sets t
 /** Retention and size limit of diagnostics cases from their flags; a bad number is a usage error. */
 function diagnosticsOf(days: string, mebibytes: string): { retentionDays: number; maxBytes: number } {
   const retentionDays = Number(days);
-  if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 3650) throw new UsageError(`--diagnostics-retention-days must be a whole number of days from 1 to 3650, not "${days}".`);
+  if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 3650)
+    throw new UsageError(`--diagnostics-retention-days must be a whole number of days from 1 to 3650, not "${days}".`);
   const size = Number(mebibytes);
-  if (!Number.isFinite(size) || size <= 0 || size > 64) throw new UsageError(`--diagnostics-max-mib must be a number above 0 and at most 64, not "${mebibytes}".`);
+  if (!Number.isFinite(size) || size <= 0 || size > 64)
+    throw new UsageError(`--diagnostics-max-mib must be a number above 0 and at most 64, not "${mebibytes}".`);
   return { retentionDays, maxBytes: Math.round(size * 1024 * 1024) };
 }
 
 /** The webhook config from the flag and the secret's env; a URL without a secret is a usage error. */
 function crmWebhookOf(url: string | undefined, secret: string | undefined): { url: string; secret: string } | undefined {
   if (url === undefined || url === '') return undefined;
-  if (secret === undefined || secret === '') throw new UsageError('--crm-webhook needs its shared secret in env TRAYSIDE_CRM_WEBHOOK_SECRET (16+ characters; the CRM checks X-Trayside-Signature with it).');
+  if (secret === undefined || secret === '')
+    throw new UsageError(
+      '--crm-webhook needs its shared secret in env TRAYSIDE_CRM_WEBHOOK_SECRET (16+ characters; the CRM checks X-Trayside-Signature with it).',
+    );
   return { url, secret };
 }
 
@@ -79,11 +84,20 @@ async function main(): Promise<void> {
         branding: { type: 'string', ...(process.env.TRAYSIDE_BRANDING ? { default: process.env.TRAYSIDE_BRANDING } : {}) },
         'no-demo': { type: 'boolean', default: false },
         'log-level': { type: 'string', default: 'info' },
-        'signing-key': { type: 'string', ...(process.env.TRAYSIDE_SIGNING_KEY_FILE ? { default: process.env.TRAYSIDE_SIGNING_KEY_FILE } : {}) },
-        'crm-webhook': { type: 'string', ...(process.env.TRAYSIDE_CRM_WEBHOOK_URL ? { default: process.env.TRAYSIDE_CRM_WEBHOOK_URL } : {}) },
+        'signing-key': {
+          type: 'string',
+          ...(process.env.TRAYSIDE_SIGNING_KEY_FILE ? { default: process.env.TRAYSIDE_SIGNING_KEY_FILE } : {}),
+        },
+        'crm-webhook': {
+          type: 'string',
+          ...(process.env.TRAYSIDE_CRM_WEBHOOK_URL ? { default: process.env.TRAYSIDE_CRM_WEBHOOK_URL } : {}),
+        },
         'export-dir': { type: 'string', ...(process.env.TRAYSIDE_EXPORT_DIR ? { default: process.env.TRAYSIDE_EXPORT_DIR } : {}) },
         'export-product-line': { type: 'string', multiple: true, default: [] },
-        'event-retention-days': { type: 'string', ...(process.env.TRAYSIDE_EVENT_RETENTION_DAYS ? { default: process.env.TRAYSIDE_EVENT_RETENTION_DAYS } : {}) },
+        'event-retention-days': {
+          type: 'string',
+          ...(process.env.TRAYSIDE_EVENT_RETENTION_DAYS ? { default: process.env.TRAYSIDE_EVENT_RETENTION_DAYS } : {}),
+        },
         'diagnostics-retention-days': { type: 'string', default: process.env.TRAYSIDE_DIAGNOSTICS_RETENTION_DAYS ?? '30' },
         'diagnostics-max-mib': { type: 'string', default: '8' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -114,7 +128,8 @@ async function main(): Promise<void> {
   const crmWebhook = crmWebhookOf(values['crm-webhook'], process.env.TRAYSIDE_CRM_WEBHOOK_SECRET);
   const retentionText = values['event-retention-days'];
   const eventRetentionDays = retentionText === undefined ? undefined : Number(retentionText);
-  if (eventRetentionDays !== undefined && (!Number.isInteger(eventRetentionDays) || eventRetentionDays < 1)) throw new UsageError(`--event-retention-days must be a whole number of days, 1 or more, not "${retentionText}".`);
+  if (eventRetentionDays !== undefined && (!Number.isInteger(eventRetentionDays) || eventRetentionDays < 1))
+    throw new UsageError(`--event-retention-days must be a whole number of days, 1 or more, not "${retentionText}".`);
   const exportDir = values['export-dir'] === undefined ? undefined : path.resolve(values['export-dir']);
   const signingKeyFile = values['signing-key'] === undefined ? undefined : path.resolve(values['signing-key']);
 

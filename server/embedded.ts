@@ -57,7 +57,8 @@ function takeLock(): string {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const holder = Number(readFileSync(file, 'utf8').trim());
-    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) fail(`its data folder ${dataDir} is in use by process ${holder} (another Trayside running?)`);
+    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder))
+      fail(`its data folder ${dataDir} is in use by process ${holder} (another Trayside running?)`);
     rmSync(file, { force: true });
   }
 }
@@ -93,7 +94,14 @@ try {
     // pino writes to stdout; only warnings and errors, which the host shows as log lines.
     logLevel: 'warn',
   });
-  const ready = { demoBackend: 'ready', url: server.address, publicKey: server.key.publicKey, keyId: server.key.keyId, storeOpenedMs: server.storeOpenedMs, seeded: server.seeded };
+  const ready = {
+    demoBackend: 'ready',
+    url: server.address,
+    publicKey: server.key.publicKey,
+    keyId: server.key.keyId,
+    storeOpenedMs: server.storeOpenedMs,
+    seeded: server.seeded,
+  };
   process.stdout.write(`${JSON.stringify(ready)}\n`);
 } catch (error) {
   fail(describeError(error));

@@ -13,6 +13,12 @@ describe('docs/targeting.md', () => {
 
   it('demo campaigns are valid', async () => {
     const campaigns = await readCampaignFiles(DEMO_DIR);
-    expect(campaigns.map((campaign) => campaign.id)).toEqual(['cyan-low-805xl', 'firmware-2-4-eu', 'guide-jam-rear-unit', 'guide-replace-cyan-805xl', 'print-quality-survey']);
+    expect(campaigns.map((campaign) => campaign.id)).toEqual([
+      'cyan-low-805xl',
+      'firmware-2-4-eu',
+      'guide-jam-rear-unit',
+      'guide-replace-cyan-805xl',
+      'print-quality-survey',
+    ]);
   });
 });

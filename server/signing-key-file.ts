@@ -21,7 +21,9 @@ export function readSigningKeyFileSync(file: string): Signer {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new Error(`signing key file ${file} cannot be read (${describeError(error)}); pass --signing-key with a PKCS#8 PEM Ed25519 key`, { cause: error });
+    throw new Error(`signing key file ${file} cannot be read (${describeError(error)}); pass --signing-key with a PKCS#8 PEM Ed25519 key`, {
+      cause: error,
+    });
   }
   return signerFromText(file, text);
 }

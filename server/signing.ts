@@ -41,18 +41,29 @@ export function signingKeyFromPem(pem: string): Omit<StoredSigningKey, 'createdA
   try {
     privateKey = createPrivateKey({ key: pem, format: 'pem' });
   } catch (error) {
-    throw new Error(`not a PEM private key (${describeError(error)}); make one with: openssl genpkey -algorithm ed25519 -out signing-key.pem`, { cause: error });
+    throw new Error(
+      `not a PEM private key (${describeError(error)}); make one with: openssl genpkey -algorithm ed25519 -out signing-key.pem`,
+      { cause: error },
+    );
   }
   if (privateKey.asymmetricKeyType !== 'ed25519') {
-    throw new Error(`a ${privateKey.asymmetricKeyType ?? 'unknown'} key, but manifests are signed with Ed25519; make one with: openssl genpkey -algorithm ed25519 -out signing-key.pem`);
+    throw new Error(
+      `a ${privateKey.asymmetricKeyType ?? 'unknown'} key, but manifests are signed with Ed25519; make one with: openssl genpkey -algorithm ed25519 -out signing-key.pem`,
+    );
   }
   const raw = rawPublicKey(createPublicKey(privateKey));
-  return { keyId: keyIdOf(raw), publicKey: raw.toString('base64'), privateKey: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64') };
+  return {
+    keyId: keyIdOf(raw),
+    publicKey: raw.toString('base64'),
+    privateKey: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+  };
 }
 
 /** The key as a PKCS#8 PEM file, for `npm run admin -- keygen` and tests. */
 export function signingKeyToPem(key: Pick<StoredSigningKey, 'privateKey'>): string {
-  return createPrivateKey({ key: Buffer.from(key.privateKey, 'base64'), format: 'der', type: 'pkcs8' }).export({ format: 'pem', type: 'pkcs8' }).toString();
+  return createPrivateKey({ key: Buffer.from(key.privateKey, 'base64'), format: 'der', type: 'pkcs8' })
+    .export({ format: 'pem', type: 'pkcs8' })
+    .toString();
 }
 
 /**

@@ -71,7 +71,9 @@ async function ensureAdminToken(store: Store, dataDir: string, fromOption: strin
 export async function startServer(options: StartServerOptions): Promise<StartedServer> {
   const opening = performance.now();
   await mkdir(options.dataDir, { recursive: true });
-  const store = await openStore(options.databaseUrl ? { databaseUrl: options.databaseUrl } : { dataDir: path.join(options.dataDir, 'pglite') });
+  const store = await openStore(
+    options.databaseUrl ? { databaseUrl: options.databaseUrl } : { dataDir: path.join(options.dataDir, 'pglite') },
+  );
   const storeOpenedMs = Math.round(performance.now() - opening);
   try {
     const tokenLocation = await ensureAdminToken(store, options.dataDir, options.adminToken);

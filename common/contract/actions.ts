@@ -47,9 +47,13 @@ export type Cart = z.infer<typeof CartSchema>;
 /** Reorder, cart and feedback; the engagement events they cause are recorded by the core, never asked for by the panel. */
 export const actionsFeature = {
   reorder: call({
-    input: z.strictObject({ ...SupplyChoiceSchema, quantity: z.number().int().min(1).max(99).default(1), source: ActionSourceSchema.optional() }),
+    input: z.strictObject({
+      ...SupplyChoiceSchema,
+      quantity: z.number().int().min(1).max(99).default(1),
+      source: ActionSourceSchema.optional(),
+    }),
     output: LinkResultSchema,
-    summary: "Opens the store page for the exact supply (allow-listed https hosts only) and records a reorder.",
+    summary: 'Opens the store page for the exact supply (allow-listed https hosts only) and records a reorder.',
   }),
   openLink: call({
     input: z.strictObject({ url: z.string().max(2000), source: ActionSourceSchema.optional() }),
@@ -58,7 +62,11 @@ export const actionsFeature = {
   }),
   getCart: call({ input: z.void(), output: CartSchema, summary: 'The cart.' }),
   addToCart: call({
-    input: z.strictObject({ ...SupplyChoiceSchema, quantity: z.number().int().min(1).max(99).default(1), source: ActionSourceSchema.optional() }),
+    input: z.strictObject({
+      ...SupplyChoiceSchema,
+      quantity: z.number().int().min(1).max(99).default(1),
+      source: ActionSourceSchema.optional(),
+    }),
     output: CartSchema,
     summary: 'Adds the exact part of a supply to the cart (or adds to its quantity).',
   }),

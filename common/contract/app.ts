@@ -21,6 +21,7 @@ export const appFeature = {
   hidePanel: call({
     input: z.void(),
     output: z.object({ hidden: z.boolean() }),
-    summary: "Hides the panel's window (Escape with nothing open in it); hidden: false where there is no window to hide (the Node host's page).",
+    summary:
+      "Hides the panel's window (Escape with nothing open in it); hidden: false where there is no window to hide (the Node host's page).",
   }),
 };

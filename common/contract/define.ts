@@ -34,11 +34,12 @@ export function event<P extends z.ZodType>(spec: { payload: P; summary: string }
 /** Unsubscribes an event listener. */
 export type Unsubscribe = () => void;
 
-type CallFunction<S> = S extends CallSpec<infer I, infer O>
-  ? I extends z.ZodVoid
-    ? () => Promise<z.output<O>>
-    : (input: z.input<I>) => Promise<z.output<O>>
-  : never;
+type CallFunction<S> =
+  S extends CallSpec<infer I, infer O>
+    ? I extends z.ZodVoid
+      ? () => Promise<z.output<O>>
+      : (input: z.input<I>) => Promise<z.output<O>>
+    : never;
 
 type EventSubscriber<S> = S extends EventSpec<infer P> ? (listener: (payload: z.output<P>) => void) => Unsubscribe : never;
 

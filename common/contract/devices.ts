@@ -44,12 +44,23 @@ export const devicesFeature = {
     summary: 'Reads one device now instead of waiting for the next poll.',
   }),
   onChanged: event({ payload: z.array(DeviceSnapshotSchema), summary: 'The device list or any device state changed.' }),
-  discovered: call({ input: z.void(), output: z.array(DiscoveredPrinterSchema).max(200), summary: 'Network printers found on the local network by DNS-SD.' }),
+  discovered: call({
+    input: z.void(),
+    output: z.array(DiscoveredPrinterSchema).max(200),
+    summary: 'Network printers found on the local network by DNS-SD.',
+  }),
   addDiscovered: call({
     input: z.object({ id: z.string().min(1).max(300) }).strict(),
     output: z.void(),
     summary: 'Adds a discovered network printer to the printers Trayside reads, and keeps it for later starts.',
   }),
-  onDiscoveredChanged: event({ payload: z.array(DiscoveredPrinterSchema).max(200), summary: 'A network printer appeared, went away or was added.' }),
-  unreadable: call({ input: z.void(), output: z.array(UnreadablePrinterSchema).max(50), summary: 'Printers the machine has that Trayside cannot read, and what works instead.' }),
+  onDiscoveredChanged: event({
+    payload: z.array(DiscoveredPrinterSchema).max(200),
+    summary: 'A network printer appeared, went away or was added.',
+  }),
+  unreadable: call({
+    input: z.void(),
+    output: z.array(UnreadablePrinterSchema).max(50),
+    summary: 'Printers the machine has that Trayside cannot read, and what works instead.',
+  }),
 };

@@ -84,7 +84,8 @@ export const diagnosticsFeature = {
   capture: call({
     input: z.void(),
     output: DiagnosticsPreviewSchema,
-    summary: 'Captures a bundle now (devices, history, errors, messages, settings, logs) and answers the exact text with the current redaction choices.',
+    summary:
+      'Captures a bundle now (devices, history, errors, messages, settings, logs) and answers the exact text with the current redaction choices.',
   }),
   setRedaction: call({
     input: z.strictObject({ kind: RedactionKindSchema, choice: RedactionChoiceSchema }),
@@ -93,24 +94,46 @@ export const diagnosticsFeature = {
   }),
   exportBundle: call({
     input: z.strictObject({ previewId: PreviewIdSchema }),
-    output: z.discriminatedUnion('status', [z.object({ status: z.literal('saved'), path: z.string() }), z.object({ status: z.literal('cancelled') })]),
+    output: z.discriminatedUnion('status', [
+      z.object({ status: z.literal('saved'), path: z.string() }),
+      z.object({ status: z.literal('cancelled') }),
+    ]),
     summary: 'Writes the reviewed bundle to a file (the Node host: the downloads or data folder; Electron: a save dialog) and says where.',
   }),
   upload: call({
     input: z.strictObject({ previewId: PreviewIdSchema, confirmThisUpload: z.boolean().default(false) }),
     output: UploadViewSchema,
-    summary: 'Queues the reviewed bundle for support (on disk first, so offline it waits) and starts sending; needs support-sharing consent or confirmThisUpload.',
+    summary:
+      'Queues the reviewed bundle for support (on disk first, so offline it waits) and starts sending; needs support-sharing consent or confirmThisUpload.',
   }),
-  retryUpload: call({ input: z.strictObject({ id: z.string().min(1).max(100) }), output: UploadViewSchema, summary: 'Tries a waiting or refused upload again now.' }),
-  discardUpload: call({ input: z.strictObject({ id: z.string().min(1).max(100) }), output: z.void(), summary: 'Drops an upload that has not been sent.' }),
+  retryUpload: call({
+    input: z.strictObject({ id: z.string().min(1).max(100) }),
+    output: UploadViewSchema,
+    summary: 'Tries a waiting or refused upload again now.',
+  }),
+  discardUpload: call({
+    input: z.strictObject({ id: z.string().min(1).max(100) }),
+    output: z.void(),
+    summary: 'Drops an upload that has not been sent.',
+  }),
   deleteUpload: call({
     input: z.strictObject({ caseCode: z.string().min(1).max(40) }),
     output: z.object({ status: z.enum(['deleted', 'already-gone']) }),
     summary: 'Deletes an uploaded bundle from the backend by its case code (with the delete token kept when it was sent).',
   }),
-  startRepro: call({ input: z.void(), output: ReproViewSchema, summary: 'Raises log detail for a bounded time; it reverts by itself, also after a restart.' }),
+  startRepro: call({
+    input: z.void(),
+    output: ReproViewSchema,
+    summary: 'Raises log detail for a bounded time; it reverts by itself, also after a restart.',
+  }),
   stopRepro: call({ input: z.void(), output: ReproViewSchema, summary: 'Ends the recording now.' }),
   openSupport: call({ input: z.void(), output: LinkResultSchema, summary: "Opens the branding's support page in the browser." }),
-  onChanged: event({ payload: DiagnosticsStateSchema, summary: 'An upload moved on (progress, case code, retry), or repro mode started or ended.' }),
-  onHelpRequested: event({ payload: z.object({}), summary: "The owner chose Get help outside the panel (the tray menu): the panel opens its help view." }),
+  onChanged: event({
+    payload: DiagnosticsStateSchema,
+    summary: 'An upload moved on (progress, case code, retry), or repro mode started or ended.',
+  }),
+  onHelpRequested: event({
+    payload: z.object({}),
+    summary: 'The owner chose Get help outside the panel (the tray menu): the panel opens its help view.',
+  }),
 };

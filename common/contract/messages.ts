@@ -97,7 +97,11 @@ const ById = z.object({ id: MessageIdSchema }).strict();
 export const messagesFeature = {
   getState: call({ input: z.void(), output: MessagesStateSchema, summary: 'Inbox and poll status.' }),
   markRead: call({ input: ById, output: z.void(), summary: 'Marks a message read.' }),
-  markAllRead: call({ input: z.void(), output: z.object({ marked: z.number().int().min(0) }), summary: 'Marks every unread message of the inbox read; answers how many.' }),
+  markAllRead: call({
+    input: z.void(),
+    output: z.object({ marked: z.number().int().min(0) }),
+    summary: 'Marks every unread message of the inbox read; answers how many.',
+  }),
   dismiss: call({ input: ById, output: z.void(), summary: 'Removes a message from the inbox (messages.restore brings it back).' }),
   snooze: call({
     input: z.object({ id: MessageIdSchema, hours: z.number().int().min(1).max(720) }).strict(),

@@ -17,15 +17,48 @@ export const CONSENT_COVERAGE = [
     note: 'At "Nothing" this is the same request every install makes, without the install header.',
     fields: ['x-trayside-install'],
   },
-  { request: 'POST /v1/installs', levels: ['anonymous-usage', 'support-sharing'], purpose: "Registers this install's credential, once.", note: null, fields: ['authorization', 'x-trayside-install', 'installId'] },
+  {
+    request: 'POST /v1/installs',
+    levels: ['anonymous-usage', 'support-sharing'],
+    purpose: "Registers this install's credential, once.",
+    note: null,
+    fields: ['authorization', 'x-trayside-install', 'installId'],
+  },
   {
     request: 'POST /v1/events',
     levels: ['anonymous-usage', 'support-sharing'],
-    purpose: 'Usage events: which messages were shown, opened, dismissed, snoozed or clicked, reorders started from them, and feedback you give.',
+    purpose:
+      'Usage events: which messages were shown, opened, dismissed, snoozed or clicked, reorders started from them, and feedback you give.',
     note: null,
-    fields: ['authorization', 'x-trayside-install', 'installId', 'consent', 'sentAt', 'events', 'id', 'type', 'at', 'campaignId', 'variantId', 'messageId', 'action', 'host', 'hours', 'items', 'region', 'ref', 'feedback'],
+    fields: [
+      'authorization',
+      'x-trayside-install',
+      'installId',
+      'consent',
+      'sentAt',
+      'events',
+      'id',
+      'type',
+      'at',
+      'campaignId',
+      'variantId',
+      'messageId',
+      'action',
+      'host',
+      'hours',
+      'items',
+      'region',
+      'ref',
+      'feedback',
+    ],
   },
-  { request: 'GET /v1/segments/{installId}', levels: ['anonymous-usage', 'support-sharing'], purpose: 'Asks which customer groups this install is in, to pick messages.', note: null, fields: ['authorization', 'x-trayside-install'] },
+  {
+    request: 'GET /v1/segments/{installId}',
+    levels: ['anonymous-usage', 'support-sharing'],
+    purpose: 'Asks which customer groups this install is in, to pick messages.',
+    note: null,
+    fields: ['authorization', 'x-trayside-install'],
+  },
   {
     request: 'POST /v1/privacy/{installId}/deletions',
     levels: ['none', 'anonymous-usage', 'support-sharing'],
@@ -33,7 +66,13 @@ export const CONSENT_COVERAGE = [
     note: 'Only when you ask, or withdraw consent after sharing.',
     fields: ['authorization', 'x-trayside-install', 'requestId', 'scopes'],
   },
-  { request: 'POST /v1/privacy/{installId}/exports', levels: ['none', 'anonymous-usage', 'support-sharing'], purpose: 'Exports your data.', note: 'Only when you ask.', fields: ['authorization', 'x-trayside-install', 'requestId', 'scopes'] },
+  {
+    request: 'POST /v1/privacy/{installId}/exports',
+    levels: ['none', 'anonymous-usage', 'support-sharing'],
+    purpose: 'Exports your data.',
+    note: 'Only when you ask.',
+    fields: ['authorization', 'x-trayside-install', 'requestId', 'scopes'],
+  },
   {
     request: 'GET /v1/privacy/{installId}/requests/{requestId}',
     levels: ['none', 'anonymous-usage', 'support-sharing'],
@@ -41,16 +80,32 @@ export const CONSENT_COVERAGE = [
     note: 'Only while an export or deletion you asked for is pending.',
     fields: ['authorization', 'x-trayside-install'],
   },
-] as const satisfies readonly { request: string; levels: readonly Consent[]; purpose: string; note: string | null; fields: readonly string[] }[];
+] as const satisfies readonly {
+  request: string;
+  levels: readonly Consent[];
+  purpose: string;
+  note: string | null;
+  fields: readonly string[];
+}[];
 
 /** The version of the consent wording the owner saw; raise it whenever CONSENT_LEVEL_WORDS or CONSENT_COVERAGE changes. */
 export const CONSENT_WORDING_VERSION = 1;
 
 /** Each level in plain words. */
 export const CONSENT_LEVEL_WORDS: Record<Consent, { title: string; summary: string }> = {
-  none: { title: 'Nothing', summary: 'Nothing that identifies this computer is sent. Trayside still fetches messages for your product, the same request every install makes.' },
-  'anonymous-usage': { title: 'Anonymous usage', summary: 'Also which messages you saw and what you did with them, under a random install id that is not linked to your name.' },
-  'support-sharing': { title: 'Support sharing', summary: 'Also lets you send a diagnostics report to support from Get help, after you have reviewed it.' },
+  none: {
+    title: 'Nothing',
+    summary:
+      'Nothing that identifies this computer is sent. Trayside still fetches messages for your product, the same request every install makes.',
+  },
+  'anonymous-usage': {
+    title: 'Anonymous usage',
+    summary: 'Also which messages you saw and what you did with them, under a random install id that is not linked to your name.',
+  },
+  'support-sharing': {
+    title: 'Support sharing',
+    summary: 'Also lets you send a diagnostics report to support from Get help, after you have reviewed it.',
+  },
 };
 
 /** Where a shown value comes from; a locked control names it. */
@@ -140,8 +195,20 @@ export type Transparency = z.infer<typeof TransparencySchema>;
 
 /** The preference center and "What Trayside sends". */
 export const preferencesFeature = {
-  getView: call({ input: z.void(), output: PreferencesViewSchema, summary: 'Consent, message categories with what locks them, quiet hours, the frequency limit and the consent ledger.' }),
-  update: call({ input: PreferencesChangeSchema, output: PreferencesViewSchema, summary: 'Changes what it names at once (saved); a consent change is written to the consent ledger.' }),
-  getTransparency: call({ input: z.void(), output: TransparencySchema, summary: 'The exact payloads queued and the last ones sent, with times and where to.' }),
+  getView: call({
+    input: z.void(),
+    output: PreferencesViewSchema,
+    summary: 'Consent, message categories with what locks them, quiet hours, the frequency limit and the consent ledger.',
+  }),
+  update: call({
+    input: PreferencesChangeSchema,
+    output: PreferencesViewSchema,
+    summary: 'Changes what it names at once (saved); a consent change is written to the consent ledger.',
+  }),
+  getTransparency: call({
+    input: z.void(),
+    output: TransparencySchema,
+    summary: 'The exact payloads queued and the last ones sent, with times and where to.',
+  }),
   onChanged: event({ payload: PreferencesViewSchema, summary: 'A preference or the consent ledger changed.' }),
 };

@@ -32,8 +32,16 @@ export type PrivacyState = z.infer<typeof PrivacyStateSchema>;
 
 /** "Download my data" and "Delete my data", with the server's receipts. */
 export const privacyFeature = {
-  getState: call({ input: z.void(), output: PrivacyStateSchema, summary: 'The export and deletion requests of this install and their receipts.' }),
-  requestExport: call({ input: z.void(), output: PrivacyStateSchema, summary: 'Asks the server for everything it holds for this install; the receipt turns completed when it is ready to download.' }),
+  getState: call({
+    input: z.void(),
+    output: PrivacyStateSchema,
+    summary: 'The export and deletion requests of this install and their receipts.',
+  }),
+  requestExport: call({
+    input: z.void(),
+    output: PrivacyStateSchema,
+    summary: 'Asks the server for everything it holds for this install; the receipt turns completed when it is ready to download.',
+  }),
   requestDeletion: call({
     input: z.object({ scopes: z.array(DataScopeSchema).min(1).max(2).optional() }).strict(),
     output: PrivacyStateSchema,

@@ -25,5 +25,8 @@ export const settingsFeature = {
     summary: 'Whether consent is known, whether the settings were recovered from a damaged file, and whether they can be saved.',
   }),
   onChanged: event({ payload: SettingsSchema, summary: 'Settings changed (from the panel, the tray menu or another window).' }),
-  onStatusChanged: event({ payload: SettingsStatusSchema, summary: 'The settings status changed (a damaged file found, consent confirmed, saving failed).' }),
+  onStatusChanged: event({
+    payload: SettingsStatusSchema,
+    summary: 'The settings status changed (a damaged file found, consent confirmed, saving failed).',
+  }),
 };

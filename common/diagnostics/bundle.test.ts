@@ -29,7 +29,10 @@ describe('bundle schema', () => {
 
   it('says which field is wrong, and names an unsupported version', () => {
     expect(parseBundle('{')).toEqual({ ok: false, problem: 'not JSON' });
-    expect(parseBundle(JSON.stringify({ ...minimalBundle(), version: 2 }))).toMatchObject({ ok: false, problem: expect.stringContaining('version 2') });
+    expect(parseBundle(JSON.stringify({ ...minimalBundle(), version: 2 }))).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining('version 2'),
+    });
     const bad = parseBundle(JSON.stringify({ ...minimalBundle(), logs: [{ time: 1, level: 'loud', source: 'x', message: 'y' }] }));
     expect(bad).toMatchObject({ ok: false, problem: expect.stringContaining('logs.0.level') });
   });

@@ -124,7 +124,10 @@ export const BundleMessageSchema = z.object({
   title: Text(500),
   shownAt: EpochMs.optional(),
   /** What the owner did: opened, dismissed, clicked an action, snoozed, … with when. */
-  actions: z.array(z.object({ at: EpochMs, action: Text(100), detail: Text(500).optional() })).max(200).default([]),
+  actions: z
+    .array(z.object({ at: EpochMs, action: Text(100), detail: Text(500).optional() }))
+    .max(200)
+    .default([]),
 });
 export type BundleMessage = z.infer<typeof BundleMessageSchema>;
 
@@ -157,7 +160,14 @@ export type LeftOut = z.infer<typeof LeftOutSchema>;
 
 /** Settings as JSON values, secrets replaced by the literal "<secret>" and listed in leftOut. */
 export const JsonValueSchema: z.ZodType<unknown> = z.lazy(() =>
-  z.union([z.string().max(10_000), z.number(), z.boolean(), z.null(), z.array(JsonValueSchema).max(1000), z.record(z.string().max(200), JsonValueSchema)]),
+  z.union([
+    z.string().max(10_000),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(JsonValueSchema).max(1000),
+    z.record(z.string().max(200), JsonValueSchema),
+  ]),
 );
 
 export const DiagnosticsBundleSchema = z.object({
@@ -206,8 +216,16 @@ export function parseBundle(text: string): { ok: true; bundle: DiagnosticsBundle
   } catch {
     return { ok: false, problem: 'not JSON' };
   }
-  if (typeof raw === 'object' && raw !== null && (raw as { format?: unknown }).format === BUNDLE_FORMAT && (raw as { version?: unknown }).version !== BUNDLE_VERSION) {
-    return { ok: false, problem: `bundle version ${String((raw as { version?: unknown }).version)} is not supported (expected ${BUNDLE_VERSION})` };
+  if (
+    typeof raw === 'object' &&
+    raw !== null &&
+    (raw as { format?: unknown }).format === BUNDLE_FORMAT &&
+    (raw as { version?: unknown }).version !== BUNDLE_VERSION
+  ) {
+    return {
+      ok: false,
+      problem: `bundle version ${String((raw as { version?: unknown }).version)} is not supported (expected ${BUNDLE_VERSION})`,
+    };
   }
   const parsed = DiagnosticsBundleSchema.safeParse(raw);
   if (!parsed.success) {

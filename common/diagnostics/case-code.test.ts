@@ -14,7 +14,11 @@ describe('case codes', () => {
   it('parse back to themselves however a person types them: any case, spaces, no dashes, I/L for 1, O for 0', () => {
     fc.assert(
       fc.property(codes, fc.boolean(), (code, spaced) => {
-        const typed = code.toLowerCase().replace(/-/g, spaced ? ' ' : '').replace(/1/g, 'l').replace(/0/g, 'o');
+        const typed = code
+          .toLowerCase()
+          .replace(/-/g, spaced ? ' ' : '')
+          .replace(/1/g, 'l')
+          .replace(/0/g, 'o');
         expect(parseCaseCode(typed)).toEqual({ ok: true, code });
       }),
     );

@@ -52,9 +52,7 @@ export function newCaseCode(randomBytes: (bytes: Uint8Array) => Uint8Array = (b)
   return format(payload);
 }
 
-export type ParsedCaseCode =
-  | { ok: true; code: string }
-  | { ok: false; reason: 'length' | 'character' | 'checksum'; message: string };
+export type ParsedCaseCode = { ok: true; code: string } | { ok: false; reason: 'length' | 'character' | 'checksum'; message: string };
 
 /** Reads what a person typed or said into the canonical "XXXX-XXXX-C" form, or says what is wrong. */
 export function parseCaseCode(input: string): ParsedCaseCode {
@@ -64,10 +62,15 @@ export function parseCaseCode(input: string): ParsedCaseCode {
     .replace(/[IL]/g, '1')
     .replace(/O/g, '0');
   if (cleaned.length !== CASE_CODE_PAYLOAD + 1) {
-    return { ok: false, reason: 'length', message: `A case code has ${CASE_CODE_PAYLOAD + 1} characters, like K7QM-42XD-9; this one has ${cleaned.length}.` };
+    return {
+      ok: false,
+      reason: 'length',
+      message: `A case code has ${CASE_CODE_PAYLOAD + 1} characters, like K7QM-42XD-9; this one has ${cleaned.length}.`,
+    };
   }
   const bad = [...cleaned].find((symbol) => valueOf(symbol) < 0);
-  if (bad !== undefined) return { ok: false, reason: 'character', message: `"${bad}" does not appear in case codes; check that character.` };
+  if (bad !== undefined)
+    return { ok: false, reason: 'character', message: `"${bad}" does not appear in case codes; check that character.` };
   const payload = cleaned.slice(0, CASE_CODE_PAYLOAD);
   if (checkCharacter(payload) !== cleaned.charAt(CASE_CODE_PAYLOAD)) {
     return { ok: false, reason: 'checksum', message: 'That case code has a typo: one character is wrong or two are swapped.' };

@@ -31,7 +31,8 @@ export const ar: Catalogue = {
   'device.serial': 'الرقم التسلسلي {serial}',
   'device.firmware': 'البرنامج الثابت {firmware}',
   'device.hideProblems': 'إخفاء القائمة',
-  'device.allProblems': '{count, plural, one {مشكلة واحدة} two {المشكلتان} few {كل المشكلات الـ#} many {كل المشكلات الـ#} other {كل المشكلات الـ#}}',
+  'device.allProblems':
+    '{count, plural, one {مشكلة واحدة} two {المشكلتان} few {كل المشكلات الـ#} many {كل المشكلات الـ#} other {كل المشكلات الـ#}}',
 
   'problem.receptacleFull': '{supply} ممتلئ',
   'problem.receptacleNearlyFull': '{supply} ممتلئ تقريبًا ({level})',
@@ -58,8 +59,10 @@ export const ar: Catalogue = {
   'forecast.fullInMoreThanYear': 'يمتلئ بعد أكثر من سنة',
   'forecast.lessThanDayLeft': 'يكفي أقل من يوم',
   'forecast.fullWithinDay': 'يمتلئ خلال يوم',
-  'forecast.daysLeft': '{days, plural, one {يكفي يومًا واحدًا تقريبًا} two {يكفي يومين تقريبًا} few {يكفي # أيام تقريبًا} many {يكفي # يومًا تقريبًا} other {يكفي # يوم تقريبًا}}',
-  'forecast.fullInDays': '{days, plural, one {يمتلئ بعد يوم واحد تقريبًا} two {يمتلئ بعد يومين تقريبًا} few {يمتلئ بعد # أيام تقريبًا} many {يمتلئ بعد # يومًا تقريبًا} other {يمتلئ بعد # يوم تقريبًا}}',
+  'forecast.daysLeft':
+    '{days, plural, one {يكفي يومًا واحدًا تقريبًا} two {يكفي يومين تقريبًا} few {يكفي # أيام تقريبًا} many {يكفي # يومًا تقريبًا} other {يكفي # يوم تقريبًا}}',
+  'forecast.fullInDays':
+    '{days, plural, one {يمتلئ بعد يوم واحد تقريبًا} two {يمتلئ بعد يومين تقريبًا} few {يمتلئ بعد # أيام تقريبًا} many {يمتلئ بعد # يومًا تقريبًا} other {يمتلئ بعد # يوم تقريبًا}}',
 
   'notifications.label': 'الإشعارات',
   'notifications.on': 'الإشعارات مفعّلة',
@@ -126,7 +129,8 @@ export const ar: Catalogue = {
   'time.daysAgo': '{count, plural, one {قبل يوم واحد} two {قبل يومين} few {قبل # أيام} many {قبل # يومًا} other {قبل # يوم}}',
   'tray.open': 'فتح {product}',
   'tray.quit': 'إنهاء {product}',
-  'tray.urgent': '{count, plural, one {رسالة عاجلة واحدة} two {رسالتان عاجلتان} few {# رسائل عاجلة} many {# رسالة عاجلة} other {# رسالة عاجلة}}',
+  'tray.urgent':
+    '{count, plural, one {رسالة عاجلة واحدة} two {رسالتان عاجلتان} few {# رسائل عاجلة} many {# رسالة عاجلة} other {# رسالة عاجلة}}',
   'tray.urgentRead':
     '{count, plural, one {رسالة عاجلة واحدة — اقرأ} two {رسالتان عاجلتان — اقرأ} few {# رسائل عاجلة — اقرأ} many {# رسالة عاجلة — اقرأ} other {# رسالة عاجلة — اقرأ}}',
   'tray.noDevice': 'لا يوجد جهاز متصل',
@@ -163,7 +167,8 @@ export const ar: Catalogue = {
     '{count, plural, one {رسالة أخرى من {product}} two {رسالتان أخريان من {product}} few {# رسائل أخرى من {product}} many {# رسالة أخرى من {product}} other {# رسالة أخرى من {product}}}',
 
   'report.noDevices': 'لم يُعثر على أي جهاز.',
-  'report.devicesFound': '{count, plural, one {عُثر على جهاز واحد:} two {عُثر على جهازين:} few {عُثر على # أجهزة:} many {عُثر على # جهازًا:} other {عُثر على # جهاز:}}',
+  'report.devicesFound':
+    '{count, plural, one {عُثر على جهاز واحد:} two {عُثر على جهازين:} few {عُثر على # أجهزة:} many {عُثر على # جهازًا:} other {عُثر على # جهاز:}}',
   'report.status': 'الحالة:',
   'report.error': 'الخطأ:',
   'report.usbId': 'معرّف USB:',
@@ -196,7 +201,8 @@ export const ar: Catalogue = {
   'message.dismiss': 'تجاهل',
   'actions.addToCart': 'أضف إلى السلة',
   'actions.storeOpened': 'تم فتح المتجر في متصفحك.',
-  'actions.addedToCart': '{count, plural, one {تمت الإضافة — منتج واحد في السلة.} two {تمت الإضافة — منتجان في السلة.} few {تمت الإضافة — # منتجات في السلة.} many {تمت الإضافة — # منتجًا في السلة.} other {تمت الإضافة — # منتج في السلة.}}',
+  'actions.addedToCart':
+    '{count, plural, one {تمت الإضافة — منتج واحد في السلة.} two {تمت الإضافة — منتجان في السلة.} few {تمت الإضافة — # منتجات في السلة.} many {تمت الإضافة — # منتجًا في السلة.} other {تمت الإضافة — # منتج في السلة.}}',
   'actions.viewCart': 'عرض السلة',
   'feedback.notSent': 'شكرًا. لم تُرسل إجابتك: مشاركة بيانات الاستخدام متوقفة.',
   'feedback.thanks': 'شكرًا على ملاحظاتك!',
@@ -222,12 +228,14 @@ export const ar: Catalogue = {
   'cart.quantityOf': 'كمية {part}',
   'cart.remove': 'إزالة',
   'cart.removeNamed': 'إزالة {part}',
-  'cart.order': '{count, plural, zero {اطلب لا شيء} one {اطلب عنصرًا واحدًا} two {اطلب عنصرين} few {اطلب # عناصر} many {اطلب # عنصرًا} other {اطلب # عنصر}}',
+  'cart.order':
+    '{count, plural, zero {اطلب لا شيء} one {اطلب عنصرًا واحدًا} two {اطلب عنصرين} few {اطلب # عناصر} many {اطلب # عنصرًا} other {اطلب # عنصر}}',
   'cart.oneByOne': 'يقبل متجرك مستلزمًا واحدًا في كل طلب؛ أعد طلبها واحدًا تلو الآخر.',
   'cart.openedOne': 'تم فتح صفحة المتجر لـ {supply} ({part}) في متصفحك.',
   'cart.openedOneQuantity': 'تم فتح صفحة المتجر لـ {supply} ({part})، الكمية {quantity}، في متصفحك.',
   'cart.yourSupply': 'مستلزمك',
-  'cart.openedCart': '{count, plural, zero {تم فتح سلتك في المتجر دون مستلزمات.} one {تم فتح سلتك في المتجر مع مستلزم واحد.} two {تم فتح سلتك في المتجر مع مستلزمين.} few {تم فتح سلتك في المتجر مع # مستلزمات.} many {تم فتح سلتك في المتجر مع # مستلزمًا.} other {تم فتح سلتك في المتجر مع # مستلزم.}}',
+  'cart.openedCart':
+    '{count, plural, zero {تم فتح سلتك في المتجر دون مستلزمات.} one {تم فتح سلتك في المتجر مع مستلزم واحد.} two {تم فتح سلتك في المتجر مع مستلزمين.} few {تم فتح سلتك في المتجر مع # مستلزمات.} many {تم فتح سلتك في المتجر مع # مستلزمًا.} other {تم فتح سلتك في المتجر مع # مستلزم.}}',
   'network.title': 'الطابعات على شبكتك',
   'network.added': 'تمت الإضافة',
   'network.add': 'إضافة',

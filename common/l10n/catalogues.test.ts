@@ -16,13 +16,31 @@ describe('catalogues', () => {
 
     it(`${locale}: every message parses and has the base string's placeholders`, async () => {
       const catalogue = await loadCatalogue(locale);
-      const mismatches = baseKeys.filter((key) => placeholdersOf(catalogue[key as MessageKey]).join() !== placeholdersOf(en[key as MessageKey]).join());
+      const mismatches = baseKeys.filter(
+        (key) => placeholdersOf(catalogue[key as MessageKey]).join() !== placeholdersOf(en[key as MessageKey]).join(),
+      );
       expect(mismatches).toEqual([]);
     });
   }
 
   it('no translation is left in English by mistake (beyond labels that are the same word)', async () => {
-    const same = new Set(['level.percent', 'gauge.spoken', 'tray.deviceStatus', 'tray.deviceLine', 'tray.supplyLevel', 'tray.tooltip', 'tray.tooltipUrgent', 'report.footer', 'report.status', 'device.serial', 'device.firmware', 'report.firmware', 'panel.language.system', 'report.id', 'report.usbId']);
+    const same = new Set([
+      'level.percent',
+      'gauge.spoken',
+      'tray.deviceStatus',
+      'tray.deviceLine',
+      'tray.supplyLevel',
+      'tray.tooltip',
+      'tray.tooltipUrgent',
+      'report.footer',
+      'report.status',
+      'device.serial',
+      'device.firmware',
+      'report.firmware',
+      'panel.language.system',
+      'report.id',
+      'report.usbId',
+    ]);
     for (const locale of ['de', 'ja', 'ar'] as const) {
       const catalogue = await loadCatalogue(locale);
       const untranslated = baseKeys.filter((key) => !same.has(key) && catalogue[key as MessageKey] === en[key as MessageKey]);
@@ -76,7 +94,13 @@ describe('locale resolution', () => {
 });
 
 describe('OEM string overlays', () => {
-  const branding = (strings: unknown) => ({ name: 'Acme', backendUrl: 'https://acme.example', signingKeys: [`${'A'.repeat(43)}=`], productLine: 'inkjet', strings });
+  const branding = (strings: unknown) => ({
+    name: 'Acme',
+    backendUrl: 'https://acme.example',
+    signingKeys: [`${'A'.repeat(43)}=`],
+    productLine: 'inkjet',
+    strings,
+  });
 
   it('replace a message in one locale and leave the others', async () => {
     const parsed = parseBranding(branding({ en: { 'tray.open': 'Open {product} Care' } }));
@@ -87,14 +111,19 @@ describe('OEM string overlays', () => {
   });
 
   it('name an unknown key', () => {
-    expect(parseBranding(branding({ de: { 'tray.opn': 'Öffnen' } }))).toEqual({ ok: false, problems: [expect.stringMatching(/^strings\.de\.tray\.opn: "tray\.opn" is not a message key/)] });
+    expect(parseBranding(branding({ de: { 'tray.opn': 'Öffnen' } }))).toEqual({
+      ok: false,
+      problems: [expect.stringMatching(/^strings\.de\.tray\.opn: "tray\.opn" is not a message key/)],
+    });
   });
 
   it('name a key whose placeholders differ from the base string', () => {
     const parsed = parseBranding(branding({ en: { 'messages.summary': '{n} messages from {product}' } }));
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
-    expect(parsed.problems[0]).toContain('"messages.summary" does not fit: its placeholders are {n}, {product}, the base string\'s are {count}, {product}');
+    expect(parsed.problems[0]).toContain(
+      '"messages.summary" does not fit: its placeholders are {n}, {product}, the base string\'s are {count}, {product}',
+    );
   });
 
   it('name a key that is not valid ICU', () => {

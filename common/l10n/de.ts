@@ -77,8 +77,10 @@ export const de: Catalogue = {
   'recovery.title': 'Deine Einstellungsdatei war beschädigt',
   'recovery.unusable': 'Sie ({file}) konnte nicht verwendet werden.',
   'recovery.keptAs': 'Sie wurde beiseitegelegt ({keptAs}).',
-  'recovery.paused': 'Das Teilen von Nutzungsdaten ist pausiert, bis du neu wählst. Nichts, was auf das Senden wartet, wird gelöscht, außer du wählst „{none}“.',
-  'recovery.notSaved': 'Einstellungen können nicht in {file} gespeichert werden ({problem}). Änderungen gelten, bis {product} beendet wird.',
+  'recovery.paused':
+    'Das Teilen von Nutzungsdaten ist pausiert, bis du neu wählst. Nichts, was auf das Senden wartet, wird gelöscht, außer du wählst „{none}“.',
+  'recovery.notSaved':
+    'Einstellungen können nicht in {file} gespeichert werden ({problem}). Änderungen gelten, bis {product} beendet wird.',
   'consent.anonymous': 'Anonyme Nutzung teilen',
   'consent.support': 'Nutzungs- und Supportdaten teilen',
   'consent.none': 'Nicht teilen',
@@ -91,7 +93,8 @@ export const de: Catalogue = {
   'privacy.confirm': 'Alles löschen, was der Server des Herstellers zu dieser Installation speichert?',
   'privacy.yesDelete': 'Ja, löschen',
   'privacy.keep': 'Behalten',
-  'privacy.noServer': 'Es ist kein Nachrichtenserver eingerichtet, also wurde nichts gesendet, das heruntergeladen oder gelöscht werden könnte.',
+  'privacy.noServer':
+    'Es ist kein Nachrichtenserver eingerichtet, also wurde nichts gesendet, das heruntergeladen oder gelöscht werden könnte.',
   'privacy.completed': 'Erledigt',
   'privacy.completedAt': 'Erledigt um {time}',
   'privacy.pending': 'Auf dem Server ausstehend',
@@ -223,7 +226,8 @@ export const de: Catalogue = {
   'cart.openedOne': 'Die Shop-Seite für {supply} ({part}) wurde in deinem Browser geöffnet.',
   'cart.openedOneQuantity': 'Die Shop-Seite für {supply} ({part}), Menge {quantity}, wurde in deinem Browser geöffnet.',
   'cart.yourSupply': 'dein Verbrauchsmaterial',
-  'cart.openedCart': '{count, plural, one {Dein Warenkorb im Shop wurde mit # Verbrauchsmaterial geöffnet.} other {Dein Warenkorb im Shop wurde mit # Verbrauchsmaterialien geöffnet.}}',
+  'cart.openedCart':
+    '{count, plural, one {Dein Warenkorb im Shop wurde mit # Verbrauchsmaterial geöffnet.} other {Dein Warenkorb im Shop wurde mit # Verbrauchsmaterialien geöffnet.}}',
   'network.title': 'Drucker in deinem Netzwerk',
   'network.added': 'Hinzugefügt',
   'network.add': 'Hinzufügen',

@@ -201,7 +201,8 @@ export const en = {
     "Permission denied: run it once with sudo to check, or add a udev rule (your printer's vendor id instead of 04b8) to /etc/udev/rules.d/70-trayside.rules: {rule} — then: sudo udevadm control --reload && sudo udevadm trigger, and plug the device in again",
   'report.hint.ipp': 'A network printer, or one the system holds (IPP over USB, CUPS): {command}',
   'report.hint.network': 'Printers on your network, with the address to give --ipp: {command} (it asks the network by DNS-SD for 3 s)',
-  'report.hint.demo': 'To see what {product} shows without a device: {demoCommand}, or {startCommand} (it shows the simulated demo printer)',
+  'report.hint.demo':
+    'To see what {product} shows without a device: {demoCommand}, or {startCommand} (it shows the simulated demo printer)',
   // Message buttons, reorder and feedback
   'message.unread': 'Unread',
   'message.remindTomorrow': 'Remind me tomorrow',
@@ -241,7 +242,8 @@ export const en = {
   'cart.openedOne': 'Opened the store page for {supply} ({part}) in your browser.',
   'cart.openedOneQuantity': 'Opened the store page for {supply} ({part}), quantity {quantity}, in your browser.',
   'cart.yourSupply': 'your supply',
-  'cart.openedCart': '{count, plural, one {Opened your cart in the store with # supply.} other {Opened your cart in the store with # supplies.}}',
+  'cart.openedCart':
+    '{count, plural, one {Opened your cart in the store with # supply.} other {Opened your cart in the store with # supplies.}}',
   // Network printers
   'network.title': 'Printers on your network',
   'network.added': 'Added',

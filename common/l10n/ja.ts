@@ -186,7 +186,8 @@ export const ja: Catalogue = {
     'アクセスが拒否されました: 確認のため一度 sudo で実行するか、/etc/udev/rules.d/70-trayside.rules に udev ルールを追加してください (04b8 はお使いのプリンターのベンダー ID に置き換え): {rule} — その後 sudo udevadm control --reload && sudo udevadm trigger を実行し、デバイスを接続し直してください',
   'report.hint.ipp': 'ネットワーク プリンター、またはシステムが使用中のプリンター (IPP over USB、CUPS): {command}',
   'report.hint.network': 'ネットワーク上のプリンターと --ipp に渡すアドレス: {command} (DNS-SD で 3 秒間ネットワークに問い合わせます)',
-  'report.hint.demo': 'デバイスなしで {product} の表示を見るには: {demoCommand}、または {startCommand} (シミュレートしたデモ プリンターを表示します)',
+  'report.hint.demo':
+    'デバイスなしで {product} の表示を見るには: {demoCommand}、または {startCommand} (シミュレートしたデモ プリンターを表示します)',
   'message.unread': '未読',
   'message.remindTomorrow': '明日通知する',
   'message.dismiss': '閉じる',

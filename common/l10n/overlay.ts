@@ -17,7 +17,11 @@ export const StringOverlaysSchema = z
     for (const [locale, strings] of Object.entries(overlays)) {
       for (const [key, text] of Object.entries(strings ?? {})) {
         if (!isMessageKey(key)) {
-          context.addIssue({ code: 'custom', path: [locale, key], message: `"${key}" is not a message key the app has; use one of the keys of common/l10n/en.ts` });
+          context.addIssue({
+            code: 'custom',
+            path: [locale, key],
+            message: `"${key}" is not a message key the app has; use one of the keys of common/l10n/en.ts`,
+          });
           continue;
         }
         const mismatch = placeholderMismatch(text, en[key]);

@@ -10,7 +10,8 @@ export function placeholdersOf(message: string): string[] {
     for (const element of elements) {
       if (element.type === TYPE.literal || element.type === TYPE.pound) continue;
       names.add(element.value);
-      if (element.type === TYPE.plural || element.type === TYPE.select) for (const option of Object.values(element.options)) visit(option.value);
+      if (element.type === TYPE.plural || element.type === TYPE.select)
+        for (const option of Object.values(element.options)) visit(option.value);
       if (element.type === TYPE.tag) visit(element.children);
     }
   };

@@ -37,7 +37,8 @@ export function createTranslator(locale: UiLocale, catalogue: Catalogue, overlay
     }
     return formatter;
   };
-  const format = (text: string, intlLocale: string, values: MessageValues | undefined): string => String(formatterOf(text, intlLocale).format(values));
+  const format = (text: string, intlLocale: string, values: MessageValues | undefined): string =>
+    String(formatterOf(text, intlLocale).format(values));
   return {
     locale,
     direction: directionOf(locale),

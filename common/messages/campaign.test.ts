@@ -31,13 +31,17 @@ describe('campaign input', () => {
   });
 
   it('names each bad field', () => {
-    expect(fields({ ...base, variants: [{ ...base.variants[0], content: { de: { title: 'x', body: '' } } }] })).toEqual(['variants[0].content']);
+    expect(fields({ ...base, variants: [{ ...base.variants[0], content: { de: { title: 'x', body: '' } } }] })).toEqual([
+      'variants[0].content',
+    ]);
     expect(fields({ ...base, variants: [base.variants[0], base.variants[0]] })).toEqual(['variants[1].id']);
     expect(fields({ ...base, variants: [{ ...base.variants[0], weight: 0 }] })).toEqual(['variants']);
     expect(fields({ ...base, segment: { productLines: ['trayside-demo'], locales: ['en-us'] } })).toEqual(['segment.locales[0]']);
     expect(fields({ ...base, sgement: {} })).toEqual(['sgement']);
     const survey = { type: 'feedback', label: 'Tell us', kind: 'survey' };
-    expect(fields({ ...base, variants: [{ ...base.variants[0], content: { en: { title: 't', body: '', actions: [survey] } } }] })).toEqual(['variants[0].content.en.actions[0].questions']);
+    expect(fields({ ...base, variants: [{ ...base.variants[0], content: { en: { title: 't', body: '', actions: [survey] } } }] })).toEqual([
+      'variants[0].content.en.actions[0].questions',
+    ]);
   });
 
   it('accepts only real local date-times', () => {

@@ -86,10 +86,16 @@ export const SegmentLocaleSchema = z.union([z.literal('*'), LocaleTagSchema]);
  */
 export const SegmentSchema = z.strictObject({
   /** Product line slugs from the OEM's branding config, or `*` for all. */
-  productLines: z.array(z.union([z.literal('*'), SlugSchema])).min(1).max(100),
+  productLines: z
+    .array(z.union([z.literal('*'), SlugSchema]))
+    .min(1)
+    .max(100),
   locales: z.array(SegmentLocaleSchema).min(1).max(200),
   /** ISO 3166-1 alpha-2 codes (`DE`, `US`); empty means every region. */
-  regions: z.array(z.string().regex(/^[A-Z]{2}$/, 'Use an uppercase ISO 3166-1 alpha-2 code such as "DE".')).max(250).default([]),
+  regions: z
+    .array(z.string().regex(/^[A-Z]{2}$/, 'Use an uppercase ISO 3166-1 alpha-2 code such as "DE".'))
+    .max(250)
+    .default([]),
 });
 export type Segment = z.infer<typeof SegmentSchema>;
 
@@ -168,18 +174,31 @@ export const CampaignInputSchema = z
   })
   .superRefine((campaign, ctx) => {
     if (campaign.urgency === 'critical' && campaign.category !== 'service') {
-      ctx.addIssue({ code: 'custom', path: ['urgency'], message: `Only category "service" may be "critical" (this is "${campaign.category}"); use "urgent".` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['urgency'],
+        message: `Only category "service" may be "critical" (this is "${campaign.category}"); use "urgent".`,
+      });
     }
     const seen = new Set<string>();
     campaign.variants.forEach((variant, index) => {
-      if (seen.has(variant.id)) ctx.addIssue({ code: 'custom', path: ['variants', index, 'id'], message: `Variant id "${variant.id}" is used twice.` });
+      if (seen.has(variant.id))
+        ctx.addIssue({ code: 'custom', path: ['variants', index, 'id'], message: `Variant id "${variant.id}" is used twice.` });
       seen.add(variant.id);
       if (!(campaign.defaultLocale in variant.content)) {
-        ctx.addIssue({ code: 'custom', path: ['variants', index, 'content'], message: `Add content for the defaultLocale "${campaign.defaultLocale}".` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['variants', index, 'content'],
+          message: `Add content for the defaultLocale "${campaign.defaultLocale}".`,
+        });
       }
     });
     if (campaign.guide !== undefined && !(campaign.defaultLocale in campaign.guide.content)) {
-      ctx.addIssue({ code: 'custom', path: ['guide', 'content'], message: `Add guide content for the defaultLocale "${campaign.defaultLocale}".` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['guide', 'content'],
+        message: `Add guide content for the defaultLocale "${campaign.defaultLocale}".`,
+      });
     }
     if (campaign.variants.every((variant) => variant.weight === 0)) {
       ctx.addIssue({ code: 'custom', path: ['variants'], message: 'At least one variant needs a weight above 0.' });

@@ -17,8 +17,14 @@ export const MAX_GUIDE_IMAGE_DATA_CHARS = 65_536;
 /** An embedded picture: `data:image/png;base64,…` (PNG, JPEG or WebP only). */
 export const GuideImageDataSchema = z
   .string()
-  .max(MAX_GUIDE_IMAGE_DATA_CHARS, `An embedded image may be at most ${MAX_GUIDE_IMAGE_DATA_CHARS} characters; link a larger one by https URL.`)
-  .regex(/^data:image\/(?:png|jpeg|webp);base64,[A-Za-z0-9+/]+={0,2}$/, 'Embed an image as "data:image/png;base64,…" (png, jpeg or webp), or give a https URL.');
+  .max(
+    MAX_GUIDE_IMAGE_DATA_CHARS,
+    `An embedded image may be at most ${MAX_GUIDE_IMAGE_DATA_CHARS} characters; link a larger one by https URL.`,
+  )
+  .regex(
+    /^data:image\/(?:png|jpeg|webp);base64,[A-Za-z0-9+/]+={0,2}$/,
+    'Embed an image as "data:image/png;base64,…" (png, jpeg or webp), or give a https URL.',
+  );
 
 /** A step's picture: exactly one of `url` or `data`, with the words a screen reader says. */
 export const GuideImageSchema = z
@@ -27,7 +33,10 @@ export const GuideImageSchema = z
     data: GuideImageDataSchema.optional(),
     alt: z.string().min(1).max(300),
   })
-  .refine((image) => (image.url === undefined) !== (image.data === undefined), 'Give an image either a "url" or "data", not both or neither.');
+  .refine(
+    (image) => (image.url === undefined) !== (image.data === undefined),
+    'Give an image either a "url" or "data", not both or neither.',
+  );
 export type GuideImage = z.infer<typeof GuideImageSchema>;
 
 /** One step: what to do, in the safe Markdown subset, and an optional picture of it. */

@@ -3,7 +3,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseMarkdown } from '../markdown.js';
 import { CampaignInputSchema } from './campaign.js';
-import { GuideInputSchema, MAX_GUIDE_IMAGE_DATA_CHARS, matchGuides, parseCampaignOrGuide, parseGuides, type ManifestGuide } from './guide.js';
+import {
+  GuideInputSchema,
+  MAX_GUIDE_IMAGE_DATA_CHARS,
+  matchGuides,
+  parseCampaignOrGuide,
+  parseGuides,
+  type ManifestGuide,
+} from './guide.js';
 import { describeIssues, fieldIssues } from './issues.js';
 import { parseManifest } from './manifest.js';
 
@@ -41,7 +48,13 @@ describe('guide targeting', () => {
   it('offers nothing while the device is fine, and matches the model ignoring case and spaces, or any model with *', () => {
     expect(matchGuides(all, { model: MODEL, conditions: [], supplies: [black] })).toEqual([]);
     expect(matchGuides([jam], { model: '  trayside demo printer ', conditions: [{ code: 'MEDIA-JAM' }], supplies: [] })).toHaveLength(1);
-    expect(matchGuides([guide('any', { models: ['*'], errors: ['door-open'] })], { model: 'Whatever', conditions: [{ code: 'door-open' }], supplies: [] })).toHaveLength(1);
+    expect(
+      matchGuides([guide('any', { models: ['*'], errors: ['door-open'] })], {
+        model: 'Whatever',
+        conditions: [{ code: 'door-open' }],
+        supplies: [],
+      }),
+    ).toHaveLength(1);
   });
 
   it('offers a supply guide for an empty supply too, and not for a supply of another colour or kind', () => {
@@ -75,10 +88,40 @@ describe('guide parsing', () => {
   it.each([
     ['no error and no supply', { target: { models: [MODEL] } }, 'Name at least one error code or supply'],
     ['content without the default locale', { defaultLocale: 'de' }, 'defaultLocale "de"'],
-    ['an http image', { content: { en: { title: 'T', steps: [{ text: 'x', image: { url: 'http://cdn.example.com/a.png', alt: 'a' } }] } } }, 'https'],
-    ['an SVG data image (it can carry script)', { content: { en: { title: 'T', steps: [{ text: 'x', image: { data: 'data:image/svg+xml;base64,PHN2Zz4=', alt: 'a' } }] } } }, 'png, jpeg or webp'],
-    ['an image with both url and data', { content: { en: { title: 'T', steps: [{ text: 'x', image: { url: 'https://cdn.example.com/a.png', data: 'data:image/png;base64,AAAA', alt: 'a' } }] } } }, 'not both'],
-    ['an embedded image over the size limit', { content: { en: { title: 'T', steps: [{ text: 'x', image: { data: `data:image/png;base64,${'A'.repeat(MAX_GUIDE_IMAGE_DATA_CHARS)}`, alt: 'a' } }] } } }, 'at most'],
+    [
+      'an http image',
+      { content: { en: { title: 'T', steps: [{ text: 'x', image: { url: 'http://cdn.example.com/a.png', alt: 'a' } }] } } },
+      'https',
+    ],
+    [
+      'an SVG data image (it can carry script)',
+      { content: { en: { title: 'T', steps: [{ text: 'x', image: { data: 'data:image/svg+xml;base64,PHN2Zz4=', alt: 'a' } }] } } },
+      'png, jpeg or webp',
+    ],
+    [
+      'an image with both url and data',
+      {
+        content: {
+          en: {
+            title: 'T',
+            steps: [{ text: 'x', image: { url: 'https://cdn.example.com/a.png', data: 'data:image/png;base64,AAAA', alt: 'a' } }],
+          },
+        },
+      },
+      'not both',
+    ],
+    [
+      'an embedded image over the size limit',
+      {
+        content: {
+          en: {
+            title: 'T',
+            steps: [{ text: 'x', image: { data: `data:image/png;base64,${'A'.repeat(MAX_GUIDE_IMAGE_DATA_CHARS)}`, alt: 'a' } }],
+          },
+        },
+      },
+      'at most',
+    ],
     ['a field the schema does not know (e.g. html)', { html: '<b>x</b>' }, 'html'],
     ['no steps', { content: { en: { title: 'T', steps: [] } } }, 'steps'],
   ])('refuses %s, naming the problem', (_name, change, words) => {
@@ -100,21 +143,35 @@ describe('guide parsing', () => {
 
   it('never throws on hostile manifest guides: each bad guide is skipped on its own and the good one stays', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.anything(), fc.record({ id: fc.string(), target: fc.anything(), content: fc.anything() })), { maxLength: 8 }), (hostile) => {
-        const { guides, skipped } = parseGuides([...hostile, guide('good', { errors: ['media-jam'] })]);
-        expect(guides.at(-1)?.guideId).toBe('good');
-        expect(guides.length + skipped.length).toBe(hostile.length + 1);
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.anything(), fc.record({ id: fc.string(), target: fc.anything(), content: fc.anything() })), { maxLength: 8 }),
+        (hostile) => {
+          const { guides, skipped } = parseGuides([...hostile, guide('good', { errors: ['media-jam'] })]);
+          expect(guides.at(-1)?.guideId).toBe('good');
+          expect(guides.length + skipped.length).toBe(hostile.length + 1);
+        },
+      ),
     );
     expect(parseGuides('not a list').guides).toEqual([]);
   });
 
   it('reads a manifest without guides as before, and ignores nothing else when one guide is bad', () => {
-    const header = { format: 'trayside.manifest.v1', segment: { productLine: 'trayside-demo', locale: 'en' }, version: 3, issuedAt: '2026-01-01T00:00:00.000Z', expiresAt: '2026-01-08T00:00:00.000Z', pollIntervalSeconds: 3600, messages: [] };
+    const header = {
+      format: 'trayside.manifest.v1',
+      segment: { productLine: 'trayside-demo', locale: 'en' },
+      version: 3,
+      issuedAt: '2026-01-01T00:00:00.000Z',
+      expiresAt: '2026-01-08T00:00:00.000Z',
+      pollIntervalSeconds: 3600,
+      messages: [],
+    };
     const plain = parseManifest(header);
     expect(plain.manifest).toEqual(header);
     expect('guides' in plain.manifest).toBe(false);
-    const withGuides = parseManifest({ ...header, guides: [guide('jam', { errors: ['media-jam'] }), { id: 'bad', content: '<img onerror=alert(1)>' }] });
+    const withGuides = parseManifest({
+      ...header,
+      guides: [guide('jam', { errors: ['media-jam'] }), { id: 'bad', content: '<img onerror=alert(1)>' }],
+    });
     expect(withGuides.manifest.guides?.map((entry) => entry.guideId)).toEqual(['jam']);
     expect(withGuides.skippedGuides).toHaveLength(1);
   });

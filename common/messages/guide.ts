@@ -26,7 +26,8 @@ export const GuideInputSchema = z
     content: z.record(LocaleTagSchema, GuideContentSchema),
   })
   .superRefine((guide, ctx) => {
-    if (!(guide.defaultLocale in guide.content)) ctx.addIssue({ code: 'custom', path: ['content'], message: `Add content for the defaultLocale "${guide.defaultLocale}".` });
+    if (!(guide.defaultLocale in guide.content))
+      ctx.addIssue({ code: 'custom', path: ['content'], message: `Add content for the defaultLocale "${guide.defaultLocale}".` });
   });
 export type GuideInput = z.output<typeof GuideInputSchema>;
 
@@ -142,9 +143,12 @@ export function matchGuides(guides: readonly ManifestGuide[], device: GuideDevic
     for (const supply of device.supplies) {
       if (!supply.low && !supply.empty) continue;
       const fits = guide.target.supplies.some(
-        (wanted) => (wanted.kind === undefined || fold(wanted.kind) === supply.kind) && (wanted.color === undefined || (supply.color !== undefined && fold(wanted.color) === fold(supply.color.name))),
+        (wanted) =>
+          (wanted.kind === undefined || fold(wanted.kind) === supply.kind) &&
+          (wanted.color === undefined || (supply.color !== undefined && fold(wanted.color) === fold(supply.color.name))),
       );
-      if (fits) matched.push({ id: guide.id, anchor: { kind: 'supply', supplyId: supply.id }, locale: guide.locale, content: guide.content });
+      if (fits)
+        matched.push({ id: guide.id, anchor: { kind: 'supply', supplyId: supply.id }, locale: guide.locale, content: guide.content });
     }
   }
   return matched;

@@ -21,7 +21,8 @@ export function fieldIssues(error: z.ZodError, prefix: readonly PropertyKey[] = 
   const out: FieldIssue[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) out.push({ field: formatPath([...prefix, ...issue.path, key]), message: `Unknown field "${key}" (check the spelling).` });
+      for (const key of issue.keys)
+        out.push({ field: formatPath([...prefix, ...issue.path, key]), message: `Unknown field "${key}" (check the spelling).` });
     } else if (issue.code === 'invalid_union' && 'errors' in issue && issue.errors.length > 0) {
       // Report the closest union member's problems rather than "Invalid input".
       const best = [...issue.errors].sort((a, b) => a.length - b.length)[0]!;

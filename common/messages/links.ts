@@ -64,10 +64,12 @@ export function campaignLinks(campaign: CampaignInput): CampaignLink[] {
       const at = (...rest: (string | number)[]): string => formatPath(['variants', variantIndex, 'content', locale, ...rest]);
       const where = { variantId: variant.id, locale };
       content.actions.forEach((action, actionIndex) => {
-        if (action.type === 'open-url') links.push({ field: at('actions', actionIndex, 'url'), kind: 'button', label: action.label, url: action.url, ...where });
+        if (action.type === 'open-url')
+          links.push({ field: at('actions', actionIndex, 'url'), kind: 'button', label: action.label, url: action.url, ...where });
       });
       for (const link of bodyLinks(content.body)) links.push({ field: at('body'), kind: 'body link', ...link, ...where });
-      if (content.image !== undefined) links.push({ field: at('image', 'url'), kind: 'image', label: content.image.alt, url: content.image.url, ...where });
+      if (content.image !== undefined)
+        links.push({ field: at('image', 'url'), kind: 'image', label: content.image.alt, url: content.image.url, ...where });
     }
   });
   // A guide's links and pictures pass the same allow-lists in the app (core/messages/guides-view.ts).
@@ -77,7 +79,8 @@ export function campaignLinks(campaign: CampaignInput): CampaignLink[] {
     for (const link of bodyLinks(content.summary ?? '')) links.push({ field: at('summary'), kind: 'body link', ...link, ...where });
     content.steps.forEach((step, stepIndex) => {
       for (const link of bodyLinks(step.text)) links.push({ field: at('steps', stepIndex, 'text'), kind: 'body link', ...link, ...where });
-      if (step.image?.url !== undefined) links.push({ field: at('steps', stepIndex, 'image', 'url'), kind: 'image', label: step.image.alt, url: step.image.url, ...where });
+      if (step.image?.url !== undefined)
+        links.push({ field: at('steps', stepIndex, 'image', 'url'), kind: 'image', label: step.image.alt, url: step.image.url, ...where });
     });
   }
   return links;
@@ -110,7 +113,10 @@ const CONSEQUENCE: Record<CampaignLink['kind'], string> = {
 export function checkCampaignLinks(campaign: CampaignInput, policy: LinkPolicy): FieldIssue[] {
   const issues: FieldIssue[] = [];
   for (const link of campaignLinks(campaign)) {
-    const why = link.kind === 'image' ? refusal(link.url, policy.allowedImageHosts, 'allowedImageHosts') : refusal(link.url, policy.allowedLinkHosts, 'allowedLinkHosts');
+    const why =
+      link.kind === 'image'
+        ? refusal(link.url, policy.allowedImageHosts, 'allowedImageHosts')
+        : refusal(link.url, policy.allowedLinkHosts, 'allowedLinkHosts');
     if (why === undefined) continue;
     issues.push({
       field: link.field,

@@ -106,7 +106,11 @@ export const ManifestHeaderSchema = z.object({
   /** ISO 8601 UTC; after it the app stops showing these messages until it gets a fresh manifest. */
   expiresAt: z.iso.datetime(),
   /** How often the server would like to be asked (the app adds jitter and backs off on failure). */
-  pollIntervalSeconds: z.number().int().min(60).max(7 * 24 * 3600),
+  pollIntervalSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600),
   /** The global holdout: installs whose salted hash falls under `share` see no campaign (core/roi/holdout.ts). Signed, so every node and poll agree. */
   holdout: HoldoutSchema.optional(),
 });

@@ -13,7 +13,9 @@ describe('one message id rule at every door', () => {
       const valid = MessageIdSchema.safeParse(id).success;
       expect(messagesFeature.dismiss.input.safeParse({ id }).success, `dismiss ${id}`).toBe(valid);
       expect(messagesFeature.snooze.input.safeParse({ id, hours: 1 }).success, `snooze ${id}`).toBe(valid);
-      expect(ActionSourceSchema.safeParse({ campaignId: 'cyan-low', variantId: 'a', messageId: id }).success, `action source ${id}`).toBe(valid);
+      expect(ActionSourceSchema.safeParse({ campaignId: 'cyan-low', variantId: 'a', messageId: id }).success, `action source ${id}`).toBe(
+        valid,
+      );
       expect(ManifestMessageSchema.shape.id.safeParse(id).success, `manifest ${id}`).toBe(valid);
     }
     expect(ids.filter((id) => MessageIdSchema.safeParse(id).success)).toEqual(['cyan-low@3', 'a@1']);

@@ -91,7 +91,10 @@ export type RuleShape =
 function shapeOf(schema: z.ZodType): RuleShape {
   if (schema instanceof z.ZodNullable || schema instanceof z.ZodOptional) return shapeOf(schema.unwrap() as z.ZodType);
   if (schema instanceof z.ZodObject) {
-    return { kind: 'object', fields: Object.fromEntries(Object.entries(schema.shape as Record<string, z.ZodType>).map(([name, field]) => [name, shapeOf(field)])) };
+    return {
+      kind: 'object',
+      fields: Object.fromEntries(Object.entries(schema.shape as Record<string, z.ZodType>).map(([name, field]) => [name, shapeOf(field)])),
+    };
   }
   if (schema instanceof z.ZodArray) return { kind: 'array', item: shapeOf(schema.element as z.ZodType) };
   if (schema instanceof z.ZodString || schema instanceof z.ZodEnum) return { kind: 'value', type: 'a string' };

@@ -5,7 +5,12 @@ import { checkRule, RULE_LIMITS, RuleSchema } from './rule.js';
 const cyanLow = {
   and: [
     { '==': [{ var: 'device.model' }, 'Trayside Demo Printer'] },
-    { some: [{ var: 'supplies' }, { and: [{ '==': [{ var: 'color' }, 'cyan'] }, { '!=': [{ var: 'level' }, null] }, { '<': [{ var: 'level' }, 15] }] }] },
+    {
+      some: [
+        { var: 'supplies' },
+        { and: [{ '==': [{ var: 'color' }, 'cyan'] }, { '!=': [{ var: 'level' }, null] }, { '<': [{ var: 'level' }, 15] }] },
+      ],
+    },
   ],
 };
 
@@ -18,7 +23,9 @@ describe('targeting rules', () => {
   });
 
   it('names unknown operations and context fields by path', () => {
-    expect(checkRule({ and: [{ method: [{ var: 'os' }, 'toString'] }] })).toEqual([{ path: ['and', 0, 'method'], message: expect.stringContaining('Unknown rule operation "method"') }]);
+    expect(checkRule({ and: [{ method: [{ var: 'os' }, 'toString'] }] })).toEqual([
+      { path: ['and', 0, 'method'], message: expect.stringContaining('Unknown rule operation "method"') },
+    ]);
     expect(checkRule({ log: 'x' })[0]!.path).toEqual(['log']);
     expect(checkRule({ '<': [{ var: 'supplys.0.level' }, 3] })[0]!.message).toContain('Unknown context field "supplys"');
     expect(checkRule({ '==': [1, 1], '!=': [1, 2] })[0]!.message).toContain('found 2 keys');
@@ -31,18 +38,29 @@ describe('targeting rules', () => {
     expect(checkRule({ '<': [{ var: 'supplies.0.levle' }, 15] })[0]!.message).toContain('did you mean supplies.0.level?');
     expect(checkRule({ in: ['gold', { var: 'crm.segmnts' }] })[0]!.message).toContain('did you mean crm.segments?');
     expect(checkRule({ '==': [{ var: 'device.model.name' }, 'x'] })[0]!.message).toContain('"device.model" is a string');
-    expect(checkRule({ missing: ['device.vendr'] })).toEqual([{ path: ['missing', 0], message: expect.stringContaining('did you mean device.vendor?') }]);
+    expect(checkRule({ missing: ['device.vendr'] })).toEqual([
+      { path: ['missing', 0], message: expect.stringContaining('did you mean device.vendor?') },
+    ]);
   });
 
   it('checks paths inside some/all/filter/reduce against one supply', () => {
-    const nested = { and: [true, { some: [{ var: 'supplies' }, { and: [{ '==': [{ var: 'color' }, 'cyan'] }, { '<': [{ var: 'levle' }, 15] }] }] }] };
+    const nested = {
+      and: [true, { some: [{ var: 'supplies' }, { and: [{ '==': [{ var: 'color' }, 'cyan'] }, { '<': [{ var: 'levle' }, 15] }] }] }],
+    };
     expect(checkRule(nested)).toEqual([
-      { path: ['and', 1, 'some', 1, 'and', 1, '<', 0, 'var'], message: expect.stringContaining('Unknown field "levle" of one "supplies" item — did you mean level?') },
+      {
+        path: ['and', 1, 'some', 1, 'and', 1, '<', 0, 'var'],
+        message: expect.stringContaining('Unknown field "levle" of one "supplies" item — did you mean level?'),
+      },
     ]);
-    expect(checkRule({ some: [{ filter: [{ var: 'supplies' }, { var: 'low' }] }, { var: 'partNumbr' }] })[0]!.message).toContain('did you mean partNumber?');
+    expect(checkRule({ some: [{ filter: [{ var: 'supplies' }, { var: 'low' }] }, { var: 'partNumbr' }] })[0]!.message).toContain(
+      'did you mean partNumber?',
+    );
     expect(checkRule({ reduce: [{ var: 'supplies' }, { '+': [{ var: 'current.level' }, { var: 'accumulator' }] }, 0] })).toEqual([]);
     // json-logic gives an item body only the item: the device is not reachable from there.
-    expect(checkRule({ some: [{ var: 'supplies' }, { '==': [{ var: 'device.model' }, 'x'] }] })[0]!.message).toContain('relative to one item');
+    expect(checkRule({ some: [{ var: 'supplies' }, { '==': [{ var: 'device.model' }, 'x'] }] })[0]!.message).toContain(
+      'relative to one item',
+    );
     expect(checkRule({ some: [{ var: 'errors' }, { '==': [{ var: '' }, 'media-jam'] }] })).toEqual([]);
   });
 

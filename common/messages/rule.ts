@@ -9,12 +9,40 @@ import { RULE_CONTEXT_SHAPE, type RuleShape } from './rule-context.js';
 
 /** Standard json-logic operations a rule may use. `log` (side effect) and `method` (calls JS methods) are excluded. */
 export const STANDARD_RULE_OPERATIONS = [
-  'var', 'missing', 'missing_some',
-  'if', '?:', '==', '===', '!=', '!==', '!', '!!', 'or', 'and',
-  '>', '>=', '<', '<=',
-  'max', 'min', '+', '-', '*', '/', '%',
-  'in', 'cat', 'substr', 'merge',
-  'some', 'all', 'none', 'filter', 'map', 'reduce',
+  'var',
+  'missing',
+  'missing_some',
+  'if',
+  '?:',
+  '==',
+  '===',
+  '!=',
+  '!==',
+  '!',
+  '!!',
+  'or',
+  'and',
+  '>',
+  '>=',
+  '<',
+  '<=',
+  'max',
+  'min',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  'in',
+  'cat',
+  'substr',
+  'merge',
+  'some',
+  'all',
+  'none',
+  'filter',
+  'map',
+  'reduce',
 ] as const;
 
 /**
@@ -55,7 +83,9 @@ const ANY: RuleShape = { kind: 'any' };
 
 /** Edit distance with adjacent transpositions counted as one edit (`modle` → `model` is 1). */
 function editDistance(a: string, b: string): number {
-  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const rows = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i += 1) {
     for (let j = 1; j <= b.length; j += 1) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
@@ -104,7 +134,9 @@ function resolvePath(scope: Scope, name: string): { shape: RuleShape } | { probl
         const suggestion = guess === undefined ? '' : ` — did you mean ${[...parts.slice(0, index), guess].join('.')}?`;
         const what = scope.itemOf === undefined ? `context field "${spelt}"` : `field "${spelt}" of one "${scope.itemOf}" item`;
         const relative = scope.itemOf === undefined ? '' : ` Inside some/all/none/filter/map/reduce, paths are relative to one item.`;
-        return { problem: `Unknown ${what}${inFull}${suggestion === '' ? '.' : suggestion}${relative} Known${walked === '' ? '' : ` under ${walked}`}: ${known.join(', ')}.` };
+        return {
+          problem: `Unknown ${what}${inFull}${suggestion === '' ? '.' : suggestion}${relative} Known${walked === '' ? '' : ` under ${walked}`}: ${known.join(', ')}.`,
+        };
       }
       case 'array':
         if (/^\d+$/.test(part)) {
@@ -115,9 +147,14 @@ function resolvePath(scope: Scope, name: string): { shape: RuleShape } | { probl
           shape = { kind: 'value', type: 'a number' };
           break;
         }
-        return { problem: `"${walked}" is a list: read an item by index ("${walked}.0.…") or use some/all/none/filter/map over it, not ".${part}".` };
+        return {
+          problem: `"${walked}" is a list: read an item by index ("${walked}.0.…") or use some/all/none/filter/map over it, not ".${part}".`,
+        };
       case 'value':
-        if (walked === '') return { problem: `Each "${scope.itemOf ?? 'context'}" item is ${shape.type} with no fields; use {"var": ""} for the item itself, not "${name}".` };
+        if (walked === '')
+          return {
+            problem: `Each "${scope.itemOf ?? 'context'}" item is ${shape.type} with no fields; use {"var": ""} for the item itself, not "${name}".`,
+          };
         return { problem: `"${walked}" is ${shape.type}; it has no field "${part}"${inFull}.` };
     }
   }
@@ -140,7 +177,8 @@ function itemScope(expression: unknown, scope: Scope): Scope {
         const name = varName(args);
         if (name !== undefined) {
           const resolved = resolvePath(scope, name);
-          if ('shape' in resolved && resolved.shape.kind === 'array') return { shape: resolved.shape.item, itemOf: name === '' ? scope.itemOf : name };
+          if ('shape' in resolved && resolved.shape.kind === 'array')
+            return { shape: resolved.shape.item, itemOf: name === '' ? scope.itemOf : name };
         }
       } else if (operation === 'filter' && Array.isArray(args)) {
         return itemScope(args[0], scope);
@@ -169,7 +207,9 @@ function missingNames(operation: string, args: unknown): { name: string; path: (
  */
 export function checkRule(rule: unknown): Issue[] {
   const issues: Issue[] = [];
-  const stack: { value: unknown; path: (string | number)[]; depth: number; scope: Scope }[] = [{ value: rule, path: [], depth: 0, scope: TOP_SCOPE }];
+  const stack: { value: unknown; path: (string | number)[]; depth: number; scope: Scope }[] = [
+    { value: rule, path: [], depth: 0, scope: TOP_SCOPE },
+  ];
   let nodes = 0;
   while (stack.length > 0) {
     const { value, path, depth, scope } = stack.pop()!;
@@ -188,7 +228,8 @@ export function checkRule(rule: unknown): Issue[] {
       continue;
     }
     if (typeof value === 'string') {
-      if (value.length > RULE_LIMITS.maxStringLength) issues.push({ path, message: `Strings in a rule are at most ${RULE_LIMITS.maxStringLength} characters.` });
+      if (value.length > RULE_LIMITS.maxStringLength)
+        issues.push({ path, message: `Strings in a rule are at most ${RULE_LIMITS.maxStringLength} characters.` });
       continue;
     }
     if (Array.isArray(value)) {
@@ -201,7 +242,10 @@ export function checkRule(rule: unknown): Issue[] {
     }
     const keys = Object.keys(value);
     if (keys.length !== 1) {
-      issues.push({ path, message: `An object in a rule is one operation like {"==": [a, b]}; found ${keys.length} keys (${keys.slice(0, 5).join(', ')}).` });
+      issues.push({
+        path,
+        message: `An object in a rule is one operation like {"==": [a, b]}; found ${keys.length} keys (${keys.slice(0, 5).join(', ')}).`,
+      });
       continue;
     }
     const operation = keys[0]!;
@@ -227,8 +271,16 @@ export function checkRule(rule: unknown): Issue[] {
     if (ITEM_SCOPED.has(operation) && Array.isArray(args)) {
       // The first argument (the array) and reduce's initial value are read in the outer scope; the second runs per item.
       const items = itemScope(args[0], scope);
-      const perItem: Scope = operation === 'reduce' ? { shape: { kind: 'object', fields: { current: items.shape, accumulator: ANY } }, ...(items.itemOf === undefined ? {} : { itemOf: items.itemOf }) } : items;
-      args.forEach((item, index) => stack.push({ value: item, path: [...argPath, index], depth: depth + 2, scope: index === 1 ? perItem : scope }));
+      const perItem: Scope =
+        operation === 'reduce'
+          ? {
+              shape: { kind: 'object', fields: { current: items.shape, accumulator: ANY } },
+              ...(items.itemOf === undefined ? {} : { itemOf: items.itemOf }),
+            }
+          : items;
+      args.forEach((item, index) =>
+        stack.push({ value: item, path: [...argPath, index], depth: depth + 2, scope: index === 1 ? perItem : scope }),
+      );
       continue;
     }
     stack.push({ value: args, path: argPath, depth: depth + 1, scope });

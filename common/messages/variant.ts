@@ -15,7 +15,11 @@ export function fnv1a32(text: string): number {
  * answer after restarts and republishes), spread by weight across installs. Returns undefined when
  * every weight is 0.
  */
-export function pickVariant<V extends { id: string; weight: number }>(installId: string, campaignId: string, variants: readonly V[]): V | undefined {
+export function pickVariant<V extends { id: string; weight: number }>(
+  installId: string,
+  campaignId: string,
+  variants: readonly V[],
+): V | undefined {
   const total = variants.reduce((sum, variant) => sum + Math.max(0, variant.weight), 0);
   if (total <= 0) return undefined;
   let bucket = fnv1a32(`${installId}:${campaignId}`) % total;

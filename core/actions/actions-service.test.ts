@@ -14,9 +14,22 @@ const printer = new SimulatedPrinter({ clock: { now: () => 0 }, speed: 0 });
 async function setup(actions: MessageAction[] = []) {
   const opened: string[] = [];
   const recorded: DeviceEventDraft[] = [];
-  const engagement = { record: async (draft: DeviceEventDraft) => (recorded.push(draft), { recorded: true }) } as unknown as EngagementService;
+  const engagement = {
+    record: async (draft: DeviceEventDraft) => (recorded.push(draft), { recorded: true }),
+  } as unknown as EngagementService;
   const reading = await printer.read(new AbortController().signal);
-  const device = { id: 'sim-1', transport: 'simulated' as const, identity: reading.identity, state: 'ok' as const, statusLine: 'Ready', conditions: [], supplies: reading.supplies, facts: {}, stale: false, updatedAt: 0 };
+  const device = {
+    id: 'sim-1',
+    transport: 'simulated' as const,
+    identity: reading.identity,
+    state: 'ok' as const,
+    statusLine: 'Ready',
+    conditions: [],
+    supplies: reading.supplies,
+    facts: {},
+    stale: false,
+    updatedAt: 0,
+  };
   const service = createActionsService({
     branding,
     devices: { snapshots: () => [device] },
@@ -39,18 +52,29 @@ describe('actions', () => {
     const url = new URL(opened[0]!);
     expect(url.origin + url.pathname).toBe('https://shop.example.de/de-DE/verbrauchsmaterial/TS-805XL-C');
     expect(url.searchParams.get('menge')).toBe('2');
-    expect(recorded).toEqual([{ type: 'reorder', ...source, items: [{ partNumber: 'TS-805XL-C', quantity: 2 }], region: 'DE', ref: url.searchParams.get('ref') }]);
+    expect(recorded).toEqual([
+      { type: 'reorder', ...source, items: [{ partNumber: 'TS-805XL-C', quantity: 2 }], region: 'DE', ref: url.searchParams.get('ref') },
+    ]);
   });
 
   it('never hands a refused link to the browser, and says why', async () => {
     const { service, opened, recorded } = await setup();
-    for (const url of ['http://shop.example.com/', 'https://shop.example.com.evil.io/', 'javascript:alert(1)', 'https://shop.example.com@evil.io/', 'https://shоp.example.com/']) {
+    for (const url of [
+      'http://shop.example.com/',
+      'https://shop.example.com.evil.io/',
+      'javascript:alert(1)',
+      'https://shop.example.com@evil.io/',
+      'https://shоp.example.com/',
+    ]) {
       const result = await service.handlers.openLink({ url, source });
       expect(result).toMatchObject({ status: 'refused', reason: expect.any(String) });
     }
     expect(opened).toEqual([]);
     expect(recorded).toEqual([]);
-    expect(await service.handlers.openLink({ url: 'https://support.example.com/help', source })).toEqual({ status: 'opened', url: 'https://support.example.com/help' });
+    expect(await service.handlers.openLink({ url: 'https://support.example.com/help', source })).toEqual({
+      status: 'opened',
+      url: 'https://support.example.com/help',
+    });
     expect(recorded).toMatchObject([{ type: 'click', action: 'open-url', host: 'support.example.com' }]);
   });
 
@@ -67,7 +91,16 @@ describe('actions', () => {
     expect(result.status).toBe('opened');
     expect(opened[0]).toMatch(/^https:\/\/shop\.example\.de\/de-DE\/warenkorb\?artikel=TS-805XL-C\*2;TS-805XL-K\*1&/);
     expect((await service.handlers.getCart()).items).toEqual([]);
-    expect(recorded).toMatchObject([{ type: 'reorder', campaignId: 'cyan-low', items: [{ partNumber: 'TS-805XL-C', quantity: 2 }, { partNumber: 'TS-805XL-K', quantity: 1 }] }]);
+    expect(recorded).toMatchObject([
+      {
+        type: 'reorder',
+        campaignId: 'cyan-low',
+        items: [
+          { partNumber: 'TS-805XL-C', quantity: 2 },
+          { partNumber: 'TS-805XL-K', quantity: 1 },
+        ],
+      },
+    ]);
   });
 
   it('checks survey answers against the campaign and records only valid feedback', async () => {
@@ -82,11 +115,24 @@ describe('actions', () => {
     };
     const { service, recorded } = await setup([survey]);
     const surveySource = { campaignId: 'survey', variantId: 'b', messageId: 'survey@1' };
-    const invalid = await service.handlers.submitFeedback({ source: surveySource, actionIndex: 0, feedback: { kind: 'survey', answers: { quality: 'Great', improve: 'x'.repeat(11) } } });
-    expect(invalid).toEqual({ status: 'invalid', errors: { quality: 'Pick from the choices shown.', improve: 'Keep it under 10 characters (now 11).' } });
+    const invalid = await service.handlers.submitFeedback({
+      source: surveySource,
+      actionIndex: 0,
+      feedback: { kind: 'survey', answers: { quality: 'Great', improve: 'x'.repeat(11) } },
+    });
+    expect(invalid).toEqual({
+      status: 'invalid',
+      errors: { quality: 'Pick from the choices shown.', improve: 'Keep it under 10 characters (now 11).' },
+    });
     expect(recorded).toEqual([]);
-    const valid = await service.handlers.submitFeedback({ source: surveySource, actionIndex: 0, feedback: { kind: 'survey', answers: { quality: 'Good', improve: '<b>ink</b>' } } });
+    const valid = await service.handlers.submitFeedback({
+      source: surveySource,
+      actionIndex: 0,
+      feedback: { kind: 'survey', answers: { quality: 'Good', improve: '<b>ink</b>' } },
+    });
     expect(valid).toMatchObject({ status: 'recorded', queued: true });
-    expect(recorded).toEqual([{ type: 'feedback', ...surveySource, feedback: { kind: 'survey', answers: { quality: 'Good', improve: '<b>ink</b>' } } }]);
+    expect(recorded).toEqual([
+      { type: 'feedback', ...surveySource, feedback: { kind: 'survey', answers: { quality: 'Good', improve: '<b>ink</b>' } } },
+    ]);
   });
 });

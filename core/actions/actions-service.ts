@@ -57,7 +57,8 @@ export function createActionsService(options: ActionsServiceOptions): ActionsSer
   const resolve = (selector: SupplySelector & { deviceId?: string | undefined }): { partNumber: string; supplyName: string | null } => {
     const snapshots = options.devices.snapshots();
     const device = selector.deviceId !== undefined ? snapshots.find((snapshot) => snapshot.id === selector.deviceId) : snapshots[0];
-    if (selector.deviceId !== undefined && device === undefined) throw new TraysideError('not-found', `No device with id "${selector.deviceId}" is attached.`);
+    if (selector.deviceId !== undefined && device === undefined)
+      throw new TraysideError('not-found', `No device with id "${selector.deviceId}" is attached.`);
     const part = resolveReorderPart(selector, device);
     if (!part.ok) throw new TraysideError('not-found', part.reason);
     return part;
@@ -80,12 +81,24 @@ export function createActionsService(options: ActionsServiceOptions): ActionsSer
     const result = await open(buildStoreUrl(store, { region, items, campaign: source?.campaignId ?? '', ref }));
     // A reorder outside a campaign has nothing to attribute it to; stats are per campaign.
     if (result.status === 'opened' && source !== null) {
-      await record({ type: 'reorder', campaignId: source.campaignId, variantId: source.variantId, ...(source.messageId ? { messageId: source.messageId } : {}), items, region, ref });
+      await record({
+        type: 'reorder',
+        campaignId: source.campaignId,
+        variantId: source.variantId,
+        ...(source.messageId ? { messageId: source.messageId } : {}),
+        items,
+        region,
+        ref,
+      });
     }
     return result;
   };
 
-  const sourceFields = (source: ActionSource) => ({ campaignId: source.campaignId, variantId: source.variantId, ...(source.messageId ? { messageId: source.messageId } : {}) });
+  const sourceFields = (source: ActionSource) => ({
+    campaignId: source.campaignId,
+    variantId: source.variantId,
+    ...(source.messageId ? { messageId: source.messageId } : {}),
+  });
 
   const handlers: TraysideHandlers['actions'] = {
     reorder: async ({ quantity, source, ...selector }) => {
@@ -134,7 +147,13 @@ export function createActionsService(options: ActionsServiceOptions): ActionsSer
       }
       const check = checkFeedback(action, feedback as FeedbackDraft);
       if (!check.ok) return { status: 'invalid', errors: check.errors };
-      const queued = await record({ type: 'feedback', campaignId: source.campaignId, variantId: message.variantId, ...(source.messageId ? { messageId: source.messageId } : {}), feedback: check.feedback });
+      const queued = await record({
+        type: 'feedback',
+        campaignId: source.campaignId,
+        variantId: message.variantId,
+        ...(source.messageId ? { messageId: source.messageId } : {}),
+        feedback: check.feedback,
+      });
       return { status: 'recorded', feedback: check.feedback, queued };
     },
   };

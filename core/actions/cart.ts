@@ -20,9 +20,15 @@ export function createCart(): CartModel {
     items: () => [...lines.values()].map((item) => ({ ...item })),
     add(item) {
       const existing = lines.get(item.partNumber);
-      if (existing === undefined && lines.size >= CART_LIMITS.lines) return `The cart holds at most ${CART_LIMITS.lines} different supplies.`;
+      if (existing === undefined && lines.size >= CART_LIMITS.lines)
+        return `The cart holds at most ${CART_LIMITS.lines} different supplies.`;
       const quantity = Math.min(CART_LIMITS.quantity, (existing?.quantity ?? 0) + item.quantity);
-      lines.set(item.partNumber, { ...item, source: existing?.source ?? item.source, supplyName: existing?.supplyName ?? item.supplyName, quantity });
+      lines.set(item.partNumber, {
+        ...item,
+        source: existing?.source ?? item.source,
+        supplyName: existing?.supplyName ?? item.supplyName,
+        quantity,
+      });
       return undefined;
     },
     setQuantity(partNumber, quantity) {

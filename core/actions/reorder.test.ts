@@ -20,7 +20,10 @@ describe('store URLs per region and part', () => {
     [null, 'https://shop.example.com/en-US/supplies/TS-805XL-C?qty=2&utm_source=trayside&utm_campaign=cyan-low&ref=r1'],
   ];
   it.each(cases)('region %s', (region, expected) => {
-    expect(buildStoreUrl(store, { region, items: [{ partNumber: 'TS-805XL-C', quantity: 2 }], campaign: 'cyan-low', ref: 'r1' })).toEqual({ ok: true, url: expected });
+    expect(buildStoreUrl(store, { region, items: [{ partNumber: 'TS-805XL-C', quantity: 2 }], campaign: 'cyan-low', ref: 'r1' })).toEqual({
+      ok: true,
+      url: expected,
+    });
   });
 
   it('builds one cart URL for several parts, in the region syntax', () => {
@@ -32,12 +35,23 @@ describe('store URLs per region and part', () => {
       ok: true,
       url: 'https://shop.example.com/en-US/cart/add?items=TS-805XL-C:1,TS-805XL-K:3&utm_source=trayside&utm_campaign=&ref=r2',
     });
-    expect(buildStoreUrl(store, { region: 'DE', items, campaign: 'x', ref: 'r2' })).toMatchObject({ ok: true, url: 'https://shop.example.de/de-DE/warenkorb?artikel=TS-805XL-C*1;TS-805XL-K*3&utm_campaign=x&ref=r2' });
-    expect(buildStoreUrl(store, { region: 'GB', items, campaign: 'x', ref: 'r2' })).toMatchObject({ ok: false, reason: expect.stringMatching(/one by one/) });
+    expect(buildStoreUrl(store, { region: 'DE', items, campaign: 'x', ref: 'r2' })).toMatchObject({
+      ok: true,
+      url: 'https://shop.example.de/de-DE/warenkorb?artikel=TS-805XL-C*1;TS-805XL-K*3&utm_campaign=x&ref=r2',
+    });
+    expect(buildStoreUrl(store, { region: 'GB', items, campaign: 'x', ref: 'r2' })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/one by one/),
+    });
   });
 
   it('encodes part numbers so they cannot change the path, query or host', () => {
-    const result = buildStoreUrl(store, { region: 'US', items: [{ partNumber: '../../@evil.io/?x=1#', quantity: 1 }], campaign: 'c', ref: 'r' });
+    const result = buildStoreUrl(store, {
+      region: 'US',
+      items: [{ partNumber: '../../@evil.io/?x=1#', quantity: 1 }],
+      campaign: 'c',
+      ref: 'r',
+    });
     expect(result.ok).toBe(true);
     const url = new URL((result as { url: string }).url);
     expect(url.hostname).toBe('shop.example.com');
@@ -45,8 +59,14 @@ describe('store URLs per region and part', () => {
   });
 
   it.each(['.', '..'])('refuses the part number %s, which would move the link up the store path', (partNumber) => {
-    expect(buildStoreUrl(store, { region: 'US', items: [{ partNumber, quantity: 1 }], campaign: 'c', ref: 'r' })).toMatchObject({ ok: false, reason: expect.stringMatching(/not a part number/) });
-    const items = [{ partNumber: 'TS-805XL-C', quantity: 1 }, { partNumber, quantity: 1 }];
+    expect(buildStoreUrl(store, { region: 'US', items: [{ partNumber, quantity: 1 }], campaign: 'c', ref: 'r' })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/not a part number/),
+    });
+    const items = [
+      { partNumber: 'TS-805XL-C', quantity: 1 },
+      { partNumber, quantity: 1 },
+    ];
     expect(buildStoreUrl(store, { region: 'US', items, campaign: 'c', ref: 'r' })).toMatchObject({ ok: false });
   });
 });
@@ -88,12 +108,21 @@ describe('links that are never opened', () => {
   });
 
   it('names the refused host and the reason', () => {
-    expect(checkOpenableUrl('https://shop.example.com.evil.io/', hosts)).toEqual({ ok: false, reason: "shop.example.com.evil.io is not one of the manufacturer's stores, so Trayside did not open it." });
-    expect(checkOpenableUrl('http://shop.example.com/', hosts)).toEqual({ ok: false, reason: 'Only secure https links are opened; this one is http.' });
+    expect(checkOpenableUrl('https://shop.example.com.evil.io/', hosts)).toEqual({
+      ok: false,
+      reason: "shop.example.com.evil.io is not one of the manufacturer's stores, so Trayside did not open it.",
+    });
+    expect(checkOpenableUrl('http://shop.example.com/', hosts)).toEqual({
+      ok: false,
+      reason: 'Only secure https links are opened; this one is http.',
+    });
   });
 
   it('refuses templates that put a placeholder in the host at load time', () => {
-    const bad = BrandingSchema.safeParse({ ...JSON.parse(readFileSync(resolve(import.meta.dirname, '../../assets/branding/demo.json'), 'utf8')), store: { ...store, regions: { US: { urlTemplate: 'https://{part}.example.com/', locale: 'en-US' } } } });
+    const bad = BrandingSchema.safeParse({
+      ...JSON.parse(readFileSync(resolve(import.meta.dirname, '../../assets/branding/demo.json'), 'utf8')),
+      store: { ...store, regions: { US: { urlTemplate: 'https://{part}.example.com/', locale: 'en-US' } } },
+    });
     expect(bad.success).toBe(false);
     expect(bad.error!.issues[0]!.path.join('.')).toBe('store.regions.US.urlTemplate');
   });
@@ -108,9 +137,35 @@ describe('the exact part of the supply', () => {
     statusLine: 'Cyan low',
     conditions: [],
     supplies: [
-      classifySupply({ id: 'black', name: 'Black ink', kind: 'ink', role: 'consumable', color: { name: 'black', hex: '#000000' }, level: { kind: 'percent', percent: 60 }, lowThreshold: 10, partNumber: 'TS-805XL-K' }),
-      classifySupply({ id: 'cyan', name: 'Cyan ink', kind: 'ink', role: 'consumable', color: { name: 'cyan', hex: '#00a0d8' }, level: { kind: 'percent', percent: 6 }, lowThreshold: 10, partNumber: 'TS-805XL-C' }),
-      classifySupply({ id: 'yellow', name: 'Yellow ink', kind: 'ink', role: 'consumable', color: { name: 'yellow', hex: '#f2c200' }, level: { kind: 'percent', percent: 50 }, lowThreshold: 10 }),
+      classifySupply({
+        id: 'black',
+        name: 'Black ink',
+        kind: 'ink',
+        role: 'consumable',
+        color: { name: 'black', hex: '#000000' },
+        level: { kind: 'percent', percent: 60 },
+        lowThreshold: 10,
+        partNumber: 'TS-805XL-K',
+      }),
+      classifySupply({
+        id: 'cyan',
+        name: 'Cyan ink',
+        kind: 'ink',
+        role: 'consumable',
+        color: { name: 'cyan', hex: '#00a0d8' },
+        level: { kind: 'percent', percent: 6 },
+        lowThreshold: 10,
+        partNumber: 'TS-805XL-C',
+      }),
+      classifySupply({
+        id: 'yellow',
+        name: 'Yellow ink',
+        kind: 'ink',
+        role: 'consumable',
+        color: { name: 'yellow', hex: '#f2c200' },
+        level: { kind: 'percent', percent: 50 },
+        lowThreshold: 10,
+      }),
     ],
     facts: {},
     stale: false,
@@ -119,10 +174,17 @@ describe('the exact part of the supply', () => {
   it('uses the part number of the named colour, the lowest supply, or an explicit part', () => {
     expect(resolveReorderPart({ supplyColor: 'Black' }, device)).toEqual({ ok: true, partNumber: 'TS-805XL-K', supplyName: 'Black ink' });
     expect(resolveReorderPart({}, device)).toEqual({ ok: true, partNumber: 'TS-805XL-C', supplyName: 'Cyan ink' });
-    expect(resolveReorderPart({ partNumber: 'TS-805XL-K' }, device)).toEqual({ ok: true, partNumber: 'TS-805XL-K', supplyName: 'Black ink' });
+    expect(resolveReorderPart({ partNumber: 'TS-805XL-K' }, device)).toEqual({
+      ok: true,
+      partNumber: 'TS-805XL-K',
+      supplyName: 'Black ink',
+    });
   });
   it('says why when the device does not report a part number', () => {
-    expect(resolveReorderPart({ supplyColor: 'yellow' }, device)).toEqual({ ok: false, reason: expect.stringMatching(/does not report the part number of its Yellow ink/) });
+    expect(resolveReorderPart({ supplyColor: 'yellow' }, device)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/does not report the part number of its Yellow ink/),
+    });
     expect(resolveReorderPart({ supplyColor: 'cyan' }, undefined)).toMatchObject({ ok: false });
   });
 });

@@ -23,8 +23,10 @@ export function checkOpenableUrl(raw: string, allowedHosts: readonly string[]): 
   } catch {
     return { ok: false, reason: 'The link is not a valid web address, so Trayside did not open it.' };
   }
-  if (url.protocol !== 'https:') return { ok: false, reason: `Only secure https links are opened; this one is ${url.protocol.replace(/:$/, '')}.` };
-  if (url.username !== '' || url.password !== '') return { ok: false, reason: 'The link carries a user name or password, so Trayside did not open it.' };
+  if (url.protocol !== 'https:')
+    return { ok: false, reason: `Only secure https links are opened; this one is ${url.protocol.replace(/:$/, '')}.` };
+  if (url.username !== '' || url.password !== '')
+    return { ok: false, reason: 'The link carries a user name or password, so Trayside did not open it.' };
   if (url.port !== '') return { ok: false, reason: `The link uses a special port (${url.port}), so Trayside did not open it.` };
   if (!allowedHosts.includes(url.hostname)) {
     return { ok: false, reason: `${displayHost(url.hostname)} is not one of the manufacturer's stores, so Trayside did not open it.` };
@@ -72,7 +74,8 @@ export function buildStoreUrl(store: StoreConfig, input: StoreLinkInput): UrlChe
   // encodeURIComponent leaves "." alone and the URL parser treats "."/".." (even as %2E) as dot
   // segments, so such a "part number" in a path placeholder would move the link up the store's path.
   const dotted = input.items.find((item) => item.partNumber === '.' || item.partNumber === '..');
-  if (dotted !== undefined) return { ok: false, reason: `"${dotted.partNumber}" is not a part number, so Trayside did not build a store link for it.` };
+  if (dotted !== undefined)
+    return { ok: false, reason: `"${dotted.partNumber}" is not a part number, so Trayside did not build a store link for it.` };
   const { entry } = storeRegion(store, input.region);
   const shared = { locale: entry.locale, campaign: input.campaign, ref: input.ref };
   let url: string;
@@ -80,7 +83,8 @@ export function buildStoreUrl(store: StoreConfig, input: StoreLinkInput): UrlChe
     const [item] = input.items;
     url = fill(entry.urlTemplate, { ...shared, part: item!.partNumber, quantity: String(item!.quantity) });
   } else {
-    if (entry.cartUrlTemplate === undefined) return { ok: false, reason: 'This store cannot take several supplies in one order; reorder them one by one.' };
+    if (entry.cartUrlTemplate === undefined)
+      return { ok: false, reason: 'This store cannot take several supplies in one order; reorder them one by one.' };
     // Each value is encoded inside its item template, then the joined list goes in as is: the item
     // syntax and separators are limited by the schema to characters that need no encoding.
     const items = input.items
@@ -114,7 +118,12 @@ export function resolveReorderPart(selector: SupplySelector, device: DeviceSnaps
     const colour = selector.supplyColor.toLowerCase();
     supply = device.supplies.find((candidate) => candidate.color?.name.toLowerCase() === colour && candidate.role === 'consumable');
   } else supply = lowestSupply(device.supplies.filter((candidate) => candidate.partNumber !== undefined));
-  if (supply === undefined) return { ok: false, reason: `${device.identity.model} has no ${selector.supplyColor ?? selector.supplyId ?? 'supply'} to reorder.` };
-  if (supply.partNumber === undefined) return { ok: false, reason: `${device.identity.model} does not report the part number of its ${supply.name}; look it up in the printer's manual.` };
+  if (supply === undefined)
+    return { ok: false, reason: `${device.identity.model} has no ${selector.supplyColor ?? selector.supplyId ?? 'supply'} to reorder.` };
+  if (supply.partNumber === undefined)
+    return {
+      ok: false,
+      reason: `${device.identity.model} does not report the part number of its ${supply.name}; look it up in the printer's manual.`,
+    };
   return { ok: true, partNumber: supply.partNumber, supplyName: supply.name };
 }

@@ -36,7 +36,11 @@ describe('branding at start', () => {
   it('takes --branding before TRAYSIDE_BRANDING, and a relative path from the working folder', () => {
     file('flag.json', { ...demo, name: 'From the flag' });
     const envPath = file('env.json', { ...demo, name: 'From the env' });
-    expect(loadStartupBranding({ flag: 'flag.json', env: { TRAYSIDE_BRANDING: envPath }, cwd: dir })).toMatchObject({ branding: { name: 'From the flag' }, source: join(dir, 'flag.json'), bundled: false });
+    expect(loadStartupBranding({ flag: 'flag.json', env: { TRAYSIDE_BRANDING: envPath }, cwd: dir })).toMatchObject({
+      branding: { name: 'From the flag' },
+      source: join(dir, 'flag.json'),
+      bundled: false,
+    });
     expect(loadStartupBranding({ flag: undefined, env: { TRAYSIDE_BRANDING: envPath }, cwd: '/' }).branding.name).toBe('From the env');
     // An empty variable is "not set", as shells leave it.
     expect(loadStartupBranding({ flag: undefined, env: { TRAYSIDE_BRANDING: '' }, cwd: dir }).bundled).toBe(true);
@@ -45,11 +49,18 @@ describe('branding at start', () => {
   it('a bad field stops start-up with one line naming the file and the field', () => {
     const path = file('bad-key.json', { ...demo, signingKeys: ['abc'] });
     const message = failure(() => loadStartupBranding({ flag: path, env: {}, cwd: dir }));
-    expect(message).toMatch(new RegExp(`^Branding config ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is invalid: signingKeys\\[0\\]: Paste the base64`));
+    expect(message).toMatch(
+      new RegExp(`^Branding config ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is invalid: signingKeys\\[0\\]: Paste the base64`),
+    );
   });
 
   it('names a nested field and counts the others', () => {
-    const path = file('bad-store.json', { ...demo, backendUrl: 'http://messages.example.com', store: { ...demo.store, defaultRegion: 'FR' }, vendorIds: [70000] });
+    const path = file('bad-store.json', {
+      ...demo,
+      backendUrl: 'http://messages.example.com',
+      store: { ...demo.store, defaultRegion: 'FR' },
+      vendorIds: [70000],
+    });
     const message = failure(() => loadBrandingSync(path));
     expect(message).toContain(path);
     expect(message).toContain('backendUrl: Use an https:// URL');
@@ -59,16 +70,22 @@ describe('branding at start', () => {
   it('a typo in a field name is named, not ignored', () => {
     const message = failure(() => loadBrandingSync(file('typo.json', { ...demo, store: { ...demo.store, allowedHost: [] } })));
     expect(message).toContain('store.allowedHost: Unknown field "allowedHost"');
-    expect(failure(() => loadBrandingSync(file('typo-top.json', { ...demo, vendorID: [1] })))).toContain('vendorID: Unknown field "vendorID"');
+    expect(failure(() => loadBrandingSync(file('typo-top.json', { ...demo, vendorID: [1] })))).toContain(
+      'vendorID: Unknown field "vendorID"',
+    );
   });
 
   it('a missing file and broken JSON say so, with the path', () => {
-    expect(failure(() => loadBrandingSync(join(dir, 'nope.json')))).toBe(`Branding config ${join(dir, 'nope.json')} could not be read (ENOENT); check the path given with --branding or TRAYSIDE_BRANDING.`);
+    expect(failure(() => loadBrandingSync(join(dir, 'nope.json')))).toBe(
+      `Branding config ${join(dir, 'nope.json')} could not be read (ENOENT); check the path given with --branding or TRAYSIDE_BRANDING.`,
+    );
     const broken = file('broken.json', '{"name": "Trayside",');
     expect(failure(() => loadBrandingSync(broken))).toMatch(new RegExp(`^Branding config .*broken\\.json is not valid JSON: `));
   });
 
   it('never falls back to the demo when the given file is bad', () => {
-    expect(() => loadStartupBranding({ flag: undefined, env: { TRAYSIDE_BRANDING: join(dir, 'missing.json') }, cwd: dir })).toThrow(BrandingError);
+    expect(() => loadStartupBranding({ flag: undefined, env: { TRAYSIDE_BRANDING: join(dir, 'missing.json') }, cwd: dir })).toThrow(
+      BrandingError,
+    );
   });
 });

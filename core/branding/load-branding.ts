@@ -19,7 +19,9 @@ export function loadBrandingSync(path: string): Branding {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new BrandingError(`Branding config ${path} could not be read (${code ?? String(error)}); check the path given with --branding or TRAYSIDE_BRANDING.`);
+    throw new BrandingError(
+      `Branding config ${path} could not be read (${code ?? String(error)}); check the path given with --branding or TRAYSIDE_BRANDING.`,
+    );
   }
   let raw: unknown;
   try {
@@ -57,7 +59,11 @@ export interface StartupBranding {
  * bundled demo. A relative path is taken from `cwd`. Throws a BrandingError for a bad file:
  * an OEM's broken config must stop the app, never fall back to the demo brand silently.
  */
-export function loadStartupBranding(options: { flag: string | undefined; env: Record<string, string | undefined>; cwd: string }): StartupBranding {
+export function loadStartupBranding(options: {
+  flag: string | undefined;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}): StartupBranding {
   const chosen = options.flag ?? (options.env.TRAYSIDE_BRANDING || undefined);
   if (chosen === undefined) return { branding: bundledBranding(), source: 'the bundled demo branding', bundled: true };
   const path = resolve(options.cwd, chosen);

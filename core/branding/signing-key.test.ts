@@ -79,7 +79,9 @@ describe('signing key', () => {
     expect(await ask(result.source)).toEqual({ kind: 'unreachable', reason: 'nothing is listening there (connection refused)' });
     expect(await ask(result.source)).toMatchObject({ kind: 'unreachable' });
     // The same reason twice is logged once: a retry every poll stays quiet.
-    expect(log).toEqual([expect.stringMatching(/could not read the signing key of the local server .*connection refused.*asking again.*npm run server/)]);
+    expect(log).toEqual([
+      expect.stringMatching(/could not read the signing key of the local server .*connection refused.*asking again.*npm run server/),
+    ]);
     const late = createServer((_request, response) => {
       response.setHeader('content-type', 'application/json');
       response.end(JSON.stringify({ algorithm: 'Ed25519', keyId: key.keyId, publicKey: key.publicKeyBase64, publicKeyPem: '' }));

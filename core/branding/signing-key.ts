@@ -84,11 +84,16 @@ export function loopbackKeySource(backendUrl: string, options: SigningKeyOptions
     try {
       if (!response.ok) throw new Error(`it answered ${response.status} to GET /v1/signing-key`);
       const { publicKey } = SigningKeyInfoSchema.parse(await response.json());
-      options.log(`messages: using the signing key of the local server ${url.host} (development only; pin it in the branding config's signingKeys for a release)`);
+      options.log(
+        `messages: using the signing key of the local server ${url.host} (development only; pin it in the branding config's signingKeys for a release)`,
+      );
       lastProblem = undefined;
       return { kind: 'keys', keys: [publicKey] };
     } catch (error) {
-      const reason = error instanceof ZodError || error instanceof SyntaxError ? 'its answer to GET /v1/signing-key is not a signing key' : describeNetworkError(error);
+      const reason =
+        error instanceof ZodError || error instanceof SyntaxError
+          ? 'its answer to GET /v1/signing-key is not a signing key'
+          : describeNetworkError(error);
       return failed({ kind: 'unavailable', reason });
     }
   };

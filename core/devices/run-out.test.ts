@@ -18,7 +18,11 @@ describe('predictDaysLeft', () => {
   it.each([
     ['a steady drain of 2 %/day from 80 % over 10 days', drain(80, 2, 10), 30],
     ['the same with ±3 point gauge noise', drain(80, 2, 10, (i) => [3, -3, 1, -2, 0, 2][i % 6]!), 30],
-    ['the same with two wild readings (0 % and 100 %)', drain(80, 2, 10).map((s, i) => (i === 7 ? { ...s, remaining: 0 } : i === 20 ? { ...s, remaining: 100 } : s)), 30],
+    [
+      'the same with two wild readings (0 % and 100 %)',
+      drain(80, 2, 10).map((s, i) => (i === 7 ? { ...s, remaining: 0 } : i === 20 ? { ...s, remaining: 100 } : s)),
+      30,
+    ],
   ])('%s', (_name, samples, expected) => {
     const days = predictDaysLeft(samples, samples.at(-1)!.at)!;
     expect(days).toBeGreaterThan(expected - 2);
@@ -44,11 +48,16 @@ describe('predictDaysLeft', () => {
 
   it('is never negative, never NaN, never above ten years, whatever the readings', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ at: fc.integer({ min: 0, max: 1e12 }), remaining: fc.double({ min: 0, max: 100, noNaN: true }) }), { maxLength: 60 }), (raw) => {
-        const samples = [...raw].sort((a, b) => a.at - b.at);
-        const days = predictDaysLeft(samples, (samples.at(-1)?.at ?? 0) + 1);
-        expect(days === null || (Number.isFinite(days) && days >= 0 && days <= 3650)).toBe(true);
-      }),
+      fc.property(
+        fc.array(fc.record({ at: fc.integer({ min: 0, max: 1e12 }), remaining: fc.double({ min: 0, max: 100, noNaN: true }) }), {
+          maxLength: 60,
+        }),
+        (raw) => {
+          const samples = [...raw].sort((a, b) => a.at - b.at);
+          const days = predictDaysLeft(samples, (samples.at(-1)?.at ?? 0) + 1);
+          expect(days === null || (Number.isFinite(days) && days >= 0 && days <= 3650)).toBe(true);
+        },
+      ),
     );
   });
 });

@@ -20,7 +20,14 @@ function snapshot(level: number | SupplyLevel, stale = false): DeviceSnapshot {
     statusLine: 'Ready',
     conditions: [],
     supplies: [
-      classifySupply({ id: 'cyan', name: 'Cyan', kind: 'ink', role: 'consumable', level: typeof level === 'number' ? { kind: 'percent', percent: level } : level, lowThreshold: 10 }),
+      classifySupply({
+        id: 'cyan',
+        name: 'Cyan',
+        kind: 'ink',
+        role: 'consumable',
+        level: typeof level === 'number' ? { kind: 'percent', percent: level } : level,
+        lowThreshold: 10,
+      }),
     ],
     facts: {},
     stale,

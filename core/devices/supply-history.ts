@@ -62,13 +62,18 @@ const keyOf = (deviceId: string, supplyId: string): string => `${deviceId}\u0000
  * and the history starts empty (it only delays forecasts); an unreadable one is logged and the history
  * lives in memory.
  */
-function loadHistories(path: string | undefined, log: (message: string) => void): { histories: Map<string, LevelSample[]>; problem: string | undefined } {
+function loadHistories(
+  path: string | undefined,
+  log: (message: string) => void,
+): { histories: Map<string, LevelSample[]>; problem: string | undefined } {
   const histories = new Map<string, LevelSample[]>();
   if (!path) return { histories, problem: undefined };
   const found = readOwnedFileSync(path);
   if (found.kind === 'unreadable') {
     const problem = describeFsError(found.error);
-    log(`devices: cannot read the supply history at ${path} (${problem}) — run-out forecasts start from the next readings and are not saved`);
+    log(
+      `devices: cannot read the supply history at ${path} (${problem}) — run-out forecasts start from the next readings and are not saved`,
+    );
     return { histories, problem };
   }
   if (found.kind === 'read') {
@@ -79,10 +84,16 @@ function loadHistories(path: string | undefined, log: (message: string) => void)
       parsed = undefined;
     }
     if (parsed?.success) {
-      for (const [key, samples] of Object.entries(parsed.data.supplies)) histories.set(key, samples.map(([at, remaining]) => ({ at, remaining })));
+      for (const [key, samples] of Object.entries(parsed.data.supplies))
+        histories.set(
+          key,
+          samples.map(([at, remaining]) => ({ at, remaining })),
+        );
     } else {
       const aside = setAsideDamagedSync(path, 'move');
-      log(`devices: the supply history at ${path} is damaged; ${aside ? `kept it as ${aside}; ` : ''}run-out forecasts start from the next readings`);
+      log(
+        `devices: the supply history at ${path} is damaged; ${aside ? `kept it as ${aside}; ` : ''}run-out forecasts start from the next readings`,
+      );
     }
   }
   return { histories, problem: undefined };
@@ -131,7 +142,8 @@ export function openSupplyHistory(options: SupplyHistoryOptions): SupplyHistory 
   const failed = (error: unknown): void => {
     // Logged once per problem, not every ten minutes.
     const problem = describeFsError(error);
-    if (problem !== writeProblem) log(`devices: cannot write the supply history at ${path} (${problem}) — run-out forecasts restart from scratch after a restart`);
+    if (problem !== writeProblem)
+      log(`devices: cannot write the supply history at ${path} (${problem}) — run-out forecasts restart from scratch after a restart`);
     writeProblem = problem;
   };
 

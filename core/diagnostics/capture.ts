@@ -102,14 +102,25 @@ export async function gatherCapture(sources: CaptureSources): Promise<CaptureInp
     try {
       const recent = await readRecentLogs(sources.logDir, LOG_BUDGET_BYTES);
       logs = recent.entries;
-      if (recent.skippedBytes > 0) leftOut.push({ what: `Older log files (${recent.skippedBytes} bytes)`, reason: `Only the newest ${LOG_BUDGET_BYTES / 1024 / 1024} MB of logs go into a bundle.` });
-      if (recent.unreadable > 0) leftOut.push({ what: `${recent.unreadable} log lines`, reason: 'They were not log lines the app wrote (a line cut off by a crash, or a foreign file).' });
+      if (recent.skippedBytes > 0)
+        leftOut.push({
+          what: `Older log files (${recent.skippedBytes} bytes)`,
+          reason: `Only the newest ${LOG_BUDGET_BYTES / 1024 / 1024} MB of logs go into a bundle.`,
+        });
+      if (recent.unreadable > 0)
+        leftOut.push({
+          what: `${recent.unreadable} log lines`,
+          reason: 'They were not log lines the app wrote (a line cut off by a crash, or a foreign file).',
+        });
     } catch (error) {
       leftOut.push({ what: 'Logs', reason: `The log files in ${sources.logDir} could not be read: ${describeError(error)}` });
     }
   }
   if (logs.length > BUNDLE_LIMITS.maxLogEntries) {
-    leftOut.push({ what: `${logs.length - BUNDLE_LIMITS.maxLogEntries} older log lines`, reason: `A bundle holds at most ${BUNDLE_LIMITS.maxLogEntries} log lines; the newest are kept.` });
+    leftOut.push({
+      what: `${logs.length - BUNDLE_LIMITS.maxLogEntries} older log lines`,
+      reason: `A bundle holds at most ${BUNDLE_LIMITS.maxLogEntries} log lines; the newest are kept.`,
+    });
     logs = logs.slice(-BUNDLE_LIMITS.maxLogEntries);
   }
 
@@ -197,7 +208,8 @@ function jsonValue(value: unknown, text: (value: string, max: number) => string,
   if (Array.isArray(value)) return value.slice(0, 1000).map((item) => jsonValue(item, text, depth + 1));
   if (typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value as Record<string, unknown>)) if (item !== undefined) out[text(key, 200)] = jsonValue(item, text, depth + 1);
+    for (const [key, item] of Object.entries(value as Record<string, unknown>))
+      if (item !== undefined) out[text(key, 200)] = jsonValue(item, text, depth + 1);
     return out;
   }
   return null;
@@ -218,7 +230,9 @@ export function buildBundle(input: CaptureInput, choices: RedactionChoices): Dia
         supplyId: text(supply.id, 200),
         name: text(supply.name, 200),
         kind: supply.kind,
-        samples: samples.slice(-BUNDLE_LIMITS.maxHistorySamples).map((sample): [number, number] => [Math.max(0, Math.round(sample.at)), Math.min(100, Math.max(0, sample.remaining))]),
+        samples: samples
+          .slice(-BUNDLE_LIMITS.maxHistorySamples)
+          .map((sample): [number, number] => [Math.max(0, Math.round(sample.at)), Math.min(100, Math.max(0, sample.remaining))]),
         ...(remaining === undefined ? {} : { remaining: Math.min(100, Math.max(0, remaining)) }),
         ...(supply.daysLeft === undefined ? {} : { daysLeft: supply.daysLeft }),
       });
@@ -228,7 +242,12 @@ export function buildBundle(input: CaptureInput, choices: RedactionChoices): Dia
     format: BUNDLE_FORMAT,
     version: BUNDLE_VERSION,
     capturedAt: input.capturedAt,
-    app: { ...input.app, name: text(input.app.name, 100), version: text(input.app.version, 100), ...(input.app.branding ? { branding: text(input.app.branding, 200) } : {}) },
+    app: {
+      ...input.app,
+      name: text(input.app.name, 100),
+      version: text(input.app.version, 100),
+      ...(input.app.branding ? { branding: text(input.app.branding, 200) } : {}),
+    },
     os: {
       platform: clip(input.os.platform, 50),
       release: text(input.os.release, 200),
@@ -241,19 +260,36 @@ export function buildBundle(input: CaptureInput, choices: RedactionChoices): Dia
     history: {
       from,
       to: input.capturedAt,
-      statusChanges: input.statusChanges.slice(-BUNDLE_LIMITS.maxEvents).map((change) => ({ ...change, deviceId: text(change.deviceId, 200), statusLine: text(change.statusLine, 300) })),
+      statusChanges: input.statusChanges
+        .slice(-BUNDLE_LIMITS.maxEvents)
+        .map((change) => ({ ...change, deviceId: text(change.deviceId, 200), statusLine: text(change.statusLine, 300) })),
       supplies: supplies.slice(0, 1000),
     },
-    errors: input.errors.slice(-BUNDLE_LIMITS.maxEvents).map((error) => ({ ...error, deviceId: text(error.deviceId, 200), code: text(error.code, 64), message: text(error.message, 300) })),
+    errors: input.errors
+      .slice(-BUNDLE_LIMITS.maxEvents)
+      .map((error) => ({ ...error, deviceId: text(error.deviceId, 200), code: text(error.code, 64), message: text(error.message, 300) })),
     messages: input.messages.slice(0, 1000).map((message) => ({
       messageId: text(message.messageId, 200),
       title: text(message.title, 500),
       ...(message.shownAt === undefined ? {} : { shownAt: message.shownAt }),
-      actions: message.actions.slice(-200).map((action) => ({ at: action.at, action: text(action.action, 100), ...(action.detail === undefined ? {} : { detail: text(action.detail, 500) }) })),
+      actions: message.actions.slice(-200).map((action) => ({
+        at: action.at,
+        action: text(action.action, 100),
+        ...(action.detail === undefined ? {} : { detail: text(action.detail, 500) }),
+      })),
     })),
-    events: input.events.slice(-BUNDLE_LIMITS.maxEvents).map((event) => ({ at: event.at, type: text(event.type, 100), ...(event.detail === undefined ? {} : { detail: text(event.detail, 2000) }) })),
+    events: input.events.slice(-BUNDLE_LIMITS.maxEvents).map((event) => ({
+      at: event.at,
+      type: text(event.type, 100),
+      ...(event.detail === undefined ? {} : { detail: text(event.detail, 2000) }),
+    })),
     settings: jsonValue(input.settings, text) as Record<string, unknown>,
-    logs: input.logs.map((entry) => ({ time: entry.time, level: entry.level, source: text(entry.source, 100), message: text(entry.message, 10_000) })),
+    logs: input.logs.map((entry) => ({
+      time: entry.time,
+      level: entry.level,
+      source: text(entry.source, 100),
+      message: text(entry.message, 10_000),
+    })),
     repro: input.repro,
     redaction: [],
     leftOut: input.leftOut.slice(0, 1000).map((entry) => ({ what: text(entry.what, 300), reason: text(entry.reason, 500) })),
@@ -262,10 +298,15 @@ export function buildBundle(input: CaptureInput, choices: RedactionChoices): Dia
   // The shape is ours, but a bundle that support's view would reject must fail here, where the owner sees why.
   // The log lines are left out of this check: they were parsed by readRecentLogs and are only clipped
   // here, and checking tens of thousands of them again would double the time a capture takes.
-  const parsed = DiagnosticsBundleSchema.safeParse({ ...bundle, logs: bundle.logs.length <= BUNDLE_LIMITS.maxLogEntries ? [] : bundle.logs });
+  const parsed = DiagnosticsBundleSchema.safeParse({
+    ...bundle,
+    logs: bundle.logs.length <= BUNDLE_LIMITS.maxLogEntries ? [] : bundle.logs,
+  });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`The diagnostics bundle came out malformed at ${issue?.path.join('.') ?? '(root)'}: ${issue?.message ?? 'invalid'}. Please report this to support with a screenshot.`);
+    throw new Error(
+      `The diagnostics bundle came out malformed at ${issue?.path.join('.') ?? '(root)'}: ${issue?.message ?? 'invalid'}. Please report this to support with a screenshot.`,
+    );
   }
   return bundle;
 }

@@ -6,7 +6,13 @@ import type { Settings } from '../../common/settings.js';
 import type { Clock, Disposable, Timers } from '../../common/lifecycle.js';
 import type { EventHub } from '../contract/event-hub.js';
 import type { SupplyHistory } from '../devices/supply-history.js';
-import { createDiagnosticsService, defaultExportFolderSync, saveIntoFolder, type DiagnosticsService, type SaveBundleFile } from './diagnostics-service.js';
+import {
+  createDiagnosticsService,
+  defaultExportFolderSync,
+  saveIntoFolder,
+  type DiagnosticsService,
+  type SaveBundleFile,
+} from './diagnostics-service.js';
 import type { LevelControl } from './repro-mode.js';
 import { openTimeline, type Timeline } from './timeline.js';
 import type { DiagnosticsSender } from './upload-queue.js';
@@ -52,7 +58,12 @@ export function composeDiagnostics(options: ComposeDiagnosticsOptions): { servic
     dir,
     sources: {
       now: () => options.clock.now(),
-      app: { name: options.appInfo.name, version: options.appInfo.version, host: options.appInfo.host, ...(options.branding ? { branding: options.branding.name } : {}) },
+      app: {
+        name: options.appInfo.name,
+        version: options.appInfo.version,
+        host: options.appInfo.host,
+        ...(options.branding ? { branding: options.branding.name } : {}),
+      },
       ...(options.host?.electron ? { electron: options.host.electron } : {}),
       locale: Intl.DateTimeFormat().resolvedOptions().locale,
       devices: () => options.devices.snapshots(),

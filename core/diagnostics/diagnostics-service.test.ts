@@ -23,11 +23,31 @@ function printer(conditions: DeviceSnapshot['conditions'] = []): DeviceSnapshot 
   return {
     id: `usb:03f0:0c17:${SERIAL}`,
     transport: 'usb-printer',
-    identity: { manufacturer: 'HP', model: 'OfficeJet 8010', serial: SERIAL, firmware: 'WBP2CN2041AR', vendorId: 0x03f0, productId: 0x0c17, commandSet: ['PCL3GUI', 'PJL'] },
+    identity: {
+      manufacturer: 'HP',
+      model: 'OfficeJet 8010',
+      serial: SERIAL,
+      firmware: 'WBP2CN2041AR',
+      vendorId: 0x03f0,
+      productId: 0x0c17,
+      commandSet: ['PCL3GUI', 'PJL'],
+    },
     state: conditions.length > 0 ? 'error' : 'ok',
     statusLine: conditions[0]?.message ?? 'Ready',
     conditions,
-    supplies: [{ ...classifySupply({ id: 'cyan', name: 'Cyan', kind: 'ink', role: 'consumable', level: { kind: 'percent', percent: 14 }, lowThreshold: 10 }), daysLeft: 8 }],
+    supplies: [
+      {
+        ...classifySupply({
+          id: 'cyan',
+          name: 'Cyan',
+          kind: 'ink',
+          role: 'consumable',
+          level: { kind: 'percent', percent: 14 },
+          lowThreshold: 10,
+        }),
+        daysLeft: 8,
+      },
+    ],
     facts: {},
     stale: false,
     updatedAt: Date.now(),
@@ -68,7 +88,8 @@ async function startStub(port = 0): Promise<Stub> {
       if (request.method === 'DELETE' && match) {
         const code = decodeURIComponent(match[1]!);
         if (!tokens.has(code)) return send(404, { statusCode: 404, error: 'Not Found', message: 'unknown case' });
-        if (request.headers.authorization !== `Bearer ${tokens.get(code)}`) return send(403, { statusCode: 403, error: 'Forbidden', message: 'wrong token' });
+        if (request.headers.authorization !== `Bearer ${tokens.get(code)}`)
+          return send(403, { statusCode: 403, error: 'Forbidden', message: 'wrong token' });
         tokens.delete(code);
         return send(204);
       }
@@ -147,14 +168,22 @@ describe('capture and review', () => {
     expect(preview.text).not.toContain(SERIAL);
     expect(preview.text).not.toContain('alice');
     expect(preview.text).not.toContain('hunter2');
-    expect(bundle.devices[0]).toMatchObject({ serial: '<serial-1>', id: 'usb:03f0:0c17:<serial-1>', model: 'OfficeJet 8010', ieee1284: { SN: '<serial-1>', CMD: 'PCL3GUI,PJL' } });
+    expect(bundle.devices[0]).toMatchObject({
+      serial: '<serial-1>',
+      id: 'usb:03f0:0c17:<serial-1>',
+      model: 'OfficeJet 8010',
+      ieee1284: { SN: '<serial-1>', CMD: 'PCL3GUI,PJL' },
+    });
     expect(bundle.history.supplies[0]).toMatchObject({ supplyId: 'cyan', remaining: 14, daysLeft: 8 });
     expect(bundle.history.supplies[0]!.samples).toHaveLength(5);
     expect(bundle.errors).toEqual([expect.objectContaining({ code: 'media-jam', severity: 'error', since: expect.any(Number) })]);
     expect(bundle.history.statusChanges.map((change) => change.state)).toEqual(['ok', 'error']);
     expect(bundle.messages[0]).toMatchObject({ messageId: 'cyan-low', title: 'Cyan running low — order 805XL' });
     expect(bundle.settings).toMatchObject({ apiToken: '<secret>', consent: 'none' });
-    expect(bundle.logs.map((entry) => entry.message)).toEqual(['opened <serial-1> through /home/<user-1>/.trayside for <printer-uri-1>', 'listening on http://127.0.0.1:4477/']);
+    expect(bundle.logs.map((entry) => entry.message)).toEqual([
+      'opened <serial-1> through /home/<user-1>/.trayside for <printer-uri-1>',
+      'listening on http://127.0.0.1:4477/',
+    ]);
     expect(preview.kinds.find((kind) => kind.kind === 'serial')).toMatchObject({ count: 1, choice: 'remove' });
     expect(preview.leftOut.map((entry) => entry.what)).toContain('Setting "apiToken"');
     expect(preview.bytes).toBe(Buffer.byteLength(preview.text));
@@ -177,10 +206,15 @@ describe('capture and review', () => {
   it('exports exactly the reviewed text, and refuses a preview that is no longer current', async () => {
     const dir = tempDir('trayside-diag-export-');
     const saved: string[] = [];
-    const { service: diagnostics } = await service({ dir, saveFile: async (name, text) => (saved.push(text), { status: 'saved', path: join(dir, name) }) });
+    const { service: diagnostics } = await service({
+      dir,
+      saveFile: async (name, text) => (saved.push(text), { status: 'saved', path: join(dir, name) }),
+    });
     const old = await diagnostics.handlers.capture();
     const preview = await diagnostics.handlers.capture();
-    await expect(diagnostics.handlers.exportBundle({ previewId: old.id === preview.id ? 'not-the-current-one' : old.id })).rejects.toThrow(/no longer the one under review/);
+    await expect(diagnostics.handlers.exportBundle({ previewId: old.id === preview.id ? 'not-the-current-one' : old.id })).rejects.toThrow(
+      /no longer the one under review/,
+    );
     const result = await diagnostics.handlers.exportBundle({ previewId: preview.id });
     expect(result).toMatchObject({ status: 'saved', path: expect.stringMatching(/trayside-diagnostics-.*\.json$/) });
     expect(saved).toEqual([preview.text]);
@@ -193,7 +227,9 @@ describe('upload', () => {
     cleanups.push(() => new Promise((resolve) => stub.server.close(() => resolve())));
     const { service: diagnostics } = await service({ dir: tempDir('trayside-diag-consent-'), backend: stub.url });
     const preview = await diagnostics.handlers.capture();
-    await expect(diagnostics.handlers.upload({ previewId: preview.id, confirmThisUpload: false })).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(diagnostics.handlers.upload({ previewId: preview.id, confirmThisUpload: false })).rejects.toMatchObject({
+      code: 'forbidden',
+    });
     expect(stub.received).toHaveLength(0);
   });
 
@@ -220,7 +256,10 @@ describe('upload', () => {
     expect(JSON.stringify(diagnostics.state())).not.toContain('token-');
 
     await expect(diagnostics.handlers.deleteUpload({ caseCode: sent.caseCode!.toLowerCase() })).resolves.toEqual({ status: 'deleted' });
-    expect(stub.received[1]).toMatchObject({ method: 'DELETE', headers: expect.objectContaining({ authorization: expect.stringMatching(/^Bearer token-/) }) });
+    expect(stub.received[1]).toMatchObject({
+      method: 'DELETE',
+      headers: expect.objectContaining({ authorization: expect.stringMatching(/^Bearer token-/) }),
+    });
     expect(diagnostics.state().uploads).toEqual([]);
     await expect(diagnostics.handlers.deleteUpload({ caseCode: sent.caseCode! })).rejects.toMatchObject({ code: 'not-found' });
   });
@@ -233,7 +272,13 @@ describe('upload', () => {
     const first = await service({ dir, backend: stub.url, sharing: true });
     const preview = await first.service.handlers.capture();
     await first.service.handlers.upload({ previewId: preview.id, confirmThisUpload: false });
-    await vi.waitFor(() => expect(first.service.state().uploads[0]).toMatchObject({ state: 'queued', attempts: 1, problem: expect.stringMatching(/Could not reach the support server at http:\/\/127\.0\.0\.1:\d+: /) }));
+    await vi.waitFor(() =>
+      expect(first.service.state().uploads[0]).toMatchObject({
+        state: 'queued',
+        attempts: 1,
+        problem: expect.stringMatching(/Could not reach the support server at http:\/\/127\.0\.0\.1:\d+: /),
+      }),
+    );
     expect(first.service.state().uploads[0]!.nextAttemptAt).toBeGreaterThan(Date.now());
     expect(readdirSync(join(dir, 'diagnostics', 'uploads')).some((name) => name.endsWith('.json.gz'))).toBe(true);
     first.service.dispose();
@@ -246,7 +291,7 @@ describe('upload', () => {
     expect(readdirSync(join(dir, 'diagnostics', 'uploads')).some((name) => name.endsWith('.json.gz'))).toBe(false);
   });
 
-  it('a refusal the server means (413) is final with the server\'s words; after a 503 it tries again by itself', async () => {
+  it("a refusal the server means (413) is final with the server's words; after a 503 it tries again by itself", async () => {
     const stub = await startStub();
     cleanups.push(() => new Promise((resolve) => stub.server.close(() => resolve())));
     const timers = new FakeTime();
@@ -254,14 +299,21 @@ describe('upload', () => {
     stub.refuse.push({ status: 413, message: 'bundle is over the 8 MB limit' });
     const preview = await diagnostics.handlers.capture();
     const refused = await diagnostics.handlers.upload({ previewId: preview.id, confirmThisUpload: false });
-    await vi.waitFor(() => expect(diagnostics.state().uploads[0]).toMatchObject({ state: 'failed', problem: expect.stringContaining('413: bundle is over the 8 MB limit') }));
+    await vi.waitFor(() =>
+      expect(diagnostics.state().uploads[0]).toMatchObject({
+        state: 'failed',
+        problem: expect.stringContaining('413: bundle is over the 8 MB limit'),
+      }),
+    );
     await timers.advance(3_600_000);
     expect(stub.received).toHaveLength(1);
     await diagnostics.handlers.discardUpload({ id: refused.id });
 
     stub.refuse.push({ status: 503, message: 'busy' });
     await diagnostics.handlers.upload({ previewId: preview.id, confirmThisUpload: false });
-    await vi.waitFor(() => expect(diagnostics.state().uploads[0]).toMatchObject({ state: 'queued', problem: expect.stringContaining('503: busy') }));
+    await vi.waitFor(() =>
+      expect(diagnostics.state().uploads[0]).toMatchObject({ state: 'queued', problem: expect.stringContaining('503: busy') }),
+    );
     expect(stub.received).toHaveLength(2);
     // The first retry waits 5 s.
     await timers.advance(5_000);

@@ -142,7 +142,9 @@ export function createDiagnosticsService(options: DiagnosticsServiceOptions): Di
       messageId: item.id,
       title: item.title,
       shownAt: Math.max(0, Math.round(item.deliveredAt)),
-      actions: activity.filter((entry) => entry.detail?.includes(JSON.stringify(item.id)) ?? false).map((entry) => ({ at: entry.at, action: entry.type, ...(entry.detail ? { detail: entry.detail } : {}) })),
+      actions: activity
+        .filter((entry) => entry.detail?.includes(JSON.stringify(item.id)) ?? false)
+        .map((entry) => ({ at: entry.at, action: entry.type, ...(entry.detail ? { detail: entry.detail } : {}) })),
     }));
   }
 
@@ -159,11 +161,19 @@ export function createDiagnosticsService(options: DiagnosticsServiceOptions): Di
       bytes: bytes.length,
       compressedBytes: compressed.length,
       limitBytes: BUNDLE_LIMITS.maxBytes,
-      kinds: REDACTION_KINDS.map((kind) => ({ kind, label: REDACTION_KIND_LABELS[kind], count: summary.get(kind)?.count ?? 0, choice: choices[kind] === 'keep' ? 'keep' : 'remove' })),
+      kinds: REDACTION_KINDS.map((kind) => ({
+        kind,
+        label: REDACTION_KIND_LABELS[kind],
+        count: summary.get(kind)?.count ?? 0,
+        choice: choices[kind] === 'keep' ? 'keep' : 'remove',
+      })),
       leftOut: bundle.leftOut,
     };
     if (bytes.length > BUNDLE_LIMITS.maxBytes) {
-      throw new TraysideError('unavailable', `The bundle is ${(bytes.length / 1024 / 1024).toFixed(1)} MB, over the ${BUNDLE_LIMITS.maxBytes / 1024 / 1024} MB support accepts; remove the logs from older runs and capture again.`);
+      throw new TraysideError(
+        'unavailable',
+        `The bundle is ${(bytes.length / 1024 / 1024).toFixed(1)} MB, over the ${BUNDLE_LIMITS.maxBytes / 1024 / 1024} MB support accepts; remove the logs from older runs and capture again.`,
+      );
     }
     return { preview, bytes: compressed };
   }
@@ -171,7 +181,10 @@ export function createDiagnosticsService(options: DiagnosticsServiceOptions): Di
   /** The reviewed rendering, or a clear error when the owner's screen shows an older one. */
   function reviewed(previewId: string): Rendered {
     if (!rendered || rendered.preview.id !== previewId) {
-      throw new TraysideError('not-found', 'That bundle is no longer the one under review (it was captured again or a choice changed); review the current one and try again.');
+      throw new TraysideError(
+        'not-found',
+        'That bundle is no longer the one under review (it was captured again or a choice changed); review the current one and try again.',
+      );
     }
     return rendered;
   }
@@ -199,7 +212,9 @@ export function createDiagnosticsService(options: DiagnosticsServiceOptions): Di
       choices = { ...choices, [kind]: choice };
       if (options.dir) {
         await writeFileAtomic(join(options.dir, 'choices.json'), JSON.stringify({ version: 1, choices })).catch((error: unknown) =>
-          options.log(`diagnostics: cannot save the keep/remove choices in ${options.dir} (${describeFsError(error)}) — they apply until the app quits`),
+          options.log(
+            `diagnostics: cannot save the keep/remove choices in ${options.dir} (${describeFsError(error)}) — they apply until the app quits`,
+          ),
         );
       }
       if (!captured) throw new TraysideError('not-found', 'Capture a bundle first; the choice is saved for it.');
@@ -217,15 +232,25 @@ export function createDiagnosticsService(options: DiagnosticsServiceOptions): Di
         }
         return saved;
       } catch (error) {
-        throw new TraysideError('unavailable', `Could not write the bundle file: ${describeFsError(error)}. Choose another folder or free some space.`);
+        throw new TraysideError(
+          'unavailable',
+          `Could not write the bundle file: ${describeFsError(error)}. Choose another folder or free some space.`,
+        );
       }
     },
     async upload({ previewId, confirmThisUpload }) {
       const { preview, bytes } = reviewed(previewId);
       if (!options.supportSharing() && !confirmThisUpload) {
-        throw new TraysideError('forbidden', 'Uploading needs your yes: confirm this one upload, or choose "support sharing" in your privacy settings.');
+        throw new TraysideError(
+          'forbidden',
+          'Uploading needs your yes: confirm this one upload, or choose "support sharing" in your privacy settings.',
+        );
       }
-      if (!options.backendUrl()) throw new TraysideError('unavailable', 'No support server is configured in this app; export the bundle to a file and attach it instead.');
+      if (!options.backendUrl())
+        throw new TraysideError(
+          'unavailable',
+          'No support server is configured in this app; export the bundle to a file and attach it instead.',
+        );
       options.timeline.note('diagnostics.upload');
       return uploads.enqueue(bytes, `bundle-${preview.id}`);
     },
@@ -246,7 +271,11 @@ export function createDiagnosticsService(options: DiagnosticsServiceOptions): Di
     },
     async openSupport(): Promise<LinkResult> {
       const url = options.supportUrl();
-      if (!url) return { status: 'refused', reason: 'This app has no support page configured; capture a bundle and export it for your support contact.' };
+      if (!url)
+        return {
+          status: 'refused',
+          reason: 'This app has no support page configured; capture a bundle and export it for your support contact.',
+        };
       await options.openExternal(url);
       return { status: 'opened', url };
     },

@@ -25,7 +25,9 @@ function detailOf(name: string, input: unknown): string | undefined {
 /** The same handlers, each write call also noted on the timeline (after it succeeded). */
 export function recordOwnerActions(handlers: TraysideHandlers, timeline: Pick<Timeline, 'note'>): TraysideHandlers {
   const wrapped: Record<string, Record<string, (input: unknown) => Promise<unknown>>> = {};
-  for (const [feature, calls] of Object.entries(handlers as unknown as Record<string, Record<string, (input: unknown) => Promise<unknown>>>)) {
+  for (const [feature, calls] of Object.entries(
+    handlers as unknown as Record<string, Record<string, (input: unknown) => Promise<unknown>>>,
+  )) {
     // The diagnostics service notes its own steps (export, upload, repro) on the timeline.
     if (feature === 'diagnostics') {
       wrapped[feature] = calls;

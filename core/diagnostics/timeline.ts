@@ -23,7 +23,9 @@ const SAVE_AFTER_MS = 60_000;
 const StateSchema = z.enum(['ok', 'attention', 'error', 'unreachable']);
 const TimelineFileSchema = z.object({
   version: z.literal(1),
-  statusChanges: z.array(z.object({ at: z.number(), deviceId: z.string().max(200), state: StateSchema, statusLine: z.string().max(300) })).max(MAX_ENTRIES),
+  statusChanges: z
+    .array(z.object({ at: z.number(), deviceId: z.string().max(200), state: StateSchema, statusLine: z.string().max(300) }))
+    .max(MAX_ENTRIES),
   errors: z
     .array(
       z.object({
@@ -96,7 +98,8 @@ export function openTimeline(options: TimelineOptions): Timeline {
   };
   const failed = (error: unknown): void => {
     const problem = describeFsError(error);
-    if (problem !== writeProblem) options.log(`diagnostics: cannot write the timeline at ${path} (${problem}) — it is kept in memory until the app quits`);
+    if (problem !== writeProblem)
+      options.log(`diagnostics: cannot write the timeline at ${path} (${problem}) — it is kept in memory until the app quits`);
     writeProblem = problem;
   };
   const changed = (): void => {
@@ -130,7 +133,13 @@ export function openTimeline(options: TimelineOptions): Timeline {
         }
         for (const condition of snapshot.conditions) {
           if (!data.errors.some((entry) => entry.deviceId === snapshot.id && entry.code === condition.code && entry.until === undefined)) {
-            data.errors.push({ deviceId: snapshot.id, code: condition.code, severity: condition.severity, message: condition.message, since: now });
+            data.errors.push({
+              deviceId: snapshot.id,
+              code: condition.code,
+              severity: condition.severity,
+              message: condition.message,
+              since: now,
+            });
             any = true;
           }
         }
@@ -138,7 +147,11 @@ export function openTimeline(options: TimelineOptions): Timeline {
       if (any) changed();
     },
     note(type, detail) {
-      data.activity.push({ at: options.clock.now(), type: type.slice(0, 100), ...(detail === undefined ? {} : { detail: detail.slice(0, 2000) }) });
+      data.activity.push({
+        at: options.clock.now(),
+        type: type.slice(0, 100),
+        ...(detail === undefined ? {} : { detail: detail.slice(0, 2000) }),
+      });
       changed();
     },
     statusChanges: (from) => data.statusChanges.filter((entry) => entry.at >= from),

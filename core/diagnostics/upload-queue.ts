@@ -39,7 +39,13 @@ type UploadRecord = z.infer<typeof RecordSchema>;
 /** One POST: the body with progress as it is handed over, answering status and body text. */
 export type DiagnosticsSender = (
   url: string,
-  request: { method: 'POST' | 'DELETE'; headers: Record<string, string>; body?: Uint8Array; onProgress?: (sent: number) => void; signal: AbortSignal },
+  request: {
+    method: 'POST' | 'DELETE';
+    headers: Record<string, string>;
+    body?: Uint8Array;
+    onProgress?: (sent: number) => void;
+    signal: AbortSignal;
+  },
 ) => Promise<{ status: number; text: string; retryAfter: string | null }>;
 
 /** Chunks the body so progress follows what the network takes. */
@@ -133,7 +139,9 @@ export function openUploadQueue(options: UploadQueueOptions): UploadQueue {
     try {
       await writeFileAtomic(recordPath(record.id), JSON.stringify(record));
     } catch (error) {
-      options.log(`diagnostics: cannot save the upload record in ${options.dir} (${describeFsError(error)}) — it is kept until the app quits`);
+      options.log(
+        `diagnostics: cannot save the upload record in ${options.dir} (${describeFsError(error)}) — it is kept until the app quits`,
+      );
     }
   };
 
@@ -168,12 +176,15 @@ export function openUploadQueue(options: UploadQueueOptions): UploadQueue {
     const due = [...records.values()].filter((record) => record.state === 'queued' && !sending.has(record.id));
     if (due.length === 0) return;
     const next = Math.min(...due.map((record) => record.nextAttemptAt ?? 0));
-    timer = options.timers.setTimeout(() => {
-      timer = undefined;
-      const now = options.clock.now();
-      for (const record of due) if ((record.nextAttemptAt ?? 0) <= now) void attempt(record.id);
-      schedule();
-    }, Math.max(0, next - options.clock.now()));
+    timer = options.timers.setTimeout(
+      () => {
+        timer = undefined;
+        const now = options.clock.now();
+        for (const record of due) if ((record.nextAttemptAt ?? 0) <= now) void attempt(record.id);
+        schedule();
+      },
+      Math.max(0, next - options.clock.now()),
+    );
   }
 
   /** One try of one upload; `sending` is set before the first await so a timer firing meanwhile does not start a second. */
@@ -194,13 +205,21 @@ export function openUploadQueue(options: UploadQueueOptions): UploadQueue {
     const id = record.id;
     const backend = options.backendUrl();
     if (!backend) {
-      Object.assign(record, { state: 'failed', problem: 'No support server is configured in this app; export the bundle to a file and attach it instead.', nextAttemptAt: null });
+      Object.assign(record, {
+        state: 'failed',
+        problem: 'No support server is configured in this app; export the bundle to a file and attach it instead.',
+        nextAttemptAt: null,
+      });
       await save(record);
       return;
     }
     const body = await readBody(id);
     if (!body) {
-      Object.assign(record, { state: 'failed', problem: 'The saved bundle of this upload is missing or unreadable; capture again and upload the new one.', nextAttemptAt: null });
+      Object.assign(record, {
+        state: 'failed',
+        problem: 'The saved bundle of this upload is missing or unreadable; capture again and upload the new one.',
+        nextAttemptAt: null,
+      });
       await save(record);
       return;
     }
@@ -210,7 +229,10 @@ export function openUploadQueue(options: UploadQueueOptions): UploadQueue {
     const url = new URL(DIAGNOSTICS_PATH, backend).toString();
     const abort = new AbortController();
     aborts.add(abort);
-    const timeout = options.timers.setTimeout(() => abort.abort(new Error(`no answer within ${Math.round((options.timeoutMs ?? 120_000) / 1000)} s`)), options.timeoutMs ?? 120_000);
+    const timeout = options.timers.setTimeout(
+      () => abort.abort(new Error(`no answer within ${Math.round((options.timeoutMs ?? 120_000) / 1000)} s`)),
+      options.timeoutMs ?? 120_000,
+    );
     let lastReported = 0;
     try {
       const answer = await send(url, {
@@ -240,7 +262,14 @@ export function openUploadQueue(options: UploadQueueOptions): UploadQueue {
           parsed = UploadResponseSchema.safeParse(undefined);
         }
         if (!parsed.success) throw new Error(`the support server answered ${answer.status} without a case code`);
-        Object.assign(record, { state: 'sent', problem: null, nextAttemptAt: null, caseCode: parsed.data.caseCode, deleteToken: parsed.data.deleteToken, expiresAt: parsed.data.expiresAt });
+        Object.assign(record, {
+          state: 'sent',
+          problem: null,
+          nextAttemptAt: null,
+          caseCode: parsed.data.caseCode,
+          deleteToken: parsed.data.deleteToken,
+          expiresAt: parsed.data.expiresAt,
+        });
         await save(record);
         bodies.delete(id);
         if (options.dir) await rm(bodyPath(id), { force: true }).catch(() => undefined);
@@ -257,12 +286,18 @@ export function openUploadQueue(options: UploadQueueOptions): UploadQueue {
         const transient = answer.status === 408 || answer.status === 429 || answer.status >= 500;
         const problem = `The support server answered ${answer.status}${serverWords ? `: ${serverWords}` : ''}`;
         if (transient) retryLater(record, problem, answer.retryAfter);
-        else Object.assign(record, { state: 'failed', problem: `${problem}. It was not sent; capture again, or export the bundle to a file.`, nextAttemptAt: null });
+        else
+          Object.assign(record, {
+            state: 'failed',
+            problem: `${problem}. It was not sent; capture again, or export the bundle to a file.`,
+            nextAttemptAt: null,
+          });
         await save(record);
         options.log(`diagnostics: upload not sent: ${problem}`);
       }
     } catch (error) {
-      const reason = abort.signal.aborted && abort.signal.reason instanceof Error ? abort.signal.reason.message : describeNetworkError(error);
+      const reason =
+        abort.signal.aborted && abort.signal.reason instanceof Error ? abort.signal.reason.message : describeNetworkError(error);
       retryLater(record, `Could not reach the support server at ${backend}: ${reason}`, null);
       await save(record);
       options.log(`diagnostics: upload waiting: ${record.problem}`);
@@ -285,7 +320,9 @@ export function openUploadQueue(options: UploadQueueOptions): UploadQueue {
       await mkdir(options.dir, { recursive: true });
       names = await readdir(options.dir);
     } catch (error) {
-      options.log(`diagnostics: cannot open the upload folder ${options.dir} (${describeFsError(error)}) — uploads wait in memory this run`);
+      options.log(
+        `diagnostics: cannot open the upload folder ${options.dir} (${describeFsError(error)}) — uploads wait in memory this run`,
+      );
       return;
     }
     for (const name of names) {
@@ -340,7 +377,9 @@ export function openUploadQueue(options: UploadQueueOptions): UploadQueue {
           await writeFileAtomic(bodyPath(record.id), body);
           bodies.delete(record.id);
         } catch (error) {
-          options.log(`diagnostics: cannot keep the upload on disk in ${options.dir} (${describeFsError(error)}) — it waits in memory until the app quits`);
+          options.log(
+            `diagnostics: cannot keep the upload on disk in ${options.dir} (${describeFsError(error)}) — it waits in memory until the app quits`,
+          );
         }
       }
       records.set(record.id, record);
@@ -361,7 +400,8 @@ export function openUploadQueue(options: UploadQueueOptions): UploadQueue {
       await ready;
       const record = find(id);
       if (record.state === 'sent') throw new UploadError('invalid-input', 'This upload was sent; delete it by its case code instead.');
-      if (sending.has(id)) throw new UploadError('invalid-input', 'This upload is being sent right now; wait a moment, then delete it by its case code.');
+      if (sending.has(id))
+        throw new UploadError('invalid-input', 'This upload is being sent right now; wait a moment, then delete it by its case code.');
       records.delete(id);
       bodies.delete(id);
       if (options.dir) {
@@ -376,7 +416,11 @@ export function openUploadQueue(options: UploadQueueOptions): UploadQueue {
       const parsed = parseCaseCode(input);
       if (!parsed.ok) throw new UploadError('invalid-input', parsed.message);
       const record = [...records.values()].find((entry) => entry.caseCode === parsed.code);
-      if (!record?.deleteToken) throw new UploadError('not-found', `Case ${parsed.code} was not uploaded from this app, so it cannot delete it; ask support to delete it.`);
+      if (!record?.deleteToken)
+        throw new UploadError(
+          'not-found',
+          `Case ${parsed.code} was not uploaded from this app, so it cannot delete it; ask support to delete it.`,
+        );
       const backend = options.backendUrl();
       if (!backend) throw new UploadError('unavailable', 'No support server is configured in this app.');
       const abort = new AbortController();
@@ -390,7 +434,10 @@ export function openUploadQueue(options: UploadQueueOptions): UploadQueue {
           signal: abort.signal,
         }));
       } catch (error) {
-        throw new UploadError('unavailable', `Could not reach the support server at ${backend}: ${describeNetworkError(error)}. Try again when you are online.`);
+        throw new UploadError(
+          'unavailable',
+          `Could not reach the support server at ${backend}: ${describeNetworkError(error)}. Try again when you are online.`,
+        );
       } finally {
         timeout.dispose();
       }
@@ -410,7 +457,10 @@ export function openUploadQueue(options: UploadQueueOptions): UploadQueue {
         }
       })();
       if (status === 403) throw new UploadError('forbidden', `The support server refused to delete case ${parsed.code}${words}.`);
-      throw new UploadError('unavailable', `The support server answered ${status} to deleting case ${parsed.code}${words}. Try again later.`);
+      throw new UploadError(
+        'unavailable',
+        `The support server answered ${status} to deleting case ${parsed.code}${words}. Try again later.`,
+      );
     },
     dispose() {
       disposed = true;

@@ -93,7 +93,13 @@ export class DurableQueue {
     });
     // 0600 (AppendLog): the log holds feedback text and the install id.
     const file = await AppendLog.open(path);
-    const queue = new DurableQueue(path, file, options.maxEvents ?? DEFAULT_MAX_EVENTS, options.compactAtBytes ?? DEFAULT_COMPACT_AT_BYTES, log);
+    const queue = new DurableQueue(
+      path,
+      file,
+      options.maxEvents ?? DEFAULT_MAX_EVENTS,
+      options.compactAtBytes ?? DEFAULT_COMPACT_AT_BYTES,
+      log,
+    );
     await queue.recover(bytes);
     return queue;
   }
@@ -137,7 +143,9 @@ export class DurableQueue {
     // Damage in the middle, or nothing readable at all: keep the file as it was before anything is cut or compacted away.
     if (this.counters.corruptLines > 0 || (records === 0 && bytes.length > 0)) {
       const aside = await setAsideDamaged(this.path, 'copy');
-      this.log(`events: ${this.counters.corruptLines > 0 ? `skipped ${this.counters.corruptLines} damaged records` : 'no readable record'} in ${this.path}; ${aside ? `kept the file as ${aside}` : 'could not keep a copy of it'}`);
+      this.log(
+        `events: ${this.counters.corruptLines > 0 ? `skipped ${this.counters.corruptLines} damaged records` : 'no readable record'} in ${this.path}; ${aside ? `kept the file as ${aside}` : 'could not keep a copy of it'}`,
+      );
     }
     if (goodEnd < bytes.length) {
       this.counters.tornBytes = bytes.length - goodEnd;
@@ -156,7 +164,8 @@ export class DurableQueue {
       const event = DeviceEventSchema.safeParse(value.add);
       return event.success ? { add: event.data } : undefined;
     }
-    if ('done' in value && Array.isArray(value.done) && value.done.every((id) => typeof id === 'string')) return { done: value.done as string[] };
+    if ('done' in value && Array.isArray(value.done) && value.done.every((id) => typeof id === 'string'))
+      return { done: value.done as string[] };
     return undefined;
   }
 
@@ -191,7 +200,10 @@ export class DurableQueue {
     if (this.closed) throw new QueueError('closed', 'The event queue is closed.');
     const line = encodeLine({ add: event });
     if (line.length > MAX_EVENT_BYTES) {
-      throw new QueueError('too-large', `This event is ${line.length} bytes; the limit is ${MAX_EVENT_BYTES}. Shorten the text and try again.`);
+      throw new QueueError(
+        'too-large',
+        `This event is ${line.length} bytes; the limit is ${MAX_EVENT_BYTES}. Shorten the text and try again.`,
+      );
     }
     const dropped = this.makeRoom();
     this.adding += 1;

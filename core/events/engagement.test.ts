@@ -29,7 +29,9 @@ function setup(initial: Consent, answer: (body: string) => Response) {
     // The install registers its credential once before its first upload (core/events/install-authorization.ts).
     if (url.endsWith('/v1/installs')) {
       registrations.push(init.headers.authorization ?? '');
-      return new Response(JSON.stringify({ installId: (JSON.parse(init.body) as { installId: string }).installId, status: 'registered' }), { status: 201 });
+      return new Response(JSON.stringify({ installId: (JSON.parse(init.body) as { installId: string }).installId, status: 'registered' }), {
+        status: 201,
+      });
     }
     bodies.push(init.body);
     return answer(init.body);
@@ -83,7 +85,10 @@ describe('engagement events and consent', () => {
     expect((await service.record(draft)).recorded).toBe(true);
     await world.time.advance(1000);
     expect(world.bodies).toHaveLength(1);
-    expect(JSON.parse(world.bodies[0]!)).toMatchObject({ consent: 'anonymous-usage', events: [{ type: 'impression', campaignId: 'cyan-low' }] });
+    expect(JSON.parse(world.bodies[0]!)).toMatchObject({
+      consent: 'anonymous-usage',
+      events: [{ type: 'impression', campaignId: 'cyan-low' }],
+    });
     expect(world.registrations).toEqual([expect.stringMatching(/^Bearer ts_install_[A-Za-z0-9_-]{43}$/)]);
 
     world.setConsent('none');

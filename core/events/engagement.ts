@@ -53,10 +53,22 @@ export interface EngagementService extends Disposable {
 }
 
 /** The registration shared with segment reads, or one of this service's own. */
-function authorizationOf(options: EngagementOptions, installId: string, credential: string | undefined): { authorization?: InstallAuthorization } {
+function authorizationOf(
+  options: EngagementOptions,
+  installId: string,
+  credential: string | undefined,
+): { authorization?: InstallAuthorization } {
   if (options.authorization !== undefined) return { authorization: options.authorization };
   if (options.backendUrl === undefined || credential === undefined) return {};
-  return { authorization: createInstallAuthorization({ backendUrl: options.backendUrl, installId, credential, fetch: options.fetch, log: options.log }) };
+  return {
+    authorization: createInstallAuthorization({
+      backendUrl: options.backendUrl,
+      installId,
+      credential,
+      fetch: options.fetch,
+      log: options.log,
+    }),
+  };
 }
 
 /** Opens the queue and the install id, and starts uploading what a previous run left. */
@@ -65,7 +77,12 @@ export async function createEngagementService(options: EngagementOptions): Promi
   // Without a host's id (tests, a core without messages): the one install identity, kept here; an id of an earlier events-only run is migrated.
   const own =
     options.installId === undefined
-      ? loadInstallIdentitySync({ path: join(options.dataDir, 'install.json'), legacy: [join(options.dataDir, 'install-id')], now: options.clock.now(), log: options.log })
+      ? loadInstallIdentitySync({
+          path: join(options.dataDir, 'install.json'),
+          legacy: [join(options.dataDir, 'install-id')],
+          now: options.clock.now(),
+          log: options.log,
+        })
       : undefined;
   const installId = options.installId ?? own!.installId;
   const credential = options.credential ?? own?.credential;

@@ -50,7 +50,9 @@ export function createInstallAuthorization(options: InstallAuthorizationOptions)
     }
     const text = await response.text().catch(() => '');
     if (response.status === 409) {
-      throw new Error(`the server has install ${options.installId} registered with another credential (a copied or restored profile?): ${text.slice(0, 200)}`);
+      throw new Error(
+        `the server has install ${options.installId} registered with another credential (a copied or restored profile?): ${text.slice(0, 200)}`,
+      );
     }
     if (!response.ok) throw new Error(`registering the install credential failed: HTTP ${response.status} ${text.slice(0, 200)}`);
     let parsed;
@@ -60,7 +62,8 @@ export function createInstallAuthorization(options: InstallAuthorizationOptions)
       parsed = undefined;
     }
     if (!parsed?.success) throw new Error(`registering the install credential: unexpected answer ${text.slice(0, 100)}`);
-    if (parsed.data.status === 'registered') options.log?.(`install: registered this install's credential with ${new URL(endpoint).origin}`);
+    if (parsed.data.status === 'registered')
+      options.log?.(`install: registered this install's credential with ${new URL(endpoint).origin}`);
     options.onRegistered?.();
   }
 

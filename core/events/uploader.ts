@@ -6,7 +6,10 @@ import type { InstallAuthorization } from './install-authorization.js';
 import { describeError } from '../../common/errors.js';
 
 /** The slice of fetch the uploader uses (global fetch fits). */
-export type PostFetch = (url: string, init: { method: 'POST'; headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<Response>;
+export type PostFetch = (
+  url: string,
+  init: { method: 'POST'; headers: Record<string, string>; body: string; signal: AbortSignal },
+) => Promise<Response>;
 
 /** What the uploader needs; every effect is passed in. */
 export interface UploaderOptions {
@@ -93,13 +96,16 @@ export function createUploader(options: UploaderOptions): Uploader {
     return Math.max(jittered, retryAfterMs ?? 0);
   };
 
-  async function send(events: DeviceEvent[]): Promise<{ kind: 'ok' } | { kind: 'too-large' } | { kind: 'failed'; retryAfterMs?: number; problem: string }> {
+  async function send(
+    events: DeviceEvent[],
+  ): Promise<{ kind: 'ok' } | { kind: 'too-large' } | { kind: 'failed'; retryAfterMs?: number; problem: string }> {
     const consent = options.consent();
     if (consent === 'none') return { kind: 'failed', problem: 'no consent' };
     const body = JSON.stringify({ installId: options.installId, consent, sentAt: new Date(options.clock.now()).toISOString(), events });
     let response: Response;
     try {
-      const credential = options.authorization === undefined ? { 'x-trayside-install': options.installId } : await options.authorization.headers();
+      const credential =
+        options.authorization === undefined ? { 'x-trayside-install': options.installId } : await options.authorization.headers();
       response = await options.fetch(options.endpoint, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...credential },
@@ -115,7 +121,11 @@ export function createUploader(options: UploaderOptions): Uploader {
     if (response.status === 401) options.authorization?.forget();
     if (!response.ok) {
       const retryAfter = Number(response.headers.get('retry-after'));
-      return { kind: 'failed', problem: `HTTP ${response.status} ${text.slice(0, 200)}`, ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}) };
+      return {
+        kind: 'failed',
+        problem: `HTTP ${response.status} ${text.slice(0, 200)}`,
+        ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
+      };
     }
     let parsed;
     try {
@@ -124,7 +134,12 @@ export function createUploader(options: UploaderOptions): Uploader {
       parsed = undefined;
     }
     if (parsed?.success && parsed.data.rejected.length > 0) {
-      log(`events: the server rejected ${parsed.data.rejected.length} events for good: ${parsed.data.rejected.slice(0, 3).map((entry) => entry.problem).join('; ')}`);
+      log(
+        `events: the server rejected ${parsed.data.rejected.length} events for good: ${parsed.data.rejected
+          .slice(0, 3)
+          .map((entry) => entry.problem)
+          .join('; ')}`,
+      );
     }
     return { kind: 'ok' };
   }
@@ -158,7 +173,9 @@ export function createUploader(options: UploaderOptions): Uploader {
       }
       failures += 1;
       const delay = backoff(outcome.retryAfterMs);
-      log(`events: upload of ${events.length} failed (${outcome.problem}); ${options.queue.size} waiting, retry in ${Math.round(delay / 1000)} s`);
+      log(
+        `events: upload of ${events.length} failed (${outcome.problem}); ${options.queue.size} waiting, retry in ${Math.round(delay / 1000)} s`,
+      );
       arm(delay);
       return { sent, requests, stopped: 'failed' };
     }

@@ -6,7 +6,7 @@ import { createAppLogger, readRecentLogs, splitSource } from './app-logger.js';
 const tempDir = tempDirs();
 
 describe('app logger', () => {
-  it('writes the services\' log(message) lines into the log files with level and source, and echoes them', async () => {
+  it("writes the services' log(message) lines into the log files with level and source, and echoes them", async () => {
     const dir = tempDir('trayside-log-');
     const echoed: string[] = [];
     const now = 1_000;

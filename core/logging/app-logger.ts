@@ -118,7 +118,9 @@ export function createAppLogger(options: AppLoggerOptions): AppLogger {
         }).then(
           (opened) => {
             file = opened;
-            opened.on('error', (error: Error) => options.echo?.(`logging: cannot write the log files in ${options.dir} (${error.message})`));
+            opened.on('error', (error: Error) =>
+              options.echo?.(`logging: cannot write the log files in ${options.dir} (${error.message})`),
+            );
             stream.attach(opened);
             if (stream.dropped > 0) logger.warn({ source: 'logging' }, `${stream.dropped} lines from the start were not kept`);
           },
@@ -165,7 +167,12 @@ export function createAppLogger(options: AppLoggerOptions): AppLogger {
   };
 }
 
-const LogLineSchema = z.object({ time: z.number().int().min(0), level: LogLevelSchema, source: z.string().max(100).default('app'), message: z.string() });
+const LogLineSchema = z.object({
+  time: z.number().int().min(0),
+  level: LogLevelSchema,
+  source: z.string().max(100).default('app'),
+  message: z.string(),
+});
 
 /** The rolled files in `dir`, newest first (pino-roll numbers them trayside.1.log, trayside.2.log, …). */
 export async function listLogFiles(dir: string): Promise<string[]> {

@@ -25,7 +25,17 @@ function harness(options: { consent?: Consent; answer?: Answer; dir?: string; ti
   };
   const time = options.time ?? new FakeTime();
   // random 0.5: the schedule's jitter sits in the middle, so the times below are exact.
-  const segments = createCrmSegments({ backendUrl: 'https://api.example.com/', installId: INSTALL, storageDir: dir, fetch, consent: () => consent, clock: time, timers: time, log: (line) => log.push(line), random: () => 0.5 });
+  const segments = createCrmSegments({
+    backendUrl: 'https://api.example.com/',
+    installId: INSTALL,
+    storageDir: dir,
+    fetch,
+    consent: () => consent,
+    clock: time,
+    timers: time,
+    log: (line) => log.push(line),
+    random: () => 0.5,
+  });
   return {
     dir,
     segments,
@@ -41,11 +51,16 @@ describe('CRM segments on the device', () => {
   it('asks GET /v1/segments/:installId with the install header and keeps the answer sorted, on disk too', async () => {
     const { segments, requests, dir } = harness();
     expect(await segments.refresh()).toBe(true);
-    expect(requests).toEqual([{ url: `https://api.example.com/v1/segments/${INSTALL}`, headers: expect.objectContaining({ 'x-trayside-install': INSTALL }) }]);
+    expect(requests).toEqual([
+      { url: `https://api.example.com/v1/segments/${INSTALL}`, headers: expect.objectContaining({ 'x-trayside-install': INSTALL }) },
+    ]);
     expect(segments.current()).toEqual(['eu-owners', 'printer-plus']);
     expect(await segments.refresh()).toBe(false);
     // A restart offline starts from the saved answer.
-    expect(harness({ dir, answer: () => Promise.reject(new TypeError('offline')) }).segments.current()).toEqual(['eu-owners', 'printer-plus']);
+    expect(harness({ dir, answer: () => Promise.reject(new TypeError('offline')) }).segments.current()).toEqual([
+      'eu-owners',
+      'printer-plus',
+    ]);
   });
 
   it('without consent: no request and no segments', async () => {
@@ -139,7 +154,9 @@ describe('CRM segments on the device', () => {
       first.segments.start();
       await time.advance(0);
       await scheduled(time);
-      await vi.waitFor(() => expect(JSON.parse(readFileSync(join(first.dir, 'crm-segments.json'), 'utf8'))).toMatchObject({ etag: '"s1-abc"' }));
+      await vi.waitFor(() =>
+        expect(JSON.parse(readFileSync(join(first.dir, 'crm-segments.json'), 'utf8'))).toMatchObject({ etag: '"s1-abc"' }),
+      );
       first.segments.dispose();
       await time.advance(2 * HOUR);
       const second = harness({ dir: first.dir, answer: conditional, time });

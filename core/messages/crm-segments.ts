@@ -104,7 +104,9 @@ export function createCrmSegments(options: CrmSegmentsOptions): CrmSegments {
         if (saved.data.installId === options.installId) remember(saved.data);
       } else {
         const aside = setAsideDamagedSync(file, 'move');
-        log(`messages: the saved CRM segments at ${file} are damaged; ${aside ? `kept them as ${aside}; ` : ''}they are fetched again after the next poll`);
+        log(
+          `messages: the saved CRM segments at ${file} are damaged; ${aside ? `kept them as ${aside}; ` : ''}they are fetched again after the next poll`,
+        );
       }
     }
   }
@@ -122,7 +124,8 @@ export function createCrmSegments(options: CrmSegmentsOptions): CrmSegments {
       writeProblem = undefined;
     } catch (error) {
       const problem = describeFsError(error);
-      if (problem !== writeProblem) log(`messages: cannot write the CRM segments at ${file} (${problem}) — targeting uses them until a restart`);
+      if (problem !== writeProblem)
+        log(`messages: cannot write the CRM segments at ${file} (${problem}) — targeting uses them until a restart`);
       writeProblem = problem;
     }
   };
@@ -149,9 +152,13 @@ export function createCrmSegments(options: CrmSegmentsOptions): CrmSegments {
 
   async function fetchOnce(): Promise<boolean> {
     const controller = new AbortController();
-    const timeout = options.timers.setTimeout(() => controller.abort(new Error(`no answer within ${(options.timeoutMs ?? 15_000) / 1000} s`)), options.timeoutMs ?? 15_000);
+    const timeout = options.timers.setTimeout(
+      () => controller.abort(new Error(`no answer within ${(options.timeoutMs ?? 15_000) / 1000} s`)),
+      options.timeoutMs ?? 15_000,
+    );
     try {
-      const credential = options.authorization === undefined ? { 'x-trayside-install': options.installId } : await options.authorization.headers();
+      const credential =
+        options.authorization === undefined ? { 'x-trayside-install': options.installId } : await options.authorization.headers();
       const response = await options.fetch(url, {
         method: 'GET',
         headers: { accept: 'application/json', ...(etag !== undefined ? { 'if-none-match': etag } : {}), ...credential },
@@ -203,7 +210,13 @@ export function createCrmSegments(options: CrmSegmentsOptions): CrmSegments {
     etag = nextEtag !== undefined && nextEtag.startsWith('"') && nextEtag.length <= 200 ? nextEtag : undefined;
     checkedAt = options.clock.now();
     failures = 0;
-    const record: Saved = { installId: options.installId, segments: [...next], fetchedAt, ...(etag !== undefined ? { etag } : {}), checkedAt };
+    const record: Saved = {
+      installId: options.installId,
+      segments: [...next],
+      fetchedAt,
+      ...(etag !== undefined ? { etag } : {}),
+      checkedAt,
+    };
     saving = saving.then(() => save(record));
     await saving;
   }

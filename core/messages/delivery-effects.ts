@@ -55,7 +55,14 @@ export function applyDecisions(plan: Pick<DeliveryPlan, 'decisions' | 'summary'>
     const grouped = decision.kind === 'inbox' && decision.grouped === true && plan.summary !== null;
     // The summary is one notification for its group; it is counted once, on the first of them, against the flood limit.
     const notified = notify || (grouped && groupTitles.length === 0);
-    const written = effects.ledger.append({ type: 'delivered', at: now, campaignId: message.campaignId, messageId: message.id, category: message.category, notified });
+    const written = effects.ledger.append({
+      type: 'delivered',
+      at: now,
+      campaignId: message.campaignId,
+      messageId: message.id,
+      category: message.category,
+      notified,
+    });
     effects.log(`messages: delivered ${message.id}${notify ? ' with a notification' : grouped ? ' in a summary notification' : ''}`);
     if (grouped) {
       groupTitles.push(variant.content.title);
@@ -64,13 +71,18 @@ export function applyDecisions(plan: Pick<DeliveryPlan, 'decisions' | 'summary'>
     if (!notify) continue;
     const body = markdownToPlainText(variant.content.body).slice(0, 300);
     afterWrite(written, () => {
-      if (effects.live()) effects.notifier.show({ messageId: message.id, title: variant.content.title, body }, () => effects.openMessage(message.id));
+      if (effects.live())
+        effects.notifier.show({ messageId: message.id, title: variant.content.title, body }, () => effects.openMessage(message.id));
     });
   }
   const summary = plan.summary;
   const first = summary?.messageIds[0];
   if (summary === null || first === undefined) return;
-  const notification = { messageId: first, title: summaryTitle(summary.messageIds.length, summary.shownAlone, effects.productName), body: groupTitles.join(' · ').slice(0, 300) };
+  const notification = {
+    messageId: first,
+    title: summaryTitle(summary.messageIds.length, summary.shownAlone, effects.productName),
+    body: groupTitles.join(' · ').slice(0, 300),
+  };
   afterWrite(groupWritten, () => {
     // The panel opens at the first of them; the rest are right below it in the inbox.
     if (effects.live()) effects.notifier.show(notification, () => effects.openMessage(first));

@@ -23,7 +23,15 @@ function ledger(entries: Record<string, { at: number[]; category?: string } & Pa
   for (const [campaignId, entry] of Object.entries(entries)) {
     const { at, category = 'supplies', ...rest } = entry;
     // Read after each delivery unless the case says otherwise: an unread one is not delivered on top of itself.
-    campaigns.set(campaignId, { deliveries: at, lastMessageId: `${campaignId}@1`, category, lastReadAt: Math.max(-1, ...at), dismissed: false, snoozedUntil: 0, ...rest });
+    campaigns.set(campaignId, {
+      deliveries: at,
+      lastMessageId: `${campaignId}@1`,
+      category,
+      lastReadAt: Math.max(-1, ...at),
+      dismissed: false,
+      snoozedUntil: 0,
+      ...rest,
+    });
     for (const time of at) all.push({ at: time, campaignId, category });
   }
   all.sort((a, b) => a.at - b.at);
@@ -41,12 +49,26 @@ interface Case {
 
 /** The plan as "campaign: kind (reason)" lines, in priority order, and the next check. */
 function plan(input: Case): { decisions: string[]; nextCheckAt: number | null } {
-  const environment = { os: 'linux', osVersion: '6.1', locale: 'en', region: 'US', appVersion: '1.0.0', daysSinceInstall: 3, crmSegments: [] } as const;
+  const environment = {
+    os: 'linux',
+    osVersion: '6.1',
+    locale: 'en',
+    region: 'US',
+    appVersion: '1.0.0',
+    daysSinceInstall: 3,
+    crmSegments: [],
+  } as const;
   const manifest = testManifest(NOW - HOUR, { messages: input.messages });
   const result = planDelivery({
     manifest,
     rules: new Map(input.messages.map((message) => [message.campaignId, () => true])),
-    context: { subjects: [{ deviceId: null, context: buildRuleContext(environment, null) }], events: [{ type: 'app-start', at: NOW - MINUTE }], region: 'US', timeZone: 'UTC', installId: INSTALL },
+    context: {
+      subjects: [{ deviceId: null, context: buildRuleContext(environment, null) }],
+      events: [{ type: 'app-start', at: NOW - MINUTE }],
+      region: 'US',
+      timeZone: 'UTC',
+      installId: INSTALL,
+    },
     ledger: input.ledger ?? ledger(),
     settings: {
       categories: { ...DEFAULT_SETTINGS.messageCategories, ...input.categories },
@@ -58,7 +80,9 @@ function plan(input: Case): { decisions: string[]; nextCheckAt: number | null } 
     now: NOW,
   });
   return {
-    decisions: result.decisions.map((decision) => `${decision.message.campaignId}: ${decision.kind}${'reason' in decision ? ` (${decision.reason})` : ''}`),
+    decisions: result.decisions.map(
+      (decision) => `${decision.message.campaignId}: ${decision.kind}${'reason' in decision ? ` (${decision.reason})` : ''}`,
+    ),
     nextCheckAt: result.nextCheckAt,
   };
 }
@@ -69,14 +93,24 @@ describe('planDelivery: from manifest, context, ledger, settings and clock to de
   it.each<[string, Case, string[], number | null]>([
     ['a normal message goes to the inbox', { messages: [message('tip')] }, ['tip: inbox'], null],
     ['an urgent one is also an OS notification', { messages: [message('jam', { urgency: 'urgent' })] }, ['jam: notify'], null],
-    ['paused notifications: urgent goes to the inbox only', { messages: [message('jam', { urgency: 'urgent' })], notificationsPaused: true }, ['jam: inbox'], null],
+    [
+      'paused notifications: urgent goes to the inbox only',
+      { messages: [message('jam', { urgency: 'urgent' })], notificationsPaused: true },
+      ['jam: inbox'],
+      null,
+    ],
     [
       'priority: the higher one goes, the lower waits for the global interval',
       { messages: [message('low', { priority: 1 }), message('high', { priority: 900 })] },
       ['high: inbox', 'low: hold (another message was shown recently)'],
       NOW + 20 * MINUTE,
     ],
-    ['opt-out: a category turned off is skipped', { messages: [message('offer', { category: 'offers' })], categories: { offers: false } }, ['offer: skip (category offers is turned off)'], null],
+    [
+      'opt-out: a category turned off is skipped',
+      { messages: [message('offer', { category: 'offers' })], categories: { offers: false } },
+      ['offer: skip (category offers is turned off)'],
+      null,
+    ],
     [
       'a critical service message (a safety recall) is locked on: it reaches the owner even with service turned off',
       { messages: [message('recall', { category: 'service', urgency: 'critical' })], categories: { service: false } },
@@ -85,19 +119,31 @@ describe('planDelivery: from manifest, context, ledger, settings and clock to de
     ],
     [
       "the owner's daily limit holds every category until the oldest of the day's messages is 24 h old",
-      { messages: [message('tip')], ledger: ledger({ old: { at: [NOW - 20 * HOUR], category: 'offers' }, newer: { at: [NOW - 2 * HOUR], category: 'supplies' } }), frequencyLimit: { perDay: 2, perWeek: 10 } },
+      {
+        messages: [message('tip')],
+        ledger: ledger({ old: { at: [NOW - 20 * HOUR], category: 'offers' }, newer: { at: [NOW - 2 * HOUR], category: 'supplies' } }),
+        frequencyLimit: { perDay: 2, perWeek: 10 },
+      },
       ['tip: hold (your limit of 2 messages a day)'],
       NOW + 4 * HOUR,
     ],
     [
       "the owner's weekly limit counts the last 7 days",
-      { messages: [message('tip')], ledger: ledger({ a: { at: [NOW - 6 * 24 * HOUR] }, b: { at: [NOW - 3 * 24 * HOUR] } }), frequencyLimit: { perDay: 5, perWeek: 2 } },
+      {
+        messages: [message('tip')],
+        ledger: ledger({ a: { at: [NOW - 6 * 24 * HOUR] }, b: { at: [NOW - 3 * 24 * HOUR] } }),
+        frequencyLimit: { perDay: 5, perWeek: 2 },
+      },
       ['tip: hold (your limit of 2 messages a week)'],
       NOW + 24 * HOUR,
     ],
     [
       'a safety recall is not held by the limit, nor does it use it up',
-      { messages: [message('recall', { category: 'service', urgency: 'critical', priority: 9 }), message('tip', { priority: 1 })], ledger: ledger({ earlier: { at: [NOW - 10 * HOUR] } }), frequencyLimit: { perDay: 1, perWeek: 10 } },
+      {
+        messages: [message('recall', { category: 'service', urgency: 'critical', priority: 9 }), message('tip', { priority: 1 })],
+        ledger: ledger({ earlier: { at: [NOW - 10 * HOUR] } }),
+        frequencyLimit: { perDay: 1, perWeek: 10 },
+      },
       ['recall: notify', 'tip: hold (your limit of 1 messages a day)'],
       NOW + 14 * HOUR,
     ],
@@ -113,16 +159,27 @@ describe('planDelivery: from manifest, context, ledger, settings and clock to de
       ['tip: hold (snoozed)'],
       NOW + 2 * HOUR,
     ],
-    ['dismissed is skipped for good', { messages: [message('tip')], ledger: ledger({ tip: { at: [NOW - 2 * 24 * HOUR], dismissed: true } }) }, ['tip: skip (dismissed)'], null],
+    [
+      'dismissed is skipped for good',
+      { messages: [message('tip')], ledger: ledger({ tip: { at: [NOW - 2 * 24 * HOUR], dismissed: true } }) },
+      ['tip: skip (dismissed)'],
+      null,
+    ],
     [
       'its own cap: shown as often as allowed',
-      { messages: [message('tip', { caps: { maxImpressions: 1, maxPerDay: 1, cooldownHours: 0 } })], ledger: ledger({ tip: { at: [NOW - 3 * 24 * HOUR] } }) },
+      {
+        messages: [message('tip', { caps: { maxImpressions: 1, maxPerDay: 1, cooldownHours: 0 } })],
+        ledger: ledger({ tip: { at: [NOW - 3 * 24 * HOUR] } }),
+      },
       ['tip: skip (shown 1 of 1 times)'],
       null,
     ],
     [
       'its own cooldown',
-      { messages: [message('tip', { caps: { maxImpressions: 5, maxPerDay: 5, cooldownHours: 24 } })], ledger: ledger({ tip: { at: [NOW - 4 * HOUR] } }) },
+      {
+        messages: [message('tip', { caps: { maxImpressions: 5, maxPerDay: 5, cooldownHours: 24 } })],
+        ledger: ledger({ tip: { at: [NOW - 4 * HOUR] } }),
+      },
       ['tip: hold (cooling down)'],
       NOW + 20 * HOUR,
     ],
@@ -137,13 +194,19 @@ describe('planDelivery: from manifest, context, ledger, settings and clock to de
     ],
     [
       'a critical service message skips the install-wide interval; a normal one then waits the interval after it',
-      { messages: [message('recall', { category: 'service', urgency: 'critical' }), message('tip')], ledger: ledger({ other: { at: [NOW - 5 * MINUTE], category: 'tips' } }) },
+      {
+        messages: [message('recall', { category: 'service', urgency: 'critical' }), message('tip')],
+        ledger: ledger({ other: { at: [NOW - 5 * MINUTE], category: 'tips' } }),
+      },
       ['recall: notify', 'tip: hold (another message was shown recently)'],
       NOW + 20 * MINUTE,
     ],
     [
       'an unread delivery is not delivered again on top of itself',
-      { messages: [message('tip', { caps: { maxImpressions: 5, maxPerDay: 5, cooldownHours: 0 } })], ledger: ledger({ tip: { at: [NOW - 2 * HOUR], lastReadAt: -1 } }) },
+      {
+        messages: [message('tip', { caps: { maxImpressions: 5, maxPerDay: 5, cooldownHours: 0 } })],
+        ledger: ledger({ tip: { at: [NOW - 2 * HOUR], lastReadAt: -1 } }),
+      },
       ['tip: skip (waiting unread in the inbox)'],
       null,
     ],
@@ -174,7 +237,14 @@ function memoryLedger() {
   return {
     append(record: LedgerRecord): void {
       if (record.type !== 'delivered') return;
-      const entry = campaigns.get(record.campaignId) ?? { deliveries: [], lastMessageId: undefined, category: undefined, lastReadAt: -1, dismissed: false, snoozedUntil: 0 };
+      const entry = campaigns.get(record.campaignId) ?? {
+        deliveries: [],
+        lastMessageId: undefined,
+        category: undefined,
+        lastReadAt: -1,
+        dismissed: false,
+        snoozedUntil: 0,
+      };
       entry.deliveries.push(record.at);
       // The owner reads each one at once: the tests are about pacing, not about unread ones waiting.
       entry.lastReadAt = record.at;
@@ -187,20 +257,50 @@ function memoryLedger() {
 }
 
 /** Plans at `now` against `ledger`, applies the plan with the real effects, and answers the OS notifications shown. */
-function pass(messages: ManifestMessage[], ledger: ReturnType<typeof memoryLedger>, now: number, events: DeliveryInput['context']['events'] = [{ type: 'app-start', at: now }]) {
-  const environment = { os: 'linux', osVersion: '6.1', locale: 'en', region: 'US', appVersion: '1.0.0', daysSinceInstall: 3, crmSegments: [] } as const;
+function pass(
+  messages: ManifestMessage[],
+  ledger: ReturnType<typeof memoryLedger>,
+  now: number,
+  events: DeliveryInput['context']['events'] = [{ type: 'app-start', at: now }],
+) {
+  const environment = {
+    os: 'linux',
+    osVersion: '6.1',
+    locale: 'en',
+    region: 'US',
+    appVersion: '1.0.0',
+    daysSinceInstall: 3,
+    crmSegments: [],
+  } as const;
   const plan = planDelivery({
     manifest: testManifest(now - HOUR, { messages }),
     rules: new Map(messages.map((entry) => [entry.campaignId, () => true])),
-    context: { subjects: [{ deviceId: null, context: buildRuleContext(environment, null) }], events, region: 'US', timeZone: 'UTC', installId: INSTALL },
+    context: {
+      subjects: [{ deviceId: null, context: buildRuleContext(environment, null) }],
+      events,
+      region: 'US',
+      timeZone: 'UTC',
+      installId: INSTALL,
+    },
     ledger,
-    settings: { categories: { ...DEFAULT_SETTINGS.messageCategories, offers: true, surveys: true }, quietHours: null, notificationsPaused: false },
+    settings: {
+      categories: { ...DEFAULT_SETTINGS.messageCategories, offers: true, surveys: true },
+      quietHours: null,
+      notificationsPaused: false,
+    },
     policy: DEFAULT_DELIVERY_POLICY,
     now,
   });
   const shown: MessageNotification[] = [];
   const notifier: MessageNotifier = { show: (notification) => void shown.push(notification), setBadge: () => undefined };
-  applyDecisions(plan, now, { ledger, notifier, log: () => undefined, openMessage: () => undefined, live: () => true, productName: 'Acme' });
+  applyDecisions(plan, now, {
+    ledger,
+    notifier,
+    log: () => undefined,
+    openMessage: () => undefined,
+    live: () => true,
+    productName: 'Acme',
+  });
   return { plan, shown };
 }
 
@@ -211,13 +311,28 @@ describe('pacing by urgency and priority, and the notification flood limit', () 
   it('a low-priority campaign that took the slot at start does not hold back "cyan running low"', () => {
     const ledger = memoryLedger();
     const tip = message('tip', { priority: 1, caps: { maxImpressions: 1, maxPerDay: 1, cooldownHours: 0 } });
-    const cyan = message('cyan-low', { urgency: 'urgent', priority: 800, triggers: [{ type: 'supply-below', supply: { color: 'cyan' }, percent: 15 }] });
+    const cyan = message('cyan-low', {
+      urgency: 'urgent',
+      priority: 800,
+      triggers: [{ type: 'supply-below', supply: { color: 'cyan' }, percent: 15 }],
+    });
     expect(pass([tip, cyan], ledger, NOW).shown).toEqual([]);
     // Two minutes later cyan crosses its mark (a device with cyan at 12 %).
     const later = NOW + 2 * MINUTE;
-    const environment = { os: 'linux', osVersion: '6.1', locale: 'en', region: 'US', appVersion: '1.0.0', daysSinceInstall: 3, crmSegments: [] } as const;
+    const environment = {
+      os: 'linux',
+      osVersion: '6.1',
+      locale: 'en',
+      region: 'US',
+      appVersion: '1.0.0',
+      daysSinceInstall: 3,
+      crmSegments: [],
+    } as const;
     const context = buildRuleContext(environment, null);
-    const withCyan = { ...context, supplies: [{ kind: 'ink', color: 'cyan', role: 'consumable', level: 12, state: 'low', daysLeft: null, partNumber: null }] } as unknown as typeof context;
+    const withCyan = {
+      ...context,
+      supplies: [{ kind: 'ink', color: 'cyan', role: 'consumable', level: 12, state: 'low', daysLeft: null, partNumber: null }],
+    } as unknown as typeof context;
     const plan = planDelivery({
       manifest: testManifest(NOW - HOUR, { messages: [tip, cyan] }),
       rules: new Map([tip, cyan].map((entry) => [entry.campaignId, () => true])),
@@ -231,9 +346,15 @@ describe('pacing by urgency and priority, and the notification flood limit', () 
   });
 
   it('100 critical messages at start: two notifications of their own and one "98 more messages from Acme"; all 100 in the inbox', () => {
-    const messages = Array.from({ length: 100 }, (_, index) => message(`recall-${String(index).padStart(3, '0')}`, { category: 'service', urgency: 'critical', priority: 1000 - index }));
+    const messages = Array.from({ length: 100 }, (_, index) =>
+      message(`recall-${String(index).padStart(3, '0')}`, { category: 'service', urgency: 'critical', priority: 1000 - index }),
+    );
     const { plan, shown } = pass(messages, memoryLedger(), NOW);
-    expect(shown.map((notification) => notification.title)).toEqual(['Title of recall-000', 'Title of recall-001', '98 more messages from Acme']);
+    expect(shown.map((notification) => notification.title)).toEqual([
+      'Title of recall-000',
+      'Title of recall-001',
+      '98 more messages from Acme',
+    ]);
     expect(plan.decisions.filter((decision) => decision.kind === 'notify' || decision.kind === 'inbox')).toHaveLength(100);
     expect(plan.summary).toEqual({ messageIds: messages.slice(2).map((entry) => entry.id), shownAlone: 2 });
   });
@@ -247,7 +368,9 @@ describe('pacing by urgency and priority, and the notification flood limit', () 
     expect(soon.shown).toEqual([]);
     expect(soon.plan.decisions.find((decision) => decision.message.campaignId === 'recall-next')?.kind).toBe('inbox');
     const another = message('recall-later', { category: 'service', urgency: 'critical' });
-    expect(pass([...first, next, another], ledger, NOW + 11 * MINUTE).shown.map((notification) => notification.title)).toEqual(['Title of recall-later']);
+    expect(pass([...first, next, another], ledger, NOW + 11 * MINUTE).shown.map((notification) => notification.title)).toEqual([
+      'Title of recall-later',
+    ]);
   });
 
   const messageArbitrary = fc.record({
@@ -266,7 +389,13 @@ describe('pacing by urgency and priority, and the notification flood limit', () 
           const ledger = memoryLedger();
           // Lower ones only: either less urgent, or urgent with a lower priority.
           const lower = others
-            .map((entry, index) => message(`other-${index}`, { ...entry, urgency: entry.urgency === 'critical' ? 'urgent' : entry.urgency, priority: entry.urgency === 'normal' ? entry.priority : Math.min(entry.priority, priority - 1) }))
+            .map((entry, index) =>
+              message(`other-${index}`, {
+                ...entry,
+                urgency: entry.urgency === 'critical' ? 'urgent' : entry.urgency,
+                priority: entry.urgency === 'normal' ? entry.priority : Math.min(entry.priority, priority - 1),
+              }),
+            )
             .filter((entry) => entry.urgency === 'normal' || entry.priority < priority);
           // Some of them went out earlier (each pass delivers what the caps let through).
           for (const minutes of [...minutesAgo].sort((a, b) => b - a)) pass(lower, ledger, NOW - minutes * MINUTE);
@@ -285,14 +414,17 @@ describe('pacing by urgency and priority, and the notification flood limit', () 
         fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 1, maxLength: 10 }),
         (published, gaps) => {
           const ledger = memoryLedger();
-          const messages = published.map((entry, index) => message(`m-${index}`, { ...entry, caps: { maxImpressions: 5, maxPerDay: 5, cooldownHours: 0 } }));
+          const messages = published.map((entry, index) =>
+            message(`m-${index}`, { ...entry, caps: { maxImpressions: 5, maxPerDay: 5, cooldownHours: 0 } }),
+          );
           const shownAt: number[] = [];
           let now = NOW;
           for (const gap of gaps) {
             now += gap * MINUTE;
             for (const _ of pass(messages, ledger, now).shown) shownAt.push(now);
           }
-          for (const start of shownAt) expect(shownAt.filter((at) => at >= start && at < start + 10 * MINUTE).length).toBeLessThanOrEqual(3);
+          for (const start of shownAt)
+            expect(shownAt.filter((at) => at >= start && at < start + 10 * MINUTE).length).toBeLessThanOrEqual(3);
         },
       ),
     );

@@ -49,7 +49,12 @@ export interface DeliveryInput {
   };
   ledger: LedgerView;
   /** `frequencyLimit`: the owner's limit across all messages (absent or null: none). */
-  settings: { categories: MessageCategoryChoices; quietHours: QuietHours | null; notificationsPaused: boolean; frequencyLimit?: FrequencyLimit | null };
+  settings: {
+    categories: MessageCategoryChoices;
+    quietHours: QuietHours | null;
+    notificationsPaused: boolean;
+    frequencyLimit?: FrequencyLimit | null;
+  };
   policy: DeliveryPolicy;
   now: number;
 }
@@ -81,7 +86,9 @@ export function notCandidate(message: ManifestMessage, input: DeliveryInput): st
   const rule = input.rules.get(message.campaignId);
   if (!rule) return 'its rule could not be compiled';
   const since = entry?.deliveries.at(-1) ?? -Infinity;
-  const matches = context.subjects.some((subject) => message.triggers.some((trigger) => triggerHolds(trigger, subject, context.events, now, since)) && rule(subject.context));
+  const matches = context.subjects.some(
+    (subject) => message.triggers.some((trigger) => triggerHolds(trigger, subject, context.events, now, since)) && rule(subject.context),
+  );
   return matches ? null : 'not triggered, or the rule does not match';
 }
 
@@ -100,14 +107,21 @@ export function isServiceCritical(message: ManifestMessage): boolean {
  * The owner's limit across all messages, over the last 24 hours and the last 7 days (rolling, so
  * the limit cannot be doubled at midnight). Null when the message may go; else why and when.
  */
-export function frequencyHold(message: ManifestMessage, limit: FrequencyLimit | null | undefined, all: readonly PastDelivery[], now: number): { reason: string; retryAt: number } | null {
+export function frequencyHold(
+  message: ManifestMessage,
+  limit: FrequencyLimit | null | undefined,
+  all: readonly PastDelivery[],
+  now: number,
+): { reason: string; retryAt: number } | null {
   if (!limit || isServiceCritical(message)) return null;
   // Service-critical alerts do not use up the owner's allowance either.
   const deliveries = all.filter((delivery) => !(delivery.category === 'service' && delivery.rank?.urgency === 'critical'));
   const day = deliveries.filter((delivery) => delivery.at > now - DAY_MS);
-  if (day.length >= limit.perDay) return { reason: `your limit of ${limit.perDay} messages a day`, retryAt: day[day.length - limit.perDay]!.at + DAY_MS };
+  if (day.length >= limit.perDay)
+    return { reason: `your limit of ${limit.perDay} messages a day`, retryAt: day[day.length - limit.perDay]!.at + DAY_MS };
   const week = deliveries.filter((delivery) => delivery.at > now - WEEK_MS_PLAN);
-  if (week.length >= limit.perWeek) return { reason: `your limit of ${limit.perWeek} messages a week`, retryAt: week[week.length - limit.perWeek]!.at + WEEK_MS_PLAN };
+  if (week.length >= limit.perWeek)
+    return { reason: `your limit of ${limit.perWeek} messages a week`, retryAt: week[week.length - limit.perWeek]!.at + WEEK_MS_PLAN };
   return null;
 }
 
@@ -116,7 +130,9 @@ function rankedDeliveries(input: DeliveryInput): PastDelivery[] {
   const byCampaign = new Map(input.manifest.messages.map((message) => [message.campaignId, message]));
   return input.ledger.deliveries().map(({ at, campaignId, category }) => {
     const message = byCampaign.get(campaignId);
-    return message ? { at, campaignId, category, rank: { urgency: message.urgency, priority: message.priority } } : { at, campaignId, category };
+    return message
+      ? { at, campaignId, category, rank: { urgency: message.urgency, priority: message.priority } }
+      : { at, campaignId, category };
   });
 }
 
@@ -157,7 +173,12 @@ export function planDelivery(input: DeliveryInput): DeliveryPlan {
       decisions.push({ kind: 'skip', message, reason: excluded });
       continue;
     }
-    const limited = frequencyHold(message, input.settings.frequencyLimit, [...past, ...delivered].sort((a, b) => a.at - b.at), input.now);
+    const limited = frequencyHold(
+      message,
+      input.settings.frequencyLimit,
+      [...past, ...delivered].sort((a, b) => a.at - b.at),
+      input.now,
+    );
     if (limited !== null) {
       decisions.push({ kind: 'hold', message, reason: limited.reason, retryAt: limited.retryAt });
       nextCheckAt = Math.min(nextCheckAt ?? Infinity, limited.retryAt);
@@ -185,7 +206,12 @@ export function planDelivery(input: DeliveryInput): DeliveryPlan {
       decisions.push({ kind: 'skip', message, reason: 'no variant for this install' });
       continue;
     }
-    delivered.push({ at: input.now, campaignId: message.campaignId, category: message.category, rank: { urgency: message.urgency, priority: message.priority } });
+    delivered.push({
+      at: input.now,
+      campaignId: message.campaignId,
+      category: message.category,
+      rank: { urgency: message.urgency, priority: message.priority },
+    });
     const notify = message.urgency !== 'normal' && !input.settings.notificationsPaused;
     decisions.push({ kind: notify ? 'notify' : 'inbox', message, variant });
   }

@@ -21,7 +21,10 @@ const ledgerOf = (deliveries: number[], extra: Partial<CampaignLedger> = {}): Ca
   ...extra,
 });
 
-function gate(message: Partial<ManifestMessage>, state: Partial<DeliveryState> & { own?: number[]; others?: { at: number; category: string }[] } = {}) {
+function gate(
+  message: Partial<ManifestMessage>,
+  state: Partial<DeliveryState> & { own?: number[]; others?: { at: number; category: string }[] } = {},
+) {
   const own = state.own ?? [];
   const others = state.others ?? [];
   const m = testMessage({ campaignId: 'm', ...message });
@@ -32,12 +35,20 @@ function gate(message: Partial<ManifestMessage>, state: Partial<DeliveryState> &
     categories: DEFAULT_SETTINGS.messageCategories,
     quietHours: null,
     campaign: own.length > 0 ? ledgerOf(own) : undefined,
-    deliveries: [...others.map((other) => ({ ...other, campaignId: 'other' })), ...own.map((at) => ({ at, campaignId: 'm', category: m.category }))].sort((a, b) => a.at - b.at),
+    deliveries: [
+      ...others.map((other) => ({ ...other, campaignId: 'other' })),
+      ...own.map((at) => ({ at, campaignId: 'm', category: m.category })),
+    ].sort((a, b) => a.at - b.at),
     ...state,
   });
 }
 
-const caps = (maxImpressions: number, maxPerDay: number, cooldownHours: number, maxPerWeek?: number) => ({ maxImpressions, maxPerDay, cooldownHours, ...(maxPerWeek ? { maxPerWeek } : {}) });
+const caps = (maxImpressions: number, maxPerDay: number, cooldownHours: number, maxPerWeek?: number) => ({
+  maxImpressions,
+  maxPerDay,
+  cooldownHours,
+  ...(maxPerWeek ? { maxPerWeek } : {}),
+});
 const quiet = (start: string, end: string): QuietHours => ({ start, end });
 
 describe('deliveryGate', () => {
@@ -47,26 +58,76 @@ describe('deliveryGate', () => {
     ['lifetime cap of 3 reached', { caps: caps(3, 5, 0) }, { own: [NOON - 3 * DAY, NOON - 2 * DAY, NOON - DAY] }, 'shown 3 of 3 times'],
     ['cooldown of 48 h not over', { caps: caps(5, 5, 48) }, { own: [NOON - 47 * HOUR] }, 'cooling down'],
     ['cooldown of 48 h over', { caps: caps(5, 5, 48) }, { own: [NOON - 49 * HOUR] }, true],
-    ['per-day cap counts the local day (00:30 Berlin is today)', { caps: caps(5, 1, 0) }, { own: [Date.UTC(2026, 4, 31, 22, 30)] }, 'daily cap'],
+    [
+      'per-day cap counts the local day (00:30 Berlin is today)',
+      { caps: caps(5, 1, 0) },
+      { own: [Date.UTC(2026, 4, 31, 22, 30)] },
+      'daily cap',
+    ],
     ['per-day cap: 23:30 Berlin yesterday does not count', { caps: caps(5, 1, 0) }, { own: [Date.UTC(2026, 4, 31, 21, 30)] }, true],
     ['per-week cap', { caps: caps(9, 9, 0, 2) }, { own: [NOON - 6 * DAY, NOON - 2 * DAY] }, 'weekly cap'],
     ['per-week cap rolls', { caps: caps(9, 9, 0, 2) }, { own: [NOON - 8 * DAY, NOON - 2 * DAY] }, true],
     ['category turned off', { category: 'offers' }, {}, 'category offers is turned off'],
-    ['category turned off stops even a critical service message', { category: 'service', urgency: 'critical' }, { categories: { ...DEFAULT_SETTINGS.messageCategories, service: false } }, 'category service is turned off'],
+    [
+      'category turned off stops even a critical service message',
+      { category: 'service', urgency: 'critical' },
+      { categories: { ...DEFAULT_SETTINGS.messageCategories, service: false } },
+      'category service is turned off',
+    ],
     ['dismissed for good', {}, { campaign: ledgerOf([], { dismissed: true }) }, 'dismissed'],
     ['snoozed until later', {}, { campaign: ledgerOf([], { snoozedUntil: NOON + HOUR }) }, 'snoozed'],
     ['snooze over', {}, { campaign: ledgerOf([], { snoozedUntil: NOON - 1 }) }, true],
     ['quiet hours 11:00–13:00 local', {}, { quietHours: quiet('11:00', '13:00') }, 'quiet hours'],
     ['quiet hours spanning midnight, now noon', {}, { quietHours: quiet('22:00', '07:00') }, true],
-    ['quiet hours also hold back a critical message', { category: 'service', urgency: 'critical' }, { quietHours: quiet('11:00', '13:00') }, 'quiet hours'],
-    ['global interval: another message 5 min ago', {}, { others: [{ at: NOON - 5 * 60_000, category: 'tips' }] }, 'another message was shown recently'],
+    [
+      'quiet hours also hold back a critical message',
+      { category: 'service', urgency: 'critical' },
+      { quietHours: quiet('11:00', '13:00') },
+      'quiet hours',
+    ],
+    [
+      'global interval: another message 5 min ago',
+      {},
+      { others: [{ at: NOON - 5 * 60_000, category: 'tips' }] },
+      'another message was shown recently',
+    ],
     ['global interval over', {}, { others: [{ at: NOON - 25 * 60_000, category: 'tips' }] }, true],
-    ['a critical service message passes the global interval', { category: 'service', urgency: 'critical' }, { others: [{ at: NOON - 60_000, category: 'tips' }] }, true],
-    ['category cap: 3 supplies messages today', {}, { others: [1, 2, 3].map((h) => ({ at: NOON - h * HOUR, category: 'supplies' })) }, 'supplies daily cap'],
-    ['category cap does not count other categories', {}, { others: [1, 2, 3].map((h) => ({ at: NOON - h * HOUR, category: 'tips' })) }, true],
-    ['a critical service message passes the category cap', { category: 'service', urgency: 'critical' }, { others: [1, 2, 3].map((h) => ({ at: NOON - h * HOUR, category: 'service' })) }, true],
-    ['a critical message still obeys its own "once"', { category: 'service', urgency: 'critical', caps: caps(1, 1, 0) }, { own: [NOON - 10 * DAY] }, 'shown 1 of 1 times'],
-    ['an urgent message is not held behind a normal one shown a minute ago', { urgency: 'urgent' }, { others: [{ at: NOON - 60_000, category: 'tips' }] }, true],
+    [
+      'a critical service message passes the global interval',
+      { category: 'service', urgency: 'critical' },
+      { others: [{ at: NOON - 60_000, category: 'tips' }] },
+      true,
+    ],
+    [
+      'category cap: 3 supplies messages today',
+      {},
+      { others: [1, 2, 3].map((h) => ({ at: NOON - h * HOUR, category: 'supplies' })) },
+      'supplies daily cap',
+    ],
+    [
+      'category cap does not count other categories',
+      {},
+      { others: [1, 2, 3].map((h) => ({ at: NOON - h * HOUR, category: 'tips' })) },
+      true,
+    ],
+    [
+      'a critical service message passes the category cap',
+      { category: 'service', urgency: 'critical' },
+      { others: [1, 2, 3].map((h) => ({ at: NOON - h * HOUR, category: 'service' })) },
+      true,
+    ],
+    [
+      'a critical message still obeys its own "once"',
+      { category: 'service', urgency: 'critical', caps: caps(1, 1, 0) },
+      { own: [NOON - 10 * DAY] },
+      'shown 1 of 1 times',
+    ],
+    [
+      'an urgent message is not held behind a normal one shown a minute ago',
+      { urgency: 'urgent' },
+      { others: [{ at: NOON - 60_000, category: 'tips' }] },
+      true,
+    ],
     [
       'an urgent message is not held behind a lower-priority urgent one',
       { urgency: 'urgent', priority: 500 },

@@ -26,7 +26,13 @@ export interface DeliveryPolicy {
 }
 
 /** Defaults: a message every 20 minutes at most, no category more than 3 a day or 10 a week, no more than 3 notifications in 10 minutes. */
-export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = { minIntervalMs: 20 * 60_000, perCategoryPerDay: 3, perCategoryPerWeek: 10, maxNotificationsPerBurst: 3, burstWindowMs: 10 * 60_000 };
+export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
+  minIntervalMs: 20 * 60_000,
+  perCategoryPerDay: 3,
+  perCategoryPerWeek: 10,
+  maxNotificationsPerBurst: 3,
+  burstWindowMs: 10 * 60_000,
+};
 
 /** The flood limit of a policy, with its defaults. */
 export function notificationBurst(policy: DeliveryPolicy): { max: number; windowMs: number } {
@@ -98,7 +104,12 @@ export function localParts(at: number, timeZone: string): { date: string; dateTi
   const date = `${parts.year}-${parts.month}-${parts.day}`;
   const hour = Number(parts.hour);
   const minute = Number(parts.minute);
-  return { date, dateTime: `${date}T${parts.hour}:${parts.minute}:${parts.second}`, minuteOfDay: hour * 60 + minute, second: Number(parts.second) };
+  return {
+    date,
+    dateTime: `${date}T${parts.hour}:${parts.minute}:${parts.second}`,
+    minuteOfDay: hour * 60 + minute,
+    second: Number(parts.second),
+  };
 }
 
 const minutesOf = (time: string): number => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
@@ -157,7 +168,8 @@ export function deliveryGate(message: ManifestMessage, state: DeliveryState): Ga
   if (quietEnd !== undefined) return { ok: false, reason: 'quiet hours', retryAt: quietEnd };
 
   const deliveries = campaign?.deliveries ?? [];
-  if (deliveries.length >= message.caps.maxImpressions) return { ok: false, reason: `shown ${deliveries.length} of ${message.caps.maxImpressions} times`, retryAt: null };
+  if (deliveries.length >= message.caps.maxImpressions)
+    return { ok: false, reason: `shown ${deliveries.length} of ${message.caps.maxImpressions} times`, retryAt: null };
   const last = deliveries.at(-1);
   if (last !== undefined && now < last + message.caps.cooldownHours * 3_600_000) {
     return { ok: false, reason: 'cooling down', retryAt: last + message.caps.cooldownHours * 3_600_000 };
@@ -174,7 +186,8 @@ export function deliveryGate(message: ManifestMessage, state: DeliveryState): Ga
   const pacing = pacingDeliveries(message, state.deliveries);
   const sameCategory = pacing.filter((delivery) => delivery.category === message.category);
   const categoryToday = sameCategory.filter((delivery) => localParts(delivery.at, state.timeZone).date === today).length;
-  if (categoryToday >= state.policy.perCategoryPerDay) return { ok: false, reason: `${message.category} daily cap`, retryAt: nextLocalMidnight(now, state.timeZone) };
+  if (categoryToday >= state.policy.perCategoryPerDay)
+    return { ok: false, reason: `${message.category} daily cap`, retryAt: nextLocalMidnight(now, state.timeZone) };
   const categoryWeek = sameCategory.filter((delivery) => delivery.at > now - WEEK_MS);
   if (categoryWeek.length >= state.policy.perCategoryPerWeek) {
     return { ok: false, reason: `${message.category} weekly cap`, retryAt: categoryWeek[0]!.at + WEEK_MS };

@@ -29,7 +29,8 @@ export function buildInbox(input: InboxInput): InboxView {
       snoozed.push({ id: message.id, title: variant.content.title, urgency: message.urgency, snoozedUntil: entry.snoozedUntil });
       continue;
     }
-    const image = variant.content.image && isAllowedHttpsUrl(variant.content.image.url, input.allowedImageHosts) ? variant.content.image : null;
+    const image =
+      variant.content.image && isAllowedHttpsUrl(variant.content.image.url, input.allowedImageHosts) ? variant.content.image : null;
     items.push({
       id: message.id,
       campaignId: message.campaignId,
@@ -49,7 +50,13 @@ export function buildInbox(input: InboxInput): InboxView {
   items.sort((a, b) => b.deliveredAt - a.deliveredAt || b.priority - a.priority);
   snoozed.sort((a, b) => a.snoozedUntil - b.snoozedUntil);
   const guides = panelGuides(input.manifest, input.allowedImageHosts);
-  return { items, unreadCount: items.filter((item) => !item.read).length, allowedLinkHosts: [...input.allowedLinkHosts], snoozed, ...(guides.length > 0 ? { guides } : {}) };
+  return {
+    items,
+    unreadCount: items.filter((item) => !item.read).length,
+    allowedLinkHosts: [...input.allowedLinkHosts],
+    snoozed,
+    ...(guides.length > 0 ? { guides } : {}),
+  };
 }
 
 /** The tray badge: unread urgent (or critical) messages. */

@@ -62,7 +62,10 @@ describe('ledger', () => {
 /** Runs the child; resolves with its stdout lines. `killOn` SIGKILLs it as soon as a line starts with it. */
 function runChild(args: string[], killOn?: string): Promise<{ lines: string[]; signal: NodeJS.Signals | null }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/support/message-child.ts'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/support/message-child.ts'), ...args], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();

@@ -23,7 +23,14 @@ import { readOwnedFileSync, setAsideDamagedSync } from '../storage/owned-file.js
 
 /** One thing that happened to a message. */
 export const LedgerRecordSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('delivered'), at: z.number(), campaignId: z.string(), messageId: z.string(), category: z.string(), notified: z.boolean() }),
+  z.object({
+    type: z.literal('delivered'),
+    at: z.number(),
+    campaignId: z.string(),
+    messageId: z.string(),
+    category: z.string(),
+    notified: z.boolean(),
+  }),
   z.object({ type: z.literal('read'), at: z.number(), campaignId: z.string(), messageId: z.string() }),
   z.object({ type: z.literal('dismissed'), at: z.number(), campaignId: z.string(), messageId: z.string() }),
   z.object({ type: z.literal('snoozed'), at: z.number(), campaignId: z.string(), messageId: z.string(), until: z.number() }),
@@ -126,7 +133,9 @@ export function openLedgerSync(dir: string, log: (message: string) => void = () 
   const degrade = (error: unknown): void => {
     if (degraded) return;
     degraded = true;
-    log(`messages: cannot write the delivery ledger at ${path} (${describeFsError(error)}) — messages are shown but 'once' caps will not survive a restart`);
+    log(
+      `messages: cannot write the delivery ledger at ${path} (${describeFsError(error)}) — messages are shown but 'once' caps will not survive a restart`,
+    );
     const broken = file;
     file = undefined;
     void broken?.close().catch(() => undefined);

@@ -49,7 +49,9 @@ export function createManifestCache(dir: string, log: (message: string) => void 
         problem = found.text.trim() === '' ? 'empty' : describeError(error);
       }
       const aside = setAsideDamagedSync(path, 'move');
-      log(`messages: the saved manifest at ${path} is damaged (${problem}); ${aside ? `kept it as ${aside}; ` : ''}messages wait for the server`);
+      log(
+        `messages: the saved manifest at ${path} is damaged (${problem}); ${aside ? `kept it as ${aside}; ` : ''}messages wait for the server`,
+      );
       return undefined;
     },
     async save(entry) {
@@ -58,7 +60,10 @@ export function createManifestCache(dir: string, log: (message: string) => void 
         writeProblem = undefined;
       } catch (error) {
         const problem = describeFsError(error);
-        if (problem !== writeProblem) log(`messages: cannot write the manifest cache at ${path} (${problem}) — messages work now, but an offline restart starts without them`);
+        if (problem !== writeProblem)
+          log(
+            `messages: cannot write the manifest cache at ${path} (${problem}) — messages work now, but an offline restart starts without them`,
+          );
         writeProblem = problem;
       }
     },

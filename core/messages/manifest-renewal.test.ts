@@ -7,7 +7,9 @@ describe('manifest renewal', () => {
   it('asks for a renewed copy between half and three quarters of its validity, spread by install', () => {
     const copy = { issuedAt: new Date(Date.UTC(2026, 0, 1)).toISOString(), expiresAt: new Date(Date.UTC(2026, 0, 8)).toISOString() };
     const issued = Date.UTC(2026, 0, 1);
-    const fractions = Array.from({ length: 1000 }, (_, index) => renewalFraction(`${index.toString(16).padStart(8, '0')}-5a1f-4c1e-9a57-3b0f0c3f1a11`));
+    const fractions = Array.from({ length: 1000 }, (_, index) =>
+      renewalFraction(`${index.toString(16).padStart(8, '0')}-5a1f-4c1e-9a57-3b0f0c3f1a11`),
+    );
     expect(Math.min(...fractions)).toBeGreaterThanOrEqual(0.5);
     expect(Math.max(...fractions)).toBeLessThan(0.75);
     // Spread: the renewal moments of 1,000 installs cover most of the 1.75-day window, hour by hour.

@@ -84,20 +84,45 @@ function compileRules(manifest: Manifest, log: (message: string) => void): Map<s
 }
 
 /** The poll status after an outcome (pure); `keyProblem` when the poll stopped because the signing key could not be had. */
-export function nextPollStatus(status: PollStatusCore, outcome: PollOutcome, now: number, backendUrl: string, keyProblem?: string): PollStatusCore {
+export function nextPollStatus(
+  status: PollStatusCore,
+  outcome: PollOutcome,
+  now: number,
+  backendUrl: string,
+  keyProblem?: string,
+): PollStatusCore {
   const reached = { kind: 'reached', url: backendUrl } as const;
   switch (outcome.kind) {
     case 'updated':
     case 'not-modified':
       return { server: reached, lastCheckedAt: now, lastUpdated: now, offline: false, verificationFailed: false, problem: null };
     case 'rejected':
-      return { ...status, server: reached, lastCheckedAt: now, offline: false, verificationFailed: true, problem: `Messages could not be verified: ${outcome.message}` };
+      return {
+        ...status,
+        server: reached,
+        lastCheckedAt: now,
+        offline: false,
+        verificationFailed: true,
+        problem: `Messages could not be verified: ${outcome.message}`,
+      };
     case 'failed':
       if (keyProblem !== undefined) {
         const server = { kind: 'key-unavailable', url: backendUrl, reason: keyProblem } as const;
-        return { ...status, server, lastCheckedAt: now, offline: true, problem: `Could not get the message server's signing key: ${keyProblem}` };
+        return {
+          ...status,
+          server,
+          lastCheckedAt: now,
+          offline: true,
+          problem: `Could not get the message server's signing key: ${keyProblem}`,
+        };
       }
-      return { ...status, server: { kind: 'unreachable', url: backendUrl, reason: outcome.message }, lastCheckedAt: now, offline: true, problem: `Could not reach the message server: ${outcome.message}` };
+      return {
+        ...status,
+        server: { kind: 'unreachable', url: backendUrl, reason: outcome.message },
+        lastCheckedAt: now,
+        offline: true,
+        problem: `Could not reach the message server: ${outcome.message}`,
+      };
   }
 }
 
@@ -168,10 +193,16 @@ export function createManifestSource(options: ManifestSourceOptions): ManifestSo
   function accept(url: string, body: string, etag: string | null): { accepted: true } | { accepted: false; message: string } {
     const now = clock.now();
     const locale = decodeURIComponent(url.slice(url.lastIndexOf('/') + 1));
-    const verdict = verifyManifest(body, { keys, now, segment: branding ? { productLine: branding.productLine, locale } : undefined, current: current?.manifest });
+    const verdict = verifyManifest(body, {
+      keys,
+      now,
+      segment: branding ? { productLine: branding.productLine, locale } : undefined,
+      current: current?.manifest,
+    });
     if (!verdict.ok) {
       // The same signed payload again (a CDN ignoring If-None-Match) is not a replay: nothing changes.
-      if (verdict.reason === 'older-version' && current?.payload !== undefined && bodyPayload(body) === current.payload) return { accepted: true };
+      if (verdict.reason === 'older-version' && current?.payload !== undefined && bodyPayload(body) === current.payload)
+        return { accepted: true };
       log(`messages: refused a manifest from ${url}: ${verdict.message}`);
       return { accepted: false, message: verdict.message };
     }

@@ -1,9 +1,17 @@
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { parseManifest, SignedEnvelopeSchema, type Manifest, type ManifestSegment, type SignedEnvelope, type SkippedMessage } from '../../common/messages/index.js';
+import {
+  parseManifest,
+  SignedEnvelopeSchema,
+  type Manifest,
+  type ManifestSegment,
+  type SignedEnvelope,
+  type SkippedMessage,
+} from '../../common/messages/index.js';
 import { describeError } from '../../common/errors.js';
 
 /** Why a manifest was refused; the last good one stays in use in every case. */
-export type RejectionReason = 'malformed' | 'unsigned' | 'unknown-key' | 'bad-signature' | 'bad-payload' | 'wrong-segment' | 'expired' | 'older-version';
+export type RejectionReason =
+  'malformed' | 'unsigned' | 'unknown-key' | 'bad-signature' | 'bad-payload' | 'wrong-segment' | 'expired' | 'older-version';
 
 /** A manifest that passed every check. */
 export interface VerifiedManifest {
@@ -87,16 +95,28 @@ export function verifyManifest(body: unknown, options: VerifyOptions): Verdict {
   } catch (error) {
     return reject('bad-payload', `The signed manifest could not be read: ${describeError(error).slice(0, 200)}`);
   }
-  if (options.segment && (manifest.segment.productLine !== options.segment.productLine || manifest.segment.locale !== options.segment.locale)) {
-    return reject('wrong-segment', `The manifest is for ${manifest.segment.productLine}/${manifest.segment.locale}, not ${options.segment.productLine}/${options.segment.locale}.`);
+  if (
+    options.segment &&
+    (manifest.segment.productLine !== options.segment.productLine || manifest.segment.locale !== options.segment.locale)
+  ) {
+    return reject(
+      'wrong-segment',
+      `The manifest is for ${manifest.segment.productLine}/${manifest.segment.locale}, not ${options.segment.productLine}/${options.segment.locale}.`,
+    );
   }
   if (!options.allowExpired && Date.parse(manifest.expiresAt) <= options.now) {
     return reject('expired', `The manifest expired at ${manifest.expiresAt}.`);
   }
   const current = options.current;
   if (current) {
-    const older = manifest.version < current.version || (manifest.version === current.version && Date.parse(manifest.issuedAt) < Date.parse(current.issuedAt));
-    if (older) return reject('older-version', `The manifest is version ${manifest.version} of ${manifest.issuedAt}; version ${current.version} of ${current.issuedAt} is newer.`);
+    const older =
+      manifest.version < current.version ||
+      (manifest.version === current.version && Date.parse(manifest.issuedAt) < Date.parse(current.issuedAt));
+    if (older)
+      return reject(
+        'older-version',
+        `The manifest is version ${manifest.version} of ${manifest.issuedAt}; version ${current.version} of ${current.issuedAt} is newer.`,
+      );
   }
   return { ok: true, verified: { envelope, manifest, skipped } };
 }

@@ -31,7 +31,15 @@ function printer(levels: Partial<Record<'black' | 'cyan', number>> = {}, conditi
     statusLine: 'Ready',
     conditions: conditions.map((code) => ({ code, severity: 'error' as const, message: code })),
     supplies: (['black', 'cyan'] as const).map((colour) =>
-      classifySupply({ id: colour, name: colour, kind: 'ink', role: 'consumable', color: { name: colour, hex: '#000000' }, level: { kind: 'percent', percent: levels[colour] ?? 80 }, lowThreshold: 10 }),
+      classifySupply({
+        id: colour,
+        name: colour,
+        kind: 'ink',
+        role: 'consumable',
+        color: { name: colour, hex: '#000000' },
+        level: { kind: 'percent', percent: levels[colour] ?? 80 },
+        lowThreshold: 10,
+      }),
     ),
     facts: {},
     stale: false,
@@ -52,7 +60,8 @@ class FakeBackend {
     if (failure === '500') return new Response('oops', { status: 500 });
     if (failure === 'garbage') return new Response('<html>not json', { status: 200 });
     if (failure === 'refused') throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:9') });
-    if (failure === 'timeout') return new Promise((_resolve, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason)));
+    if (failure === 'timeout')
+      return new Promise((_resolve, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason)));
     if (this.body === null) return new Response('not found', { status: 404 });
     if (init.headers['if-none-match'] === this.etag) return new Response(null, { status: 304 });
     return new Response(this.body, { status: 200, headers: { etag: this.etag } });
@@ -69,7 +78,16 @@ afterEach(() => {
   for (const service of live.splice(0)) service.dispose();
 });
 
-function harness(options: { dir?: string; time?: FakeTime; backend?: FakeBackend; snapshots?: DeviceSnapshot[]; settings?: Partial<Settings>; tickMs?: number } = {}) {
+function harness(
+  options: {
+    dir?: string;
+    time?: FakeTime;
+    backend?: FakeBackend;
+    snapshots?: DeviceSnapshot[];
+    settings?: Partial<Settings>;
+    tickMs?: number;
+  } = {},
+) {
   const time = options.time ?? new FakeTime(START);
   const backend = options.backend ?? new FakeBackend();
   const dir = options.dir ?? tempDir('trayside-messages-');
@@ -83,7 +101,13 @@ function harness(options: { dir?: string; time?: FakeTime; backend?: FakeBackend
   const clicks: Array<() => void> = [];
   let badge = 0;
   const service = createMessageService({
-    branding: BrandingSchema.parse({ name: 'Test', backendUrl: 'http://127.0.0.1:9', signingKeys: [key.publicKeyBase64], productLine: 'trayside-demo', allowedImageHosts: ['cdn.example.com'] }),
+    branding: BrandingSchema.parse({
+      name: 'Test',
+      backendUrl: 'http://127.0.0.1:9',
+      signingKeys: [key.publicKeyBase64],
+      productLine: 'trayside-demo',
+      allowedImageHosts: ['cdn.example.com'],
+    }),
     storageDir: dir,
     install: loadInstallIdentitySync({ path: join(dir, 'install.json'), now: time.now(), log: () => undefined }),
     clock: time,
@@ -97,7 +121,11 @@ function harness(options: { dir?: string; time?: FakeTime; backend?: FakeBackend
       },
       setBadge: (count) => (badge = count),
     },
-    settings: { get: () => settings, onChanged: (listener) => settingsChanged.on(listener), notificationsPaused: () => (settings.notificationsPausedUntil ?? 0) > time.now() },
+    settings: {
+      get: () => settings,
+      onChanged: (listener) => settingsChanged.on(listener),
+      notificationsPaused: () => (settings.notificationsPausedUntil ?? 0) > time.now(),
+    },
     devices: { snapshots: () => snapshots, onChanged: (listener) => devicesChanged.on(listener) },
     environment: { os: 'linux', osVersion: '6.1', appVersion: '0.1.0', systemLocale: 'en', timeZone: 'UTC' },
     ...(options.tickMs ? { tickMs: options.tickMs } : {}),
@@ -138,7 +166,11 @@ describe('message service: triggers', () => {
   const cases: Case[] = [
     ['app start', [{ type: 'app-start' }], async () => undefined],
     ['device connected', [{ type: 'device-connected' }], async (h) => h.setDevices([printer()])],
-    ['supply below 15 %', [{ type: 'supply-below', supply: { color: 'cyan' }, percent: 15 }], async (h) => h.setDevices([printer({ cyan: 12 })])],
+    [
+      'supply below 15 %',
+      [{ type: 'supply-below', supply: { color: 'cyan' }, percent: 15 }],
+      async (h) => h.setDevices([printer({ cyan: 12 })]),
+    ],
     ['device error code', [{ type: 'device-error', codes: ['media-jam'] }], async (h) => h.setDevices([printer({}, ['media-jam'])])],
     [
       'run-out within 7 days',
@@ -167,7 +199,15 @@ describe('message service: triggers', () => {
 
   it('scheduled: waits for the schedule window to open, then delivers within a minute', async () => {
     const h = harness();
-    h.backend.publish(manifestWith([testMessage({ campaignId: 'later', triggers: [{ type: 'scheduled' }], schedule: { start: '2026-06-01T12:00', end: '2026-06-01T13:00', timeZone: 'UTC' } })]));
+    h.backend.publish(
+      manifestWith([
+        testMessage({
+          campaignId: 'later',
+          triggers: [{ type: 'scheduled' }],
+          schedule: { start: '2026-06-01T12:00', end: '2026-06-01T13:00', timeZone: 'UTC' },
+        }),
+      ]),
+    );
     await h.start();
     await h.time.advance(HOUR + 59 * MINUTE);
     expect(h.inbox()).toEqual([]);
@@ -202,7 +242,15 @@ describe('message service: delivery and routing', () => {
 
   it('urgent: OS notification and tray badge; clicking opens the panel at the message; reading clears the badge', async () => {
     const h = harness();
-    h.backend.publish(manifestWith([testMessage({ campaignId: 'jam', urgency: 'urgent', variants: [{ id: 'a', weight: 1, locale: 'en', content: { title: 'Paper jam', body: 'Open **door B**', actions: [] } }] })]));
+    h.backend.publish(
+      manifestWith([
+        testMessage({
+          campaignId: 'jam',
+          urgency: 'urgent',
+          variants: [{ id: 'a', weight: 1, locale: 'en', content: { title: 'Paper jam', body: 'Open **door B**', actions: [] } }],
+        }),
+      ]),
+    );
     const opened: string[] = [];
     h.service.onOpenRequested(({ id }) => opened.push(id));
     await h.start();
@@ -218,7 +266,12 @@ describe('message service: delivery and routing', () => {
 
   it('normal messages go to the inbox only; paused notifications keep urgent ones in the inbox without a popup', async () => {
     const h = harness({ settings: { notificationsPausedUntil: START + HOUR } });
-    h.backend.publish(manifestWith([testMessage({ campaignId: 'tip' }), testMessage({ campaignId: 'urgent', urgency: 'urgent', category: 'service', priority: 1 })]));
+    h.backend.publish(
+      manifestWith([
+        testMessage({ campaignId: 'tip' }),
+        testMessage({ campaignId: 'urgent', urgency: 'urgent', category: 'service', priority: 1 }),
+      ]),
+    );
     await h.start();
     await h.time.advance(HOUR);
     expect(h.shown).toEqual([]);
@@ -264,7 +317,9 @@ describe('message service: delivery and routing', () => {
     await first.time.advance(30 * MINUTE);
     first.service.snooze('b@1', 2);
     const snoozedAt = first.time.now();
-    expect(first.service.inbox().snoozed).toEqual([{ id: 'b@1', title: 'Title of b', urgency: 'normal', snoozedUntil: snoozedAt + 2 * HOUR }]);
+    expect(first.service.inbox().snoozed).toEqual([
+      { id: 'b@1', title: 'Title of b', urgency: 'normal', snoozedUntil: snoozedAt + 2 * HOUR },
+    ]);
     first.service.dismiss('a@1');
     first.service.restore('a@1');
     first.service.restore('b@1');
@@ -280,13 +335,20 @@ describe('message service: delivery and routing', () => {
     await second.start();
     expect(second.service.inbox().items.map((item) => [item.id, item.read])).toEqual([['b@1', true]]);
     second.service.restore('a@1');
-    expect(second.service.inbox().items.map((item) => item.id).sort()).toEqual(['a@1', 'b@1']);
+    expect(
+      second.service
+        .inbox()
+        .items.map((item) => item.id)
+        .sort(),
+    ).toEqual(['a@1', 'b@1']);
   });
 
   it('"once" means once across a restart, and read state survives it', async () => {
     const dir = tempDir('trayside-messages-');
     const backend = new FakeBackend();
-    backend.publish(manifestWith([testMessage({ campaignId: 'once', urgency: 'urgent', caps: { maxImpressions: 1, maxPerDay: 1, cooldownHours: 0 } })]));
+    backend.publish(
+      manifestWith([testMessage({ campaignId: 'once', urgency: 'urgent', caps: { maxImpressions: 1, maxPerDay: 1, cooldownHours: 0 } })]),
+    );
     const first = harness({ dir, backend });
     await first.start();
     await vi.waitFor(() => expect(first.shown).toEqual(['once@1']));
@@ -308,8 +370,13 @@ describe('message service: delivery and routing', () => {
   it('only shows images from allow-listed https hosts', async () => {
     const h = harness();
     const withImage = (campaignId: string, url: string) =>
-      testMessage({ campaignId, variants: [{ id: 'a', weight: 1, locale: 'en', content: { title: campaignId, body: '', image: { url, alt: 'pic' }, actions: [] } }] });
-    h.backend.publish(manifestWith([withImage('good', 'https://cdn.example.com/a.png'), withImage('evil', 'https://evil.example.net/a.png')]));
+      testMessage({
+        campaignId,
+        variants: [{ id: 'a', weight: 1, locale: 'en', content: { title: campaignId, body: '', image: { url, alt: 'pic' }, actions: [] } }],
+      });
+    h.backend.publish(
+      manifestWith([withImage('good', 'https://cdn.example.com/a.png'), withImage('evil', 'https://evil.example.net/a.png')]),
+    );
     await h.start();
     await h.time.advance(HOUR);
     const images = Object.fromEntries(h.service.inbox().items.map((item) => [item.campaignId, item.image?.url ?? null]));
@@ -330,10 +397,13 @@ describe('message service: manifests', () => {
   });
 
   it.each([
-    ['a flipped byte', (good: string) => {
-      const envelope = JSON.parse(good) as { payload: string };
-      return JSON.stringify({ ...envelope, payload: envelope.payload.replace('Title of keep', 'Title of kEep') });
-    }],
+    [
+      'a flipped byte',
+      (good: string) => {
+        const envelope = JSON.parse(good) as { payload: string };
+        return JSON.stringify({ ...envelope, payload: envelope.payload.replace('Title of keep', 'Title of kEep') });
+      },
+    ],
     ['an older version replayed', () => JSON.stringify(signManifest(key, manifestWith([], 1, START)))],
     ['an expired manifest', () => JSON.stringify(signManifest(key, manifestWith([], 9, START - 30 * DAY)))],
     ['an unsigned manifest', () => JSON.stringify(manifestWith([], 9, START))],
@@ -346,27 +416,35 @@ describe('message service: manifests', () => {
     h.backend.etag = '"evil"';
     await h.service.checkNow();
     expect(h.inbox()).toEqual(['keep@1']);
-    expect(h.service.status()).toMatchObject({ verificationFailed: true, offline: false, manifestVersion: 3, problem: expect.stringMatching(/could not be verified/) });
+    expect(h.service.status()).toMatchObject({
+      verificationFailed: true,
+      offline: false,
+      manifestVersion: 3,
+      problem: expect.stringMatching(/could not be verified/),
+    });
   });
 
-  it.each(['500', 'timeout', 'garbage', 'refused'] as const)('a %s answer leaves the app working and says it is offline', async (failure) => {
-    const h = harness();
-    h.backend.publish(manifestWith([testMessage({ campaignId: 'keep' })]));
-    await h.start();
-    h.backend.failures.push(failure);
-    const states: MessagesState[] = [];
-    h.service.onChanged((state) => states.push(state));
-    const checking = h.service.checkNow();
-    await h.time.advance(20_000);
-    await checking;
-    const status = h.service.status();
-    expect(h.inbox()).toEqual(['keep@1']);
-    expect(failure === 'garbage' ? status.verificationFailed : status.offline).toBe(true);
-    expect(states.at(-1)!.status.problem).toBeTruthy();
-    // Backs off, then recovers by itself.
-    await h.time.advance(2 * MINUTE);
-    expect(h.service.status()).toMatchObject({ offline: false, verificationFailed: false });
-  });
+  it.each(['500', 'timeout', 'garbage', 'refused'] as const)(
+    'a %s answer leaves the app working and says it is offline',
+    async (failure) => {
+      const h = harness();
+      h.backend.publish(manifestWith([testMessage({ campaignId: 'keep' })]));
+      await h.start();
+      h.backend.failures.push(failure);
+      const states: MessagesState[] = [];
+      h.service.onChanged((state) => states.push(state));
+      const checking = h.service.checkNow();
+      await h.time.advance(20_000);
+      await checking;
+      const status = h.service.status();
+      expect(h.inbox()).toEqual(['keep@1']);
+      expect(failure === 'garbage' ? status.verificationFailed : status.offline).toBe(true);
+      expect(states.at(-1)!.status.problem).toBeTruthy();
+      // Backs off, then recovers by itself.
+      await h.time.advance(2 * MINUTE);
+      expect(h.service.status()).toMatchObject({ offline: false, verificationFailed: false });
+    },
+  );
 
   it('works offline after a restart from the saved manifest', async () => {
     const dir = tempDir('trayside-messages-');
@@ -429,7 +507,10 @@ describe('message service: guides', () => {
             revision: 1,
             target: { models: ['Trayside Demo Printer'], errors: ['media-jam'], supplies: [] },
             locale: 'en',
-            content: { title: 'How to clear a jam', steps: [step('Open the door.', 'https://cdn.example.com/door.png'), step('Pull.', 'https://elsewhere.example.net/pull.png')] },
+            content: {
+              title: 'How to clear a jam',
+              steps: [step('Open the door.', 'https://cdn.example.com/door.png'), step('Pull.', 'https://elsewhere.example.net/pull.png')],
+            },
           },
         ],
       }),
@@ -437,7 +518,8 @@ describe('message service: guides', () => {
     const first = harness({ dir, backend });
     await first.start();
     await savedManifest(dir);
-    const pictures = (h: ReturnType<typeof harness>) => h.service.inbox().guides?.map((guide) => [guide.content.title, guide.content.steps.map((entry) => entry.image?.url ?? null)]);
+    const pictures = (h: ReturnType<typeof harness>) =>
+      h.service.inbox().guides?.map((guide) => [guide.content.title, guide.content.steps.map((entry) => entry.image?.url ?? null)]);
     expect(pictures(first)).toEqual([['How to clear a jam', ['https://cdn.example.com/door.png', null]]]);
     first.service.dispose();
     backend.failures.push('refused', 'refused', 'refused');

@@ -114,14 +114,27 @@ function subjectsOf(environment: TargetingEnvironment, snapshots: readonly Devic
 }
 
 /** The owner's locale and region, as message targeting and the manifest segment use them. */
-const ownPlace = (options: MessageServiceOptions) => ownerPlace(options.settings.get(), options.environment.systemLocale, options.branding?.defaultLocale ?? 'en');
+const ownPlace = (options: MessageServiceOptions) =>
+  ownerPlace(options.settings.get(), options.environment.systemLocale, options.branding?.defaultLocale ?? 'en');
 
 /** CRM segments from the backend, unless the host gives them (or there is no backend). */
 function segmentsFor(options: MessageServiceOptions, log: (message: string) => void, onChanged: () => void): CrmSegments | undefined {
   const { branding, install, clock, timers } = options;
   if (!branding || options.crmSegments) return undefined;
   const consent = () => options.settings.get().consent;
-  return createCrmSegments({ backendUrl: branding.backendUrl, installId: install.installId, ...(options.authorization ? { authorization: options.authorization } : {}), storageDir: options.storageDir, fetch: options.fetch, consent, clock, timers, log, onChanged, ...(options.random ? { random: options.random } : {}) });
+  return createCrmSegments({
+    backendUrl: branding.backendUrl,
+    installId: install.installId,
+    ...(options.authorization ? { authorization: options.authorization } : {}),
+    storageDir: options.storageDir,
+    fetch: options.fetch,
+    consent,
+    clock,
+    timers,
+    log,
+    onChanged,
+    ...(options.random ? { random: options.random } : {}),
+  });
 }
 
 /** Gathers what delivery decides from: the targeting context of every device, the trigger events, the ledger, the owner's settings. */
@@ -139,9 +152,20 @@ function gatherDeliveryInput(
   return {
     manifest: current.manifest,
     rules: current.rules,
-    context: { subjects: subjectsOf(environment, options.devices.snapshots()), events: parts.triggers.events, region, timeZone, installId: options.install.installId },
+    context: {
+      subjects: subjectsOf(environment, options.devices.snapshots()),
+      events: parts.triggers.events,
+      region,
+      timeZone,
+      installId: options.install.installId,
+    },
     ledger: parts.ledger,
-    settings: { categories: settings.messageCategories, quietHours: settings.quietHours, notificationsPaused: options.settings.notificationsPaused(), frequencyLimit: settings.frequencyLimit ?? null },
+    settings: {
+      categories: settings.messageCategories,
+      quietHours: settings.quietHours,
+      notificationsPaused: options.settings.notificationsPaused(),
+      frequencyLimit: settings.frequencyLimit ?? null,
+    },
     policy: options.policy ?? DEFAULT_DELIVERY_POLICY,
     now,
   };
@@ -173,7 +197,22 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
   const urls = (): string[] => manifestUrls(branding, ownPlace(options).locale);
   const { storageDir, fetch } = options;
   const random = options.random ?? Math.random;
-  const source = disposables.add(createManifestSource({ branding, storageDir, clock, timers, fetch, random, installId: install.installId, identify: () => options.settings.get().consent !== 'none', urls, log, onPolled, ...(options.signingKeys ? { signingKeys: options.signingKeys } : {}) }));
+  const source = disposables.add(
+    createManifestSource({
+      branding,
+      storageDir,
+      clock,
+      timers,
+      fetch,
+      random,
+      installId: install.installId,
+      identify: () => options.settings.get().consent !== 'none',
+      urls,
+      log,
+      onPolled,
+      ...(options.signingKeys ? { signingKeys: options.signingKeys } : {}),
+    }),
+  );
 
   function onPolled(): void {
     evaluate();
@@ -218,7 +257,10 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
       started = true;
       triggers.appStarted(clock.now());
       const onDevices = (snapshots: DeviceSnapshot[]): void => {
-        triggers.devicesSeen(snapshots.map((snapshot) => snapshot.id), clock.now());
+        triggers.devicesSeen(
+          snapshots.map((snapshot) => snapshot.id),
+          clock.now(),
+        );
         evaluate();
       };
       disposables.add(options.devices.onChanged(onDevices));
@@ -254,7 +296,13 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
       publish();
     },
     snooze(id, hours) {
-      act(id, (message, at) => ({ type: 'snoozed', at, campaignId: message.campaignId, messageId: message.id, until: at + hours * 3_600_000 }));
+      act(id, (message, at) => ({
+        type: 'snoozed',
+        at,
+        campaignId: message.campaignId,
+        messageId: message.id,
+        until: at + hours * 3_600_000,
+      }));
       evaluate();
     },
     async checkNow() {

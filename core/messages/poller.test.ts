@@ -16,11 +16,19 @@ function scripted(answers: Array<(signal: AbortSignal) => Promise<Response>>) {
   return { fetch, requests, bind: (t: FakeTime) => (time = t) };
 }
 
-const ok = (body = 'manifest', etag = '"v1"') => async () => new Response(body, { status: 200, headers: { etag } });
+const ok =
+  (body = 'manifest', etag = '"v1"') =>
+  async () =>
+    new Response(body, { status: 200, headers: { etag } });
 const status = (code: number) => async () => new Response(code === 304 ? null : 'x', { status: code });
-const hang = () => (signal: AbortSignal) => new Promise<Response>((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+const hang = () => (signal: AbortSignal) =>
+  new Promise<Response>((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
 
-function setup(answers: Array<(signal: AbortSignal) => Promise<Response>>, accept: (body: string) => boolean = () => true, urls = [URL_EN]) {
+function setup(
+  answers: Array<(signal: AbortSignal) => Promise<Response>>,
+  accept: (body: string) => boolean = () => true,
+  urls = [URL_EN],
+) {
   const time = new FakeTime();
   const server = scripted(answers);
   server.bind(time);
@@ -80,7 +88,11 @@ describe('manifest poller', () => {
     ['a 500', status(500), /answered 500/],
     ['a 503', status(503), /answered 503/],
     ['a timeout', hang(), /no answer within 15 s/],
-    ['a refused connection', async () => Promise.reject(new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') })), /ECONNREFUSED/],
+    [
+      'a refused connection',
+      async () => Promise.reject(new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') })),
+      /ECONNREFUSED/,
+    ],
     ['invalid UTF-8', async () => new Response(new Uint8Array([0xff, 0xfe, 0xfd]), { status: 200 }), /not valid UTF-8/],
   ])('reports %s as a failure and keeps polling', async (_name, answer, message) => {
     const { time, poller, outcomes } = setup([answer as (signal: AbortSignal) => Promise<Response>, ok()]);

@@ -100,10 +100,13 @@ export function createManifestPoller(options: PollerOptions): ManifestPoller {
     timer?.dispose();
     timer = undefined;
     if (paused || disposed || !started) return;
-    timer = options.timers.setTimeout(() => {
-      timer = undefined;
-      void pollNow();
-    }, Math.max(0, delayMs));
+    timer = options.timers.setTimeout(
+      () => {
+        timer = undefined;
+        void pollNow();
+      },
+      Math.max(0, delayMs),
+    );
   }
 
   function nextDelay(outcome: PollOutcome): number {

@@ -5,7 +5,10 @@ import type { DeviceSnapshot } from '../../common/device.js';
 import { RuleContextSchema, type RuleContext } from '../../common/messages/rule-context.js';
 import { buildRuleContext, compareVersions, compileLogic, compileRule, RuleCompileError, type TargetingEnvironment } from './targeting.js';
 
-const jsonLogic = createRequire(import.meta.url)('json-logic-js') as { apply(rule: unknown, data: unknown): unknown; add_operation(name: string, code: unknown): void };
+const jsonLogic = createRequire(import.meta.url)('json-logic-js') as {
+  apply(rule: unknown, data: unknown): unknown;
+  add_operation(name: string, code: unknown): void;
+};
 
 const environment: TargetingEnvironment = {
   os: 'windows',
@@ -20,14 +23,53 @@ const environment: TargetingEnvironment = {
 const snapshot: DeviceSnapshot = {
   id: 'sim-1',
   transport: 'simulated',
-  identity: { manufacturer: 'Trayside', model: 'Trayside Demo Printer', firmware: '2.10.1', vendorId: 0x1234, productId: 0x42, commandSet: [] },
+  identity: {
+    manufacturer: 'Trayside',
+    model: 'Trayside Demo Printer',
+    firmware: '2.10.1',
+    vendorId: 0x1234,
+    productId: 0x42,
+    commandSet: [],
+  },
   state: 'attention',
   statusLine: 'Cyan low',
   conditions: [{ code: 'media-jam', severity: 'error', message: 'Paper jam' }],
   supplies: [
-    { id: 'black', name: 'Black ink', kind: 'ink', role: 'consumable', color: { name: 'Black', hex: '#000000' }, level: { kind: 'percent', percent: 64 }, lowThreshold: 10, low: false, empty: false, partNumber: 'TS-805XL-K' },
-    { id: 'cyan', name: 'Cyan ink', kind: 'ink', role: 'consumable', color: { name: 'Cyan', hex: '#00ffff' }, level: { kind: 'percent', percent: 8 }, lowThreshold: 10, low: true, empty: false, partNumber: 'TS-805XL-C', daysLeft: 5.5 },
-    { id: 'waste', name: 'Waste ink', kind: 'waste', role: 'receptacle', level: { kind: 'unknown' }, lowThreshold: 90, low: false, empty: false },
+    {
+      id: 'black',
+      name: 'Black ink',
+      kind: 'ink',
+      role: 'consumable',
+      color: { name: 'Black', hex: '#000000' },
+      level: { kind: 'percent', percent: 64 },
+      lowThreshold: 10,
+      low: false,
+      empty: false,
+      partNumber: 'TS-805XL-K',
+    },
+    {
+      id: 'cyan',
+      name: 'Cyan ink',
+      kind: 'ink',
+      role: 'consumable',
+      color: { name: 'Cyan', hex: '#00ffff' },
+      level: { kind: 'percent', percent: 8 },
+      lowThreshold: 10,
+      low: true,
+      empty: false,
+      partNumber: 'TS-805XL-C',
+      daysLeft: 5.5,
+    },
+    {
+      id: 'waste',
+      name: 'Waste ink',
+      kind: 'waste',
+      role: 'receptacle',
+      level: { kind: 'unknown' },
+      lowThreshold: 90,
+      low: false,
+      empty: false,
+    },
   ],
   facts: {},
   stale: false,
@@ -39,8 +81,23 @@ const context: RuleContext = buildRuleContext(environment, snapshot);
 describe('buildRuleContext', () => {
   it('maps a snapshot into the documented context', () => {
     expect(RuleContextSchema.parse(context)).toEqual(context);
-    expect(context.device).toEqual({ vendor: 'Trayside', model: 'Trayside Demo Printer', firmware: '2.10.1', vendorId: 0x1234, productId: 0x42 });
-    expect(context.supplies[1]).toEqual({ kind: 'ink', color: 'cyan', role: 'consumable', level: 8, low: true, empty: false, daysLeft: 5.5, partNumber: 'TS-805XL-C' });
+    expect(context.device).toEqual({
+      vendor: 'Trayside',
+      model: 'Trayside Demo Printer',
+      firmware: '2.10.1',
+      vendorId: 0x1234,
+      productId: 0x42,
+    });
+    expect(context.supplies[1]).toEqual({
+      kind: 'ink',
+      color: 'cyan',
+      role: 'consumable',
+      level: 8,
+      low: true,
+      empty: false,
+      daysLeft: 5.5,
+      partNumber: 'TS-805XL-C',
+    });
     expect(context.supplies[2]!.level).toBeNull();
     expect(context.errors).toEqual(['media-jam']);
     expect(context.crm.segments).toEqual(['loyal', 'xl-buyer']);
@@ -57,8 +114,21 @@ describe('compileRule', () => {
     ['everyone', true, true],
     ['model match', { '==': [{ var: 'device.model' }, 'Trayside Demo Printer'] }, true],
     ['case-insensitive model', { starts_with: [{ lower: [{ var: 'device.model' }] }, 'trayside'] }, true],
-    ['cyan below 15 %', { some: [{ var: 'supplies' }, { and: [{ '==': [{ var: 'color' }, 'cyan'] }, { '!=': [{ var: 'level' }, null] }, { '<': [{ var: 'level' }, 15] }] }] }, true],
-    ['unknown level never matches "< 15" when guarded', { some: [{ var: 'supplies' }, { and: [{ '==': [{ var: 'kind' }, 'waste'] }, { '!=': [{ var: 'level' }, null] }] }] }, false],
+    [
+      'cyan below 15 %',
+      {
+        some: [
+          { var: 'supplies' },
+          { and: [{ '==': [{ var: 'color' }, 'cyan'] }, { '!=': [{ var: 'level' }, null] }, { '<': [{ var: 'level' }, 15] }] },
+        ],
+      },
+      true,
+    ],
+    [
+      'unknown level never matches "< 15" when guarded',
+      { some: [{ var: 'supplies' }, { and: [{ '==': [{ var: 'kind' }, 'waste'] }, { '!=': [{ var: 'level' }, null] }] }] },
+      false,
+    ],
     ['runs out within 7 days', { some: [{ var: 'supplies' }, { '<=': [{ var: 'daysLeft' }, 7] }] }, true],
     ['firmware older than 2.9 (numeric segments)', { 'version<': [{ var: 'device.firmware' }, '2.9'] }, false],
     ['firmware at least 2.10', { 'version>=': [{ var: 'device.firmware' }, '2.10'] }, true],
@@ -99,14 +169,36 @@ describe('compileRule', () => {
   });
 
   it('compares versions numerically segment by segment', () => {
-    expect([compareVersions('2.10', '2.9'), compareVersions('1.0', '1'), compareVersions('1.0.0-beta', '1.0.0-alpha'), compareVersions('3', '10')]).toEqual([1, 0, 1, -1]);
+    expect([
+      compareVersions('2.10', '2.9'),
+      compareVersions('1.0', '1'),
+      compareVersions('1.0.0-beta', '1.0.0-alpha'),
+      compareVersions('3', '10'),
+    ]).toEqual([1, 0, 1, -1]);
   });
 });
 
 // The compiler must mean exactly what json-logic-js means (the server documents json-logic), so
 // random rules over the standard operations are evaluated by both and compared.
 describe('compiled rules agree with json-logic-js', () => {
-  const paths = ['device.model', 'device.firmware', 'supplies', 'errors', 'region', 'daysSinceInstall', 'crm.segments', 'level', 'color', 'kind', 'daysLeft', 'nothing.here', 'supplies.1.level', 'current', 'accumulator', ''];
+  const paths = [
+    'device.model',
+    'device.firmware',
+    'supplies',
+    'errors',
+    'region',
+    'daysSinceInstall',
+    'crm.segments',
+    'level',
+    'color',
+    'kind',
+    'daysLeft',
+    'nothing.here',
+    'supplies.1.level',
+    'current',
+    'accumulator',
+    '',
+  ];
   const leaf = fc.oneof(
     fc.integer({ min: -5, max: 120 }),
     fc.constantFrom('cyan', 'Trayside Demo Printer', 'DE', '', '2.10', 'media-jam', 'ink'),
@@ -115,13 +207,41 @@ describe('compiled rules agree with json-logic-js', () => {
     fc.constantFrom(...paths).map((path) => ({ var: path })),
     fc.tuple(fc.constantFrom(...paths), fc.integer({ min: 0, max: 9 })).map(([path, fallback]) => ({ var: [path, fallback] })),
   );
-  const eager = ['==', '===', '!=', '!==', '!', '!!', '>', '>=', '<', '<=', 'max', 'min', '+', '-', '*', '/', '%', 'in', 'cat', 'substr', 'merge', 'and', 'or', 'if', '?:'];
+  const eager = [
+    '==',
+    '===',
+    '!=',
+    '!==',
+    '!',
+    '!!',
+    '>',
+    '>=',
+    '<',
+    '<=',
+    'max',
+    'min',
+    '+',
+    '-',
+    '*',
+    '/',
+    '%',
+    'in',
+    'cat',
+    'substr',
+    'merge',
+    'and',
+    'or',
+    'if',
+    '?:',
+  ];
   const { rule } = fc.letrec<{ rule: unknown }>((tie) => ({
     rule: fc.oneof(
       { depthSize: 'small', withCrossShrink: true },
       leaf,
       fc.tuple(fc.constantFrom(...eager), fc.array(tie('rule'), { minLength: 1, maxLength: 3 })).map(([op, args]) => ({ [op]: args })),
-      fc.tuple(fc.constantFrom('some', 'all', 'none', 'filter', 'map'), tie('rule')).map(([op, body]) => ({ [op]: [{ var: 'supplies' }, body] })),
+      fc
+        .tuple(fc.constantFrom('some', 'all', 'none', 'filter', 'map'), tie('rule'))
+        .map(([op, body]) => ({ [op]: [{ var: 'supplies' }, body] })),
       fc.tuple(tie('rule'), tie('rule')).map(([body, initial]) => ({ reduce: [{ var: 'supplies' }, body, initial] })),
       fc.array(tie('rule'), { maxLength: 2 }),
     ),
@@ -144,7 +264,12 @@ describe('compiled rules agree with json-logic-js', () => {
   });
 
   it('for missing and missing_some', () => {
-    for (const logic of [{ missing: ['device.model', 'nothing', 'region'] }, { missing: [['a', 'crm.segments']] }, { missing_some: [1, ['nothing', 'region']] }, { missing_some: [2, ['nothing', 'region']] }]) {
+    for (const logic of [
+      { missing: ['device.model', 'nothing', 'region'] },
+      { missing: [['a', 'crm.segments']] },
+      { missing_some: [1, ['nothing', 'region']] },
+      { missing_some: [2, ['nothing', 'region']] },
+    ]) {
       expect(compileLogic(logic)(context)).toEqual(jsonLogic.apply(logic, context));
     }
   });

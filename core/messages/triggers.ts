@@ -25,20 +25,31 @@ export interface TriggerSubject {
 }
 
 function selected(supply: RuleSupply, selector: { kind?: string | undefined; color?: string | undefined }): boolean {
-  return (selector.kind === undefined || supply.kind === selector.kind) && (selector.color === undefined || supply.color === selector.color);
+  return (
+    (selector.kind === undefined || supply.kind === selector.kind) && (selector.color === undefined || supply.color === selector.color)
+  );
 }
 
 /**
  * True when `trigger` holds for `subject` now. `events` are the pending events; `since` is the
  * message's last delivery (events at or before it are used up).
  */
-export function triggerHolds(trigger: Trigger, subject: TriggerSubject, events: readonly TriggerEvent[], now: number, since: number): boolean {
+export function triggerHolds(
+  trigger: Trigger,
+  subject: TriggerSubject,
+  events: readonly TriggerEvent[],
+  now: number,
+  since: number,
+): boolean {
   const fresh = (event: TriggerEvent): boolean => event.at > since && now - event.at < EVENT_TTL_MS;
   switch (trigger.type) {
     case 'app-start':
       return events.some((event) => event.type === 'app-start' && fresh(event));
     case 'device-connected':
-      return subject.deviceId !== null && events.some((event) => event.type === 'device-connected' && event.deviceId === subject.deviceId && fresh(event));
+      return (
+        subject.deviceId !== null &&
+        events.some((event) => event.type === 'device-connected' && event.deviceId === subject.deviceId && fresh(event))
+      );
     case 'supply-below':
       return subject.context.supplies.some((supply) => {
         if (!selected(supply, trigger.supply) || supply.level === null) return false;
@@ -46,7 +57,9 @@ export function triggerHolds(trigger: Trigger, subject: TriggerSubject, events: 
         return supply.role === 'receptacle' ? supply.level >= trigger.percent : supply.level <= trigger.percent;
       });
     case 'supply-runout':
-      return subject.context.supplies.some((supply) => selected(supply, trigger.supply) && supply.daysLeft !== null && supply.daysLeft <= trigger.days);
+      return subject.context.supplies.some(
+        (supply) => selected(supply, trigger.supply) && supply.daysLeft !== null && supply.daysLeft <= trigger.days,
+      );
     case 'device-error':
       return subject.context.errors.some((code) => trigger.codes.includes(code));
     case 'scheduled':

@@ -67,9 +67,17 @@ async function readRegistry(seams: PolicySeams, identity: PolicyIdentity, log: (
 }
 
 /** Managed preferences for the app id: machine-wide first, then the user's (both written by MDM). */
-async function readManagedPreferences(seams: PolicySeams, identity: PolicyIdentity, log: (message: string) => void, user: string | undefined): Promise<RawPolicySource[]> {
+async function readManagedPreferences(
+  seams: PolicySeams,
+  identity: PolicyIdentity,
+  log: (message: string) => void,
+  user: string | undefined,
+): Promise<RawPolicySource[]> {
   const found: RawPolicySource[] = [];
-  const paths = [`/Library/Managed Preferences/${identity.bundleId}.plist`, ...(user ? [`/Library/Managed Preferences/${user}/${identity.bundleId}.plist`] : [])];
+  const paths = [
+    `/Library/Managed Preferences/${identity.bundleId}.plist`,
+    ...(user ? [`/Library/Managed Preferences/${user}/${identity.bundleId}.plist`] : []),
+  ];
   for (const path of paths) {
     if ((await seams.readFile(path).catch(() => undefined)) === undefined) continue;
     try {
@@ -83,7 +91,8 @@ async function readManagedPreferences(seams: PolicySeams, identity: PolicyIdenti
       if (typeof all !== 'object' || all === null || Array.isArray(all)) throw new Error('not a dictionary');
       const { Recommended: recommended, ...enforced } = all as Record<string, unknown>;
       found.push({ where: path, level: 'enforced', values: enforced });
-      if (typeof recommended === 'object' && recommended !== null && !Array.isArray(recommended)) found.push({ where: `${path} (Recommended)`, level: 'recommended', values: recommended as Record<string, unknown> });
+      if (typeof recommended === 'object' && recommended !== null && !Array.isArray(recommended))
+        found.push({ where: `${path} (Recommended)`, level: 'recommended', values: recommended as Record<string, unknown> });
     } catch (error) {
       log(`policy: cannot read the managed preferences at ${path} (${describeError(error)}); that policy is not applied`);
     }
@@ -114,9 +123,13 @@ async function readPolicyFile(seams: PolicySeams, identity: PolicyIdentity, log:
     return [];
   }
   const { enforced, recommended, ...rest } = parsed as Record<string, unknown>;
-  if (Object.keys(rest).length > 0) log(`policy: ${path} has unknown top-level keys ${Object.keys(rest).join(', ')} (only "enforced" and "recommended"); they are ignored`);
+  if (Object.keys(rest).length > 0)
+    log(`policy: ${path} has unknown top-level keys ${Object.keys(rest).join(', ')} (only "enforced" and "recommended"); they are ignored`);
   const found: RawPolicySource[] = [];
-  for (const [level, values] of [['enforced', enforced], ['recommended', recommended]] as const) {
+  for (const [level, values] of [
+    ['enforced', enforced],
+    ['recommended', recommended],
+  ] as const) {
     if (values === undefined) continue;
     if (typeof values !== 'object' || values === null || Array.isArray(values)) {
       log(`policy: "${level}" in ${path} must be an object; it is ignored`);
@@ -128,7 +141,12 @@ async function readPolicyFile(seams: PolicySeams, identity: PolicyIdentity, log:
 }
 
 /** Every place of this platform that holds a policy, in precedence order within each level. */
-export async function readPlatformPolicy(seams: PolicySeams, identity: PolicyIdentity, log: (message: string) => void, user?: string): Promise<RawPolicySource[]> {
+export async function readPlatformPolicy(
+  seams: PolicySeams,
+  identity: PolicyIdentity,
+  log: (message: string) => void,
+  user?: string,
+): Promise<RawPolicySource[]> {
   if (seams.platform === 'win32') return readRegistry(seams, identity, log);
   if (seams.platform === 'darwin') return readManagedPreferences(seams, identity, log, user);
   if (seams.platform === 'linux') return readPolicyFile(seams, identity, log);

@@ -54,7 +54,11 @@ describe('enterprise policy from the platform', () => {
 
   it('Windows: a reg that cannot run is logged and means no policy, never a crash', async () => {
     const log: string[] = [];
-    const seams: PolicySeams = { platform: 'win32', run: async () => Promise.reject(new Error('spawn reg ENOENT')), readFile: async () => undefined };
+    const seams: PolicySeams = {
+      platform: 'win32',
+      run: async () => Promise.reject(new Error('spawn reg ENOENT')),
+      readFile: async () => undefined,
+    };
     expect(await loadPolicy(ACME, (line) => log.push(line), seams)).toMatchObject({ enforced: {}, recommended: {} });
     expect(log[0]).toMatch(/cannot run "reg query HKLM.*" \(spawn reg ENOENT\); that policy is not applied/);
   });
@@ -66,7 +70,14 @@ describe('enterprise policy from the platform', () => {
       readFile: async (file) => (file === path ? 'bplist00…' : undefined),
       run: async (file, args) => {
         expect([file, ...args]).toEqual(['plutil', '-convert', 'json', '-o', '-', path]);
-        return { code: 0, stdout: JSON.stringify({ BackendUrl: 'https://relay.acme.example/', MessageCategoryTips: 'yes', Recommended: { ConsentCeiling: 'none' } }) };
+        return {
+          code: 0,
+          stdout: JSON.stringify({
+            BackendUrl: 'https://relay.acme.example/',
+            MessageCategoryTips: 'yes',
+            Recommended: { ConsentCeiling: 'none' },
+          }),
+        };
       },
     };
     const log: string[] = [];
@@ -78,8 +89,17 @@ describe('enterprise policy from the platform', () => {
   });
 
   it('Linux: /etc/<product>/policy.json; a damaged file is named and ignored', async () => {
-    const files: Record<string, string> = { '/etc/acmetray/policy.json': JSON.stringify({ enforced: { UpdateVersionPin: '1.4', UpdateDeferDays: 7 }, recommended: { MessageCategorySurveys: false } }) };
-    const seams: PolicySeams = { platform: 'linux', run: async () => Promise.reject(new Error('not used')), readFile: async (path) => files[path] };
+    const files: Record<string, string> = {
+      '/etc/acmetray/policy.json': JSON.stringify({
+        enforced: { UpdateVersionPin: '1.4', UpdateDeferDays: 7 },
+        recommended: { MessageCategorySurveys: false },
+      }),
+    };
+    const seams: PolicySeams = {
+      platform: 'linux',
+      run: async () => Promise.reject(new Error('not used')),
+      readFile: async (path) => files[path],
+    };
     const policy = await loadPolicy(ACME, () => undefined, seams);
     expect(policy.enforced).toEqual({ UpdateVersionPin: '1.4', UpdateDeferDays: 7 });
     expect(policy.recommended).toEqual({ MessageCategorySurveys: false });
@@ -92,10 +112,18 @@ describe('enterprise policy from the platform', () => {
 });
 
 describe('precedence: enforced > owner > recommended > OEM default', () => {
-  const owner: Settings = { ...DEFAULT_SETTINGS, consent: 'support-sharing', messageCategories: { ...DEFAULT_SETTINGS.messageCategories, offers: true } };
+  const owner: Settings = {
+    ...DEFAULT_SETTINGS,
+    consent: 'support-sharing',
+    messageCategories: { ...DEFAULT_SETTINGS.messageCategories, offers: true },
+  };
 
-  it('an enforced ceiling lowers the owner\'s consent and says so; a lower choice of the owner still wins', () => {
-    const policy = { enforced: { ConsentCeiling: 'anonymous-usage' as const, MessageCategoryOffers: false }, recommended: {}, sources: ['HKLM\\Software\\Policies\\Acme\\AcmeTray'] };
+  it("an enforced ceiling lowers the owner's consent and says so; a lower choice of the owner still wins", () => {
+    const policy = {
+      enforced: { ConsentCeiling: 'anonymous-usage' as const, MessageCategoryOffers: false },
+      recommended: {},
+      sources: ['HKLM\\Software\\Policies\\Acme\\AcmeTray'],
+    };
     const governed = governSettings(owner, new Set(['consent', 'messageCategories']), policy);
     expect(governed.settings.consent).toBe('anonymous-usage');
     expect(governed.sources.consent).toBe('policy');
@@ -124,9 +152,25 @@ describe('precedence: enforced > owner > recommended > OEM default', () => {
   });
 
   it('hands core/updates a typed update policy it accepts as is', async () => {
-    const policy = { enforced: { UpdatesEnabled: true, UpdateChannel: 'beta' as const, UpdateVersionPin: '1.4', UpdateDeferDays: 3, UpdateFeedUrl: 'https://mirror.acme.example/' }, recommended: { UpdatesEnabled: false }, sources: [] };
+    const policy = {
+      enforced: {
+        UpdatesEnabled: true,
+        UpdateChannel: 'beta' as const,
+        UpdateVersionPin: '1.4',
+        UpdateDeferDays: 3,
+        UpdateFeedUrl: 'https://mirror.acme.example/',
+      },
+      recommended: { UpdatesEnabled: false },
+      sources: [],
+    };
     const log: string[] = [];
-    expect(await readUpdatePolicy({ read: () => updatePolicyOf(policy) }, (line) => log.push(line))).toEqual({ enabled: true, channel: 'beta', versionPin: '1.4', deferDays: 3, feedUrl: 'https://mirror.acme.example/' });
+    expect(await readUpdatePolicy({ read: () => updatePolicyOf(policy) }, (line) => log.push(line))).toEqual({
+      enabled: true,
+      channel: 'beta',
+      versionPin: '1.4',
+      deferDays: 3,
+      feedUrl: 'https://mirror.acme.example/',
+    });
     expect(log).toEqual([]);
   });
 });

@@ -1,7 +1,17 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { CATEGORY_POLICY_KEYS, EMPTY_POLICY, POLICY_KEYS, POLICY_KEY_NAMES, lowerConsent, type EffectivePolicy, type PolicyKey, type PolicyValues, type SettingSource } from '../../common/policy.js';
+import {
+  CATEGORY_POLICY_KEYS,
+  EMPTY_POLICY,
+  POLICY_KEYS,
+  POLICY_KEY_NAMES,
+  lowerConsent,
+  type EffectivePolicy,
+  type PolicyKey,
+  type PolicyValues,
+  type SettingSource,
+} from '../../common/policy.js';
 import type { MessageCategoryChoices, Settings } from '../../common/settings.js';
 import { describeError } from '../../common/errors.js';
 import type { UpdatePolicy } from '../updates/policy.js';
@@ -29,7 +39,10 @@ export function validatePolicyValues(source: RawPolicySource, log: (message: str
     const key = name as PolicyKey;
     const parsed = POLICY_KEYS[key].schema.safeParse(coerce(key, raw));
     if (parsed.success) values[key] = parsed.data;
-    else log(`policy: ${source.where} sets ${key} to ${JSON.stringify(raw)?.slice(0, 100)}, which is not valid (${parsed.error.issues[0]?.message ?? 'invalid'}); ignored`);
+    else
+      log(
+        `policy: ${source.where} sets ${key} to ${JSON.stringify(raw)?.slice(0, 100)}, which is not valid (${parsed.error.issues[0]?.message ?? 'invalid'}); ignored`,
+      );
   }
   return values as PolicyValues;
 }
@@ -46,7 +59,11 @@ export function combinePolicySources(sources: readonly RawPolicySource[], log: (
 }
 
 /** Reads this machine's policy. Never throws: anything unreadable is logged and means "no policy from there". */
-export async function loadPolicy(identity: PolicyIdentity, log: (message: string) => void, seams: PolicySeams = nodePolicySeams()): Promise<EffectivePolicy> {
+export async function loadPolicy(
+  identity: PolicyIdentity,
+  log: (message: string) => void,
+  seams: PolicySeams = nodePolicySeams(),
+): Promise<EffectivePolicy> {
   try {
     let user: string | undefined;
     try {
@@ -130,7 +147,11 @@ export function governSettings(owner: Settings, chosen: ReadonlySet<keyof Settin
       categorySources[category] = 'default';
     }
   }
-  return { settings: { ...owner, consent, messageCategories: categories }, sources: { consent: consentSource, messageCategories: categorySources }, policySources: policy.sources };
+  return {
+    settings: { ...owner, consent, messageCategories: categories },
+    sources: { consent: consentSource, messageCategories: categorySources },
+    policySources: policy.sources,
+  };
 }
 
 /** The update keys, typed for core/updates (its UpdatePolicySource reads this). Enforced only: "recommended" updates would be the OEM's defaults. */

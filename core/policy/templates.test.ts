@@ -9,7 +9,10 @@ const root = join(import.meta.dirname, '..', '..');
 /** Every element closed in order: enough to catch a broken template without an XML library. */
 function balanced(text: string): boolean {
   const stack: string[] = [];
-  const body = text.replace(/<\?xml[^>]*\?>/, '').replace(/<!DOCTYPE[^>]*>/, '').replace(/<!--[\s\S]*?-->/g, '');
+  const body = text
+    .replace(/<\?xml[^>]*\?>/, '')
+    .replace(/<!DOCTYPE[^>]*>/, '')
+    .replace(/<!--[\s\S]*?-->/g, '');
   for (const match of body.matchAll(/<(\/?)([A-Za-z][\w:.-]*)[^>]*?(\/?)>/g)) {
     const [, closing, name, selfClosing] = match;
     if (selfClosing) continue;

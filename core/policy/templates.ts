@@ -7,7 +7,8 @@ import type { PolicyIdentity } from './platform-sources.js';
  * them to assets/policy/; core/policy/templates.test.ts fails when the files there are stale.
  */
 
-const xml = (text: string): string => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+const xml = (text: string): string =>
+  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 const id = (text: string): string => text.replace(/[^A-Za-z0-9]/g, '');
 
 /** An example value per key, for the configuration profile. */
@@ -115,10 +116,15 @@ export function renderAdml(identity: PolicyIdentity): string {
   ];
   for (const name of POLICY_KEY_NAMES) {
     const spec: PolicyKeySpec = POLICY_KEYS[name];
-    strings.push(`      <string id="${name}">${xml(spec.title)}</string>`, `      <string id="${name}_Explain">${xml(spec.description)}</string>`);
+    strings.push(
+      `      <string id="${name}">${xml(spec.title)}</string>`,
+      `      <string id="${name}_Explain">${xml(spec.description)}</string>`,
+    );
     for (const value of spec.values ?? []) strings.push(`      <string id="${name}_${id(value)}">${xml(value)}</string>`);
   }
-  const presentations = ['', '_Recommended'].flatMap((suffix) => POLICY_KEY_NAMES.map((name) => presentation(name, POLICY_KEYS[name], suffix)).filter((line): line is string => line !== undefined));
+  const presentations = ['', '_Recommended'].flatMap((suffix) =>
+    POLICY_KEY_NAMES.map((name) => presentation(name, POLICY_KEYS[name], suffix)).filter((line): line is string => line !== undefined),
+  );
   return `<?xml version="1.0" encoding="utf-8"?>
 <!-- Generated from common/policy.ts by scripts/generate-policy-templates.ts; do not edit. -->
 <policyDefinitionResources xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" revision="1.0" schemaVersion="1.0" xmlns="http://schemas.microsoft.com/GroupPolicy/2006/07/PolicyDefinitions">
@@ -144,7 +150,9 @@ function plistValue(value: string | number | boolean): string {
 
 /** A configuration profile (managed preferences for the bundle id) setting every key to an example value. */
 export function renderMobileconfig(identity: PolicyIdentity): string {
-  const entries = POLICY_KEY_NAMES.map((name) => `\t\t\t<!-- ${xml(POLICY_KEYS[name].title)} -->\n\t\t\t<key>${name}</key>\n\t\t\t${plistValue(EXAMPLES[name])}`).join('\n');
+  const entries = POLICY_KEY_NAMES.map(
+    (name) => `\t\t\t<!-- ${xml(POLICY_KEYS[name].title)} -->\n\t\t\t<key>${name}</key>\n\t\t\t${plistValue(EXAMPLES[name])}`,
+  ).join('\n');
   // Fixed UUIDs: the example must be reproducible; an admin replaces them with their own.
   return `<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">

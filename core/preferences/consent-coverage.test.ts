@@ -9,9 +9,15 @@ async function docsTable(): Promise<Map<string, { levels: string[]; fields: stri
   const text = await readFile(join(import.meta.dirname, '..', '..', 'docs', 'privacy.md'), 'utf8');
   const rows = new Map<string, { levels: string[]; fields: string[] }>();
   for (const line of text.split('\n').filter((candidate) => candidate.startsWith('| `'))) {
-    const [request, sentAt, , fields] = line.split('|').slice(1, -1).map((cell) => cell.trim());
+    const [request, sentAt, , fields] = line
+      .split('|')
+      .slice(1, -1)
+      .map((cell) => cell.trim());
     const levels = sentAt!.startsWith('any level') ? [...ConsentSchema.options] : sentAt!.split(/,\s*/).map((level) => level.trim());
-    rows.set(request!.replaceAll('`', ''), { levels: levels.sort(), fields: [...fields!.matchAll(/`([A-Za-z-]+)`/g)].map((match) => match[1]!).sort() });
+    rows.set(request!.replaceAll('`', ''), {
+      levels: levels.sort(),
+      fields: [...fields!.matchAll(/`([A-Za-z-]+)`/g)].map((match) => match[1]!).sort(),
+    });
   }
   return rows;
 }
@@ -20,7 +26,9 @@ describe('what each consent level sends, as the panel shows it', () => {
   it('lists exactly the requests, levels and fields of docs/privacy.md (which the wire-capture test checks against the traffic)', async () => {
     const docs = await docsTable();
     expect(docs.size).toBeGreaterThan(4);
-    const panel = new Map(CONSENT_COVERAGE.map((row) => [row.request, { levels: [...row.levels].sort(), fields: [...new Set(row.fields)].sort() }]));
+    const panel = new Map(
+      CONSENT_COVERAGE.map((row) => [row.request, { levels: [...row.levels].sort(), fields: [...new Set(row.fields)].sort() }]),
+    );
     expect(panel).toEqual(docs);
   });
 });

@@ -24,7 +24,8 @@ export function openConsentLedger(path: string, log: (message: string) => void):
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log(`preferences: could not read the consent ledger ${path} (${describeError(error)}); new entries are still added`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      log(`preferences: could not read the consent ledger ${path} (${describeError(error)}); new entries are still added`);
   }
   let skipped = 0;
   for (const line of text.split('\n')) {

@@ -18,22 +18,47 @@ afterEach(async () => {
 const open = (storage = memorySettingsStorage(), policy = { enforced: {}, recommended: {}, sources: [] as string[] }) => {
   const time = new FakeTime(Date.UTC(2026, 11, 2, 9));
   const settings = createSettingsService(storage, time);
-  const preferences = createPreferencesService({ settings, policy, dataDir: dir, backendUrl: 'https://messages.example', locale: () => 'en-GB', clock: time, log: () => undefined });
+  const preferences = createPreferencesService({
+    settings,
+    policy,
+    dataDir: dir,
+    backendUrl: 'https://messages.example',
+    locale: () => 'en-GB',
+    clock: time,
+    log: () => undefined,
+  });
   return { settings, preferences };
 };
 
 describe('preference center', () => {
   it('shows a category locked by an enforced policy with its source, and the owner cannot turn it back', async () => {
-    const { preferences } = open(memorySettingsStorage(), { enforced: { MessageCategoryOffers: false, ConsentCeiling: 'anonymous-usage' }, recommended: {}, sources: ['/etc/trayside/policy.json'] });
+    const { preferences } = open(memorySettingsStorage(), {
+      enforced: { MessageCategoryOffers: false, ConsentCeiling: 'anonymous-usage' },
+      recommended: {},
+      sources: ['/etc/trayside/policy.json'],
+    });
     await preferences.update({ category: { category: 'offers', on: true }, consent: 'support-sharing' });
     const view = preferences.view();
     expect(view.categories.find((row) => row.category === 'offers')).toMatchObject({ on: false, locked: true, source: 'policy' });
-    expect(view.consent).toMatchObject({ level: 'anonymous-usage', chosen: 'support-sharing', source: 'policy', ceiling: 'anonymous-usage' });
+    expect(view.consent).toMatchObject({
+      level: 'anonymous-usage',
+      chosen: 'support-sharing',
+      source: 'policy',
+      ceiling: 'anonymous-usage',
+    });
   });
 
-  it('applies recommended policy to the fields the owner has not touched, and the owner\'s choice to the ones they have', async () => {
-    const { preferences } = open(memorySettingsStorage(), { enforced: {}, recommended: { MessageCategoryTips: true, ConsentCeiling: 'anonymous-usage' }, sources: ['policy'] });
-    expect(preferences.view().categories.find((row) => row.category === 'tips')).toMatchObject({ on: true, source: 'recommended', locked: false });
+  it("applies recommended policy to the fields the owner has not touched, and the owner's choice to the ones they have", async () => {
+    const { preferences } = open(memorySettingsStorage(), {
+      enforced: {},
+      recommended: { MessageCategoryTips: true, ConsentCeiling: 'anonymous-usage' },
+      sources: ['policy'],
+    });
+    expect(preferences.view().categories.find((row) => row.category === 'tips')).toMatchObject({
+      on: true,
+      source: 'recommended',
+      locked: false,
+    });
     expect(preferences.view().consent).toMatchObject({ level: 'anonymous-usage', source: 'recommended' });
     await preferences.update({ consent: 'none' });
     expect(preferences.view().consent).toMatchObject({ level: 'none', source: 'owner' });
@@ -42,7 +67,12 @@ describe('preference center', () => {
 
   it('keeps marketing off until the owner opts in', () => {
     const { preferences } = open();
-    expect(preferences.view().categories.filter((row) => row.marketing).map((row) => [row.category, row.on, row.source])).toEqual([
+    expect(
+      preferences
+        .view()
+        .categories.filter((row) => row.marketing)
+        .map((row) => [row.category, row.on, row.source]),
+    ).toEqual([
       ['tips', false, 'default'],
       ['offers', false, 'default'],
       ['surveys', false, 'default'],
@@ -55,7 +85,9 @@ describe('preference center', () => {
     await first.preferences.update({ consent: 'anonymous-usage', locale: 'de-DE' });
     await first.preferences.update({ consent: 'none' });
     first.preferences.dispose();
-    await vi.waitFor(async () => expect((await readFile(join(dir, 'preferences', 'consent-ledger.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(2));
+    await vi.waitFor(async () =>
+      expect((await readFile(join(dir, 'preferences', 'consent-ledger.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(2),
+    );
     const again = open(storage);
     expect(again.preferences.view().ledger).toEqual([
       { at: Date.UTC(2026, 11, 2, 9), level: 'none', wordingVersion: 1, locale: 'en-GB', how: 'panel' },
@@ -72,7 +104,9 @@ describe('preference center', () => {
     await preferences.update({ consent: 'support-sharing' });
     expect(preferences.view().ledger.map((entry) => entry.level)).toEqual(['support-sharing', 'anonymous-usage']);
     preferences.dispose();
-    await vi.waitFor(async () => expect(await readFile(join(dir, 'preferences', 'consent-ledger.jsonl'), 'utf8')).toMatch(/support-sharing/));
+    await vi.waitFor(async () =>
+      expect(await readFile(join(dir, 'preferences', 'consent-ledger.jsonl'), 'utf8')).toMatch(/support-sharing/),
+    );
     const again = open();
     expect(again.preferences.view().ledger.map((entry) => entry.level)).toEqual(['support-sharing', 'anonymous-usage']);
     again.preferences.dispose();
@@ -80,9 +114,23 @@ describe('preference center', () => {
 
   it('shows the exact events waiting in the queue file, without the ones already sent', async () => {
     await mkdir(join(dir, 'events'));
-    const event = (id: string) => ({ id, type: 'open', at: '2026-12-02T08:00:00.000Z', campaignId: 'cyan-low', variantId: 'a', messageId: 'cyan-low@1' });
+    const event = (id: string) => ({
+      id,
+      type: 'open',
+      at: '2026-12-02T08:00:00.000Z',
+      campaignId: 'cyan-low',
+      variantId: 'a',
+      messageId: 'cyan-low@1',
+    });
     const waiting = event('9f1c0a52-5a2e-4c1e-9d7e-6a1f4b1e2c3d');
-    await writeFile(join(dir, 'events', 'events.log'), Buffer.concat([encodeChecksummedLine({ add: event('0b7d7e5c-1f1a-4d5b-8c47-2d0b0f1f0e11') }), encodeChecksummedLine({ add: waiting }), encodeChecksummedLine({ done: ['0b7d7e5c-1f1a-4d5b-8c47-2d0b0f1f0e11'] })]));
+    await writeFile(
+      join(dir, 'events', 'events.log'),
+      Buffer.concat([
+        encodeChecksummedLine({ add: event('0b7d7e5c-1f1a-4d5b-8c47-2d0b0f1f0e11') }),
+        encodeChecksummedLine({ add: waiting }),
+        encodeChecksummedLine({ done: ['0b7d7e5c-1f1a-4d5b-8c47-2d0b0f1f0e11'] }),
+      ]),
+    );
     const { preferences } = open();
     const { queued } = await preferences.transparency();
     expect(queued).toHaveLength(1);

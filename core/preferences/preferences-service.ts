@@ -52,7 +52,10 @@ function memoryLedger(): ConsentLedger {
 /** The preference center: the owner's choices with what the policy does to them, the consent ledger and what is sent. */
 export function createPreferencesService(options: PreferencesOptions): PreferencesService {
   const policy = options.policy ?? EMPTY_POLICY;
-  const ledger = options.dataDir === undefined ? memoryLedger() : openConsentLedger(join(options.dataDir, 'preferences', 'consent-ledger.jsonl'), options.log);
+  const ledger =
+    options.dataDir === undefined
+      ? memoryLedger()
+      : openConsentLedger(join(options.dataDir, 'preferences', 'consent-ledger.jsonl'), options.log);
   const changed = new Emitter<PreferencesView>();
   /** Set while the panel's own change is applied, so its ledger entry says so. */
   let fromPanel: { locale: string } | undefined;
@@ -70,7 +73,13 @@ export function createPreferencesService(options: PreferencesOptions): Preferenc
       },
       categories: CATEGORIES.map((category) => {
         const source = governed.sources.messageCategories[category];
-        return { category, on: governed.settings.messageCategories[category], marketing: MARKETING.has(category), locked: source === 'policy', source };
+        return {
+          category,
+          on: governed.settings.messageCategories[category],
+          marketing: MARKETING.has(category),
+          locked: source === 'policy',
+          source,
+        };
       }),
       quietHours: owner.quietHours,
       frequencyLimit: owner.frequencyLimit ?? null,
@@ -80,7 +89,13 @@ export function createPreferencesService(options: PreferencesOptions): Preferenc
 
   const subscriptions = [
     options.settings.onConsentChanged((level) => {
-      const entry = { at: options.clock.now(), level, wordingVersion: CONSENT_WORDING_VERSION, locale: fromPanel?.locale ?? options.locale(), how: fromPanel ? ('panel' as const) : ('other' as const) };
+      const entry = {
+        at: options.clock.now(),
+        level,
+        wordingVersion: CONSENT_WORDING_VERSION,
+        locale: fromPanel?.locale ?? options.locale(),
+        how: fromPanel ? ('panel' as const) : ('other' as const),
+      };
       writing = writing
         .then(() => ledger.append(entry))
         .catch((error: unknown) => options.log(`preferences: could not write the consent ledger (${describeError(error)})`));
@@ -120,7 +135,10 @@ export function createPreferencesService(options: PreferencesOptions): Preferenc
               options.log(`preferences: could not read the event queue (${describeError(error)})`);
               return [];
             });
-      const destination = options.backendUrl === undefined ? 'nowhere: no message server is configured' : `POST ${new URL('/v1/events', options.backendUrl).href}`;
+      const destination =
+        options.backendUrl === undefined
+          ? 'nowhere: no message server is configured'
+          : `POST ${new URL('/v1/events', options.backendUrl).href}`;
       return {
         queued: queued.map((event) => ({ at: Date.parse(event.at), destination, status: null, body: JSON.stringify(event, null, 2) })),
         sent: options.sent?.recent() ?? [],

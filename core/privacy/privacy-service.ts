@@ -13,7 +13,10 @@ import { describeFsError } from '../storage/fs-error.js';
 import { readOwnedFileSync, setAsideDamagedSync } from '../storage/owned-file.js';
 
 /** The slice of fetch the service uses (global fetch fits). */
-export type PrivacyFetch = (url: string, init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string; signal: AbortSignal }) => Promise<Response>;
+export type PrivacyFetch = (
+  url: string,
+  init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string; signal: AbortSignal },
+) => Promise<Response>;
 
 export interface PrivacyServiceOptions {
   /** Where `requests.json` is kept (durable: a deletion survives a restart until acknowledged). */
@@ -97,7 +100,10 @@ export async function createPrivacyService(options: PrivacyServiceOptions): Prom
     return { sharedAt: 0, requests: [] };
   }
 
-  const state = (): PrivacyState => ({ available: options.backendUrl !== undefined && options.authorization !== undefined, requests: [...stored.requests].reverse().map(view) });
+  const state = (): PrivacyState => ({
+    available: options.backendUrl !== undefined && options.authorization !== undefined,
+    requests: [...stored.requests].reverse().map(view),
+  });
 
   async function save(): Promise<void> {
     const text = JSON.stringify(stored);
@@ -151,7 +157,10 @@ export async function createPrivacyService(options: PrivacyServiceOptions): Prom
       try {
         const response =
           entry.status === 'queued'
-            ? await call('POST', `/v1/privacy/${installId}/${entry.kind === 'export' ? 'exports' : 'deletions'}`, { requestId: entry.id, scopes: entry.scopes })
+            ? await call('POST', `/v1/privacy/${installId}/${entry.kind === 'export' ? 'exports' : 'deletions'}`, {
+                requestId: entry.id,
+                scopes: entry.scopes,
+              })
             : await call('GET', `/v1/privacy/${installId}/requests/${entry.id}`);
         const receipt = await receiptOf(response);
         update(entry.id, (current) => fromReceipt({ ...current, attempts: 0 }, receipt));
@@ -183,12 +192,28 @@ export async function createPrivacyService(options: PrivacyServiceOptions): Prom
 
   async function add(kind: Entry['kind'], scopes: readonly DataScope[], reason: Entry['reason']): Promise<PrivacyState> {
     if (options.backendUrl === undefined || options.authorization === undefined) {
-      throw new TraysideError('unavailable', 'No message server is configured, so this app never sent anything that could be exported or deleted.');
+      throw new TraysideError(
+        'unavailable',
+        'No message server is configured, so this app never sent anything that could be exported or deleted.',
+      );
     }
-    const entry: Entry = { id: randomUUID(), kind, scopes: [...scopes].sort(), reason, status: 'queued', requestedAt: options.clock.now(), completedAt: null, counts: null, problem: null, attempts: 0 };
+    const entry: Entry = {
+      id: randomUUID(),
+      kind,
+      scopes: [...scopes].sort(),
+      reason,
+      status: 'queued',
+      requestedAt: options.clock.now(),
+      completedAt: null,
+      counts: null,
+      problem: null,
+      attempts: 0,
+    };
     // Oldest completed ones make room; an open request is never dropped.
     const completed = stored.requests.filter((candidate) => candidate.status === 'completed');
-    const keep = stored.requests.filter((candidate) => candidate.status !== 'completed' || completed.indexOf(candidate) >= completed.length - 150);
+    const keep = stored.requests.filter(
+      (candidate) => candidate.status !== 'completed' || completed.indexOf(candidate) >= completed.length - 150,
+    );
     stored = { ...stored, requests: [...keep, entry] };
     await save();
     void sync();
@@ -197,7 +222,9 @@ export async function createPrivacyService(options: PrivacyServiceOptions): Prom
 
   const withdrawal = options.onConsentWithdrawn(() => {
     if (stored.sharedAt === null) return;
-    void add('deletion', ALL_SCOPES, 'consent-withdrawn').catch((error: unknown) => options.log(`privacy: could not queue the deletion request (${describeError(error)})`));
+    void add('deletion', ALL_SCOPES, 'consent-withdrawn').catch((error: unknown) =>
+      options.log(`privacy: could not queue the deletion request (${describeError(error)})`),
+    );
   });
   if (stored.requests.some((entry) => entry.status !== 'completed')) void sync();
 
@@ -207,10 +234,12 @@ export async function createPrivacyService(options: PrivacyServiceOptions): Prom
     requestDeletion: (scopes = ALL_SCOPES, reason = 'owner') => add('deletion', scopes, reason),
     async downloadExport(requestId) {
       const entry = stored.requests.find((candidate) => candidate.id === requestId && candidate.kind === 'export');
-      if (entry === undefined || entry.status !== 'completed') throw new TraysideError('not-found', 'That export is not ready yet; its receipt says when it is completed.');
+      if (entry === undefined || entry.status !== 'completed')
+        throw new TraysideError('not-found', 'That export is not ready yet; its receipt says when it is completed.');
       const response = await call('GET', `/v1/privacy/${options.authorization!.installId}/exports/${requestId}`);
       const json = await response.text();
-      if (!response.ok) throw new TraysideError('unavailable', `The server did not hand out the export (HTTP ${response.status}); request a new one.`);
+      if (!response.ok)
+        throw new TraysideError('unavailable', `The server did not hand out the export (HTTP ${response.status}); request a new one.`);
       return { fileName: `trayside-data-${new Date(entry.completedAt ?? options.clock.now()).toISOString().slice(0, 10)}.json`, json };
     },
     sync,

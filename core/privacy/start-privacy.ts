@@ -36,7 +36,8 @@ function unavailablePrivacy(reason: string): PrivacyService {
 
 /** The privacy requests of this install, kept in `<data>/privacy/`; never rejects. */
 export function startPrivacy(options: StartPrivacyOptions): Promise<PrivacyService> {
-  if (options.dataDir === undefined) return Promise.resolve(unavailablePrivacy('This app keeps no data folder, so it sent nothing that could be exported or deleted.'));
+  if (options.dataDir === undefined)
+    return Promise.resolve(unavailablePrivacy('This app keeps no data folder, so it sent nothing that could be exported or deleted.'));
   const dir = join(options.dataDir, 'privacy');
   return createPrivacyService({
     dir,

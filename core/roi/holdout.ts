@@ -27,6 +27,7 @@ export function inGlobalHoldout(installId: string, holdout: Holdout | undefined)
 export function armFor(installId: string, campaignId: string, holdout: Holdout | undefined, controlShare: number | undefined): Arm {
   if (inGlobalHoldout(installId, holdout)) return 'holdout';
   const salt = holdout?.salt ?? 'no-global-holdout';
-  if (controlShare !== undefined && controlShare > 0 && unitHash(`${salt}:control:${campaignId}:${installId}`) < controlShare) return 'control';
+  if (controlShare !== undefined && controlShare > 0 && unitHash(`${salt}:control:${campaignId}:${installId}`) < controlShare)
+    return 'control';
   return 'treated';
 }

@@ -16,7 +16,14 @@ function device(supplies: { id: string; role: 'consumable' | 'receptacle'; perce
     statusLine: 'Ready',
     conditions: [],
     supplies: supplies.map((supply) =>
-      classifySupply({ id: supply.id, name: supply.id, kind: supply.role === 'receptacle' ? 'waste' : 'ink', role: supply.role, level: { kind: 'percent', percent: supply.percent }, lowThreshold: supply.role === 'receptacle' ? 90 : 10 } as SupplyReading),
+      classifySupply({
+        id: supply.id,
+        name: supply.id,
+        kind: supply.role === 'receptacle' ? 'waste' : 'ink',
+        role: supply.role,
+        level: { kind: 'percent', percent: supply.percent },
+        lowThreshold: supply.role === 'receptacle' ? 90 : 10,
+      } as SupplyReading),
     ),
     facts: {},
     stale: false,
@@ -37,7 +44,12 @@ function harness(consent: Consent = 'anonymous-usage') {
   return { tracker, recorded, state, advance: (ms: number) => (now += ms) };
 }
 
-const withheld: Exposure = { campaignId: 'cyan-low', variantId: 'a', arm: 'holdout', context: { trigger: 'supply-below', supplyId: 'cyan', percent: 15 } };
+const withheld: Exposure = {
+  campaignId: 'cyan-low',
+  variantId: 'a',
+  arm: 'holdout',
+  context: { trigger: 'supply-below', supplyId: 'cyan', percent: 15 },
+};
 
 describe('outcome tracker', () => {
   it('records would-have-shown for a holdout install and attributes the refill to the holdout, with the time from low', async () => {
@@ -49,8 +61,26 @@ describe('outcome tracker', () => {
     advance(2 * DAY);
     await tracker.observe(device([{ id: 'cyan', role: 'consumable', percent: 97 }]));
     expect(recorded).toEqual([
-      { type: 'would-have-shown', campaignId: 'cyan-low', variantId: 'holdout', arm: 'holdout', wouldHaveSeen: 'a', context: withheld.context },
-      expect.objectContaining({ type: 'replacement', variantId: 'holdout', arm: 'holdout', supplyId: 'cyan', change: 'refilled', fromPercent: 8, toPercent: 97, hoursFromLow: 48, genuine: true, exposedAt: new Date(0).toISOString() }),
+      {
+        type: 'would-have-shown',
+        campaignId: 'cyan-low',
+        variantId: 'holdout',
+        arm: 'holdout',
+        wouldHaveSeen: 'a',
+        context: withheld.context,
+      },
+      expect.objectContaining({
+        type: 'replacement',
+        variantId: 'holdout',
+        arm: 'holdout',
+        supplyId: 'cyan',
+        change: 'refilled',
+        fromPercent: 8,
+        toPercent: 97,
+        hoursFromLow: 48,
+        genuine: true,
+        exposedAt: new Date(0).toISOString(),
+      }),
     ]);
   });
 
@@ -60,7 +90,9 @@ describe('outcome tracker', () => {
     await tracker.observe(device([{ id: 'waste', role: 'receptacle', percent: 93 }]));
     advance(DAY);
     await tracker.observe(device([{ id: 'waste', role: 'receptacle', percent: 2 }]));
-    expect(recorded).toEqual([expect.objectContaining({ type: 'replacement', variantId: 'a', arm: 'treated', change: 'emptied', fromPercent: 7, toPercent: 98 })]);
+    expect(recorded).toEqual([
+      expect.objectContaining({ type: 'replacement', variantId: 'a', arm: 'treated', change: 'emptied', fromPercent: 7, toPercent: 98 }),
+    ]);
     expect(recorded[0]).not.toHaveProperty('genuine');
     advance(40 * DAY);
     await tracker.observe(device([{ id: 'waste', role: 'receptacle', percent: 95 }]));

@@ -1,4 +1,11 @@
-import { consentAllowsEvents, CONTROL_VARIANT, HOLDOUT_VARIANT, type Arm, type DeviceEventDraft, type TriggerContext } from '../../common/events.js';
+import {
+  consentAllowsEvents,
+  CONTROL_VARIANT,
+  HOLDOUT_VARIANT,
+  type Arm,
+  type DeviceEventDraft,
+  type TriggerContext,
+} from '../../common/events.js';
 import type { DeviceSnapshot } from '../../common/device.js';
 import type { Clock } from '../../common/lifecycle.js';
 import type { Consent } from '../../common/settings.js';
@@ -50,7 +57,8 @@ interface SupplyState {
   lowSince: number | undefined;
 }
 
-const armVariant = (exposure: Exposure): string => (exposure.arm === 'treated' ? exposure.variantId : exposure.arm === 'holdout' ? HOLDOUT_VARIANT : CONTROL_VARIANT);
+const armVariant = (exposure: Exposure): string =>
+  exposure.arm === 'treated' ? exposure.variantId : exposure.arm === 'holdout' ? HOLDOUT_VARIANT : CONTROL_VARIANT;
 
 /** Makes the tracker; it keeps its state in memory, so the window restarts with the app. */
 export function createOutcomeTracker(options: OutcomeTrackerOptions): OutcomeTracker {

@@ -8,7 +8,10 @@ const clamp = (value: number): number => Math.min(100, Math.max(0, value));
 
 /** A level wandering by less than the replacement rise per reading, as sensor noise and revised estimates do. */
 const noisySeries = fc
-  .record({ start: fc.double({ min: 0, max: 100, noNaN: true }), steps: fc.array(fc.double({ min: -(DEFAULT_MIN_RISE - 0.01), max: DEFAULT_MIN_RISE - 0.01, noNaN: true }), { maxLength: 200 }) })
+  .record({
+    start: fc.double({ min: 0, max: 100, noNaN: true }),
+    steps: fc.array(fc.double({ min: -(DEFAULT_MIN_RISE - 0.01), max: DEFAULT_MIN_RISE - 0.01, noNaN: true }), { maxLength: 200 }),
+  })
   .map(({ start, steps }) => {
     const samples: LevelSample[] = [{ at: 0, remaining: start }];
     for (const step of steps) samples.push({ at: samples.length * HOUR, remaining: clamp(samples.at(-1)!.remaining + step) });
@@ -26,12 +29,17 @@ describe('supply replacement from level history', () => {
 
   it('always counts a refill: a run-down supply read nearly full again', () => {
     fc.assert(
-      fc.property(noisySeries, fc.double({ min: 0, max: 70, noNaN: true }), fc.double({ min: 90, max: 100, noNaN: true }), (before, emptyLevel, newLevel) => {
-        const at = before.length * HOUR;
-        const samples = [...before, { at, remaining: emptyLevel }, { at: at + HOUR, remaining: newLevel }];
-        const found = detectReplacements(samples);
-        expect(found.at(-1)).toMatchObject({ at: at + HOUR, fromPercent: emptyLevel, toPercent: newLevel });
-      }),
+      fc.property(
+        noisySeries,
+        fc.double({ min: 0, max: 70, noNaN: true }),
+        fc.double({ min: 90, max: 100, noNaN: true }),
+        (before, emptyLevel, newLevel) => {
+          const at = before.length * HOUR;
+          const samples = [...before, { at, remaining: emptyLevel }, { at: at + HOUR, remaining: newLevel }];
+          const found = detectReplacements(samples);
+          expect(found.at(-1)).toMatchObject({ at: at + HOUR, fromPercent: emptyLevel, toPercent: newLevel });
+        },
+      ),
     );
   });
 

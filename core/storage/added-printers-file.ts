@@ -8,7 +8,8 @@ export function addedPrintersFile(path: string, log: (message: string) => void):
   return {
     readSync() {
       const found = readOwnedFileSync(path);
-      if (found.kind === 'unreadable') log(`network printers: cannot read ${path} (${describeFsError(found.error)}); starting without the printers added before`);
+      if (found.kind === 'unreadable')
+        log(`network printers: cannot read ${path} (${describeFsError(found.error)}); starting without the printers added before`);
       return found.kind === 'read' ? found.text : undefined;
     },
     setAside(reason) {

@@ -42,7 +42,12 @@ const ATTEMPTS = 100;
  * original). Blocking, for the start-up reads (readOwnedFileSync); the event queue, which opens
  * asynchronously, uses setAsideDamaged.
  */
-export function setAsideDamagedSync(path: string, how: SetAside, now: number = Date.now(), stamp: string = damagedStamp(now)): string | undefined {
+export function setAsideDamagedSync(
+  path: string,
+  how: SetAside,
+  now: number = Date.now(),
+  stamp: string = damagedStamp(now),
+): string | undefined {
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
     const aside = asideName(path, stamp, attempt);
     try {

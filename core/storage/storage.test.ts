@@ -40,7 +40,9 @@ describe('writeFileAtomic', () => {
         close: () => handle.close(),
       });
     });
-    await expect(writeFileAtomic(file, JSON.stringify({ new: 'x'.repeat(1000) }), { fs: fullDisk })).rejects.toMatchObject({ code: 'ENOSPC' });
+    await expect(writeFileAtomic(file, JSON.stringify({ new: 'x'.repeat(1000) }), { fs: fullDisk })).rejects.toMatchObject({
+      code: 'ENOSPC',
+    });
     expect(readFileSync(file, 'utf8')).toBe('{"old": true}');
     expect(readdirSync(dir)).toEqual(['manifest.json']);
   });
@@ -92,7 +94,10 @@ describe('AppendLog with checksummed lines', () => {
     await reopened.append(encodeChecksummedLine({ n: 4 }));
     await reopened.close();
 
-    const records = readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => decodeChecksummedLine(Buffer.from(line)));
+    const records = readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => decodeChecksummedLine(Buffer.from(line)));
     expect(records).toEqual([{ n: 1 }, { n: 2 }, { n: 4 }]);
   });
 

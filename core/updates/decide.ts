@@ -37,12 +37,19 @@ export function fileFor(release: UpdateRelease, target: UpdateTarget): UpdateFil
  * Decides on a release whose signature has been verified. The order matters for what the owner is
  * told: a downgrade or a foreign build is refused before rollout and policy are looked at.
  */
-export function decideUpdate(release: UpdateRelease, input: { target: UpdateTarget; installId: string; policy: UpdatePolicy; now: number }): UpdateDecision {
+export function decideUpdate(
+  release: UpdateRelease,
+  input: { target: UpdateTarget; installId: string; policy: UpdatePolicy; now: number },
+): UpdateDecision {
   const { target, policy } = input;
   const order = compareVersions(release.version, target.appVersion);
   if (order === 0) return { kind: 'up-to-date', message: `Trayside ${target.appVersion} is up to date.` };
   if (order < 0) {
-    return { kind: 'refused', reason: 'downgrade', message: `The feed offers ${release.version}, older than the installed ${target.appVersion}; an update never goes back a version.` };
+    return {
+      kind: 'refused',
+      reason: 'downgrade',
+      message: `The feed offers ${release.version}, older than the installed ${target.appVersion}; an update never goes back a version.`,
+    };
   }
   const file = fileFor(release, target);
   if (!file) {
@@ -58,12 +65,20 @@ export function decideUpdate(release: UpdateRelease, input: { target: UpdateTarg
   }
   const bucket = rolloutBucket(input.installId, release.releaseId);
   if (!isInRollout(input.installId, release.releaseId, release.rolloutPercent)) {
-    return { kind: 'not-in-rollout', bucket, message: `Release ${release.version} is rolling out to ${release.rolloutPercent} % of installs; this one comes later.` };
+    return {
+      kind: 'not-in-rollout',
+      bucket,
+      message: `Release ${release.version} is rolling out to ${release.rolloutPercent} % of installs; this one comes later.`,
+    };
   }
   // Only a policy defers: without one, a publish time ahead of this machine's clock (skew) delays nothing.
   const until = Date.parse(release.publishedAt) + (policy.deferDays ?? 0) * DAY_MS;
   if ((policy.deferDays ?? 0) > 0 && until > input.now) {
-    return { kind: 'deferred', until, message: `Release ${release.version} waits ${policy.deferDays} days after its release, as your administrator set, until ${new Date(until).toISOString().slice(0, 10)}.` };
+    return {
+      kind: 'deferred',
+      until,
+      message: `Release ${release.version} waits ${policy.deferDays} days after its release, as your administrator set, until ${new Date(until).toISOString().slice(0, 10)}.`,
+    };
   }
   return { kind: 'offer', release, file, bucket };
 }

@@ -117,7 +117,10 @@ async function attempt(request: DownloadRequest, partial: string): Promise<{ res
         try {
           chunk = await reader.read();
         } catch (error) {
-          throw new DownloadError('network', `the download from ${request.url} broke off after ${written} of ${request.size} bytes: ${describeNetworkError(error)}`);
+          throw new DownloadError(
+            'network',
+            `the download from ${request.url} broke off after ${written} of ${request.size} bytes: ${describeNetworkError(error)}`,
+          );
         }
         if (chunk.done) break;
         touch();
@@ -175,7 +178,10 @@ export async function downloadVerified(request: DownloadRequest): Promise<Downlo
       return { path: request.destination, attempts: number, resumed };
     }
     await rm(partial, { force: true });
-    lastError = new DownloadError('bad-hash', `the file from ${request.url} does not have the SHA-512 the signed metadata gives (got ${digest.slice(0, 16)}…, expected ${request.sha512.slice(0, 16)}…)`);
+    lastError = new DownloadError(
+      'bad-hash',
+      `the file from ${request.url} does not have the SHA-512 the signed metadata gives (got ${digest.slice(0, 16)}…, expected ${request.sha512.slice(0, 16)}…)`,
+    );
     request.log(`updates: ${describeError(lastError)}; deleted it`);
     if (hashRetried) break;
     hashRetried = true;

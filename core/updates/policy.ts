@@ -72,7 +72,9 @@ export async function readUpdatePolicy(source: UpdatePolicySource, log: (message
     const field = shape[key as keyof typeof shape].safeParse(value);
     if (field.success) Object.assign(policy, { [key]: field.data });
     else {
-      log(`updates: ignoring update policy ${key}: ${field.error.issues[0]?.message ?? 'invalid value'}${key === 'enabled' ? ' — updates stay off until it is fixed' : ''}`);
+      log(
+        `updates: ignoring update policy ${key}: ${field.error.issues[0]?.message ?? 'invalid value'}${key === 'enabled' ? ' — updates stay off until it is fixed' : ''}`,
+      );
       if (key === 'enabled') policy.enabled = false;
     }
   }

@@ -1,7 +1,14 @@
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { compareVersions, ReleaseIdSchema, UpdateFileSchema, VersionSchema, type UpdateFile, type UpdateRelease } from '../../common/updates.js';
+import {
+  compareVersions,
+  ReleaseIdSchema,
+  UpdateFileSchema,
+  VersionSchema,
+  type UpdateFile,
+  type UpdateRelease,
+} from '../../common/updates.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { describeFsError } from '../storage/fs-error.js';
 import { sha512OfFile } from './download.js';

@@ -21,15 +21,18 @@ export function scheduleUpdateChecks(options: {
   let stopped = false;
   const next = (base: number): void => {
     if (stopped) return;
-    timer = options.timers.setTimeout(() => {
-      void options.check().then(
-        (result) => {
-          options.onResult?.(result);
-          next(CHECK_INTERVAL_MS);
-        },
-        () => next(CHECK_INTERVAL_MS),
-      );
-    }, base + Math.floor(random() * base * 0.1));
+    timer = options.timers.setTimeout(
+      () => {
+        void options.check().then(
+          (result) => {
+            options.onResult?.(result);
+            next(CHECK_INTERVAL_MS);
+          },
+          () => next(CHECK_INTERVAL_MS),
+        );
+      },
+      base + Math.floor(random() * base * 0.1),
+    );
   };
   next(FIRST_CHECK_MS);
   return {

@@ -44,7 +44,8 @@ const MAX_METADATA_BYTES = 1_000_000;
 
 async function readBounded(response: Response): Promise<string> {
   const text = await response.text();
-  if (text.length > MAX_METADATA_BYTES) throw new Error(`the update metadata is ${text.length} bytes, more than the ${MAX_METADATA_BYTES} accepted`);
+  if (text.length > MAX_METADATA_BYTES)
+    throw new Error(`the update metadata is ${text.length} bytes, more than the ${MAX_METADATA_BYTES} accepted`);
   return text;
 }
 
@@ -91,7 +92,10 @@ export class UpdateService {
 
     let body: string;
     try {
-      const response = await this.options.fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(this.options.metadataTimeoutMs ?? 30_000) });
+      const response = await this.options.fetch(url, {
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.timeout(this.options.metadataTimeoutMs ?? 30_000),
+      });
       if (response.status === 404) {
         await response.body?.cancel();
         return { kind: 'up-to-date', message: `No ${channel} release has been published yet.` };
@@ -110,7 +114,12 @@ export class UpdateService {
       log(`updates: refused the release from ${url}: ${verdict.message}`);
       return { kind: 'refused', reason: verdict.reason, message: verdict.message };
     }
-    const decision = decideUpdate(verdict.release, { target: this.options.target, installId: this.options.installId, policy, now: this.options.now() });
+    const decision = decideUpdate(verdict.release, {
+      target: this.options.target,
+      installId: this.options.installId,
+      policy,
+      now: this.options.now(),
+    });
     switch (decision.kind) {
       case 'up-to-date':
         return decision;
@@ -129,7 +138,8 @@ export class UpdateService {
   private async fetchAndStage(release: UpdateRelease, file: UpdateRelease['files'][number], feedUrl: string): Promise<UpdateCheckResult> {
     const staged = await this.staging.peek();
     const ready = `Trayside ${release.version} is downloaded and installs the next time Trayside starts.`;
-    if (staged?.releaseId === release.releaseId && staged.file.sha512 === file.sha512) return { kind: 'staged', version: release.version, message: ready };
+    if (staged?.releaseId === release.releaseId && staged.file.sha512 === file.sha512)
+      return { kind: 'staged', version: release.version, message: ready };
     const url = new URL(file.url, feedUrl).toString();
     try {
       const outcome = await downloadVerified({
@@ -142,10 +152,15 @@ export class UpdateService {
         ...this.options.download,
       });
       await this.staging.stage(release, file, this.options.now());
-      this.options.log(`updates: staged ${release.version} (${file.name}, ${file.size} bytes, ${outcome.attempts} attempt(s), ${outcome.resumed} resumed)`);
+      this.options.log(
+        `updates: staged ${release.version} (${file.name}, ${file.size} bytes, ${outcome.attempts} attempt(s), ${outcome.resumed} resumed)`,
+      );
       return { kind: 'staged', version: release.version, message: ready };
     } catch (error) {
-      return { kind: 'failed', message: `Trayside ${release.version} could not be downloaded: ${describeError(error)}. The next check tries again.` };
+      return {
+        kind: 'failed',
+        message: `Trayside ${release.version} could not be downloaded: ${describeError(error)}. The next check tries again.`,
+      };
     }
   }
 }

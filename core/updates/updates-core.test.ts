@@ -12,7 +12,20 @@ const labels = (menu: TrayMenuItem[]): string[] => menu.map((item) => (item.kind
 
 describe('version order (SemVer 2.0 §11)', () => {
   it('orders releases, prereleases and their identifiers as SemVer says', () => {
-    const ordered = ['1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-alpha.beta', '1.0.0-beta', '1.0.0-beta.2', '1.0.0-beta.11', '1.0.0-rc.1', '1.0.0', '1.0.1', '1.2.0', '1.10.0', '2.0.0'];
+    const ordered = [
+      '1.0.0-alpha',
+      '1.0.0-alpha.1',
+      '1.0.0-alpha.beta',
+      '1.0.0-beta',
+      '1.0.0-beta.2',
+      '1.0.0-beta.11',
+      '1.0.0-rc.1',
+      '1.0.0',
+      '1.0.1',
+      '1.2.0',
+      '1.10.0',
+      '2.0.0',
+    ];
     for (let index = 1; index < ordered.length; index++) {
       expect(compareVersions(ordered[index - 1]!, ordered[index]!), `${ordered[index - 1]} < ${ordered[index]}`).toBeLessThan(0);
       expect(compareVersions(ordered[index]!, ordered[index - 1]!)).toBeGreaterThan(0);
@@ -51,7 +64,12 @@ describe('update policy', () => {
 
 describe('tray menu', () => {
   it('offers "Check for updates" where the build updates itself, with the last outcome above it', () => {
-    const model = trayModel({ snapshots: [], settings: DEFAULT_SETTINGS, now: 0, updates: { status: 'Trayside 2.0.0 installs the next time Trayside starts.' } });
+    const model = trayModel({
+      snapshots: [],
+      settings: DEFAULT_SETTINGS,
+      now: 0,
+      updates: { status: 'Trayside 2.0.0 installs the next time Trayside starts.' },
+    });
     const menu = labels(model.menu);
     const at = menu.indexOf('Check for updates');
     expect(menu.slice(at - 2, at + 1)).toEqual(['---', 'Trayside 2.0.0 installs the next time Trayside starts.', 'Check for updates']);
@@ -61,7 +79,9 @@ describe('tray menu', () => {
   });
 
   it('shows that a check runs instead of offering a second one, and no entry where updates are not built in', () => {
-    expect(labels(trayModel({ snapshots: [], settings: DEFAULT_SETTINGS, now: 0, updates: { checking: true } }).menu)).toContain('Checking for updates…');
+    expect(labels(trayModel({ snapshots: [], settings: DEFAULT_SETTINGS, now: 0, updates: { checking: true } }).menu)).toContain(
+      'Checking for updates…',
+    );
     expect(labels(trayModel({ snapshots: [], settings: DEFAULT_SETTINGS, now: 0 }).menu)).not.toContain('Check for updates');
   });
 });
@@ -76,7 +96,11 @@ describe('update schedule', () => {
     await time.advance(FIRST_CHECK_MS - 1);
     expect(checks).toEqual([]);
     await time.advance(1 + 2 * CHECK_INTERVAL_MS);
-    expect(checks).toEqual([start + FIRST_CHECK_MS, start + FIRST_CHECK_MS + CHECK_INTERVAL_MS, start + FIRST_CHECK_MS + 2 * CHECK_INTERVAL_MS]);
+    expect(checks).toEqual([
+      start + FIRST_CHECK_MS,
+      start + FIRST_CHECK_MS + CHECK_INTERVAL_MS,
+      start + FIRST_CHECK_MS + 2 * CHECK_INTERVAL_MS,
+    ]);
     schedule.dispose();
     expect(time.pendingCount).toBe(0);
   });
@@ -103,12 +127,20 @@ describe('installer choice', () => {
   };
 
   it('takes a universal macOS build on Apple silicon, in the kind the installer adapter asks for', () => {
-    const decision = decideUpdate(release, { target: { appVersion: '1.0.0', platform: 'darwin', arch: 'arm64', kinds: ['zip'] }, installId: 'install-1', policy: {}, now: 0 });
+    const decision = decideUpdate(release, {
+      target: { appVersion: '1.0.0', platform: 'darwin', arch: 'arm64', kinds: ['zip'] },
+      installId: 'install-1',
+      policy: {},
+      now: 0,
+    });
     expect(decision).toMatchObject({ kind: 'offer', file: { platform: 'darwin', arch: 'universal', kind: 'zip' } });
   });
 
   it('never takes a universal file for Windows, where no such build exists', () => {
-    const decision = decideUpdate({ ...release, files: [file('win32', 'universal', 'nsis')] }, { target: { appVersion: '1.0.0', platform: 'win32', arch: 'arm64', kinds: ['nsis'] }, installId: 'install-1', policy: {}, now: 0 });
+    const decision = decideUpdate(
+      { ...release, files: [file('win32', 'universal', 'nsis')] },
+      { target: { appVersion: '1.0.0', platform: 'win32', arch: 'arm64', kinds: ['nsis'] }, installId: 'install-1', policy: {}, now: 0 },
+    );
     expect(decision).toMatchObject({ kind: 'refused', reason: 'wrong-platform' });
   });
 });

@@ -22,17 +22,28 @@ export function verifyRelease(body: string, options: { keys: readonly PinnedKey[
   } catch {
     return refuse('malformed', 'The update feed did not answer JSON.');
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return refuse('malformed', 'The update feed did not answer a signed release.');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return refuse('malformed', 'The update feed did not answer a signed release.');
   const record = raw as Record<string, unknown>;
   if (record.signature === undefined || record.payload === undefined) {
-    return refuse('unsigned', 'The update metadata is not signed; the feed must serve it in a signed envelope (npm run admin -- release publish).');
+    return refuse(
+      'unsigned',
+      'The update metadata is not signed; the feed must serve it in a signed envelope (npm run admin -- release publish).',
+    );
   }
   const envelope = SignedEnvelopeSchema.safeParse(raw);
-  if (!envelope.success) return refuse('malformed', `The update metadata's signed envelope is malformed (${envelope.error.issues[0]?.path.join('.') || 'shape'}).`);
+  if (!envelope.success)
+    return refuse(
+      'malformed',
+      `The update metadata's signed envelope is malformed (${envelope.error.issues[0]?.path.join('.') || 'shape'}).`,
+    );
   const { keyId, payload, signature } = envelope.data;
   const pinned = options.keys.find((candidate) => candidate.keyId === keyId);
   if (!pinned) {
-    return refuse('unknown-key', `The update metadata is signed by key ${keyId}, which is not among the branding's updates.publicKeys (${options.keys.map((key) => key.keyId).join(', ')}).`);
+    return refuse(
+      'unknown-key',
+      `The update metadata is signed by key ${keyId}, which is not among the branding's updates.publicKeys (${options.keys.map((key) => key.keyId).join(', ')}).`,
+    );
   }
   let valid: boolean;
   try {
@@ -40,7 +51,11 @@ export function verifyRelease(body: string, options: { keys: readonly PinnedKey[
   } catch {
     valid = false;
   }
-  if (!valid) return refuse('bad-signature', `The update metadata's signature does not match its content (key ${keyId}); it was changed after signing.`);
+  if (!valid)
+    return refuse(
+      'bad-signature',
+      `The update metadata's signature does not match its content (key ${keyId}); it was changed after signing.`,
+    );
 
   let json: unknown;
   try {
@@ -49,12 +64,18 @@ export function verifyRelease(body: string, options: { keys: readonly PinnedKey[
     return refuse('bad-payload', 'The signed update metadata is not JSON.');
   }
   if (typeof json === 'object' && json !== null && (json as Record<string, unknown>).format !== UPDATE_FORMAT) {
-    return refuse('bad-payload', `The signed payload is not update metadata (format ${JSON.stringify((json as Record<string, unknown>).format)}, expected ${UPDATE_FORMAT}).`);
+    return refuse(
+      'bad-payload',
+      `The signed payload is not update metadata (format ${JSON.stringify((json as Record<string, unknown>).format)}, expected ${UPDATE_FORMAT}).`,
+    );
   }
   const release = UpdateReleaseSchema.safeParse(json);
   if (!release.success) {
     const issue = release.error.issues[0];
-    return refuse('bad-payload', `The signed update metadata could not be read: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}.`);
+    return refuse(
+      'bad-payload',
+      `The signed update metadata could not be read: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}.`,
+    );
   }
   // A beta install may be offered a stable release; a stable install never a beta one.
   if (options.channel === 'stable' && release.data.channel !== 'stable') {

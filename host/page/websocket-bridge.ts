@@ -63,7 +63,10 @@ async function refreshSecret(): Promise<void> {
 function connect(): void {
   const protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
   // The secret travels as a subprotocol: a page may set that header, and it stays out of URLs and logs.
-  const ws = new WebSocket(`${protocol}//${location.host}${CONTRACT_SOCKET_PATH}`, [CONTRACT_SOCKET_PROTOCOL, `${SOCKET_SECRET_PROTOCOL_PREFIX}${secret}`]);
+  const ws = new WebSocket(`${protocol}//${location.host}${CONTRACT_SOCKET_PATH}`, [
+    CONTRACT_SOCKET_PROTOCOL,
+    `${SOCKET_SECRET_PROTOCOL_PREFIX}${secret}`,
+  ]);
   socket = ws;
   ws.addEventListener('open', () => {
     reconnectDelay = RECONNECT_MIN_MS;

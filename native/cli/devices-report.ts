@@ -71,17 +71,22 @@ const UDEV_RULE = 'SUBSYSTEM=="usb", ATTRS{idVendor}=="04b8", TAG+="uaccess"';
 
 /** Devices, problems and errors in words (no bare errno), with the hints that follow from them. */
 export function buildReport(input: ReportInput, { t }: Translator = activeTranslator()): DevicesReport {
-  const devices = input.devices.map((device) => (device.error === undefined ? device : { ...device, error: explainErrnoText(device.error) }));
+  const devices = input.devices.map((device) =>
+    device.error === undefined ? device : { ...device, error: explainErrnoText(device.error) },
+  );
   const problems = input.problems.map(explainErrnoText);
   const hints: string[] = [];
-  const denied = [...problems, ...devices.map((device) => device.error ?? '')].some((text) => /permission denied|no permission|EACCES|EPERM/i.test(text));
+  const denied = [...problems, ...devices.map((device) => device.error ?? '')].some((text) =>
+    /permission denied|no permission|EACCES|EPERM/i.test(text),
+  );
   if (denied) {
     hints.push(t('report.hint.permission', { rule: UDEV_RULE }));
   }
   if (devices.length === 0) {
     hints.push(t('report.hint.ipp', { command: 'npm run devices -- --ipp ipp://printer.local/ipp/print' }));
     if (input.network === undefined) hints.push(t('report.hint.network', { command: 'npm run devices -- --network' }));
-    if (!input.demo) hints.push(t('report.hint.demo', { product: 'Trayside', demoCommand: 'npm run devices -- --demo', startCommand: 'npm start' }));
+    if (!input.demo)
+      hints.push(t('report.hint.demo', { product: 'Trayside', demoCommand: 'npm run devices -- --demo', startCommand: 'npm start' }));
   }
   const report: DevicesReport = { ...input.environment, generatedAt: input.now.toISOString(), devices, problems, hints };
   if (input.network !== undefined) report.networkPrinters = input.network.map((printer) => ({ ...printer }));
@@ -109,7 +114,15 @@ async function readOne(source: DeviceSource, session: DeviceSession, timeoutMs: 
       facts: reading.facts ?? {},
     };
   } catch (error) {
-    return { ...base, state: 'unreachable', statusLine: 'Not responding', conditions: [], supplies: [], facts: {}, error: describeError(error) };
+    return {
+      ...base,
+      state: 'unreachable',
+      statusLine: 'Not responding',
+      conditions: [],
+      supplies: [],
+      facts: {},
+      error: describeError(error),
+    };
   } finally {
     await session.close().catch(() => undefined);
   }
@@ -133,7 +146,16 @@ export function formatReport(report: DevicesReport, { t }: Translator = activeTr
   } else {
     lines.push(t('report.devicesFound', { count: report.devices.length }));
   }
-  const labels = ['report.status', 'report.error', 'report.usbId', 'report.serial', 'report.firmware', 'report.commands', 'report.supply', 'report.id'] as const;
+  const labels = [
+    'report.status',
+    'report.error',
+    'report.usbId',
+    'report.serial',
+    'report.firmware',
+    'report.commands',
+    'report.supply',
+    'report.id',
+  ] as const;
   // The values line up after the longest label of this language ("Status:   " in English).
   const width = Math.max(...labels.map((key) => t(key).length)) + 1;
   const field = (key: (typeof labels)[number], value: string) => `  ${t(key).padEnd(width)}${value}`;
@@ -151,10 +173,20 @@ export function formatReport(report: DevicesReport, { t }: Translator = activeTr
       if (identity.firmware) lines.push(field('report.firmware', identity.firmware));
       if (identity.commandSet.length > 0) lines.push(field('report.commands', identity.commandSet.join(', ')));
     }
-    for (const condition of device.conditions) lines.push(`  ${t(`report.severity.${condition.severity}`)}: ${condition.message} [${condition.code}]`);
+    for (const condition of device.conditions)
+      lines.push(`  ${t(`report.severity.${condition.severity}`)}: ${condition.message} [${condition.code}]`);
     for (const supply of device.supplies) {
-      const flag = supply.empty ? ` ${t(supply.role === 'receptacle' ? 'report.flagFull' : 'report.flagEmpty')}` : supply.low ? ` ${t('report.flagLow')}` : '';
-      lines.push(field('report.supply', `${supply.name}: ${describeLevelIn(supply.level, t)}${flag}${supply.partNumber ? ` ${t('report.part', { part: supply.partNumber })}` : ''}`));
+      const flag = supply.empty
+        ? ` ${t(supply.role === 'receptacle' ? 'report.flagFull' : 'report.flagEmpty')}`
+        : supply.low
+          ? ` ${t('report.flagLow')}`
+          : '';
+      lines.push(
+        field(
+          'report.supply',
+          `${supply.name}: ${describeLevelIn(supply.level, t)}${flag}${supply.partNumber ? ` ${t('report.part', { part: supply.partNumber })}` : ''}`,
+        ),
+      );
     }
     for (const [label, value] of Object.entries(device.facts)) lines.push(`  ${label}: ${value}`);
     lines.push(field('report.id', device.id));
@@ -163,7 +195,8 @@ export function formatReport(report: DevicesReport, { t }: Translator = activeTr
     lines.push('');
     if (report.networkPrinters.length === 0) lines.push(t('report.noNetworkPrinter'));
     else lines.push(t('report.networkPrinters'));
-    for (const printer of report.networkPrinters) lines.push(`  ${printer.name}${printer.model && printer.model !== printer.name ? ` (${printer.model})` : ''}: ${printer.uri}`);
+    for (const printer of report.networkPrinters)
+      lines.push(`  ${printer.name}${printer.model && printer.model !== printer.name ? ` (${printer.model})` : ''}: ${printer.uri}`);
   }
   if (report.problems.length > 0) {
     lines.push('');
@@ -176,11 +209,20 @@ export function formatReport(report: DevicesReport, { t }: Translator = activeTr
     for (const hint of report.hints) lines.push(`  - ${hint}`);
   }
   lines.push('');
-  lines.push(t('report.footer', { product: 'Trayside', version: report.appVersion, platform: report.os.platform, release: report.os.release, arch: report.os.arch, node: report.node, generatedAt: report.generatedAt }));
+  lines.push(
+    t('report.footer', {
+      product: 'Trayside',
+      version: report.appVersion,
+      platform: report.os.platform,
+      release: report.os.release,
+      arch: report.os.arch,
+      node: report.node,
+      generatedAt: report.generatedAt,
+    }),
+  );
   lines.push(t('report.forSupport', { command: 'npm run devices -- --json' }));
   return `${lines.join('\n')}\n`;
 }
-
 
 /** The report's line for a printer another class driver holds: why, then what works (native/windows/other-class-driver.ts). */
 export function explainOtherClassDriver(printer: OtherPrinterFunction): string {

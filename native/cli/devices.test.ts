@@ -8,7 +8,8 @@ import { buildReport, collectDevices, formatReport, parseVendorId, type DeviceRe
 
 const ENVIRONMENT = { appVersion: '1.2.3', os: { platform: 'linux', release: '6.1.0-18-amd64', arch: 'x64' }, node: 'v20.20.0' };
 const NOW = new Date('2026-06-01T10:00:00.000Z');
-const report = (devices: DeviceReport[], problems: string[], demo = false) => buildReport({ devices, problems, environment: ENVIRONMENT, now: NOW, demo });
+const report = (devices: DeviceReport[], problems: string[], demo = false) =>
+  buildReport({ devices, problems, environment: ENVIRONMENT, now: NOW, demo });
 
 const run = promisify(execFile);
 
@@ -25,7 +26,16 @@ describe('devices report', () => {
       read: async () => ({
         identity: { manufacturer: 'ACME', model: 'UPS 1500', serial: 'A', vendorId: 0x1209, productId: 0x7702, commandSet: [] },
         conditions: [{ code: 'on-battery', severity: 'warning', message: 'Running on battery: mains power is off' }],
-        supplies: [classifySupply({ id: 'battery', name: 'Battery', kind: 'battery', role: 'consumable', level: { kind: 'percent', percent: 8 }, lowThreshold: 10 })],
+        supplies: [
+          classifySupply({
+            id: 'battery',
+            name: 'Battery',
+            kind: 'battery',
+            role: 'consumable',
+            level: { kind: 'percent', percent: 8 },
+            lowThreshold: 10,
+          }),
+        ],
         facts: { 'Runtime left': '12 min' },
       }),
       close: async () => void closed.push('ok'),
@@ -52,7 +62,9 @@ describe('devices report', () => {
   });
 
   it('an empty list says why, what to try (--ipp, the demo printer) and where and when it was made', () => {
-    expect(formatReport(report([], ['usb-printer: no USB bus on this machine (getDevices error: /sys/bus/usb/devices/ not found (errno 2))']))).toBe(
+    expect(
+      formatReport(report([], ['usb-printer: no USB bus on this machine (getDevices error: /sys/bus/usb/devices/ not found (errno 2))'])),
+    ).toBe(
       [
         'No devices found.',
         '',
@@ -72,26 +84,52 @@ describe('devices report', () => {
   });
 
   it('no bare errno anywhere; permission denied says sudo or a udev rule, with the rule', () => {
-    const denied: DeviceReport = { id: 'usb-printer:04b8:0001:sn-C:if0', source: 'usb', transport: 'usb-printer', state: 'unreachable', statusLine: 'Not responding', conditions: [], supplies: [], facts: {}, error: 'LIBUSB_ERROR_ACCESS (errno 13)' };
+    const denied: DeviceReport = {
+      id: 'usb-printer:04b8:0001:sn-C:if0',
+      source: 'usb',
+      transport: 'usb-printer',
+      state: 'unreachable',
+      statusLine: 'Not responding',
+      conditions: [],
+      supplies: [],
+      facts: {},
+      error: 'LIBUSB_ERROR_ACCESS (errno 13)',
+    };
     const built = report([denied], ['usb-printer: no permission to read the USB bus (errno 13)']);
     const text = formatReport(built);
     expect(text).not.toMatch(/errno \d/);
     expect(text).toContain('Error:    LIBUSB_ERROR_ACCESS (permission denied)');
-    expect(built.hints[0]).toMatch(/^Permission denied: run it once with sudo to check, or add a udev rule .*\/etc\/udev\/rules\.d\/.*SUBSYSTEM=="usb", ATTRS\{idVendor\}=="04b8", TAG\+="uaccess"/);
+    expect(built.hints[0]).toMatch(
+      /^Permission denied: run it once with sudo to check, or add a udev rule .*\/etc\/udev\/rules\.d\/.*SUBSYSTEM=="usb", ATTRS\{idVendor\}=="04b8", TAG\+="uaccess"/,
+    );
     // A device was found: no "nothing found" suggestions.
     expect(built.hints).toHaveLength(1);
   });
 
   it('with --network it lists the printers DNS-SD found, each with the address to give --ipp, or says none answered', () => {
-    const found = buildReport({ devices: [], problems: [], environment: ENVIRONMENT, now: NOW, demo: false, network: [{ name: 'Office', model: 'ACME Laser 5', uri: 'ipps://192.168.1.20:631/ipp/print' }] });
+    const found = buildReport({
+      devices: [],
+      problems: [],
+      environment: ENVIRONMENT,
+      now: NOW,
+      demo: false,
+      network: [{ name: 'Office', model: 'ACME Laser 5', uri: 'ipps://192.168.1.20:631/ipp/print' }],
+    });
     expect(found.networkPrinters).toEqual([{ name: 'Office', model: 'ACME Laser 5', uri: 'ipps://192.168.1.20:631/ipp/print' }]);
     expect(found.hints.some((hint) => hint.includes('--network'))).toBe(false);
-    expect(formatReport(found)).toContain('Printers on the network (read one with --ipp URI):\n  Office (ACME Laser 5): ipps://192.168.1.20:631/ipp/print\n');
-    expect(formatReport(buildReport({ devices: [], problems: [], environment: ENVIRONMENT, now: NOW, demo: false, network: [] }))).toContain('No printer answered on the network (DNS-SD, _ipp._tcp and _ipps._tcp, 3 s).');
+    expect(formatReport(found)).toContain(
+      'Printers on the network (read one with --ipp URI):\n  Office (ACME Laser 5): ipps://192.168.1.20:631/ipp/print\n',
+    );
+    expect(
+      formatReport(buildReport({ devices: [], problems: [], environment: ENVIRONMENT, now: NOW, demo: false, network: [] })),
+    ).toContain('No printer answered on the network (DNS-SD, _ipp._tcp and _ipps._tcp, 3 s).');
   });
 
   it('with --demo the demo suggestion is left out', () => {
-    expect(report([], [], true).hints).toEqual([expect.stringContaining('--ipp ipp://printer.local/ipp/print'), expect.stringContaining('--network')]);
+    expect(report([], [], true).hints).toEqual([
+      expect.stringContaining('--ipp ipp://printer.local/ipp/print'),
+      expect.stringContaining('--network'),
+    ]);
   });
 
   it('parses vendor ids as hex with 0x or decimal, and nothing else', () => {
@@ -103,8 +141,17 @@ describe('devices report', () => {
 
 describe('npm run devices on this host', () => {
   it('exits 0 and says no devices were found, and why', async () => {
-    const { stdout } = await run(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'native/cli/devices.ts', '--json'], { timeout: 60_000 });
-    const report = JSON.parse(stdout) as { devices: unknown[]; problems: string[]; appVersion: string; os: Record<string, string>; node: string; generatedAt: string };
+    const { stdout } = await run(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'native/cli/devices.ts', '--json'], {
+      timeout: 60_000,
+    });
+    const report = JSON.parse(stdout) as {
+      devices: unknown[];
+      problems: string[];
+      appVersion: string;
+      os: Record<string, string>;
+      node: string;
+      generatedAt: string;
+    };
     // What support asks first: the app's version, the OS, Node, and when the report was made.
     expect(report.appVersion).toMatch(/^\d+\.\d+\.\d+/);
     expect(report.os).toEqual({ platform: process.platform, release: expect.any(String), arch: process.arch });
@@ -121,7 +168,9 @@ describe('npm run devices on this host', () => {
   });
 
   it('rejects a bad option with exit code 2 and the usage', async () => {
-    const failed = run(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'native/cli/devices.ts', '--vendor', 'epson'], { timeout: 60_000 });
+    const failed = run(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'native/cli/devices.ts', '--vendor', 'epson'], {
+      timeout: 60_000,
+    });
     await expect(failed).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--vendor "epson" is not a USB vendor id') });
   });
 });

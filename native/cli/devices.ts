@@ -14,7 +14,15 @@ import { startPrinterDiscovery } from '../discovery/start-discovery.js';
 import { setActiveTranslator } from '../../common/l10n/active-translator.js';
 import { loadTranslator } from '../../common/l10n/catalogues.js';
 import { posixLocales, resolveUiLocale } from '../../common/l10n/locales.js';
-import { buildReport, collectDevices, formatReport, parseVendorId, type DevicesReport, type NetworkPrinterLine, type ReportEnvironment } from './devices-report.js';
+import {
+  buildReport,
+  collectDevices,
+  formatReport,
+  parseVendorId,
+  type DevicesReport,
+  type NetworkPrinterLine,
+  type ReportEnvironment,
+} from './devices-report.js';
 
 /** The app's version from the checkout's package.json (npm sets npm_package_version only under npm run). */
 function appVersion(): string {
@@ -47,7 +55,9 @@ async function browseNetwork(ms: number): Promise<{ printers: NetworkPrinterLine
   const discovery = startPrinterDiscovery({ log: (line) => problems.push(line) });
   if (!discovery) return { printers: [], problems };
   await new Promise((resolve) => setTimeout(resolve, ms));
-  const printers = discovery.printers().map((printer) => ({ name: printer.name, uri: printer.uri, ...(printer.model ? { model: printer.model } : {}) }));
+  const printers = discovery
+    .printers()
+    .map((printer) => ({ name: printer.name, uri: printer.uri, ...(printer.model ? { model: printer.model } : {}) }));
   discovery.dispose();
   return { printers, problems };
 }
@@ -80,9 +90,12 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const vendorIds = values.vendor.map((text) => parseVendorId(text) ?? fail(`--vendor "${text}" is not a USB vendor id (use 0x04b8 or 1208)`));
+  const vendorIds = values.vendor.map(
+    (text) => parseVendorId(text) ?? fail(`--vendor "${text}" is not a USB vendor id (use 0x04b8 or 1208)`),
+  );
   const timeoutMs = Number(values.timeout);
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 120_000) fail(`--timeout must be a whole number of ms from 100 to 120000, got "${values.timeout}"`);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 120_000)
+    fail(`--timeout must be a whole number of ms from 100 to 120000, got "${values.timeout}"`);
 
   for (const uri of values.ipp) if (!/^ipps?:\/\/[^/\s]+/i.test(uri)) fail(`--ipp "${uri}" is not an ipp:// or ipps:// printer URI`);
   const real = createDeviceSources({ vendorIds: vendorIds.length > 0 ? vendorIds : 'any', ippPrinters: values.ipp });
@@ -91,8 +104,18 @@ async function main(): Promise<void> {
   // The person reading the table reads it in the terminal's language (LC_ALL, LC_MESSAGES, LANGUAGE, LANG).
   setActiveTranslator(await loadTranslator(resolveUiLocale(posixLocales(process.env))));
   try {
-    const [devices, network] = await Promise.all([collectDevices(sources, timeoutMs), values.network ? browseNetwork(NETWORK_BROWSE_MS) : undefined]);
-    const report: DevicesReport = buildReport({ devices, problems: [...real.problems(), ...(network?.problems ?? [])], environment: reportEnvironment(), now: new Date(), demo: values.demo, ...(network ? { network: network.printers } : {}) });
+    const [devices, network] = await Promise.all([
+      collectDevices(sources, timeoutMs),
+      values.network ? browseNetwork(NETWORK_BROWSE_MS) : undefined,
+    ]);
+    const report: DevicesReport = buildReport({
+      devices,
+      problems: [...real.problems(), ...(network?.problems ?? [])],
+      environment: reportEnvironment(),
+      now: new Date(),
+      demo: values.demo,
+      ...(network ? { network: network.printers } : {}),
+    });
     process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
   } finally {
     real.dispose();

@@ -13,7 +13,14 @@ import type { DeviceSession, DeviceSource, DeviceSourceEvent } from '../transpor
 export const CUPS_GET_PRINTERS = 0x4002;
 
 /** The queue attributes a listing needs: where to read it and who the printer is. */
-const QUEUE_ATTRIBUTES = ['printer-name', 'printer-uri-supported', 'device-uri', 'printer-device-id', 'printer-make-and-model', 'printer-info'] as const;
+const QUEUE_ATTRIBUTES = [
+  'printer-name',
+  'printer-uri-supported',
+  'device-uri',
+  'printer-device-id',
+  'printer-make-and-model',
+  'printer-info',
+] as const;
 
 /** What a queue read asks for: Trayside's usual set plus when CUPS last heard levels, and the queue's device. */
 export const CUPS_QUEUE_ATTRIBUTES = [...PRINTER_ATTRIBUTES_WANTED, 'marker-change-time', 'device-uri'] as const;
@@ -43,8 +50,10 @@ function first(attributes: IppAttributes, name: string): IppValue | undefined {
 }
 
 function text(attributes: IppAttributes, name: string): string | undefined {
-  // eslint-disable-next-line no-control-regex -- names end up on one line
-  const value = ippText(first(attributes, name))?.replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
+  const value = ippText(first(attributes, name))
+    // eslint-disable-next-line no-control-regex -- names end up on one line
+    ?.replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .trim();
   return value ? value.slice(0, 1000) : undefined;
 }
 
@@ -72,7 +81,9 @@ export function encodeCupsGetPrinters(requestId: number): Uint8Array {
  * Who a USB queue's printer is, from its device-uri: `usb://Make/Model?serial=…` (CUPS
  * `backend/usb-*.c` percent-encode make and model). Undefined for other schemes.
  */
-export function identityFromDeviceUri(deviceUri: string | undefined): { manufacturer?: string; model?: string; serial?: string } | undefined {
+export function identityFromDeviceUri(
+  deviceUri: string | undefined,
+): { manufacturer?: string; model?: string; serial?: string } | undefined {
   if (!deviceUri || !/^usb:\/\//i.test(deviceUri)) return undefined;
   const rest = deviceUri.slice('usb://'.length);
   const [path = '', query = ''] = rest.split('?', 2);
@@ -300,7 +311,10 @@ export class CupsSource implements DeviceSource {
 
   private async fetchQueues(): Promise<CupsQueue[] | undefined> {
     try {
-      const queues = await listCupsQueues(this.server, { ...(this.options.timers ? { timers: this.options.timers } : {}), timeoutMs: this.options.timeoutMs ?? 3000 });
+      const queues = await listCupsQueues(this.server, {
+        ...(this.options.timers ? { timers: this.options.timers } : {}),
+        timeoutMs: this.options.timeoutMs ?? 3000,
+      });
       this.problemText = undefined;
       return queues;
     } catch (error) {

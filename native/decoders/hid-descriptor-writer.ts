@@ -30,7 +30,20 @@ function smallestSize(value: number, signed: boolean): 0 | 1 | 2 | 4 {
 /** Main item tags. */
 export const HID_MAIN = { input: 8, output: 9, collection: 10, feature: 11, endCollection: 12 } as const;
 /** Global item tags. */
-export const HID_GLOBAL = { usagePage: 0, logicalMinimum: 1, logicalMaximum: 2, physicalMinimum: 3, physicalMaximum: 4, unitExponent: 5, unit: 6, reportSize: 7, reportId: 8, reportCount: 9, push: 10, pop: 11 } as const;
+export const HID_GLOBAL = {
+  usagePage: 0,
+  logicalMinimum: 1,
+  logicalMaximum: 2,
+  physicalMinimum: 3,
+  physicalMaximum: 4,
+  unitExponent: 5,
+  unit: 6,
+  reportSize: 7,
+  reportId: 8,
+  reportCount: 9,
+  push: 10,
+  pop: 11,
+} as const;
 /** Local item tags. */
 export const HID_LOCAL = { usage: 0, usageMinimum: 1, usageMaximum: 2 } as const;
 /** Main item data bits. */

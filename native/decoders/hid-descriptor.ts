@@ -75,7 +75,8 @@ const REPORT_TYPES = { 8: 'input', 9: 'output', 11: 'feature' } as const;
  */
 export function parseReportDescriptor(bytes: Uint8Array): Decoded<HidField[]> {
   if (bytes.length === 0) return unreadable('HID report descriptor is empty');
-  if (bytes.length > MAX_DESCRIPTOR_BYTES) return unreadable(`HID report descriptor is ${bytes.length} bytes; more than ${MAX_DESCRIPTOR_BYTES} is not a real device`);
+  if (bytes.length > MAX_DESCRIPTOR_BYTES)
+    return unreadable(`HID report descriptor is ${bytes.length} bytes; more than ${MAX_DESCRIPTOR_BYTES} is not a real device`);
 
   const fields: HidField[] = [];
   let globals = initialGlobals();
@@ -106,7 +107,9 @@ export function parseReportDescriptor(bytes: Uint8Array): Decoded<HidField[]> {
     const type = (prefix >> 2) & 0x03;
     const tag = prefix >> 4;
     if (position + 1 + size > bytes.length) {
-      return unreadable(`HID descriptor ends inside the item at byte ${position} (0x${prefix.toString(16).padStart(2, '0')} needs ${size} data bytes)`);
+      return unreadable(
+        `HID descriptor ends inside the item at byte ${position} (0x${prefix.toString(16).padStart(2, '0')} needs ${size} data bytes)`,
+      );
     }
     let unsignedData = 0;
     for (let index = 0; index < size; index += 1) unsignedData += bytes[position + 1 + index]! * 2 ** (8 * index);
@@ -119,7 +122,8 @@ export function parseReportDescriptor(bytes: Uint8Array): Decoded<HidField[]> {
       const reportType = REPORT_TYPES[tag as keyof typeof REPORT_TYPES];
       if (reportType) {
         const { reportSize, reportCount, reportId } = globals;
-        if (reportSize > MAX_REPORT_SIZE_BITS) return unreadable(`Report Size ${reportSize} at byte ${itemAt} exceeds ${MAX_REPORT_SIZE_BITS} bits`);
+        if (reportSize > MAX_REPORT_SIZE_BITS)
+          return unreadable(`Report Size ${reportSize} at byte ${itemAt} exceeds ${MAX_REPORT_SIZE_BITS} bits`);
         if (reportCount > MAX_REPORT_COUNT) return unreadable(`Report Count ${reportCount} at byte ${itemAt} exceeds ${MAX_REPORT_COUNT}`);
         const key = `${reportType}:${reportId}`;
         let offset = offsets.get(key) ?? 0;
@@ -129,7 +133,10 @@ export function parseReportDescriptor(bytes: Uint8Array): Decoded<HidField[]> {
         if (fields.length + reportCount > MAX_FIELDS) return unreadable(`HID descriptor declares more than ${MAX_FIELDS} fields`);
         const constant = (unsignedData & 0x01) !== 0;
         const variable = (unsignedData & 0x02) !== 0;
-        const hasPhysical = globals.physicalMinimum !== undefined && globals.physicalMaximum !== undefined && !(globals.physicalMinimum === 0 && globals.physicalMaximum === 0);
+        const hasPhysical =
+          globals.physicalMinimum !== undefined &&
+          globals.physicalMaximum !== undefined &&
+          !(globals.physicalMinimum === 0 && globals.physicalMaximum === 0);
         for (let index = 0; index < reportCount && reportSize > 0; index += 1) {
           // A variable item takes one usage per value, repeating the last (HID 1.11 §6.2.2.8);
           // an array item's values select among its usages, so its fields carry the first.
@@ -158,7 +165,8 @@ export function parseReportDescriptor(bytes: Uint8Array): Decoded<HidField[]> {
         }
         offsets.set(key, offset);
       } else if (tag === 10) {
-        if (collections.length >= MAX_COLLECTION_DEPTH) return unreadable(`Collections nest deeper than ${MAX_COLLECTION_DEPTH} at byte ${itemAt}`);
+        if (collections.length >= MAX_COLLECTION_DEPTH)
+          return unreadable(`Collections nest deeper than ${MAX_COLLECTION_DEPTH} at byte ${itemAt}`);
         collections.push(usages[0] ?? 0);
       } else if (tag === 12) {
         // An End Collection without a Collection is ignored: Linux warns and carries on too.
@@ -196,7 +204,8 @@ export function parseReportDescriptor(bytes: Uint8Array): Decoded<HidField[]> {
           globals.reportSize = unsignedData;
           break;
         case 8:
-          if (unsignedData === 0 || unsignedData > 255) return unreadable(`Report ID ${unsignedData} at byte ${itemAt}: report ids run from 1 to 255`);
+          if (unsignedData === 0 || unsignedData > 255)
+            return unreadable(`Report ID ${unsignedData} at byte ${itemAt}: report ids run from 1 to 255`);
           globals.reportId = unsignedData;
           break;
         case 9:

@@ -120,8 +120,10 @@ export function mapPowerDevice(fields: HidField[], values: (field: HidField) => 
   // NUT status flags: ACPresent → OL/OB, BelowRemainingCapacityLimit → LB, NeedReplacement → RB.
   const onBattery = acPresent === false || (acPresent === undefined && discharging === true);
   if (onBattery) conditions.push({ code: 'on-battery', severity: 'warning', message: 'Running on battery: mains power is off' });
-  if (belowLimit === true) conditions.push({ code: 'battery-low', severity: 'error', message: 'Battery low: save your work; the device may shut down soon' });
-  if (shutdownImminent === true) conditions.push({ code: 'shutdown-imminent', severity: 'error', message: 'Shutdown imminent: the device is about to switch off' });
+  if (belowLimit === true)
+    conditions.push({ code: 'battery-low', severity: 'error', message: 'Battery low: save your work; the device may shut down soon' });
+  if (shutdownImminent === true)
+    conditions.push({ code: 'shutdown-imminent', severity: 'error', message: 'Shutdown imminent: the device is about to switch off' });
   if (needReplacement === true) conditions.push({ code: 'battery-replace', severity: 'warning', message: 'The battery needs replacing' });
 
   return { supplies, conditions, facts };

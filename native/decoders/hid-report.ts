@@ -13,7 +13,8 @@ export const MAX_READABLE_BITS = 32;
  */
 export function readField(report: Uint8Array, field: HidField): Decoded<number> {
   const { bitOffset, bitSize, reportId } = field;
-  if (bitSize <= 0 || bitSize > MAX_READABLE_BITS) return unreadable(`field is ${bitSize} bits wide; 1 to ${MAX_READABLE_BITS} can be read as a number`);
+  if (bitSize <= 0 || bitSize > MAX_READABLE_BITS)
+    return unreadable(`field is ${bitSize} bits wide; 1 to ${MAX_READABLE_BITS} can be read as a number`);
   if (!Number.isInteger(bitOffset) || bitOffset < 0) return unreadable(`field has an invalid bit offset ${bitOffset}`);
   let start = 0;
   if (reportId !== 0) {
@@ -35,7 +36,9 @@ export function readField(report: Uint8Array, field: HidField): Decoded<number> 
     return unreadable(`descriptor gives logical minimum ${field.logicalMinimum} above maximum ${field.logicalMaximum}`);
   }
   if (value < field.logicalMinimum || value > field.logicalMaximum) {
-    return unreadable(`value ${value} is outside the logical range ${field.logicalMinimum}…${field.logicalMaximum} (the device has no value to report)`);
+    return unreadable(
+      `value ${value} is outside the logical range ${field.logicalMinimum}…${field.logicalMaximum} (the device has no value to report)`,
+    );
   }
   return decoded(applyExponent(value, field.unitExponent));
 }

@@ -39,7 +39,12 @@ function reportsWith(fields: HidField[], values: Array<[HidField, number]>): Map
     const key = `${field.reportType}:${field.reportId}`;
     let report = reports.get(key);
     if (!report) {
-      report = new Uint8Array(reportLength(fields.filter((candidate) => candidate.reportType === field.reportType), field.reportId));
+      report = new Uint8Array(
+        reportLength(
+          fields.filter((candidate) => candidate.reportType === field.reportType),
+          field.reportId,
+        ),
+      );
       reports.set(key, report);
     }
     writeField(report, field, value);
@@ -67,7 +72,10 @@ describe('parseReportDescriptor on real UPS descriptors', () => {
   it('lays out PresentStatus bits exactly as the firmware struct does (Charging bit 0 … Overload bit 13, 2 padding bits)', () => {
     const status = fields.filter((field) => field.reportType === 'input' && field.reportId === 7);
     expect(status.map((field) => field.bitOffset)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
-    expect(status[0]).toMatchObject({ usage: HID_USAGE.batteryCharging, path: [HID_USAGE.powerUps, HID_USAGE.powerSummary, HID_USAGE.powerPresentStatus, HID_USAGE.batteryCharging] });
+    expect(status[0]).toMatchObject({
+      usage: HID_USAGE.batteryCharging,
+      path: [HID_USAGE.powerUps, HID_USAGE.powerSummary, HID_USAGE.powerPresentStatus, HID_USAGE.batteryCharging],
+    });
     expect(status[2]!.usage).toBe(HID_USAGE.batteryAcPresent);
     expect(status[6]!.usage).toBe(HID_USAGE.batteryNeedReplacement);
     expect(status[11]!.usage).toBe(HID_USAGE.powerShutdownImminent);
@@ -75,9 +83,19 @@ describe('parseReportDescriptor on real UPS descriptors', () => {
   });
 
   it('reads signed ranges, units and the logical maximum written before its minimum', () => {
-    expect(byUsage(fields, 0x840057, 'feature')).toMatchObject({ logicalMinimum: -32768, logicalMaximum: 32767, signed: true, bitSize: 16 });
+    expect(byUsage(fields, 0x840057, 'feature')).toMatchObject({
+      logicalMinimum: -32768,
+      logicalMaximum: 32767,
+      signed: true,
+      bitSize: 16,
+    });
     expect(byUsage(fields, 0x85002a, 'input')).toMatchObject({ logicalMinimum: 120, logicalMaximum: 1380 });
-    expect(byUsage(fields, HID_USAGE.batteryRunTimeToEmpty, 'input')).toMatchObject({ bitSize: 16, logicalMaximum: 65535, unit: 0x1001, unitExponent: 0 });
+    expect(byUsage(fields, HID_USAGE.batteryRunTimeToEmpty, 'input')).toMatchObject({
+      bitSize: 16,
+      logicalMaximum: 65535,
+      unit: 0x1001,
+      unitExponent: 0,
+    });
     expect(byUsage(fields, 0x840040, 'feature')).toMatchObject({ unit: 0x00f0d121, unitExponent: 5 });
   });
 
@@ -114,7 +132,12 @@ describe('parseReportDescriptor on real UPS descriptors', () => {
 
   it('parses the head of an APC Back-UPS ES 850G2 descriptor with a vendor page usage', () => {
     const apc = parsed(APC_BACK_UPS_ES_850G2_HEAD);
-    expect(byUsage(apc, HID_USAGE.batteryRemainingCapacity, 'input')).toMatchObject({ reportId: 12, bitOffset: 0, bitSize: 8, logicalMaximum: 100 });
+    expect(byUsage(apc, HID_USAGE.batteryRemainingCapacity, 'input')).toMatchObject({
+      reportId: 12,
+      bitOffset: 0,
+      bitSize: 8,
+      logicalMaximum: 100,
+    });
     expect(byUsage(apc, HID_USAGE.batteryRunTimeToEmpty, 'input')).toMatchObject({ reportId: 12, bitOffset: 8, bitSize: 16, unit: 0x1001 });
     expect(apc.some((field) => field.usage === 0xff860060)).toBe(true);
     const reports = reportsWith(apc, [
@@ -128,14 +151,28 @@ describe('parseReportDescriptor on real UPS descriptors', () => {
 
 describe('mapPowerDevice percent rule', () => {
   const capacity = (logicalMaximum: number): HidField => ({
-    reportId: 1, reportType: 'feature', usage: HID_USAGE.batteryRemainingCapacity, path: [HID_USAGE.batteryRemainingCapacity],
-    bitOffset: 0, bitSize: 16, logicalMinimum: 0, logicalMaximum, unitExponent: 0, unit: 0, signed: false, constant: false, variable: true,
+    reportId: 1,
+    reportType: 'feature',
+    usage: HID_USAGE.batteryRemainingCapacity,
+    path: [HID_USAGE.batteryRemainingCapacity],
+    bitOffset: 0,
+    bitSize: 16,
+    logicalMinimum: 0,
+    logicalMaximum,
+    unitExponent: 0,
+    unit: 0,
+    signed: false,
+    constant: false,
+    variable: true,
   });
   const other = (usage: number, bitOffset: number): HidField => ({ ...capacity(65535), usage, path: [usage], bitOffset });
 
   it('does not call mAh a percentage: unknown without FullChargeCapacity, a ratio with it', () => {
     const fields = [capacity(65535), other(HID_USAGE.batteryCapacityMode, 16)];
-    const values = new Map<number, number>([[HID_USAGE.batteryRemainingCapacity, 1800], [HID_USAGE.batteryCapacityMode, 0]]);
+    const values = new Map<number, number>([
+      [HID_USAGE.batteryRemainingCapacity, 1800],
+      [HID_USAGE.batteryCapacityMode, 0],
+    ]);
     expect(mapPowerDevice(fields, (field) => values.get(field.usage)).supplies[0]!.level).toEqual({ kind: 'unknown' });
     const withFull = [...fields, other(HID_USAGE.batteryFullChargeCapacity, 32)];
     values.set(HID_USAGE.batteryFullChargeCapacity, 2400);
@@ -147,18 +184,31 @@ describe('mapPowerDevice percent rule', () => {
   });
 
   it('scales Generic Device Battery Strength over its logical range (Linux hid-input)', () => {
-    const strength: HidField = { ...capacity(255), usage: HID_USAGE.genericDeviceBatteryStrength, path: [HID_USAGE.genericDeviceBatteryStrength] };
+    const strength: HidField = {
+      ...capacity(255),
+      usage: HID_USAGE.genericDeviceBatteryStrength,
+      path: [HID_USAGE.genericDeviceBatteryStrength],
+    };
     expect(mapPowerDevice([strength], () => 51).supplies[0]!.level).toEqual({ kind: 'percent', percent: 20 });
   });
 
   it('never throws and never reports a level outside 0–100 for arbitrary values', () => {
-    const fields = [capacity(100), other(HID_USAGE.batteryCapacityMode, 16), other(HID_USAGE.batteryFullChargeCapacity, 32), other(HID_USAGE.batteryRemainingCapacityLimit, 48)];
+    const fields = [
+      capacity(100),
+      other(HID_USAGE.batteryCapacityMode, 16),
+      other(HID_USAGE.batteryFullChargeCapacity, 32),
+      other(HID_USAGE.batteryRemainingCapacityLimit, 48),
+    ];
     fc.assert(
       fc.property(fc.array(fc.oneof(fc.double(), fc.integer(), fc.constant(undefined)), { minLength: 4, maxLength: 4 }), (numbers) => {
         const reading = mapPowerDevice(fields, (field) => numbers[fields.indexOf(field)]);
         const supply = reading.supplies[0]!;
         const level = supply.level;
-        return (level.kind !== 'percent' || (level.percent >= 0 && level.percent <= 100)) && supply.lowThreshold >= 0 && supply.lowThreshold <= 100;
+        return (
+          (level.kind !== 'percent' || (level.percent >= 0 && level.percent <= 100)) &&
+          supply.lowThreshold >= 0 &&
+          supply.lowThreshold <= 100
+        );
       }),
       { numRuns: RUNS },
     );
@@ -213,7 +263,11 @@ const groupArbitrary = fc
   });
 
 function buildDescriptor(groups: GroupSpec[], withIds: boolean): { bytes: Uint8Array; expected: HidField[] } {
-  const bytes: number[] = [...hidItem('global', HID_GLOBAL.usagePage, 0x84), ...hidItem('local', HID_LOCAL.usage, 0x04), ...hidItem('main', HID_MAIN.collection, 0x01)];
+  const bytes: number[] = [
+    ...hidItem('global', HID_GLOBAL.usagePage, 0x84),
+    ...hidItem('local', HID_LOCAL.usage, 0x04),
+    ...hidItem('main', HID_MAIN.collection, 0x01),
+  ];
   const expected: HidField[] = [];
   const offsets = new Map<string, number>();
   const applicationUsage = 0x840004;
@@ -229,7 +283,10 @@ function buildDescriptor(groups: GroupSpec[], withIds: boolean): { bytes: Uint8A
     bytes.push(...hidItem('global', HID_GLOBAL.reportSize, group.bitSize));
     bytes.push(...hidItem('global', HID_GLOBAL.reportCount, group.count));
     if (group.range) {
-      bytes.push(...hidItem('local', HID_LOCAL.usageMinimum, group.usageIds[0]!), ...hidItem('local', HID_LOCAL.usageMaximum, group.usageIds.at(-1)!));
+      bytes.push(
+        ...hidItem('local', HID_LOCAL.usageMinimum, group.usageIds[0]!),
+        ...hidItem('local', HID_LOCAL.usageMaximum, group.usageIds.at(-1)!),
+      );
     } else {
       for (const id of group.usageIds) bytes.push(...hidItem('local', HID_LOCAL.usage, id));
     }
@@ -240,9 +297,19 @@ function buildDescriptor(groups: GroupSpec[], withIds: boolean): { bytes: Uint8A
     for (let index = 0; index < group.count; index += 1) {
       const usage = ((group.usagePage << 16) | group.usageIds[Math.min(index, group.usageIds.length - 1)]!) >>> 0;
       expected.push({
-        reportId, reportType: group.reportType, usage, path: [applicationUsage, usage], bitOffset: offset, bitSize: group.bitSize,
-        logicalMinimum: group.bound[0], logicalMaximum: group.bound[1], unitExponent: group.unitExponent, unit: group.unit,
-        signed: group.bound[0] < 0, constant: group.constant, variable: true,
+        reportId,
+        reportType: group.reportType,
+        usage,
+        path: [applicationUsage, usage],
+        bitOffset: offset,
+        bitSize: group.bitSize,
+        logicalMinimum: group.bound[0],
+        logicalMaximum: group.bound[1],
+        unitExponent: group.unitExponent,
+        unit: group.unit,
+        signed: group.bound[0] < 0,
+        constant: group.constant,
+        variable: true,
       });
       offset += group.bitSize;
     }
@@ -252,7 +319,9 @@ function buildDescriptor(groups: GroupSpec[], withIds: boolean): { bytes: Uint8A
   return { bytes: new Uint8Array(bytes), expected };
 }
 
-const descriptorArbitrary = fc.tuple(fc.array(groupArbitrary, { minLength: 1, maxLength: 6 }), fc.boolean()).map(([groups, withIds]) => buildDescriptor(groups, withIds));
+const descriptorArbitrary = fc
+  .tuple(fc.array(groupArbitrary, { minLength: 1, maxLength: 6 }), fc.boolean())
+  .map(([groups, withIds]) => buildDescriptor(groups, withIds));
 
 describe('HID descriptor and report properties', () => {
   it('parses a descriptor generated from a field list back to that field list', () => {
@@ -275,7 +344,14 @@ describe('HID descriptor and report properties', () => {
         const reports = new Map<string, Uint8Array>();
         expected.forEach((field, index) => {
           const key = `${field.reportType}:${field.reportId}`;
-          const report = reports.get(key) ?? new Uint8Array(reportLength(expected.filter((candidate) => candidate.reportType === field.reportType), field.reportId));
+          const report =
+            reports.get(key) ??
+            new Uint8Array(
+              reportLength(
+                expected.filter((candidate) => candidate.reportType === field.reportType),
+                field.reportId,
+              ),
+            );
           reports.set(key, report);
           writeField(report, field, values[index]!);
         });
@@ -324,10 +400,33 @@ describe('parseReportDescriptor rejects broken descriptors with a reason', () =>
 
   it('skips long items and honours Push/Pop', () => {
     const bytes = new Uint8Array([
-      0xfe, 0x02, 0x10, 0xaa, 0xbb, // long item, skipped
-      0x05, 0x85, 0x15, 0x00, 0x25, 0x64, 0x75, 0x08, 0x95, 0x01,
-      0xa4, 0x75, 0x10, 0x09, 0x68, 0x81, 0x02, 0xb4, // pushed: 16-bit RunTimeToEmpty, then back to 8 bits
-      0x09, 0x66, 0x81, 0x02,
+      0xfe,
+      0x02,
+      0x10,
+      0xaa,
+      0xbb, // long item, skipped
+      0x05,
+      0x85,
+      0x15,
+      0x00,
+      0x25,
+      0x64,
+      0x75,
+      0x08,
+      0x95,
+      0x01,
+      0xa4,
+      0x75,
+      0x10,
+      0x09,
+      0x68,
+      0x81,
+      0x02,
+      0xb4, // pushed: 16-bit RunTimeToEmpty, then back to 8 bits
+      0x09,
+      0x66,
+      0x81,
+      0x02,
     ]);
     expect(parsed(bytes).map((field) => [field.usage, field.bitOffset, field.bitSize])).toEqual([
       [HID_USAGE.batteryRunTimeToEmpty, 0, 16],
@@ -337,7 +436,10 @@ describe('parseReportDescriptor rejects broken descriptors with a reason', () =>
 
   it('treats a value outside the logical range as no value, not a number', () => {
     const [field] = parsed(new Uint8Array([0x05, 0x85, 0x15, 0x00, 0x25, 0x64, 0x75, 0x08, 0x95, 0x01, 0x09, 0x66, 0x81, 0x42]));
-    expect(readField(new Uint8Array([0xff]), field!)).toEqual({ ok: false, unreadable: expect.stringContaining('outside the logical range') });
+    expect(readField(new Uint8Array([0xff]), field!)).toEqual({
+      ok: false,
+      unreadable: expect.stringContaining('outside the logical range'),
+    });
     expect(readField(new Uint8Array([0x37]), field!)).toEqual({ ok: true, value: 55 });
   });
 });

@@ -18,7 +18,8 @@ const FIXTURES = {
   laserJetM404:
     'MFG:HP;MDL:HP LaserJet Pro M404-M405;CMD:PCL5c,PCLXL,POSTSCRIPT,PDF,PJL,Automatic,JPEG,AppleRaster,PWGRaster,PCLM,802.3,DESKJET,DYN;CLS:PRINTER;DES:W1A53A;CID:HPLJPDLV1;LEDMDIS:USB#FF#04#01;MCT:PR;MCL:DI;MCV:5.0;SN:PHDBH22417;S:038888C48400000100101000000;Z:05000001,12000,17000000,181;',
   // commandtolidil TestBackend.cpp (DeskJet 3600 pen tests), "more complex test from printer": a Deskjet F4100 with an S: status field.
-  deskjetF4100: 'MFG:HP;MDL:Deskjet F4100 series;CMD:LDL,MLC,PML,DYN;CLS:PRINTER;1284.4DL:4d,4e,1;S:0380008000020020002c1480006c0000000;Z:007,0A20000;',
+  deskjetF4100:
+    'MFG:HP;MDL:Deskjet F4100 series;CMD:LDL,MLC,PML,DYN;CLS:PRINTER;1284.4DL:4d,4e,1;S:0380008000020020002c1480006c0000000;Z:007,0A20000;',
 };
 
 describe('parseDeviceIdString with real device IDs', () => {
@@ -37,8 +38,16 @@ describe('parseDeviceIdString with real device IDs', () => {
   });
 
   it('reads keys in any order (Brother) and the short serial key (HP D2600)', () => {
-    expect(parseDeviceIdString(FIXTURES.brotherHl2030)).toMatchObject({ manufacturer: 'Brother', model: 'HL-2030 series', commandSet: ['PJL', 'HBP'] });
-    expect(parseDeviceIdString(FIXTURES.deskjetD2600)).toMatchObject({ manufacturer: 'HP', serial: 'TH95G2452305C9', description: 'Deskjet D2600 series' });
+    expect(parseDeviceIdString(FIXTURES.brotherHl2030)).toMatchObject({
+      manufacturer: 'Brother',
+      model: 'HL-2030 series',
+      commandSet: ['PJL', 'HBP'],
+    });
+    expect(parseDeviceIdString(FIXTURES.deskjetD2600)).toMatchObject({
+      manufacturer: 'HP',
+      serial: 'TH95G2452305C9',
+      description: 'Deskjet D2600 series',
+    });
   });
 
   it('keeps the whole command list and status fields of an HP LaserJet Pro M404', () => {
@@ -130,7 +139,10 @@ const builtArbitrary = fc
       pairs.push(spaces ? ` ${key} : ${text} ` : `${key}:${text}`);
     }
     // A deterministic shuffle, so key order varies too.
-    const shuffled = pairs.map((pair, index) => ({ pair, order: (index * 7919 + seed) % 104729 })).sort((a, b) => a.order - b.order).map((entry) => entry.pair);
+    const shuffled = pairs
+      .map((pair, index) => ({ pair, order: (index * 7919 + seed) % 104729 }))
+      .sort((a, b) => a.order - b.order)
+      .map((entry) => entry.pair);
     const text = shuffled.join(';') + (finalSemicolon && shuffled.length > 0 ? ';' : '');
     return { id, text };
   });
@@ -200,7 +212,10 @@ describe('parseDeviceIdPayload', () => {
   it('says why when there is nothing to read', () => {
     expect(parseDeviceIdPayload(new Uint8Array([0x00]))).toEqual({ ok: false, unreadable: expect.stringContaining('1 byte') });
     expect(parseDeviceIdPayload(new Uint8Array([0x00, 0x02]))).toMatchObject({ ok: false });
-    expect(parseDeviceIdPayload(new Uint8Array([0x00, 0x10, 0, 0, 0, 0]))).toMatchObject({ ok: false, unreadable: expect.stringContaining('no KEY:value') });
+    expect(parseDeviceIdPayload(new Uint8Array([0x00, 0x10, 0, 0, 0, 0]))).toMatchObject({
+      ok: false,
+      unreadable: expect.stringContaining('no KEY:value'),
+    });
   });
 
   it('round-trips generated IDs through the payload framing', () => {

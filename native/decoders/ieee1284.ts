@@ -67,7 +67,11 @@ function idFromFields(fields: Record<string, string>): Ieee1284Id {
   const serial = pick(IEEE1284_KEY_ALIASES.serial);
   if (manufacturer !== undefined) id.manufacturer = manufacturer;
   if (model !== undefined) id.model = model;
-  if (commands !== undefined) id.commandSet = commands.split(',').map((command) => command.trim()).filter((command) => command !== '');
+  if (commands !== undefined)
+    id.commandSet = commands
+      .split(',')
+      .map((command) => command.trim())
+      .filter((command) => command !== '');
   if (deviceClass !== undefined) id.deviceClass = deviceClass;
   if (description !== undefined) id.description = description;
   if (serial !== undefined) id.serial = serial;

@@ -46,7 +46,15 @@ describe('decodeIppSupplies on real printers', () => {
     const { supplies, conditions, printerState } = decodeIppSupplies(IPPEVEPRINTER_DEFAULT);
     expect(supplies).toEqual([
       { id: 'supply-1', name: 'Toner Waste', kind: 'waste', role: 'receptacle', level: { kind: 'percent', percent: 25 }, lowThreshold: 90 },
-      { id: 'supply-2', name: 'Black Toner', kind: 'toner', role: 'consumable', level: { kind: 'percent', percent: 75 }, lowThreshold: 10, color: { name: 'black' } },
+      {
+        id: 'supply-2',
+        name: 'Black Toner',
+        kind: 'toner',
+        role: 'consumable',
+        level: { kind: 'percent', percent: 75 },
+        lowThreshold: 10,
+        color: { name: 'black' },
+      },
     ]);
     expect(conditions).toEqual([]);
     expect(printerState).toBe('idle');
@@ -55,21 +63,36 @@ describe('decodeIppSupplies on real printers', () => {
   it('prefers printer-supply over marker-* (no duplicate) and pairs marker-low-levels when counts match', () => {
     const { supplies } = decodeIppSupplies(LASERJET_M404);
     expect(supplies).toHaveLength(1);
-    expect(supplies[0]).toMatchObject({ id: 'supply-1', name: 'Black Cartridge', kind: 'toner', level: { kind: 'percent', percent: 90 }, lowThreshold: 2 });
+    expect(supplies[0]).toMatchObject({
+      id: 'supply-1',
+      name: 'Black Cartridge',
+      kind: 'toner',
+      level: { kind: 'percent', percent: 90 },
+      lowThreshold: 2,
+    });
     // marker-colors beside printer-supply is the device's own colour value for the same cartridge.
     expect(supplies[0]!.color).toEqual({ name: 'black', hex: '#000000' });
   });
 
   it('falls back to marker-* when there is no printer-supply', () => {
     expect(decodeIppSupplies(LASERJET_P1102W).supplies).toEqual([
-      { id: 'marker-1', name: 'Black Cartridge', kind: 'toner', role: 'consumable', level: { kind: 'percent', percent: 70 }, lowThreshold: 10, color: { name: 'black', hex: '#000000' } },
+      {
+        id: 'marker-1',
+        name: 'Black Cartridge',
+        kind: 'toner',
+        role: 'consumable',
+        level: { kind: 'percent', percent: 70 },
+        lowThreshold: 10,
+        color: { name: 'black', hex: '#000000' },
+      },
     ]);
   });
 });
 
 describe('decodeIppSupplies colours: what the device said, never a display palette', () => {
   const colorOf = (colorantname: string) =>
-    decodeIppSupplies({ 'printer-supply': [`index=1;type=inkCartridge;unit=percent;level=50;colorantname=${colorantname}`] }).supplies[0]!.color;
+    decodeIppSupplies({ 'printer-supply': [`index=1;type=inkCartridge;unit=percent;level=50;colorantname=${colorantname}`] }).supplies[0]!
+      .color;
 
   it('reports the colorant name in words and no colour value the device did not send', () => {
     expect(colorOf('cyan')).toEqual({ name: 'cyan' });
@@ -92,7 +115,12 @@ describe('decodeIppSupplies colours: what the device said, never a display palet
       'marker-levels': [40, 40, 40, 40],
       'marker-colors': ['#FF00FF', '#1a1a1a', '#00FFFF#FF00FF#FFFF00', 'none'],
     });
-    expect(supplies.map((supply) => supply.color)).toEqual([{ name: 'magenta', hex: '#ff00ff' }, { name: 'unknown', hex: '#1a1a1a' }, { name: 'multi-colour', hex: '#00ffff' }, undefined]);
+    expect(supplies.map((supply) => supply.color)).toEqual([
+      { name: 'magenta', hex: '#ff00ff' },
+      { name: 'unknown', hex: '#1a1a1a' },
+      { name: 'multi-colour', hex: '#00ffff' },
+      undefined,
+    ]);
     // A colour with no name says nothing about the supply's name.
     expect(supplies.map((supply) => supply.name)).toEqual(['Magenta ink', 'Ink', 'Multi-colour ink', 'Ink']);
   });
@@ -107,20 +135,31 @@ describe('decodeIppSupplies semantics', () => {
 
   it('scales a level by maxcapacity and refuses to call a non-percent unit without capacity a percentage', () => {
     const { supplies } = decodeIppSupplies({
-      'printer-supply': ['index=1;type=staples;unit=items;maxcapacity=5000;level=1250;', 'index=2;type=fuser;unit=impressions;level=80000;maxcapacity=-2;'],
+      'printer-supply': [
+        'index=1;type=staples;unit=items;maxcapacity=5000;level=1250;',
+        'index=2;type=fuser;unit=impressions;level=80000;maxcapacity=-2;',
+      ],
     });
     expect(supplies.map((supply) => supply.level)).toEqual([{ kind: 'percent', percent: 25 }, { kind: 'unknown' }]);
   });
 
   it('treats a full waste receptacle as empty (needs replacing), not a full consumable', () => {
-    const { supplies } = decodeIppSupplies({ 'printer-supply': ['index=1;class=receptacleThatIsFilled;type=wasteInk;unit=percent;level=100;'] });
+    const { supplies } = decodeIppSupplies({
+      'printer-supply': ['index=1;class=receptacleThatIsFilled;type=wasteInk;unit=percent;level=100;'],
+    });
     expect(classifySupply(supplies[0]!)).toMatchObject({ role: 'receptacle', empty: true, low: true });
   });
 
   it('maps state reasons with suffixes, raising but never lowering severity, and marks the one supply they name', () => {
     const { supplies, conditions } = decodeIppSupplies({
       ...IPPEVEPRINTER_DEFAULT,
-      'printer-state-reasons': ['marker-waste-almost-full-report', 'toner-empty-report', 'media-jam-error', 'vendor-thing-warning', 'other'],
+      'printer-state-reasons': [
+        'marker-waste-almost-full-report',
+        'toner-empty-report',
+        'media-jam-error',
+        'vendor-thing-warning',
+        'other',
+      ],
     });
     expect(conditions).toEqual([
       { code: 'marker-waste-almost-full', severity: 'warning', message: expect.stringContaining('almost full') },
@@ -144,7 +183,11 @@ describe('decodeIppSupplies semantics', () => {
   });
 
   it('turns printer-state stopped without an error reason into a condition carrying the printer message', () => {
-    const { conditions, printerState } = decodeIppSupplies({ 'printer-state': [5], 'printer-state-reasons': ['paused'], 'printer-state-message': ['Stopped by the owner'] });
+    const { conditions, printerState } = decodeIppSupplies({
+      'printer-state': [5],
+      'printer-state-reasons': ['paused'],
+      'printer-state-message': ['Stopped by the owner'],
+    });
     expect(printerState).toBe('stopped');
     expect(conditions.at(-1)).toEqual({ code: 'stopped', severity: 'error', message: 'Printer stopped: Stopped by the owner' });
   });
@@ -154,7 +197,18 @@ describe('decodeIppSupplies semantics', () => {
   });
 });
 
-const typeArbitrary = fc.constantFrom('toner', 'tonerCartridge', 'ink', 'inkCartridge', 'wasteToner', 'wasteInk', 'opc', 'fuser', 'staples', 'developer');
+const typeArbitrary = fc.constantFrom(
+  'toner',
+  'tonerCartridge',
+  'ink',
+  'inkCartridge',
+  'wasteToner',
+  'wasteInk',
+  'opc',
+  'fuser',
+  'staples',
+  'developer',
+);
 const colorantArbitrary = fc.constantFrom('black', 'cyan', 'magenta', 'yellow', 'light-cyan', 'unknown', 'no-color');
 
 describe('decodeIppSupplies properties', () => {
@@ -169,14 +223,22 @@ describe('decodeIppSupplies properties', () => {
     fc.assert(
       fc.property(fc.array(entryArbitrary, { minLength: 1, maxLength: 8 }), (entries) => {
         const strings = entries.map((entry, index) => {
-          const pairs = [`index=${index + 1}`, `class=${entry.receptacle ? 'receptacleThatIsFilled' : 'supplyThatIsConsumed'}`, `type=${entry.type}`, 'unit=percent', `level=${entry.level}`, `colorantname=${entry.colorant}`];
+          const pairs = [
+            `index=${index + 1}`,
+            `class=${entry.receptacle ? 'receptacleThatIsFilled' : 'supplyThatIsConsumed'}`,
+            `type=${entry.type}`,
+            'unit=percent',
+            `level=${entry.level}`,
+            `colorantname=${entry.colorant}`,
+          ];
           const rotated = [...pairs.slice(entry.order), ...pairs.slice(0, entry.order)];
           return `${rotated.join(';')};`;
         });
         const { supplies } = decodeIppSupplies({ 'printer-supply': strings });
         return supplies.every((supply, index) => {
           const entry = entries[index]!;
-          const expected = entry.level === -1 ? 'unavailable' : entry.level === -2 ? 'unknown' : entry.level === -3 ? 'some-left' : 'percent';
+          const expected =
+            entry.level === -1 ? 'unavailable' : entry.level === -2 ? 'unknown' : entry.level === -3 ? 'some-left' : 'percent';
           const levelOk = supply.level.kind === expected && (supply.level.kind !== 'percent' || supply.level.percent === entry.level);
           return supply.id === `supply-${index + 1}` && levelOk && supply.role === (entry.receptacle ? 'receptacle' : 'consumable');
         });
@@ -186,12 +248,33 @@ describe('decodeIppSupplies properties', () => {
   });
 
   it('never throws on arbitrary attribute values, and every output fits the shared schemas', () => {
-    const valueArbitrary = fc.oneof(fc.string({ maxLength: 60 }), fc.integer(), fc.boolean(), fc.constant(null), fc.uint8Array({ maxLength: 40 }));
-    const names = ['printer-supply', 'printer-supply-description', 'marker-levels', 'marker-types', 'marker-names', 'marker-colors', 'marker-low-levels', 'marker-high-levels', 'printer-state-reasons', 'printer-state', 'printer-state-message'];
+    const valueArbitrary = fc.oneof(
+      fc.string({ maxLength: 60 }),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.uint8Array({ maxLength: 40 }),
+    );
+    const names = [
+      'printer-supply',
+      'printer-supply-description',
+      'marker-levels',
+      'marker-types',
+      'marker-names',
+      'marker-colors',
+      'marker-low-levels',
+      'marker-high-levels',
+      'printer-state-reasons',
+      'printer-state',
+      'printer-state-message',
+    ];
     fc.assert(
       fc.property(fc.dictionary(fc.constantFrom(...names), fc.array(valueArbitrary, { maxLength: 5 })), (attributes) => {
         const { supplies, conditions } = decodeIppSupplies(attributes);
-        return supplies.every((supply) => SupplySchema.safeParse(classifySupply(supply)).success) && conditions.every((condition) => DeviceConditionSchema.safeParse(condition).success);
+        return (
+          supplies.every((supply) => SupplySchema.safeParse(classifySupply(supply)).success) &&
+          conditions.every((condition) => DeviceConditionSchema.safeParse(condition).success)
+        );
       }),
       { numRuns: RUNS },
     );

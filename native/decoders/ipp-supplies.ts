@@ -1,7 +1,23 @@
 import type { DeviceCondition } from '../../common/device.js';
-import { DEFAULT_LOW_THRESHOLD, type SupplyColor, type SupplyKind, type SupplyLevel, type SupplyReading, type SupplyRole } from '../../common/supply.js';
+import {
+  DEFAULT_LOW_THRESHOLD,
+  type SupplyColor,
+  type SupplyKind,
+  type SupplyLevel,
+  type SupplyReading,
+  type SupplyRole,
+} from '../../common/supply.js';
 import { bytesToText } from './decoded.js';
-import { CUPS_MARKER_COLORANTS, IPP_KIND_BY_TYPE, IPP_PRINTER_STATES, IPP_REASONS, NO_COLORANT, type IppPrinterState, type IppSeverity, type ReasonInfo } from './ipp-constants.js';
+import {
+  CUPS_MARKER_COLORANTS,
+  IPP_KIND_BY_TYPE,
+  IPP_PRINTER_STATES,
+  IPP_REASONS,
+  NO_COLORANT,
+  type IppPrinterState,
+  type IppSeverity,
+  type ReasonInfo,
+} from './ipp-constants.js';
 
 /** rangeOfInteger (RFC 8010 §3.9). */
 export interface IppRange {
@@ -175,7 +191,19 @@ function roleOf(kind: SupplyKind, supplyClass: string | undefined): SupplyRole {
 }
 
 function describeSupply(kind: SupplyKind, type: string | undefined, color: SupplyColor | undefined): string {
-  const what = kind === 'other' ? (type ? type.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/-/g, ' ').toLowerCase() : 'supply') : kind === 'waste' ? 'waste container' : kind === 'drum' ? 'imaging drum' : kind;
+  const what =
+    kind === 'other'
+      ? type
+        ? type
+            .replace(/([a-z])([A-Z])/g, '$1 $2')
+            .replace(/-/g, ' ')
+            .toLowerCase()
+        : 'supply'
+      : kind === 'waste'
+        ? 'waste container'
+        : kind === 'drum'
+          ? 'imaging drum'
+          : kind;
   const named = color !== undefined && kind !== 'waste' && !NO_COLORANT.has(color.name);
   const name = clampText(capital(named ? `${color.name} ${what}` : what), 120);
   return name === '' ? 'Supply' : name;
@@ -212,7 +240,10 @@ function fromPrinterSupply(attributes: IppAttributes): SupplyReading[] {
     const index = integerOf(entry.index);
     const kind = kindOf(entry.type);
     const role = roleOf(kind, entry.class);
-    const color = kind === 'waste' ? undefined : withDeviceHex(colorFromColorantName(entry.colorantname), pairColors ? ippText(markerColors[position]) : undefined);
+    const color =
+      kind === 'waste'
+        ? undefined
+        : withDeviceHex(colorFromColorantName(entry.colorantname), pairColors ? ippText(markerColors[position]) : undefined);
     const description = clampText(ippText(descriptions[position]) ?? '', 120);
     let id = supplyId('supply', index !== undefined && index >= 0 ? index : undefined, position);
     if (seen.has(id)) id = `supply-at-${position + 1}`;
@@ -249,7 +280,8 @@ function fromMarkers(attributes: IppAttributes): SupplyReading[] {
     const high = ippInteger(highLevels[position]);
     // marker-high-levels is 100 for consumables and 0 for receptacles, whose low mark is 85–95:
     // a high mark below the low mark tells a receptacle apart when the type does not.
-    const role: SupplyRole = kind === 'waste' || (kind === 'other' && low !== undefined && high !== undefined && high < low) ? 'receptacle' : 'consumable';
+    const role: SupplyRole =
+      kind === 'waste' || (kind === 'other' && low !== undefined && high !== undefined && high < low) ? 'receptacle' : 'consumable';
     const color = kind === 'waste' ? undefined : colorFromHex(ippText(colors[position]));
     const level = ippInteger(levels[position]);
     const name = clampText(ippText(names[position]) ?? '', 120);
@@ -280,7 +312,12 @@ function splitReason(keyword: string): { base: string; suffix: Severity | undefi
 
 /** Condition codes are IPP keywords: lower-case letters, digits and hyphens, at most 64 characters. */
 function sanitizeCode(text: string): string {
-  const code = text.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64).replace(/-+$/, '');
+  const code = text
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64)
+    .replace(/-+$/, '');
   return code === '' ? 'other' : code;
 }
 
@@ -308,7 +345,8 @@ function reasonConditions(attributes: IppAttributes, supplies: SupplyReading[]):
 /** Marks the supply a reason speaks about, but only when exactly one supply fits: "toner-low" on a four-toner printer names none. */
 function markSupplies(supplies: SupplyReading[], target: NonNullable<ReasonInfo['supply']>): void {
   const candidates = supplies.filter(
-    (supply) => (target.kinds === 'any' || target.kinds.includes(supply.kind)) && (target.role === undefined || supply.role === target.role),
+    (supply) =>
+      (target.kinds === 'any' || target.kinds.includes(supply.kind)) && (target.role === undefined || supply.role === target.role),
   );
   if (candidates.length !== 1) return;
   const supply = candidates[0]!;
@@ -332,7 +370,11 @@ export function decodeIppSupplies(attributes: IppAttributes): IppSupplyDecode {
   const message = clampText(ippText(values(attributes, 'printer-state-message')[0]) ?? '', 300);
   if (message) result.stateMessage = message;
   if (state === 'stopped' && !conditions.some((condition) => condition.severity === 'error') && conditions.length < MAX_CONDITIONS) {
-    conditions.push({ code: 'stopped', severity: 'error', message: message ? `Printer stopped: ${message}`.slice(0, 300) : 'Printer stopped' });
+    conditions.push({
+      code: 'stopped',
+      severity: 'error',
+      message: message ? `Printer stopped: ${message}`.slice(0, 300) : 'Printer stopped',
+    });
   }
   return result;
 }

@@ -11,7 +11,10 @@ describe('PJL INFO STATUS', () => {
 
   it('reads a ready LaserJet reply (HP PJL Technical Reference layout)', () => {
     const result = parsePjlStatus(text('@PJL INFO STATUS\r\nCODE=10001\r\nDISPLAY="00 READY"\r\nONLINE=TRUE\r\n\f'));
-    expect(result).toEqual({ ok: true, value: { code: 10001, display: '00 READY', online: true, fields: { CODE: '10001', DISPLAY: '00 READY', ONLINE: 'TRUE' } } });
+    expect(result).toEqual({
+      ok: true,
+      value: { code: 10001, display: '00 READY', online: true, fields: { CODE: '10001', DISPLAY: '00 READY', ONLINE: 'TRUE' } },
+    });
     if (result.ok) expect(pjlConditions(result.value)).toEqual([]);
   });
 
@@ -35,7 +38,9 @@ describe('PJL INFO STATUS', () => {
   });
 
   it('takes the latest of several unsolicited replies and tolerates UEL, NULs and bare LF', () => {
-    const reply = text('\x1b%-12345X@PJL USTATUS DEVICE\nCODE=10023\nONLINE=TRUE\n\f\0@PJL USTATUS DEVICE\nCODE = 41213\nDISPLAY="LOAD TRAY 2 LETTER"\nONLINE=FALSE\n\f\0\0');
+    const reply = text(
+      '\x1b%-12345X@PJL USTATUS DEVICE\nCODE=10023\nONLINE=TRUE\n\f\0@PJL USTATUS DEVICE\nCODE = 41213\nDISPLAY="LOAD TRAY 2 LETTER"\nONLINE=FALSE\n\f\0\0',
+    );
     const result = parsePjlStatus(reply);
     expect(result).toMatchObject({ ok: true, value: { code: 41213, display: 'LOAD TRAY 2 LETTER', online: false } });
   });

@@ -68,7 +68,9 @@ function statusFromFields(fields: Record<string, string>): PjlStatus {
 
 /** Builds a PJL INFO STATUS reply as a printer sends it (tests and simulated printers). */
 export function encodePjlStatusReply(status: { code: number; display: string; online: boolean }): Uint8Array {
-  return new TextEncoder().encode(`@PJL INFO STATUS\r\nCODE=${status.code}\r\nDISPLAY="${status.display}"\r\nONLINE=${status.online ? 'TRUE' : 'FALSE'}\r\n\f`);
+  return new TextEncoder().encode(
+    `@PJL INFO STATUS\r\nCODE=${status.code}\r\nDISPLAY="${status.display}"\r\nONLINE=${status.online ? 'TRUE' : 'FALSE'}\r\n\f`,
+  );
 }
 
 type ConditionTemplate = Omit<DeviceCondition, 'message'> & { message: string };
@@ -96,17 +98,27 @@ function conditionForCode(code: number): ConditionTemplate | undefined {
   const exact = EXACT_CODES[code];
   if (exact) return exact;
   // Ranges, per the comments and MapPJLErrorCode in HPLIP base/status.py and the PJL Technical Reference.
-  if (code >= 10200 && code <= 10203) return { code: 'toner-low', severity: 'warning', message: `${capital(TONER_COLOURS[code - 10200]!)} toner low: order a cartridge` };
-  if (code >= 10204 && code <= 10208) return { code: 'opc-near-eol', severity: 'warning', message: 'Imaging drum near end of life: order a replacement' };
-  if (code >= 10209 && code <= 10212) return { code: 'toner-low', severity: 'warning', message: `${capital(TONER_COLOURS[code - 10209]!)} cartridge low: order a replacement` };
+  if (code >= 10200 && code <= 10203)
+    return { code: 'toner-low', severity: 'warning', message: `${capital(TONER_COLOURS[code - 10200]!)} toner low: order a cartridge` };
+  if (code >= 10204 && code <= 10208)
+    return { code: 'opc-near-eol', severity: 'warning', message: 'Imaging drum near end of life: order a replacement' };
+  if (code >= 10209 && code <= 10212)
+    return {
+      code: 'toner-low',
+      severity: 'warning',
+      message: `${capital(TONER_COLOURS[code - 10209]!)} cartridge low: order a replacement`,
+    };
   if (code >= 10213 && code <= 10217) return { code: 'other', severity: 'warning', message: 'Maintenance kit due: order it' };
-  if (code >= 10300 && code <= 10303) return { code: 'toner-empty', severity: 'error', message: `Replace the ${TONER_COLOURS[code - 10300]!} toner` };
+  if (code >= 10300 && code <= 10303)
+    return { code: 'toner-empty', severity: 'error', message: `Replace the ${TONER_COLOURS[code - 10300]!} toner` };
   if (code >= 10304 && code <= 10308) return { code: 'opc-life-over', severity: 'warning', message: 'Replace the imaging drum' };
-  if (code >= 10309 && code <= 10318) return { code: 'marker-supply-empty', severity: 'warning', message: 'Replace the supply shown on the printer' };
+  if (code >= 10309 && code <= 10318)
+    return { code: 'marker-supply-empty', severity: 'warning', message: 'Replace the supply shown on the printer' };
   if (code >= 15000 && code <= 15999) return { code: 'output-area-full', severity: 'warning', message: 'Output bin full: empty it' };
   if (code >= 35000 && code <= 35999) return { code: 'other', severity: 'warning', message: 'The printer may need attention soon' };
   if (code >= 40000 && code <= 40999) return { code: 'other', severity: 'error', message: 'The printer needs attention' };
-  if (code >= 41000 && code <= 41999) return { code: 'media-empty', severity: 'error', message: `Load paper in tray ${Math.floor(code / 100) % 10}` };
+  if (code >= 41000 && code <= 41999)
+    return { code: 'media-empty', severity: 'error', message: `Load paper in tray ${Math.floor(code / 100) % 10}` };
   if (code >= 42000 && code <= 42999) return { code: 'media-jam', severity: 'error', message: 'Paper jam' };
   if (code >= 43000 && code <= 43999) return { code: 'other', severity: 'error', message: 'A paper handling accessory needs attention' };
   if (code >= 44000 && code <= 44999) return { code: 'media-jam', severity: 'error', message: 'Paper jam' };

@@ -30,7 +30,11 @@ export function decodePortStatus(bytes: Uint8Array): Decoded<PortStatus> {
 
 /** Encodes a PortStatus back into the status byte (for simulated printers and tests). */
 export function encodePortStatus(status: PortStatus): number {
-  return (status.paperEmpty ? PORT_STATUS_PAPER_EMPTY : 0) | (status.online ? PORT_STATUS_SELECT : 0) | (status.error ? 0 : PORT_STATUS_NOT_ERROR);
+  return (
+    (status.paperEmpty ? PORT_STATUS_PAPER_EMPTY : 0) |
+    (status.online ? PORT_STATUS_SELECT : 0) |
+    (status.error ? 0 : PORT_STATUS_NOT_ERROR)
+  );
 }
 
 /**
@@ -40,7 +44,12 @@ export function encodePortStatus(status: PortStatus): number {
 export function portStatusConditions(status: PortStatus): DeviceCondition[] {
   const conditions: DeviceCondition[] = [];
   if (status.paperEmpty) conditions.push({ code: 'media-empty', severity: 'error', message: 'Paper out: load paper into the tray' });
-  if (!status.online) conditions.push({ code: 'offline', severity: 'error', message: 'Printer is off-line: check its display, or press its on-line or power button' });
+  if (!status.online)
+    conditions.push({
+      code: 'offline',
+      severity: 'error',
+      message: 'Printer is off-line: check its display, or press its on-line or power button',
+    });
   if (status.error && conditions.length === 0) {
     conditions.push({ code: 'other', severity: 'error', message: 'The printer reports an error: check its display or lights' });
   }

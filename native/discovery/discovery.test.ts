@@ -21,14 +21,38 @@ class FakeBrowser implements ServiceBrowser {
     this.disposed = true;
   }
   announce(service: Partial<FoundService>): void {
-    this.listener?.up({ type: 'ipp', fqdn: 'Office._ipp._tcp.local', name: 'Office', host: 'office.local', port: 631, addresses: ['192.168.1.20'], rawTxt: [], ...service });
+    this.listener?.up({
+      type: 'ipp',
+      fqdn: 'Office._ipp._tcp.local',
+      name: 'Office',
+      host: 'office.local',
+      port: 631,
+      addresses: ['192.168.1.20'],
+      rawTxt: [],
+      ...service,
+    });
   }
 }
 
 describe('TXT records of IPP printers, read as hostile input', () => {
   it('reads rp, ty, note, adminurl and UUID the way IPP Everywhere printers send them', () => {
-    const parsed = parsePrinterTxt(txt('txtvers=1', 'rp=ipp/print', 'ty=EPSON ET-2850 Series', 'note=2nd floor', 'adminurl=http://192.168.1.20/', 'UUID=CFE92100-67C4-11D4-A45F-F8D027761251'));
-    expect(parsed).toEqual({ resourcePath: 'ipp/print', model: 'EPSON ET-2850 Series', location: '2nd floor', adminUrl: 'http://192.168.1.20/', uuid: 'cfe92100-67c4-11d4-a45f-f8d027761251' });
+    const parsed = parsePrinterTxt(
+      txt(
+        'txtvers=1',
+        'rp=ipp/print',
+        'ty=EPSON ET-2850 Series',
+        'note=2nd floor',
+        'adminurl=http://192.168.1.20/',
+        'UUID=CFE92100-67C4-11D4-A45F-F8D027761251',
+      ),
+    );
+    expect(parsed).toEqual({
+      resourcePath: 'ipp/print',
+      model: 'EPSON ET-2850 Series',
+      location: '2nd floor',
+      adminUrl: 'http://192.168.1.20/',
+      uuid: 'cfe92100-67c4-11d4-a45f-f8d027761251',
+    });
   });
 
   it('drops a bad value alone: a path that climbs out, a script link, a UUID that is not one, control characters', () => {
@@ -40,10 +64,16 @@ describe('TXT records of IPP printers, read as hostile input', () => {
 
   it('takes the first of duplicated keys in any case, skips keys with odd bytes, entries over 255 bytes and non-arrays', () => {
     expect(parsePrinterTxt(txt('RP=ipp/first', 'rp=ipp/second')).resourcePath).toBe('ipp/first');
-    expect(parsePrinterTxt([new Uint8Array([0x74, 0xff, 0x3d, 0x41]), ...txt(`ty=${'x'.repeat(300)}`)])).toEqual({ resourcePath: 'ipp/print' });
+    expect(parsePrinterTxt([new Uint8Array([0x74, 0xff, 0x3d, 0x41]), ...txt(`ty=${'x'.repeat(300)}`)])).toEqual({
+      resourcePath: 'ipp/print',
+    });
     expect(parsePrinterTxt('rp=ipp/print')).toEqual({ resourcePath: 'ipp/print' });
     expect(parsePrinterTxt(txt('__proto__=x', 'constructor=y'))).toEqual({ resourcePath: 'ipp/print' });
-    expect(parsePrinterTxt(txt('note=\u202egnp.exe', 'ty=\u2066Laser\u2069'))).toEqual({ resourcePath: 'ipp/print', location: 'gnp.exe', model: 'Laser' });
+    expect(parsePrinterTxt(txt('note=\u202egnp.exe', 'ty=\u2066Laser\u2069'))).toEqual({
+      resourcePath: 'ipp/print',
+      location: 'gnp.exe',
+      model: 'Laser',
+    });
   });
 });
 
@@ -57,7 +87,13 @@ describe('DNS-SD printer discovery', () => {
     browser.announce({ type: 'ipps', fqdn: 'Office._ipps._tcp.local', port: 443, rawTxt: txt('rp=ipp/print', 'ty=ACME Laser', uuid) });
     const [printer, ...rest] = discovery.printers();
     expect(rest).toEqual([]);
-    expect(printer).toEqual({ id: 'uuid:cfe92100-67c4-11d4-a45f-f8d027761251', name: 'Office', model: 'ACME Laser', uri: 'ipps://192.168.1.20:443/ipp/print', secure: true });
+    expect(printer).toEqual({
+      id: 'uuid:cfe92100-67c4-11d4-a45f-f8d027761251',
+      name: 'Office',
+      model: 'ACME Laser',
+      uri: 'ipps://192.168.1.20:443/ipp/print',
+      secure: true,
+    });
     DiscoveredPrinterSchema.parse({ ...printer, added: false });
     browser.listener?.down('ipps', 'Office._ipps._tcp.local');
     expect(discovery.printers().map((found) => found.uri)).toEqual(['ipp://192.168.1.20:631/ipp/print']);
@@ -92,7 +128,6 @@ describe('DNS-SD printer discovery', () => {
     expect(browser.refreshes).toBe(8);
     discovery.dispose();
   });
-
 });
 
 describe('bounds the contract sets', () => {

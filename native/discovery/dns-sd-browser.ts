@@ -40,7 +40,7 @@ const MAX_HOSTS = 256;
 export function createBonjourBrowser(options: BonjourBrowserOptions = {}): ServiceBrowser {
   const problem = (error: unknown) => options.onProblem?.(`DNS-SD: ${describeError(error)}`);
   // Bound to the wildcard address: a socket bound to one unicast address never receives the group's packets on Linux.
-  const bonjour = new Bonjour(options.interfaceAddress ? { interface: options.interfaceAddress, bind: '0.0.0.0' } as never : {}, problem);
+  const bonjour = new Bonjour(options.interfaceAddress ? ({ interface: options.interfaceAddress, bind: '0.0.0.0' } as never) : {}, problem);
   // multicast-dns emits 'error' for EACCES/EADDRINUSE; without a listener that would end the process.
   const mdns = (bonjour as unknown as { server?: { mdns?: MdnsEvents } }).server?.mdns;
   mdns?.on('error', problem);
@@ -53,10 +53,13 @@ export function createBonjourBrowser(options: BonjourBrowserOptions = {}): Servi
   const addresses = new Map<string, Set<string>>();
   const latest = new Map<string, FoundService>();
   let report: ((service: FoundService) => void) | undefined;
-  const hostKey = (host: unknown): string | undefined => (typeof host === 'string' && host.length <= 255 ? host.toLowerCase().replace(/\.$/, '') : undefined);
+  const hostKey = (host: unknown): string | undefined =>
+    typeof host === 'string' && host.length <= 255 ? host.toLowerCase().replace(/\.$/, '') : undefined;
   const withAddresses = (service: FoundService): FoundService => {
     const known = addresses.get(hostKey(service.host) ?? '');
-    const own = Array.isArray(service.addresses) ? service.addresses.filter((address): address is string => typeof address === 'string') : [];
+    const own = Array.isArray(service.addresses)
+      ? service.addresses.filter((address): address is string => typeof address === 'string')
+      : [];
     return known ? { ...service, addresses: [...new Set([...own, ...known])] } : service;
   };
   const onResponse = (packet: { answers?: MdnsRecord[]; additionals?: MdnsRecord[] }): void => {
@@ -83,10 +86,19 @@ export function createBonjourBrowser(options: BonjourBrowserOptions = {}): Servi
       for (const type of ['ipp', 'ipps'] as const) {
         const browser = bonjour.find({ type, protocol: 'tcp' });
         const up = (service: FoundRecord): void => {
-          const found: FoundService = { type, fqdn: service.fqdn, name: service.name, host: service.host, port: service.port, addresses: service.addresses, rawTxt: service.rawTxt };
+          const found: FoundService = {
+            type,
+            fqdn: service.fqdn,
+            name: service.name,
+            host: service.host,
+            port: service.port,
+            addresses: service.addresses,
+            rawTxt: service.rawTxt,
+          };
           if (typeof found.fqdn === 'string' && (latest.has(found.fqdn) || latest.size < MAX_HOSTS)) latest.set(found.fqdn, found);
           const complete = withAddresses(found);
-          if (!(Array.isArray(complete.addresses) && complete.addresses.length > 0) && typeof found.host === 'string') mdns?.query(found.host, 'A');
+          if (!(Array.isArray(complete.addresses) && complete.addresses.length > 0) && typeof found.host === 'string')
+            mdns?.query(found.host, 'A');
           listener.up(complete);
         };
         browser.on('up', up);

@@ -42,7 +42,11 @@ export interface AddedPrintersStorage {
  * The printers the owner added, as kept on disk: each entry is checked alone, so one damaged entry
  * drops only itself. Unreadable JSON is set aside and the list starts empty.
  */
-export function parseAddedPrinters(text: string | undefined, storage: Pick<AddedPrintersStorage, 'setAside'>, log: (message: string) => void): AddedPrinter[] {
+export function parseAddedPrinters(
+  text: string | undefined,
+  storage: Pick<AddedPrintersStorage, 'setAside'>,
+  log: (message: string) => void,
+): AddedPrinter[] {
   if (text === undefined) return [];
   let parsed: unknown;
   try {
@@ -60,7 +64,8 @@ export function parseAddedPrinters(text: string | undefined, storage: Pick<Added
   for (const entry of entries.data.printers) {
     const printer = AddedPrinterSchema.safeParse(entry);
     if (printer.success && !printers.some((known) => known.id === printer.data.id)) printers.push(printer.data);
-    else if (!printer.success) log(`network printers: skipped a saved entry that is not a printer (${printer.error.issues[0]?.message ?? 'invalid'})`);
+    else if (!printer.success)
+      log(`network printers: skipped a saved entry that is not a printer (${printer.error.issues[0]?.message ?? 'invalid'})`);
   }
   return printers;
 }
@@ -101,11 +106,18 @@ export interface NetworkPrinterDirectoryOptions {
  */
 export function createNetworkPrinterDirectory(options: NetworkPrinterDirectoryOptions): NetworkPrinterDirectory {
   const configured = new Set(options.configured.map(addressKey));
-  let added = parseAddedPrinters(options.storage.readSync(), options.storage, options.log).filter((printer) => !configured.has(addressKey(printer.uri)));
-  const source = new IppDeviceSource({ printers: added.map((printer) => printer.uri), ...(options.timers ? { timers: options.timers } : {}) });
+  let added = parseAddedPrinters(options.storage.readSync(), options.storage, options.log).filter(
+    (printer) => !configured.has(addressKey(printer.uri)),
+  );
+  const source = new IppDeviceSource({
+    printers: added.map((printer) => printer.uri),
+    ...(options.timers ? { timers: options.timers } : {}),
+  });
   const changed = new Emitter<DiscoveredPrinter[]>();
 
-  const isAdded = (printer: FoundPrinter): boolean => configured.has(addressKey(printer.uri)) || added.some((known) => known.id === printer.id || addressKey(known.uri) === addressKey(printer.uri));
+  const isAdded = (printer: FoundPrinter): boolean =>
+    configured.has(addressKey(printer.uri)) ||
+    added.some((known) => known.id === printer.id || addressKey(known.uri) === addressKey(printer.uri));
   // Checked against the contract once more: these are published as events, and a value that broke
   // the contract there would throw inside the mDNS socket's message handler.
   const discovered = (): DiscoveredPrinter[] =>
@@ -145,14 +157,21 @@ export function createNetworkPrinterDirectory(options: NetworkPrinterDirectoryOp
     discovered,
     async add(id) {
       const printer = options.discovery?.printers().find((candidate) => candidate.id === id);
-      if (!printer) throw new TraysideError('not-found', `No network printer with id "${id}" is advertised now; it may have been switched off. Its IPP address can still be given with --ipp.`);
+      if (!printer)
+        throw new TraysideError(
+          'not-found',
+          `No network printer with id "${id}" is advertised now; it may have been switched off. Its IPP address can still be given with --ipp.`,
+        );
       if (isAdded(printer)) return;
       added = [...added, { id: printer.id, name: printer.name, uri: printer.uri }];
       try {
         await save();
       } catch (error) {
         // It is read this run; only keeping it for the next start failed, which the owner must hear.
-        throw new TraysideError('unavailable', `${printer.name} is added for now, but could not be kept for the next start: ${describeError(error)}`);
+        throw new TraysideError(
+          'unavailable',
+          `${printer.name} is added for now, but could not be kept for the next start: ${describeError(error)}`,
+        );
       } finally {
         changed.fire(discovered());
       }

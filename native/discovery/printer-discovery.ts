@@ -72,7 +72,12 @@ export function printerFromService(service: FoundService): FoundPrinter | undefi
   const uri = `${service.type}://${where}:${port}/${txt.resourcePath}`;
   // The contract's bound (DiscoveredPrinterSchema): a longer address is no printer's.
   if (uri.length > 300) return undefined;
-  const printer: FoundPrinter = { id: txt.uuid ? `uuid:${txt.uuid}` : `dns-sd:${fqdn.toLowerCase()}`.slice(0, 300), name, uri, secure: service.type === 'ipps' };
+  const printer: FoundPrinter = {
+    id: txt.uuid ? `uuid:${txt.uuid}` : `dns-sd:${fqdn.toLowerCase()}`.slice(0, 300),
+    name,
+    uri,
+    secure: service.type === 'ipps',
+  };
   if (txt.model) printer.model = txt.model;
   if (txt.location) printer.location = txt.location;
   if (txt.adminUrl) printer.adminUrl = txt.adminUrl;

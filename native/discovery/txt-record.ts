@@ -42,7 +42,10 @@ const ResourcePathSchema = z
     z
       .string()
       .regex(/^[A-Za-z0-9._~%-]+(\/[A-Za-z0-9._~%-]+)*$/)
-      .refine((path) => !path.split('/').some((segment) => segment === '.' || segment === '..' || /%2e|%2f|%5c/i.test(segment)), 'no dot segments'),
+      .refine(
+        (path) => !path.split('/').some((segment) => segment === '.' || segment === '..' || /%2e|%2f|%5c/i.test(segment)),
+        'no dot segments',
+      ),
   );
 
 const AdminUrlSchema = z
@@ -61,7 +64,12 @@ const AdminUrlSchema = z
 
 const UuidSchema = z
   .string()
-  .transform((text) => text.trim().toLowerCase().replace(/^urn:uuid:/, ''))
+  .transform((text) =>
+    text
+      .trim()
+      .toLowerCase()
+      .replace(/^urn:uuid:/, ''),
+  )
   .pipe(z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/));
 
 const KEYS = { rp: ResourcePathSchema, ty: oneLine(200), note: oneLine(200), adminurl: AdminUrlSchema, uuid: UuidSchema } as const;

@@ -49,7 +49,9 @@ export async function loadHidApi(): Promise<HidApi | { unavailable: string }> {
     };
   } catch (error) {
     const advice = missingLibraryAdvice(error);
-    return { unavailable: advice ? `HID devices cannot be listed: ${advice}` : `the node-hid module could not load (${describeError(error)})` };
+    return {
+      unavailable: advice ? `HID devices cannot be listed: ${advice}` : `the node-hid module could not load (${describeError(error)})`,
+    };
   }
 }
 

@@ -82,7 +82,9 @@ describe('HidSource', () => {
     handle.features.set(5, [[5, 0b101]]);
     const [session] = await source.list();
     const first = session!.read(new AbortController().signal);
-    const outcome = expect(first).rejects.toThrow(/no report could be read: 2 \(.*no answer within 1000 ms.*; 3, 5 \(not asked after the timeout\)/);
+    const outcome = expect(first).rejects.toThrow(
+      /no report could be read: 2 \(.*no answer within 1000 ms.*; 3, 5 \(not asked after the timeout\)/,
+    );
     await time.advance(100);
     await time.advance(1000);
     await outcome;

@@ -203,7 +203,14 @@ export class HidSource implements DeviceSource {
     const id = hidDeviceId(info);
     const existing = this.sessions.get(id);
     if (existing && existing.path === info.path) return existing;
-    const session = new HidSession(id, info, this.options, this.timers, () => this.getApi(), () => this.sessions.delete(id));
+    const session = new HidSession(
+      id,
+      info,
+      this.options,
+      this.timers,
+      () => this.getApi(),
+      () => this.sessions.delete(id),
+    );
     this.sessions.set(id, session);
     return session;
   }
@@ -308,7 +315,12 @@ class HidSession implements DeviceSession {
     if (failed.length > 0) facts['Unread reports'] = failed.join('; ').slice(0, 200);
 
     const values = (field: HidField): number | undefined => {
-      const report = field.reportType === 'feature' ? features.get(field.reportId) : field.reportType === 'input' ? this.inputs.get(field.reportId) : undefined;
+      const report =
+        field.reportType === 'feature'
+          ? features.get(field.reportId)
+          : field.reportType === 'input'
+            ? this.inputs.get(field.reportId)
+            : undefined;
       if (!report) return undefined;
       const value = readField(report, field);
       return value.ok ? value.value : undefined;
@@ -397,9 +409,11 @@ class HidSession implements DeviceSession {
     this.firstInput = undefined;
     if (!first) return;
     const wait = this.options.firstInputWaitMs ?? 500;
-    await withDeadline('first input report', () => first.promise, { timeoutMs: wait, signal, timers: this.timers }).catch((error: unknown) => {
-      if (signal.aborted) throw error;
-    });
+    await withDeadline('first input report', () => first.promise, { timeoutMs: wait, signal, timers: this.timers }).catch(
+      (error: unknown) => {
+        if (signal.aborted) throw error;
+      },
+    );
   }
 
   private async dropHandle(): Promise<void> {

@@ -30,7 +30,13 @@ describe('missing system library advice', () => {
   });
 
   it('leaves other errors alone, including a missing or broken addon file', () => {
-    expect(missingSharedLibrary(new Error('/app/node_modules/node-hid/prebuilds/HID-linux-x64/node-napi-v4.node: cannot open shared object file: No such file or directory'))).toBeUndefined();
+    expect(
+      missingSharedLibrary(
+        new Error(
+          '/app/node_modules/node-hid/prebuilds/HID-linux-x64/node-napi-v4.node: cannot open shared object file: No such file or directory',
+        ),
+      ),
+    ).toBeUndefined();
     expect(missingSharedLibrary(new Error('EACCES: permission denied, open /dev/hidraw0'))).toBeUndefined();
     expect(missingLibraryAdvice('libusb-1.0.so.0: invalid ELF header', 'apt')).toBeUndefined();
   });
@@ -50,7 +56,8 @@ describe('HidSource on a machine without libusb', () => {
     api.devices = () => Promise.reject(NO_LIBUSB);
     const source = new HidSource({ vendorIds: 'any', loadApi: async () => api });
     expect(await source.list()).toEqual([]);
-    expect(source.problem).toMatch(/^HID devices cannot be listed: the system library libusb-1\.0\.so\.0 is missing — install it with `sudo (apt-get|dnf) install /);
+    expect(source.problem).toMatch(
+      /^HID devices cannot be listed: the system library libusb-1\.0\.so\.0 is missing — install it with `sudo (apt-get|dnf) install /,
+    );
   });
-
 });

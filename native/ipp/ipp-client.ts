@@ -2,7 +2,15 @@ import http from 'node:http';
 import https from 'node:https';
 import { systemTimers, type Timers } from '../../common/lifecycle.js';
 import type { IppAttributes } from '../decoders/ipp-supplies.js';
-import { decodeIppMessage, encodeGetPrinterAttributes, groupAttributes, IPP_GROUP, IPP_STATUS_NAMES, isSuccessfulStatus, type IppMessage } from './ipp-encoding.js';
+import {
+  decodeIppMessage,
+  encodeGetPrinterAttributes,
+  groupAttributes,
+  IPP_GROUP,
+  IPP_STATUS_NAMES,
+  isSuccessfulStatus,
+  type IppMessage,
+} from './ipp-encoding.js';
 
 /** Why an IPP request failed, so callers can tell "switched off" from "not a printer". */
 export type IppFailure = 'invalid-uri' | 'timeout' | 'aborted' | 'network' | 'http' | 'ipp' | 'decode' | 'too-large';
@@ -63,7 +71,10 @@ export function ippHttpTarget(uri: string): URL {
   try {
     url = new URL(uri);
   } catch {
-    throw new IppRequestError('invalid-uri', `"${uri}" is not a printer address: expected ipp://host[:port]/path, e.g. ipp://192.168.1.20/ipp/print`);
+    throw new IppRequestError(
+      'invalid-uri',
+      `"${uri}" is not a printer address: expected ipp://host[:port]/path, e.g. ipp://192.168.1.20/ipp/print`,
+    );
   }
   const scheme = url.protocol;
   if (scheme !== 'ipp:' && scheme !== 'ipps:' && scheme !== 'http:' && scheme !== 'https:') {
@@ -89,7 +100,10 @@ export async function getPrinterAttributes(uri: string, options: IppRequestOptio
   try {
     message = decodeIppMessage(reply);
   } catch (error) {
-    throw new IppRequestError('decode', `${uri} answered, but not in IPP: ${(error as Error).message}. Is this the printer's IPP address (often /ipp/print)?`);
+    throw new IppRequestError(
+      'decode',
+      `${uri} answered, but not in IPP: ${(error as Error).message}. Is this the printer's IPP address (often /ipp/print)?`,
+    );
   }
   if (!isSuccessfulStatus(message.code)) {
     const status = IPP_STATUS_NAMES[message.code] ?? `status 0x${message.code.toString(16).padStart(4, '0')}`;
@@ -148,26 +162,44 @@ function postIpp(uri: string, target: URL, body: Uint8Array, options: IppRequest
     };
     const onAbort = (): void => finish(new IppRequestError('aborted', `Reading ${uri} was cancelled`));
     const timer = timers.setTimeout(
-      () => finish(new IppRequestError('timeout', `${uri} did not answer within ${formatSeconds(timeoutMs)}: check that the printer is on and the address is right`)),
+      () =>
+        finish(
+          new IppRequestError(
+            'timeout',
+            `${uri} did not answer within ${formatSeconds(timeoutMs)}: check that the printer is on and the address is right`,
+          ),
+        ),
       timeoutMs,
     );
     signal?.addEventListener('abort', onAbort, { once: true });
     request.on('error', (error: NodeJS.ErrnoException) => {
       const code = error.code ? ` (${error.code})` : '';
-      const hint = error.code === 'ECONNREFUSED' ? ': nothing listens there — is the printer on, and is the port right?' : error.code === 'ENOTFOUND' ? ': no such host name' : '';
+      const hint =
+        error.code === 'ECONNREFUSED'
+          ? ': nothing listens there — is the printer on, and is the port right?'
+          : error.code === 'ENOTFOUND'
+            ? ': no such host name'
+            : '';
       finish(new IppRequestError('network', `Could not reach ${uri}: ${error.message}${code}${hint}`));
     });
     request.on('response', (response) => {
       if (response.statusCode !== 200) {
         response.resume();
-        finish(new IppRequestError('http', `${uri} answered HTTP ${response.statusCode ?? '?'} ${response.statusMessage ?? ''}`.trim() + ' instead of an IPP reply: check the path (often /ipp/print)'));
+        finish(
+          new IppRequestError(
+            'http',
+            `${uri} answered HTTP ${response.statusCode ?? '?'} ${response.statusMessage ?? ''}`.trim() +
+              ' instead of an IPP reply: check the path (often /ipp/print)',
+          ),
+        );
         return;
       }
       const chunks: Buffer[] = [];
       let size = 0;
       response.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > maxBytes) finish(new IppRequestError('too-large', `${uri} sent more than ${maxBytes} bytes for its attributes; refusing the rest`));
+        if (size > maxBytes)
+          finish(new IppRequestError('too-large', `${uri} sent more than ${maxBytes} bytes for its attributes; refusing the rest`));
         else chunks.push(chunk);
       });
       response.on('end', () => {

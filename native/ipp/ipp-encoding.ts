@@ -171,7 +171,8 @@ export function decodeIppMessage(bytes: Uint8Array): IppMessage {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let position = 0;
   const need = (count: number, what: string): void => {
-    if (position + count > bytes.length) throw new IppDecodeError(`IPP reply ends inside ${what} at byte ${position} (${bytes.length} bytes in all)`);
+    if (position + count > bytes.length)
+      throw new IppDecodeError(`IPP reply ends inside ${what} at byte ${position} (${bytes.length} bytes in all)`);
   };
   need(8, 'the header');
   const version: [number, number] = [bytes[0]!, bytes[1]!];
@@ -184,7 +185,8 @@ export function decodeIppMessage(bytes: Uint8Array): IppMessage {
   let count = 0;
 
   // Collection parsing state: a stack of the collections being filled and their pending member name.
-  const stack: Array<{ into: Record<string, IppValue[]>; name: string; members: Record<string, IppValue[]>; member: string | undefined }> = [];
+  const stack: Array<{ into: Record<string, IppValue[]>; name: string; members: Record<string, IppValue[]>; member: string | undefined }> =
+    [];
 
   for (;;) {
     need(1, 'a tag');
@@ -263,7 +265,8 @@ export function decodeIppMessage(bytes: Uint8Array): IppMessage {
 
 /** The value list of a name, created as an own property so a name like `__proto__` from the wire stays data. */
 function valuesOf(record: Record<string, IppValue[]>, name: string): IppValue[] {
-  if (!Object.hasOwn(record, name)) Object.defineProperty(record, name, { value: [], enumerable: true, writable: true, configurable: true });
+  if (!Object.hasOwn(record, name))
+    Object.defineProperty(record, name, { value: [], enumerable: true, writable: true, configurable: true });
   return record[name]!;
 }
 

@@ -57,9 +57,11 @@ export function identityFromAttributes(attributes: IppAttributes, uri: string): 
   const fromMakeAndModel = makeAndModel ? makerFromMakeAndModel(makeAndModel) : undefined;
   let manufacturer = clean(ieee?.manufacturer) ?? fromMakeAndModel?.manufacturer;
   let model = clean(ieee?.model) ?? fromMakeAndModel?.model ?? makeAndModel;
-  if (manufacturer && model && model.toLowerCase().startsWith(`${manufacturer.toLowerCase()} `)) model = model.slice(manufacturer.length + 1);
+  if (manufacturer && model && model.toLowerCase().startsWith(`${manufacturer.toLowerCase()} `))
+    model = model.slice(manufacturer.length + 1);
   manufacturer ??= 'Unknown maker';
-  model ??= clean(ippText(first(attributes, 'printer-info'))) ?? clean(ippText(first(attributes, 'printer-name'))) ?? uri.slice(0, IDENTITY_MAX);
+  model ??=
+    clean(ippText(first(attributes, 'printer-info'))) ?? clean(ippText(first(attributes, 'printer-name'))) ?? uri.slice(0, IDENTITY_MAX);
   const identity: DeviceIdentity = {
     manufacturer,
     model,

@@ -5,7 +5,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DeviceIdentitySchema } from '../../common/device.js';
 import { SupplySchema } from '../../common/supply.js';
 import { getPrinterAttributes, IppRequestError } from './ipp-client.js';
-import { decodeIppMessage, encodeIppMessage, IPP_GROUP, IPP_OPERATION, IPP_TAG, IppDecodeError, type IppOutAttribute } from './ipp-encoding.js';
+import {
+  decodeIppMessage,
+  encodeIppMessage,
+  IPP_GROUP,
+  IPP_OPERATION,
+  IPP_TAG,
+  IppDecodeError,
+  type IppOutAttribute,
+} from './ipp-encoding.js';
 import { IppDeviceSource, identityFromAttributes, ippSessionId } from './ipp-source.js';
 
 const RUNS = 10_000;
@@ -13,16 +21,67 @@ const RUNS = 10_000;
 describe('IPP encoding (RFC 8010)', () => {
   it('decodes a hand-assembled reply byte by byte, additional values and a collection included', () => {
     const bytes = Uint8Array.from([
-      0x01, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07, // IPP/1.1, successful-ok, request 7
+      0x01,
+      0x01,
+      0x00,
+      0x00,
+      0x00,
+      0x00,
+      0x00,
+      0x07, // IPP/1.1, successful-ok, request 7
       0x04, // printer-attributes-tag
-      0x23, 0x00, 0x0d, ...Buffer.from('printer-state'), 0x00, 0x04, 0x00, 0x00, 0x00, 0x05, // enum 5
-      0x44, 0x00, 0x15, ...Buffer.from('printer-state-reasons'), 0x00, 0x0b, ...Buffer.from('media-empty'),
-      0x44, 0x00, 0x00, 0x00, 0x0f, ...Buffer.from('door-open-error'), // additional value: empty name
-      0x34, 0x00, 0x09, ...Buffer.from('media-col'), 0x00, 0x00, // begCollection
-      0x4a, 0x00, 0x00, 0x00, 0x0a, ...Buffer.from('media-type'),
-      0x44, 0x00, 0x00, 0x00, 0x0a, ...Buffer.from('stationery'),
-      0x37, 0x00, 0x00, 0x00, 0x00, // endCollection
-      0x13, 0x00, 0x0d, ...Buffer.from('printer-uuid2'), 0x00, 0x00, // no-value
+      0x23,
+      0x00,
+      0x0d,
+      ...Buffer.from('printer-state'),
+      0x00,
+      0x04,
+      0x00,
+      0x00,
+      0x00,
+      0x05, // enum 5
+      0x44,
+      0x00,
+      0x15,
+      ...Buffer.from('printer-state-reasons'),
+      0x00,
+      0x0b,
+      ...Buffer.from('media-empty'),
+      0x44,
+      0x00,
+      0x00,
+      0x00,
+      0x0f,
+      ...Buffer.from('door-open-error'), // additional value: empty name
+      0x34,
+      0x00,
+      0x09,
+      ...Buffer.from('media-col'),
+      0x00,
+      0x00, // begCollection
+      0x4a,
+      0x00,
+      0x00,
+      0x00,
+      0x0a,
+      ...Buffer.from('media-type'),
+      0x44,
+      0x00,
+      0x00,
+      0x00,
+      0x0a,
+      ...Buffer.from('stationery'),
+      0x37,
+      0x00,
+      0x00,
+      0x00,
+      0x00, // endCollection
+      0x13,
+      0x00,
+      0x0d,
+      ...Buffer.from('printer-uuid2'),
+      0x00,
+      0x00, // no-value
       0x03,
     ]);
     const message = decodeIppMessage(bytes);
@@ -44,7 +103,11 @@ describe('IPP encoding (RFC 8010)', () => {
   });
 
   it('keeps a hostile attribute name like __proto__ as plain data', () => {
-    const bytes = encodeIppMessage({ code: 0, requestId: 1, groups: [{ tag: IPP_GROUP.printer, attributes: [{ name: '__proto__', tag: IPP_TAG.keyword, values: ['x'] }] }] });
+    const bytes = encodeIppMessage({
+      code: 0,
+      requestId: 1,
+      groups: [{ tag: IPP_GROUP.printer, attributes: [{ name: '__proto__', tag: IPP_TAG.keyword, values: ['x'] }] }],
+    });
     const attributes = decodeIppMessage(bytes).groups[0]!.attributes;
     expect(Object.getPrototypeOf(attributes)).toBe(Object.prototype);
     expect(Object.hasOwn(attributes, '__proto__')).toBe(true);
@@ -52,17 +115,40 @@ describe('IPP encoding (RFC 8010)', () => {
 
   it('round-trips generated attribute groups', () => {
     const attributeArbitrary = fc.oneof(
-      fc.record({ name: fc.stringMatching(/^[a-z][a-z0-9-]{0,30}$/), tag: fc.constant<number>(IPP_TAG.integer), values: fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { minLength: 1, maxLength: 4 }) }),
-      fc.record({ name: fc.stringMatching(/^[a-z][a-z0-9-]{0,30}$/), tag: fc.constant<number>(IPP_TAG.boolean), values: fc.array(fc.boolean(), { minLength: 1, maxLength: 3 }) }),
-      fc.record({ name: fc.stringMatching(/^[a-z][a-z0-9-]{0,30}$/), tag: fc.constantFrom<number>(IPP_TAG.keyword, IPP_TAG.text, IPP_TAG.name, IPP_TAG.uri), values: fc.array(fc.string({ maxLength: 40 }), { minLength: 1, maxLength: 4 }) }),
+      fc.record({
+        name: fc.stringMatching(/^[a-z][a-z0-9-]{0,30}$/),
+        tag: fc.constant<number>(IPP_TAG.integer),
+        values: fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { minLength: 1, maxLength: 4 }),
+      }),
+      fc.record({
+        name: fc.stringMatching(/^[a-z][a-z0-9-]{0,30}$/),
+        tag: fc.constant<number>(IPP_TAG.boolean),
+        values: fc.array(fc.boolean(), { minLength: 1, maxLength: 3 }),
+      }),
+      fc.record({
+        name: fc.stringMatching(/^[a-z][a-z0-9-]{0,30}$/),
+        tag: fc.constantFrom<number>(IPP_TAG.keyword, IPP_TAG.text, IPP_TAG.name, IPP_TAG.uri),
+        values: fc.array(fc.string({ maxLength: 40 }), { minLength: 1, maxLength: 4 }),
+      }),
     );
     fc.assert(
-      fc.property(fc.uniqueArray(attributeArbitrary, { selector: (attribute) => attribute.name, maxLength: 8 }), fc.integer({ min: 1, max: 2 ** 31 - 1 }), (attributes, requestId) => {
-        const bytes = encodeIppMessage({ code: 0x0001, requestId, groups: [{ tag: IPP_GROUP.printer, attributes: attributes as IppOutAttribute[] }] });
-        const message = decodeIppMessage(bytes);
-        const decoded = message.groups[0]!.attributes;
-        return message.requestId === requestId && attributes.every((attribute) => JSON.stringify(decoded[attribute.name]) === JSON.stringify(attribute.values));
-      }),
+      fc.property(
+        fc.uniqueArray(attributeArbitrary, { selector: (attribute) => attribute.name, maxLength: 8 }),
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        (attributes, requestId) => {
+          const bytes = encodeIppMessage({
+            code: 0x0001,
+            requestId,
+            groups: [{ tag: IPP_GROUP.printer, attributes: attributes as IppOutAttribute[] }],
+          });
+          const message = decodeIppMessage(bytes);
+          const decoded = message.groups[0]!.attributes;
+          return (
+            message.requestId === requestId &&
+            attributes.every((attribute) => JSON.stringify(decoded[attribute.name]) === JSON.stringify(attribute.values))
+          );
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -118,12 +204,20 @@ function printerReply(requestId: number, attributes: IppOutAttribute[], status =
 
 const LASER_ATTRIBUTES: IppOutAttribute[] = [
   { name: 'printer-make-and-model', tag: IPP_TAG.text, values: ['HP LaserJet Pro M404-M405'] },
-  { name: 'printer-device-id', tag: IPP_TAG.text, values: ['MFG:HP;MDL:HP LaserJet Pro M404-M405;CMD:PCL5c,PJL,PWGRaster;CLS:PRINTER;SN:PHDBH22417;'] },
+  {
+    name: 'printer-device-id',
+    tag: IPP_TAG.text,
+    values: ['MFG:HP;MDL:HP LaserJet Pro M404-M405;CMD:PCL5c,PJL,PWGRaster;CLS:PRINTER;SN:PHDBH22417;'],
+  },
   { name: 'printer-firmware-string-version', tag: IPP_TAG.text, values: ['MOGAMIXXXN002.2445A.00'] },
   { name: 'printer-uuid', tag: IPP_TAG.uri, values: ['urn:uuid:2ed83c55-f841-5ec0-cca8-af11a03f336c'] },
   { name: 'printer-state', tag: IPP_TAG.enum, values: [3] },
   { name: 'printer-state-reasons', tag: IPP_TAG.keyword, values: ['toner-low-report'] },
-  { name: 'printer-supply', tag: IPP_TAG.octetString, values: ['type=tonerCartridge;maxcapacity=100;level=9;class=supplyThatIsConsumed;unit=percent;colorantname=black;'] },
+  {
+    name: 'printer-supply',
+    tag: IPP_TAG.octetString,
+    values: ['type=tonerCartridge;maxcapacity=100;level=9;class=supplyThatIsConsumed;unit=percent;colorantname=black;'],
+  },
   { name: 'printer-supply-description', tag: IPP_TAG.text, values: ['Black Cartridge'] },
 ];
 
@@ -133,7 +227,12 @@ describe('getPrinterAttributes', () => {
     const uri = await serve((request, body, response) => {
       const message = decodeIppMessage(body);
       const operation = message.groups[0]!.attributes;
-      seen = { contentType: request.headers['content-type'], operation: message.code, uri: operation['printer-uri']?.[0], requested: operation['requested-attributes'] };
+      seen = {
+        contentType: request.headers['content-type'],
+        operation: message.code,
+        uri: operation['printer-uri']?.[0],
+        requested: operation['requested-attributes'],
+      };
       response.writeHead(200, { 'content-type': 'application/ipp' }).end(printerReply(message.requestId, LASER_ATTRIBUTES));
     });
     const attributes = await getPrinterAttributes(uri);
@@ -152,7 +251,10 @@ describe('getPrinterAttributes', () => {
 
   it('gives up after the timeout when the printer accepts but never answers', async () => {
     const uri = await serve(() => undefined);
-    await expect(getPrinterAttributes(uri, { timeoutMs: 200 })).rejects.toMatchObject({ failure: 'timeout', message: expect.stringContaining('did not answer within 200 ms') });
+    await expect(getPrinterAttributes(uri, { timeoutMs: 200 })).rejects.toMatchObject({
+      failure: 'timeout',
+      message: expect.stringContaining('did not answer within 200 ms'),
+    });
   });
 
   it('stops when the caller aborts', async () => {
@@ -164,8 +266,13 @@ describe('getPrinterAttributes', () => {
   });
 
   it('names the IPP status when the printer refuses, and an HTTP error when the path is wrong', async () => {
-    const refusing = await serve((_request, body, response) => response.writeHead(200).end(printerReply(decodeIppMessage(body).requestId, [], 0x0406)));
-    await expect(getPrinterAttributes(refusing)).rejects.toMatchObject({ failure: 'ipp', message: expect.stringContaining('client-error-not-found') });
+    const refusing = await serve((_request, body, response) =>
+      response.writeHead(200).end(printerReply(decodeIppMessage(body).requestId, [], 0x0406)),
+    );
+    await expect(getPrinterAttributes(refusing)).rejects.toMatchObject({
+      failure: 'ipp',
+      message: expect.stringContaining('client-error-not-found'),
+    });
     const notFound = await serve((_request, _body, response) => response.writeHead(404).end());
     await expect(getPrinterAttributes(notFound)).rejects.toMatchObject({ failure: 'http', message: expect.stringContaining('HTTP 404') });
   });
@@ -174,13 +281,18 @@ describe('getPrinterAttributes', () => {
     const html = await serve((_request, _body, response) => response.writeHead(200).end('<html>'));
     await expect(getPrinterAttributes(html)).rejects.toMatchObject({ failure: 'decode' });
     await expect(getPrinterAttributes('ftp://printer/')).rejects.toBeInstanceOf(IppRequestError);
-    await expect(getPrinterAttributes('not a uri')).rejects.toMatchObject({ failure: 'invalid-uri', message: expect.stringContaining('ipp://host') });
+    await expect(getPrinterAttributes('not a uri')).rejects.toMatchObject({
+      failure: 'invalid-uri',
+      message: expect.stringContaining('ipp://host'),
+    });
   });
 });
 
 describe('IppDeviceSource', () => {
   it('lists configured printers without network and reads one into a DeviceReading', async () => {
-    const uri = await serve((_request, body, response) => response.writeHead(200).end(printerReply(decodeIppMessage(body).requestId, LASER_ATTRIBUTES)));
+    const uri = await serve((_request, body, response) =>
+      response.writeHead(200).end(printerReply(decodeIppMessage(body).requestId, LASER_ATTRIBUTES)),
+    );
     const source = new IppDeviceSource({ printers: [uri] });
     const [session] = await source.list();
     expect(session).toMatchObject({ id: ippSessionId(uri), transport: 'ipp' });
@@ -209,7 +321,12 @@ describe('IppDeviceSource', () => {
   });
 
   it('falls back to printer-make-and-model and the uuid when there is no 1284 ID', () => {
-    expect(identityFromAttributes({ 'printer-make-and-model': ['Brother HL-L2350DW series'], 'printer-uuid': ['urn:uuid:e3248000-80ce-11db-8000-30055ce13be2'] }, 'ipp://x')).toEqual({
+    expect(
+      identityFromAttributes(
+        { 'printer-make-and-model': ['Brother HL-L2350DW series'], 'printer-uuid': ['urn:uuid:e3248000-80ce-11db-8000-30055ce13be2'] },
+        'ipp://x',
+      ),
+    ).toEqual({
       manufacturer: 'Brother',
       model: 'HL-L2350DW series',
       serial: 'urn:uuid:e3248000-80ce-11db-8000-30055ce13be2',

@@ -3,10 +3,13 @@ import { identityFromAttributes, readingFromAttributes } from './ipp-source.js';
 import { makerFromMakeAndModel } from './vendor-names.js';
 
 describe('IPP supplies and maker as the device states them', () => {
-  it('printer-supply without descriptions takes the printer\'s marker-names and marker-colors', () => {
+  it("printer-supply without descriptions takes the printer's marker-names and marker-colors", () => {
     const reading = readingFromAttributes(
       {
-        'printer-supply': ['index=1;class=supplyThatIsConsumed;type=tonerCartridge;unit=percent;level=40;colorantname=black;', 'index=2;class=supplyThatIsConsumed;type=tonerCartridge;unit=percent;level=70;colorantname=cyan;'],
+        'printer-supply': [
+          'index=1;class=supplyThatIsConsumed;type=tonerCartridge;unit=percent;level=40;colorantname=black;',
+          'index=2;class=supplyThatIsConsumed;type=tonerCartridge;unit=percent;level=70;colorantname=cyan;',
+        ],
         'printer-supply-description': ['', ''],
         'marker-names': ['TK-5240K Black Toner', 'TK-5240C Cyan Toner'],
         'marker-colors': ['#000000', '#00FFFF'],
@@ -19,9 +22,13 @@ describe('IPP supplies and maker as the device states them', () => {
     ]);
   });
 
-  it('a printer\'s own description still wins over marker-names', () => {
+  it("a printer's own description still wins over marker-names", () => {
     const reading = readingFromAttributes(
-      { 'printer-supply': ['index=1;type=toner;unit=percent;level=40;colorantname=black;'], 'printer-supply-description': ['Black Toner (own)'], 'marker-names': ['other'] },
+      {
+        'printer-supply': ['index=1;type=toner;unit=percent;level=40;colorantname=black;'],
+        'printer-supply-description': ['Black Toner (own)'],
+        'marker-names': ['other'],
+      },
       'ipp://printer/ipp/print',
     );
     expect(reading.supplies[0]?.name).toBe('Black Toner (own)');
@@ -30,7 +37,12 @@ describe('IPP supplies and maker as the device states them', () => {
   it('maker from printer-device-id MFG first, then the vendor table, not the product-line word', () => {
     expect(identityFromAttributes({ 'printer-make-and-model': ['ECOSYS M2540dn'] }, 'ipp://p').manufacturer).toBe('Kyocera');
     expect(identityFromAttributes({ 'printer-make-and-model': ['ECOSYS M2540dn'] }, 'ipp://p').model).toBe('ECOSYS M2540dn');
-    expect(identityFromAttributes({ 'printer-make-and-model': ['ECOSYS M2540dn'], 'printer-device-id': ['MFG:Kyocera Mita;MDL:M2540dn;'] }, 'ipp://p').manufacturer).toBe('Kyocera Mita');
+    expect(
+      identityFromAttributes(
+        { 'printer-make-and-model': ['ECOSYS M2540dn'], 'printer-device-id': ['MFG:Kyocera Mita;MDL:M2540dn;'] },
+        'ipp://p',
+      ).manufacturer,
+    ).toBe('Kyocera Mita');
     expect(makerFromMakeAndModel('HP LaserJet Pro M404')).toEqual({ manufacturer: 'HP', model: 'LaserJet Pro M404' });
     expect(makerFromMakeAndModel('MFC-L2710DW series')?.manufacturer).toBe('Brother');
   });

@@ -14,8 +14,13 @@ function list(attributes: IppAttributes, name: string): readonly IppValue[] {
 }
 
 function clean(text: string | undefined): string {
-  // eslint-disable-next-line no-control-regex -- one line in the panel
-  return (text ?? '').replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, NAME_MAX);
+  return (
+    (text ?? '')
+      // eslint-disable-next-line no-control-regex -- one line in the panel
+      .replace(/[\u0000-\u001f\u007f]/g, ' ')
+      .trim()
+      .slice(0, NAME_MAX)
+  );
 }
 
 /** A single `#RRGGBB` marker colour; `none` and multi-colour values give nothing (the decoder's colour stays). */

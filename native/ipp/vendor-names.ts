@@ -62,7 +62,10 @@ const MAKER_SPELLINGS: Readonly<Record<string, string>> = {
  * maker word is the maker; otherwise the first word, as IPP Everywhere's convention has it.
  */
 export function makerFromMakeAndModel(makeAndModel: string): { manufacturer: string; model: string } | undefined {
-  const words = makeAndModel.trim().split(/\s+/).filter((word) => word !== '');
+  const words = makeAndModel
+    .trim()
+    .split(/\s+/)
+    .filter((word) => word !== '');
   const [firstWord, ...rest] = words;
   if (!firstWord) return undefined;
   const key = firstWord.toLowerCase().replace(/[,;]+$/, '');

@@ -2,13 +2,30 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BUILTIN_PROFILES_DIR, loadProfiles, matchProfile, parseProfile, partNumberFor, pollIntervalFor, ProfileError } from './profiles.js';
+import {
+  BUILTIN_PROFILES_DIR,
+  loadProfiles,
+  matchProfile,
+  parseProfile,
+  partNumberFor,
+  pollIntervalFor,
+  ProfileError,
+} from './profiles.js';
 
 const UPS = {
   id: 'acme-ups',
   name: 'ACME UPS 600',
   match: { transport: 'hid', usb: [{ vendorId: '0x051d', productId: '0x0002' }] },
-  supplies: [{ id: 'battery', name: 'Battery', kind: 'battery', role: 'consumable', source: { kind: 'hid', usage: '0x850066', reportType: 'input' }, scale: 0.1 }],
+  supplies: [
+    {
+      id: 'battery',
+      name: 'Battery',
+      kind: 'battery',
+      role: 'consumable',
+      source: { kind: 'hid', usage: '0x850066', reportType: 'input' },
+      scale: 0.1,
+    },
+  ],
 };
 
 function errorOf(json: unknown, fileName = 'hid-ups.json'): string {
@@ -38,17 +55,25 @@ describe('parseProfile', () => {
     expect(errorOf('{"id": ', 'broken.json')).toMatch(/^broken\.json: not valid JSON: /);
     expect(errorOf({ ...UPS, colour: 'red' })).toMatch(/^hid-ups\.json: \(top level\): Unrecognized key: "colour"/);
     expect(errorOf({ ...UPS, supplies: [{ ...UPS.supplies[0], partNumbers: { usa: '805XL' } }] })).toContain('supplies[0].partNumbers.usa');
-    expect(errorOf({ ...UPS, match: { transport: 'usb-printer', ieee1284: { model: '([' } } })).toBe('hid-ups.json: match.ieee1284.model: not a valid regular expression');
-    expect(errorOf({ ...UPS, match: { transport: 'hid', usb: [{ vendorId: 'acme' }] } })).toContain('match.usb[0].vendorId: expected a USB id');
+    expect(errorOf({ ...UPS, match: { transport: 'usb-printer', ieee1284: { model: '([' } } })).toBe(
+      'hid-ups.json: match.ieee1284.model: not a valid regular expression',
+    );
+    expect(errorOf({ ...UPS, match: { transport: 'hid', usb: [{ vendorId: 'acme' }] } })).toContain(
+      'match.usb[0].vendorId: expected a USB id',
+    );
     expect(errorOf({ ...UPS, match: { transport: 'serial' } })).toContain('match.transport');
-    expect(errorOf({ ...UPS, supplies: [{ ...UPS.supplies[0], source: { kind: 'snmp' } }] })).toBe('hid-ups.json: supplies[0].source.kind: expected "hid", "ipp", "pjl" or "simulated"');
+    expect(errorOf({ ...UPS, supplies: [{ ...UPS.supplies[0], source: { kind: 'snmp' } }] })).toBe(
+      'hid-ups.json: supplies[0].source.kind: expected "hid", "ipp", "pjl" or "simulated"',
+    );
   });
 
   it('rejects duplicate supply ids and polling limits that contradict each other', () => {
     expect(errorOf({ ...UPS, supplies: [UPS.supplies[0], UPS.supplies[0]] })).toContain('supplies[1].id: duplicate supply id "battery"');
     const polling = { minIntervalMs: 60_000, maxIntervalMs: 10_000, duringJobMinIntervalMs: 60_000 };
     expect(errorOf({ ...UPS, polling })).toContain('polling.minIntervalMs: minIntervalMs must not exceed maxIntervalMs');
-    expect(errorOf({ ...UPS, polling: { minIntervalMs: 500, maxIntervalMs: 10_000, duringJobMinIntervalMs: 10_000 } })).toContain('polling.minIntervalMs');
+    expect(errorOf({ ...UPS, polling: { minIntervalMs: 500, maxIntervalMs: 10_000, duringJobMinIntervalMs: 10_000 } })).toContain(
+      'polling.minIntervalMs',
+    );
   });
 });
 
@@ -62,14 +87,22 @@ describe('loadProfiles', () => {
   it('loads the shipped profiles without errors', async () => {
     const { profiles, errors } = await loadProfiles(BUILTIN_PROFILES_DIR);
     expect(errors).toEqual([]);
-    expect(profiles.map((profile) => profile.id).sort()).toEqual(['generic-hid-battery', 'generic-hid-ups', 'generic-ipp-printer', 'simulated-printer']);
+    expect(profiles.map((profile) => profile.id).sort()).toEqual([
+      'generic-hid-battery',
+      'generic-hid-ups',
+      'generic-ipp-printer',
+      'simulated-printer',
+    ]);
   });
 
   it('keeps good files when one is broken, and reports the broken one and a reused id', async () => {
     dir = await mkdtemp(join(tmpdir(), 'trayside-profiles-'));
     await writeFile(join(dir, 'a-ups.json'), JSON.stringify(UPS));
     await writeFile(join(dir, 'b-copy.json'), JSON.stringify(UPS));
-    await writeFile(join(dir, 'c-broken.json'), JSON.stringify({ ...UPS, id: 'other', supplies: [{ ...UPS.supplies[0], kind: 'plasma' }] }));
+    await writeFile(
+      join(dir, 'c-broken.json'),
+      JSON.stringify({ ...UPS, id: 'other', supplies: [{ ...UPS.supplies[0], kind: 'plasma' }] }),
+    );
     await writeFile(join(dir, 'notes.txt'), 'not a profile');
     const { profiles, errors } = await loadProfiles(dir);
     expect(profiles.map((profile) => profile.id)).toEqual(['acme-ups']);
@@ -85,11 +118,17 @@ describe('matchProfile', () => {
     const { profiles: builtin } = await loadProfiles(BUILTIN_PROFILES_DIR);
     const acme = parseProfile(UPS, 'acme-ups.json');
     const profiles = [...builtin, acme];
-    expect(matchProfile(profiles, { transport: 'hid', vendorId: 0x051d, productId: 0x0002, hidUsagePages: [0x84, 0x85] })?.id).toBe('acme-ups');
-    expect(matchProfile(profiles, { transport: 'hid', vendorId: 0x0764, productId: 0x0501, hidUsagePages: [0x84, 0x85] })?.id).toBe('generic-hid-ups');
+    expect(matchProfile(profiles, { transport: 'hid', vendorId: 0x051d, productId: 0x0002, hidUsagePages: [0x84, 0x85] })?.id).toBe(
+      'acme-ups',
+    );
+    expect(matchProfile(profiles, { transport: 'hid', vendorId: 0x0764, productId: 0x0501, hidUsagePages: [0x84, 0x85] })?.id).toBe(
+      'generic-hid-ups',
+    );
     expect(matchProfile(profiles, { transport: 'hid', vendorId: 0x046d, hidUsagePages: [0x01, 0x06] })?.id).toBe('generic-hid-battery');
     expect(matchProfile(profiles, { transport: 'ipp', manufacturer: 'HP', model: 'LaserJet' })?.id).toBe('generic-ipp-printer');
-    expect(matchProfile(profiles, { transport: 'simulated', manufacturer: 'Trayside', model: 'Trayside Demo Printer' })?.id).toBe('simulated-printer');
+    expect(matchProfile(profiles, { transport: 'simulated', manufacturer: 'Trayside', model: 'Trayside Demo Printer' })?.id).toBe(
+      'simulated-printer',
+    );
     expect(matchProfile(profiles, { transport: 'usb-printer', manufacturer: 'Epson' })).toBeUndefined();
   });
 

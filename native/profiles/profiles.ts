@@ -41,7 +41,8 @@ const MAX_PROFILE_BYTES = 256 * 1024;
 export function parseProfile(json: unknown, fileName: string): DeviceProfile {
   let value = json;
   if (typeof json === 'string') {
-    if (json.length > MAX_PROFILE_BYTES) throw new ProfileError(fileName, `${fileName}: ${json.length} bytes is too large for a profile (limit ${MAX_PROFILE_BYTES})`);
+    if (json.length > MAX_PROFILE_BYTES)
+      throw new ProfileError(fileName, `${fileName}: ${json.length} bytes is too large for a profile (limit ${MAX_PROFILE_BYTES})`);
     try {
       value = JSON.parse(json);
     } catch (error) {
@@ -77,7 +78,9 @@ export async function loadProfiles(dir: string): Promise<LoadedProfiles> {
       owners.set(profile.id, name);
       profiles.push(profile);
     } catch (error) {
-      errors.push(error instanceof ProfileError ? error : new ProfileError(name, `${name}: could not be read: ${(error as Error).message}`));
+      errors.push(
+        error instanceof ProfileError ? error : new ProfileError(name, `${name}: could not be read: ${(error as Error).message}`),
+      );
     }
   }
   return { profiles, errors };
@@ -101,7 +104,9 @@ function matchScore(profile: DeviceProfile, identity: ProfileIdentity): number |
   if (match.transport !== identity.transport) return undefined;
   let score = 1;
   if (match.usb) {
-    const usb = match.usb.find((entry) => entry.vendorId === identity.vendorId && (entry.productId === undefined || entry.productId === identity.productId));
+    const usb = match.usb.find(
+      (entry) => entry.vendorId === identity.vendorId && (entry.productId === undefined || entry.productId === identity.productId),
+    );
     if (!usb) return undefined;
     score += usb.productId === undefined ? 50 : 100;
   }
@@ -140,7 +145,35 @@ export function matchProfile(profiles: readonly DeviceProfile[], identity: Profi
 }
 
 /** EU member states, so an "EU" part number serves a German or French owner. */
-const EU_REGIONS = new Set(['AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT', 'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE']);
+const EU_REGIONS = new Set([
+  'AT',
+  'BE',
+  'BG',
+  'HR',
+  'CY',
+  'CZ',
+  'DK',
+  'EE',
+  'FI',
+  'FR',
+  'DE',
+  'GR',
+  'HU',
+  'IE',
+  'IT',
+  'LV',
+  'LT',
+  'LU',
+  'MT',
+  'NL',
+  'PL',
+  'PT',
+  'RO',
+  'SK',
+  'SI',
+  'ES',
+  'SE',
+]);
 
 /** The part number for the owner's region: the exact region, then "EU" for EU members, then "*". */
 export function partNumberFor(supply: ProfileSupply, region: string): string | undefined {

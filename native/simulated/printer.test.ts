@@ -38,7 +38,9 @@ describe('simulated printer', () => {
   it('reports error states by their IPP reason and clears them', async () => {
     const printer = new SimulatedPrinter({ clock: new FakeTime() });
     printer.setCondition('media-empty', true);
-    expect((await read(printer)).conditions).toEqual([expect.objectContaining({ code: 'media-empty', severity: 'error', message: expect.stringMatching(/paper out/i) })]);
+    expect((await read(printer)).conditions).toEqual([
+      expect.objectContaining({ code: 'media-empty', severity: 'error', message: expect.stringMatching(/paper out/i) }),
+    ]);
     printer.setCondition('media-empty', false);
     expect((await read(printer)).conditions).toEqual([]);
   });

@@ -1,6 +1,13 @@
 import type { DeviceCondition, DeviceIdentity, DeviceReading } from '../../common/device.js';
 import type { Clock } from '../../common/lifecycle.js';
-import { classifySupply, DEFAULT_LOW_THRESHOLD, type Supply, type SupplyColor, type SupplyKind, type SupplyRole } from '../../common/supply.js';
+import {
+  classifySupply,
+  DEFAULT_LOW_THRESHOLD,
+  type Supply,
+  type SupplyColor,
+  type SupplyKind,
+  type SupplyRole,
+} from '../../common/supply.js';
 import type { DeviceSession } from '../transport.js';
 
 /** Error states the simulated printer can be put into; codes are IPP printer-state-reasons. */
@@ -27,10 +34,46 @@ interface SupplyDefinition {
 }
 
 const DEFAULT_SUPPLIES: readonly SupplyDefinition[] = [
-  { id: 'black', name: 'Black ink', kind: 'ink', role: 'consumable', color: { name: 'black', hex: '#1a1a1a' }, partNumber: 'TS-805XL-K', ratePerHour: 0.6, initialPercent: 64 },
-  { id: 'cyan', name: 'Cyan ink', kind: 'ink', role: 'consumable', color: { name: 'cyan', hex: '#00a0d8' }, partNumber: 'TS-805XL-C', ratePerHour: 0.9, initialPercent: 23 },
-  { id: 'magenta', name: 'Magenta ink', kind: 'ink', role: 'consumable', color: { name: 'magenta', hex: '#d4007f' }, partNumber: 'TS-805XL-M', ratePerHour: 0.5, initialPercent: 71 },
-  { id: 'yellow', name: 'Yellow ink', kind: 'ink', role: 'consumable', color: { name: 'yellow', hex: '#f2c200' }, partNumber: 'TS-805XL-Y', ratePerHour: 0.4, initialPercent: 88 },
+  {
+    id: 'black',
+    name: 'Black ink',
+    kind: 'ink',
+    role: 'consumable',
+    color: { name: 'black', hex: '#1a1a1a' },
+    partNumber: 'TS-805XL-K',
+    ratePerHour: 0.6,
+    initialPercent: 64,
+  },
+  {
+    id: 'cyan',
+    name: 'Cyan ink',
+    kind: 'ink',
+    role: 'consumable',
+    color: { name: 'cyan', hex: '#00a0d8' },
+    partNumber: 'TS-805XL-C',
+    ratePerHour: 0.9,
+    initialPercent: 23,
+  },
+  {
+    id: 'magenta',
+    name: 'Magenta ink',
+    kind: 'ink',
+    role: 'consumable',
+    color: { name: 'magenta', hex: '#d4007f' },
+    partNumber: 'TS-805XL-M',
+    ratePerHour: 0.5,
+    initialPercent: 71,
+  },
+  {
+    id: 'yellow',
+    name: 'Yellow ink',
+    kind: 'ink',
+    role: 'consumable',
+    color: { name: 'yellow', hex: '#f2c200' },
+    partNumber: 'TS-805XL-Y',
+    ratePerHour: 0.4,
+    initialPercent: 88,
+  },
   { id: 'waste', name: 'Waste ink box', kind: 'waste', role: 'receptacle', partNumber: 'TS-WB10', ratePerHour: 0.2, initialPercent: 35 },
 ];
 
@@ -104,7 +147,8 @@ export class SimulatedPrinter implements DeviceSession {
 
   /** Turns an error state on or off. */
   setCondition(code: SimulatedConditionCode, active: boolean): void {
-    if (!(code in SIMULATED_CONDITIONS)) throw new Error(`Unknown condition "${code}": expected one of ${Object.keys(SIMULATED_CONDITIONS).join(', ')}`);
+    if (!(code in SIMULATED_CONDITIONS))
+      throw new Error(`Unknown condition "${code}": expected one of ${Object.keys(SIMULATED_CONDITIONS).join(', ')}`);
     if (active) this.active.add(code);
     else this.active.delete(code);
   }

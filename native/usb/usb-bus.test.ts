@@ -40,7 +40,9 @@ describe('UsbBus without a USB bus', () => {
   });
 
   it('turns errors into sentences a person can act on', () => {
-    expect(explainBusError(new Error('getDevices error: /sys/bus/usb/devices/ not found (errno 2)'))).toMatch(/^no USB bus on this machine/);
+    expect(explainBusError(new Error('getDevices error: /sys/bus/usb/devices/ not found (errno 2)'))).toMatch(
+      /^no USB bus on this machine/,
+    );
     expect(explainBusError(new Error('Permission denied (errno 13)'))).toMatch(/udev rule/);
   });
 });

@@ -122,7 +122,8 @@ export class UsbBus implements Disposable {
   private api: Promise<UsbApi | { unavailable: string }> | undefined;
   private lastState: UsbBusState | undefined;
   private readonly changes = new Emitter<UsbBusChange>();
-  private subscribed: { api: UsbApi; onConnect: (e: UsbConnectionEventLike) => void; onDisconnect: (e: UsbConnectionEventLike) => void } | undefined;
+  private subscribed:
+    { api: UsbApi; onConnect: (e: UsbConnectionEventLike) => void; onDisconnect: (e: UsbConnectionEventLike) => void } | undefined;
   private subscribing: Promise<void> | undefined;
   private disposed = false;
 

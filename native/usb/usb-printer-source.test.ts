@@ -12,7 +12,9 @@ const PAPER_EMPTY = Uint8Array.of(0x38);
 /** 0x18: selected | not error: ready. */
 const READY = Uint8Array.of(0x18);
 
-function setup(options: { policy?: UsbPrinterPolicy; kernelDriverOf?: () => Promise<string | undefined>; vendorIds?: number[] | 'any' } = {}) {
+function setup(
+  options: { policy?: UsbPrinterPolicy; kernelDriverOf?: () => Promise<string | undefined>; vendorIds?: number[] | 'any' } = {},
+) {
   const api = new FakeUsbApi();
   const time = new FakeTime();
   const bus = new UsbBus(async () => api);
@@ -53,7 +55,13 @@ describe('UsbPrinterSource', () => {
     api.devices = [printer];
     const [session] = await source.list();
     const reading = await session!.read(new AbortController().signal);
-    expect(reading.identity).toMatchObject({ manufacturer: 'ACME', model: 'Laser 1', serial: 'X1', commandSet: ['PJL', 'PCL'], vendorId: 0x04b8 });
+    expect(reading.identity).toMatchObject({
+      manufacturer: 'ACME',
+      model: 'Laser 1',
+      serial: 'X1',
+      commandSet: ['PJL', 'PCL'],
+      vendorId: 0x04b8,
+    });
     expect(reading.conditions.map((c) => c.code)).toEqual(['media-empty']);
     expect(printer.calls).toEqual([
       'open',

@@ -90,8 +90,7 @@ export function findPrinterInterfaces(device: UsbDeviceLike): PrinterInterface[]
         alt.interfaceSubclass === PRINTER_SUBCLASS &&
         (alt.interfaceProtocol === PROTOCOL_UNIDIRECTIONAL || alt.interfaceProtocol === PROTOCOL_BIDIRECTIONAL),
     );
-    const best =
-      candidates.find((alt) => alt.interfaceProtocol === PROTOCOL_BIDIRECTIONAL) ?? candidates[0];
+    const best = candidates.find((alt) => alt.interfaceProtocol === PROTOCOL_BIDIRECTIONAL) ?? candidates[0];
     if (!best) continue;
     found.push({
       interfaceNumber: iface.interfaceNumber,
@@ -176,7 +175,9 @@ export class UsbPrinterSource implements DeviceSource {
         for (const session of this.sessionsFor(change.device, notBefore)) listener({ type: 'attached', session });
       } else {
         const key = deviceKey(change.device);
-        const ids = this.idsByDevice.get(key) ?? this.matchingInterfaces(change.device).map((iface) => usbPrinterId(change.device, iface.interfaceNumber));
+        const ids =
+          this.idsByDevice.get(key) ??
+          this.matchingInterfaces(change.device).map((iface) => usbPrinterId(change.device, iface.interfaceNumber));
         this.idsByDevice.delete(key);
         for (const id of ids) {
           this.lastReads.delete(id);
@@ -203,7 +204,11 @@ export class UsbPrinterSource implements DeviceSource {
       }
       return new UsbPrinterSession(id, device, iface, gate, this, notBefore);
     });
-    if (sessions.length > 0) this.idsByDevice.set(deviceKey(device), sessions.map((session) => session.id));
+    if (sessions.length > 0)
+      this.idsByDevice.set(
+        deviceKey(device),
+        sessions.map((session) => session.id),
+      );
     return sessions;
   }
 
@@ -354,7 +359,13 @@ class UsbPrinterSession implements DeviceSession {
       // GET_DEVICE_ID: wValue = configuration index, wIndex = interface << 8 | alternate setting.
       const idResult = await this.step('Reading the IEEE 1284 Device ID', signal, () =>
         device.controlTransferIn(
-          { requestType: 'class', recipient: 'interface', request: REQUEST_GET_DEVICE_ID, value: this.iface.configIndex, index: (n << 8) | this.iface.alternateSetting },
+          {
+            requestType: 'class',
+            recipient: 'interface',
+            request: REQUEST_GET_DEVICE_ID,
+            value: this.iface.configIndex,
+            index: (n << 8) | this.iface.alternateSetting,
+          },
           DEVICE_ID_MAX,
           timeout,
         ),

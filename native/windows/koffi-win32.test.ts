@@ -44,7 +44,9 @@ describe('koffi Win32 layer against the real kernel32 (Windows only)', () => {
 
   it('CreateFileW on a path that is not there fails with ERROR_FILE_NOT_FOUND', async () => {
     const win32 = await loadKoffiWin32();
-    const error = await win32.open('\\\\?\\USB#VID_0000&PID_0000#none#{28d78fad-5a12-11d1-ae5b-0000f803a8c2}').catch((caught: unknown) => caught);
+    const error = await win32
+      .open('\\\\?\\USB#VID_0000&PID_0000#none#{28d78fad-5a12-11d1-ae5b-0000f803a8c2}')
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Win32Error);
     expect([WIN32_ERROR.fileNotFound, WIN32_ERROR.pathNotFound]).toContain((error as Win32Error).code);
   });

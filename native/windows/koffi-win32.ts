@@ -92,7 +92,9 @@ export async function loadKoffiWin32(): Promise<Win32Printers> {
     const module = (await import('koffi')) as unknown as { default?: Koffi } & Koffi;
     koffi = module.default ?? module;
   } catch (error) {
-    throw new Error(`koffi could not load (its prebuilt binary for ${process.platform}-${process.arch} may be missing): ${describeError(error)}`);
+    throw new Error(
+      `koffi could not load (its prebuilt binary for ${process.platform}-${process.arch} may be missing): ${describeError(error)}`,
+    );
   }
   return new KoffiWin32(koffi);
 }
@@ -105,26 +107,52 @@ class KoffiWin32 implements Win32Printers {
     // Registered by name: the cfgmgr32 prototypes below take `GUID *`.
     koffi.struct('GUID', { Data1: 'uint32_t', Data2: 'uint16_t', Data3: 'uint16_t', Data4: koffi.array('uint8_t', 8) });
     // Internal/InternalHigh are ULONG_PTR; Offset/OffsetHigh overlap Pointer in a union we never use.
-    this.OVERLAPPED = koffi.struct('OVERLAPPED', { Internal: 'uintptr_t', InternalHigh: 'uintptr_t', Offset: 'uint32_t', OffsetHigh: 'uint32_t', hEvent: 'intptr_t' });
+    this.OVERLAPPED = koffi.struct('OVERLAPPED', {
+      Internal: 'uintptr_t',
+      InternalHigh: 'uintptr_t',
+      Offset: 'uint32_t',
+      OffsetHigh: 'uint32_t',
+      hEvent: 'intptr_t',
+    });
     const kernel32 = koffi.load('kernel32.dll');
     const cfgmgr32 = koffi.load('cfgmgr32.dll');
     this.fn = {
       GetLastError: kernel32.func('uint32_t __stdcall GetLastError()'),
-      CreateFileW: kernel32.func('intptr_t __stdcall CreateFileW(const char16_t *name, uint32_t access, uint32_t share, void *security, uint32_t disposition, uint32_t flags, intptr_t templateFile)'),
+      CreateFileW: kernel32.func(
+        'intptr_t __stdcall CreateFileW(const char16_t *name, uint32_t access, uint32_t share, void *security, uint32_t disposition, uint32_t flags, intptr_t templateFile)',
+      ),
       CloseHandle: kernel32.func('bool __stdcall CloseHandle(intptr_t handle)'),
-      CreateEventW: kernel32.func('intptr_t __stdcall CreateEventW(void *security, bool manualReset, bool initialState, const char16_t *name)'),
-      DeviceIoControl: kernel32.func('bool __stdcall DeviceIoControl(intptr_t device, uint32_t code, void *inBuffer, uint32_t inSize, void *outBuffer, uint32_t outSize, void *returned, void *overlapped)'),
+      CreateEventW: kernel32.func(
+        'intptr_t __stdcall CreateEventW(void *security, bool manualReset, bool initialState, const char16_t *name)',
+      ),
+      DeviceIoControl: kernel32.func(
+        'bool __stdcall DeviceIoControl(intptr_t device, uint32_t code, void *inBuffer, uint32_t inSize, void *outBuffer, uint32_t outSize, void *returned, void *overlapped)',
+      ),
       ReadFile: kernel32.func('bool __stdcall ReadFile(intptr_t file, void *buffer, uint32_t size, void *read, void *overlapped)'),
       WriteFile: kernel32.func('bool __stdcall WriteFile(intptr_t file, void *buffer, uint32_t size, void *written, void *overlapped)'),
       WaitForSingleObject: kernel32.func('uint32_t __stdcall WaitForSingleObject(intptr_t handle, uint32_t milliseconds)'),
-      GetOverlappedResult: kernel32.func('bool __stdcall GetOverlappedResult(intptr_t file, void *overlapped, _Out_ uint32_t *transferred, bool wait)'),
+      GetOverlappedResult: kernel32.func(
+        'bool __stdcall GetOverlappedResult(intptr_t file, void *overlapped, _Out_ uint32_t *transferred, bool wait)',
+      ),
       CancelIoEx: kernel32.func('bool __stdcall CancelIoEx(intptr_t file, void *overlapped)'),
-      CM_Get_Device_Interface_List_SizeW: cfgmgr32.func('uint32_t __stdcall CM_Get_Device_Interface_List_SizeW(_Out_ uint32_t *length, GUID *guid, const char16_t *deviceId, uint32_t flags)'),
-      CM_Get_Device_Interface_ListW: cfgmgr32.func('uint32_t __stdcall CM_Get_Device_Interface_ListW(GUID *guid, const char16_t *deviceId, void *buffer, uint32_t length, uint32_t flags)'),
-      CM_Get_Device_ID_List_SizeW: cfgmgr32.func('uint32_t __stdcall CM_Get_Device_ID_List_SizeW(_Out_ uint32_t *length, const char16_t *filter, uint32_t flags)'),
-      CM_Get_Device_ID_ListW: cfgmgr32.func('uint32_t __stdcall CM_Get_Device_ID_ListW(const char16_t *filter, void *buffer, uint32_t length, uint32_t flags)'),
-      CM_Locate_DevNodeW: cfgmgr32.func('uint32_t __stdcall CM_Locate_DevNodeW(_Out_ uint32_t *devInst, const char16_t *deviceId, uint32_t flags)'),
-      CM_Get_DevNode_Registry_PropertyW: cfgmgr32.func('uint32_t __stdcall CM_Get_DevNode_Registry_PropertyW(uint32_t devInst, uint32_t property, void *type, void *buffer, _Inout_ uint32_t *length, uint32_t flags)'),
+      CM_Get_Device_Interface_List_SizeW: cfgmgr32.func(
+        'uint32_t __stdcall CM_Get_Device_Interface_List_SizeW(_Out_ uint32_t *length, GUID *guid, const char16_t *deviceId, uint32_t flags)',
+      ),
+      CM_Get_Device_Interface_ListW: cfgmgr32.func(
+        'uint32_t __stdcall CM_Get_Device_Interface_ListW(GUID *guid, const char16_t *deviceId, void *buffer, uint32_t length, uint32_t flags)',
+      ),
+      CM_Get_Device_ID_List_SizeW: cfgmgr32.func(
+        'uint32_t __stdcall CM_Get_Device_ID_List_SizeW(_Out_ uint32_t *length, const char16_t *filter, uint32_t flags)',
+      ),
+      CM_Get_Device_ID_ListW: cfgmgr32.func(
+        'uint32_t __stdcall CM_Get_Device_ID_ListW(const char16_t *filter, void *buffer, uint32_t length, uint32_t flags)',
+      ),
+      CM_Locate_DevNodeW: cfgmgr32.func(
+        'uint32_t __stdcall CM_Locate_DevNodeW(_Out_ uint32_t *devInst, const char16_t *deviceId, uint32_t flags)',
+      ),
+      CM_Get_DevNode_Registry_PropertyW: cfgmgr32.func(
+        'uint32_t __stdcall CM_Get_DevNode_Registry_PropertyW(uint32_t devInst, uint32_t property, void *type, void *buffer, _Inout_ uint32_t *length, uint32_t flags)',
+      ),
     };
   }
 
@@ -141,7 +169,13 @@ class KoffiWin32 implements Win32Printers {
     // The list can grow between the size call and the list call (a printer plugged in): retry then.
     for (let attempt = 0; attempt < 3; attempt++) {
       const length = [0];
-      const sizeResult = this.call('CM_Get_Device_Interface_List_SizeW', length, guid, null, CM_GET_DEVICE_INTERFACE_LIST_PRESENT) as number;
+      const sizeResult = this.call(
+        'CM_Get_Device_Interface_List_SizeW',
+        length,
+        guid,
+        null,
+        CM_GET_DEVICE_INTERFACE_LIST_PRESENT,
+      ) as number;
       if (sizeResult !== CR_SUCCESS) throw new Win32Error('CM_Get_Device_Interface_List_SizeW', sizeResult, 'CONFIGRET');
       const units = length[0] ?? 0;
       if (units <= 1) return [];
@@ -186,7 +220,16 @@ class KoffiWin32 implements Win32Printers {
   }
 
   async open(path: string): Promise<Win32Handle> {
-    const raw = this.call('CreateFileW', path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, null, OPEN_EXISTING, FILE_FLAG_OVERLAPPED, 0) as number | bigint;
+    const raw = this.call(
+      'CreateFileW',
+      path,
+      GENERIC_READ | GENERIC_WRITE,
+      FILE_SHARE_READ | FILE_SHARE_WRITE,
+      null,
+      OPEN_EXISTING,
+      FILE_FLAG_OVERLAPPED,
+      0,
+    ) as number | bigint;
     if (Number(raw) === INVALID_HANDLE_VALUE) throw new Win32Error('CreateFileW', this.lastError());
     const handle: KoffiHandle = { path, raw, closed: false };
     return handle;
@@ -200,17 +243,26 @@ class KoffiWin32 implements Win32Printers {
 
   async write(handle: Win32Handle, bytes: Uint8Array, timeoutMs: number): Promise<number> {
     let written = 0;
-    await this.overlapped('WriteFile', handle, bytes.length, timeoutMs, (raw, buffer, overlapped) => {
-      this.koffi.encode(buffer, this.koffi.array('uint8_t', bytes.length), [...bytes]);
-      return this.call('WriteFile', raw, buffer, bytes.length, null, overlapped);
-    }, (transferred) => {
-      written = transferred;
-    });
+    await this.overlapped(
+      'WriteFile',
+      handle,
+      bytes.length,
+      timeoutMs,
+      (raw, buffer, overlapped) => {
+        this.koffi.encode(buffer, this.koffi.array('uint8_t', bytes.length), [...bytes]);
+        return this.call('WriteFile', raw, buffer, bytes.length, null, overlapped);
+      },
+      (transferred) => {
+        written = transferred;
+      },
+    );
     return written;
   }
 
   read(handle: Win32Handle, maxBytes: number, timeoutMs: number): Promise<Uint8Array> {
-    return this.overlapped('ReadFile', handle, maxBytes, timeoutMs, (raw, buffer, overlapped) => this.call('ReadFile', raw, buffer, maxBytes, null, overlapped));
+    return this.overlapped('ReadFile', handle, maxBytes, timeoutMs, (raw, buffer, overlapped) =>
+      this.call('ReadFile', raw, buffer, maxBytes, null, overlapped),
+    );
   }
 
   async close(handle: Win32Handle): Promise<void> {
@@ -247,7 +299,9 @@ class KoffiWin32 implements Win32Printers {
         const error = this.lastError();
         if (error !== WIN32_ERROR.ioPending) throw new Win32Error(what, error);
         const waited = await new Promise<number>((resolve, reject) => {
-          (this.fn.WaitForSingleObject as KoffiFunction).async(event, timeoutMs, (err: unknown, result: number) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(result)));
+          (this.fn.WaitForSingleObject as KoffiFunction).async(event, timeoutMs, (err: unknown, result: number) =>
+            err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(result),
+          );
         });
         if (waited === WAIT_TIMEOUT) {
           this.call('CancelIoEx', own.raw, overlapped);
@@ -270,7 +324,9 @@ class KoffiWin32 implements Win32Printers {
   private async finish(own: KoffiHandle, overlapped: unknown, what: string): Promise<number> {
     const transferred = [0];
     const ok = await new Promise<boolean>((resolve, reject) => {
-      (this.fn.GetOverlappedResult as KoffiFunction).async(own.raw, overlapped, transferred, true, (err: unknown, result: boolean) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(result)));
+      (this.fn.GetOverlappedResult as KoffiFunction).async(own.raw, overlapped, transferred, true, (err: unknown, result: boolean) =>
+        err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(result),
+      );
     });
     if (!ok) throw new Win32Error(what, this.lastError());
     return transferred[0] ?? 0;

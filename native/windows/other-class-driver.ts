@@ -22,5 +22,9 @@ export function explainUnreadablePrinter(printer: OtherPrinterFunction, audience
     audience === 'report'
       ? 'add it by its IPP address (npm run devices -- --ipp ipp://ADDRESS/ipp/print)'
       : 'add it from the network printers Trayside found, or start Trayside with --ipp ipp://ADDRESS/ipp/print';
-  return { name, why: why.slice(0, 500), whatWorks: `If the printer is also on the network, ${add}; otherwise its own maker's software shows its levels.` };
+  return {
+    name,
+    why: why.slice(0, 500),
+    whatWorks: `If the printer is also on the network, ${add}; otherwise its own maker's software shows its levels.`,
+  };
 }

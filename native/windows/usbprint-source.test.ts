@@ -8,7 +8,12 @@ import { parseInterfacePath, Win32Error, WIN32_ERROR } from './win32-printers.js
 
 const PJL_PROFILE = { pjl: true, minIntervalDuringJobMs: 30_000, profile: 'acme-laser' };
 
-function setup(options: { pjl?: boolean } = {}): { time: FakeTime; win32: FakeWin32Printers; source: UsbPrintSource; printer: FakeUsbPrintPrinter } {
+function setup(options: { pjl?: boolean } = {}): {
+  time: FakeTime;
+  win32: FakeWin32Printers;
+  source: UsbPrintSource;
+  printer: FakeUsbPrintPrinter;
+} {
   const time = new FakeTime();
   const win32 = new FakeWin32Printers(time);
   const printer = new FakeUsbPrintPrinter(usbPrintPath(0x04b8, 0x0005, 'X1'));

@@ -211,14 +211,17 @@ class UsbPrintSession implements DeviceSession {
       handle = await this.step('Opening the printer', signal, () => win32.open(this.path));
     } catch (error) {
       if (error instanceof Win32Error && BUSY_CODES.has(error.code)) return this.busyReading(error);
-      if (error instanceof Win32Error && GONE_CODES.has(error.code)) throw new Error(`${this.id}: the printer is no longer connected (${error.message})`);
+      if (error instanceof Win32Error && GONE_CODES.has(error.code))
+        throw new Error(`${this.id}: the printer is no longer connected (${error.message})`);
       throw error;
     }
     const facts: Record<string, string> = {};
     const conditions: DeviceCondition[] = [];
     try {
       // The protocol first: an interface usbprint started in IPP-over-USB mode must not get PJL.
-      const protocol = await this.step('Asking the interface protocol', signal, () => win32.ioctl(handle, IOCTL_USBPRINT_GET_PROTOCOL, 4, timeout)).then(
+      const protocol = await this.step('Asking the interface protocol', signal, () =>
+        win32.ioctl(handle, IOCTL_USBPRINT_GET_PROTOCOL, 4, timeout),
+      ).then(
         (bytes) => (bytes.length >= 4 ? new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) : undefined),
         (error: unknown) => {
           if (signal.aborted) throw error;
@@ -231,17 +234,26 @@ class UsbPrintSession implements DeviceSession {
         facts['Interface protocol'] = 'IPP over USB: Windows talks IPP to this printer; its levels come through IPP, not PJL';
       }
 
-      const idBytes = await this.step('Reading the IEEE 1284 Device ID', signal, () => win32.ioctl(handle, IOCTL_USBPRINT_GET_1284_ID, DEVICE_ID_BUFFER, timeout));
+      const idBytes = await this.step('Reading the IEEE 1284 Device ID', signal, () =>
+        win32.ioctl(handle, IOCTL_USBPRINT_GET_1284_ID, DEVICE_ID_BUFFER, timeout),
+      );
       const identity = this.identityFrom(idBytes, facts);
       this.ctx.lastIdentity.set(this.id, identity);
 
-      const status = await this.step('Reading the port status', signal, () => win32.ioctl(handle, IOCTL_USBPRINT_GET_LPT_STATUS, 1, timeout));
+      const status = await this.step('Reading the port status', signal, () =>
+        win32.ioctl(handle, IOCTL_USBPRINT_GET_LPT_STATUS, 1, timeout),
+      );
       const decodedStatus = decodePortStatus(status);
       if (decodedStatus.ok) conditions.push(...portStatusConditions(decodedStatus.value));
       else facts['Port status'] = `unreadable: ${decodedStatus.unreadable}`;
 
       const parts = parseInterfacePath(this.path);
-      const policy = this.ctx.policyFor({ vendorId: parts.vendorId ?? 0, productId: parts.productId ?? 0, manufacturer: identity.manufacturer, model: identity.model });
+      const policy = this.ctx.policyFor({
+        vendorId: parts.vendorId ?? 0,
+        productId: parts.productId ?? 0,
+        manufacturer: identity.manufacturer,
+        model: identity.model,
+      });
       if (policy.profile) facts['Profile'] = policy.profile;
       if (policy.pjl && protocol === USB_PRINTER_PROTOCOL_BIDI) await this.readPjl(handle, signal, conditions, facts);
       return { identity, conditions, supplies: [], facts };
@@ -289,12 +301,19 @@ class UsbPrintSession implements DeviceSession {
   }
 
   /** `@PJL INFO STATUS` on the bulk channel; reads until the form feed, an empty read or the size cap. */
-  private async readPjl(handle: Win32Handle, signal: AbortSignal, conditions: DeviceCondition[], facts: Record<string, string>): Promise<void> {
+  private async readPjl(
+    handle: Win32Handle,
+    signal: AbortSignal,
+    conditions: DeviceCondition[],
+    facts: Record<string, string>,
+  ): Promise<void> {
     const win32 = this.ctx.win32;
     const timeout = this.ctx.timeoutMs;
     try {
       await this.step('Sending the PJL status request', signal, () => win32.write(handle, PJL_INFO_STATUS_REQUEST, timeout));
-      const reply = await readPjlReply(() => this.step('Reading the PJL status reply', signal, () => win32.read(handle, PJL_READ_CHUNK, timeout)));
+      const reply = await readPjlReply(() =>
+        this.step('Reading the PJL status reply', signal, () => win32.read(handle, PJL_READ_CHUNK, timeout)),
+      );
       const parsed = parsePjlStatus(reply);
       if (!parsed.ok) {
         facts['PJL status'] = `unreadable: ${parsed.unreadable}`;

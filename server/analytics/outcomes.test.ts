@@ -32,7 +32,10 @@ describe('device-measured outcomes per campaign', () => {
   });
 
   it('gives no uplift while nobody is withheld, and prints the figures', () => {
-    const outcomes = buildOutcomeStats(counts.filter((row) => row.variantId === 'a'), ['a']);
+    const outcomes = buildOutcomeStats(
+      counts.filter((row) => row.variantId === 'a'),
+      ['a'],
+    );
     expect(outcomes.total.uplift).toBeNull();
     const printed = formatOutcomes(buildOutcomeStats(counts, ['a', 'b'])).join('\n');
     expect(printed).toMatch(/^a\s+300\s+0\s+100\s+12\s+0\s+0\s+45\s+40\s+40\.0 %\s+\+20\.0 pp \(\+\d+\.\d to \+\d+\.\d\)$/m);

@@ -7,11 +7,33 @@ import { upliftInterval } from './uplift.js';
 export const WITHHELD_VARIANTS: readonly string[] = [HOLDOUT_VARIANT, CONTROL_VARIANT];
 
 function emptyRow(variantId: string): OutcomeRow {
-  return { variantId, exposures: 0, wouldHaveShown: 0, exposedInstalls: 0, clicks: 0, reorders: 0, feedback: 0, replacements: 0, replacedInstalls: 0, replacementRate: null, uplift: null };
+  return {
+    variantId,
+    exposures: 0,
+    wouldHaveShown: 0,
+    exposedInstalls: 0,
+    clicks: 0,
+    reorders: 0,
+    feedback: 0,
+    replacements: 0,
+    replacedInstalls: 0,
+    replacementRate: null,
+    uplift: null,
+  };
 }
 
 function add(target: OutcomeRow, source: OutcomeRow): void {
-  for (const key of ['exposures', 'wouldHaveShown', 'exposedInstalls', 'clicks', 'reorders', 'feedback', 'replacements', 'replacedInstalls'] as const) target[key] += source[key];
+  for (const key of [
+    'exposures',
+    'wouldHaveShown',
+    'exposedInstalls',
+    'clicks',
+    'reorders',
+    'feedback',
+    'replacements',
+    'replacedInstalls',
+  ] as const)
+    target[key] += source[key];
 }
 
 const rate = (row: OutcomeRow): number | null => (row.exposedInstalls > 0 ? row.replacedInstalls / row.exposedInstalls : null);
@@ -63,10 +85,13 @@ export function buildOutcomeStats(counts: readonly EventCounts[], liveVariantIds
   add(withheld, row(HOLDOUT_VARIANT));
   add(withheld, row(CONTROL_VARIANT));
   const total = emptyRow('(all)');
-  const variants = [...rows.values()].filter((entry) => !WITHHELD_VARIANTS.includes(entry.variantId)).sort((a, b) => a.variantId.localeCompare(b.variantId));
+  const variants = [...rows.values()]
+    .filter((entry) => !WITHHELD_VARIANTS.includes(entry.variantId))
+    .sort((a, b) => a.variantId.localeCompare(b.variantId));
   for (const entry of variants) add(total, entry);
   const comparison = { successes: withheld.replacedInstalls, trials: withheld.exposedInstalls };
   for (const entry of [...rows.values(), withheld, total]) entry.replacementRate = rate(entry);
-  for (const entry of [...variants, total]) entry.uplift = upliftInterval({ successes: entry.replacedInstalls, trials: entry.exposedInstalls }, comparison);
+  for (const entry of [...variants, total])
+    entry.uplift = upliftInterval({ successes: entry.replacedInstalls, trials: entry.exposedInstalls }, comparison);
   return { total, variants, holdout: row(HOLDOUT_VARIANT), control: row(CONTROL_VARIANT), withheld };
 }

@@ -4,8 +4,11 @@ const percent = (value: number | null): string => (value === null ? '–' : `${(
 
 /** Escapes control characters so owner-typed text shows as text and cannot move the cursor or recolour a terminal. */
 export function terminalSafe(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(
+    // eslint-disable-next-line no-control-regex -- these are exactly the characters to escape
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function row(cells: readonly string[], widths: readonly number[]): string {
@@ -22,7 +25,24 @@ function sharingLine(stats: CampaignStats): string {
 
 /** `npm run admin -- stats <campaign>`: one row per variant and a total, then ratings and survey answers. */
 export function formatStatsTable(stats: CampaignStats): string {
-  const header = ['variant', 'weight', 'impr.', 'reach', 'opens', 'clicks', 'CTR', 'dismiss', 'snooze', 'reorders', 'items', 'conv.', '👍', '👎', 'ratings', 'avg'];
+  const header = [
+    'variant',
+    'weight',
+    'impr.',
+    'reach',
+    'opens',
+    'clicks',
+    'CTR',
+    'dismiss',
+    'snooze',
+    'reorders',
+    'items',
+    'conv.',
+    '👍',
+    '👎',
+    'ratings',
+    'avg',
+  ];
   const cells = (variant: VariantStats): string[] => [
     variant.variantId,
     percent(variant.weightShare),
@@ -43,12 +63,24 @@ export function formatStatsTable(stats: CampaignStats): string {
   ];
   const rows = [...stats.variants.map(cells), cells(stats.total)];
   const widths = header.map((title, index) => Math.max(title.length, ...rows.map((cellsOfRow) => cellsOfRow[index]!.length)));
-  const lines = [`Campaign ${stats.campaignId} — ${stats.generatedAt}`, sharingLine(stats), '', row(header, widths), row(widths.map((width) => '-'.repeat(width)), widths)];
+  const lines = [
+    `Campaign ${stats.campaignId} — ${stats.generatedAt}`,
+    sharingLine(stats),
+    '',
+    row(header, widths),
+    row(
+      widths.map((width) => '-'.repeat(width)),
+      widths,
+    ),
+  ];
   for (const cellsOfRow of rows.slice(0, -1)) lines.push(row(cellsOfRow, widths));
   lines.push(row(rows.at(-1)!, widths));
   if (stats.total.ratings.count > 0) lines.push('', `Ratings 1–5: ${stats.total.ratings.distribution.join(' / ')}`);
   for (const question of stats.total.questions) {
-    lines.push('', `Q ${question.questionId}: ${terminalSafe(question.text ?? '(question not in the live campaign)')} — ${question.answers} answers`);
+    lines.push(
+      '',
+      `Q ${question.questionId}: ${terminalSafe(question.text ?? '(question not in the live campaign)')} — ${question.answers} answers`,
+    );
     for (const choice of question.choices) lines.push(`  ${String(choice.count).padStart(6)}  ${terminalSafe(choice.choice)}`);
     for (const text of question.latestText.slice(0, 5)) lines.push(`  “${terminalSafe(text)}”`);
   }
@@ -67,7 +99,19 @@ export function formatOutcomes(outcomes: OutcomeStats): string[] {
   if (outcomes.total.replacements + outcomes.withheld.replacements + outcomes.withheld.wouldHaveShown === 0) {
     return ['No device-measured outcomes yet: no replacement has been read from a device and no holdout or control install has matched.'];
   }
-  const header = ['outcomes', 'exposures', 'would-have', 'installs', 'clicks', 'reorders', 'feedback', 'replaced', 'repl. inst.', 'rate', 'uplift (95 % CI)'];
+  const header = [
+    'outcomes',
+    'exposures',
+    'would-have',
+    'installs',
+    'clicks',
+    'reorders',
+    'feedback',
+    'replaced',
+    'repl. inst.',
+    'rate',
+    'uplift (95 % CI)',
+  ];
   const cells = (entry: OutcomeRow): string[] => [
     entry.variantId,
     String(entry.exposures),
@@ -85,9 +129,12 @@ export function formatOutcomes(outcomes: OutcomeStats): string[] {
   const widths = header.map((title, index) => Math.max(title.length, ...rows.map((cellsOfRow) => cellsOfRow[index]!.length)));
   return [
     row(header, widths),
-    row(widths.map((width) => '-'.repeat(width)), widths),
+    row(
+      widths.map((width) => '-'.repeat(width)),
+      widths,
+    ),
     ...rows.map((cellsOfRow) => row(cellsOfRow, widths)),
-    'Replacements are read from the devices\' own levels and attributed to the last exposure within 30 days, clicks or not; uplift is the',
-    'replacement rate minus that of the withheld installs (holdout and control), 95 % interval by Newcombe\'s hybrid score method.',
+    "Replacements are read from the devices' own levels and attributed to the last exposure within 30 days, clicks or not; uplift is the",
+    "replacement rate minus that of the withheld installs (holdout and control), 95 % interval by Newcombe's hybrid score method.",
   ];
 }

@@ -15,7 +15,8 @@ function surveyQuestions(campaign: CampaignInput | undefined): Map<string, { tex
     const content = variant.content[campaign!.defaultLocale] ?? Object.values(variant.content)[0];
     for (const action of content?.actions ?? []) {
       if (action.type !== 'feedback' || action.questions === undefined) continue;
-      for (const question of action.questions) if (!questions.has(question.id)) questions.set(question.id, { text: question.text, choices: question.choices });
+      for (const question of action.questions)
+        if (!questions.has(question.id)) questions.set(question.id, { text: question.text, choices: question.choices });
     }
   }
   return questions;
@@ -58,7 +59,10 @@ export function buildCampaignStats(
 ): CampaignStats {
   const liveVariants = campaign?.variants ?? [];
   // Holdout and control installs saw nothing: they appear in `outcomes` only.
-  const outcomes = buildOutcomeStats(allCounts, liveVariants.map((live) => live.id));
+  const outcomes = buildOutcomeStats(
+    allCounts,
+    liveVariants.map((live) => live.id),
+  );
   const counts = allCounts.filter((row) => !WITHHELD_VARIANTS.includes(row.variantId));
   const totalWeight = liveVariants.reduce((sum, variant) => sum + variant.weight, 0);
   const variants = new Map<string, VariantStats>();
@@ -134,7 +138,13 @@ export function buildCampaignStats(
           const meta = questionMeta.get(questionId);
           let stats = perVariant.get(questionId);
           if (stats === undefined) {
-            stats = { questionId, text: meta?.text ?? null, answers: 0, choices: (meta?.choices ?? []).map((choice) => ({ choice, count: 0 })), latestText: [] };
+            stats = {
+              questionId,
+              text: meta?.text ?? null,
+              answers: 0,
+              choices: (meta?.choices ?? []).map((choice) => ({ choice, count: 0 })),
+              latestText: [],
+            };
             perVariant.set(questionId, stats);
           }
           stats.answers += 1;
@@ -144,7 +154,9 @@ export function buildCampaignStats(
             continue;
           }
           for (const choice of Array.isArray(answer) ? answer : [answer]) {
-            const known = stats.choices.find((candidate) => candidate.choice === choice) ?? stats.choices.find((candidate) => candidate.choice === OTHER);
+            const known =
+              stats.choices.find((candidate) => candidate.choice === choice) ??
+              stats.choices.find((candidate) => candidate.choice === OTHER);
             if (known !== undefined) known.count += 1;
             else stats.choices.push({ choice: OTHER, count: 1 });
           }
@@ -164,7 +176,11 @@ export function buildCampaignStats(
   return {
     campaignId,
     generatedAt: now.toISOString(),
-    sharing: { installs: sharing.installs, since: sharing.since?.toISOString() ?? null, note: sharing.installs === 0 ? NO_SHARING_NOTE : null },
+    sharing: {
+      installs: sharing.installs,
+      since: sharing.since?.toISOString() ?? null,
+      note: sharing.installs === 0 ? NO_SHARING_NOTE : null,
+    },
     total: sumVariants(list, clickInstalls),
     variants: list,
     outcomes,
@@ -177,7 +193,18 @@ function sumVariants(list: readonly VariantStats[], clickInstalls: ReadonlyMap<s
   let clickers = 0;
   const questions = new Map<string, QuestionStats>();
   for (const entry of list) {
-    for (const key of ['impressions', 'reach', 'uniqueOpens', 'clicks', 'dismissals', 'snoozes', 'reorders', 'reorderedItems', 'conversions'] as const) total[key] += entry[key];
+    for (const key of [
+      'impressions',
+      'reach',
+      'uniqueOpens',
+      'clicks',
+      'dismissals',
+      'snoozes',
+      'reorders',
+      'reorderedItems',
+      'conversions',
+    ] as const)
+      total[key] += entry[key];
     total.thumbs.up += entry.thumbs.up;
     total.thumbs.down += entry.thumbs.down;
     total.ratings.count += entry.ratings.count;
@@ -186,7 +213,12 @@ function sumVariants(list: readonly VariantStats[], clickInstalls: ReadonlyMap<s
     total.latestComments.push(...entry.latestComments);
     clickers += clickInstalls.get(entry.variantId) ?? 0;
     for (const question of entry.questions) {
-      const sum = questions.get(question.questionId) ?? { ...question, answers: 0, choices: question.choices.map((choice) => ({ choice: choice.choice, count: 0 })), latestText: [] };
+      const sum = questions.get(question.questionId) ?? {
+        ...question,
+        answers: 0,
+        choices: question.choices.map((choice) => ({ choice: choice.choice, count: 0 })),
+        latestText: [],
+      };
       sum.answers += question.answers;
       for (const choice of question.choices) {
         const target = sum.choices.find((candidate) => candidate.choice === choice.choice);

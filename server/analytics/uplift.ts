@@ -29,7 +29,11 @@ export interface Uplift {
 }
 
 /** Treated rate x1/n1 minus holdout rate x2/n2, or null when either group is empty. */
-export function upliftInterval(treated: { successes: number; trials: number }, holdout: { successes: number; trials: number }, z = Z_95): Uplift | null {
+export function upliftInterval(
+  treated: { successes: number; trials: number },
+  holdout: { successes: number; trials: number },
+  z = Z_95,
+): Uplift | null {
   if (treated.trials <= 0 || holdout.trials <= 0) return null;
   const p1 = treated.successes / treated.trials;
   const p2 = holdout.successes / holdout.trials;

@@ -7,10 +7,14 @@ import type { SegmentMembership } from '../store/analytics-store.js';
 import { describeError } from '../../common/errors.js';
 
 /** A CRM segment name as rules compare it (`{"in": ["printer-plus", {"var": "crm.segments"}]}`). */
-export const SegmentNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/, 'Segment names are 1–100 letters, digits, "_", ".", ":" or "-".');
+export const SegmentNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/, 'Segment names are 1–100 letters, digits, "_", ".", ":" or "-".');
 
 /** A customer id as the CRM writes it. */
-export const CustomerIdSchema = z.string().regex(/^[A-Za-z0-9_.:@-]{1,100}$/, 'Customer ids are 1–100 letters, digits, "_", ".", ":", "@" or "-".');
+export const CustomerIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:@-]{1,100}$/, 'Customer ids are 1–100 letters, digits, "_", ".", ":", "@" or "-".');
 
 /** One membership row in JSON: keyed by install id or customer id (or both, which also links them). */
 export const SegmentRowSchema = z
@@ -31,7 +35,12 @@ export const SegmentImportSchema = z.discriminatedUnion('format', [
 export type SegmentImport = z.infer<typeof SegmentImportSchema>;
 
 /** The answer of an import. */
-export const SegmentImportResultSchema = z.object({ rows: z.number().int(), keys: z.number().int(), memberships: z.number().int(), links: z.number().int() });
+export const SegmentImportResultSchema = z.object({
+  rows: z.number().int(),
+  keys: z.number().int(),
+  memberships: z.number().int(),
+  links: z.number().int(),
+});
 
 /**
  * Turns an import into rows, or the problems with their row numbers. CSV has a header with
@@ -44,7 +53,9 @@ export function parseSegmentImport(input: SegmentImport): { rows: SegmentMembers
   const add = (raw: unknown, field: string): void => {
     const parsed = SegmentRowSchema.safeParse(raw);
     if (parsed.success) rows.push(parsed.data);
-    else for (const issue of parsed.error.issues.slice(0, 3)) issues.push({ field: `${field}${issue.path.length > 0 ? `.${issue.path.join('.')}` : ''}`, message: issue.message });
+    else
+      for (const issue of parsed.error.issues.slice(0, 3))
+        issues.push({ field: `${field}${issue.path.length > 0 ? `.${issue.path.join('.')}` : ''}`, message: issue.message });
   };
   if (input.format === 'json') {
     input.rows.forEach((raw, index) => add(raw, `rows[${index}]`));
@@ -52,7 +63,12 @@ export function parseSegmentImport(input: SegmentImport): { rows: SegmentMembers
   }
   let records: Record<string, string>[];
   try {
-    records = parse(input.data, { columns: (header: string[]) => header.map((name) => name.trim().toLowerCase()), skip_empty_lines: true, trim: true, bom: true });
+    records = parse(input.data, {
+      columns: (header: string[]) => header.map((name) => name.trim().toLowerCase()),
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+    });
   } catch (error) {
     return { rows: [], issues: [{ field: 'data', message: `Not readable as CSV: ${describeError(error)}` }] };
   }
@@ -64,7 +80,13 @@ export function parseSegmentImport(input: SegmentImport): { rows: SegmentMembers
     return { rows: [], issues: [{ field: 'data', message: `The header needs segment or segments (found: ${columns.join(', ')}).` }] };
   }
   records.forEach((record, index) => {
-    const list = record.segments !== undefined ? record.segments.split(';').map((name) => name.trim()).filter((name) => name !== '') : [record.segment ?? ''].filter((name) => name !== '');
+    const list =
+      record.segments !== undefined
+        ? record.segments
+            .split(';')
+            .map((name) => name.trim())
+            .filter((name) => name !== '')
+        : [record.segment ?? ''].filter((name) => name !== '');
     add(
       {
         ...(record.install_id ? { installId: record.install_id } : {}),

@@ -66,7 +66,13 @@ export function signWebhook(secret: string, body: string, unixSeconds: number): 
 }
 
 /** Checks a signature header on the receiving side: right secret, untampered body, not older than `toleranceSeconds`. */
-export function verifyWebhookSignature(secret: string, header: string | undefined, body: string, nowUnixSeconds: number, toleranceSeconds = 300): boolean {
+export function verifyWebhookSignature(
+  secret: string,
+  header: string | undefined,
+  body: string,
+  nowUnixSeconds: number,
+  toleranceSeconds = 300,
+): boolean {
   if (header === undefined) return false;
   const parts = new Map(header.split(',').map((part) => part.split('=', 2) as [string, string]));
   const timestamp = Number(parts.get('t'));
@@ -120,7 +126,13 @@ export function startWebhookSender(options: WebhookSenderOptions): WebhookSender
     const now = clock.now();
     const notices = await options.privacy.claimDeletionNotices(new Date(now), batchSize, timeoutMs * 3);
     if (notices.length === 0) return 0;
-    const events = notices.map((notice) => ({ id: notice.requestId, type: 'deletion', installId: notice.installId, scopes: notice.scopes, at: notice.completedAt.toISOString() }));
+    const events = notices.map((notice) => ({
+      id: notice.requestId,
+      type: 'deletion',
+      installId: notice.installId,
+      scopes: notice.scopes,
+      at: notice.completedAt.toISOString(),
+    }));
     const ids = notices.map((notice) => notice.requestId);
     const problem = await post(JSON.stringify({ deliveryId: randomUUID(), events }), now);
     if (problem === undefined) {

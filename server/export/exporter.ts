@@ -26,16 +26,26 @@ export interface ExportOptions {
 export const EXPORT_RENEWAL_FRACTION = 0.4;
 
 /** Exports every live segment's signed manifest and the public key into `dir` (server/export/write-export.ts). */
-export async function exportOnce(source: ExportSource, options: ExportOptions): Promise<ExportResult & { segments: number; version: number }> {
+export async function exportOnce(
+  source: ExportSource,
+  options: ExportOptions,
+): Promise<ExportResult & { segments: number; version: number }> {
   const live = await source.live();
   const segments = exportSegments(live.campaigns, options.productLines);
   const entries: ExportEntry[] = [];
   for (const segment of segments) {
     const manifest = await source.manifest(segment);
-    entries.push({ path: manifestExportPath(segment), body: manifest.body, meta: { etag: manifest.etag, issuedAtMs: manifest.issuedAtMs } });
+    entries.push({
+      path: manifestExportPath(segment),
+      body: manifest.body,
+      meta: { etag: manifest.etag, issuedAtMs: manifest.issuedAtMs },
+    });
   }
   entries.push({ path: SIGNING_KEY_EXPORT_PATH, body: Buffer.from(JSON.stringify(await source.signingKey())) });
-  const result = await writeExport(options.dir, entries, { now: options.now, renewAfterMs: EXPORT_RENEWAL_FRACTION * options.ttlSeconds * 1000 });
+  const result = await writeExport(options.dir, entries, {
+    now: options.now,
+    renewAfterMs: EXPORT_RENEWAL_FRACTION * options.ttlSeconds * 1000,
+  });
   return { ...result, segments: segments.length, version: live.version };
 }
 
@@ -52,7 +62,14 @@ export interface Exporter {
  * publish, an archive, a renewal due in the export or a rotated key changed something. A failure
  * (the store down) is logged once and the export stays as it was until a run succeeds.
  */
-export function startExporter(source: ExportSource, options: Omit<ExportOptions, 'now'> & { intervalMs: number; clock: { now(): number }; log: (level: 'info' | 'warn', message: string) => void }): Exporter {
+export function startExporter(
+  source: ExportSource,
+  options: Omit<ExportOptions, 'now'> & {
+    intervalMs: number;
+    clock: { now(): number };
+    log: (level: 'info' | 'warn', message: string) => void;
+  },
+): Exporter {
   let running: Promise<void> | undefined;
   let lastProblem: string | undefined;
   let stopped = false;
@@ -61,11 +78,19 @@ export function startExporter(source: ExportSource, options: Omit<ExportOptions,
       .then((result) => {
         if (lastProblem !== undefined) options.log('warn', `export to ${options.dir} works again`);
         lastProblem = undefined;
-        if (result.replaced) options.log('info', `export: version ${result.version}, ${result.segments} segments into ${options.dir} (${result.written} written, ${result.kept} unchanged, ${result.removed} removed)`);
+        if (result.replaced)
+          options.log(
+            'info',
+            `export: version ${result.version}, ${result.segments} segments into ${options.dir} (${result.written} written, ${result.kept} unchanged, ${result.removed} removed)`,
+          );
       })
       .catch((error: unknown) => {
         const problem = describeError(error);
-        if (problem !== lastProblem) options.log('warn', `export to ${options.dir} failed, the previous export stays (${problem}); retried every ${options.intervalMs / 1000} s`);
+        if (problem !== lastProblem)
+          options.log(
+            'warn',
+            `export to ${options.dir} failed, the previous export stays (${problem}); retried every ${options.intervalMs / 1000} s`,
+          );
         lastProblem = problem;
       })
       .finally(() => {

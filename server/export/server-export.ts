@@ -25,7 +25,12 @@ function serverSource(manifests: ManifestService, signer: Signer): ExportSource 
 }
 
 /** Keeps DIR an export of this server's live manifests while it runs. */
-export function exportWhileRunning(app: FastifyInstance, manifests: ManifestService, signer: Signer, options: ServerExportOptions & { ttlSeconds: number; clock: Clock }): void {
+export function exportWhileRunning(
+  app: FastifyInstance,
+  manifests: ManifestService,
+  signer: Signer,
+  options: ServerExportOptions & { ttlSeconds: number; clock: Clock },
+): void {
   const exporter = startExporter(serverSource(manifests, signer), {
     dir: options.dir,
     ...(options.productLines === undefined ? {} : { productLines: options.productLines }),

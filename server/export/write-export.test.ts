@@ -21,7 +21,10 @@ describe('writeExport', () => {
     const keyInode = statSync(path.join(dir, key.path)).ino;
 
     // Same content re-signed a day later: still young, the old bytes stay (no download for the fleet).
-    expect(await writeExport(dir, [manifest('1', DAY), key], { now: DAY, renewAfterMs: 2 * DAY })).toMatchObject({ replaced: false, kept: 2 });
+    expect(await writeExport(dir, [manifest('1', DAY), key], { now: DAY, renewAfterMs: 2 * DAY })).toMatchObject({
+      replaced: false,
+      kept: 2,
+    });
 
     // Past the renewal age the re-signed copy goes in; the key file is the same file (same mtime: same nginx ETag).
     const renewed = await writeExport(dir, [manifest('1', 3 * DAY), key], { now: 3 * DAY, renewAfterMs: 2 * DAY });
@@ -42,7 +45,9 @@ describe('writeExport', () => {
     const dir = path.join(tempDir('trayside-export-'), 'site');
     mkdirSync(dir);
     writeFileSync(path.join(dir, 'index.html'), 'hello');
-    await expect(writeExport(dir, [key], { now: 0, renewAfterMs: DAY })).rejects.toThrow(/is not an export link.*remove it or pick another DIR/);
+    await expect(writeExport(dir, [key], { now: 0, renewAfterMs: DAY })).rejects.toThrow(
+      /is not an export link.*remove it or pick another DIR/,
+    );
     expect(readFileSync(path.join(dir, 'index.html'), 'utf8')).toBe('hello');
   });
 });

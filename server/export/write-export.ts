@@ -61,7 +61,9 @@ async function previousCopy(dir: string): Promise<{ copy: string; index: ExportI
       await rmdir(dir);
       return undefined;
     }
-    throw new Error(`${dir} exists and is not an export link; export keeps DIR as a link to its newest complete copy, so a CDN never sees half an export: remove it or pick another DIR.`);
+    throw new Error(
+      `${dir} exists and is not an export link; export keeps DIR as a link to its newest complete copy, so a CDN never sees half an export: remove it or pick another DIR.`,
+    );
   }
   const copy = path.resolve(path.dirname(dir), await readlink(dir));
   try {
@@ -86,7 +88,11 @@ async function sameBytes(file: string, body: Buffer): Promise<boolean> {
 }
 
 /** Writes `entries` as DIR's new complete copy (see above); old copies but the one before are removed. */
-export async function writeExport(dir: string, entries: readonly ExportEntry[], options: { now: number; renewAfterMs: number }): Promise<ExportResult> {
+export async function writeExport(
+  dir: string,
+  entries: readonly ExportEntry[],
+  options: { now: number; renewAfterMs: number },
+): Promise<ExportResult> {
   const target = path.resolve(dir);
   const parent = path.dirname(target);
   const name = path.basename(target);
@@ -96,13 +102,18 @@ export async function writeExport(dir: string, entries: readonly ExportEntry[], 
   for (const entry of entries) {
     const before = previous?.index.files[entry.path];
     const old = previous === undefined ? undefined : path.join(previous.copy, entry.path);
-    const keep = old !== undefined && before !== undefined && (sameManifest(before, entry, options.now, options.renewAfterMs) || (before.size === entry.body.length && (await sameBytes(old, entry.body))));
+    const keep =
+      old !== undefined &&
+      before !== undefined &&
+      (sameManifest(before, entry, options.now, options.renewAfterMs) ||
+        (before.size === entry.body.length && (await sameBytes(old, entry.body))));
     plan.push({ entry, keep });
   }
   const paths = new Set(entries.map((entry) => entry.path));
   const removed = previous === undefined ? 0 : Object.keys(previous.index.files).filter((file) => !paths.has(file)).length;
   const written = plan.filter((item) => !item.keep).length;
-  if (previous !== undefined && written === 0 && removed === 0) return { replaced: false, written: 0, kept: plan.length, removed: 0, copy: previous.copy };
+  if (previous !== undefined && written === 0 && removed === 0)
+    return { replaced: false, written: 0, kept: plan.length, removed: 0, copy: previous.copy };
 
   const copyName = `.${name}.v${options.now}-${randomBytes(4).toString('hex')}`;
   const copy = path.join(parent, copyName);
@@ -117,7 +128,10 @@ export async function writeExport(dir: string, entries: readonly ExportEntry[], 
         index.files[entry.path] = before;
       } else {
         await writeFile(file, entry.body, { mode: 0o644 });
-        index.files[entry.path] = { size: entry.body.length, ...(entry.meta === undefined ? {} : { etag: entry.meta.etag, issuedAtMs: entry.meta.issuedAtMs }) };
+        index.files[entry.path] = {
+          size: entry.body.length,
+          ...(entry.meta === undefined ? {} : { etag: entry.meta.etag, issuedAtMs: entry.meta.issuedAtMs }),
+        };
       }
     }
     await writeFile(path.join(copy, INDEX_FILE), JSON.stringify(index));

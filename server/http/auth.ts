@@ -29,10 +29,15 @@ export function requireRole(deps: ServerDeps, role: Role) {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S{1,200})$/i.exec(header) : null;
     if (match === null) {
-      throw new HttpError(401, 'unauthorized', 'Send "Authorization: Bearer <token>". The server writes the admin token to its data directory on first start (see `npm run server` output).');
+      throw new HttpError(
+        401,
+        'unauthorized',
+        'Send "Authorization: Bearer <token>". The server writes the admin token to its data directory on first start (see `npm run server` output).',
+      );
     }
     const found = await deps.store.tokenRole(hashToken(match[1]!));
     if (found === null) throw new HttpError(401, 'unauthorized', 'The bearer token is not known to this server.');
-    if (found !== role && found !== 'admin') throw new HttpError(403, 'forbidden', `This route needs the ${role} role; the token has the ${found} role.`);
+    if (found !== role && found !== 'admin')
+      throw new HttpError(403, 'forbidden', `This route needs the ${role} role; the token has the ${found} role.`);
   };
 }

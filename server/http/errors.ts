@@ -20,9 +20,17 @@ export class HttpError extends Error {
 function fromFastify(error: FastifyError, bodyLimit: number): ApiError | undefined {
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return { statusCode: 400, error: 'invalid-json', message: `The body is not valid JSON (${error.message.replace(/^Body is not valid JSON but content-type is set to 'application\/json'\s*/i, '') || 'parse error'}). Check quotes, commas and brackets.` };
+      return {
+        statusCode: 400,
+        error: 'invalid-json',
+        message: `The body is not valid JSON (${error.message.replace(/^Body is not valid JSON but content-type is set to 'application\/json'\s*/i, '') || 'parse error'}). Check quotes, commas and brackets.`,
+      };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return { statusCode: 400, error: 'invalid-json', message: 'The body is empty but Content-Type is application/json; send a JSON document.' };
+      return {
+        statusCode: 400,
+        error: 'invalid-json',
+        message: 'The body is empty but Content-Type is application/json; send a JSON document.',
+      };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return { statusCode: 413, error: 'body-too-large', message: `The body is larger than the limit of ${bodyLimit} bytes.` };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
@@ -42,7 +50,11 @@ export function frameworkErrors(error: FastifyError, _request: FastifyRequest, r
   const body: ApiError =
     error.code === 'FST_ERR_MAX_PARAM_LENGTH'
       ? { statusCode: 414, error: 'uri-too-long', message: 'A path segment is longer than the server accepts (100 characters).' }
-      : { statusCode: error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400, error: 'bad-url', message: 'The URL is not valid; check its percent-encoding.' };
+      : {
+          statusCode: error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400,
+          error: 'bad-url',
+          message: 'The URL is not valid; check its percent-encoding.',
+        };
   void reply.code(body.statusCode).type('application/json; charset=utf-8').send(body);
 }
 
@@ -53,7 +65,11 @@ export function installErrorHandlers(app: FastifyInstance, bodyLimit: number): v
     if (error instanceof StoreUnavailableError) {
       // Not logged here: StoreHealth logs the outage once, not once per request (app.ts).
       void reply.header('retry-after', String(STORE_RETRY_AFTER_SECONDS));
-      body = { statusCode: 503, error: 'store-unavailable', message: `The server cannot reach its database for the moment; retry in ${STORE_RETRY_AFTER_SECONDS} s.` };
+      body = {
+        statusCode: 503,
+        error: 'store-unavailable',
+        message: `The server cannot reach its database for the moment; retry in ${STORE_RETRY_AFTER_SECONDS} s.`,
+      };
     } else if (error instanceof StoreError) {
       body = { statusCode: error.code === 'not-found' ? 404 : 409, error: error.code, message: error.message };
     } else if (error instanceof HttpError) {
@@ -66,13 +82,21 @@ export function installErrorHandlers(app: FastifyInstance, bodyLimit: number): v
         body = { statusCode: error.statusCode, error: 'bad-request', message: error.message };
       } else {
         request.log.error({ err: error }, 'request failed');
-        body = { statusCode: 500, error: 'internal', message: 'Something went wrong on the server; the error is logged with this request id: ' + request.id };
+        body = {
+          statusCode: 500,
+          error: 'internal',
+          message: 'Something went wrong on the server; the error is logged with this request id: ' + request.id,
+        };
       }
     }
     void reply.code(body.statusCode).type('application/json; charset=utf-8').send(body);
   });
   app.setNotFoundHandler((request, reply) => {
-    const body: ApiError = { statusCode: 404, error: 'not-found', message: `No route ${request.method} ${request.url.split('?')[0]}. The API is described at /openapi.json.` };
+    const body: ApiError = {
+      statusCode: 404,
+      error: 'not-found',
+      message: `No route ${request.method} ${request.url.split('?')[0]}. The API is described at /openapi.json.`,
+    };
     void reply.code(404).send(body);
   });
 }

@@ -94,6 +94,7 @@ export class DeviceRateLimiter {
 /** The limit key of a request: the install id when well formed (8–64 letters, digits, dashes), else the peer address. */
 export function rateLimitKey(request: IncomingMessage): string {
   const install = request.headers[INSTALL_ID_HEADER];
-  if (typeof install === 'string' && install.length >= 8 && install.length <= 64 && /^[A-Za-z0-9-]+$/.test(install)) return `install:${install}`;
+  if (typeof install === 'string' && install.length >= 8 && install.length <= 64 && /^[A-Za-z0-9-]+$/.test(install))
+    return `install:${install}`;
   return `ip:${request.socket.remoteAddress ?? 'unknown'}`;
 }

@@ -66,7 +66,12 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'path
   if (result.success) return result.data;
   const issues = fieldIssues(result.error);
   const label = where === 'body' ? 'The body' : where === 'path' ? 'The URL path' : 'The query string';
-  throw new HttpError(400, 'invalid-request', `${label} has ${issues.length === 1 ? 'a problem' : `${issues.length} problems`}: ${issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}`, issues);
+  throw new HttpError(
+    400,
+    'invalid-request',
+    `${label} has ${issues.length === 1 ? 'a problem' : `${issues.length} problems`}: ${issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}`,
+    issues,
+  );
 }
 
 /** Counts one request against the per-install device limit (once per request); throws 429 with Retry-After when over it. */
@@ -75,7 +80,11 @@ export function enforceDeviceLimit(deps: ServerDeps, request: FastifyRequest, re
   if (deps.deviceLimiter.hit(rateLimitKey(request.raw), now)) return;
   const retry = deps.deviceLimiter.retryAfterSeconds(now);
   void reply.header('retry-after', String(retry));
-  throw new HttpError(429, 'rate-limited', `Too many requests from this install (limit ${deps.deviceLimiter.max} per ${deps.deviceLimiter.windowMs / 1000} s); retry in ${retry} s.`);
+  throw new HttpError(
+    429,
+    'rate-limited',
+    `Too many requests from this install (limit ${deps.deviceLimiter.max} per ${deps.deviceLimiter.windowMs / 1000} s); retry in ${retry} s.`,
+  );
 }
 
 /** An onRequest hook for `rateLimited: true` routes. */

@@ -18,7 +18,9 @@ describe('manifest building', () => {
     expect(nextDay.issuedAtMs).toBe(dayStart + 24 * HOUR);
     expect(nextDay.expiresAtMs - nextDay.issuedAtMs).toBe(7 * 24 * HOUR);
     // 5,000 segments renew spread over the day, not all at 00:00 UTC.
-    const hours = new Set(Array.from({ length: 5000 }, (_, index) => Math.floor(renewalOffsetMs(`line-${index} en`, DEFAULT_TIMING) / HOUR)));
+    const hours = new Set(
+      Array.from({ length: 5000 }, (_, index) => Math.floor(renewalOffsetMs(`line-${index} en`, DEFAULT_TIMING) / HOUR)),
+    );
     expect(hours.size).toBe(24);
   });
 

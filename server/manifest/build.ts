@@ -47,7 +47,12 @@ export function renewalOffsetMs(segmentKey: string, timing: ManifestTiming): num
  * period, so bodies match across a load balancer and a CDN. `renewAtMs` is when this segment is
  * next re-signed.
  */
-export function issueTimes(nowMs: number, changedAtMs: number, timing: ManifestTiming, segmentKey: string): { issuedAtMs: number; expiresAtMs: number; renewAtMs: number } {
+export function issueTimes(
+  nowMs: number,
+  changedAtMs: number,
+  timing: ManifestTiming,
+  segmentKey: string,
+): { issuedAtMs: number; expiresAtMs: number; renewAtMs: number } {
   const periodMs = timing.resignPeriodSeconds * 1000;
   const offsetMs = renewalOffsetMs(segmentKey, timing);
   const periodStart = Math.floor((nowMs - offsetMs) / periodMs) * periodMs + offsetMs;
@@ -113,7 +118,15 @@ export function buildManifest(input: {
     if (campaign.guide !== undefined) {
       // A guide is help, never a message: it goes to `guides` only.
       const resolved = resolveContent(campaign.guide.content, segment.locale, campaign.defaultLocale);
-      if (resolved !== undefined) guides.push({ id: `${id}@${revision}`, guideId: id, revision, target: campaign.guide.target, locale: resolved.locale, content: resolved.content });
+      if (resolved !== undefined)
+        guides.push({
+          id: `${id}@${revision}`,
+          guideId: id,
+          revision,
+          target: campaign.guide.target,
+          locale: resolved.locale,
+          content: resolved.content,
+        });
       continue;
     }
     // A weight-0 variant can never be picked (common/messages/variant.ts), so it is left out.

@@ -50,7 +50,11 @@ export function createManifestFastPath(manifests: ManifestService, clock: Clock)
       response.writeHead(304, manifestHeaders(manifest)).end();
     } else {
       response
-        .writeHead(200, { ...manifestHeaders(manifest), 'content-type': 'application/json; charset=utf-8', 'content-length': String(manifest.body.length) })
+        .writeHead(200, {
+          ...manifestHeaders(manifest),
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': String(manifest.body.length),
+        })
         .end(manifest.body);
     }
     return true;

@@ -4,11 +4,21 @@ import { CampaignInputSchema, parseManifest } from '../../common/messages/index.
 import { buildManifest } from './build.js';
 
 const demo = CampaignInputSchema.parse(JSON.parse(readFileSync(new URL('../demo/cyan-low-805xl.json', import.meta.url), 'utf8')));
-const base = { segment: { productLine: 'trayside-demo', locale: 'en' }, version: 3, issuedAtMs: Date.UTC(2026, 1, 1), expiresAtMs: Date.UTC(2026, 1, 8), pollIntervalSeconds: 3600 };
+const base = {
+  segment: { productLine: 'trayside-demo', locale: 'en' },
+  version: 3,
+  issuedAtMs: Date.UTC(2026, 1, 1),
+  expiresAtMs: Date.UTC(2026, 1, 8),
+  pollIntervalSeconds: 3600,
+};
 
 describe('holdout and control groups in the signed manifest', () => {
   it('publishes the holdout salt and share and each campaign’s control share, which the app reads back', () => {
-    const manifest = buildManifest({ ...base, holdout: { salt: 'period-2026-q1', share: 0.05 }, campaigns: [{ id: demo.id, revision: 1, campaign: { ...demo, controlShare: 0.1 } }] });
+    const manifest = buildManifest({
+      ...base,
+      holdout: { salt: 'period-2026-q1', share: 0.05 },
+      campaigns: [{ id: demo.id, revision: 1, campaign: { ...demo, controlShare: 0.1 } }],
+    });
     const { manifest: parsed, skipped } = parseManifest(JSON.parse(JSON.stringify(manifest)));
     expect(skipped).toEqual([]);
     expect(parsed.holdout).toEqual({ salt: 'period-2026-q1', share: 0.05 });

@@ -59,12 +59,20 @@ function fixture(startMs: number) {
   return { now, state, service, signs, logs, seen };
 }
 
-const payloadOf = (body: Buffer) => JSON.parse(SignedEnvelopeSchema.parse(JSON.parse(body.toString('utf8'))).payload) as { version: number; issuedAt: string; expiresAt: string };
+const payloadOf = (body: Buffer) =>
+  JSON.parse(SignedEnvelopeSchema.parse(JSON.parse(body.toString('utf8'))).payload) as {
+    version: number;
+    issuedAt: string;
+    expiresAt: string;
+  };
 
 describe('manifest service at fleet scale', () => {
   it('signs each of 5,000 segments once, however many polls ask', async () => {
     const { service, signs, now } = fixture(Date.UTC(2026, 2, 10, 12));
-    const segments: ManifestSegment[] = Array.from({ length: 5000 }, (_, index) => ({ productLine: `line-${index % 1000}`, locale: ['en', 'de', 'fr', 'ja', 'pt-BR'][Math.floor(index / 1000)]! }));
+    const segments: ManifestSegment[] = Array.from({ length: 5000 }, (_, index) => ({
+      productLine: `line-${index % 1000}`,
+      locale: ['en', 'de', 'fr', 'ja', 'pt-BR'][Math.floor(index / 1000)]!,
+    }));
     for (let round = 0; round < 3; round += 1) {
       for (const segment of segments) await service.get(segment);
       now.ms += 500;

@@ -248,7 +248,8 @@ export class ManifestService {
     if (cached !== undefined) return cached;
     if (this.live !== undefined && this.confirmedAt !== undefined) {
       const signedAt = Math.min(now, this.confirmedAt);
-      if (now < issueTimes(signedAt, this.live.changedAt.getTime(), this.options.timing, key).expiresAtMs) return this.sign(segment, this.live, signedAt);
+      if (now < issueTimes(signedAt, this.live.changedAt.getTime(), this.options.timing, key).expiresAtMs)
+        return this.sign(segment, this.live, signedAt);
     }
     return undefined;
   }
@@ -321,7 +322,8 @@ export class ManifestService {
         if (live.version < this.highestSeen && this.live !== undefined) return this.live;
         if (live.version > this.highestSeen) this.highestSeen = live.version;
         this.live = live;
-        if (this.state === undefined || live.version > this.state.version) this.state = { version: live.version, changedAt: live.changedAt };
+        if (this.state === undefined || live.version > this.state.version)
+          this.state = { version: live.version, changedAt: live.changedAt };
         return this.live;
       })
       .finally(() => {
@@ -351,7 +353,15 @@ export class ManifestService {
     const envelope = this.options.signer.envelope(JSON.stringify(manifest));
     this.signatures += 1;
     const body = Buffer.from(JSON.stringify(envelope), 'utf8');
-    const signed: SignedManifest = { body, etag: contentEtag(envelope.keyId, manifest), version: live.version, keyId: envelope.keyId, issuedAtMs, expiresAtMs, renewAtMs };
+    const signed: SignedManifest = {
+      body,
+      etag: contentEtag(envelope.keyId, manifest),
+      version: live.version,
+      keyId: envelope.keyId,
+      issuedAtMs,
+      expiresAtMs,
+      renewAtMs,
+    };
     this.cache.delete(key);
     this.cache.set(key, signed);
     // Oldest-inserted first out: cheap, and hot segments are re-inserted at each new version anyway.

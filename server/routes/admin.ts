@@ -29,7 +29,10 @@ const errors = {
 function expectedRevision(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
   const match = /^\s*"?(\d{1,9})"?\s*$/.exec(header);
-  if (match === null) throw new HttpError(400, 'invalid-request', 'If-Match must be the revision number you edited, e.g. If-Match: "3".', [{ field: 'If-Match', message: 'Not a revision number.' }]);
+  if (match === null)
+    throw new HttpError(400, 'invalid-request', 'If-Match must be the revision number you edited, e.g. If-Match: "3".', [
+      { field: 'If-Match', message: 'Not a revision number.' },
+    ]);
   return Number(match[1]);
 }
 
@@ -65,7 +68,11 @@ export const adminRoutes = [
     tag: 'admin',
     auth: 'admin',
     params: IdParams,
-    responses: { 200: { description: 'The campaign.', schema: CampaignRecordSchema }, 404: { description: 'No such campaign.' }, ...errors },
+    responses: {
+      200: { description: 'The campaign.', schema: CampaignRecordSchema },
+      404: { description: 'No such campaign.' },
+      ...errors,
+    },
     handler: async ({ params, deps }) => {
       const record = await deps.store.getCampaign(params.id);
       if (record === null) throw new HttpError(404, 'not-found', `No campaign with id "${params.id}".`);
@@ -81,15 +88,28 @@ export const adminRoutes = [
     params: IdParams,
     body: CampaignInputSchema,
     headers: [{ name: 'If-Match', description: 'Optional: the revision you edited; 409 when it changed meanwhile.' }],
-    responses: { 200: { description: 'Updated.', schema: CampaignRecordSchema }, 404: { description: 'No such campaign.' }, 409: { description: 'Revision changed.' }, ...errors },
+    responses: {
+      200: { description: 'Updated.', schema: CampaignRecordSchema },
+      404: { description: 'No such campaign.' },
+      409: { description: 'Revision changed.' },
+      ...errors,
+    },
     handler: async ({ params, body, request, deps }) => {
       if (body.id !== params.id) {
-        throw new HttpError(400, 'invalid-request', `The body's id "${body.id}" differs from the URL's "${params.id}"; ids cannot be renamed.`, [
-          { field: 'id', message: `Must be "${params.id}" (the id in the URL).` },
-        ]);
+        throw new HttpError(
+          400,
+          'invalid-request',
+          `The body's id "${body.id}" differs from the URL's "${params.id}"; ids cannot be renamed.`,
+          [{ field: 'id', message: `Must be "${params.id}" (the id in the URL).` }],
+        );
       }
       const ifMatch = request.headers['if-match'];
-      return deps.store.updateCampaign(params.id, body, new Date(deps.clock.now()), expectedRevision(typeof ifMatch === 'string' ? ifMatch : undefined));
+      return deps.store.updateCampaign(
+        params.id,
+        body,
+        new Date(deps.clock.now()),
+        expectedRevision(typeof ifMatch === 'string' ? ifMatch : undefined),
+      );
     },
   }),
   defineRoute({
@@ -100,7 +120,11 @@ export const adminRoutes = [
     auth: 'admin',
     params: IdParams,
     responses: {
-      200: { description: 'Published; `version` is the manifest version that has it, `pollIntervalSeconds` how soon installs ask for it, `warnings` what could not be checked.', schema: PublishResultSchema },
+      200: {
+        description:
+          'Published; `version` is the manifest version that has it, `pollIntervalSeconds` how soon installs ask for it, `warnings` what could not be checked.',
+        schema: PublishResultSchema,
+      },
       404: { description: 'No such campaign.' },
       ...errors,
       400: { description: 'A link the app would drop (a host not on the branding allow-list, not https); `issues` names each by field.' },
@@ -113,7 +137,12 @@ export const adminRoutes = [
         if (deps.linkPolicy !== undefined) {
           const issues = checkCampaignLinks(record.campaign, deps.linkPolicy);
           if (issues.length > 0) {
-            throw new HttpError(400, 'invalid-request', `Not published: ${issues.length === 1 ? 'a link goes' : `${issues.length} links go`} where the app will not open ${issues.length === 1 ? 'it' : 'them'} (the branding's allow-list).`, issues);
+            throw new HttpError(
+              400,
+              'invalid-request',
+              `Not published: ${issues.length === 1 ? 'a link goes' : `${issues.length} links go`} where the app will not open ${issues.length === 1 ? 'it' : 'them'} (the branding's allow-list).`,
+              issues,
+            );
           }
         } else {
           warnings = uncheckedLinkWarnings(record.campaign);

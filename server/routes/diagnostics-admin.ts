@@ -44,7 +44,13 @@ export const diagnosticsAdminRoutes = [
     responses: { 201: { description: 'Created; `token` is not shown again.', schema: SupportTokenCreatedSchema }, ...errors },
     handler: async ({ body, reply, deps }) => {
       const token = newSupportToken();
-      const info = await deps.store.diagnostics.addSupportToken(newSupportTokenId(), hashToken(token), body.name, body.scopes, new Date(deps.clock.now()));
+      const info = await deps.store.diagnostics.addSupportToken(
+        newSupportTokenId(),
+        hashToken(token),
+        body.name,
+        body.scopes,
+        new Date(deps.clock.now()),
+      );
       return reply.code(201).send({ ...toJson(info), token });
     },
   }),
@@ -64,10 +70,15 @@ export const diagnosticsAdminRoutes = [
     tag: 'support',
     auth: 'admin',
     params: z.object({ id: z.string().regex(/^st_[0-9a-f]{12}$/, 'a support token id like st_0123456789ab (see support-token list)') }),
-    responses: { 200: { description: 'Revoked (or already revoked).', schema: SupportTokenInfoSchema }, 404: { description: 'No support token with this id.' }, ...errors },
+    responses: {
+      200: { description: 'Revoked (or already revoked).', schema: SupportTokenInfoSchema },
+      404: { description: 'No support token with this id.' },
+      ...errors,
+    },
     handler: async ({ params, deps }) => {
       const revoked = await deps.store.diagnostics.revokeSupportToken(params.id, new Date(deps.clock.now()));
-      if (revoked === null) throw new HttpError(404, 'not-found', `No support token with id ${params.id}; \`npm run admin -- support-token list\` shows them.`);
+      if (revoked === null)
+        throw new HttpError(404, 'not-found', `No support token with id ${params.id}; \`npm run admin -- support-token list\` shows them.`);
       return toJson(revoked);
     },
   }),

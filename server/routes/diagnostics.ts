@@ -2,7 +2,13 @@ import { createHash, randomBytes, randomFillSync } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { UploadHeadersSchema, UploadResponseSchema, CaseCodeSchema, DIAGNOSTICS_PATH, type UploadResponse } from '../../common/diagnostics/api.js';
+import {
+  UploadHeadersSchema,
+  UploadResponseSchema,
+  CaseCodeSchema,
+  DIAGNOSTICS_PATH,
+  type UploadResponse,
+} from '../../common/diagnostics/api.js';
 import { parseBundle, type DiagnosticsBundle } from '../../common/diagnostics/bundle.js';
 import { newCaseCode } from '../../common/diagnostics/case-code.js';
 import { describeError } from '../../common/errors.js';
@@ -35,7 +41,10 @@ function jsonProblem(text: string): { code: string; message: string } {
     const reason = describeError(error);
     if (text.trim() === '') return { code: 'invalid-bundle', message: 'The body is empty; send the bundle JSON the app captured.' };
     if (/end of (JSON )?input|Unterminated/i.test(reason)) {
-      return { code: 'bundle-truncated', message: `The bundle ends early (${reason}): the upload was cut off or the file is incomplete. Nothing was stored; upload again.` };
+      return {
+        code: 'bundle-truncated',
+        message: `The bundle ends early (${reason}): the upload was cut off or the file is incomplete. Nothing was stored; upload again.`,
+      };
     }
     return { code: 'invalid-bundle', message: `The body is not valid JSON (${reason}). Send the bundle exactly as the app wrote it.` };
   }
@@ -61,11 +70,17 @@ export function diagnosticsRoutes(config: DiagnosticsConfig): Route[] {
       body: uploadBody,
       headers: [
         { name: 'x-trayside-install', description: 'The install id (rate-limit key; support sees earlier cases of the install).' },
-        { name: 'idempotency-key', description: 'A retried upload with the same key and bundle answers the same case code (with a new delete token).' },
+        {
+          name: 'idempotency-key',
+          description: 'A retried upload with the same key and bundle answers the same case code (with a new delete token).',
+        },
         { name: 'content-encoding', description: 'gzip, or none.' },
       ],
       responses: {
-        201: { description: 'Stored (or, with an idempotency key seen before for the same bundle, found again; then Idempotent-Replayed: true).', schema: UploadResponseSchema },
+        201: {
+          description: 'Stored (or, with an idempotency key seen before for the same bundle, found again; then Idempotent-Replayed: true).',
+          schema: UploadResponseSchema,
+        },
         400: { description: 'Truncated, not JSON, or not a valid bundle; the message names the field. Nothing was stored.' },
         413: { description: `The bundle is over the server's limit (${config.maxBytes} bytes of JSON by default).` },
         415: { description: 'Not sent as application/json, or an unsupported Content-Encoding.' },
@@ -73,11 +88,18 @@ export function diagnosticsRoutes(config: DiagnosticsConfig): Route[] {
         429: { description: 'Too many uploads from this install (20 an hour by default); see Retry-After.' },
       },
       handler: async ({ body, request, reply, deps }): Promise<UploadResponse> => {
-        const headers = UploadHeadersSchema.safeParse({ 'x-trayside-install': header(request.headers['x-trayside-install']), 'idempotency-key': header(request.headers['idempotency-key']) });
-        if (!headers.success) throw new HttpError(400, 'invalid-request', 'Idempotency-Key must be 8–200 characters and X-Trayside-Install 1–200 characters.');
+        const headers = UploadHeadersSchema.safeParse({
+          'x-trayside-install': header(request.headers['x-trayside-install']),
+          'idempotency-key': header(request.headers['idempotency-key']),
+        });
+        if (!headers.success)
+          throw new HttpError(400, 'invalid-request', 'Idempotency-Key must be 8–200 characters and X-Trayside-Install 1–200 characters.');
         const parsed = parseBundle(body.text);
         if (!parsed.ok) {
-          const problem = parsed.problem === 'not JSON' ? jsonProblem(body.text) : { code: 'invalid-bundle', message: `The body is not a valid diagnostics bundle: ${parsed.problem}. Nothing was stored.` };
+          const problem =
+            parsed.problem === 'not JSON'
+              ? jsonProblem(body.text)
+              : { code: 'invalid-bundle', message: `The body is not a valid diagnostics bundle: ${parsed.problem}. Nothing was stored.` };
           throw new HttpError(400, problem.code, problem.message);
         }
         const deleteToken = randomBytes(32).toString('base64url');
@@ -95,7 +117,11 @@ export function diagnosticsRoutes(config: DiagnosticsConfig): Route[] {
           summary: summarize(parsed.bundle),
         });
         if (stored.status === 'conflict') {
-          throw new HttpError(422, 'idempotency-key-reused', 'This Idempotency-Key was already used for a different bundle; use a new key for a new capture.');
+          throw new HttpError(
+            422,
+            'idempotency-key-reused',
+            'This Idempotency-Key was already used for a different bundle; use a new key for a new capture.',
+          );
         }
         if (stored.status === 'repeated') void reply.header('idempotent-replayed', 'true');
         void reply.code(201);
@@ -118,13 +144,18 @@ export function diagnosticsRoutes(config: DiagnosticsConfig): Route[] {
       },
       handler: async ({ params, request, reply, deps }) => {
         const match = /^Bearer\s+(\S{16,200})$/i.exec(request.headers.authorization ?? '');
-        if (match === null) throw new HttpError(401, 'unauthorized', 'Send "Authorization: Bearer <deleteToken>" with the delete token the upload answered.');
+        if (match === null)
+          throw new HttpError(401, 'unauthorized', 'Send "Authorization: Bearer <deleteToken>" with the delete token the upload answered.');
         const now = new Date(deps.clock.now());
         if (await deps.store.diagnostics.deleteCase(params.code, hashToken(match[1]!), now)) return reply.code(204).send();
         if ((await deps.store.diagnostics.getCase(params.code, now)) === null) {
           throw new HttpError(404, 'case-not-found', `No case ${params.code}: it expired, was already deleted, or the code is wrong.`);
         }
-        throw new HttpError(403, 'forbidden', `The delete token is not the one case ${params.code} was uploaded with; only the app that uploaded it can delete it.`);
+        throw new HttpError(
+          403,
+          'forbidden',
+          `The delete token is not the one case ${params.code} was uploaded with; only the app that uploaded it can delete it.`,
+        );
       },
     }),
   ];
@@ -135,7 +166,12 @@ export function diagnosticsRoutes(config: DiagnosticsConfig): Route[] {
  * as a raw stream, read here within the diagnostics limit (the rest of the API keeps its 256 KiB
  * JSON parser), gzip allowed. The bundle is parsed in full before anything is stored.
  */
-export async function registerDiagnosticsRoutes(app: FastifyInstance, deps: ServerDeps, config: DiagnosticsConfig, routes: readonly Route[]): Promise<void> {
+export async function registerDiagnosticsRoutes(
+  app: FastifyInstance,
+  deps: ServerDeps,
+  config: DiagnosticsConfig,
+  routes: readonly Route[],
+): Promise<void> {
   const uploads = new DeviceRateLimiter(config.uploadLimit.max, config.uploadLimit.timeWindowMs);
   await app.register(async (scope) => {
     // Counted before the body is read: refusing a flood after reading megabytes each would be too late.
@@ -145,10 +181,16 @@ export async function registerDiagnosticsRoutes(app: FastifyInstance, deps: Serv
       if (uploads.hit(rateLimitKey(request.raw), now)) return;
       const retry = uploads.retryAfterSeconds(now);
       void reply.header('retry-after', String(retry));
-      throw new HttpError(429, 'rate-limited', `Too many diagnostics uploads from this install (limit ${uploads.max} per ${Math.round(uploads.windowMs / 60_000)} min); retry in ${retry} s, or export the bundle as a file instead.`);
+      throw new HttpError(
+        429,
+        'rate-limited',
+        `Too many diagnostics uploads from this install (limit ${uploads.max} per ${Math.round(uploads.windowMs / 60_000)} min); retry in ${retry} s, or export the bundle as a file instead.`,
+      );
     });
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('application/json', (request: FastifyRequest, payload: IncomingMessage) => readUploadBody(payload, request.headers, config.maxBytes));
+    scope.addContentTypeParser('application/json', (request: FastifyRequest, payload: IncomingMessage) =>
+      readUploadBody(payload, request.headers, config.maxBytes),
+    );
     registerRoutes(scope, deps, routes);
   });
 }

@@ -56,12 +56,18 @@ export const eventRoutes = [
     body: EventBatchSchema,
     headers: [
       { name: INSTALL_ID_HEADER, description: 'The install id of the batch (rate-limit key).' },
-      { name: 'authorization', description: '`Bearer <install credential>`: the credential registered for the batch\'s install id (POST /v1/installs).' },
+      {
+        name: 'authorization',
+        description: "`Bearer <install credential>`: the credential registered for the batch's install id (POST /v1/installs).",
+      },
     ],
     responses: {
-      200: { description: 'Stored: counts of new and duplicate events; events that can never be stored are listed in `rejected`.', schema: EventBatchResultSchema },
+      200: {
+        description: 'Stored: counts of new and duplicate events; events that can never be stored are listed in `rejected`.',
+        schema: EventBatchResultSchema,
+      },
       400: { description: 'The batch envelope is invalid.' },
-      401: { description: 'No credential, or not the one registered for the batch\'s install id: nothing is stored.' },
+      401: { description: "No credential, or not the one registered for the batch's install id: nothing is stored." },
       413: { description: 'The body is larger than the server accepts; send smaller batches.' },
       429: { description: 'Too many uploads from this install; see Retry-After.' },
     },
@@ -74,11 +80,16 @@ export const eventRoutes = [
         if (parsed.success) events.push(parsed.data);
         else {
           const id = typeof (raw as { id?: unknown } | null)?.id === 'string' ? String((raw as { id: string }).id).slice(0, 64) : undefined;
-          const problem = parsed.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`).join('; ');
+          const problem = parsed.error.issues
+            .slice(0, 3)
+            .map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`)
+            .join('; ');
           rejected.push({ index, ...(id !== undefined ? { id } : {}), problem });
         }
       });
-      const stored = await deps.store.analytics.insertEvents(body.installId, body.consent, events, new Date(deps.clock.now()), { outbox: deps.crmOutbox === true });
+      const stored = await deps.store.analytics.insertEvents(body.installId, body.consent, events, new Date(deps.clock.now()), {
+        outbox: deps.crmOutbox === true,
+      });
       return { ...stored, rejected };
     },
   }),
@@ -95,27 +106,42 @@ export const eventRoutes = [
     },
     handler: async ({ body, deps }) => {
       const status = await deps.store.analytics.recordConversion(
-        { id: deterministicUuid(`conversion:${body.ref}:${body.orderId}`), ref: body.ref, orderId: body.orderId, items: body.items, at: new Date(body.at ?? deps.clock.now()) },
+        {
+          id: deterministicUuid(`conversion:${body.ref}:${body.orderId}`),
+          ref: body.ref,
+          orderId: body.orderId,
+          items: body.items,
+          at: new Date(body.at ?? deps.clock.now()),
+        },
         { outbox: deps.crmOutbox === true },
       );
-      if (status === 'unknown-ref') throw new HttpError(404, 'not-found', `No reorder with ref "${body.ref}" has been uploaded (yet); retry later if the app may still be offline.`);
+      if (status === 'unknown-ref')
+        throw new HttpError(
+          404,
+          'not-found',
+          `No reorder with ref "${body.ref}" has been uploaded (yet); retry later if the app may still be offline.`,
+        );
       return { status };
     },
   }),
   defineRoute({
     method: 'GET',
     url: '/v1/segments/:installId',
-    summary: 'CRM segments of an install (for crm.segments in the targeting context); the app asks only with consent, with its credential; conditional GET with If-None-Match',
+    summary:
+      'CRM segments of an install (for crm.segments in the targeting context); the app asks only with consent, with its credential; conditional GET with If-None-Match',
     tag: 'device',
     auth: 'none',
     rateLimited: true,
     params: z.object({ installId: InstallIdSchema }),
     headers: [
-      { name: 'authorization', description: '`Bearer <install credential>` of this install: segments are the owner\'s, not public.' },
+      { name: 'authorization', description: "`Bearer <install credential>` of this install: segments are the owner's, not public." },
       { name: 'If-None-Match', description: 'The ETag of the segments the app keeps; answers 304 when they are unchanged.' },
     ],
     responses: {
-      200: { description: 'Segment names, sorted. Headers: ETag (strong), Cache-Control: private, no-cache.', schema: z.object({ segments: z.array(z.string()) }) },
+      200: {
+        description: 'Segment names, sorted. Headers: ETag (strong), Cache-Control: private, no-cache.',
+        schema: z.object({ segments: z.array(z.string()) }),
+      },
       304: { description: 'Not modified: the segments the app keeps are current.' },
       401: { description: 'No credential, or not the one registered for this install id.' },
     },

@@ -32,13 +32,23 @@ export const manifestRoutes = [
     params: z.object({ productLine: SlugSchema, locale: PollLocaleSchema }),
     headers: [
       { name: 'If-None-Match', description: 'The ETag of the cached manifest; answers 304 when unchanged.' },
-      { name: INSTALL_ID_HEADER, description: 'Anonymous install id (8–64 letters, digits, dashes); only used as the rate-limit key of polls the cache cannot answer.' },
+      {
+        name: INSTALL_ID_HEADER,
+        description:
+          'Anonymous install id (8–64 letters, digits, dashes); only used as the rate-limit key of polls the cache cannot answer.',
+      },
     ],
     responses: {
-      200: { description: 'SignedEnvelope whose payload is a Manifest (common/messages/manifest.ts). Headers: ETag, Cache-Control, X-Manifest-Version.', schema: SignedEnvelopeSchema },
+      200: {
+        description:
+          'SignedEnvelope whose payload is a Manifest (common/messages/manifest.ts). Headers: ETag, Cache-Control, X-Manifest-Version.',
+        schema: SignedEnvelopeSchema,
+      },
       304: { description: 'Not modified: the cached manifest is current.' },
       400: { description: 'Bad product line or locale.' },
-      429: { description: 'Too many polls from this install that needed a manifest built; see Retry-After. Cached manifests are never refused.' },
+      429: {
+        description: 'Too many polls from this install that needed a manifest built; see Retry-After. Cached manifests are never refused.',
+      },
     },
     handler: async ({ params, request, reply, deps }) => {
       const raw = request.params as { productLine: string; locale: string };
@@ -53,7 +63,7 @@ export const manifestRoutes = [
   defineRoute({
     method: 'GET',
     url: '/v1/signing-key',
-    summary: 'The Ed25519 public key manifests are signed with, for the app\'s branding config',
+    summary: "The Ed25519 public key manifests are signed with, for the app's branding config",
     tag: 'device',
     auth: 'none',
     responses: { 200: { description: 'Key id and public key.', schema: SigningKeyInfoSchema } },

@@ -5,7 +5,10 @@ import { ApiErrorSchema } from '../../common/messages/index.js';
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): unknown {
   // Refinements (rule checks, canonical locales) cannot be expressed in JSON Schema; the server still enforces them.
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<
+    string,
+    unknown
+  >;
   return rest;
 }
 
@@ -35,7 +38,12 @@ export function shapeResponses(route: Route): Record<number, ResponseSpec> {
   const hasParams = route.url.includes(':');
   const takesBody = BODY_METHODS.has(route.method);
   if (hasParams || route.query !== undefined || takesBody) {
-    responses[400] = { description: takesBody && route.body === undefined ? 'A body was sent (this route takes none) or is not valid JSON.' : 'Invalid input; `issues` names each bad field.' };
+    responses[400] = {
+      description:
+        takesBody && route.body === undefined
+          ? 'A body was sent (this route takes none) or is not valid JSON.'
+          : 'Invalid input; `issues` names each bad field.',
+    };
   }
   if (route.auth !== 'none') responses[401] = { description: 'Missing or unknown bearer token.' };
   if (route.auth === 'admin') responses[403] = { description: 'The token does not have the admin role.' };
@@ -45,7 +53,9 @@ export function shapeResponses(route: Route): Record<number, ResponseSpec> {
   }
   if (hasParams) responses[414] = { description: 'A path parameter is longer than 100 characters.' };
   if (route.rateLimited) responses[429] = { description: 'Too many requests from this install; see Retry-After.' };
-  responses[503] = { description: `The store cannot be reached for the moment, or this node is shutting down; retry after Retry-After seconds (${STORE_RETRY_AFTER_SECONDS}).` };
+  responses[503] = {
+    description: `The store cannot be reached for the moment, or this node is shutting down; retry after Retry-After seconds (${STORE_RETRY_AFTER_SECONDS}).`,
+  };
   return responses;
 }
 
@@ -69,11 +79,19 @@ export function buildOpenApi(routes: readonly Route[], info: { version: string }
       parameters: [
         ...pathParameters(route.params, 'path'),
         ...pathParameters(route.query, 'query'),
-        ...(route.headers ?? []).map((header) => ({ name: header.name, in: 'header', required: false, description: header.description, schema: { type: 'string' } })),
+        ...(route.headers ?? []).map((header) => ({
+          name: header.name,
+          in: 'header',
+          required: false,
+          description: header.description,
+          schema: { type: 'string' },
+        })),
       ],
       responses,
       ...(route.auth === 'none' ? { security: [] } : {}),
-      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
+      ...(route.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } }
+        : {}),
     };
     paths[path] = { ...(paths[path] ?? {}), [route.method.toLowerCase()]: operation };
   }

@@ -28,7 +28,11 @@ function limitRegistration(deps: ServerDeps, request: FastifyRequest, reply: Fas
   if (limiter.hit(`register:${request.socket.remoteAddress ?? 'unknown'}`, now)) return;
   const retry = limiter.retryAfterSeconds(now);
   void reply.header('retry-after', String(retry));
-  throw new HttpError(429, 'rate-limited', `Too many install registrations from this address (limit ${limiter.max} per ${limiter.windowMs / 1000} s); retry in ${retry} s.`);
+  throw new HttpError(
+    429,
+    'rate-limited',
+    `Too many install registrations from this address (limit ${limiter.max} per ${limiter.windowMs / 1000} s); retry in ${retry} s.`,
+  );
 }
 
 /**
@@ -38,7 +42,9 @@ function limitRegistration(deps: ServerDeps, request: FastifyRequest, reply: Fas
 async function completeNow(deps: ServerDeps, installId: string, receipt: PrivacyReceipt): Promise<PrivacyReceipt> {
   if (receipt.status === 'completed') return receipt;
   try {
-    return (await deps.store.privacy.complete(installId, receipt.id, new Date(deps.clock.now()), { crm: deps.crmOutbox === true })) ?? receipt;
+    return (
+      (await deps.store.privacy.complete(installId, receipt.id, new Date(deps.clock.now()), { crm: deps.crmOutbox === true })) ?? receipt
+    );
   } catch {
     return receipt;
   }
@@ -48,7 +54,10 @@ const InstallParams = z.object({ installId: InstallIdSchema });
 const RequestParams = z.object({ installId: InstallIdSchema, requestId: z.uuid() });
 const CREDENTIAL_HEADER = [{ name: 'authorization', description: '`Bearer <install credential>` of this install.' }];
 const RECEIPT_RESPONSES = {
-  200: { description: 'The receipt: pending while the work runs, completed with the time and what was found or removed.', schema: PrivacyReceiptSchema },
+  200: {
+    description: 'The receipt: pending while the work runs, completed with the time and what was found or removed.',
+    schema: PrivacyReceiptSchema,
+  },
   401: { description: 'No credential, or not the one registered for this install.' },
   409: { description: 'The request id belongs to another install; make a new one.' },
 };
@@ -68,8 +77,16 @@ function requestRoute(kind: PrivacyReceipt['kind'], url: string, summary: string
     handler: async ({ params, body, request, deps }) => {
       await requireInstallCredential(deps, request, params.installId);
       const scopes = kind === 'export' ? ALL_SCOPES : (body.scopes ?? ALL_SCOPES);
-      const created = await deps.store.privacy.createRequest({ id: body.requestId, installId: params.installId, kind, scopes }, new Date(deps.clock.now()));
-      if (created === 'other-install') throw new HttpError(409, 'conflict', `Request ${body.requestId} is not one of install ${params.installId}'s; make a new request id.`);
+      const created = await deps.store.privacy.createRequest(
+        { id: body.requestId, installId: params.installId, kind, scopes },
+        new Date(deps.clock.now()),
+      );
+      if (created === 'other-install')
+        throw new HttpError(
+          409,
+          'conflict',
+          `Request ${body.requestId} is not one of install ${params.installId}'s; make a new request id.`,
+        );
       return completeNow(deps, params.installId, created);
     },
   });
@@ -80,13 +97,17 @@ export const privacyRoutes = [
   defineRoute({
     method: 'POST',
     url: '/v1/installs',
-    summary: 'Registers the credential an install made at first run (the server keeps its SHA-256); the same pair again is fine, another credential for a registered id is refused',
+    summary:
+      'Registers the credential an install made at first run (the server keeps its SHA-256); the same pair again is fine, another credential for a registered id is refused',
     tag: 'device',
     auth: 'none',
     body: InstallRegistrationSchema,
     headers: [{ name: 'authorization', description: '`Bearer <install credential>`: the credential to register for the install id.' }],
     responses: {
-      200: { description: 'Already registered with this credential (a retry after a lost answer).', schema: InstallRegistrationResultSchema },
+      200: {
+        description: 'Already registered with this credential (a retry after a lost answer).',
+        schema: InstallRegistrationResultSchema,
+      },
       201: { description: 'Registered.', schema: InstallRegistrationResultSchema },
       401: { description: 'No credential, or not shaped like one.' },
       409: { description: 'The install id is registered with another credential.' },
@@ -97,14 +118,26 @@ export const privacyRoutes = [
       const credential = credentialOf(request);
       const status = await deps.store.privacy.registerInstall(body.installId, hashToken(credential), new Date(deps.clock.now()));
       if (status === 'conflict') {
-        throw new HttpError(409, 'install-taken', `Install ${body.installId} is registered with another credential. The app keeps its credential next to its install id; a copied or restored profile needs a new install id.`);
+        throw new HttpError(
+          409,
+          'install-taken',
+          `Install ${body.installId} is registered with another credential. The app keeps its credential next to its install id; a copied or restored profile needs a new install id.`,
+        );
       }
       void reply.code(status === 'registered' ? 201 : 200);
       return { installId: body.installId, status };
     },
   }),
-  requestRoute('export', '/v1/privacy/:installId/exports', 'Download my data: gathers everything the server holds for the install; the receipt names the export to download'),
-  requestRoute('deletion', '/v1/privacy/:installId/deletions', 'Delete my data: removes the install\'s events, CRM outbox rows, segments and links (usage) and diagnostics cases (support); the CRM gets a deletion event'),
+  requestRoute(
+    'export',
+    '/v1/privacy/:installId/exports',
+    'Download my data: gathers everything the server holds for the install; the receipt names the export to download',
+  ),
+  requestRoute(
+    'deletion',
+    '/v1/privacy/:installId/deletions',
+    "Delete my data: removes the install's events, CRM outbox rows, segments and links (usage) and diagnostics cases (support); the CRM gets a deletion event",
+  ),
   defineRoute({
     method: 'GET',
     url: '/v1/privacy/:installId/requests/:requestId',
@@ -126,13 +159,16 @@ export const privacyRoutes = [
   defineRoute({
     method: 'GET',
     url: '/v1/privacy/:installId/requests',
-    summary: 'The install\'s export and deletion receipts, newest first (at most 50)',
+    summary: "The install's export and deletion receipts, newest first (at most 50)",
     tag: 'device',
     auth: 'none',
     rateLimited: true,
     params: InstallParams,
     headers: CREDENTIAL_HEADER,
-    responses: { 200: { description: 'Receipts.', schema: z.object({ requests: z.array(PrivacyReceiptSchema) }) }, 401: RECEIPT_RESPONSES[401] },
+    responses: {
+      200: { description: 'Receipts.', schema: z.object({ requests: z.array(PrivacyReceiptSchema) }) },
+      401: RECEIPT_RESPONSES[401],
+    },
     handler: async ({ params, request, reply, deps }) => {
       await requireInstallCredential(deps, request, params.installId);
       void reply.header('cache-control', 'no-store');
@@ -156,8 +192,16 @@ export const privacyRoutes = [
     handler: async ({ params, request, reply, deps }) => {
       await requireInstallCredential(deps, request, params.installId);
       const body = await deps.store.privacy.exportBody(params.installId, params.requestId);
-      if (body === null) throw new HttpError(404, 'not-found', `Install ${params.installId} has no completed export ${params.requestId} (a later deletion erases exports too); request a new one.`);
-      void reply.header('cache-control', 'no-store').header('content-disposition', `attachment; filename="trayside-data-${params.installId}.json"`).type('application/json');
+      if (body === null)
+        throw new HttpError(
+          404,
+          'not-found',
+          `Install ${params.installId} has no completed export ${params.requestId} (a later deletion erases exports too); request a new one.`,
+        );
+      void reply
+        .header('cache-control', 'no-store')
+        .header('content-disposition', `attachment; filename="trayside-data-${params.installId}.json"`)
+        .type('application/json');
       return reply.send(body);
     },
   }),

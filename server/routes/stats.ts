@@ -19,22 +19,34 @@ export const statsRoutes = [
   defineRoute({
     method: 'GET',
     url: '/v1/admin/stats/:campaignId',
-    summary: 'Per-variant figures of a campaign: impressions, unique opens, click-through, reorders, conversions, ratings, survey answers; `sharing` says how many installs shared usage data (the only ones counted)',
+    summary:
+      'Per-variant figures of a campaign: impressions, unique opens, click-through, reorders, conversions, ratings, survey answers; `sharing` says how many installs shared usage data (the only ones counted)',
     tag: 'admin',
     auth: 'admin',
     params: z.object({ campaignId: SlugSchema }),
-    responses: { 200: { description: 'The report.', schema: CampaignStatsSchema }, 404: { description: 'No such campaign and no events for it.' }, ...errors },
+    responses: {
+      200: { description: 'The report.', schema: CampaignStatsSchema },
+      404: { description: 'No such campaign and no events for it.' },
+      ...errors,
+    },
     handler: async ({ params, deps }) => {
       const record = await deps.store.getCampaign(params.campaignId);
-      const [counts, details] = await Promise.all([deps.store.analytics.countEvents(params.campaignId), deps.store.analytics.detailEvents(params.campaignId, DETAIL_LIMIT)]);
-      if (record === null && counts.length === 0) throw new HttpError(404, 'not-found', `No campaign "${params.campaignId}" and no events for it.`);
+      const [counts, details] = await Promise.all([
+        deps.store.analytics.countEvents(params.campaignId),
+        deps.store.analytics.detailEvents(params.campaignId, DETAIL_LIMIT),
+      ]);
+      if (record === null && counts.length === 0)
+        throw new HttpError(404, 'not-found', `No campaign "${params.campaignId}" and no events for it.`);
       // Weights come from the live revision (what devices pick from); a draft has none yet.
       const live = (await deps.store.liveCampaigns()).campaigns.find((campaign) => campaign.id === params.campaignId);
       const campaign: CampaignInput | undefined = live?.campaign ?? record?.campaign;
       // Installs that uploaded anything since the campaign was created: with usage sharing off an install uploads nothing, so a 0 here explains a report of zeros.
       const since = record === null ? null : new Date(record.createdAt);
       const sharingInstalls = await deps.store.analytics.countSharingInstalls(since);
-      const stats = buildCampaignStats(params.campaignId, campaign, counts, details, new Date(deps.clock.now()), { installs: sharingInstalls, since });
+      const stats = buildCampaignStats(params.campaignId, campaign, counts, details, new Date(deps.clock.now()), {
+        installs: sharingInstalls,
+        since,
+      });
       if (live === undefined) for (const variant of [stats.total, ...stats.variants]) variant.weightShare = null;
       return stats;
     },
@@ -42,14 +54,28 @@ export const statsRoutes = [
   defineRoute({
     method: 'POST',
     url: '/v1/admin/crm/segments',
-    summary: 'Import CRM segment membership (JSON rows or CSV text) keyed by install id or customer id; replaces the segments of every key named',
+    summary:
+      'Import CRM segment membership (JSON rows or CSV text) keyed by install id or customer id; replaces the segments of every key named',
     tag: 'admin',
     auth: 'admin',
     body: SegmentImportSchema,
-    responses: { 200: { description: 'Imported.', schema: SegmentImportResultSchema }, 400: { description: 'Bad rows, each named by row or line; nothing was imported.' }, ...errors },
+    responses: {
+      200: { description: 'Imported.', schema: SegmentImportResultSchema },
+      400: { description: 'Bad rows, each named by row or line; nothing was imported.' },
+      ...errors,
+    },
     handler: async ({ body, deps }) => {
       const { rows, issues } = parseSegmentImport(body);
-      if (issues.length > 0) throw new HttpError(400, 'invalid-request', `The import has problems; nothing was imported. ${issues.slice(0, 5).map((issue) => `${issue.field}: ${issue.message}`).join('; ')}`, issues);
+      if (issues.length > 0)
+        throw new HttpError(
+          400,
+          'invalid-request',
+          `The import has problems; nothing was imported. ${issues
+            .slice(0, 5)
+            .map((issue) => `${issue.field}: ${issue.message}`)
+            .join('; ')}`,
+          issues,
+        );
       const result = await deps.store.analytics.importSegments(rows, new Date(deps.clock.now()));
       return { rows: rows.length, ...result };
     },
@@ -60,7 +86,10 @@ export const statsRoutes = [
     summary: 'CRM webhook outbox: events waiting, delivered, given up',
     tag: 'admin',
     auth: 'admin',
-    responses: { 200: { description: 'Counts.', schema: z.object({ pending: z.number(), delivered: z.number(), givenUp: z.number() }) }, ...errors },
+    responses: {
+      200: { description: 'Counts.', schema: z.object({ pending: z.number(), delivered: z.number(), givenUp: z.number() }) },
+      ...errors,
+    },
     handler: async ({ deps }) => deps.store.analytics.outboxCounts(),
   }),
 ];

@@ -142,7 +142,9 @@ const MIGRATION_LOCK = 7_264_001;
 async function migrateAnalytics(driver: SqlDriver): Promise<void> {
   await driver.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    await tx.exec('create table if not exists schema_migrations (id integer primary key, name text not null, applied_at timestamptz not null default now())');
+    await tx.exec(
+      'create table if not exists schema_migrations (id integer primary key, name text not null, applied_at timestamptz not null default now())',
+    );
     const applied = new Set((await tx.query<{ id: number }>('select id from schema_migrations')).map((row) => row.id));
     for (const migration of ANALYTICS_MIGRATIONS) {
       if (applied.has(migration.id)) continue;
@@ -201,9 +203,18 @@ export interface AnalyticsStore {
    */
   maintain(now: Date, options: { eventRetentionDays: number; outboxRetentionDays: number }): Promise<RetentionResult>;
   /** Stores new events; an id already stored is a duplicate and changes nothing. With `outbox`, new events are queued for the CRM in the same transaction. */
-  insertEvents(installId: string, consent: string, events: readonly DeviceEvent[], receivedAt: Date, options: { outbox: boolean }): Promise<{ accepted: number; duplicates: number }>;
+  insertEvents(
+    installId: string,
+    consent: string,
+    events: readonly DeviceEvent[],
+    receivedAt: Date,
+    options: { outbox: boolean },
+  ): Promise<{ accepted: number; duplicates: number }>;
   /** Records a conversion the store reported against a reorder's `ref`; the id makes a repeated report a duplicate. */
-  recordConversion(input: { id: string; ref: string; orderId: string; items: readonly ReorderItem[]; at: Date }, options: { outbox: boolean }): Promise<'recorded' | 'duplicate' | 'unknown-ref'>;
+  recordConversion(
+    input: { id: string; ref: string; orderId: string; items: readonly ReorderItem[]; at: Date },
+    options: { outbox: boolean },
+  ): Promise<'recorded' | 'duplicate' | 'unknown-ref'>;
   countEvents(campaignId: string): Promise<EventCounts[]>;
   /** Distinct installs that uploaded any event since `since` (all time when null): those whose owners share usage data. */
   countSharingInstalls(since: Date | null): Promise<number>;
@@ -238,7 +249,15 @@ interface EventRow {
 }
 
 function toStored(row: EventRow): StoredEvent {
-  return { id: row.id, installId: row.install_id, type: row.type, campaignId: row.campaign_id, variantId: row.variant_id, at: new Date(row.at), body: row.body };
+  return {
+    id: row.id,
+    installId: row.install_id,
+    type: row.type,
+    campaignId: row.campaign_id,
+    variantId: row.variant_id,
+    at: new Date(row.at),
+    body: row.body,
+  };
 }
 
 /** New ids claim their place in the id ledger first; only those are stored (one statement, so a racing duplicate waits on the ledger's key). */
@@ -259,7 +278,11 @@ const INSERT_EVENTS = `
  * type), and distinct installs through event_installs, whose new rows raise `installs`. Stats then
  * read a few rows instead of counting distinct installs over every event.
  */
-async function rollUp(tx: SqlExecutor, installId: string, stored: readonly { type: string; campaign_id: string; variant_id: string }[]): Promise<void> {
+async function rollUp(
+  tx: SqlExecutor,
+  installId: string,
+  stored: readonly { type: string; campaign_id: string; variant_id: string }[],
+): Promise<void> {
   if (stored.length === 0) return;
   const groups = new Map<string, { campaignId: string; variantId: string; type: string; count: number }>();
   for (const row of stored) {
@@ -281,7 +304,13 @@ async function rollUp(tx: SqlExecutor, installId: string, stored: readonly { typ
      from unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) as input (campaign_id, variant_id, type, count)
      on conflict (campaign_id, variant_id, type) do update
        set count = event_counts.count + excluded.count, installs = event_counts.installs + excluded.installs`,
-    [list.map((group) => group.campaignId), list.map((group) => group.variantId), list.map((group) => group.type), list.map((group) => group.count), installId],
+    [
+      list.map((group) => group.campaignId),
+      list.map((group) => group.variantId),
+      list.map((group) => group.type),
+      list.map((group) => group.count),
+      installId,
+    ],
   );
 }
 
@@ -299,7 +328,10 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 async function enqueueOutbox(tx: SqlExecutor, ids: readonly string[], now: Date): Promise<void> {
   if (ids.length === 0) return;
-  await tx.query('insert into crm_outbox (event_id, next_attempt_at) select id, $2 from unnest($1::uuid[]) as input (id) on conflict do nothing', [ids, now]);
+  await tx.query(
+    'insert into crm_outbox (event_id, next_attempt_at) select id, $2 from unnest($1::uuid[]) as input (id) on conflict do nothing',
+    [ids, now],
+  );
 }
 
 /** Another advisory lock: the retention job runs on one node at a time. */
@@ -328,18 +360,38 @@ export async function openAnalyticsStore(driver: SqlDriver): Promise<AnalyticsSt
           unique.map((event) => JSON.stringify(event)),
         ]);
         await rollUp(tx, installId, rows);
-        if (options.outbox) await enqueueOutbox(tx, rows.map((row) => row.id), receivedAt);
+        if (options.outbox)
+          await enqueueOutbox(
+            tx,
+            rows.map((row) => row.id),
+            receivedAt,
+          );
         return { accepted: rows.length, duplicates: events.length - rows.length };
       });
     },
 
     async recordConversion(input, options) {
       return driver.transaction(async (tx) => {
-        const reorders = await tx.query<EventRow>("select id, install_id, type, campaign_id, variant_id, at, body from events where ref = $1 and type = 'reorder' order by at limit 1", [input.ref]);
+        const reorders = await tx.query<EventRow>(
+          "select id, install_id, type, campaign_id, variant_id, at, body from events where ref = $1 and type = 'reorder' order by at limit 1",
+          [input.ref],
+        );
         const reorder = reorders[0];
         if (reorder === undefined) return 'unknown-ref';
-        const body = JSON.stringify({ id: input.id, type: 'conversion', at: input.at.toISOString(), campaignId: reorder.campaign_id, variantId: reorder.variant_id, ref: input.ref, orderId: input.orderId, items: input.items });
-        const fresh = await tx.query('insert into event_ids (id, received_at) values ($1, $2) on conflict (id) do nothing returning id', [input.id, input.at]);
+        const body = JSON.stringify({
+          id: input.id,
+          type: 'conversion',
+          at: input.at.toISOString(),
+          campaignId: reorder.campaign_id,
+          variantId: reorder.variant_id,
+          ref: input.ref,
+          orderId: input.orderId,
+          items: input.items,
+        });
+        const fresh = await tx.query('insert into event_ids (id, received_at) values ($1, $2) on conflict (id) do nothing returning id', [
+          input.id,
+          input.at,
+        ]);
         if (fresh.length === 0) return 'duplicate';
         await tx.query(
           `insert into events (id, install_id, type, campaign_id, variant_id, at, received_at, consent, ref, body)
@@ -361,7 +413,10 @@ export async function openAnalyticsStore(driver: SqlDriver): Promise<AnalyticsSt
     },
 
     async countSharingInstalls(since) {
-      const rows = await driver.query<{ installs: number | string }>('select count(distinct install_id) as installs from events where received_at >= $1', [since ?? new Date(0)]);
+      const rows = await driver.query<{ installs: number | string }>(
+        'select count(distinct install_id) as installs from events where received_at >= $1',
+        [since ?? new Date(0)],
+      );
       return Number(rows[0]!.installs);
     },
 
@@ -439,7 +494,8 @@ export async function openAnalyticsStore(driver: SqlDriver): Promise<AnalyticsSt
         const entry = keys.get(`${type}:${key}`) ?? { type, key, segments: new Set<string>() };
         for (const segment of row.segments) entry.segments.add(segment);
         keys.set(`${type}:${key}`, entry);
-        if (row.customerId !== undefined && row.installId !== undefined) links.set(`${row.customerId} ${row.installId}`, { customerId: row.customerId, installId: row.installId });
+        if (row.customerId !== undefined && row.installId !== undefined)
+          links.set(`${row.customerId} ${row.installId}`, { customerId: row.customerId, installId: row.installId });
       }
       return driver.transaction(async (tx) => {
         let linked = 0;
@@ -453,18 +509,16 @@ export async function openAnalyticsStore(driver: SqlDriver): Promise<AnalyticsSt
         }
         let memberships = 0;
         for (const chunk of chunks([...keys.values()], IMPORT_CHUNK)) {
-          await tx.query('delete from crm_segments s using unnest($1::text[], $2::text[]) as input (key_type, key) where s.key_type = input.key_type and s.key = input.key', [
-            chunk.map((entry) => entry.type),
-            chunk.map((entry) => entry.key),
-          ]);
+          await tx.query(
+            'delete from crm_segments s using unnest($1::text[], $2::text[]) as input (key_type, key) where s.key_type = input.key_type and s.key = input.key',
+            [chunk.map((entry) => entry.type), chunk.map((entry) => entry.key)],
+          );
           const flat = chunk.flatMap((entry) => [...entry.segments].map((segment) => ({ type: entry.type, key: entry.key, segment })));
           for (const part of chunks(flat, IMPORT_CHUNK * 4)) {
-            await tx.query('insert into crm_segments (key_type, key, segment, imported_at) select key_type, key, segment, $4 from unnest($1::text[], $2::text[], $3::text[]) as input (key_type, key, segment)', [
-              part.map((item) => item.type),
-              part.map((item) => item.key),
-              part.map((item) => item.segment),
-              now,
-            ]);
+            await tx.query(
+              'insert into crm_segments (key_type, key, segment, imported_at) select key_type, key, segment, $4 from unnest($1::text[], $2::text[], $3::text[]) as input (key_type, key, segment)',
+              [part.map((item) => item.type), part.map((item) => item.key), part.map((item) => item.segment), now],
+            );
           }
           memberships += flat.length;
         }
@@ -490,9 +544,14 @@ export async function openAnalyticsStore(driver: SqlDriver): Promise<AnalyticsSt
           const name = partitionName(start);
           if (existing.has(name)) continue;
           // Rows of that day already in the default partition (the job did not run for a while) would make this fail; they stay there and retention still reaches them.
-          const stray = await tx.query('select 1 from events_default where received_at >= $1 and received_at < $2 limit 1', [new Date(start), new Date(start + DAY_MS)]);
+          const stray = await tx.query('select 1 from events_default where received_at >= $1 and received_at < $2 limit 1', [
+            new Date(start),
+            new Date(start + DAY_MS),
+          ]);
           if (stray.length > 0) continue;
-          await tx.exec(`create table ${name} partition of events for values from ('${new Date(start).toISOString()}') to ('${new Date(start + DAY_MS).toISOString()}')`);
+          await tx.exec(
+            `create table ${name} partition of events for values from ('${new Date(start).toISOString()}') to ('${new Date(start + DAY_MS).toISOString()}')`,
+          );
           createdPartitions.push(name);
         }
         const cutoff = today - options.eventRetentionDays * DAY_MS;

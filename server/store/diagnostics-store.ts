@@ -125,7 +125,10 @@ function bytesOf(value: unknown): Uint8Array {
 /** Collisions of 40-bit random codes are rare; five tries make a failure astronomically unlikely. */
 const CODE_ATTEMPTS = 5;
 
-async function repeatOf(tx: SqlExecutor, input: NewCase): Promise<{ status: 'repeated'; code: string; expiresAt: Date } | { status: 'conflict' } | null> {
+async function repeatOf(
+  tx: SqlExecutor,
+  input: NewCase,
+): Promise<{ status: 'repeated'; code: string; expiresAt: Date } | { status: 'conflict' } | null> {
   if (input.idempotencyKey === null) return null;
   const rows = await tx.query<{ code: string; content_hash: string; expires_at: Time }>(
     "select code, content_hash, expires_at from diagnostics_cases where coalesce(install_id, '') = $1 and idempotency_key = $2 for update",
@@ -150,7 +153,18 @@ export function openDiagnosticsStore(driver: SqlDriver): DiagnosticsStore {
           const rows = await tx.query<{ code: string }>(
             `insert into diagnostics_cases (code, delete_token_hash, install_id, idempotency_key, content_hash, uploaded_at, expires_at, compressed, bytes, summary)
              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) on conflict (code) do nothing returning code`,
-            [code, input.deleteTokenHash, input.installId, input.idempotencyKey, input.contentHash, input.uploadedAt, input.expiresAt, input.compressed, input.bytes, JSON.stringify(input.summary)],
+            [
+              code,
+              input.deleteTokenHash,
+              input.installId,
+              input.idempotencyKey,
+              input.contentHash,
+              input.uploadedAt,
+              input.expiresAt,
+              input.compressed,
+              input.bytes,
+              JSON.stringify(input.summary),
+            ],
           );
           if (rows[0] !== undefined) return { status: 'created' as const, code, expiresAt: input.expiresAt };
         }
@@ -159,23 +173,43 @@ export function openDiagnosticsStore(driver: SqlDriver): DiagnosticsStore {
     },
 
     async getCase(code, now) {
-      const rows = await driver.query<{ code: string; uploaded_at: Time; expires_at: Time; compressed: unknown; bytes: number; summary: string }>(
-        'select code, uploaded_at, expires_at, compressed, bytes, summary from diagnostics_cases where code = $1 and expires_at > $2',
-        [code, now],
-      );
+      const rows = await driver.query<{
+        code: string;
+        uploaded_at: Time;
+        expires_at: Time;
+        compressed: unknown;
+        bytes: number;
+        summary: string;
+      }>('select code, uploaded_at, expires_at, compressed, bytes, summary from diagnostics_cases where code = $1 and expires_at > $2', [
+        code,
+        now,
+      ]);
       const row = rows[0];
       if (row === undefined) return null;
-      return { code: row.code, uploadedAt: time(row.uploaded_at), expiresAt: time(row.expires_at), compressed: bytesOf(row.compressed), bytes: row.bytes, summary: JSON.parse(row.summary) as CaseSummary };
+      return {
+        code: row.code,
+        uploadedAt: time(row.uploaded_at),
+        expiresAt: time(row.expires_at),
+        compressed: bytesOf(row.compressed),
+        bytes: row.bytes,
+        summary: JSON.parse(row.summary) as CaseSummary,
+      };
     },
 
     async deleteCase(code, deleteTokenHash, now) {
-      const rows = await driver.query<{ code: string }>('delete from diagnostics_cases where code = $1 and delete_token_hash = $2 and expires_at > $3 returning code', [code, deleteTokenHash, now]);
+      const rows = await driver.query<{ code: string }>(
+        'delete from diagnostics_cases where code = $1 and delete_token_hash = $2 and expires_at > $3 returning code',
+        [code, deleteTokenHash, now],
+      );
       return rows.length > 0;
     },
 
     async prune(now) {
       return driver.transaction(async (tx) => {
-        const rows = await tx.query<{ n: number }>('with gone as (delete from diagnostics_cases where expires_at <= $1 returning 1) select count(*)::integer as n from gone', [now]);
+        const rows = await tx.query<{ n: number }>(
+          'with gone as (delete from diagnostics_cases where expires_at <= $1 returning 1) select count(*)::integer as n from gone',
+          [now],
+        );
         await tx.query('delete from support_sessions where expires_at <= $1', [now]);
         return rows[0]!.n;
       });
@@ -187,13 +221,10 @@ export function openDiagnosticsStore(driver: SqlDriver): DiagnosticsStore {
     },
 
     async addSupportToken(id, tokenHash, name, scopes, now) {
-      const rows = await driver.query<TokenRow>(`insert into support_tokens (id, token_hash, name, scopes, created_at) values ($1, $2, $3, $4, $5) returning ${TOKEN_COLUMNS}`, [
-        id,
-        tokenHash,
-        name,
-        scopes.join(','),
-        now,
-      ]);
+      const rows = await driver.query<TokenRow>(
+        `insert into support_tokens (id, token_hash, name, scopes, created_at) values ($1, $2, $3, $4, $5) returning ${TOKEN_COLUMNS}`,
+        [id, tokenHash, name, scopes.join(','), now],
+      );
       return toToken(rows[0]!);
     },
 
@@ -203,7 +234,10 @@ export function openDiagnosticsStore(driver: SqlDriver): DiagnosticsStore {
 
     async revokeSupportToken(id, now) {
       return driver.transaction(async (tx) => {
-        const rows = await tx.query<TokenRow>(`update support_tokens set revoked_at = coalesce(revoked_at, $2) where id = $1 returning ${TOKEN_COLUMNS}`, [id, now]);
+        const rows = await tx.query<TokenRow>(
+          `update support_tokens set revoked_at = coalesce(revoked_at, $2) where id = $1 returning ${TOKEN_COLUMNS}`,
+          [id, now],
+        );
         if (rows[0] === undefined) return null;
         await tx.query('delete from support_sessions where token_id = $1', [id]);
         return toToken(rows[0]);
@@ -211,12 +245,20 @@ export function openDiagnosticsStore(driver: SqlDriver): DiagnosticsStore {
     },
 
     async supportTokenByHash(tokenHash, now) {
-      const rows = await driver.query<TokenRow>(`update support_tokens set last_used_at = $2 where token_hash = $1 and revoked_at is null returning ${TOKEN_COLUMNS}`, [tokenHash, now]);
+      const rows = await driver.query<TokenRow>(
+        `update support_tokens set last_used_at = $2 where token_hash = $1 and revoked_at is null returning ${TOKEN_COLUMNS}`,
+        [tokenHash, now],
+      );
       return rows[0] === undefined ? null : toToken(rows[0]);
     },
 
     async createSession(sessionHash, tokenId, now, expiresAt) {
-      await driver.query('insert into support_sessions (session_hash, token_id, created_at, expires_at) values ($1, $2, $3, $4)', [sessionHash, tokenId, now, expiresAt]);
+      await driver.query('insert into support_sessions (session_hash, token_id, created_at, expires_at) values ($1, $2, $3, $4)', [
+        sessionHash,
+        tokenId,
+        now,
+        expiresAt,
+      ]);
     },
 
     async sessionToken(sessionHash, now) {
@@ -233,22 +275,32 @@ export function openDiagnosticsStore(driver: SqlDriver): DiagnosticsStore {
     },
 
     async logAccess(entry) {
-      await driver.query('insert into case_access_log (at, case_code, token_id, token_name, action, remote) values ($1, $2, $3, $4, $5, $6)', [
-        entry.at,
-        entry.caseCode,
-        entry.tokenId,
-        entry.tokenName,
-        entry.action,
-        entry.remote,
-      ]);
+      await driver.query(
+        'insert into case_access_log (at, case_code, token_id, token_name, action, remote) values ($1, $2, $3, $4, $5, $6)',
+        [entry.at, entry.caseCode, entry.tokenId, entry.tokenName, entry.action, entry.remote],
+      );
     },
 
     async accessLog(code, limit) {
-      const rows = await driver.query<{ at: Time; case_code: string; token_id: string; token_name: string; action: 'open' | 'download'; remote: string | null }>(
+      const rows = await driver.query<{
+        at: Time;
+        case_code: string;
+        token_id: string;
+        token_name: string;
+        action: 'open' | 'download';
+        remote: string | null;
+      }>(
         `select at, case_code, token_id, token_name, action, remote from case_access_log ${code === undefined ? '' : 'where case_code = $2'} order by at desc, id desc limit $1`,
         code === undefined ? [limit] : [limit, code],
       );
-      return rows.map((row) => ({ at: time(row.at), caseCode: row.case_code, tokenId: row.token_id, tokenName: row.token_name, action: row.action, remote: row.remote }));
+      return rows.map((row) => ({
+        at: time(row.at),
+        caseCode: row.case_code,
+        tokenId: row.token_id,
+        tokenName: row.token_name,
+        action: row.action,
+        remote: row.remote,
+      }));
     },
   };
 }

@@ -142,7 +142,9 @@ const MIGRATION_LOCK = 7_264_001;
 export async function migrate(driver: SqlDriver): Promise<number[]> {
   return driver.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    await tx.exec('create table if not exists schema_migrations (id integer primary key, name text not null, applied_at timestamptz not null default now())');
+    await tx.exec(
+      'create table if not exists schema_migrations (id integer primary key, name text not null, applied_at timestamptz not null default now())',
+    );
     const applied = new Set((await tx.query<{ id: number }>('select id from schema_migrations')).map((row) => row.id));
     const done: number[] = [];
     for (const migration of MIGRATIONS) {

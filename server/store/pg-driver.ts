@@ -3,7 +3,17 @@ import type { SqlDriver, SqlExecutor } from './driver.js';
 import { StoreHealth, StoreUnavailableError } from './store-health.js';
 
 /** Socket errors that mean the database is out of reach, not that a statement is wrong. */
-const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 /**
  * True when an error says the connection is gone or refused: socket errors, SQLSTATE class 08
@@ -13,7 +23,8 @@ const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETI
 export function isConnectionLoss(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && (SOCKET_CODES.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code) || code === '53300')) return true;
+  if (typeof code === 'string' && (SOCKET_CODES.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code) || code === '53300'))
+    return true;
   return /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect/i.test(error.message);
 }
 
@@ -26,7 +37,13 @@ export async function openPgDriver(connectionString: string, options: { maxConne
   const health = new StoreHealth();
   // keepAlive from 10 s of silence (the OS default waits 2 h): a database host that vanishes without
   // closing the socket is noticed in minutes, not never. Polls do not wait on it meanwhile (manifest/service.ts).
-  const pool = new pg.Pool({ connectionString, max: options.maxConnections ?? 10, connectionTimeoutMillis: 10_000, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.maxConnections ?? 10,
+    connectionTimeoutMillis: 10_000,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  });
   // An idle client that loses its connection emits 'error' on the pool (which then discards it);
   // without a listener that kills the process. The next call that needs the database reports an outage.
   pool.on('error', () => {});

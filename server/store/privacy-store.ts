@@ -22,7 +22,10 @@ export interface PrivacyStore {
   /** The stored credential hash of an install, or null when it never registered. */
   credentialHash(installId: string): Promise<string | null>;
   /** Records a request as pending; the same id again returns the stored receipt (`other-install` when the id is another install's). */
-  createRequest(input: { id: string; installId: string; kind: PrivacyReceipt['kind']; scopes: readonly DataScope[] }, now: Date): Promise<PrivacyReceipt | 'other-install'>;
+  createRequest(
+    input: { id: string; installId: string; kind: PrivacyReceipt['kind']; scopes: readonly DataScope[] },
+    now: Date,
+  ): Promise<PrivacyReceipt | 'other-install'>;
   /** Does the work of a pending request and completes it; a completed one is returned as it is. `crm` queues a deletion notice. */
   complete(installId: string, id: string, now: Date, options: { crm: boolean }): Promise<PrivacyReceipt | null>;
   receipt(installId: string, id: string): Promise<PrivacyReceipt | null>;
@@ -73,7 +76,10 @@ async function gather(tx: SqlExecutor, installId: string, now: Date): Promise<{ 
      order by segment`,
     [installId],
   );
-  const links = await tx.query<{ customer_id: string }>('select customer_id from crm_links where install_id = $1::uuid order by customer_id', [installId]);
+  const links = await tx.query<{ customer_id: string }>(
+    'select customer_id from crm_links where install_id = $1::uuid order by customer_id',
+    [installId],
+  );
   const outbox = await tx.query<{ event_id: string; attempts: number; delivered_at: Date | null; given_up_at: Date | null }>(
     'select o.event_id, o.attempts, o.delivered_at, o.given_up_at from crm_outbox o where o.event_id in (select id from events where install_id = $1::uuid) order by o.event_id',
     [installId],
@@ -82,18 +88,38 @@ async function gather(tx: SqlExecutor, installId: string, now: Date): Promise<{ 
     'select code, uploaded_at, expires_at, bytes, summary from diagnostics_cases where install_id = $1 order by uploaded_at',
     [installId],
   );
-  const requests = await tx.query<RequestRow>(`select ${REQUEST_COLUMNS} from privacy_requests where install_id = $1 order by requested_at, id`, [installId]);
+  const requests = await tx.query<RequestRow>(
+    `select ${REQUEST_COLUMNS} from privacy_requests where install_id = $1 order by requested_at, id`,
+    [installId],
+  );
   const body: PrivacyExport = {
     installId,
     exportedAt: now.toISOString(),
     events: events.map((row) => JSON.parse(row.body) as unknown),
     segments: segments.map((row) => row.segment),
     customerIds: links.map((row) => row.customer_id),
-    outbox: outbox.map((row) => ({ eventId: row.event_id, attempts: row.attempts, deliveredAt: iso(row.delivered_at), givenUpAt: iso(row.given_up_at) })),
-    diagnosticsCases: cases.map((row) => ({ code: row.code, uploadedAt: iso(row.uploaded_at)!, expiresAt: iso(row.expires_at)!, bytes: row.bytes, summary: JSON.parse(row.summary) as unknown })),
+    outbox: outbox.map((row) => ({
+      eventId: row.event_id,
+      attempts: row.attempts,
+      deliveredAt: iso(row.delivered_at),
+      givenUpAt: iso(row.given_up_at),
+    })),
+    diagnosticsCases: cases.map((row) => ({
+      code: row.code,
+      uploadedAt: iso(row.uploaded_at)!,
+      expiresAt: iso(row.expires_at)!,
+      bytes: row.bytes,
+      summary: JSON.parse(row.summary) as unknown,
+    })),
     requests: requests.map(toReceipt),
   };
-  const counts = { events: events.length, segments: segments.length, customerLinks: links.length, outbox: outbox.length, diagnosticsCases: cases.length };
+  const counts = {
+    events: events.length,
+    segments: segments.length,
+    customerLinks: links.length,
+    outbox: outbox.length,
+    diagnosticsCases: cases.length,
+  };
   return { body, counts };
 }
 
@@ -101,7 +127,11 @@ async function gather(tx: SqlExecutor, installId: string, now: Date): Promise<{ 
 async function erase(tx: SqlExecutor, installId: string, scopes: readonly DataScope[]): Promise<PrivacyCounts> {
   const counts: PrivacyCounts = { events: 0, segments: 0, customerLinks: 0, outbox: 0, diagnosticsCases: 0 };
   if (scopes.includes('usage')) {
-    counts.outbox = (await tx.query('delete from crm_outbox where event_id in (select id from events where install_id = $1::uuid) returning 1', [installId])).length;
+    counts.outbox = (
+      await tx.query('delete from crm_outbox where event_id in (select id from events where install_id = $1::uuid) returning 1', [
+        installId,
+      ])
+    ).length;
     await tx.query(
       `with mine as (select campaign_id, variant_id, type, count(*) as n from events where install_id = $1::uuid group by campaign_id, variant_id, type)
        update event_counts c set count = greatest(0, c.count - mine.n) from mine
@@ -131,17 +161,19 @@ async function erase(tx: SqlExecutor, installId: string, scopes: readonly DataSc
 export function openPrivacyStore(driver: SqlDriver): PrivacyStore {
   return {
     async registerInstall(installId, credentialHash, now) {
-      const inserted = await driver.query('insert into install_credentials (install_id, credential_hash, registered_at) values ($1, $2, $3) on conflict (install_id) do nothing returning 1', [
-        installId,
-        credentialHash,
-        now,
-      ]);
+      const inserted = await driver.query(
+        'insert into install_credentials (install_id, credential_hash, registered_at) values ($1, $2, $3) on conflict (install_id) do nothing returning 1',
+        [installId, credentialHash, now],
+      );
       if (inserted.length > 0) return 'registered';
       return (await this.credentialHash(installId)) === credentialHash ? 'already-registered' : 'conflict';
     },
 
     async credentialHash(installId) {
-      const rows = await driver.query<{ credential_hash: string }>('select credential_hash from install_credentials where install_id = $1', [installId]);
+      const rows = await driver.query<{ credential_hash: string }>(
+        'select credential_hash from install_credentials where install_id = $1',
+        [installId],
+      );
       return rows[0]?.credential_hash ?? null;
     },
 
@@ -159,7 +191,10 @@ export function openPrivacyStore(driver: SqlDriver): PrivacyStore {
 
     async complete(installId, id, now, options) {
       return driver.transaction(async (tx) => {
-        const rows = await tx.query<RequestRow>(`select ${REQUEST_COLUMNS} from privacy_requests where id = $1 and install_id = $2 for update`, [id, installId]);
+        const rows = await tx.query<RequestRow>(
+          `select ${REQUEST_COLUMNS} from privacy_requests where id = $1 and install_id = $2 for update`,
+          [id, installId],
+        );
         const row = rows[0];
         if (row === undefined) return null;
         if (row.status === 'completed') return toReceipt(row);
@@ -181,17 +216,26 @@ export function openPrivacyStore(driver: SqlDriver): PrivacyStore {
     },
 
     async receipt(installId, id) {
-      const rows = await driver.query<RequestRow>(`select ${REQUEST_COLUMNS} from privacy_requests where id = $1 and install_id = $2`, [id, installId]);
+      const rows = await driver.query<RequestRow>(`select ${REQUEST_COLUMNS} from privacy_requests where id = $1 and install_id = $2`, [
+        id,
+        installId,
+      ]);
       return rows[0] === undefined ? null : toReceipt(rows[0]);
     },
 
     async receipts(installId) {
-      const rows = await driver.query<RequestRow>(`select ${REQUEST_COLUMNS} from privacy_requests where install_id = $1 order by requested_at desc, id limit 50`, [installId]);
+      const rows = await driver.query<RequestRow>(
+        `select ${REQUEST_COLUMNS} from privacy_requests where install_id = $1 order by requested_at desc, id limit 50`,
+        [installId],
+      );
       return rows.map(toReceipt);
     },
 
     async exportBody(installId, id) {
-      const rows = await driver.query<{ export_body: string | null }>("select export_body from privacy_requests where id = $1 and install_id = $2 and kind = 'export' and status = 'completed'", [id, installId]);
+      const rows = await driver.query<{ export_body: string | null }>(
+        "select export_body from privacy_requests where id = $1 and install_id = $2 and kind = 'export' and status = 'completed'",
+        [id, installId],
+      );
       return rows[0]?.export_body ?? null;
     },
 
@@ -206,7 +250,13 @@ export function openPrivacyStore(driver: SqlDriver): PrivacyStore {
            from due where p.id = due.id returning p.id, p.install_id, p.scopes, p.completed_at, p.crm_attempts`,
           [now, limit, new Date(now.getTime() + leaseMs)],
         );
-        return rows.map((row) => ({ requestId: row.id, installId: row.install_id, scopes: JSON.parse(row.scopes) as DataScope[], completedAt: new Date(row.completed_at), attempts: row.crm_attempts }));
+        return rows.map((row) => ({
+          requestId: row.id,
+          installId: row.install_id,
+          scopes: JSON.parse(row.scopes) as DataScope[],
+          completedAt: new Date(row.completed_at),
+          attempts: row.crm_attempts,
+        }));
       });
     },
 

@@ -19,7 +19,8 @@ interface CampaignRow {
   archived_at: Date | string | null;
 }
 
-const CAMPAIGN_COLUMNS = 'id, status, revision, body, created_at, updated_at, published_revision, published_body, published_at, archived_at';
+const CAMPAIGN_COLUMNS =
+  'id, status, revision, body, created_at, updated_at, published_revision, published_body, published_at, archived_at';
 
 function iso(value: Date | string): string {
   return new Date(value).toISOString();
@@ -64,7 +65,14 @@ async function lockedCampaign(tx: SqlExecutor, id: string): Promise<CampaignRow>
  * can be behind both; a plain `version + 1` would then collide with the log's primary key (a 500)
  * or hand devices a version they already have and would refuse as a replay.
  */
-async function bumpVersion(tx: SqlExecutor, campaignId: string, action: 'publish' | 'archive', revision: number, now: Date, floor: number): Promise<number> {
+async function bumpVersion(
+  tx: SqlExecutor,
+  campaignId: string,
+  action: 'publish' | 'archive',
+  revision: number,
+  now: Date,
+  floor: number,
+): Promise<number> {
   // The single publish_state row is the lock that keeps versions strictly increasing across nodes.
   const rows = await tx.query<{ version: number }>(
     `update publish_state set version = greatest(version, (select coalesce(max(version), 0) from publish_log), $2::integer) + 1, changed_at = $1
@@ -72,7 +80,13 @@ async function bumpVersion(tx: SqlExecutor, campaignId: string, action: 'publish
     [now, floor],
   );
   const version = rows[0]!.version;
-  await tx.query('insert into publish_log (version, campaign_id, action, revision, at) values ($1, $2, $3, $4, $5)', [version, campaignId, action, revision, now]);
+  await tx.query('insert into publish_log (version, campaign_id, action, revision, at) values ($1, $2, $3, $4, $5)', [
+    version,
+    campaignId,
+    action,
+    revision,
+    now,
+  ]);
   return version;
 }
 
@@ -101,7 +115,11 @@ export async function openSqlStore(driver: SqlDriver): Promise<Store> {
          on conflict (id) do nothing returning ${CAMPAIGN_COLUMNS}`,
         [campaign.id, JSON.stringify(campaign), now],
       );
-      if (rows[0] === undefined) throw new StoreError('conflict', `A campaign with id "${campaign.id}" already exists; update it with PUT /v1/admin/campaigns/${campaign.id}.`);
+      if (rows[0] === undefined)
+        throw new StoreError(
+          'conflict',
+          `A campaign with id "${campaign.id}" already exists; update it with PUT /v1/admin/campaigns/${campaign.id}.`,
+        );
       return toRecord(rows[0]);
     },
 
@@ -109,7 +127,10 @@ export async function openSqlStore(driver: SqlDriver): Promise<Store> {
       return driver.transaction(async (tx) => {
         const row = await lockedCampaign(tx, id);
         if (expectedRevision !== undefined && row.revision !== expectedRevision) {
-          throw new StoreError('conflict', `Campaign "${id}" is at revision ${row.revision}, not ${expectedRevision}; reload it and apply your change again.`);
+          throw new StoreError(
+            'conflict',
+            `Campaign "${id}" is at revision ${row.revision}, not ${expectedRevision}; reload it and apply your change again.`,
+          );
         }
         const rows = await tx.query<CampaignRow>(
           `update campaigns set body = $2, revision = revision + 1, updated_at = $3 where id = $1 returning ${CAMPAIGN_COLUMNS}`,
@@ -152,8 +173,14 @@ export async function openSqlStore(driver: SqlDriver): Promise<Store> {
       return driver.transaction(async (tx) => {
         const row = await lockedCampaign(tx, id);
         if (row.status === 'archived') return { record: toRecord(row), version: (await currentVersion(tx)).version };
-        const version = row.status === 'live' ? await bumpVersion(tx, id, 'archive', row.published_revision ?? row.revision, now, versionFloor) : (await currentVersion(tx)).version;
-        const rows = await tx.query<CampaignRow>(`update campaigns set status = 'archived', archived_at = $2 where id = $1 returning ${CAMPAIGN_COLUMNS}`, [id, now]);
+        const version =
+          row.status === 'live'
+            ? await bumpVersion(tx, id, 'archive', row.published_revision ?? row.revision, now, versionFloor)
+            : (await currentVersion(tx)).version;
+        const rows = await tx.query<CampaignRow>(
+          `update campaigns set status = 'archived', archived_at = $2 where id = $1 returning ${CAMPAIGN_COLUMNS}`,
+          [id, now],
+        );
         return { record: toRecord(rows[0]!), version };
       });
     },
@@ -191,15 +218,18 @@ export async function openSqlStore(driver: SqlDriver): Promise<Store> {
       if (row === undefined) {
         const key = create();
         // Two nodes may both create one on first start; the oldest wins and both then read it.
-        await driver.query('insert into signing_keys (key_id, public_key, private_key, created_at) values ($1, $2, $3, $4) on conflict do nothing', [
-          key.keyId,
-          key.publicKey,
-          key.privateKey,
-          now,
-        ]);
+        await driver.query(
+          'insert into signing_keys (key_id, public_key, private_key, created_at) values ($1, $2, $3, $4) on conflict do nothing',
+          [key.keyId, key.publicKey, key.privateKey, now],
+        );
         row = await existing();
       }
-      const key: StoredSigningKey = { keyId: row!.key_id, publicKey: row!.public_key, privateKey: row!.private_key, createdAt: new Date(row!.created_at) };
+      const key: StoredSigningKey = {
+        keyId: row!.key_id,
+        publicKey: row!.public_key,
+        privateKey: row!.private_key,
+        createdAt: new Date(row!.created_at),
+      };
       return key;
     },
 
@@ -209,7 +239,12 @@ export async function openSqlStore(driver: SqlDriver): Promise<Store> {
     },
 
     async addToken(tokenHash, role, label, now) {
-      await driver.query('insert into api_tokens (token_hash, role, label, created_at) values ($1, $2, $3, $4) on conflict do nothing', [tokenHash, role, label, now]);
+      await driver.query('insert into api_tokens (token_hash, role, label, created_at) values ($1, $2, $3, $4) on conflict do nothing', [
+        tokenHash,
+        role,
+        label,
+        now,
+      ]);
     },
 
     async countTokens(role) {

@@ -18,8 +18,7 @@ export class StoreUnavailableError extends Error {
 
 /** A change of reachability, as the server logs it: one line when an outage starts, one when it ends. */
 export type StoreHealthChange =
-  | { state: 'unavailable'; atMs: number; reason: string }
-  | { state: 'available'; atMs: number; downMs: number; failures: number };
+  { state: 'unavailable'; atMs: number; reason: string } | { state: 'available'; atMs: number; downMs: number; failures: number };
 
 /**
  * Whether the store answered lately. Drivers report each call's outcome; the manifest service

@@ -15,7 +15,11 @@ export const CaseAnswerSchema = z.object({
 });
 export type CaseAnswer = z.infer<typeof CaseAnswerSchema>;
 
-export const SessionSchema = z.object({ name: z.string(), scopes: z.array(z.enum(SUPPORT_SCOPE_NAMES)), retentionDays: z.number().optional() });
+export const SessionSchema = z.object({
+  name: z.string(),
+  scopes: z.array(z.enum(SUPPORT_SCOPE_NAMES)),
+  retentionDays: z.number().optional(),
+});
 export type Session = z.infer<typeof SessionSchema>;
 
 const ErrorSchema = z.object({ statusCode: z.number(), error: z.string(), message: z.string() });
@@ -42,14 +46,27 @@ async function call<T>(schema: z.ZodType<T>, path: string, init: RequestInit = {
   const json: unknown = await response.json().catch(() => undefined);
   if (!response.ok) {
     const parsed = ErrorSchema.safeParse(json);
-    throw new ApiFailure(response.status, parsed.success ? parsed.data.error : 'http', parsed.success ? parsed.data.message : `The server answered HTTP ${response.status}.`);
+    throw new ApiFailure(
+      response.status,
+      parsed.success ? parsed.data.error : 'http',
+      parsed.success ? parsed.data.message : `The server answered HTTP ${response.status}.`,
+    );
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new ApiFailure(response.status, 'unreadable', `The server's answer could not be read (${parsed.error.issues[0]?.path.join('.') ?? 'body'}); reload the page.`);
+  if (!parsed.success)
+    throw new ApiFailure(
+      response.status,
+      'unreadable',
+      `The server's answer could not be read (${parsed.error.issues[0]?.path.join('.') ?? 'body'}); reload the page.`,
+    );
   return parsed.data;
 }
 
-const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 export const api = {
   session: () => call(SessionSchema, '/support/api/session'),

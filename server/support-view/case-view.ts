@@ -21,7 +21,12 @@ const KIND_LABEL: Record<TimelineKind, string> = {
 };
 
 function section(title: string, id: string, ...children: Child[]): HTMLElement {
-  return h('section', { class: 'panel', id, attrs: { 'aria-labelledby': `${id}-title` } }, h('h2', { id: `${id}-title` }, title), ...children);
+  return h(
+    'section',
+    { class: 'panel', id, attrs: { 'aria-labelledby': `${id}-title` } },
+    h('h2', { id: `${id}-title` }, title),
+    ...children,
+  );
 }
 
 /** A definition list of label → value rows; rows with no value are left out. */
@@ -41,8 +46,16 @@ function deviceCard(device: BundleDevice): HTMLElement {
     ['Serial', device.serial],
     ['Firmware', device.firmware],
     ['Connection', device.transport],
-    ['USB ids', device.vendorId === undefined ? undefined : `${hex4(device.vendorId)}:${device.productId === undefined ? '?' : hex4(device.productId)}`],
-    ['State', `${device.state} — ${device.statusLine}${device.stale ? ' (stale: last read ' + (device.updatedAt === null ? 'never' : utc(device.updatedAt)) + ')' : ''}`],
+    [
+      'USB ids',
+      device.vendorId === undefined
+        ? undefined
+        : `${hex4(device.vendorId)}:${device.productId === undefined ? '?' : hex4(device.productId)}`,
+    ],
+    [
+      'State',
+      `${device.state} — ${device.statusLine}${device.stale ? ' (stale: last read ' + (device.updatedAt === null ? 'never' : utc(device.updatedAt)) + ')' : ''}`,
+    ],
     ...Object.entries(device.facts).map(([key, value]): [string, string] => [key, value]),
   ];
   const raw: Child[] = [];
@@ -55,15 +68,29 @@ function deviceCard(device: BundleDevice): HTMLElement {
       facts([
         ['Usage page', device.hid.usagePage === undefined ? undefined : hex4(device.hid.usagePage)],
         ['Usage', device.hid.usage === undefined ? undefined : hex4(device.hid.usage)],
-        ['Reports', device.hid.reports === undefined ? undefined : `${device.hid.reports.input} input, ${device.hid.reports.output} output, ${device.hid.reports.feature} feature`],
+        [
+          'Reports',
+          device.hid.reports === undefined
+            ? undefined
+            : `${device.hid.reports.input} input, ${device.hid.reports.output} output, ${device.hid.reports.feature} feature`,
+        ],
         ['Usages', device.hid.usages.join(', ')],
       ]),
     );
   }
   if (device.ipp !== undefined) {
-    raw.push(h('h4', {}, 'IPP attributes'), facts(Object.entries(device.ipp).map(([key, value]) => [key, Array.isArray(value) ? value.join(', ') : value])));
+    raw.push(
+      h('h4', {}, 'IPP attributes'),
+      facts(Object.entries(device.ipp).map(([key, value]) => [key, Array.isArray(value) ? value.join(', ') : value])),
+    );
   }
-  return h('article', { class: `device state-${device.state}`, attrs: { 'data-device': device.id } }, h('h3', {}, `${device.manufacturer} ${device.model}`), facts(rows), ...raw);
+  return h(
+    'article',
+    { class: `device state-${device.state}`, attrs: { 'data-device': device.id } },
+    h('h3', {}, `${device.manufacturer} ${device.model}`),
+    facts(rows),
+    ...raw,
+  );
 }
 
 function timelineSection(answer: CaseAnswer): HTMLElement {
@@ -74,8 +101,16 @@ function timelineSection(answer: CaseAnswer): HTMLElement {
     list.append(
       h(
         'li',
-        { class: `tl tl-${entry.kind}${entry.severity ? ` sev-${entry.severity}` : ''}${entry.inRepro ? ' in-repro' : ''}`, attrs: { 'data-kind': entry.kind } },
-        h('time', { attrs: { datetime: new Date(entry.at).toISOString() } }, utc(entry.at), h('span', { class: 'ago' }, ` · ${beforeCapture(entry.at, bundle.capturedAt)}`)),
+        {
+          class: `tl tl-${entry.kind}${entry.severity ? ` sev-${entry.severity}` : ''}${entry.inRepro ? ' in-repro' : ''}`,
+          attrs: { 'data-kind': entry.kind },
+        },
+        h(
+          'time',
+          { attrs: { datetime: new Date(entry.at).toISOString() } },
+          utc(entry.at),
+          h('span', { class: 'ago' }, ` · ${beforeCapture(entry.at, bundle.capturedAt)}`),
+        ),
         h('span', { class: 'tl-kind' }, KIND_LABEL[entry.kind]),
         h('span', { class: 'tl-title' }, entry.title),
         entry.detail === undefined ? null : h('span', { class: 'tl-detail' }, entry.detail),
@@ -84,34 +119,53 @@ function timelineSection(answer: CaseAnswer): HTMLElement {
       ),
     );
   }
-  const repro = bundle.repro === null ? 'The owner did not record a repro window.' : `Repro window: ${utc(bundle.repro.start)} to ${utc(bundle.repro.end)} (marked).`;
-  return section('Timeline', 'timeline', h('p', { class: 'note' }, repro), entries.length === 0 ? h('p', {}, 'Nothing happened in the captured window.') : list);
+  const repro =
+    bundle.repro === null
+      ? 'The owner did not record a repro window.'
+      : `Repro window: ${utc(bundle.repro.start)} to ${utc(bundle.repro.end)} (marked).`;
+  return section(
+    'Timeline',
+    'timeline',
+    h('p', { class: 'note' }, repro),
+    entries.length === 0 ? h('p', {}, 'Nothing happened in the captured window.') : list,
+  );
 }
 
 function logsSection(answer: CaseAnswer): HTMLElement {
   const { logs } = answer.bundle;
   const repro = answer.bundle.repro;
-  const search = h('input', { id: 'log-search', attrs: { type: 'search', placeholder: 'Search messages and sources', autocomplete: 'off' } });
-  const level = h('select', { id: 'log-level' }, ...LOG_LEVELS.map((name) => h('option', { attrs: { value: name } }, name === 'trace' ? 'all levels' : `${name} and above`)));
+  const search = h('input', {
+    id: 'log-search',
+    attrs: { type: 'search', placeholder: 'Search messages and sources', autocomplete: 'off' },
+  });
+  const level = h(
+    'select',
+    { id: 'log-level' },
+    ...LOG_LEVELS.map((name) => h('option', { attrs: { value: name } }, name === 'trace' ? 'all levels' : `${name} and above`)),
+  );
   const count = h('p', { class: 'note', attrs: { 'aria-live': 'polite' } });
   const body = h('tbody');
   const render = (): void => {
     const shown = filterLogs(logs, search.value, level.value as LogLevel);
     replace(
       body,
-      ...shown.slice(0, MAX_LOG_ROWS).map((line) =>
-        h(
-          'tr',
-          { class: `log-${line.level}${repro !== null && line.time >= repro.start && line.time <= repro.end ? ' in-repro' : ''}` },
-          h('td', { class: 'log-time' }, utc(line.time)),
-          h('td', { class: 'log-level' }, line.level),
-          h('td', { class: 'log-source' }, line.source),
-          h('td', { class: 'log-message' }, line.message),
+      ...shown
+        .slice(0, MAX_LOG_ROWS)
+        .map((line) =>
+          h(
+            'tr',
+            { class: `log-${line.level}${repro !== null && line.time >= repro.start && line.time <= repro.end ? ' in-repro' : ''}` },
+            h('td', { class: 'log-time' }, utc(line.time)),
+            h('td', { class: 'log-level' }, line.level),
+            h('td', { class: 'log-source' }, line.source),
+            h('td', { class: 'log-message' }, line.message),
+          ),
         ),
-      ),
     );
     count.textContent =
-      shown.length > MAX_LOG_ROWS ? `Showing the first ${MAX_LOG_ROWS} of ${shown.length} matching lines (${logs.length} in all); narrow the search to see the rest.` : `Showing ${shown.length} of ${logs.length} lines.`;
+      shown.length > MAX_LOG_ROWS
+        ? `Showing the first ${MAX_LOG_ROWS} of ${shown.length} matching lines (${logs.length} in all); narrow the search to see the rest.`
+        : `Showing ${shown.length} of ${logs.length} lines.`;
   };
   search.addEventListener('input', render);
   level.addEventListener('change', render);
@@ -119,9 +173,25 @@ function logsSection(answer: CaseAnswer): HTMLElement {
   return section(
     'Logs',
     'logs',
-    h('div', { class: 'log-controls' }, h('label', { attrs: { for: 'log-search' } }, 'Search'), search, h('label', { attrs: { for: 'log-level' } }, 'Level'), level),
+    h(
+      'div',
+      { class: 'log-controls' },
+      h('label', { attrs: { for: 'log-search' } }, 'Search'),
+      search,
+      h('label', { attrs: { for: 'log-level' } }, 'Level'),
+      level,
+    ),
     count,
-    h('div', { class: 'scroll' }, h('table', { class: 'logs' }, h('thead', {}, h('tr', {}, h('th', {}, 'Time (UTC)'), h('th', {}, 'Level'), h('th', {}, 'Source'), h('th', {}, 'Message'))), body)),
+    h(
+      'div',
+      { class: 'scroll' },
+      h(
+        'table',
+        { class: 'logs' },
+        h('thead', {}, h('tr', {}, h('th', {}, 'Time (UTC)'), h('th', {}, 'Level'), h('th', {}, 'Source'), h('th', {}, 'Message'))),
+        body,
+      ),
+    ),
   );
 }
 
@@ -137,15 +207,32 @@ export function caseView(answer: CaseAnswer): { element: HTMLElement; dispose():
       'header',
       { class: 'case-head' },
       h('h1', {}, `Case ${meta.code}`),
-      h('p', {}, `Captured ${utc(bundle.capturedAt)} · uploaded ${utc(meta.uploadedAt)} · kept until ${utc(meta.expiresAt)} · ${byteSize(meta.bytes)}`),
+      h(
+        'p',
+        {},
+        `Captured ${utc(bundle.capturedAt)} · uploaded ${utc(meta.uploadedAt)} · kept until ${utc(meta.expiresAt)} · ${byteSize(meta.bytes)}`,
+      ),
       meta.canDownload
-        ? h('a', { class: 'button', id: 'download', attrs: { href: api.downloadPath(meta.code), download: `trayside-case-${meta.code}.json` } }, 'Download raw bundle')
+        ? h(
+            'a',
+            { class: 'button', id: 'download', attrs: { href: api.downloadPath(meta.code), download: `trayside-case-${meta.code}.json` } },
+            'Download raw bundle',
+          )
         : h('p', { class: 'note' }, 'Your support token may open cases but not download raw bundles.'),
     ),
     errorsNow.length === 0
       ? null
-      : h('div', { class: 'alert', attrs: { role: 'status' } }, h('strong', {}, 'Active device errors: '), errorsNow.map((error) => `${error.message} (${error.code}, since ${utc(error.since)})`).join('; ')),
-    section('Devices', 'devices', ...(bundle.devices.length === 0 ? [h('p', {}, 'No device was attached at capture.')] : bundle.devices.map(deviceCard))),
+      : h(
+          'div',
+          { class: 'alert', attrs: { role: 'status' } },
+          h('strong', {}, 'Active device errors: '),
+          errorsNow.map((error) => `${error.message} (${error.code}, since ${utc(error.since)})`).join('; '),
+        ),
+    section(
+      'Devices',
+      'devices',
+      ...(bundle.devices.length === 0 ? [h('p', {}, 'No device was attached at capture.')] : bundle.devices.map(deviceCard)),
+    ),
     section(
       'Environment',
       'environment',
@@ -159,16 +246,32 @@ export function caseView(answer: CaseAnswer): { element: HTMLElement; dispose():
         ['History', `${utc(bundle.history.from)} to ${utc(bundle.history.to)}`],
       ]),
       h('h3', {}, 'Personal data'),
-      h('ul', { class: 'plain' }, ...bundle.redaction.map((entry) =>
-          h('li', {}, entry.count === 0 ? `${entry.kind}: none found` : `${entry.kind}: ${entry.count} found, ${entry.action === 'removed' ? 'replaced by placeholders' : 'kept by the owner'}`),
-        )),
+      h(
+        'ul',
+        { class: 'plain' },
+        ...bundle.redaction.map((entry) =>
+          h(
+            'li',
+            {},
+            entry.count === 0
+              ? `${entry.kind}: none found`
+              : `${entry.kind}: ${entry.count} found, ${entry.action === 'removed' ? 'replaced by placeholders' : 'kept by the owner'}`,
+          ),
+        ),
+      ),
       bundle.leftOut.length === 0 ? null : h('h3', {}, 'Left out'),
-      bundle.leftOut.length === 0 ? null : h('ul', { class: 'plain' }, ...bundle.leftOut.map((item) => h('li', {}, `${item.what}: ${item.reason}`))),
+      bundle.leftOut.length === 0
+        ? null
+        : h('ul', { class: 'plain' }, ...bundle.leftOut.map((item) => h('li', {}, `${item.what}: ${item.reason}`))),
       h('h3', {}, 'Settings'),
       h('pre', { class: 'settings' }, JSON.stringify(bundle.settings, null, 2)),
     ),
     timelineSection(answer),
-    section('Supplies', 'supplies', ...(charts.length === 0 ? [h('p', {}, 'No supply history in this bundle.')] : charts.map((chart) => chart.element))),
+    section(
+      'Supplies',
+      'supplies',
+      ...(charts.length === 0 ? [h('p', {}, 'No supply history in this bundle.')] : charts.map((chart) => chart.element)),
+    ),
     logsSection(answer),
   );
   return { element, dispose: () => charts.forEach((chart) => chart.dispose()) };

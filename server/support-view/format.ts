@@ -1,6 +1,9 @@
 /** Times as support reads them next to an owner on the phone: UTC, to the second, and how long before the capture. */
 export function utc(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, ' UTC');
 }
 
 /** "20 min before capture", "3 days before capture", "at capture". */

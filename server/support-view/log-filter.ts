@@ -7,6 +7,8 @@ export function filterLogs(logs: readonly BundleLogEntry[], search: string, minL
   const floor = LOG_LEVELS.indexOf(minLevel);
   const needle = search.trim().toLowerCase();
   return logs.filter(
-    (line) => LOG_LEVELS.indexOf(line.level) >= floor && (needle === '' || line.message.toLowerCase().includes(needle) || line.source.toLowerCase().includes(needle)),
+    (line) =>
+      LOG_LEVELS.indexOf(line.level) >= floor &&
+      (needle === '' || line.message.toLowerCase().includes(needle) || line.source.toLowerCase().includes(needle)),
   );
 }

@@ -8,7 +8,8 @@ function start(root: HTMLElement): void {
   let closeCase: (() => void) | undefined;
 
   const problem = (text: string): HTMLElement => h('p', { class: 'problem', attrs: { role: 'alert' } }, text);
-  const wordsOf = (error: unknown): string => (error instanceof ApiFailure ? error.message : 'Something went wrong in the page; reload it.');
+  const wordsOf = (error: unknown): string =>
+    error instanceof ApiFailure ? error.message : 'Something went wrong in the page; reload it.';
 
   function signInView(reason?: string): void {
     closeCase?.();
@@ -36,7 +37,10 @@ function start(root: HTMLElement): void {
   }
 
   function caseOpener(session: Session): void {
-    const code = h('input', { id: 'case-code', attrs: { autocomplete: 'off', spellcheck: 'false', placeholder: 'K7QM-42XD-9', inputmode: 'text', 'aria-describedby': 'case-hint' } });
+    const code = h('input', {
+      id: 'case-code',
+      attrs: { autocomplete: 'off', spellcheck: 'false', placeholder: 'K7QM-42XD-9', inputmode: 'text', 'aria-describedby': 'case-hint' },
+    });
     const message = h('div', { attrs: { 'aria-live': 'polite' } });
     const result = h('div', { id: 'case-result' });
     const signOut = h('button', { class: 'link', attrs: { type: 'button' } }, 'Sign out');
@@ -81,7 +85,13 @@ function start(root: HTMLElement): void {
     });
     replace(
       root,
-      h('header', { class: 'top' }, h('span', { class: 'brand' }, 'Trayside support'), h('span', { class: 'who' }, `Signed in as ${session.name}`), signOut),
+      h(
+        'header',
+        { class: 'top' },
+        h('span', { class: 'brand' }, 'Trayside support'),
+        h('span', { class: 'who' }, `Signed in as ${session.name}`),
+        signOut,
+      ),
       form,
       result,
     );

@@ -27,16 +27,27 @@ function reproBand(repro: { start: number; end: number } | null): uPlot.Plugin {
  * A supply's level over the captured history as a uPlot line chart, with a caption that says the
  * same in words (canvas has no text for screen readers or for a search).
  */
-export function supplyChart(supply: BundleSupplyHistory, range: { from: number; to: number }, repro: { start: number; end: number } | null): { element: HTMLElement; dispose(): void } {
+export function supplyChart(
+  supply: BundleSupplyHistory,
+  range: { from: number; to: number },
+  repro: { start: number; end: number } | null,
+): { element: HTMLElement; dispose(): void } {
   const last = supply.samples.at(-1);
   const now = supply.remaining ?? last?.[1];
   const summary = [
     now === undefined ? 'level unknown' : `${Math.round(now)} % at capture`,
     supply.daysLeft === undefined ? 'no run-out forecast' : `about ${Math.round(supply.daysLeft)} days left`,
-    supply.samples.length === 0 ? 'no history' : `${supply.samples.length} ${supply.samples.length === 1 ? 'sample' : 'samples'} from ${utc(supply.samples[0]![0])}`,
+    supply.samples.length === 0
+      ? 'no history'
+      : `${supply.samples.length} ${supply.samples.length === 1 ? 'sample' : 'samples'} from ${utc(supply.samples[0]![0])}`,
   ].join(' · ');
   const plotHost = h('div', { class: 'chart-canvas', attrs: { role: 'img', 'aria-label': `${supply.name}: ${summary}` } });
-  const figure = h('figure', { class: 'supply-chart', attrs: { 'data-supply': supply.supplyId } }, h('figcaption', {}, h('strong', {}, supply.name), ` (${supply.kind}) — ${summary}`), plotHost);
+  const figure = h(
+    'figure',
+    { class: 'supply-chart', attrs: { 'data-supply': supply.supplyId } },
+    h('figcaption', {}, h('strong', {}, supply.name), ` (${supply.kind}) — ${summary}`),
+    plotHost,
+  );
   if (supply.samples.length === 0) return { element: figure, dispose: () => {} };
 
   const data: uPlot.AlignedData = [supply.samples.map(([at]) => at / 1000), supply.samples.map(([, level]) => level)];
@@ -45,7 +56,16 @@ export function supplyChart(supply: BundleSupplyHistory, range: { from: number; 
     height: HEIGHT,
     scales: { x: { time: true, range: [range.from / 1000, range.to / 1000] }, y: { range: [0, 100] } },
     axes: [{}, { values: (_plot, ticks) => ticks.map((tick) => `${tick} %`), size: 56 }],
-    series: [{ label: 'time (UTC)', value: (_plot, value) => (value === null ? '—' : utc(value * 1000)) }, { label: supply.name, stroke: '#1565c0', width: 2, fill: 'rgba(21, 101, 192, 0.08)', value: (_plot, value) => (value === null ? '—' : `${value} %`) }],
+    series: [
+      { label: 'time (UTC)', value: (_plot, value) => (value === null ? '—' : utc(value * 1000)) },
+      {
+        label: supply.name,
+        stroke: '#1565c0',
+        width: 2,
+        fill: 'rgba(21, 101, 192, 0.08)',
+        value: (_plot, value) => (value === null ? '—' : `${value} %`),
+      },
+    ],
     legend: { show: true },
     tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC'),
     plugins: [reproBand(repro)],

@@ -30,7 +30,12 @@ describe('support view timeline', () => {
   it('puts state changes, errors and their clearing, messages, owner actions and the repro window in time order', () => {
     const timeline = buildTimeline(
       bundle({
-        history: { from: 0, to: T, statusChanges: [{ at: T - 600_000, deviceId: 'p1', state: 'error', statusLine: 'Paper jam' }], supplies: [] },
+        history: {
+          from: 0,
+          to: T,
+          statusChanges: [{ at: T - 600_000, deviceId: 'p1', state: 'error', statusLine: 'Paper jam' }],
+          supplies: [],
+        },
         errors: [{ deviceId: 'p1', code: 'jam', severity: 'error', message: 'Paper jam', since: T - 600_000, until: T - 120_000 }],
         messages: [{ messageId: 'm1', title: 'Cyan low', shownAt: T - 900_000, actions: [{ at: T - 890_000, action: 'dismissed' }] }],
         events: [
@@ -50,7 +55,12 @@ describe('support view timeline', () => {
       ['repro-end', true],
       ['cleared', false],
     ]);
-    expect(timeline.find((entry) => entry.kind === 'error')).toMatchObject({ title: 'Paper jam', detail: 'code jam', severity: 'error', device: 'p1' });
+    expect(timeline.find((entry) => entry.kind === 'error')).toMatchObject({
+      title: 'Paper jam',
+      detail: 'code jam',
+      severity: 'error',
+      device: 'p1',
+    });
     expect(timeline.find((entry) => entry.kind === 'owner-action' && entry.inRepro)?.title).toBe('Opened the jam guide');
   });
 

@@ -7,7 +7,13 @@ import { describeError } from '../../common/errors.js';
 import type { AdminCliIo } from '../admin-client.js';
 import { adminTokenFile, DEFAULT_DATA_DIR } from '../local-config.js';
 import { SUPPORT_SCOPES } from '../store/diagnostics-store.js';
-import { AccessLogSchema, PruneResultSchema, SupportTokenCreatedSchema, SupportTokenInfoSchema, SupportTokenListSchema } from './support-tokens.js';
+import {
+  AccessLogSchema,
+  PruneResultSchema,
+  SupportTokenCreatedSchema,
+  SupportTokenInfoSchema,
+  SupportTokenListSchema,
+} from './support-tokens.js';
 
 /** The commands this module answers; everything else goes to the campaign admin CLI. */
 export const SUPPORT_COMMANDS = new Set(['support-token', 'prune', 'access-log']);
@@ -59,7 +65,9 @@ export async function runSupportCommand(argv: readonly string[], io: AdminCliIo)
     try {
       return (await readFile(file, 'utf8')).trim();
     } catch {
-      throw new CliError(`No admin token at ${file}. Pass the server's data folder with --data-dir DIR (or TRAYSIDE_DATA_DIR), or set TRAYSIDE_ADMIN_TOKEN.`);
+      throw new CliError(
+        `No admin token at ${file}. Pass the server's data folder with --data-dir DIR (or TRAYSIDE_DATA_DIR), or set TRAYSIDE_ADMIN_TOKEN.`,
+      );
     }
   }
 
@@ -71,7 +79,9 @@ export async function runSupportCommand(argv: readonly string[], io: AdminCliIo)
       response = await io.fetch(new URL(route, server), { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     } catch (error) {
       const cause = (error as Error).cause;
-      throw new CliError(`Cannot reach the server at ${server} (${describeError(cause ?? error)}). Is \`npm run server\` running? Use --server to point elsewhere.`);
+      throw new CliError(
+        `Cannot reach the server at ${server} (${describeError(cause ?? error)}). Is \`npm run server\` running? Use --server to point elsewhere.`,
+      );
     }
     const json: unknown = await response.json().catch(() => undefined);
     if (!response.ok) {
@@ -94,16 +104,23 @@ export async function runSupportCommand(argv: readonly string[], io: AdminCliIo)
           if (names.length === 0) return usage('support-token create needs a name: who holds the token (it appears in the access log).');
           const unknown = scopes.filter((scope) => !(SUPPORT_SCOPES as readonly string[]).includes(scope));
           if (unknown.length > 0) return usage(`Unknown scope ${unknown.join(', ')}: scopes are ${SUPPORT_SCOPES.join(' and ')}.`);
-          const created = await call('POST', '/v1/admin/support-tokens', SupportTokenCreatedSchema, { name: names.join(' '), ...(scopes.length > 0 ? { scopes } : {}) });
+          const created = await call('POST', '/v1/admin/support-tokens', SupportTokenCreatedSchema, {
+            name: names.join(' '),
+            ...(scopes.length > 0 ? { scopes } : {}),
+          });
           io.out(created.token);
-          io.err(`Support token ${created.id} for "${created.name}" (${created.scopes.join(', ')}). It is shown only now: hand it over privately; sign in at ${new URL('/support', server).toString()}.`);
+          io.err(
+            `Support token ${created.id} for "${created.name}" (${created.scopes.join(', ')}). It is shown only now: hand it over privately; sign in at ${new URL('/support', server).toString()}.`,
+          );
           return 0;
         }
         if (action === 'list') {
           const { tokens } = await call('GET', '/v1/admin/support-tokens', SupportTokenListSchema);
           if (tokens.length === 0) io.out('No support tokens. Make one with: npm run admin -- support-token create "<name>"');
           for (const item of tokens) {
-            io.out(`${item.id}  ${item.name.padEnd(24)} ${item.scopes.join(',').padEnd(14)} created ${date(item.createdAt)}  last used ${date(item.lastUsedAt)}${item.revokedAt === null ? '' : `  REVOKED ${date(item.revokedAt)}`}`);
+            io.out(
+              `${item.id}  ${item.name.padEnd(24)} ${item.scopes.join(',').padEnd(14)} created ${date(item.createdAt)}  last used ${date(item.lastUsedAt)}${item.revokedAt === null ? '' : `  REVOKED ${date(item.revokedAt)}`}`,
+            );
           }
           return 0;
         }
@@ -113,11 +130,17 @@ export async function runSupportCommand(argv: readonly string[], io: AdminCliIo)
           io.out(`Revoked ${revoked.id} ("${revoked.name}"); its sign-ins have ended.`);
           return 0;
         }
-        return usage(action === undefined ? 'support-token needs create, list or revoke.' : `Unknown support-token action "${action}": use create, list or revoke.`);
+        return usage(
+          action === undefined
+            ? 'support-token needs create, list or revoke.'
+            : `Unknown support-token action "${action}": use create, list or revoke.`,
+        );
       }
       case 'prune': {
         const { deletedCases } = await call('POST', '/v1/admin/diagnostics/prune', PruneResultSchema);
-        io.out(deletedCases === 0 ? 'No expired cases to delete.' : `Deleted ${deletedCases} expired case${deletedCases === 1 ? '' : 's'}.`);
+        io.out(
+          deletedCases === 0 ? 'No expired cases to delete.' : `Deleted ${deletedCases} expired case${deletedCases === 1 ? '' : 's'}.`,
+        );
         return 0;
       }
       case 'access-log': {
@@ -130,7 +153,10 @@ export async function runSupportCommand(argv: readonly string[], io: AdminCliIo)
         if (limit !== undefined) query.set('limit', limit);
         const { entries } = await call('GET', `/v1/admin/diagnostics/access-log${query.size > 0 ? `?${query}` : ''}`, AccessLogSchema);
         if (entries.length === 0) io.out(rest[0] === undefined ? 'Nobody has opened a case yet.' : 'Nobody has opened this case.');
-        for (const entry of entries) io.out(`${date(entry.at)}  ${entry.caseCode}  ${entry.action.padEnd(8)} ${entry.tokenName} (${entry.tokenId})${entry.remote === null ? '' : ` from ${entry.remote}`}`);
+        for (const entry of entries)
+          io.out(
+            `${date(entry.at)}  ${entry.caseCode}  ${entry.action.padEnd(8)} ${entry.tokenName} (${entry.tokenId})${entry.remote === null ? '' : ` from ${entry.remote}`}`,
+          );
         return 0;
       }
       default:

@@ -24,7 +24,13 @@ function secure(request: FastifyRequest): boolean {
 }
 
 /** Starts a session for a support token and sets its cookie (HttpOnly, SameSite=Strict). */
-export async function startSession(deps: ServerDeps, token: SupportTokenInfo, request: FastifyRequest, reply: FastifyReply, hours: number): Promise<void> {
+export async function startSession(
+  deps: ServerDeps,
+  token: SupportTokenInfo,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  hours: number,
+): Promise<void> {
   const session = randomBytes(32).toString('base64url');
   const now = deps.clock.now();
   await deps.store.diagnostics.createSession(hashToken(session), token.id, new Date(now), new Date(now + hours * 3_600_000));
@@ -57,5 +63,9 @@ export async function supportTokenOf(deps: ServerDeps, request: FastifyRequest):
     const token = await deps.store.diagnostics.supportTokenByHash(hashToken(bearer[1]!), now);
     if (token !== null) return token;
   }
-  throw new HttpError(401, 'sign-in-needed', 'Sign in to the support view with your support token; your sign-in has ended or the token was revoked.');
+  throw new HttpError(
+    401,
+    'sign-in-needed',
+    'Sign in to the support view with your support token; your sign-in has ended or the token was revoked.',
+  );
 }

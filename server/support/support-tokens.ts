@@ -27,7 +27,11 @@ export type SupportTokenInfoJson = z.infer<typeof SupportTokenInfoSchema>;
 export const SupportTokenCreateSchema = z.strictObject({
   /** Who holds it: a person or a team, shown in the access log. */
   name: z.string().trim().min(1, 'Give the token a name (who holds it); it appears in the access log.').max(100),
-  scopes: z.array(SupportScopeSchema).min(1).max(SUPPORT_SCOPES.length).default([...SUPPORT_SCOPES]),
+  scopes: z
+    .array(SupportScopeSchema)
+    .min(1)
+    .max(SUPPORT_SCOPES.length)
+    .default([...SUPPORT_SCOPES]),
 });
 
 export const SupportTokenCreatedSchema = SupportTokenInfoSchema.extend({ token: z.string() });

@@ -25,7 +25,11 @@ function sizeText(bytes: number): string {
 }
 
 function tooLarge(maxBytes: number, what: string): HttpError {
-  return new HttpError(413, 'bundle-too-large', `The diagnostics bundle is larger than this server accepts (${what} over ${sizeText(maxBytes)}). Capture again with fewer logs or a shorter history.`);
+  return new HttpError(
+    413,
+    'bundle-too-large',
+    `The diagnostics bundle is larger than this server accepts (${what} over ${sizeText(maxBytes)}). Capture again with fewer logs or a shorter history.`,
+  );
 }
 
 /** Reads the request stream up to `limit` bytes; a longer body is refused without reading the rest. */
@@ -46,12 +50,19 @@ async function readLimited(stream: Readable, headers: IncomingHttpHeaders, limit
       else chunks.push(chunk);
     });
     stream.once('end', () => {
-      if (Number.isFinite(declared) && declared !== total) reject(new HttpError(400, 'bundle-truncated', `The upload ended after ${total} of ${declared} bytes; nothing was stored. Upload again.`));
+      if (Number.isFinite(declared) && declared !== total)
+        reject(
+          new HttpError(400, 'bundle-truncated', `The upload ended after ${total} of ${declared} bytes; nothing was stored. Upload again.`),
+        );
       else resolve(Buffer.concat(chunks, total));
     });
     // A client that goes away mid-upload: nothing is stored, nobody is left to answer.
-    stream.once('aborted', () => reject(new HttpError(400, 'bundle-truncated', 'The upload was cut off before its end; nothing was stored. Upload again.')));
-    stream.once('error', (error) => reject(new HttpError(400, 'bundle-truncated', `The upload failed while reading (${error.message}); nothing was stored.`)));
+    stream.once('aborted', () =>
+      reject(new HttpError(400, 'bundle-truncated', 'The upload was cut off before its end; nothing was stored. Upload again.')),
+    );
+    stream.once('error', (error) =>
+      reject(new HttpError(400, 'bundle-truncated', `The upload failed while reading (${error.message}); nothing was stored.`)),
+    );
   });
 }
 
@@ -61,9 +72,15 @@ async function readLimited(stream: Readable, headers: IncomingHttpHeaders, limit
  * "zip bomb" cannot make the server hold more than the limit.
  */
 export async function readUploadBody(stream: Readable, headers: IncomingHttpHeaders, maxBytes: number): Promise<UploadBody> {
-  const encoding = String(headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  const encoding = String(headers['content-encoding'] ?? 'identity')
+    .trim()
+    .toLowerCase();
   if (encoding !== 'identity' && encoding !== 'gzip') {
-    throw new HttpError(415, 'unsupported-content-encoding', `Content-Encoding "${encoding}" is not supported; send the bundle as plain JSON or with Content-Encoding: gzip.`);
+    throw new HttpError(
+      415,
+      'unsupported-content-encoding',
+      `Content-Encoding "${encoding}" is not supported; send the bundle as plain JSON or with Content-Encoding: gzip.`,
+    );
   }
   const raw = await readLimited(stream, headers, maxBytes, maxBytes);
   let json: Buffer;
@@ -72,7 +89,11 @@ export async function readUploadBody(stream: Readable, headers: IncomingHttpHead
       json = await gunzipAsync(raw, { maxOutputLength: maxBytes });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(maxBytes, 'the inflated JSON');
-      throw new HttpError(400, 'bundle-truncated', 'The gzip body is truncated or damaged, so the bundle cannot be read; nothing was stored. Upload again.');
+      throw new HttpError(
+        400,
+        'bundle-truncated',
+        'The gzip body is truncated or damaged, so the bundle cannot be read; nothing was stored. Upload again.',
+      );
     }
   } else json = raw;
   let text: string;

@@ -21,7 +21,10 @@ function findRootSync(): string {
   for (;;) {
     if (existsSync(path.join(folder, BUILD_SCRIPT)) || existsSync(path.join(folder, OUTPUT))) return folder;
     const parent = path.dirname(folder);
-    if (parent === folder) throw new Error(`Cannot find ${OUTPUT} or ${BUILD_SCRIPT} above ${import.meta.dirname}; run \`node ${BUILD_SCRIPT}\` in the repository.`);
+    if (parent === folder)
+      throw new Error(
+        `Cannot find ${OUTPUT} or ${BUILD_SCRIPT} above ${import.meta.dirname}; run \`node ${BUILD_SCRIPT}\` in the repository.`,
+      );
     folder = parent;
   }
 }
@@ -54,7 +57,9 @@ export class SupportViewAssets {
     const root = findRootSync();
     const output = path.join(root, OUTPUT);
     const sources = ['server/support-view', 'common/diagnostics', BUILD_SCRIPT].map((source) => path.join(root, source));
-    const built = Math.min(...Object.keys(SUPPORT_VIEW_FILES).map((name) => statSync(path.join(output, name), { throwIfNoEntry: false })?.mtimeMs ?? 0));
+    const built = Math.min(
+      ...Object.keys(SUPPORT_VIEW_FILES).map((name) => statSync(path.join(output, name), { throwIfNoEntry: false })?.mtimeMs ?? 0),
+    );
     if (existsSync(path.join(root, BUILD_SCRIPT)) && built <= Math.max(...sources.map(newestMtimeSync))) {
       await run(process.execPath, [path.join(root, BUILD_SCRIPT)], { cwd: root, timeout: 120_000 });
     }

@@ -72,14 +72,24 @@ export function supportViewRoutes(config: DiagnosticsConfig, assets: SupportView
     if (limiter.hit(key, now)) return;
     const retry = limiter.retryAfterSeconds(now);
     void reply.header('retry-after', String(retry));
-    throw new HttpError(429, 'rate-limited', `Too many ${what} (limit ${limiter.max} per ${limiter.windowMs / 1000} s); try again in ${retry} s.`);
+    throw new HttpError(
+      429,
+      'rate-limited',
+      `Too many ${what} (limit ${limiter.max} per ${limiter.windowMs / 1000} s); try again in ${retry} s.`,
+    );
   };
 
   /**
    * Finds a case for a signed-in support token and logs the access. The answer comes no sooner than
    * lookupFloorMs after the request, found or not, so timing does not tell codes apart.
    */
-  async function lookUp(deps: ServerDeps, request: FastifyRequest, reply: FastifyReply, input: string, scope: SupportScope): Promise<{ found: StoredCase; token: SupportTokenInfo }> {
+  async function lookUp(
+    deps: ServerDeps,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    input: string,
+    scope: SupportScope,
+  ): Promise<{ found: StoredCase; token: SupportTokenInfo }> {
     const token = await supportTokenOf(deps, request);
     // Both are counted, so neither one token from many addresses nor many tokens from one address can try codes fast.
     limit(lookups, `token:${token.id}`, deps, reply, 'case lookups with this support token');
@@ -97,7 +107,14 @@ export function supportViewRoutes(config: DiagnosticsConfig, assets: SupportView
       await answerAt();
       throw caseNotFound(parsed.code, config);
     }
-    await deps.store.diagnostics.logAccess({ at: new Date(deps.clock.now()), caseCode: found.code, tokenId: token.id, tokenName: token.name, action: scope, remote: request.ip });
+    await deps.store.diagnostics.logAccess({
+      at: new Date(deps.clock.now()),
+      caseCode: found.code,
+      tokenId: token.id,
+      tokenName: token.name,
+      action: scope,
+      remote: request.ip,
+    });
     await answerAt();
     return { found, token };
   }
@@ -138,12 +155,20 @@ export function supportViewRoutes(config: DiagnosticsConfig, assets: SupportView
       tag: 'support-view',
       auth: 'none',
       body: SignInSchema,
-      responses: { 200: { description: 'Signed in.' }, 401: { description: 'Unknown or revoked token.' }, 429: { description: 'Too many attempts.' } },
+      responses: {
+        200: { description: 'Signed in.' },
+        401: { description: 'Unknown or revoked token.' },
+        429: { description: 'Too many attempts.' },
+      },
       handler: async ({ body, request, reply, deps }) => {
         limit(signIns, `ip:${request.ip}`, deps, reply, 'sign-in attempts from this address');
-        const token = /^ts_support_/.test(body.token) ? await deps.store.diagnostics.supportTokenByHash(hashToken(body.token), new Date(deps.clock.now())) : null;
+        const token = /^ts_support_/.test(body.token)
+          ? await deps.store.diagnostics.supportTokenByHash(hashToken(body.token), new Date(deps.clock.now()))
+          : null;
         if (token === null) {
-          const hint = /^ts_(admin|device)_/.test(body.token) ? ' That is an admin or device token; the support view takes support tokens (ts_support_…), which an admin makes with `npm run admin -- support-token create NAME`.' : ' Ask an admin for a support token (`npm run admin -- support-token create NAME`).';
+          const hint = /^ts_(admin|device)_/.test(body.token)
+            ? ' That is an admin or device token; the support view takes support tokens (ts_support_…), which an admin makes with `npm run admin -- support-token create NAME`.'
+            : ' Ask an admin for a support token (`npm run admin -- support-token create NAME`).';
           throw new HttpError(401, 'unknown-token', `This support token is not known to the server or was revoked.${hint}`);
         }
         await startSession(deps, token, request, reply, config.sessionHours);
@@ -181,10 +206,22 @@ export function supportViewRoutes(config: DiagnosticsConfig, assets: SupportView
       tag: 'support-view',
       auth: 'none',
       params: CodeParams,
-      responses: { 200: { description: 'The case.' }, 400: { description: 'The code has a typo.' }, 401: { description: 'Not signed in.' }, 404: { description: 'Unknown, expired, deleted or not open to this token.' }, 429: { description: 'Too many lookups.' } },
+      responses: {
+        200: { description: 'The case.' },
+        400: { description: 'The code has a typo.' },
+        401: { description: 'Not signed in.' },
+        404: { description: 'Unknown, expired, deleted or not open to this token.' },
+        429: { description: 'Too many lookups.' },
+      },
       handler: async ({ params, request, reply, deps }) => {
         const { found, token } = await lookUp(deps, request, reply, params.code, 'open');
-        const meta = { code: found.code, uploadedAt: found.uploadedAt.getTime(), expiresAt: found.expiresAt.getTime(), bytes: found.bytes, canDownload: token.scopes.includes('download') };
+        const meta = {
+          code: found.code,
+          uploadedAt: found.uploadedAt.getTime(),
+          expiresAt: found.expiresAt.getTime(),
+          bytes: found.bytes,
+          canDownload: token.scopes.includes('download'),
+        };
         // The stored text passed the bundle schema at upload and the view parses it with the same
         // schema again, so it goes out as it is: parsing and re-serialising 8 MB here took seconds.
         return reply.type('application/json; charset=utf-8').send(`{"case":${JSON.stringify(meta)},"bundle":${await bundleText(found)}}`);

@@ -42,7 +42,10 @@ export const RELEASE_USAGE = `  release keygen --out FILE    make an update sign
 class ReleaseCliError extends Error {}
 
 /** Platform, kind and arches of an installer, from its name (electron-builder's artifact names). */
-export function describeArtifact(name: string, archOption: UpdateArch | undefined): { platform: UpdatePlatform; kind: UpdateFileKind; arches: UpdateArch[] } {
+export function describeArtifact(
+  name: string,
+  archOption: UpdateArch | undefined,
+): { platform: UpdatePlatform; kind: UpdateFileKind; arches: UpdateArch[] } {
   const lower = name.toLowerCase();
   const kinds: [string, UpdatePlatform, UpdateFileKind][] = [
     ['.exe', 'win32', 'nsis'],
@@ -99,13 +102,21 @@ export async function runReleaseCli(argv: readonly string[], io: ReleaseCliIo): 
       const out = options['--out'];
       if (!out) throw new ReleaseCliError(`release keygen needs --out FILE.\n${RELEASE_USAGE}`);
       const created = await createUpdateKeyFile(path.resolve(io.cwd, out)).catch((error: NodeJS.ErrnoException) => {
-        throw new ReleaseCliError(error.code === 'EEXIST' ? `${out} exists; a key is never overwritten. Choose another --out.` : `Cannot write ${out}: ${describeError(error)}`);
+        throw new ReleaseCliError(
+          error.code === 'EEXIST'
+            ? `${out} exists; a key is never overwritten. Choose another --out.`
+            : `Cannot write ${out}: ${describeError(error)}`,
+        );
       });
-      io.out(`Wrote ${out} (keep it off the server, like a code-signing key).\nkeyId:     ${created.keyId}\npublicKey: ${created.publicKey}\nPut the public key in the branding config: "updates": { "publicKeys": ["${created.publicKey}"], … }`);
+      io.out(
+        `Wrote ${out} (keep it off the server, like a code-signing key).\nkeyId:     ${created.keyId}\npublicKey: ${created.publicKey}\nPut the public key in the branding config: "updates": { "publicKeys": ["${created.publicKey}"], … }`,
+      );
       return 0;
     }
     if (command === 'publish') return await publish(rest, options, io);
-    io.err(`Unknown release command ${command === undefined ? '(none)' : `"${command}"`}.\nUsage: npm run admin -- release <command>\n${RELEASE_USAGE}`);
+    io.err(
+      `Unknown release command ${command === undefined ? '(none)' : `"${command}"`}.\nUsage: npm run admin -- release <command>\n${RELEASE_USAGE}`,
+    );
     return 2;
   } catch (error) {
     if (error instanceof ReleaseCliError) {
@@ -118,16 +129,22 @@ export async function runReleaseCli(argv: readonly string[], io: ReleaseCliIo): 
 
 async function publish(files: string[], options: Record<string, string>, io: ReleaseCliIo): Promise<number> {
   const version = VersionSchema.safeParse(options['--version']);
-  if (!version.success) throw new ReleaseCliError(`--version: ${options['--version'] === undefined ? 'required' : version.error.issues[0]?.message}`);
+  if (!version.success)
+    throw new ReleaseCliError(`--version: ${options['--version'] === undefined ? 'required' : version.error.issues[0]?.message}`);
   const channel = UpdateChannelSchema.safeParse(options['--channel'] ?? 'stable');
   if (!channel.success) throw new ReleaseCliError('--channel: use stable or beta.');
   const rollout = Number(options['--rollout'] ?? '100');
-  if (!Number.isFinite(rollout) || rollout < 0 || rollout > 100) throw new ReleaseCliError(`--rollout: a percentage from 0 to 100, not "${options['--rollout']}".`);
+  if (!Number.isFinite(rollout) || rollout < 0 || rollout > 100)
+    throw new ReleaseCliError(`--rollout: a percentage from 0 to 100, not "${options['--rollout']}".`);
   if (files.length === 0) throw new ReleaseCliError(`release publish needs at least one installer file.\n${RELEASE_USAGE}`);
   const archOption = options['--arch'] as UpdateArch | undefined;
-  if (archOption !== undefined && !['x64', 'arm64', 'universal'].includes(archOption)) throw new ReleaseCliError('--arch: use x64, arm64 or universal.');
+  if (archOption !== undefined && !['x64', 'arm64', 'universal'].includes(archOption))
+    throw new ReleaseCliError('--arch: use x64, arm64 or universal.');
   const keyFile = options['--update-key'] ?? io.env.TRAYSIDE_UPDATE_KEY;
-  if (!keyFile) throw new ReleaseCliError('Sign with --update-key FILE (or env TRAYSIDE_UPDATE_KEY); make a key with "npm run admin -- release keygen --out FILE".');
+  if (!keyFile)
+    throw new ReleaseCliError(
+      'Sign with --update-key FILE (or env TRAYSIDE_UPDATE_KEY); make a key with "npm run admin -- release keygen --out FILE".',
+    );
   const key = await readUpdateKeyFile(path.resolve(io.cwd, keyFile)).catch((error: unknown) => {
     throw new ReleaseCliError(describeError(error));
   });
@@ -153,8 +170,20 @@ async function publish(files: string[], options: Record<string, string>, io: Rel
       duplex: 'half',
     });
     const blob = BlobResultSchema.parse(uploaded);
-    if (blob.sha512 !== sha512 || blob.size !== artifact.size) throw new ReleaseCliError(`${artifact.name}: the server received different bytes (${blob.size} bytes) than were sent (${artifact.size}); try again.`);
-    for (const arch of artifact.arches) entries.push({ platform: artifact.platform, arch, kind: artifact.kind, name: artifact.name, url: blob.url, size: artifact.size, sha512 });
+    if (blob.sha512 !== sha512 || blob.size !== artifact.size)
+      throw new ReleaseCliError(
+        `${artifact.name}: the server received different bytes (${blob.size} bytes) than were sent (${artifact.size}); try again.`,
+      );
+    for (const arch of artifact.arches)
+      entries.push({
+        platform: artifact.platform,
+        arch,
+        kind: artifact.kind,
+        name: artifact.name,
+        url: blob.url,
+        size: artifact.size,
+        sha512,
+      });
     io.out(`uploaded ${artifact.name} (${artifact.size} bytes, ${artifact.platform} ${artifact.arches.join('+')} ${artifact.kind})`);
   }
   const release: UpdateRelease = UpdateReleaseSchema.parse({
@@ -169,8 +198,13 @@ async function publish(files: string[], options: Record<string, string>, io: Rel
     files: entries,
   });
   const envelope = key.sign(JSON.stringify(release));
-  await call(io, server, token, 'PUT', `/v1/admin/updates/releases/${channel.data}`, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(envelope) });
-  io.out(`published ${release.version} on ${release.channel} to ${rollout} % of installs (signed by update key ${key.keyId}); installs see it at their next update check.`);
+  await call(io, server, token, 'PUT', `/v1/admin/updates/releases/${channel.data}`, {
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(envelope),
+  });
+  io.out(
+    `published ${release.version} on ${release.channel} to ${rollout} % of installs (signed by update key ${key.keyId}); installs see it at their next update check.`,
+  );
   return 0;
 }
 
@@ -180,16 +214,31 @@ async function adminToken(dataDir: string | undefined, io: ReleaseCliIo): Promis
   try {
     return (await readFile(file, 'utf8')).trim();
   } catch {
-    throw new ReleaseCliError(`No admin token at ${file}. Pass the server's data folder with --data-dir DIR (or TRAYSIDE_DATA_DIR), or set TRAYSIDE_ADMIN_TOKEN.`);
+    throw new ReleaseCliError(
+      `No admin token at ${file}. Pass the server's data folder with --data-dir DIR (or TRAYSIDE_DATA_DIR), or set TRAYSIDE_ADMIN_TOKEN.`,
+    );
   }
 }
 
-async function call(io: ReleaseCliIo, server: string, token: string, method: string, route: string, init: RequestInit & { duplex?: 'half' }): Promise<unknown> {
+async function call(
+  io: ReleaseCliIo,
+  server: string,
+  token: string,
+  method: string,
+  route: string,
+  init: RequestInit & { duplex?: 'half' },
+): Promise<unknown> {
   let response: Response;
   try {
-    response = await io.fetch(new URL(route, server), { ...init, method, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` } });
+    response = await io.fetch(new URL(route, server), {
+      ...init,
+      method,
+      headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` },
+    });
   } catch (error) {
-    throw new ReleaseCliError(`Cannot reach the server at ${server} (${describeError((error as Error).cause ?? error)}). Is \`npm run server\` running? Use --server to point elsewhere.`);
+    throw new ReleaseCliError(
+      `Cannot reach the server at ${server} (${describeError((error as Error).cause ?? error)}). Is \`npm run server\` running? Use --server to point elsewhere.`,
+    );
   }
   const json: unknown = await response.json().catch(() => undefined);
   if (!response.ok) {

@@ -132,17 +132,26 @@ export class ReleaseStore {
     } catch (error) {
       throw new ReleaseStoreError('invalid', `Not a signed update release: ${describeError(error).slice(0, 300)}`);
     }
-    if (release.channel !== channel) throw new ReleaseStoreError('invalid', `The release is for the ${release.channel} channel, not ${channel}.`);
+    if (release.channel !== channel)
+      throw new ReleaseStoreError('invalid', `The release is for the ${release.channel} channel, not ${channel}.`);
     for (const file of release.files) {
       if (!file.url.startsWith('/v1/updates/blobs/')) continue;
       const id = blobIdOf(file.sha512);
       const stored = await this.blob(id);
-      if (!stored || file.url !== blobUrl(id, file.name)) throw new ReleaseStoreError('missing-blob', `${file.name}: no uploaded file with its SHA-512 at ${file.url}; upload it first (PUT /v1/admin/updates/blobs).`);
-      if (stored.size !== file.size) throw new ReleaseStoreError('invalid', `${file.name}: the release says ${file.size} bytes, the uploaded file has ${stored.size}.`);
+      if (!stored || file.url !== blobUrl(id, file.name))
+        throw new ReleaseStoreError(
+          'missing-blob',
+          `${file.name}: no uploaded file with its SHA-512 at ${file.url}; upload it first (PUT /v1/admin/updates/blobs).`,
+        );
+      if (stored.size !== file.size)
+        throw new ReleaseStoreError('invalid', `${file.name}: the release says ${file.size} bytes, the uploaded file has ${stored.size}.`);
     }
     const current = await readFile(this.releasePath(channel), 'utf8').then(payloadOf, () => undefined);
     if (current && compareVersions(release.version, current.version) < 0) {
-      throw new ReleaseStoreError('older-version', `The ${channel} channel is at ${current.version}; ${release.version} is older. Publish a higher version (apps never go back a version).`);
+      throw new ReleaseStoreError(
+        'older-version',
+        `The ${channel} channel is at ${current.version}; ${release.version} is older. Publish a higher version (apps never go back a version).`,
+      );
     }
     await mkdir(path.join(this.folder, 'releases'), { recursive: true });
     const temporary = `${this.releasePath(channel)}.${randomUUID()}.tmp`;

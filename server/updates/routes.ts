@@ -27,7 +27,8 @@ export function parseRange(header: string | undefined, size: number): { start: n
 }
 
 function releases(deps: ServerDeps): ReleaseStore {
-  if (!deps.updates) throw new HttpError(404, 'updates-off', 'This server does not serve updates (start it with a data dir, as npm run server does).');
+  if (!deps.updates)
+    throw new HttpError(404, 'updates-off', 'This server does not serve updates (start it with a data dir, as npm run server does).');
   return deps.updates;
 }
 
@@ -39,7 +40,10 @@ function refusal(error: unknown): never {
   throw error;
 }
 
-const BlobParamsSchema = z.object({ id: z.string().regex(/^[0-9a-f]{64}$/, 'A blob id is 64 lowercase hex digits.'), name: UpdateFileNameSchema });
+const BlobParamsSchema = z.object({
+  id: z.string().regex(/^[0-9a-f]{64}$/, 'A blob id is 64 lowercase hex digits.'),
+  name: UpdateFileNameSchema,
+});
 
 /** Device-facing feed and blobs, and the admin route that makes a signed release current. */
 export const updateRoutes = [
@@ -51,13 +55,17 @@ export const updateRoutes = [
     auth: 'none',
     params: z.object({ channel: UpdateChannelSchema }),
     responses: {
-      200: { description: 'SignedEnvelope whose payload is an UpdateRelease (common/updates.ts), signed by the publisher\'s update key.', schema: SignedEnvelopeSchema },
+      200: {
+        description: "SignedEnvelope whose payload is an UpdateRelease (common/updates.ts), signed by the publisher's update key.",
+        schema: SignedEnvelopeSchema,
+      },
       304: { description: 'Not modified.' },
       404: { description: 'Nothing published on this channel yet.' },
     },
     handler: async ({ params, request, reply, deps }) => {
       const feed = await releases(deps).feed(params.channel);
-      if (!feed) throw new HttpError(404, 'not-found', `No ${params.channel} release has been published (npm run admin -- release publish).`);
+      if (!feed)
+        throw new HttpError(404, 'not-found', `No ${params.channel} release has been published (npm run admin -- release publish).`);
       const etag = `"${feed.release.releaseId}-${feed.release.rolloutPercent}"`;
       void reply.header('etag', etag).header('cache-control', 'public, max-age=300');
       if (request.headers['if-none-match'] === etag) return reply.code(304).send();
@@ -101,7 +109,11 @@ async function sendBlob(reply: FastifyReply, store: ReleaseStore, id: string, ra
   const blob = await store.blob(id);
   if (!blob) throw new HttpError(404, 'not-found', `No update file ${id} on this server.`);
   // Content-addressed: the bytes under an id never change, so any cache may keep them.
-  void reply.header('accept-ranges', 'bytes').header('etag', `"${id}"`).header('cache-control', 'public, max-age=31536000, immutable').type('application/octet-stream');
+  void reply
+    .header('accept-ranges', 'bytes')
+    .header('etag', `"${id}"`)
+    .header('cache-control', 'public, max-age=31536000, immutable')
+    .type('application/octet-stream');
   const range = parseRange(rangeHeader, blob.size);
   if (range === 'unsatisfiable') {
     return reply.code(416).header('content-range', `bytes */${blob.size}`).send();
@@ -135,13 +147,24 @@ export async function registerUpdateUploads(app: FastifyInstance, deps: ServerDe
       preHandler: requireRole(deps, 'admin'),
       handler: async (request) => {
         const name = UpdateFileNameSchema.safeParse((request.query as Record<string, unknown>).name);
-        if (!name.success) throw new HttpError(400, 'invalid-request', `The query string has a problem: name: ${name.error.issues[0]?.message ?? 'required'}`);
+        if (!name.success)
+          throw new HttpError(
+            400,
+            'invalid-request',
+            `The query string has a problem: name: ${name.error.issues[0]?.message ?? 'required'}`,
+          );
         if (request.headers['content-type'] !== 'application/octet-stream') {
-          throw new HttpError(415, 'unsupported-media-type', 'Send the installer as the raw body with Content-Type: application/octet-stream.');
+          throw new HttpError(
+            415,
+            'unsupported-media-type',
+            'Send the installer as the raw body with Content-Type: application/octet-stream.',
+          );
         }
         const length = Number(request.headers['content-length'] ?? 0);
         if (length > MAX_BLOB_BYTES) throw new HttpError(413, 'too-large', `The file is larger than ${MAX_BLOB_BYTES} bytes.`);
-        const stored = await releases(deps).putBlob(request.body as Readable).catch(refusal);
+        const stored = await releases(deps)
+          .putBlob(request.body as Readable)
+          .catch(refusal);
         return { ...stored, url: blobUrl(stored.id, name.data) } satisfies BlobResult;
       },
     });

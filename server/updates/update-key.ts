@@ -54,7 +54,9 @@ export async function readUpdateKeyFile(file: string): Promise<UpdateKey> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new Error(`Cannot read the update key ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}); make one with "npm run admin -- release keygen --out ${file}".`);
+    throw new Error(
+      `Cannot read the update key ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}); make one with "npm run admin -- release keygen --out ${file}".`,
+    );
   }
   let parsed: z.infer<typeof UpdateKeyFileSchema>;
   try {
@@ -64,7 +66,8 @@ export async function readUpdateKeyFile(file: string): Promise<UpdateKey> {
   }
   const privateKey = createPrivateKey({ key: Buffer.from(parsed.privateKey, 'base64'), format: 'der', type: 'pkcs8' });
   const raw = rawPublic(createPublicKey(privateKey));
-  if (raw.toString('base64') !== parsed.publicKey || keyIdOf(raw) !== parsed.keyId) throw new Error(`${file}: the public key does not match the private key.`);
+  if (raw.toString('base64') !== parsed.publicKey || keyIdOf(raw) !== parsed.keyId)
+    throw new Error(`${file}: the public key does not match the private key.`);
   return {
     keyId: parsed.keyId,
     publicKey: parsed.publicKey,

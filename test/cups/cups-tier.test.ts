@@ -21,7 +21,10 @@ async function readQueue(): Promise<DeviceReading> {
   const source = new CupsSource({ server });
   const sessions = await source.list();
   const session = sessions.find((candidate) => candidate.id.endsWith(`/${queue}`));
-  if (!session) throw new Error(`queue ${queue} not listed; got ${sessions.map((s) => s.id).join(', ') || 'none'} (${source.problem ?? 'no problem reported'})`);
+  if (!session)
+    throw new Error(
+      `queue ${queue} not listed; got ${sessions.map((s) => s.id).join(', ') || 'none'} (${source.problem ?? 'no problem reported'})`,
+    );
   return session.read(AbortSignal.timeout(10_000));
 }
 
@@ -43,7 +46,8 @@ async function levelAfterJob(before: number | undefined): Promise<DeviceReading>
     const reading = await readQueue();
     const level = blackLevel(reading);
     if (level !== undefined && level !== before) return reading;
-    if (Date.now() > deadline) throw new Error(`the queue's Black level stayed ${String(before)} for 45 s after the job; facts: ${JSON.stringify(reading.facts)}`);
+    if (Date.now() > deadline)
+      throw new Error(`the queue's Black level stayed ${String(before)} for 45 s after the job; facts: ${JSON.stringify(reading.facts)}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
@@ -147,5 +151,11 @@ describeTransportContract('CupsSource (real cupsd on loopback)', async () => {
     },
   };
 });
-if (!cupsdPid) console.info('skipped: CUPS contract "stops answering": TRAYSIDE_CUPS_PID is not set (scripts/cups/run.sh sets it for its own cupsd; the system cupsd is never paused)');
-if (!printerUri) console.info('skipped: CUPS contract hot-plug: TRAYSIDE_CUPS_PRINTER_URI is not set (scripts/cups/run.sh sets it; queues are added and removed only on a cupsd of the tier\'s own)');
+if (!cupsdPid)
+  console.info(
+    'skipped: CUPS contract "stops answering": TRAYSIDE_CUPS_PID is not set (scripts/cups/run.sh sets it for its own cupsd; the system cupsd is never paused)',
+  );
+if (!printerUri)
+  console.info(
+    "skipped: CUPS contract hot-plug: TRAYSIDE_CUPS_PRINTER_URI is not set (scripts/cups/run.sh sets it; queues are added and removed only on a cupsd of the tier's own)",
+  );

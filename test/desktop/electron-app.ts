@@ -15,7 +15,9 @@ export function electronAvailability(): { ok: true; binary: string } | { ok: fal
   const binary = installedElectron(root);
   const display = hasDisplay();
   if (binary && display.ok) return { ok: true, binary };
-  const reason = binary ? `Electron cannot show a window here (${display.ok ? '' : display.reason}); these run in .github/workflows/desktop.yml on Windows and macOS` : NOT_HERE;
+  const reason = binary
+    ? `Electron cannot show a window here (${display.ok ? '' : display.reason}); these run in .github/workflows/desktop.yml on Windows and macOS`
+    : NOT_HERE;
   if (process.env.TRAYSIDE_REQUIRE_ELECTRON === '1') throw new Error(`The desktop tier must run here but cannot: ${reason}`);
   return { ok: false, reason };
 }

@@ -12,7 +12,9 @@ export default class DesktopSummaryReporter implements Reporter {
   onTestEnd(test: TestCase, result: TestResult): void {
     const outcome = result.status === 'skipped' ? 'skipped' : result.status === 'passed' ? 'passed' : 'failed';
     this.outcomes.set(test.id, outcome);
-    if (outcome === 'skipped') for (const annotation of test.annotations) if (annotation.type === 'skip' && annotation.description) this.skipReasons.add(annotation.description);
+    if (outcome === 'skipped')
+      for (const annotation of test.annotations)
+        if (annotation.type === 'skip' && annotation.description) this.skipReasons.add(annotation.description);
   }
 
   onEnd(): void {

@@ -49,7 +49,9 @@ test('the panel opens next to the tray and shows the simulated printer', async (
   await app.evaluate(() => __trayside.shell.panel.show(__trayside.shell.tray.bounds()));
   expect(await app.evaluate(() => __trayside.shell.panel.isVisible())).toBe(true);
   await expect(panel.getByText('Trayside Demo Printer').first()).toBeVisible();
-  const info = await panel.evaluate(() => (window as unknown as { trayside: { app: { getInfo(): Promise<{ host: string }> } } }).trayside.app.getInfo());
+  const info = await panel.evaluate(() =>
+    (window as unknown as { trayside: { app: { getInfo(): Promise<{ host: string }> } } }).trayside.app.getInfo(),
+  );
   expect(info.host).toBe('electron');
 });
 
@@ -80,7 +82,13 @@ test('the panel runs sandboxed and isolated, and cannot navigate or open windows
   const app = launched!.app;
   // Electron 45 has no getter for a window's effective webPreferences: check what the shell passed, then what the page can reach.
   const preferences = await app.evaluate(() => __trayside.panelWebPreferences);
-  expect(preferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
+  expect(preferences).toMatchObject({
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    webSecurity: true,
+    webviewTag: false,
+  });
   const windowsBefore = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length);
   const page = await panel.evaluate(() => ({
     require: typeof (window as unknown as { require?: unknown }).require,

@@ -25,7 +25,12 @@ try {
   const updater = loaded.autoUpdater ?? loaded.default.autoUpdater;
   // Unpackaged: electron-updater stays inactive unless told otherwise.
   updater.forceDevUpdateConfig = true;
-  updater.logger = { info: (m) => log.push(`info ${m}`), warn: (m) => log.push(`warn ${m}`), error: (m) => log.push(`error ${m}`), debug: () => undefined };
+  updater.logger = {
+    info: (m) => log.push(`info ${m}`),
+    warn: (m) => log.push(`warn ${m}`),
+    error: (m) => log.push(`error ${m}`),
+    debug: () => undefined,
+  };
   const installs = [];
   updater.quitAndInstall = (isSilent, isForceRunAfter) => installs.push([isSilent, isForceRunAfter]);
   if (mode === 'check-only') {
@@ -36,7 +41,12 @@ try {
     config: undefined,
     policy: { read: () => ({}) },
     installId: 'desktop-probe',
-    target: { appVersion: app.getVersion(), platform: process.platform, arch: process.arch === 'arm64' ? 'arm64' : 'x64', kinds: ['nsis', 'zip'] },
+    target: {
+      appVersion: app.getVersion(),
+      platform: process.platform,
+      arch: process.arch === 'arm64' ? 'arm64' : 'x64',
+      kinds: ['nsis', 'zip'],
+    },
     folder,
     fetch,
     now: () => Date.now(),

@@ -28,7 +28,15 @@ function stage(folder: string, tamper: boolean): void {
   const sha512 = createHash('sha512').update(bytes).digest('base64');
   if (tamper) bytes[100] = 8;
   writeFileSync(join(folder, 'files', name), bytes);
-  const file = { platform: process.platform === 'darwin' ? 'darwin' : 'win32', arch: process.platform === 'darwin' ? 'universal' : 'x64', kind: process.platform === 'darwin' ? 'zip' : 'nsis', name, url: '/x', size: bytes.length, sha512 };
+  const file = {
+    platform: process.platform === 'darwin' ? 'darwin' : 'win32',
+    arch: process.platform === 'darwin' ? 'universal' : 'x64',
+    kind: process.platform === 'darwin' ? 'zip' : 'nsis',
+    name,
+    url: '/x',
+    size: bytes.length,
+    sha512,
+  };
   writeFileSync(join(folder, 'staged.json'), JSON.stringify({ releaseId: '99.0.0-stable', version: '99.0.0', file, stagedAt: Date.now() }));
 }
 
@@ -40,9 +48,24 @@ async function probe(tamper: boolean): Promise<ProbeResult> {
       executablePath: availability.ok ? availability.binary : '',
       args: [join(root, 'test/desktop/update-probe.mjs')],
       cwd: root,
-      env: { ...process.env, TRAYSIDE_UPDATE_PROBE_DIR: folder, TRAYSIDE_UPDATE_PROBE_MODE: process.platform === 'darwin' ? 'check-only' : 'install' },
+      env: {
+        ...process.env,
+        TRAYSIDE_UPDATE_PROBE_DIR: folder,
+        TRAYSIDE_UPDATE_PROBE_MODE: process.platform === 'darwin' ? 'check-only' : 'install',
+      },
     });
-    await expect.poll(() => { try { return readFileSync(join(folder, 'probe-result.json'), 'utf8').length > 0; } catch { return false; } }, { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(
+        () => {
+          try {
+            return readFileSync(join(folder, 'probe-result.json'), 'utf8').length > 0;
+          } catch {
+            return false;
+          }
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(true);
     await app.close().catch(() => undefined);
     return JSON.parse(readFileSync(join(folder, 'probe-result.json'), 'utf8')) as ProbeResult;
   } finally {

@@ -14,7 +14,10 @@ import { testCoreOptions } from '../support/test-core.js';
 // input and output against the contract.
 
 const appAddress = process.env.TRAYSIDE_DISCOVERY_INTERFACE ?? '';
-if (!appAddress) console.info('skipped: DNS-SD discovery through the core: no network namespace with a responder (scripts/ipp/run.sh builds one when run as root)');
+if (!appAddress)
+  console.info(
+    'skipped: DNS-SD discovery through the core: no network namespace with a responder (scripts/ipp/run.sh builds one when run as root)',
+  );
 
 describe.skipIf(!appAddress)('the panel adds a discovered printer through the core', () => {
   let dir: string;
@@ -35,7 +38,12 @@ describe.skipIf(!appAddress)('the panel adds a discovered printer through the co
       loadHid: async () => ({ unavailable: 'no HID here' }),
       networkPrinters: { file: join(dir, 'network-printers.json'), discover: true, interfaceAddress: appAddress },
     });
-    core = createCore(testCoreOptions({ ...systemClock, ...systemTimers }, { sources: devices.sources, networkPrinters: devices.network!, unreadablePrinters: () => devices.unreadable() }));
+    core = createCore(
+      testCoreOptions(
+        { ...systemClock, ...systemTimers },
+        { sources: devices.sources, networkPrinters: devices.network!, unreadablePrinters: () => devices.unreadable() },
+      ),
+    );
     await core.start();
   });
   afterAll(() => {
@@ -54,7 +62,9 @@ describe.skipIf(!appAddress)('the panel adds a discovered printer through the co
       async () => {
         const answer = await call('discovered');
         expect(answer.ok).toBe(true);
-        printer = (answer.ok ? (answer.value as Array<{ id: string; name: string; added: boolean }>) : []).find((candidate) => candidate.name === 'Trayside Lab Printer');
+        printer = (answer.ok ? (answer.value as Array<{ id: string; name: string; added: boolean }>) : []).find(
+          (candidate) => candidate.name === 'Trayside Lab Printer',
+        );
         expect(printer).toBeDefined();
       },
       { timeout: 15_000, interval: 250 },
@@ -63,14 +73,26 @@ describe.skipIf(!appAddress)('the panel adds a discovered printer through the co
     expect(printer!.added).toBe(false);
 
     expect(await call('addDiscovered', { id: printer!.id })).toMatchObject({ ok: true });
-    await vi.waitFor(() => expect(core.monitor.snapshots().map((snapshot) => snapshot.identity.model), JSON.stringify(core.monitor.snapshots())).toContain('Discovered IPP'), { timeout: 20_000, interval: 250 });
+    await vi.waitFor(
+      () =>
+        expect(
+          core.monitor.snapshots().map((snapshot) => snapshot.identity.model),
+          JSON.stringify(core.monitor.snapshots()),
+        ).toContain('Discovered IPP'),
+      { timeout: 20_000, interval: 250 },
+    );
     const answer = await call('discovered');
-    expect(answer.ok && (answer.value as Array<{ id: string; added: boolean }>).find((candidate) => candidate.id === printer!.id)?.added).toBe(true);
+    expect(
+      answer.ok && (answer.value as Array<{ id: string; added: boolean }>).find((candidate) => candidate.id === printer!.id)?.added,
+    ).toBe(true);
     expect(events.length).toBeGreaterThan(0);
     expect(JSON.parse(readFileSync(join(dir, 'network-printers.json'), 'utf8')).printers).toHaveLength(1);
     subscription.dispose();
 
-    expect(await call('addDiscovered', { id: 'uuid:00000000-0000-0000-0000-000000000000' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await call('addDiscovered', { id: 'uuid:00000000-0000-0000-0000-000000000000' })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
     expect(await call('addDiscovered', { id: '' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     expect(await call('unreadable')).toEqual({ ok: true, value: [] });
   });

@@ -10,12 +10,20 @@ const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
 const appAddress = process.env.TRAYSIDE_DISCOVERY_INTERFACE ?? '';
 const printerAddress = process.env.TRAYSIDE_DISCOVERY_PRINTER ?? '';
-if (!appAddress) console.info('skipped: npm run devices -- --network: no network namespace with a responder (scripts/ipp/run.sh builds one when run as root)');
+if (!appAddress)
+  console.info(
+    'skipped: npm run devices -- --network: no network namespace with a responder (scripts/ipp/run.sh builds one when run as root)',
+  );
 
 describe.skipIf(!appAddress)('npm run devices -- --network', () => {
   it('lists the printer on the network with the address to give --ipp', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'native/cli/devices.ts', '--network', '--vendor', '0x1234'], { cwd: root, timeout: 60_000 });
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'native/cli/devices.ts', '--network', '--vendor', '0x1234'], {
+      cwd: root,
+      timeout: 60_000,
+    });
     expect(stdout).toContain('Printers on the network (read one with --ipp URI):');
-    expect(stdout).toMatch(new RegExp(`  Trayside Lab Printer \\(Trayside Discovered IPP\\): ipps://${printerAddress.replace(/\./g, '\\.')}:8631/ipp/print`));
+    expect(stdout).toMatch(
+      new RegExp(`  Trayside Lab Printer \\(Trayside Discovered IPP\\): ipps://${printerAddress.replace(/\./g, '\\.')}:8631/ipp/print`),
+    );
   }, 60_000);
 });

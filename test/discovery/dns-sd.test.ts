@@ -40,7 +40,12 @@ describe.skipIf(!appAddress)('DNS-SD discovery of a real responder on another na
     dir = mkdtempSync(join(tmpdir(), 'trayside-discovery-'));
     const discovery = startPrinterDiscovery({ interfaceAddress: appAddress, log: (line) => log.push(line) });
     if (!discovery) throw new Error(`discovery did not start: ${log.join('; ')}`);
-    directory = createNetworkPrinterDirectory({ storage: addedPrintersFile(join(dir, 'network-printers.json'), (line) => log.push(line)), discovery, configured: [], log: (line) => log.push(line) });
+    directory = createNetworkPrinterDirectory({
+      storage: addedPrintersFile(join(dir, 'network-printers.json'), (line) => log.push(line)),
+      discovery,
+      configured: [],
+      log: (line) => log.push(line),
+    });
   });
   afterAll(() => {
     directory?.dispose();
@@ -48,17 +53,29 @@ describe.skipIf(!appAddress)('DNS-SD discovery of a real responder on another na
   });
 
   it('finds the printer once (ipp and ipps joined by UUID), with its model, location and web page from TXT', async () => {
-    await vi.waitFor(() => expect(directory.discovered().map((printer) => printer.name)).toContain('Trayside Lab Printer'), { timeout: 15_000, interval: 200 });
+    await vi.waitFor(() => expect(directory.discovered().map((printer) => printer.name)).toContain('Trayside Lab Printer'), {
+      timeout: 15_000,
+      interval: 200,
+    });
     const found = directory.discovered().filter((printer) => printer.name === 'Trayside Lab Printer');
     expect(found).toHaveLength(1);
     const printer = DiscoveredPrinterSchema.parse(found[0]);
-    expect(printer).toMatchObject({ id: 'uuid:8f2c1a4e-7b3d-4c5e-9a61-2d4b8c0e1f37', model: 'Trayside Discovered IPP', location: 'Lab bench', adminUrl: expect.stringContaining(printerAddress), added: false });
+    expect(printer).toMatchObject({
+      id: 'uuid:8f2c1a4e-7b3d-4c5e-9a61-2d4b8c0e1f37',
+      model: 'Trayside Discovered IPP',
+      location: 'Lab bench',
+      adminUrl: expect.stringContaining(printerAddress),
+      added: false,
+    });
     expect(printer.secure).toBe(true);
     expect(printer.uri).toMatch(new RegExp(`^ipps://${printerAddress.replace(/\./g, '\\.')}:\\d+/ipp/print$`));
   });
 
   it('lists the hostile advertisement with only safe values: the default path, no script link, no fake UUID, one clean line', async () => {
-    await vi.waitFor(() => expect(directory.discovered().some((printer) => printer.name.startsWith('Hostile'))).toBe(true), { timeout: 15_000, interval: 200 });
+    await vi.waitFor(() => expect(directory.discovered().some((printer) => printer.name.startsWith('Hostile'))).toBe(true), {
+      timeout: 15_000,
+      interval: 200,
+    });
     const hostile = directory.discovered().find((printer) => printer.name.startsWith('Hostile'))!;
     DiscoveredPrinterSchema.parse(hostile);
     expect(hostile.uri).toMatch(/\/ipp\/print$/);
@@ -86,7 +103,10 @@ describe.skipIf(!appAddress)('DNS-SD discovery of a real responder on another na
 
   it('a printer that says goodbye leaves the list', async () => {
     expect(await tellResponder('withdraw Hostile\u0007 Printer')).toMatch(/^withdrawn/);
-    await vi.waitFor(() => expect(directory.discovered().some((printer) => printer.name.startsWith('Hostile'))).toBe(false), { timeout: 10_000, interval: 200 });
+    await vi.waitFor(() => expect(directory.discovered().some((printer) => printer.name.startsWith('Hostile'))).toBe(false), {
+      timeout: 10_000,
+      interval: 200,
+    });
     expect(directory.discovered().map((printer) => printer.name)).toContain('Trayside Lab Printer');
     expect(log.filter((line) => /DNS-SD/.test(line))).toEqual([]);
   });

@@ -43,14 +43,29 @@ mdns.on('query', (packet) => {
 });
 const uuid = '8f2c1a4e-7b3d-4c5e-9a61-2d4b8c0e1f37';
 const services = new Map();
-const publish = (config) => services.set(config.name, bonjour.publish({ ...config, host: hostName, port, disableIPv6: true, probe: false }));
-const txt = { txtvers: '1', rp: 'ipp/print', ty: 'Trayside Discovered IPP', note: 'Lab bench', adminurl: `http://${address}:${port}/`, UUID: uuid, pdl: 'application/pdf,image/pwg-raster' };
+const publish = (config) =>
+  services.set(config.name, bonjour.publish({ ...config, host: hostName, port, disableIPv6: true, probe: false }));
+const txt = {
+  txtvers: '1',
+  rp: 'ipp/print',
+  ty: 'Trayside Discovered IPP',
+  note: 'Lab bench',
+  adminurl: `http://${address}:${port}/`,
+  UUID: uuid,
+  pdl: 'application/pdf,image/pwg-raster',
+};
 publish({ name: 'Trayside Lab Printer', type: 'ipp', txt });
 publish({ name: 'Trayside Lab Printer', type: 'ipps', txt });
 publish({
   name: 'Hostile\u0007 Printer',
   type: 'ipp',
-  txt: { rp: '../../../etc/passwd', ty: `Evil\u0000\u001b[2J${'x'.repeat(150)}`, adminurl: 'javascript:alert(1)', UUID: 'not-a-uuid', note: '\u202e' },
+  txt: {
+    rp: '../../../etc/passwd',
+    ty: `Evil\u0000\u001b[2J${'x'.repeat(150)}`,
+    adminurl: 'javascript:alert(1)',
+    UUID: 'not-a-uuid',
+    note: '\u202e',
+  },
 });
 
 rmSync(control, { force: true });
@@ -74,5 +89,7 @@ const commands = createServer((socket) => {
   });
   socket.on('error', () => undefined);
 });
-commands.listen(control, () => console.log(`responder: advertising on ${address}, relaying :${port} to 127.0.0.1:${target}, control at ${control}`));
+commands.listen(control, () =>
+  console.log(`responder: advertising on ${address}, relaying :${port} to 127.0.0.1:${target}, control at ${control}`),
+);
 process.on('SIGTERM', () => bonjour.unpublishAll(() => process.exit(0)));

@@ -43,7 +43,11 @@ async function expectNoViolations(page: Page, state: string): Promise<void> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(await axeSource);
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
-    const results = await page.evaluate(() => (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe.run(document, { resultTypes: ['violations'] }));
+    const results = await page.evaluate(() =>
+      (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe.run(document, {
+        resultTypes: ['violations'],
+      }),
+    );
     expect.soft(results.violations.flatMap(describeViolation), `axe on "${state}" in the ${colorScheme} scheme`).toEqual([]);
   }
   await page.emulateMedia({ colorScheme: null });
@@ -89,7 +93,10 @@ test.describe('the panel has no axe violations', () => {
     const branding = await demoBranding();
     // A store template on a host the store does not list: the panel shows the refusal next to the button.
     branding.store!.regions.US!.urlTemplate = 'https://elsewhere.example.net/{part}';
-    const app = await trayside({ printers: [{ levels: { cyan: 5, black: 0, waste: 95 } }], core: { branding, settingsStorage: memorySettingsStorage({ region: 'US', locale: 'en' }) } });
+    const app = await trayside({
+      printers: [{ levels: { cyan: 5, black: 0, waste: 95 } }],
+      core: { branding, settingsStorage: memorySettingsStorage({ region: 'US', locale: 'en' }) },
+    });
     app.printer.setCondition('media-jam', true);
     app.printer.setCondition('door-open', true);
     await app.core.monitor.refresh(app.printer.id);
@@ -128,7 +135,11 @@ test.describe('the panel has no axe violations', () => {
 
   test('Get help, before and after capturing diagnostics', async ({ page, trayside }) => {
     const app = await trayside({
-      core: { dataDir: test.info().outputDir, branding: await demoBranding({ supportUrl: 'https://support.example.com/trayside' }), features: { messages: false, events: false } },
+      core: {
+        dataDir: test.info().outputDir,
+        branding: await demoBranding({ supportUrl: 'https://support.example.com/trayside' }),
+        features: { messages: false, events: false },
+      },
     });
     await page.goto(app.url);
     await page.getByRole('button', { name: 'Get help' }).click();
@@ -183,7 +194,10 @@ test.describe('the panel has no axe violations', () => {
           },
         ],
       };
-      for (const [route, body] of [['/v1/admin/campaigns', campaign], [`/v1/admin/campaigns/${campaign.id}/publish`, undefined]] as const) {
+      for (const [route, body] of [
+        ['/v1/admin/campaigns', campaign],
+        [`/v1/admin/campaigns/${campaign.id}/publish`, undefined],
+      ] as const) {
         const response = await fetch(new URL(route, server.url), {
           method: 'POST',
           headers: { authorization: `Bearer ${ADMIN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -196,11 +210,18 @@ test.describe('the panel has no axe violations', () => {
       await server?.close();
     });
 
-    test('the inbox with an unread message, the message open, a survey with errors, the cart, snoozed with Undo', async ({ page, trayside }) => {
+    test('the inbox with an unread message, the message open, a survey with errors, the cart, snoozed with Undo', async ({
+      page,
+      trayside,
+    }) => {
       const app = await trayside({
         core: {
           branding: await demoBranding({ backendUrl: server.url, signingKeys: [await server.publicKey()] }),
-          settingsStorage: memorySettingsStorage({ region: 'US', locale: 'en', messageCategories: { supplies: true, service: true, tips: false, offers: false, surveys: true } }),
+          settingsStorage: memorySettingsStorage({
+            region: 'US',
+            locale: 'en',
+            messageCategories: { supplies: true, service: true, tips: false, offers: false, surveys: true },
+          }),
           dataDir: test.info().outputDir,
           features: { events: false },
           fetch: (target, init) => fetch(target, init),

@@ -40,7 +40,11 @@ async function openHelp(page: Page): Promise<void> {
   await expect(page.getByRole('dialog', { name: 'Get help' })).toBeVisible();
 }
 
-test('capture with the printer jammed, serials removed in the review, export to a file, upload for a case code, delete it', async ({ page, trayside, browser }) => {
+test('capture with the printer jammed, serials removed in the review, export to a file, upload for a case code, delete it', async ({
+  page,
+  trayside,
+  browser,
+}) => {
   test.setTimeout(90_000);
   dataDir = mkdtempSync(join(tmpdir(), 'trayside-e2e-diagnostics-'));
   await seedLogs(dataDir);
@@ -98,7 +102,9 @@ test('capture with the printer jammed, serials removed in the review, export to 
 
   // Consent is "none": the app asks for a yes for this one upload.
   await help.getByRole('button', { name: 'Send to support' }).click();
-  await expect(help.getByRole('group', { name: 'Confirm this upload' })).toContainText(`Send this one bundle, exactly as shown, to ${server.url}?`);
+  await expect(help.getByRole('group', { name: 'Confirm this upload' })).toContainText(
+    `Send this one bundle, exactly as shown, to ${server.url}?`,
+  );
   await help.getByRole('button', { name: 'Yes, send it once' }).click();
   const caseCode = help.locator('.case-code');
   await expect(caseCode).toBeVisible({ timeout: 15_000 });
@@ -112,7 +118,10 @@ test('capture with the printer jammed, serials removed in the review, export to 
   await expect(help.getByRole('status').filter({ hasText: `Case ${code} deleted from the support server.` })).toBeVisible();
   await expect(help.locator('.case-code')).toHaveCount(0);
   // Gone on the server too: a second delete with any token finds nothing.
-  const again = await fetch(new URL(`/v1/diagnostics/${code}`, server.url), { method: 'DELETE', headers: { authorization: 'Bearer 0123456789abcdef0123' } });
+  const again = await fetch(new URL(`/v1/diagnostics/${code}`, server.url), {
+    method: 'DELETE',
+    headers: { authorization: 'Bearer 0123456789abcdef0123' },
+  });
   expect(again.status).toBe(404);
 
   // Escape closes the view and gives focus back to the button.
@@ -159,8 +168,13 @@ async function shoot(browser: Browser, url: string, name: string, capture: boole
         await expect(help.locator('.case-code')).toBeVisible();
       }
       await page.screenshot({ path: `${SHOTS}/${name}-${view.name}.png` });
-      expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at ${view.name}`).toBeLessThanOrEqual(view.viewport.width);
-      expect(await help.evaluate((element) => element.scrollWidth - element.clientWidth), `${name} at ${view.name}: the help view scrolls sideways`).toBeLessThanOrEqual(0);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at ${view.name}`).toBeLessThanOrEqual(
+        view.viewport.width,
+      );
+      expect(
+        await help.evaluate((element) => element.scrollWidth - element.clientWidth),
+        `${name} at ${view.name}: the help view scrolls sideways`,
+      ).toBeLessThanOrEqual(0);
     } finally {
       await context.close();
     }

@@ -71,8 +71,17 @@ test('a survey answered in the panel appears in the campaign stats', async ({ pa
   let core: ReturnType<typeof createCore> | undefined;
   let host: Awaited<ReturnType<typeof startNodeHost>> | undefined;
   try {
-    expect((await fetch(`${serverUrl}/v1/admin/campaigns`, { method: 'POST', headers: admin, body: JSON.stringify(campaign) })).status).toBe(201);
-    expect((await fetch(`${serverUrl}/v1/admin/campaigns/${campaign.id}/publish`, { method: 'POST', headers: { authorization: admin.authorization } })).status).toBe(200);
+    expect(
+      (await fetch(`${serverUrl}/v1/admin/campaigns`, { method: 'POST', headers: admin, body: JSON.stringify(campaign) })).status,
+    ).toBe(201);
+    expect(
+      (
+        await fetch(`${serverUrl}/v1/admin/campaigns/${campaign.id}/publish`, {
+          method: 'POST',
+          headers: { authorization: admin.authorization },
+        })
+      ).status,
+    ).toBe(200);
     const { publicKey } = (await (await fetch(`${serverUrl}/v1/signing-key`)).json()) as { publicKey: string };
     const demo = JSON.parse(await readFile(join(root, 'assets/branding/demo.json'), 'utf8')) as object;
     const branding = BrandingSchema.parse({ ...demo, backendUrl: serverUrl, signingKeys: [publicKey], productLine: 'trayside-demo' });
@@ -81,7 +90,10 @@ test('a survey answered in the panel appears in the campaign stats', async ({ pa
       appInfo: { name: 'Trayside', version: '0.0.0-e2e', host: 'node', platform: process.platform },
       sources: [new SimulatedSource([new SimulatedPrinter({ clock: systemClock, speed: 0 })])],
       // The owner agreed to share usage data and to receive surveys (both are off by default).
-      settingsStorage: memorySettingsStorage({ consent: 'anonymous-usage', messageCategories: { supplies: true, service: true, tips: false, offers: false, surveys: true } }),
+      settingsStorage: memorySettingsStorage({
+        consent: 'anonymous-usage',
+        messageCategories: { supplies: true, service: true, tips: false, offers: false, surveys: true },
+      }),
       clock: systemClock,
       timers: systemTimers,
       log: (message) => log.push(message),
@@ -92,7 +104,13 @@ test('a survey answered in the panel appears in the campaign stats', async ({ pa
       openExternal: urlLog((message) => log.push(message)),
     });
     await core.start();
-    host = await startNodeHost({ core, rendererDir: join(root, 'out/renderer'), bridgeScript: join(root, 'out/host-bridge/trayside-bridge.js'), port: 0, log: (message) => log.push(message) });
+    host = await startNodeHost({
+      core,
+      rendererDir: join(root, 'out/renderer'),
+      bridgeScript: join(root, 'out/host-bridge/trayside-bridge.js'),
+      port: 0,
+      log: (message) => log.push(message),
+    });
 
     page.on('console', (entry) => log.push(`console: ${entry.text()}`));
     page.on('pageerror', (error) => log.push(`pageerror: ${error.message}`));

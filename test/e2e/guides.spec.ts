@@ -30,7 +30,12 @@ test('the demo printer jams: the jam guide shows beside the error and in Get hel
   server = await startTestServer();
   await seedDemoCampaigns(server.store, new Date());
   // No image host is allow-listed: the jam guide's picture by URL is dropped (nothing leaves 127.0.0.1), its step stays.
-  const branding = BrandingSchema.parse({ name: 'Trayside', backendUrl: server.url, signingKeys: [await server.publicKey()], productLine: 'trayside-demo' });
+  const branding = BrandingSchema.parse({
+    name: 'Trayside',
+    backendUrl: server.url,
+    signingKeys: [await server.publicKey()],
+    productLine: 'trayside-demo',
+  });
   const app = await trayside({ core: { dataDir, branding, features: { events: false } } });
   await page.goto(app.url);
   const card = page.getByRole('article', { name: 'Trayside Demo Printer' });
@@ -38,7 +43,9 @@ test('the demo printer jams: the jam guide shows beside the error and in Get hel
   app.printer.setCondition('media-jam', true);
   app.printer.setLevel('cyan', 8);
   await app.core.monitor.refresh(app.core.monitor.snapshots()[0]!.id);
-  await expect(card.locator('details.guide', { hasText: 'Replacing the cyan cartridge' })).toContainText('For: Cyan ink', { timeout: 20_000 });
+  await expect(card.locator('details.guide', { hasText: 'Replacing the cyan cartridge' })).toContainText('For: Cyan ink', {
+    timeout: 20_000,
+  });
   await expect(card).toContainText('Paper jam');
   const guide = card.locator('details.guide', { hasText: JAM_GUIDE });
   await expect(guide).toContainText('For: Paper jam: open the rear door and remove the paper');
@@ -83,12 +90,17 @@ async function shoot(browser: Browser, url: string): Promise<void> {
       const card = page.getByRole('article', { name: 'Trayside Demo Printer' });
       await openGuide(page, card.locator('details.guide', { hasText: JAM_GUIDE }));
       await page.screenshot({ path: `${SHOTS}/card-${view.name}.png`, fullPage: true });
-      expect(await page.evaluate(() => document.documentElement.scrollWidth), `card at ${view.name}`).toBeLessThanOrEqual(view.viewport.width);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), `card at ${view.name}`).toBeLessThanOrEqual(
+        view.viewport.width,
+      );
       await page.getByRole('button', { name: 'Get help' }).click();
       const help = page.getByRole('dialog', { name: 'Get help' });
       await openGuide(page, help.locator('details.guide', { hasText: 'Replacing the cyan cartridge' }));
       await page.screenshot({ path: `${SHOTS}/help-${view.name}.png`, fullPage: true });
-      expect(await help.evaluate((element) => element.scrollWidth - element.clientWidth), `Get help at ${view.name} scrolls sideways`).toBeLessThanOrEqual(0);
+      expect(
+        await help.evaluate((element) => element.scrollWidth - element.clientWidth),
+        `Get help at ${view.name} scrolls sideways`,
+      ).toBeLessThanOrEqual(0);
     } finally {
       await context.close();
     }

@@ -36,7 +36,21 @@ export interface Trayside {
 export interface LaunchOptions {
   printers?: Array<Omit<SimulatedPrinterOptions, 'clock'>>;
   /** Branding (store links), messages and settings for the core; by default none and the defaults. */
-  core?: Partial<Pick<CoreOptions, 'branding' | 'settingsStorage' | 'dataDir' | 'features' | 'fetch' | 'environment' | 'tuning' | 'networkPrinters' | 'unreadablePrinters' | 'policy'>>;
+  core?: Partial<
+    Pick<
+      CoreOptions,
+      | 'branding'
+      | 'settingsStorage'
+      | 'dataDir'
+      | 'features'
+      | 'fetch'
+      | 'environment'
+      | 'tuning'
+      | 'networkPrinters'
+      | 'unreadablePrinters'
+      | 'policy'
+    >
+  >;
 }
 
 async function launch(options: LaunchOptions = {}): Promise<Trayside> {
@@ -117,7 +131,8 @@ export const test = base.extend<{ trayside: (options?: LaunchOptions) => Promise
       return app;
     });
     for (const app of started) {
-      if (testInfo.status !== testInfo.expectedStatus && app.log.length > 0) await testInfo.attach('trayside.log', { body: app.log.join('\n') });
+      if (testInfo.status !== testInfo.expectedStatus && app.log.length > 0)
+        await testInfo.attach('trayside.log', { body: app.log.join('\n') });
       await app.dispose();
     }
   },

@@ -10,15 +10,17 @@ const SHOTS = 'test-results/l10n';
 
 /** What a device says about itself (names, part numbers, its own condition texts): data, not the app's words. */
 function deviceWords(app: Trayside): string[] {
-  return app.core.monitor.snapshots().flatMap((snapshot) => [
-    snapshot.identity.model,
-    snapshot.identity.manufacturer,
-    snapshot.identity.serial ?? '',
-    snapshot.identity.firmware ?? '',
-    ...snapshot.supplies.flatMap((supply) => [supply.name, supply.partNumber ?? '']),
-    ...snapshot.conditions.flatMap((condition) => [condition.message, ...condition.message.split(':')]),
-    ...Object.entries(snapshot.facts).flat(),
-  ]);
+  return app.core.monitor
+    .snapshots()
+    .flatMap((snapshot) => [
+      snapshot.identity.model,
+      snapshot.identity.manufacturer,
+      snapshot.identity.serial ?? '',
+      snapshot.identity.firmware ?? '',
+      ...snapshot.supplies.flatMap((supply) => [supply.name, supply.partNumber ?? '']),
+      ...snapshot.conditions.flatMap((condition) => [condition.message, ...condition.message.split(':')]),
+      ...Object.entries(snapshot.facts).flat(),
+    ]);
 }
 
 /** Visible text nodes with Latin words left once the device's data and the brand are taken out. */
@@ -49,15 +51,22 @@ async function overflowAndTruncation(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const problems: string[] = [];
     const root = document.scrollingElement ?? document.documentElement;
-    if (root.scrollWidth > root.clientWidth + 1) problems.push(`the page scrolls sideways (${root.scrollWidth} px in ${root.clientWidth} px)`);
+    if (root.scrollWidth > root.clientWidth + 1)
+      problems.push(`the page scrolls sideways (${root.scrollWidth} px in ${root.clientWidth} px)`);
     for (const element of document.body.querySelectorAll<HTMLElement>('*')) {
       // Screen-reader-only text is clipped to 1 px on purpose.
       if (element.getClientRects().length === 0 || !element.textContent?.trim() || element.closest('.visually-hidden')) continue;
       const style = getComputedStyle(element);
       const clips = style.overflowX === 'hidden' || style.overflowX === 'clip' || style.textOverflow === 'ellipsis';
-      if (clips && element.scrollWidth > element.clientWidth + 1) problems.push(`cut off: <${element.tagName.toLowerCase()} class="${element.className}"> "${element.textContent.trim().slice(0, 60)}"`);
+      if (clips && element.scrollWidth > element.clientWidth + 1)
+        problems.push(
+          `cut off: <${element.tagName.toLowerCase()} class="${element.className}"> "${element.textContent.trim().slice(0, 60)}"`,
+        );
       const rect = element.getBoundingClientRect();
-      if (rect.right > root.clientWidth + 1 || rect.left < -1) problems.push(`outside the panel: <${element.tagName.toLowerCase()} class="${element.className}"> "${element.textContent.trim().slice(0, 60)}"`);
+      if (rect.right > root.clientWidth + 1 || rect.left < -1)
+        problems.push(
+          `outside the panel: <${element.tagName.toLowerCase()} class="${element.className}"> "${element.textContent.trim().slice(0, 60)}"`,
+        );
     }
     return problems;
   });

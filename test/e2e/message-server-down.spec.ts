@@ -61,8 +61,17 @@ test.beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'trayside-server-down-e2e-'));
   port = await closedPort();
   backend = `http://127.0.0.1:${port}`;
-  const branding = BrandingSchema.parse({ name: 'Trayside', backendUrl: backend, signingKeys: [PLACEHOLDER_KEY], productLine: 'trayside-demo' });
-  const plan = planSigningKey(branding, { allowLoopbackKeyFetch: true, fetch: (url, init) => fetch(url, init), log: (message) => log.push(message) });
+  const branding = BrandingSchema.parse({
+    name: 'Trayside',
+    backendUrl: backend,
+    signingKeys: [PLACEHOLDER_KEY],
+    productLine: 'trayside-demo',
+  });
+  const plan = planSigningKey(branding, {
+    allowLoopbackKeyFetch: true,
+    fetch: (url, init) => fetch(url, init),
+    log: (message) => log.push(message),
+  });
   if (plan.kind !== 'fetch') throw new Error(`a loopback backend with the placeholder key should be asked for its key, not ${plan.kind}`);
   core = createCore({
     appInfo: { name: 'Trayside', version: '0.0.0-e2e', host: 'node', platform: process.platform },
@@ -80,7 +89,12 @@ test.beforeAll(async () => {
     tuning: { messagePolicy: { minIntervalMs: 0, perCategoryPerDay: 100, perCategoryPerWeek: 100 } },
   });
   await core.start();
-  host = await startNodeHost({ core, rendererDir: resolve(root, 'out/renderer'), bridgeScript: resolve(root, 'out/host-bridge/trayside-bridge.js'), port: 0 });
+  host = await startNodeHost({
+    core,
+    rendererDir: resolve(root, 'out/renderer'),
+    bridgeScript: resolve(root, 'out/host-bridge/trayside-bridge.js'),
+    port: 0,
+  });
 });
 
 test.afterAll(async () => {
@@ -91,7 +105,9 @@ test.afterAll(async () => {
   if (dir !== '') await rm(dir, { recursive: true, force: true });
 });
 
-test('server down: the panel says it cannot reach it and why; started later, Check now brings its messages without a restart', async ({ page }) => {
+test('server down: the panel says it cannot reach it and why; started later, Check now brings its messages without a restart', async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   await page.goto(host!.url);
   const messages = page.getByRole('region', { name: /Messages/ });
@@ -109,7 +125,10 @@ test('server down: the panel says it cannot reach it and why; started later, Che
   await store.addToken(hashToken(ADMIN), 'admin', 'server-down e2e', new Date());
   server = await buildServer({ store, logLevel: 'silent', versionRefreshMs: 0 });
   await server.listen({ host: '127.0.0.1', port });
-  for (const [route, body] of [['/v1/admin/campaigns', campaign], [`/v1/admin/campaigns/${campaign.id}/publish`, undefined]] as const) {
+  for (const [route, body] of [
+    ['/v1/admin/campaigns', campaign],
+    [`/v1/admin/campaigns/${campaign.id}/publish`, undefined],
+  ] as const) {
     const response = await fetch(new URL(route, backend), {
       method: 'POST',
       headers: { authorization: `Bearer ${ADMIN}`, ...(body ? { 'content-type': 'application/json' } : {}) },

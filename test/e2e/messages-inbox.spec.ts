@@ -34,7 +34,8 @@ async function startApp(messages: ManifestMessage[]): Promise<App> {
   const key = makeTestKey();
   const envelope = JSON.stringify(signManifest(key, testManifest(Date.now() - 60_000, { messages })));
   const server: Server = createServer((request, response) => {
-    if (request.url?.startsWith('/v1/manifests/trayside-demo/')) response.writeHead(200, { 'content-type': 'application/json', etag: '"1"' }).end(envelope);
+    if (request.url?.startsWith('/v1/manifests/trayside-demo/'))
+      response.writeHead(200, { 'content-type': 'application/json', etag: '"1"' }).end(envelope);
     else response.writeHead(404).end();
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -49,7 +50,12 @@ async function startApp(messages: ManifestMessage[]): Promise<App> {
     timers: systemTimers,
     log: (message) => log.push(message),
     notifier: notificationLog((message) => log.push(message)),
-    branding: BrandingSchema.parse({ name: 'Acme Ink', backendUrl: backend, signingKeys: [key.publicKeyBase64], productLine: 'trayside-demo' }),
+    branding: BrandingSchema.parse({
+      name: 'Acme Ink',
+      backendUrl: backend,
+      signingKeys: [key.publicKeyBase64],
+      productLine: 'trayside-demo',
+    }),
     dataDir: join(dir, 'client'),
     features: { events: false },
     fetch: (target, init) => fetch(target, init),
@@ -58,7 +64,12 @@ async function startApp(messages: ManifestMessage[]): Promise<App> {
     tuning: { messagePolicy: { minIntervalMs: 0, perCategoryPerDay: 100, perCategoryPerWeek: 100 } },
   });
   await core.start();
-  const host: NodeHost = await startNodeHost({ core, rendererDir: resolve(root, 'out/renderer'), bridgeScript: resolve(root, 'out/host-bridge/trayside-bridge.js'), port: 0 });
+  const host: NodeHost = await startNodeHost({
+    core,
+    rendererDir: resolve(root, 'out/renderer'),
+    bridgeScript: resolve(root, 'out/host-bridge/trayside-bridge.js'),
+    port: 0,
+  });
   return {
     url: host.url,
     log,
@@ -80,7 +91,9 @@ const critical = (index: number): ManifestMessage =>
     urgency: 'critical',
     priority: 900 - index,
     caps: { maxImpressions: 1, maxPerDay: 1, cooldownHours: 0 },
-    variants: [{ id: 'a', weight: 1, locale: 'en', content: { title: `Service notice ${index}`, body: `Notice **${index}**.`, actions: [] } }],
+    variants: [
+      { id: 'a', weight: 1, locale: 'en', content: { title: `Service notice ${index}`, body: `Notice **${index}**.`, actions: [] } },
+    ],
   });
 
 let app: App | undefined;
@@ -91,13 +104,19 @@ test.afterEach(async () => {
 
 const inbox = (page: Page) => page.getByRole('region', { name: /Messages/ });
 
-test('five critical messages at once: two notifications and "3 more messages from Acme Ink"; the badge counts all five; Mark all as read clears it', async ({ page }) => {
+test('five critical messages at once: two notifications and "3 more messages from Acme Ink"; the badge counts all five; Mark all as read clears it', async ({
+  page,
+}) => {
   app = await startApp([0, 1, 2, 3, 4].map(critical));
   await page.goto(app.url);
   await expect(inbox(page).getByLabel('5 unread')).toBeVisible();
   const notifications = () => app!.log.filter((line) => line.startsWith('notification: [message'));
   await expect.poll(notifications).toHaveLength(3);
-  expect(notifications().map((line) => line.replace(/^notification: \[message [^\]]+\] /, '').replace(/ — .*/, ''))).toEqual(['Service notice 0', 'Service notice 1', '3 more messages from Acme Ink']);
+  expect(notifications().map((line) => line.replace(/^notification: \[message [^\]]+\] /, '').replace(/ — .*/, ''))).toEqual([
+    'Service notice 0',
+    'Service notice 1',
+    '3 more messages from Acme Ink',
+  ]);
   expect(app.log.filter((line) => line.startsWith('tray badge:')).at(-1)).toBe('tray badge: 5');
 
   await inbox(page).getByRole('button', { name: 'Mark all as read' }).click();
@@ -110,8 +129,15 @@ test('five critical messages at once: two notifications and "3 more messages fro
   await expect(inbox(page).getByLabel(/unread/)).toHaveCount(0);
 });
 
-test('snooze: the message leaves the inbox, is listed as "Snoozed until tomorrow HH:MM", Undo and Unsnooze bring it back', async ({ page }) => {
-  app = await startApp([testMessage({ campaignId: 'cyan-low', variants: [{ id: 'a', weight: 1, locale: 'en', content: { title: 'Cyan running low', body: 'Order an 805XL.', actions: [] } }] })]);
+test('snooze: the message leaves the inbox, is listed as "Snoozed until tomorrow HH:MM", Undo and Unsnooze bring it back', async ({
+  page,
+}) => {
+  app = await startApp([
+    testMessage({
+      campaignId: 'cyan-low',
+      variants: [{ id: 'a', weight: 1, locale: 'en', content: { title: 'Cyan running low', body: 'Order an 805XL.', actions: [] } }],
+    }),
+  ]);
   await page.goto(app.url);
   const entry = inbox(page).getByRole('article', { name: 'Cyan running low' });
   await entry.getByRole('button', { name: /Cyan running low/ }).click();
@@ -139,10 +165,20 @@ test('snooze: the message leaves the inbox, is listed as "Snoozed until tomorrow
   await expect(entry).toBeVisible();
 });
 
-test('dismiss offers Undo for a few seconds; the Undo is kept by the host (a reload still shows the message); Escape closes the offer', async ({ page }) => {
+test('dismiss offers Undo for a few seconds; the Undo is kept by the host (a reload still shows the message); Escape closes the offer', async ({
+  page,
+}) => {
   app = await startApp([
-    testMessage({ campaignId: 'tip', variants: [{ id: 'a', weight: 1, locale: 'en', content: { title: 'Clean the print head', body: 'Monthly.', actions: [] } }] }),
-    testMessage({ campaignId: 'offer', category: 'supplies', priority: 50, variants: [{ id: 'a', weight: 1, locale: 'en', content: { title: 'Paper offer', body: '10 % off.', actions: [] } }] }),
+    testMessage({
+      campaignId: 'tip',
+      variants: [{ id: 'a', weight: 1, locale: 'en', content: { title: 'Clean the print head', body: 'Monthly.', actions: [] } }],
+    }),
+    testMessage({
+      campaignId: 'offer',
+      category: 'supplies',
+      priority: 50,
+      variants: [{ id: 'a', weight: 1, locale: 'en', content: { title: 'Paper offer', body: '10 % off.', actions: [] } }],
+    }),
   ]);
   await page.goto(app.url);
   const tip = inbox(page).getByRole('article', { name: 'Clean the print head' });
@@ -169,7 +205,12 @@ test('dismiss offers Undo for a few seconds; the Undo is kept by the host (a rel
 });
 
 test('the undo offer ends by itself after a few seconds and the dismiss stays', async ({ page }) => {
-  app = await startApp([testMessage({ campaignId: 'tip', variants: [{ id: 'a', weight: 1, locale: 'en', content: { title: 'Clean the print head', body: 'Monthly.', actions: [] } }] })]);
+  app = await startApp([
+    testMessage({
+      campaignId: 'tip',
+      variants: [{ id: 'a', weight: 1, locale: 'en', content: { title: 'Clean the print head', body: 'Monthly.', actions: [] } }],
+    }),
+  ]);
   await page.goto(app.url);
   const tip = inbox(page).getByRole('article', { name: 'Clean the print head' });
   await tip.getByRole('button', { name: /Clean the print head/ }).click();
@@ -180,8 +221,15 @@ test('the undo offer ends by itself after a few seconds and the dismiss stays', 
   await expect(inbox(page).getByText('No messages.')).toBeVisible();
 });
 
-test('Escape closes the open message, then (nothing open) asks the host to hide the panel, which the Node host answers "nothing to hide"', async ({ page }) => {
-  app = await startApp([testMessage({ campaignId: 'tip', variants: [{ id: 'a', weight: 1, locale: 'en', content: { title: 'Clean the print head', body: 'Monthly.', actions: [] } }] })]);
+test('Escape closes the open message, then (nothing open) asks the host to hide the panel, which the Node host answers "nothing to hide"', async ({
+  page,
+}) => {
+  app = await startApp([
+    testMessage({
+      campaignId: 'tip',
+      variants: [{ id: 'a', weight: 1, locale: 'en', content: { title: 'Clean the print head', body: 'Monthly.', actions: [] } }],
+    }),
+  ]);
   await page.goto(app.url);
   const summary = inbox(page).getByRole('button', { name: /Clean the print head/ });
   await summary.click();
@@ -195,7 +243,9 @@ test('Escape closes the open message, then (nothing open) asks the host to hide 
   await expect(summary).toBeVisible();
 });
 
-test('at 360 px and at 200 % zoom the inbox tools, the undo offer and the snoozed list fit without sideways scrolling', async ({ page }, testInfo) => {
+test('at 360 px and at 200 % zoom the inbox tools, the undo offer and the snoozed list fit without sideways scrolling', async ({
+  page,
+}, testInfo) => {
   app = await startApp([0, 1, 2].map(critical));
   for (const [name, viewport] of [
     ['360px', { width: 360, height: 640 }],
@@ -213,7 +263,9 @@ test('at 360 px and at 200 % zoom the inbox tools, the undo offer and the snooze
     expect(overflow, `sideways overflow at ${name}`).toBeLessThanOrEqual(0);
     await inbox(page).scrollIntoViewIfNeeded();
     await page.screenshot({ path: testInfo.outputPath(`inbox-${name}.png`), fullPage: true });
-    await inbox(page).getByRole('button', { name: /^Unsnooze/ }).click();
+    await inbox(page)
+      .getByRole('button', { name: /^Unsnooze/ })
+      .click();
     await expect(inbox(page).getByRole('region', { name: 'Snoozed' })).toHaveCount(0);
   }
 });

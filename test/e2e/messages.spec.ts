@@ -31,7 +31,10 @@ let host: NodeHost;
 const log: string[] = [];
 
 async function publish(campaign: CampaignInputRaw): Promise<void> {
-  for (const [route, body] of [['/v1/admin/campaigns', campaign], [`/v1/admin/campaigns/${campaign.id}/publish`, undefined]] as const) {
+  for (const [route, body] of [
+    ['/v1/admin/campaigns', campaign],
+    [`/v1/admin/campaigns/${campaign.id}/publish`, undefined],
+  ] as const) {
     const response = await fetch(new URL(route, backend), {
       method: 'POST',
       headers: { authorization: `Bearer ${ADMIN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -75,7 +78,13 @@ test.beforeAll(async () => {
     clock: systemClock,
     timers: systemTimers,
     log: (message) => log.push(message),
-    branding: BrandingSchema.parse({ name: 'Trayside', backendUrl: backend, signingKeys: [key.publicKey], productLine: 'trayside-demo', allowedLinkHosts: ['store.example.com'] }),
+    branding: BrandingSchema.parse({
+      name: 'Trayside',
+      backendUrl: backend,
+      signingKeys: [key.publicKey],
+      productLine: 'trayside-demo',
+      allowedLinkHosts: ['store.example.com'],
+    }),
     dataDir: join(dir, 'client'),
     features: { events: false },
     fetch: (target, init) => fetch(target, init),
@@ -83,7 +92,12 @@ test.beforeAll(async () => {
     tuning: { messagePolicy: { minIntervalMs: 0, perCategoryPerDay: 100, perCategoryPerWeek: 100 } },
   });
   await core.start();
-  host = await startNodeHost({ core, rendererDir: resolve(root, 'out/renderer'), bridgeScript: resolve(root, 'out/host-bridge/trayside-bridge.js'), port: 0 });
+  host = await startNodeHost({
+    core,
+    rendererDir: resolve(root, 'out/renderer'),
+    bridgeScript: resolve(root, 'out/host-bridge/trayside-bridge.js'),
+    port: 0,
+  });
 });
 
 test.afterAll(async () => {
@@ -122,10 +136,14 @@ test('a campaign full of markup renders as text: no script runs, nothing is inje
     void dialog.dismiss();
   });
   const title = '<img src=x onerror="window.__naughty=1;alert(1)">';
-  const body = '<script>alert(2)</script>\n\n[click](javascript:alert(3)) [x](https://evil.example.net/) <iframe src="https://evil.example.net"></iframe> {{constructor.constructor("alert(4)")()}}';
+  const body =
+    '<script>alert(2)</script>\n\n[click](javascript:alert(3)) [x](https://evil.example.net/) <iframe src="https://evil.example.net"></iframe> {{constructor.constructor("alert(4)")()}}';
   await publish(campaign('e2e-naughty', title, body));
   await page.goto(host.url);
-  await page.getByRole('region', { name: /Messages/ }).getByRole('button', { name: 'Check now' }).click();
+  await page
+    .getByRole('region', { name: /Messages/ })
+    .getByRole('button', { name: 'Check now' })
+    .click();
   const entry = page.getByRole('article', { name: title });
   await expect(entry).toBeVisible();
   await entry.getByRole('button', { name: title }).click();

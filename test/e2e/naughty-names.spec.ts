@@ -11,7 +11,9 @@ const planted = '<img src=x onerror="window.__naughty=1;alert(1)">';
 test('device names from the naughty strings list render as text: no script runs, nothing is injected', async ({ page, trayside }) => {
   expect(markup.length).toBeGreaterThan(100);
   const models = [planted, ...markup];
-  const app = await trayside({ printers: models.map((model, index) => ({ id: `simulated:naughty-${index}`, serial: `N-${index}`, model })) });
+  const app = await trayside({
+    printers: models.map((model, index) => ({ id: `simulated:naughty-${index}`, serial: `N-${index}`, model })),
+  });
   const dialogs: string[] = [];
   page.on('dialog', (dialog) => {
     dialogs.push(dialog.message());
@@ -25,7 +27,9 @@ test('device names from the naughty strings list render as text: no script runs,
 
   const rendered = await page.evaluate(() => ({
     names: [...document.querySelectorAll('article h2')].map((heading) => heading.textContent ?? ''),
-    injected: document.querySelectorAll('main img, main script, main iframe, main object, main embed, main svg:not([aria-hidden="true"]), main a, main form').length,
+    injected: document.querySelectorAll(
+      'main img, main script, main iframe, main object, main embed, main svg:not([aria-hidden="true"]), main a, main form',
+    ).length,
     naughtyFlag: (window as unknown as { __naughty?: number }).__naughty,
   }));
   // Every model appears as its literal text in a heading (the maker is prefixed, whitespace trimmed).

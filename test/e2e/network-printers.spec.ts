@@ -16,7 +16,9 @@ class ScriptedBrowser implements ServiceBrowser {
   refresh(): void {}
   dispose(): void {}
   announce(service: Partial<FoundService> & Pick<FoundService, 'fqdn' | 'name'>): void {
-    const txt = ['rp=ipp/print', 'ty=ACME Laser 5', 'note=2nd floor', 'UUID=cfe92100-67c4-11d4-a45f-f8d027761251'].map((entry) => new TextEncoder().encode(entry));
+    const txt = ['rp=ipp/print', 'ty=ACME Laser 5', 'note=2nd floor', 'UUID=cfe92100-67c4-11d4-a45f-f8d027761251'].map((entry) =>
+      new TextEncoder().encode(entry),
+    );
     this.listener?.up({ type: 'ipp', host: 'office.local', port: 631, addresses: ['192.0.2.20'], rawTxt: txt, ...service });
   }
 }
@@ -30,13 +32,18 @@ test('a printer found on the network is added with one click; a Dot4 printer say
     configured: [],
     log: () => undefined,
   });
-  const dot4 = explainUnreadablePrinter({ instanceId: 'USB\\VID_03F0&PID_5417&MI_02\\7&1', service: 'Dot4Usb', description: 'HP OfficeJet 8010 series' }, 'panel');
+  const dot4 = explainUnreadablePrinter(
+    { instanceId: 'USB\\VID_03F0&PID_5417&MI_02\\7&1', service: 'Dot4Usb', description: 'HP OfficeJet 8010 series' },
+    'panel',
+  );
   const app = await trayside({ core: { networkPrinters: directory, unreadablePrinters: () => [dot4] } });
   try {
     await page.goto(app.url);
     await expect(page.getByRole('heading', { name: "Printers Trayside can't read" })).toBeVisible();
     await expect(page.getByText('HP OfficeJet 8010 series')).toBeVisible();
-    await expect(page.getByText(/Dot4Usb driver \(IEEE 1284\.4\), which gives other programs no way to ask for status or levels\./)).toBeVisible();
+    await expect(
+      page.getByText(/Dot4Usb driver \(IEEE 1284\.4\), which gives other programs no way to ask for status or levels\./),
+    ).toBeVisible();
 
     // Found while the panel is open: it appears without a reload.
     browser.announce({ fqdn: 'Office._ipp._tcp.local', name: 'Office Laser' });
@@ -45,7 +52,9 @@ test('a printer found on the network is added with one click; a Dot4 printer say
     await page.getByRole('button', { name: 'Add Office Laser' }).click();
     await expect(page.getByText('Added', { exact: true })).toBeVisible();
     await expect(page.getByRole('button', { name: 'Add Office Laser' })).toHaveCount(0);
-    expect(JSON.parse(saved.at(-1)!).printers).toEqual([{ id: 'uuid:cfe92100-67c4-11d4-a45f-f8d027761251', name: 'Office Laser', uri: 'ipp://192.0.2.20:631/ipp/print' }]);
+    expect(JSON.parse(saved.at(-1)!).printers).toEqual([
+      { id: 'uuid:cfe92100-67c4-11d4-a45f-f8d027761251', name: 'Office Laser', uri: 'ipp://192.0.2.20:631/ipp/print' },
+    ]);
     expect((await directory.source.list()).map((session) => session.id)).toEqual(['ipp:ipp://192.0.2.20:631/ipp/print']);
   } finally {
     directory.dispose();

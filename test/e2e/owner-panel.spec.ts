@@ -52,7 +52,9 @@ async function shootInViews(browser: Browser, url: string, name: string, prepare
       await target.scrollIntoViewIfNeeded();
       await target.screenshot({ path: `${SHOTS}/${name}-${view.name}.png` });
       // Nothing may stick out sideways: no horizontal scrolling of the panel.
-      expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at ${view.name}`).toBeLessThanOrEqual(view.viewport.width);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at ${view.name}`).toBeLessThanOrEqual(
+        view.viewport.width,
+      );
     } finally {
       await context.close();
     }
@@ -95,12 +97,17 @@ test.describe('the device card', () => {
     const branding = await demoBranding();
     // A store template on a host the store does not list: the core refuses to open it.
     branding.store!.regions.US!.urlTemplate = 'https://elsewhere.example.net/{part}';
-    const app = await trayside({ printers: [{ levels: { waste: 95 } }], core: { branding, settingsStorage: memorySettingsStorage({ region: 'US' }) } });
+    const app = await trayside({
+      printers: [{ levels: { waste: 95 } }],
+      core: { branding, settingsStorage: memorySettingsStorage({ region: 'US' }) },
+    });
     await page.goto(app.url);
     const card = page.getByRole('article', { name: 'Trayside Demo Printer' });
     await card.getByRole('button', { name: 'Replace Waste ink box (TS-WB10)' }).click();
     const row = card.getByRole('listitem').filter({ hasText: 'Waste ink box' });
-    await expect(row.getByRole('alert')).toHaveText("elsewhere.example.net is not one of the manufacturer's stores, so Trayside did not open it.");
+    await expect(row.getByRole('alert')).toHaveText(
+      "elsewhere.example.net is not one of the manufacturer's stores, so Trayside did not open it.",
+    );
     expect(app.openedUrls()).toEqual([]);
   });
 
@@ -118,7 +125,11 @@ test.describe('the device card', () => {
     const toggle = card.getByRole('button', { name: 'All 3 problems' });
     await toggle.click();
     const list = card.getByRole('list').filter({ hasText: 'Door open: close the front cover' });
-    await expect(list.getByRole('listitem')).toHaveText(['Paper jam: open the rear door and remove the paper', 'Door open: close the front cover', 'Cyan ink low (6\u00a0%)']);
+    await expect(list.getByRole('listitem')).toHaveText([
+      'Paper jam: open the rear door and remove the paper',
+      'Door open: close the front cover',
+      'Cyan ink low (6\u00a0%)',
+    ]);
     await card.screenshot({ path: `${SHOTS}/status-three-problems.png` });
     await page.keyboard.press('Escape');
     await expect(list).toBeHidden();
@@ -158,7 +169,10 @@ test.describe('a message from the backend', () => {
         },
       ],
     };
-    for (const [route, body] of [['/v1/admin/campaigns', campaign], [`/v1/admin/campaigns/${campaign.id}/publish`, undefined]] as const) {
+    for (const [route, body] of [
+      ['/v1/admin/campaigns', campaign],
+      [`/v1/admin/campaigns/${campaign.id}/publish`, undefined],
+    ] as const) {
       const response = await fetch(new URL(route, server.url), {
         method: 'POST',
         headers: { authorization: `Bearer ${ADMIN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -195,7 +209,10 @@ test.describe('a message from the backend', () => {
     return message;
   }
 
-  test('its list has bullets; "Add to cart" says so next to the button; Escape closes the cart, then the message', async ({ page, trayside }) => {
+  test('its list has bullets; "Add to cart" says so next to the button; Escape closes the cart, then the message', async ({
+    page,
+    trayside,
+  }) => {
     const app = await startOnBackend(trayside);
     await page.goto(app.url);
     const message = await openMessage(page);
@@ -203,7 +220,10 @@ test.describe('a message from the backend', () => {
     await expect(item).toBeVisible();
     expect(await item.evaluate((element) => getComputedStyle(element).listStyleType)).toBe('disc');
     // The bullet is drawn inside the message, not cut off at its left edge.
-    const [itemLeft, bodyLeft] = await item.evaluate((element) => [element.getBoundingClientRect().left, element.closest('.message-body')!.getBoundingClientRect().left]);
+    const [itemLeft, bodyLeft] = await item.evaluate((element) => [
+      element.getBoundingClientRect().left,
+      element.closest('.message-body')!.getBoundingClientRect().left,
+    ]);
     expect(itemLeft! - bodyLeft!).toBeGreaterThanOrEqual(12);
 
     // A long inbox: the cart must not end up below it, out of sight.
@@ -244,7 +264,9 @@ test.describe('a message from the backend', () => {
       const up = message.getByRole('button', { name: 'Thumbs up' });
       await expect(up.locator('svg')).toBeVisible();
       await up.click();
-      await expect(message.getByRole('status').filter({ hasText: 'Thanks' })).toHaveText('Thanks. Your answer was not sent: sharing usage data is off.');
+      await expect(message.getByRole('status').filter({ hasText: 'Thanks' })).toHaveText(
+        'Thanks. Your answer was not sent: sharing usage data is off.',
+      );
       return message;
     };
     await page.goto(app.url);

@@ -27,7 +27,11 @@ test.afterEach(async () => {
 
 /** The machine's policy as the app reads it on Linux, with /etc/trayside/policy.json served from `file`. */
 function policyFrom(file: string, log: string[]) {
-  const seams = { ...nodePolicySeams(), platform: 'linux' as const, readFile: async (path: string) => (path === '/etc/trayside/policy.json' ? readFile(file, 'utf8') : undefined) };
+  const seams = {
+    ...nodePolicySeams(),
+    platform: 'linux' as const,
+    readFile: async (path: string) => (path === '/etc/trayside/policy.json' ? readFile(file, 'utf8') : undefined),
+  };
   return loadPolicy({ vendor: 'Trayside', product: 'Trayside', bundleId: 'com.trayside.app' }, (line) => log.push(line), seams);
 }
 
@@ -37,7 +41,10 @@ async function openPreferences(page: Page): Promise<void> {
   await expect(page.getByRole('dialog', { name: 'Privacy and messages' })).toBeVisible();
 }
 
-test('consent and categories by keyboard, a policy lock with its reason, kept across a restart, a queued payload shown, data download and deletion receipts', async ({ page, trayside }) => {
+test('consent and categories by keyboard, a policy lock with its reason, kept across a restart, a queued payload shown, data download and deletion receipts', async ({
+  page,
+  trayside,
+}) => {
   test.setTimeout(90_000);
   dir = mkdtempSync(join(tmpdir(), 'trayside-e2e-preferences-'));
   const policyFile = join(dir, 'policy.json');
@@ -47,10 +54,24 @@ test('consent and categories by keyboard, a policy lock with its reason, kept ac
   expect(policy.enforced).toEqual({ MessageCategorySurveys: false });
 
   server = await startTestServer();
-  const branding = BrandingSchema.parse({ name: 'Trayside', backendUrl: server.url, signingKeys: [await server.publicKey()], productLine: 'trayside-demo' });
+  const branding = BrandingSchema.parse({
+    name: 'Trayside',
+    backendUrl: server.url,
+    signingKeys: [await server.publicKey()],
+    productLine: 'trayside-demo',
+  });
   const settingsStorage = memorySettingsStorage();
   // Uploads wait a minute, so the event recorded below is still queued when the page looks.
-  const app = await trayside({ core: { dataDir: join(dir, 'data'), branding, settingsStorage, policy, features: { messages: false }, tuning: { uploader: { debounceMs: 60_000 } } } });
+  const app = await trayside({
+    core: {
+      dataDir: join(dir, 'data'),
+      branding,
+      settingsStorage,
+      policy,
+      features: { messages: false },
+      tuning: { uploader: { debounceMs: 60_000 } },
+    },
+  });
 
   await page.goto(app.url);
   await openPreferences(page);
@@ -81,7 +102,9 @@ test('consent and categories by keyboard, a policy lock with its reason, kept ac
   await expect(dialog.getByRole('checkbox', { name: /^Safety recall/ })).toHaveAccessibleDescription(/Locked on\. A safety notice/);
 
   // A queued payload, exactly as it will go.
-  const recorded = await (await app.core.engagement).record({ type: 'open', campaignId: 'cyan-low', variantId: 'a', messageId: 'cyan-low@1' });
+  const recorded = await (
+    await app.core.engagement
+  ).record({ type: 'open', campaignId: 'cyan-low', variantId: 'a', messageId: 'cyan-low@1' });
   expect(recorded.recorded).toBe(true);
   await dialog.getByRole('button', { name: 'Refresh' }).click();
   const waiting = dialog.getByRole('list', { name: 'Waiting to be sent' });

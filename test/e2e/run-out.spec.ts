@@ -27,7 +27,10 @@ test('the device card shows days left on its gauges; empty says Empty; the inbox
   mkdirSync(join(dataDir, 'messages'));
   writeFileSync(
     join(dataDir, 'messages', 'supply-history.json'),
-    JSON.stringify({ version: 1, supplies: { [`${PRINTER}\u0000cyan`]: history(23, 3, now), [`${PRINTER}\u0000black`]: history(0, 2, now) } }),
+    JSON.stringify({
+      version: 1,
+      supplies: { [`${PRINTER}\u0000cyan`]: history(23, 3, now), [`${PRINTER}\u0000black`]: history(0, 2, now) },
+    }),
   );
   const app = await trayside({ printers: [{ levels: { black: 0 } }], core: { dataDir } });
   await page.goto(app.url);
@@ -42,7 +45,8 @@ test('the device card shows days left on its gauges; empty says Empty; the inbox
   await expect(black).toContainText('Empty');
   await expect(black).not.toContainText(/less than a day|days? left/);
   // The others have no history yet: nothing said about run-out.
-  for (const name of ['Magenta ink', 'Yellow ink', 'Waste ink box']) await expect(supplies.getByRole('listitem').filter({ hasText: name })).not.toContainText(/left|full in/);
+  for (const name of ['Magenta ink', 'Yellow ink', 'Waste ink box'])
+    await expect(supplies.getByRole('listitem').filter({ hasText: name })).not.toContainText(/left|full in/);
 
   const messages = page.getByRole('region', { name: /Messages/ });
   await expect(messages).toBeVisible();

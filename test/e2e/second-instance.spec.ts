@@ -22,12 +22,16 @@ interface Run {
 /** The compiled host, with no demo backend and no message server, so it is up in a second. */
 function startHost(port: number): Run {
   if (!existsSync(resolve(root, CLI))) throw new Error(`${CLI} is missing: run "npm run build" first`);
-  const child = spawn(process.execPath, [CLI, '--port', String(port), '--no-demo-backend', '--data-dir', mkdtempSync(join(temp, 'data-'))], {
-    cwd: root,
-    // Port 9 is one fetch never connects to ("bad port"): no message server anywhere is asked.
-    env: { ...process.env, TRAYSIDE_BRANDING: '', TRAYSIDE_BACKEND_URL: 'http://127.0.0.1:9', TRAYSIDE_PUBLIC_KEY: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, '--port', String(port), '--no-demo-backend', '--data-dir', mkdtempSync(join(temp, 'data-'))],
+    {
+      cwd: root,
+      // Port 9 is one fetch never connects to ("bad port"): no message server anywhere is asked.
+      env: { ...process.env, TRAYSIDE_BRANDING: '', TRAYSIDE_BACKEND_URL: 'http://127.0.0.1:9', TRAYSIDE_PUBLIC_KEY: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   running.push(child);
   let stdout = '';
   let stderr = '';
@@ -77,7 +81,9 @@ test('a port held by another program: one line naming that and --port, exit 1', 
   try {
     const run = startHost(port);
     expect(await run.exit).toBe(1);
-    expect(run.output().stderr).toBe(`trayside: port ${port} on 127.0.0.1 is taken by another program — start Trayside with --port 0 (any free port) or --port N\n`);
+    expect(run.output().stderr).toBe(
+      `trayside: port ${port} on 127.0.0.1 is taken by another program — start Trayside with --port 0 (any free port) or --port N\n`,
+    );
   } finally {
     other.close();
   }

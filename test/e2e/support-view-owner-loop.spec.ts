@@ -25,14 +25,24 @@ test.afterEach(async () => {
   dataDir = '';
 });
 
-test('the owner uploads a capture of the jammed demo printer; support opens the code and sees the jam, the supplies and only <serial-1>', async ({ page, trayside, browser }) => {
+test('the owner uploads a capture of the jammed demo printer; support opens the code and sees the jam, the supplies and only <serial-1>', async ({
+  page,
+  trayside,
+  browser,
+}) => {
   test.setTimeout(120_000);
   dataDir = mkdtempSync(join(tmpdir(), 'trayside-e2e-support-loop-'));
   const logger = createAppLogger({ dir: join(dataDir, 'logs'), clock: systemClock });
   logger.write('warn', 'devices', `paper jam reported by ${SERIAL}`);
   await logger.close();
   server = await startTestServer({}, { adminToken: ADMIN_TOKEN });
-  const branding = BrandingSchema.parse({ name: 'Trayside', backendUrl: server.url, signingKeys: [await server.publicKey()], productLine: 'trayside-demo', supportUrl: 'https://support.example.com/trayside' });
+  const branding = BrandingSchema.parse({
+    name: 'Trayside',
+    backendUrl: server.url,
+    signingKeys: [await server.publicKey()],
+    productLine: 'trayside-demo',
+    supportUrl: 'https://support.example.com/trayside',
+  });
   const app = await trayside({ core: { dataDir, branding, features: { messages: false, events: false } } });
   app.printer.setCondition('media-jam', true);
   await app.core.monitor.refresh(app.core.monitor.snapshots()[0]!.id);

@@ -43,7 +43,12 @@ test.beforeAll(async () => {
   uploadedText = JSON.stringify(errorStateBundle(Date.now()));
   const uploaded = await fetch(`${base}/v1/diagnostics`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', 'x-trayside-install': 'install-e2e-0001', 'idempotency-key': 'e2e-capture-0001' },
+    headers: {
+      'content-type': 'application/json',
+      'content-encoding': 'gzip',
+      'x-trayside-install': 'install-e2e-0001',
+      'idempotency-key': 'e2e-capture-0001',
+    },
     body: new Uint8Array(gzipSync(uploadedText)),
   });
   expect(uploaded.status).toBe(201);
@@ -91,7 +96,9 @@ async function openCase(page: Page, typed: string): Promise<void> {
   await page.getByRole('button', { name: 'Open case' }).click();
 }
 
-test('a support agent signs in, opens the case by its code and sees the jam on the timeline, the supply charts, and the serial only as a placeholder', async ({ page }) => {
+test('a support agent signs in, opens the case by its code and sees the jam on the timeline, the supply charts, and the serial only as a placeholder', async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 1280, height: 900 });
   // A blocked script or style (the content security policy) or any script error shows up here.
   const problems: string[] = [];
@@ -158,8 +165,12 @@ test('a support agent signs in, opens the case by its code and sees the jam on t
   await page.screenshot({ path: join(SHOTS, 'case-1280.png'), fullPage: true });
   expect(problems).toEqual([]);
 
-  const log = await fetch(`${base}/v1/admin/diagnostics/access-log?code=${caseCode}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
-  const actions = ((await log.json()) as { entries: { action: string; tokenName: string }[] }).entries.map((entry) => `${entry.action} by ${entry.tokenName}`);
+  const log = await fetch(`${base}/v1/admin/diagnostics/access-log?code=${caseCode}`, {
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
+  const actions = ((await log.json()) as { entries: { action: string; tokenName: string }[] }).entries.map(
+    (entry) => `${entry.action} by ${entry.tokenName}`,
+  );
   expect(actions).toEqual(['download by Ana (helpdesk)', 'open by Ana (helpdesk)']);
 });
 
@@ -175,7 +186,11 @@ test('the case reads on a 360 px phone and at 200 % zoom without sideways scroll
     await openCase(page, caseCode);
     await expect(page.locator('.timeline li[data-kind="error"]', { hasText: 'Paper jam' })).toBeVisible();
     await expect(page.locator('figure.supply-chart[data-supply="cyan"] canvas')).toBeVisible();
-    const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, view: window.innerWidth, chart: document.querySelector('figure.supply-chart canvas')!.getBoundingClientRect().right }));
+    const widths = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      view: window.innerWidth,
+      chart: document.querySelector('figure.supply-chart canvas')!.getBoundingClientRect().right,
+    }));
     expect(widths.page).toBeLessThanOrEqual(widths.view);
     expect(widths.chart).toBeLessThanOrEqual(widths.view);
     await page.screenshot({ path: join(SHOTS, `case-${name}.png`), fullPage: true });
@@ -208,7 +223,13 @@ test('the upload answers oversized, truncated and wrong-type bodies with a clear
   const post = (body: string, headers: Record<string, string>) => fetch(`${base}/v1/diagnostics`, { method: 'POST', headers, body });
   const text = uploadedText;
 
-  const oversized = await post(JSON.stringify({ ...errorStateBundle(Date.now()), logs: [{ time: 0, level: 'info', source: 'x', message: 'y'.repeat(9 * 1024 * 1024) }] }), { 'content-type': 'application/json' });
+  const oversized = await post(
+    JSON.stringify({
+      ...errorStateBundle(Date.now()),
+      logs: [{ time: 0, level: 'info', source: 'x', message: 'y'.repeat(9 * 1024 * 1024) }],
+    }),
+    { 'content-type': 'application/json' },
+  );
   expect(oversized.status).toBe(413);
   expect(((await oversized.json()) as { message: string }).message).toContain('larger than this server accepts');
 

@@ -45,5 +45,8 @@ test('a change made by the device shows on the next read', async () => {
   assert.equal(battery?.low, true, '8 % is below the default 10 % low mark');
   assert.equal(reading.facts?.['Runtime left'], '1 h 02 min');
   assert.equal(reading.facts?.['Power source'], 'Battery');
-  assert.ok(reading.conditions.some((c) => c.code === 'on-battery'), JSON.stringify(reading.conditions));
+  assert.ok(
+    reading.conditions.some((c) => c.code === 'on-battery'),
+    JSON.stringify(reading.conditions),
+  );
 });

@@ -14,7 +14,10 @@ const source = new UsbPrinterSource({
   bus,
   vendorIds: [0x1209],
   transferTimeoutMs: 1500,
-  policyFor: (match) => (match.vendorId === 0x1209 ? { pjl: true, minIntervalDuringJobMs: 30_000, profile: 'hil-printer' } : { pjl: false, minIntervalDuringJobMs: 30_000 }),
+  policyFor: (match) =>
+    match.vendorId === 0x1209
+      ? { pjl: true, minIntervalDuringJobMs: 30_000, profile: 'hil-printer' }
+      : { pjl: false, minIntervalDuringJobMs: 30_000 },
 });
 let session: DeviceSession | undefined;
 after(() => bus.dispose());
@@ -41,9 +44,15 @@ test('1284 ID, paper-empty port status and the PJL reply, then usblp gets the in
   assert.deepEqual(reading.identity.commandSet, ['PJL', 'PCL']);
   const codes = reading.conditions.map((c) => c.code);
   // Port status 0x38: paper empty (0x20), selected (0x10), no error (0x08).
-  assert.ok(reading.conditions.some((c) => c.code === 'media-empty' && c.message.startsWith('Paper out')), JSON.stringify(reading.conditions));
+  assert.ok(
+    reading.conditions.some((c) => c.code === 'media-empty' && c.message.startsWith('Paper out')),
+    JSON.stringify(reading.conditions),
+  );
   // PJL CODE=41000 is "load paper"; the printer's own display text is carried along.
-  assert.ok(reading.conditions.some((c) => c.code === 'media-empty' && c.message.includes('PAPER OUT')), JSON.stringify(reading.conditions));
+  assert.ok(
+    reading.conditions.some((c) => c.code === 'media-empty' && c.message.includes('PAPER OUT')),
+    JSON.stringify(reading.conditions),
+  );
   assert.ok(!codes.includes('offline'), 'selected bit set: on-line');
   assert.equal(reading.facts?.['Display'], 'PAPER OUT');
   assert.equal(reading.facts?.['Kernel driver'], undefined, 'usblp was given back');
@@ -70,6 +79,9 @@ test('a printer that stops answering PJL: the read finishes within its time limi
   await control(ctl, 'status 0x10'); // on-line, Not Error low: an error without a cause
   const next = await session.read(AbortSignal.timeout(20_000));
   assert.equal(next.facts?.['PJL status'], undefined, JSON.stringify(next.facts));
-  assert.ok(next.conditions.some((c) => c.code === 'other'), JSON.stringify(next.conditions));
+  assert.ok(
+    next.conditions.some((c) => c.code === 'other'),
+    JSON.stringify(next.conditions),
+  );
   assert.ok(usblpInterfaces().length === 1, 'usblp is bound again');
 });

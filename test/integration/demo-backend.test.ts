@@ -9,7 +9,13 @@ import { join, resolve } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { MessagesStateSchema, type InboxView } from '../../common/contract/messages.js';
-import { CONTRACT_SOCKET_PATH, CONTRACT_SOCKET_PROTOCOL, SOCKET_SECRET_META, SOCKET_SECRET_PROTOCOL_PREFIX, ServerFrameSchema } from '../../common/contract/wire.js';
+import {
+  CONTRACT_SOCKET_PATH,
+  CONTRACT_SOCKET_PROTOCOL,
+  SOCKET_SECRET_META,
+  SOCKET_SECRET_PROTOCOL_PREFIX,
+  ServerFrameSchema,
+} from '../../common/contract/wire.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const temp = mkdtempSync(join(tmpdir(), 'trayside-demo-backend-'));
@@ -50,11 +56,15 @@ interface Run {
 
 /** The Node host from source, the way node-host-cli.test.ts starts it; no backend overrides in its environment. */
 function host(args: string[]): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'host/cli.ts', '--port', '0', '--data-dir', mkdtempSync(join(temp, 'data-')), ...args], {
-    cwd: root,
-    env: { ...process.env, TRAYSIDE_BRANDING: '', TRAYSIDE_BACKEND_URL: '', TRAYSIDE_PUBLIC_KEY: '', DATABASE_URL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'host/cli.ts', '--port', '0', '--data-dir', mkdtempSync(join(temp, 'data-')), ...args],
+    {
+      cwd: root,
+      env: { ...process.env, TRAYSIDE_BRANDING: '', TRAYSIDE_BACKEND_URL: '', TRAYSIDE_PUBLIC_KEY: '', DATABASE_URL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.push(child);
   let out = '';
   let err = '';
@@ -101,7 +111,11 @@ async function inbox(panelUrl: string): Promise<InboxView> {
   const secret = new RegExp(`<meta name="${SOCKET_SECRET_META}" content="([^"]+)"`).exec(page)?.[1];
   if (!secret) throw new Error('the served page carries no socket secret');
   const origin = new URL(panelUrl).origin;
-  const socket = new WebSocket(`${origin.replace('http', 'ws')}${CONTRACT_SOCKET_PATH}`, [CONTRACT_SOCKET_PROTOCOL, `${SOCKET_SECRET_PROTOCOL_PREFIX}${secret}`], { origin });
+  const socket = new WebSocket(
+    `${origin.replace('http', 'ws')}${CONTRACT_SOCKET_PATH}`,
+    [CONTRACT_SOCKET_PROTOCOL, `${SOCKET_SECRET_PROTOCOL_PREFIX}${secret}`],
+    { origin },
+  );
   try {
     await new Promise((done, fail) => {
       socket.once('open', done);

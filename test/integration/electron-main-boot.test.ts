@@ -62,18 +62,30 @@ beforeAll(async () => {
   const key = makeTestKey();
   const manifest = signManifest(
     key,
-    testManifest(Date.now(), { messages: [testMessage({ campaignId: 'boot-urgent', urgency: 'urgent', variants: [{ id: 'a', weight: 1, locale: 'en', content: { title: 'Boot urgent message', body: 'Hello', actions: [] } }] })] }),
+    testManifest(Date.now(), {
+      messages: [
+        testMessage({
+          campaignId: 'boot-urgent',
+          urgency: 'urgent',
+          variants: [{ id: 'a', weight: 1, locale: 'en', content: { title: 'Boot urgent message', body: 'Hello', actions: [] } }],
+        }),
+      ],
+    }),
   );
   backend = createServer((request, response) => {
     response.setHeader('content-type', 'application/json');
-    if (request.url === '/v1/signing-key') response.end(JSON.stringify({ algorithm: 'Ed25519', keyId: key.keyId, publicKey: key.publicKeyBase64, publicKeyPem: '' }));
+    if (request.url === '/v1/signing-key')
+      response.end(JSON.stringify({ algorithm: 'Ed25519', keyId: key.keyId, publicKey: key.publicKeyBase64, publicKeyPem: '' }));
     // Only "en": the app asks en-US first (the fake's system locale) and moves on after the 404.
     else if (request.url === '/v1/manifests/trayside-demo/en') response.end(JSON.stringify(manifest));
     else response.writeHead(404).end('{}');
   });
   await new Promise<void>((done) => backend.listen(0, '127.0.0.1', done));
   brandingFile = join(temp, 'branding.json');
-  writeFileSync(brandingFile, JSON.stringify({ ...demoBranding, backendUrl: `http://127.0.0.1:${(backend.address() as AddressInfo).port}` }));
+  writeFileSync(
+    brandingFile,
+    JSON.stringify({ ...demoBranding, backendUrl: `http://127.0.0.1:${(backend.address() as AddressInfo).port}` }),
+  );
   ({ exitCode, state, stderr } = await boot({ TRAYSIDE_DEMO: '1', TRAYSIDE_BRANDING: brandingFile, LANG: 'en_US.UTF-8' }));
 }, 120_000);
 afterAll(() => {
@@ -124,7 +136,9 @@ describe('built Electron main process', () => {
   });
 
   it('stays alive without windows, takes the single-instance hand-off and cleans up on quit', () => {
-    expect(state.appEvents).toEqual(expect.arrayContaining(['window-all-closed', 'web-contents-created', 'second-instance', 'before-quit', 'will-quit']));
+    expect(state.appEvents).toEqual(
+      expect.arrayContaining(['window-all-closed', 'web-contents-created', 'second-instance', 'before-quit', 'will-quit']),
+    );
   });
 
   it('loads the branding file, reads the local server key (unpackaged run) and shows its urgent message as a notification and on the tray', () => {

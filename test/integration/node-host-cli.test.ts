@@ -39,11 +39,15 @@ interface Run {
 }
 
 function host(args: string[], env: Record<string, string> = {}): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'host/cli.ts', '--port', '0', '--data-dir', mkdtempSync(join(temp, 'data-')), ...args], {
-    cwd: root,
-    env: { ...process.env, TRAYSIDE_BRANDING: '', TRAYSIDE_BACKEND_URL: '', TRAYSIDE_PUBLIC_KEY: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'host/cli.ts', '--port', '0', '--data-dir', mkdtempSync(join(temp, 'data-')), ...args],
+    {
+      cwd: root,
+      env: { ...process.env, TRAYSIDE_BRANDING: '', TRAYSIDE_BACKEND_URL: '', TRAYSIDE_PUBLIC_KEY: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.push(child);
   let out = '';
   let err = '';
@@ -71,7 +75,11 @@ describe('Node host start-up', () => {
     expect(run.stderr()).toContain('branding: Trayside from the bundled demo branding');
     expect(run.stderr()).toContain('demo printer: fallback');
     // The key is asked for at each poll (a server started later needs no restart), so the line comes with the first poll.
-    await waitFor(run, 'stderr', /messages: could not read the signing key of the local server .*connection refused.*asking again.*npm run server/);
+    await waitFor(
+      run,
+      'stderr',
+      /messages: could not read the signing key of the local server .*connection refused.*asking again.*npm run server/,
+    );
     const page = await fetch(url!);
     expect(page.status).toBe(200);
   }, 60_000);
@@ -91,7 +99,10 @@ describe('Node host start-up', () => {
     writeFileSync(file, JSON.stringify({ ...demo, vendorIds: ['0x04b8'] }));
     const run = host(['--branding', file]);
     expect(await run.exit).toBe(2);
-    const lines = run.stderr().split('\n').filter((line) => line.startsWith('trayside:'));
+    const lines = run
+      .stderr()
+      .split('\n')
+      .filter((line) => line.startsWith('trayside:'));
     expect(lines).toEqual([`trayside: Branding config ${file} is invalid: vendorIds[0]: Invalid input: expected number, received string`]);
     expect(run.stdout()).toBe('');
   }, 60_000);

@@ -55,7 +55,10 @@ describe('host choice', () => {
   it('no binary and no display: the Node host, without trying a download', () => {
     let tried = false;
     const choice = chooseHost({ root: fakeProject(false), platform: 'linux', env: {}, download: () => ((tried = true), undefined) });
-    expect(choice).toEqual({ host: 'node', reason: 'Electron is not available here (no binary installed, and no display: DISPLAY and WAYLAND_DISPLAY are unset)' });
+    expect(choice).toEqual({
+      host: 'node',
+      reason: 'Electron is not available here (no binary installed, and no display: DISPLAY and WAYLAND_DISPLAY are unset)',
+    });
     expect(tried).toBe(false);
   });
 
@@ -81,7 +84,11 @@ describe('npm start without Electron', () => {
     delete env.ELECTRON_OVERRIDE_DIST_PATH;
     // Where a display exists (a developer's Mac) the script would start Electron: ask for the Node host there.
     if (process.platform !== 'linux') env.TRAYSIDE_HOST = 'node';
-    child = spawn(process.execPath, ['scripts/start.mjs', '--port', '0', '--data-dir', tempDir()], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, ['scripts/start.mjs', '--port', '0', '--data-dir', tempDir()], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     const url = await new Promise<string>((resolveUrl, reject) => {
       child!.stdout!.on('data', (chunk: Buffer) => {

@@ -10,7 +10,9 @@ import type { DeviceSession } from '../../native/transport.js';
 const uri = process.env.TRAYSIDE_IPP_URI;
 const web = process.env.TRAYSIDE_IPP_WEB;
 if (!uri || !web) {
-  throw new Error('TRAYSIDE_IPP_URI/TRAYSIDE_IPP_WEB are not set: run this tier with `npm run test:ipp` (scripts/ipp/run.sh starts ippeveprinter)');
+  throw new Error(
+    'TRAYSIDE_IPP_URI/TRAYSIDE_IPP_WEB are not set: run this tier with `npm run test:ipp` (scripts/ipp/run.sh starts ippeveprinter)',
+  );
 }
 
 /** Sets supply levels through ippeveprinter's web form, as HARDWARE-TESTING.md §5 found: GET /supplies?supplyN=level. */
@@ -57,7 +59,12 @@ describe('ippeveprinter through IppDeviceSource', () => {
     const reading = await readOnce(session);
     for (const supply of reading.supplies) SupplySchema.parse(supply);
     expect(reading.supplies).toHaveLength(5);
-    expect(byId(reading.supplies, 'supply-1')).toMatchObject({ kind: 'waste', role: 'receptacle', level: { kind: 'percent', percent: 25 }, low: false });
+    expect(byId(reading.supplies, 'supply-1')).toMatchObject({
+      kind: 'waste',
+      role: 'receptacle',
+      level: { kind: 'percent', percent: 25 },
+      low: false,
+    });
     expect(byId(reading.supplies, 'supply-2')).toMatchObject({ role: 'consumable', level: { kind: 'percent', percent: 75 }, low: false });
     expect(byId(reading.supplies, 'supply-4').level).toEqual({ kind: 'percent', percent: 33 });
     expect(reading.conditions).toEqual([]);

@@ -101,7 +101,9 @@ describe('lint messages', () => {
     const { lintAs, code } = readFixture('fail-core-imports-host.ts');
     const [message] = await lint(code, lintAs);
     expect(message?.message).toContain("core/ may not import '../host/node-host.js'");
-    expect(message?.message).toContain('folders common/, common/l10n/, native/, native/decoders/, core/, assets/; packages node:*, pino, pino-roll, zod');
+    expect(message?.message).toContain(
+      'folders common/, common/l10n/, native/, native/decoders/, core/, assets/; packages node:*, pino, pino-roll, zod',
+    );
   });
 
   it('say where raw IPC belongs', async () => {
@@ -113,7 +115,15 @@ describe('lint messages', () => {
 
 describe('the real sources', () => {
   it('are under the boundary rules', async () => {
-    for (const file of ['common/device.ts', 'native/decoders/pjl.ts', 'core/core.ts', 'host/page/websocket-bridge.ts', 'main/index.ts', 'renderer/src/main.tsx', 'server/app.ts']) {
+    for (const file of [
+      'common/device.ts',
+      'native/decoders/pjl.ts',
+      'core/core.ts',
+      'host/page/websocket-bridge.ts',
+      'main/index.ts',
+      'renderer/src/main.tsx',
+      'server/app.ts',
+    ]) {
       const { rules } = (await eslint.calculateConfigForFile(file)) as { rules: Record<string, unknown> };
       expect(Object.keys(rules), file).toEqual(expect.arrayContaining([BOUNDARIES, RAW_IPC]));
     }
@@ -123,7 +133,9 @@ describe('the real sources', () => {
     const boundaryRules = new Set([BOUNDARIES, RAW_IPC, GLOBALS]);
     const strict = new ESLint({ cwd: root, ruleFilter: ({ ruleId }) => boundaryRules.has(ruleId) });
     const results = await strict.lintFiles(['common', 'native', 'core', 'host', 'main', 'preload', 'renderer', 'server', 'test/support']);
-    const problems = results.flatMap((result) => result.messages.map((m) => `${path.relative(root, result.filePath)}:${m.line} ${m.ruleId}: ${m.message}`));
+    const problems = results.flatMap((result) =>
+      result.messages.map((m) => `${path.relative(root, result.filePath)}:${m.line} ${m.ruleId}: ${m.message}`),
+    );
     expect(results.length).toBeGreaterThan(100);
     expect(problems).toEqual([]);
   }, 120_000);

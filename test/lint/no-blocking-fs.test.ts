@@ -34,7 +34,8 @@ function fsBindings(file: ts.SourceFile): { functions: Map<string, string>; name
     if (clause?.name) namespaces.add(clause.name.text);
     const bindings = clause?.namedBindings;
     if (bindings && ts.isNamespaceImport(bindings)) namespaces.add(bindings.name.text);
-    if (bindings && ts.isNamedImports(bindings)) for (const element of bindings.elements) functions.set(element.name.text, (element.propertyName ?? element.name).text);
+    if (bindings && ts.isNamedImports(bindings))
+      for (const element of bindings.elements) functions.set(element.name.text, (element.propertyName ?? element.name).text);
   }
   return { functions, namespaces };
 }
@@ -42,10 +43,12 @@ function fsBindings(file: ts.SourceFile): { functions: Map<string, string>; name
 /** The name of the innermost named function around `node`, or undefined at module level. */
 function enclosingName(node: ts.Node): string | undefined {
   for (let current = node.parent; current !== undefined; current = current.parent) {
-    if ((ts.isFunctionDeclaration(current) || ts.isMethodDeclaration(current) || ts.isGetAccessor(current)) && current.name) return current.name.getText();
+    if ((ts.isFunctionDeclaration(current) || ts.isMethodDeclaration(current) || ts.isGetAccessor(current)) && current.name)
+      return current.name.getText();
     if (ts.isArrowFunction(current) || ts.isFunctionExpression(current)) {
       const parent = current.parent;
-      if ((ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && parent.name) return parent.name.getText();
+      if ((ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && parent.name)
+        return parent.name.getText();
       if (ts.isFunctionExpression(current) && current.name) return current.name.text;
     }
   }
@@ -62,7 +65,8 @@ function blockingCallsOutsideSyncFunctions(path: string, text = readFileSync(pat
       const callee = node.expression;
       let name: string | undefined;
       if (ts.isIdentifier(callee)) name = functions.get(callee.text);
-      else if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && namespaces.has(callee.expression.text)) name = callee.name.text;
+      else if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && namespaces.has(callee.expression.text))
+        name = callee.name.text;
       if (name?.endsWith('Sync')) {
         const where = enclosingName(node);
         if (!where?.endsWith('Sync')) {
@@ -97,6 +101,9 @@ describe('blocking file-system calls in the core and the Electron main process',
       '};',
       "export function saveSync(): void { writeFileSync('/tmp/x', ''); }",
     ].join('\n');
-    expect(blockingCallsOutsideSyncFunctions(join(root, 'core/fixture.ts'), fixture)).toEqual(['core/fixture.ts:4 readFileSync in dismiss', 'core/fixture.ts:7 fsyncSync in append']);
+    expect(blockingCallsOutsideSyncFunctions(join(root, 'core/fixture.ts'), fixture)).toEqual([
+      'core/fixture.ts:4 readFileSync in dismiss',
+      'core/fixture.ts:7 fsyncSync in append',
+    ]);
   });
 });

@@ -9,12 +9,16 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(import.meta.dirname, '../..');
 
 function webConfig(): ts.ParsedCommandLine {
-  const parsed = ts.getParsedCommandLineOfConfigFile(path.join(root, 'tsconfig.web.json'), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-      throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    path.join(root, 'tsconfig.web.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+        throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+      },
     },
-  });
+  );
   if (!parsed) throw new Error('tsconfig.web.json did not parse');
   return parsed;
 }
@@ -25,7 +29,10 @@ describe('the web program (tsconfig.web.json)', () => {
 
   it('covers the folders that run without Node, and not their tests', () => {
     for (const folder of ['common/', 'renderer/', 'host/page/', 'native/decoders/']) {
-      expect(relative.some((file) => file.startsWith(folder)), folder).toBe(true);
+      expect(
+        relative.some((file) => file.startsWith(folder)),
+        folder,
+      ).toBe(true);
     }
     expect(relative.filter((file) => /\.test\.tsx?$/.test(file))).toEqual([]);
   });

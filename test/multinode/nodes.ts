@@ -38,11 +38,15 @@ export class ServerNode {
 
   /** Starts the node and resolves when it prints its banner. */
   start(): Promise<void> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', '--port', String(this.port), '--data-dir', this.dataDir, '--no-demo', '--log-level', 'warn'], {
-      cwd: root,
-      env: { ...process.env, ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'server/cli.ts', '--port', String(this.port), '--data-dir', this.dataDir, '--no-demo', '--log-level', 'warn'],
+      {
+        cwd: root,
+        env: { ...process.env, ...this.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     this.child = child;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${this.name} did not start:\n${this.output}`)), 90_000);

@@ -40,10 +40,18 @@ describe.skipIf('missing' in nginx)('static export served by nginx', () => {
     exportDir = path.join(work, 'cdn');
     server = await startTestServer({ versionRefreshMs: 200, export: { dir: exportDir, intervalMs: 200 } }, { adminToken: ADMIN });
     await seedDemoCampaigns(server.store, new Date());
-    await vi.waitFor(() => expect(lstatSync(path.join(exportDir, 'v1/manifests/trayside-demo/de')).isFile()).toBe(true), { timeout: 20_000, interval: 100 });
+    await vi.waitFor(() => expect(lstatSync(path.join(exportDir, 'v1/manifests/trayside-demo/de')).isFile()).toBe(true), {
+      timeout: 20_000,
+      interval: 100,
+    });
     web = await startNginx(nginx.binary, exportDir);
     const key = SigningKeyInfoSchema.parse(await (await fetch(`${web.url}/v1/signing-key`)).json());
-    const branding = BrandingSchema.parse({ name: 'Trayside', backendUrl: web.url, signingKeys: [key.publicKey], productLine: 'trayside-demo' });
+    const branding = BrandingSchema.parse({
+      name: 'Trayside',
+      backendUrl: web.url,
+      signingKeys: [key.publicKey],
+      productLine: 'trayside-demo',
+    });
     const base = `${web.url}/v1/manifests/trayside-demo/`;
     source = createManifestSource({
       branding,

@@ -16,7 +16,14 @@ for (;;) {
     const id = randomUUID();
     n += 1;
     return queue
-      .enqueue({ id, type: 'impression', at: new Date().toISOString(), campaignId: 'crash-test', variantId: 'a', messageId: `crash-test@${1 + (n % 3)}` })
+      .enqueue({
+        id,
+        type: 'impression',
+        at: new Date().toISOString(),
+        campaignId: 'crash-test',
+        variantId: 'a',
+        messageId: `crash-test@${1 + (n % 3)}`,
+      })
       .then(() => writeSync(1, `ack ${id}\n`));
   });
   await Promise.all(batch);

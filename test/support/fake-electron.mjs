@@ -5,7 +5,19 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const state = { windows: [], trays: [], handles: [], notifications: [], sessionHardened: [], webContentsCreated: 0, appEvents: [], images: [], missingImages: [], errorBoxes: [], fetches: [] };
+const state = {
+  windows: [],
+  trays: [],
+  handles: [],
+  notifications: [],
+  sessionHardened: [],
+  webContentsCreated: 0,
+  appEvents: [],
+  images: [],
+  missingImages: [],
+  errorBoxes: [],
+  fetches: [],
+};
 const userData = mkdtempSync(join(tmpdir(), 'trayside-fake-electron-'));
 const appListeners = new Map();
 
@@ -93,7 +105,9 @@ export class BrowserWindow extends Listeners {
     BrowserWindow.all.push(this);
     for (const listener of appListeners.get('web-contents-created') ?? []) listener({}, this.webContents);
     state.webContentsCreated += 1;
-    record.hardened = ['will-navigate', 'will-redirect', 'will-attach-webview'].every((event) => this.webContents.listeners.has(event)) && Boolean(this.webContents.openHandler);
+    record.hardened =
+      ['will-navigate', 'will-redirect', 'will-attach-webview'].every((event) => this.webContents.listeners.has(event)) &&
+      Boolean(this.webContents.openHandler);
   }
   loadURL(url) {
     this.record.url = url;
@@ -167,7 +181,6 @@ export const ipcMain = Object.assign(new Listeners(), {
 });
 
 export const shell = { openExternal: () => Promise.resolve() };
-
 
 // electron-store does `import electron from 'electron'`: the real module is CommonJS, so its default is the whole API.
 const api = { app, BrowserWindow, dialog, Menu, nativeImage, net, Notification, powerMonitor, screen, session, Tray, ipcMain, shell };

@@ -99,7 +99,8 @@ export class FakeWin32Printers implements Win32Printers {
   write(handle: Win32Handle, bytes: Uint8Array, timeoutMs: number): Promise<number> {
     return this.request(handle, timeoutMs, (printer) => {
       printer.written.push(bytes.slice());
-      if (this.autoPjlReply && printer.replies.length === 0) printer.replies.push(encodePjlStatusReply({ code: 10001, display: 'READY', online: true }));
+      if (this.autoPjlReply && printer.replies.length === 0)
+        printer.replies.push(encodePjlStatusReply({ code: 10001, display: 'READY', online: true }));
       return bytes.length;
     });
   }

@@ -24,13 +24,19 @@ export async function registerTestInstall(url: string, install: TestInstall | st
     headers: { 'content-type': 'application/json', ...given.headers },
     body: JSON.stringify({ installId: given.installId }),
   });
-  if (response.status !== 201 && response.status !== 200) throw new Error(`registering ${given.installId}: HTTP ${response.status} ${await response.text()}`);
+  if (response.status !== 201 && response.status !== 200)
+    throw new Error(`registering ${given.installId}: HTTP ${response.status} ${await response.text()}`);
   return given;
 }
 
 /** The app's registration for an uploader in a test, over the global fetch (so a test's request counter sees only uploads). */
 export function testAuthorization(backendUrl: string, installId: string = randomUUID()): InstallAuthorization {
-  return createInstallAuthorization({ backendUrl, installId, credential: testCredential(installId), fetch: (url, init) => fetch(url, init) });
+  return createInstallAuthorization({
+    backendUrl,
+    installId,
+    credential: testCredential(installId),
+    fetch: (url, init) => fetch(url, init),
+  });
 }
 
 /** The same credential for an install id in every process of a test (a child that restarts registers the same pair again). */
@@ -40,7 +46,11 @@ export function testCredential(installId: string): string {
 
 /** Headers of a request for `installId` (its test credential), registering it with the backend at `url` first. */
 export async function testInstallHeaders(url: string, installId: string): Promise<Record<string, string>> {
-  const install: TestInstall = { installId, credential: testCredential(installId), headers: { authorization: `Bearer ${testCredential(installId)}`, 'x-trayside-install': installId } };
+  const install: TestInstall = {
+    installId,
+    credential: testCredential(installId),
+    headers: { authorization: `Bearer ${testCredential(installId)}`, 'x-trayside-install': installId },
+  };
   await registerTestInstall(url, install);
   return install.headers;
 }

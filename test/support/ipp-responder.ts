@@ -1,7 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Timers } from '../../common/lifecycle.js';
-import { decodeIppMessage, encodeIppMessage, IPP_GROUP, IPP_OPERATION, IPP_TAG, type IppOutAttribute } from '../../native/ipp/ipp-encoding.js';
+import {
+  decodeIppMessage,
+  encodeIppMessage,
+  IPP_GROUP,
+  IPP_OPERATION,
+  IPP_TAG,
+  type IppOutAttribute,
+} from '../../native/ipp/ipp-encoding.js';
 
 /** A small IPP printer on 127.0.0.1 that answers Get-Printer-Attributes with fixed attributes. */
 export interface IppResponder {

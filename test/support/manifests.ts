@@ -1,5 +1,11 @@
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { MANIFEST_FORMAT, SIGNED_ENVELOPE_FORMAT, type Manifest, type ManifestMessage, type SignedEnvelope } from '../../common/messages/index.js';
+import {
+  MANIFEST_FORMAT,
+  SIGNED_ENVELOPE_FORMAT,
+  type Manifest,
+  type ManifestMessage,
+  type SignedEnvelope,
+} from '../../common/messages/index.js';
 
 /** An Ed25519 key pair for tests, with the raw public key as the branding config pins it. */
 export interface TestKey {
@@ -17,7 +23,13 @@ export function makeTestKey(): TestKey {
 
 /** Signs a payload string the way the server does. */
 export function signPayload(key: TestKey, payload: string): SignedEnvelope {
-  return { format: SIGNED_ENVELOPE_FORMAT, algorithm: 'Ed25519', keyId: key.keyId, signature: sign(null, Buffer.from(payload, 'utf8'), key.privateKey).toString('base64'), payload };
+  return {
+    format: SIGNED_ENVELOPE_FORMAT,
+    algorithm: 'Ed25519',
+    keyId: key.keyId,
+    signature: sign(null, Buffer.from(payload, 'utf8'), key.privateKey).toString('base64'),
+    payload,
+  };
 }
 
 /** A message with sensible defaults; override what the test is about. */

@@ -13,7 +13,12 @@ import { createMessageService } from '../../core/messages/message-service.js';
 const [dir, envelopeFile, publicKey] = process.argv.slice(2) as [string, string, string];
 const body = readFileSync(envelopeFile, 'utf8');
 const service = createMessageService({
-  branding: BrandingSchema.parse({ name: 'Test', backendUrl: 'http://127.0.0.1:9', signingKeys: [publicKey], productLine: 'trayside-demo' }),
+  branding: BrandingSchema.parse({
+    name: 'Test',
+    backendUrl: 'http://127.0.0.1:9',
+    signingKeys: [publicKey],
+    productLine: 'trayside-demo',
+  }),
   storageDir: dir,
   install: loadInstallIdentitySync({ path: join(dir, 'install.json'), now: systemClock.now(), log: () => undefined }),
   clock: systemClock,
@@ -27,7 +32,11 @@ const service = createMessageService({
     },
     setBadge: () => undefined,
   },
-  settings: { get: () => ({ ...DEFAULT_SETTINGS, locale: 'en' }), onChanged: () => ({ dispose: () => undefined }), notificationsPaused: () => false },
+  settings: {
+    get: () => ({ ...DEFAULT_SETTINGS, locale: 'en' }),
+    onChanged: () => ({ dispose: () => undefined }),
+    notificationsPaused: () => false,
+  },
   devices: { snapshots: () => [], onChanged: () => ({ dispose: () => undefined }) },
   environment: { os: 'linux', osVersion: '6.1', appVersion: '0.1.0', systemLocale: 'en', timeZone: 'UTC' },
 });

@@ -33,7 +33,8 @@ export async function startTestServer(options: Partial<ServerOptions> = {}, setu
   const opened = setup.store ?? (await openStore({}));
   if (setup.adminToken) await opened.addToken(hashToken(setup.adminToken), 'admin', 'test admin', new Date());
   // Tests send far more requests per install than a device would.
-  const build = () => buildServer({ store: opened, logLevel: 'silent', deviceRateLimit: { max: 100_000, timeWindowMs: 60_000 }, ...options });
+  const build = () =>
+    buildServer({ store: opened, logLevel: 'silent', deviceRateLimit: { max: 100_000, timeWindowMs: 60_000 }, ...options });
   let app = await build();
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as AddressInfo).port;

@@ -24,7 +24,11 @@ export function testCoreOptions(time: Clock & Timers, overrides: Partial<CoreOpt
 }
 
 /** A notifier that records what a test cares about: supply alerts, urgent messages, or both. */
-export function recordingNotifier(record: { supply?: (notification: SupplyNotification) => void; message?: (notification: MessageNotification) => void; badge?: (count: number) => void }): CoreNotifier {
+export function recordingNotifier(record: {
+  supply?: (notification: SupplyNotification) => void;
+  message?: (notification: MessageNotification) => void;
+  badge?: (count: number) => void;
+}): CoreNotifier {
   return {
     show: (notification) => ('messageId' in notification ? record.message?.(notification) : record.supply?.(notification)),
     setBadge: (count) => record.badge?.(count),

@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, type TestContext } from 'vitest';
-import { DeviceConditionSchema, DeviceIdentitySchema, DeviceSnapshotSchema, type DeviceReading, type TransportKind } from '../../common/device.js';
+import {
+  DeviceConditionSchema,
+  DeviceIdentitySchema,
+  DeviceSnapshotSchema,
+  type DeviceReading,
+  type TransportKind,
+} from '../../common/device.js';
 import { SupplySchema, type SupplyLevel } from '../../common/supply.js';
 import type { DeviceSession, DeviceSource, DeviceSourceEvent } from '../../native/transport.js';
 import { flushPromises } from './fake-time.js';
@@ -121,7 +127,11 @@ export function describeTransportContract(name: string, setup: () => Promise<Tra
       await harness.cleanup();
     });
 
-    function needs<K extends keyof TransportContractHarness>(context: TestContext, key: K, why: string): NonNullable<TransportContractHarness[K]> {
+    function needs<K extends keyof TransportContractHarness>(
+      context: TestContext,
+      key: K,
+      why: string,
+    ): NonNullable<TransportContractHarness[K]> {
       const value = harness[key];
       if (value === undefined) {
         const note = `${name} cannot ${why}`;
@@ -240,7 +250,10 @@ export function describeTransportContract(name: string, setup: () => Promise<Tra
         expect(events.map(describeEvent)).toEqual([`attached ${newId}`]);
         const attached = events[0] as Extract<DeviceSourceEvent, { type: 'attached' }>;
         expect(attached.session.transport).toBe(harness.expected.transport);
-        expectValidReading(expectReading(await monitorRead(harness, attached.session), 'reading the attached device'), harness.expected.minimumSupplies);
+        expectValidReading(
+          expectReading(await monitorRead(harness, attached.session), 'reading the attached device'),
+          harness.expected.minimumSupplies,
+        );
 
         await unplug(newId);
         await harness.elapse(HOTPLUG_NOTICE_MS);

@@ -55,8 +55,16 @@ export function Panel({ formatTime }: { formatTime: FormatTime }) {
       <main className="panel__body">
         {unreachable && <ConnectionBanner hasDevices={view === 'devices'} />}
         {!unreachable && <SettingsRecoveryBanner />}
-        {view === 'starting' && <p className="placeholder" role="status">{t('panel.connecting', { product: 'Trayside' })}</p>}
-        {view === 'loading' && <p className="placeholder" role="status">{t('panel.lookingForDevices')}</p>}
+        {view === 'starting' && (
+          <p className="placeholder" role="status">
+            {t('panel.connecting', { product: 'Trayside' })}
+          </p>
+        )}
+        {view === 'loading' && (
+          <p className="placeholder" role="status">
+            {t('panel.lookingForDevices')}
+          </p>
+        )}
         {view === 'failed' && (
           <div className="placeholder" role="alert">
             <p>{t('panel.loadFailed', { error: devicesError ?? '' })}</p>

@@ -24,7 +24,12 @@ export function DeviceCard({ device, formatTime }: { device: DeviceSnapshot; for
   const summary = summarizeReading(device, t);
   const detail = statusDetail(device, summary, t);
   return (
-    <article className={`device device--${device.state}${device.stale ? ' device--stale' : ''}`} tabIndex={0} aria-labelledby={titleId} aria-describedby={statusId}>
+    <article
+      className={`device device--${device.state}${device.stale ? ' device--stale' : ''}`}
+      tabIndex={0}
+      aria-labelledby={titleId}
+      aria-describedby={statusId}
+    >
       <header className="device__header">
         <StateIcon state={device.state} />
         <div className="device__heading">
@@ -41,7 +46,9 @@ export function DeviceCard({ device, formatTime }: { device: DeviceSnapshot; for
             )}
             {hint && <span className="device__stale">{hint}</span>}
           </div>
-          {device.state !== 'unreachable' && summary.problems.length > 1 && <ProblemList problems={summary.problems.map((problem) => problem.message)} />}
+          {device.state !== 'unreachable' && summary.problems.length > 1 && (
+            <ProblemList problems={summary.problems.map((problem) => problem.message)} />
+          )}
         </div>
         <button
           type="button"

@@ -86,14 +86,40 @@ describe('Get help view', () => {
       diagnostics: {
         ...STATE,
         uploads: [
-          { id: 'a', createdAt: 2, state: 'sent', progress: 1, bytes: 512, attempts: 1, problem: null, nextAttemptAt: null, caseCode: 'K7QM-42XD-9', caseCodeGroups: ['K7QM', '42XD', '9'], expiresAt: Date.UTC(2027, 0, 1) },
-          { id: 'b', createdAt: 1, state: 'queued', progress: 0.4, bytes: 2048, attempts: 1, problem: 'Could not reach the support server', nextAttemptAt: Date.UTC(2026, 0, 1, 10, 42), caseCode: null, caseCodeGroups: [], expiresAt: null },
+          {
+            id: 'a',
+            createdAt: 2,
+            state: 'sent',
+            progress: 1,
+            bytes: 512,
+            attempts: 1,
+            problem: null,
+            nextAttemptAt: null,
+            caseCode: 'K7QM-42XD-9',
+            caseCodeGroups: ['K7QM', '42XD', '9'],
+            expiresAt: Date.UTC(2027, 0, 1),
+          },
+          {
+            id: 'b',
+            createdAt: 1,
+            state: 'queued',
+            progress: 0.4,
+            bytes: 2048,
+            attempts: 1,
+            problem: 'Could not reach the support server',
+            nextAttemptAt: Date.UTC(2026, 0, 1, 10, 42),
+            caseCode: null,
+            caseCodeGroups: [],
+            expiresAt: null,
+          },
         ],
       },
     });
     const html = render();
     const shown = text(html);
-    expect(html).toContain('<span class="case-code__group">K7QM</span><span class="case-code__group">42XD</span><span class="case-code__group">9</span>');
+    expect(html).toContain(
+      '<span class="case-code__group">K7QM</span><span class="case-code__group">42XD</span><span class="case-code__group">9</span>',
+    );
     expect(shown).toContain('K7QM-42XD-9, read as K seven Q M, then four two X D, then nine');
     expect(shown).toContain('Delete this upload');
     expect(html).toMatch(/<progress[^>]*max="1"[^>]*value="0.4"/);
@@ -102,7 +128,11 @@ describe('Get help view', () => {
 
   it('shows the countdown while recording', () => {
     const endsAt = Date.now() + 14 * 60_000 + 5_000;
-    store.setState({ connection: 'connected', helpOpen: true, diagnostics: { ...STATE, repro: { ...STATE.repro, active: true, startedAt: Date.now(), endsAt } } });
+    store.setState({
+      connection: 'connected',
+      helpOpen: true,
+      diagnostics: { ...STATE, repro: { ...STATE.repro, active: true, startedAt: Date.now(), endsAt } },
+    });
     const shown = text(render());
     expect(shown).toMatch(/Recording with more detail — now reproduce the problem\. 14:0[45] left/);
     expect(shown).toContain('Stop recording');
@@ -110,12 +140,15 @@ describe('Get help view', () => {
 });
 
 describe('diagnostics slice', () => {
-  it('captures, and shows the refusal of an upload without consent in the app\'s words', async () => {
+  it("captures, and shows the refusal of an upload without consent in the app's words", async () => {
     const fake = createFakeBridge({
       diagnostics: {
         capture: async () => PREVIEW,
         upload: async () => {
-          throw new TraysideError('forbidden', 'Uploading needs your yes: confirm this one upload, or choose "support sharing" in your privacy settings.');
+          throw new TraysideError(
+            'forbidden',
+            'Uploading needs your yes: confirm this one upload, or choose "support sharing" in your privacy settings.',
+          );
         },
         getState: async () => STATE,
       },

@@ -88,8 +88,8 @@ function DiagnosticsSection({ formatTime }: { formatTime: FormatTime }) {
         Diagnostics for support
       </h3>
       <p className="help__hint">
-        Collects your device's identity, status and supply history, errors, the messages you saw, settings (without secrets) and the app's recent logs. You see exactly what is in it before
-        anything leaves this computer.
+        Collects your device's identity, status and supply history, errors, the messages you saw, settings (without secrets) and the app's
+        recent logs. You see exactly what is in it before anything leaves this computer.
       </p>
       {state && <ReproControl repro={state.repro} />}
       <button type="button" className="button button--primary" disabled={busy !== null || unreachable} onClick={() => void capture()}>
@@ -162,7 +162,12 @@ function Review({ preview }: { preview: DiagnosticsPreview }) {
           {found.map((kind) => (
             <li key={kind.kind}>
               <label className="review__kind">
-                <input type="checkbox" checked={kind.choice === 'remove'} disabled={busy !== null} onChange={(event) => void setRedaction(kind.kind, event.target.checked ? 'remove' : 'keep')} />
+                <input
+                  type="checkbox"
+                  checked={kind.choice === 'remove'}
+                  disabled={busy !== null}
+                  onChange={(event) => void setRedaction(kind.kind, event.target.checked ? 'remove' : 'keep')}
+                />
                 <span>
                   Remove {kind.label} <span className="review__count">({kind.count} found)</span>
                 </span>
@@ -294,7 +299,9 @@ function UploadEntry({ upload, formatTime }: { upload: UploadView; formatTime: F
             {upload.caseCode}, read as {spokenCaseCode(upload.caseCodeGroups)}
           </span>
         </p>
-        {upload.expiresAt !== null && <p className="help__hint">Support keeps it until {new Date(upload.expiresAt).toLocaleDateString()}.</p>}
+        {upload.expiresAt !== null && (
+          <p className="help__hint">Support keeps it until {new Date(upload.expiresAt).toLocaleDateString()}.</p>
+        )}
         {confirmDelete ? (
           <div role="group" aria-label={`Delete case ${upload.caseCode}`}>
             <p>Delete case {upload.caseCode} from the support server? Support can no longer open it.</p>

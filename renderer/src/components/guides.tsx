@@ -36,12 +36,22 @@ export function GuideDetails({ guide, about }: { guide: MatchedGuide; about: str
         </span>
         <span className="guide__about">{t('guides.for', { about })}</span>
       </summary>
-      {guide.content.summary !== undefined && guide.content.summary !== '' && <MessageBody body={guide.content.summary} allowedLinkHosts={hosts} />}
+      {guide.content.summary !== undefined && guide.content.summary !== '' && (
+        <MessageBody body={guide.content.summary} allowedLinkHosts={hosts} />
+      )}
       <ol className="guide__steps" aria-labelledby={titleId}>
         {guide.content.steps.map((step, index) => (
           <li key={index} className="guide__step">
             <MessageBody body={step.text} allowedLinkHosts={hosts} />
-            {step.image !== undefined && <img className="guide__image" src={step.image.url ?? step.image.data} alt={step.image.alt} loading="lazy" referrerPolicy="no-referrer" />}
+            {step.image !== undefined && (
+              <img
+                className="guide__image"
+                src={step.image.url ?? step.image.data}
+                alt={step.image.alt}
+                loading="lazy"
+                referrerPolicy="no-referrer"
+              />
+            )}
           </li>
         ))}
       </ol>
@@ -57,7 +67,11 @@ export function DeviceGuides({ device }: { device: DeviceSnapshot }) {
   return (
     <section className="guides" aria-label={t('guides.helpFor', { device: device.identity.model || t('guides.thisDevice') })}>
       {matched.map((guide) => (
-        <GuideDetails key={`${guide.id} ${guide.anchor.kind === 'error' ? guide.anchor.code : guide.anchor.supplyId}`} guide={guide} about={anchorLabel(device, guide)} />
+        <GuideDetails
+          key={`${guide.id} ${guide.anchor.kind === 'error' ? guide.anchor.code : guide.anchor.supplyId}`}
+          guide={guide}
+          about={anchorLabel(device, guide)}
+        />
       ))}
     </section>
   );

@@ -19,8 +19,14 @@ export function NetworkPrintersSection() {
     let live = true;
     const unsubscribe = api.devices.onDiscoveredChanged((next) => live && setPrinters(next));
     // Neither list is essential to the panel: an app without them (an older host) simply shows none.
-    api.devices.discovered().then((next) => live && setPrinters(next), () => undefined);
-    api.devices.unreadable().then((next) => live && setUnreadable(next), () => undefined);
+    api.devices.discovered().then(
+      (next) => live && setPrinters(next),
+      () => undefined,
+    );
+    api.devices.unreadable().then(
+      (next) => live && setUnreadable(next),
+      () => undefined,
+    );
     return () => {
       live = false;
       unsubscribe();
@@ -76,7 +82,13 @@ export function NetworkPrintersView({
                 {printer.added ? (
                   <span className="network-printers__added">{t('network.added')}</span>
                 ) : (
-                  <button type="button" className="button" disabled={adding !== null} onClick={() => onAdd(printer.id)} aria-label={t('network.addNamed', { printer: printer.name })}>
+                  <button
+                    type="button"
+                    className="button"
+                    disabled={adding !== null}
+                    onClick={() => onAdd(printer.id)}
+                    aria-label={t('network.addNamed', { printer: printer.name })}
+                  >
                     {adding === printer.id ? t('network.adding') : t('network.add')}
                   </button>
                 )}

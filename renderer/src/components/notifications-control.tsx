@@ -37,10 +37,22 @@ export function NotificationsControl({ formatTime }: { formatTime: FormatTime })
         ) : (
           <>
             {/* Named by its visible words, so voice control ("click Pause 1 h") finds it; the title says it in full. */}
-            <button type="button" className="button" disabled={unreachable} onClick={() => void pause('one-hour')} title={t('notifications.pauseHourFull')}>
+            <button
+              type="button"
+              className="button"
+              disabled={unreachable}
+              onClick={() => void pause('one-hour')}
+              title={t('notifications.pauseHourFull')}
+            >
               {t('notifications.pauseHour')}
             </button>
-            <button type="button" className="button" disabled={unreachable} onClick={() => void pause('until-tomorrow')} aria-label={t('notifications.untilTomorrowFull')}>
+            <button
+              type="button"
+              className="button"
+              disabled={unreachable}
+              onClick={() => void pause('until-tomorrow')}
+              aria-label={t('notifications.untilTomorrowFull')}
+            >
               {t('notifications.untilTomorrow')}
             </button>
           </>

@@ -31,7 +31,9 @@ const text = (html: string) =>
     .trim();
 /** The buttons' accessible names (aria-label, else their text). */
 const buttonNames = (html: string) =>
-  [...html.matchAll(/<button([^>]*)>(.*?)<\/button>/g)].map(([, attributes, inner]) => / aria-label="([^"]*)"/.exec(attributes!)?.[1] ?? text(inner!));
+  [...html.matchAll(/<button([^>]*)>(.*?)<\/button>/g)].map(
+    ([, attributes, inner]) => / aria-label="([^"]*)"/.exec(attributes!)?.[1] ?? text(inner!),
+  );
 
 const STORE_CART: Cart = { items: [], multiItemCheckout: true, storeConfigured: true };
 
@@ -61,7 +63,9 @@ describe('reorder from the gauge', () => {
   });
 
   it('offers nothing to order when the app has no store, or the supply no part number', () => {
-    expect(buttonNames(showPanel([lowPrinter()], { ...STORE_CART, storeConfigured: false })).filter((name) => /^(Order|Replace) /.test(name))).toEqual([]);
+    expect(
+      buttonNames(showPanel([lowPrinter()], { ...STORE_CART, storeConfigured: false })).filter((name) => /^(Order|Replace) /.test(name)),
+    ).toEqual([]);
     const printer = lowPrinter();
     const { partNumber: _dropped, ...cyan } = printer.supplies[1]!;
     printer.supplies[1] = cyan;
@@ -70,7 +74,10 @@ describe('reorder from the gauge', () => {
 
   it('orders exactly that supply of that device, and shows a refusal next to the button', async () => {
     const printer = lowPrinter();
-    const reorder = vi.fn(async () => ({ status: 'refused' as const, reason: 'shop.example.com is not one of the manufacturer\'s stores, so Trayside did not open it.' }));
+    const reorder = vi.fn(async () => ({
+      status: 'refused' as const,
+      reason: "shop.example.com is not one of the manufacturer's stores, so Trayside did not open it.",
+    }));
     const fake = createFakeBridge({ actions: { reorder } });
     vi.stubGlobal('window', { trayside: fake.bridge });
     await store.getState().reorderSupply(printer.id, 'cyan');
@@ -85,7 +92,10 @@ describe('reorder from the gauge', () => {
     const fake = createFakeBridge({ actions: {} });
     vi.stubGlobal('window', { trayside: fake.bridge });
     await store.getState().reorderSupply('sim-1', 'cyan');
-    expect(store.getState().linkNotice).toEqual({ key: supplyKey('sim-1', 'cyan'), result: { status: 'refused', reason: 'Trayside is not reachable right now' } });
+    expect(store.getState().linkNotice).toEqual({
+      key: supplyKey('sim-1', 'cyan'),
+      result: { status: 'refused', reason: 'Trayside is not reachable right now' },
+    });
   });
 });
 
@@ -106,7 +116,12 @@ describe('device status line', () => {
   });
 
   it('with one problem: the whole sentence, and no list to open', () => {
-    const html = showPanel([demoPrinter({ state: 'error', conditions: [{ code: 'media-empty', severity: 'error', message: 'Paper out: load paper in the main tray' }] })]);
+    const html = showPanel([
+      demoPrinter({
+        state: 'error',
+        conditions: [{ code: 'media-empty', severity: 'error', message: 'Paper out: load paper in the main tray' }],
+      }),
+    ]);
     expect(text(html)).toContain('Error : Paper out: load paper in the main tray');
     expect(buttonNames(html).some((name) => name.startsWith('All '))).toBe(false);
   });
@@ -128,7 +143,15 @@ describe('message actions', () => {
     read: true,
     actions: [
       { type: 'feedback', label: 'Was this useful?', kind: 'thumbs' },
-      { type: 'feedback', label: 'Tell us', kind: 'survey', questions: [{ id: 'improve', text: 'What should we improve?' }, { id: 'quality', text: 'Happy?', choices: ['Yes', 'No'] }] },
+      {
+        type: 'feedback',
+        label: 'Tell us',
+        kind: 'survey',
+        questions: [
+          { id: 'improve', text: 'What should we improve?' },
+          { id: 'quality', text: 'Happy?', choices: ['Yes', 'No'] },
+        ],
+      },
       { type: 'reorder', label: 'Order cyan', supplyColor: 'cyan', quantity: 1 },
     ],
   };

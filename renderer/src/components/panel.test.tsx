@@ -73,7 +73,11 @@ describe('panel', () => {
 
   it('renders a hostile model name as text', () => {
     const model = '<img src=x onerror=alert(1)>';
-    store.setState({ connection: 'connected', devicesStatus: 'ready', devices: [demoPrinter({ identity: { manufacturer: 'Evil', model, commandSet: [] } })] });
+    store.setState({
+      connection: 'connected',
+      devicesStatus: 'ready',
+      devices: [demoPrinter({ identity: { manufacturer: 'Evil', model, commandSet: [] } })],
+    });
     const html = render();
     expect(html).not.toContain('<img');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');

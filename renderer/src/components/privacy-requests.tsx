@@ -8,7 +8,8 @@ import { useTranslator } from '../l10n/use-translator.js';
 
 /** What a receipt says, in words: queued until the server acknowledges it, then pending, then completed at a time. */
 export function receiptStatus(request: PrivacyRequestView, formatTime: FormatTime, t: Translator['t'] = englishTranslator.t): string {
-  if (request.status === 'completed') return request.completedAt === null ? t('privacy.completed') : t('privacy.completedAt', { time: formatTime(request.completedAt) });
+  if (request.status === 'completed')
+    return request.completedAt === null ? t('privacy.completed') : t('privacy.completedAt', { time: formatTime(request.completedAt) });
   if (request.status === 'pending') return t('privacy.pending');
   return request.problem === null ? t('privacy.sending') : t('privacy.retrying', { problem: request.problem });
 }
@@ -16,7 +17,15 @@ export function receiptStatus(request: PrivacyRequestView, formatTime: FormatTim
 const KIND: Record<PrivacyRequestView['kind'], MessageKey> = { export: 'privacy.download', deletion: 'privacy.delete' };
 
 /** The requests with their receipts, newest first; a completed export can be saved. Pure, so it renders in tests without a bridge. */
-export function PrivacyRequestsList({ state, formatTime, onDownload }: { state: PrivacyState; formatTime: FormatTime; onDownload: (requestId: string) => void }) {
+export function PrivacyRequestsList({
+  state,
+  formatTime,
+  onDownload,
+}: {
+  state: PrivacyState;
+  formatTime: FormatTime;
+  onDownload: (requestId: string) => void;
+}) {
   const { t } = useTranslator();
   if (state.requests.length === 0) return null;
   return (
@@ -24,7 +33,10 @@ export function PrivacyRequestsList({ state, formatTime, onDownload }: { state: 
       {state.requests.map((request) => (
         <li key={request.id}>
           <span>
-            {t(request.reason === 'consent-withdrawn' ? 'privacy.requestLineWithdrawn' : 'privacy.requestLine', { kind: t(KIND[request.kind]), time: formatTime(request.requestedAt) })}
+            {t(request.reason === 'consent-withdrawn' ? 'privacy.requestLineWithdrawn' : 'privacy.requestLine', {
+              kind: t(KIND[request.kind]),
+              time: formatTime(request.requestedAt),
+            })}
           </span>{' '}
           <span aria-live="polite">{receiptStatus(request, formatTime, t)}</span>
           {request.kind === 'export' && request.status === 'completed' ? (
@@ -84,7 +96,16 @@ export function PrivacyRequests({ formatTime }: { formatTime: FormatTime }) {
           {confirming ? (
             <>
               <span role="alert">{t('privacy.confirm')}</span>
-              <button type="button" className="button" onClick={() => run(async () => { setConfirming(false); return bridge().privacy.requestDeletion({}); })}>
+              <button
+                type="button"
+                className="button"
+                onClick={() =>
+                  run(async () => {
+                    setConfirming(false);
+                    return bridge().privacy.requestDeletion({});
+                  })
+                }
+              >
                 {t('privacy.yesDelete')}
               </button>
               <button type="button" className="button" onClick={() => setConfirming(false)}>

@@ -48,7 +48,15 @@ export function SettingsRecoveryBanner() {
 }
 
 /** What the banner shows for one status; rendered on its own in tests. */
-export function SettingsRecoveryNotice({ status, error, onChoose }: { status: SettingsStatus; error: string | null; onChoose: (consent: Consent) => void }) {
+export function SettingsRecoveryNotice({
+  status,
+  error,
+  onChoose,
+}: {
+  status: SettingsStatus;
+  error: string | null;
+  onChoose: (consent: Consent) => void;
+}) {
   const { recovered, notSaved } = status;
   const { t } = useTranslator();
   if (recovered === null && notSaved === null) return null;
@@ -59,7 +67,9 @@ export function SettingsRecoveryNotice({ status, error, onChoose }: { status: Se
           <div>
             <p className="banner__title">{t('recovery.title')}</p>
             <p className="banner__body">
-              {recovered.keptAs === null ? t('recovery.unusable', { file: recovered.file }) : t('recovery.keptAs', { keptAs: recovered.keptAs })}{' '}
+              {recovered.keptAs === null
+                ? t('recovery.unusable', { file: recovered.file })
+                : t('recovery.keptAs', { keptAs: recovered.keptAs })}{' '}
               {t('recovery.paused', { none: t('consent.none') })}
             </p>
             <div className="banner__body">

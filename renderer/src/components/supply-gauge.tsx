@@ -76,7 +76,12 @@ function OrderButton({ deviceId, supplyId, verb, label }: { deviceId: string; su
   const { t } = useTranslator();
   return (
     <>
-      <button type="button" className="button button--small supply__order" aria-label={label} onClick={() => void reorder(deviceId, supplyId)}>
+      <button
+        type="button"
+        className="button button--small supply__order"
+        aria-label={label}
+        onClick={() => void reorder(deviceId, supplyId)}
+      >
         {verb}
       </button>
       {notice?.status === 'refused' && (

@@ -143,7 +143,8 @@ export const actionsSlice: SliceDefinition<ActionsSlice> = {
           // The cart bar (always in view) shows the new count; it stays folded so it covers nothing near the button.
           set({ cart, cartNotice: { key: actionKey(item.id, actionIndex), count: cartCount(cart) } });
         }),
-      setCartQuantity: (partNumber, quantity) => attempt(async () => set({ cart: await bridge().actions.setCartQuantity({ partNumber, quantity }) })),
+      setCartQuantity: (partNumber, quantity) =>
+        attempt(async () => set({ cart: await bridge().actions.setCartQuantity({ partNumber, quantity }) })),
       checkoutCart: () =>
         attempt(async () => {
           const ordered = get().cart.items;

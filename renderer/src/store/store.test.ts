@@ -64,7 +64,10 @@ describe('panel store', () => {
     expect(view()).toBe('devices');
 
     // While away, cyan was replaced; the event was lost with the connection.
-    fake.answer({ devices: { list: async () => [demoPrinter({ statusLine: 'Cyan ink replaced' })] }, settings: { get: async () => DEFAULT_SETTINGS } });
+    fake.answer({
+      devices: { list: async () => [demoPrinter({ statusLine: 'Cyan ink replaced' })] },
+      settings: { get: async () => DEFAULT_SETTINGS },
+    });
     fake.setConnection('connected');
     await settle();
     expect(selectUnreachable(store.getState())).toBe(false);
@@ -85,7 +88,10 @@ describe('panel store', () => {
   it('does not let a slow list answer overwrite a newer pushed list', async () => {
     let answerList: (devices: ReturnType<typeof demoPrinter>[]) => void = () => undefined;
     start();
-    fake.answer({ devices: { list: () => new Promise((resolve) => (answerList = resolve)) }, settings: { get: async () => DEFAULT_SETTINGS } });
+    fake.answer({
+      devices: { list: () => new Promise((resolve) => (answerList = resolve)) },
+      settings: { get: async () => DEFAULT_SETTINGS },
+    });
     fake.setConnection('connected');
     fake.emit('devices', 'onChanged', [demoPrinter({ statusLine: 'Paper out' })]);
     answerList([demoPrinter({ statusLine: 'Ready' })]);

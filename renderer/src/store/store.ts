@@ -14,7 +14,13 @@ import { settingsSlice, type SettingsSlice } from './settings.js';
  * To add a feature: write store/<feature>.ts exporting a `SliceDefinition`, then add it to
  * `StoreState` and to `slices` just below — nothing else changes.
  */
-export type StoreState = ConnectionSlice & DevicesSlice & SettingsSlice & MessagesSlice & ActionsSlice & DiagnosticsSlice & PreferencesSlice;
+export type StoreState = ConnectionSlice &
+  DevicesSlice &
+  SettingsSlice &
+  MessagesSlice &
+  ActionsSlice &
+  DiagnosticsSlice &
+  PreferencesSlice;
 const slices = [connectionSlice, devicesSlice, settingsSlice, messagesSlice, actionsSlice, diagnosticsSlice, preferencesSlice] as const;
 
 /** A slice's state creator; it may read the whole store with `get` but sets only its own fields. */
@@ -30,8 +36,8 @@ export interface SliceDefinition<T> {
 }
 
 /** The store itself: actions and tests use it directly; components go through `useStore`. */
-export const store: StoreApi<StoreState> = createStore<StoreState>()((...args) =>
-  Object.assign({}, ...slices.map((slice) => (slice.create as SliceCreator<object>)(...args))) as StoreState,
+export const store: StoreApi<StoreState> = createStore<StoreState>()(
+  (...args) => Object.assign({}, ...slices.map((slice) => (slice.create as SliceCreator<object>)(...args))) as StoreState,
 );
 
 /** Reads the store in a component with a selector (`useStore(selectDevices)`), never whole. */

@@ -1,6 +1,13 @@
 // A stand-in for `window.trayside` in the panel's unit tests: generated from the contract, so it
 // grows with it, with calls answered by whatever the test provides and events the test emits.
-import { contract, listEndpoints, TraysideError, type ConnectionState, type TraysideApi, type TraysideBridge } from '../../../common/contract/index.js';
+import {
+  contract,
+  listEndpoints,
+  TraysideError,
+  type ConnectionState,
+  type TraysideApi,
+  type TraysideBridge,
+} from '../../../common/contract/index.js';
 
 type Implementations = { [F in keyof TraysideApi]?: Partial<TraysideApi[F]> };
 
@@ -32,7 +39,9 @@ export function createFakeBridge(implementations: Implementations = {}): FakeBri
     if (spec.kind === 'call') {
       target[name] = async (input?: unknown) => {
         calls.push(key);
-        const implementation = (answers as Record<string, Record<string, ((input?: unknown) => Promise<unknown>) | undefined> | undefined>)[feature]?.[name];
+        const implementation = (answers as Record<string, Record<string, ((input?: unknown) => Promise<unknown>) | undefined> | undefined>)[
+          feature
+        ]?.[name];
         if (!implementation) throw new TraysideError('unavailable', 'Trayside is not reachable right now');
         return implementation(input);
       };
@@ -59,7 +68,9 @@ export function createFakeBridge(implementations: Implementations = {}): FakeBri
       answers = next;
     },
     emit(feature, name, payload) {
-      const spec = (contract as Record<string, Record<string, { kind: string; payload?: { parse(value: unknown): unknown } }>>)[feature]?.[name];
+      const spec = (contract as Record<string, Record<string, { kind: string; payload?: { parse(value: unknown): unknown } }>>)[feature]?.[
+        name
+      ];
       if (spec?.kind !== 'event' || !spec.payload) throw new Error(`${feature}.${name} is not an event of the contract`);
       const parsed = spec.payload.parse(payload);
       for (const listener of [...(listeners.get(`${feature}.${name}`) ?? [])]) listener(parsed);

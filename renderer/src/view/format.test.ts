@@ -25,13 +25,22 @@ describe('device name', () => {
 
 describe('supply gauge words', () => {
   it('shows a percentage with a bar, and marks low and empty in words', () => {
-    expect(describeGauge(supply({ kind: 'percent', percent: 64 }))).toMatchObject({ valueText: '64 %', fillPercent: 64, emphasis: null, spokenValue: '64 %' });
+    expect(describeGauge(supply({ kind: 'percent', percent: 64 }))).toMatchObject({
+      valueText: '64 %',
+      fillPercent: 64,
+      emphasis: null,
+      spokenValue: '64 %',
+    });
     expect(describeGauge(supply({ kind: 'percent', percent: 5 }))).toMatchObject({ emphasis: 'Low', spokenValue: '5 %, low' });
     expect(describeGauge(supply({ kind: 'percent', percent: 0 }))).toMatchObject({ emphasis: 'Empty', spokenValue: '0 %, empty' });
   });
 
   it('never shows a level that is not a number as 0 %', () => {
-    for (const [kind, word] of [['unknown', 'Unknown'], ['unavailable', 'Not reported'], ['some-left', 'Some left']] as const) {
+    for (const [kind, word] of [
+      ['unknown', 'Unknown'],
+      ['unavailable', 'Not reported'],
+      ['some-left', 'Some left'],
+    ] as const) {
       const gauge = describeGauge(supply({ kind }));
       expect(gauge.valueText).toBe(word);
       expect(gauge.fillPercent).toBeUndefined();
@@ -40,8 +49,15 @@ describe('supply gauge words', () => {
   });
 
   it('shows a waste box as filling up', () => {
-    expect(describeGauge(supply({ kind: 'percent', percent: 35 }, 'receptacle'))).toMatchObject({ valueText: '35 % full', fillPercent: 35, emphasis: null });
-    expect(describeGauge(supply({ kind: 'percent', percent: 93 }, 'receptacle'))).toMatchObject({ emphasis: 'Nearly full', spokenValue: '93 % full, nearly full' });
+    expect(describeGauge(supply({ kind: 'percent', percent: 35 }, 'receptacle'))).toMatchObject({
+      valueText: '35 % full',
+      fillPercent: 35,
+      emphasis: null,
+    });
+    expect(describeGauge(supply({ kind: 'percent', percent: 93 }, 'receptacle'))).toMatchObject({
+      emphasis: 'Nearly full',
+      spokenValue: '93 % full, nearly full',
+    });
     expect(describeGauge(supply({ kind: 'percent', percent: 100 }, 'receptacle'))).toMatchObject({ emphasis: 'Full' });
   });
 });
@@ -58,7 +74,8 @@ describe('supply gauge meaning', () => {
   });
 
   it('colours the swatch from the device value, else the panel palette, else neutral', () => {
-    const coloured = (color: Supply['color']) => describeGauge({ ...supply({ kind: 'percent', percent: 50 }), ...(color ? { color } : {}) }).swatch;
+    const coloured = (color: Supply['color']) =>
+      describeGauge({ ...supply({ kind: 'percent', percent: 50 }), ...(color ? { color } : {}) }).swatch;
     expect(coloured({ name: 'cyan', hex: '#00ffff' })).toBe('#00ffff');
     expect(coloured({ name: 'cyan' })).toBe('#00a0d8');
     expect(coloured({ name: 'Light-Cyan' })).toBe('#7fd3f0');
@@ -79,7 +96,9 @@ describe('time hints', () => {
     const local = (epochMs: number) => `${new Date(epochMs).getHours()}:${String(new Date(epochMs).getMinutes()).padStart(2, '0')}`;
     expect(pauseSummary({ notificationsPausedUntil: null }, now, local)).toBeNull();
     expect(pauseSummary({ notificationsPausedUntil: now + 3_600_000 }, now, local)).toBe('Notifications paused until 14:05');
-    expect(pauseSummary({ notificationsPausedUntil: new Date(2025, 0, 16, 8).getTime() }, now, local)).toBe('Notifications paused until tomorrow 8:00');
+    expect(pauseSummary({ notificationsPausedUntil: new Date(2025, 0, 16, 8).getTime() }, now, local)).toBe(
+      'Notifications paused until tomorrow 8:00',
+    );
     expect(pauseSummary({ notificationsPausedUntil: now - 1 }, now, local)).toBeNull();
   });
 });

@@ -13,7 +13,8 @@ import { supplySwatch } from './supply-palette.js';
 export type FormatTime = (epochMs: number) => string;
 
 /** Hours and minutes in the owner's locale. */
-export const formatClockTime: FormatTime = (epochMs) => new Date(epochMs).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+export const formatClockTime: FormatTime = (epochMs) =>
+  new Date(epochMs).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 
 /** "Trayside Demo Printer", "Epson ET-2850": the model, prefixed by the maker unless the model already names it. */
 export function deviceName(identity: DeviceIdentity, t: T = english): string {
@@ -55,12 +56,20 @@ export function describeGauge(supply: Supply, t: T = english): GaugeView {
   const level = supply.level;
   const receptacle = supply.role === 'receptacle';
   const fillPercent = level.kind === 'percent' ? Math.min(100, Math.max(0, level.percent)) : undefined;
-  const valueText = level.kind === 'percent' && receptacle ? t('gauge.percentFull', { percent: Math.round(level.percent) }) : describeLevelIn(level, t);
+  const valueText =
+    level.kind === 'percent' && receptacle ? t('gauge.percentFull', { percent: Math.round(level.percent) }) : describeLevelIn(level, t);
   let emphasis: GaugeView['emphasis'] = null;
   if (supply.empty) emphasis = t(receptacle ? 'gauge.full' : 'gauge.empty');
   else if (supply.low) emphasis = t(receptacle ? 'gauge.nearlyFull' : 'gauge.low');
   const spokenValue = emphasis ? t('gauge.spoken', { value: valueText, emphasis: emphasis.toLocaleLowerCase() }) : valueText;
-  return { valueText, fillPercent, emphasis, spokenValue, urgency: URGENCY_NAMES[supplyUrgency(supply)], swatch: supplySwatch(supply.color) };
+  return {
+    valueText,
+    fillPercent,
+    emphasis,
+    spokenValue,
+    urgency: URGENCY_NAMES[supplyUrgency(supply)],
+    swatch: supplySwatch(supply.color),
+  };
 }
 
 /** The reorder button a gauge offers: "Order" for a consumable, "Replace" for a waste box; null when nothing needs ordering or there is no part to order. */
@@ -69,7 +78,10 @@ export function orderAction(supply: Supply, t: T = english): { verb: string; lab
   const receptacle = supply.role === 'receptacle';
   const values = { supply: supply.name, part: supply.partNumber };
   // The visible word is in the spoken name, so voice control ("click Order") still finds it.
-  return { verb: t(receptacle ? 'gauge.replace' : 'gauge.order'), label: t(receptacle ? 'gauge.replaceNamed' : 'gauge.orderNamed', values) };
+  return {
+    verb: t(receptacle ? 'gauge.replace' : 'gauge.order'),
+    label: t(receptacle ? 'gauge.replaceNamed' : 'gauge.orderNamed', values),
+  };
 }
 
 /** "Showing the last reading from 10:42" for a device whose latest reads failed; null when the reading is fresh. */
@@ -80,7 +92,12 @@ export function staleHint(device: Pick<DeviceSnapshot, 'stale' | 'updatedAt'>, f
 }
 
 /** "Notifications paused until 14:05", or null when they are on. */
-export function pauseSummary(settings: Pick<Settings, 'notificationsPausedUntil'>, now: number, formatTime: FormatTime, t: T = english): string | null {
+export function pauseSummary(
+  settings: Pick<Settings, 'notificationsPausedUntil'>,
+  now: number,
+  formatTime: FormatTime,
+  t: T = english,
+): string | null {
   const until = settings.notificationsPausedUntil;
   if (until === null || until <= now) return null;
   const sameDay = new Date(until).toDateString() === new Date(now).toDateString();

@@ -52,7 +52,8 @@ export function pollStatusLine(status: PollStatus | null, now: number, t: T = en
       break;
   }
   if (status.expired) return { text: t('messages.expired'), tone: 'warning' };
-  if (status.offline) return { text: t(status.manifestVersion === null ? 'messages.offlineNone' : 'messages.offlineSaved'), tone: 'warning' };
+  if (status.offline)
+    return { text: t(status.manifestVersion === null ? 'messages.offlineNone' : 'messages.offlineSaved'), tone: 'warning' };
   if (server.kind === 'reached' && lastChecked !== null) return { text: checked(t('messages.upToDate')), tone: 'ok' };
   if (status.lastUpdated === null) return { text: status.problem ?? t('messages.checkingFor'), tone: status.problem ? 'warning' : 'ok' };
   return { text: t('messages.updated', { ago: timeAgo(status.lastUpdated, now, t) }), tone: 'ok' };

@@ -6,7 +6,10 @@ import { englishTranslator, type Translator } from '../../../common/l10n/transla
  * for a waste box). It agrees with the level: nothing while the level is not a number or there is
  * no forecast, and nothing once the supply is empty (full) — the gauge's own word says that.
  */
-export function describeDaysLeft(supply: Pick<Supply, 'daysLeft' | 'empty' | 'role' | 'level'>, t: Translator['t'] = englishTranslator.t): string | null {
+export function describeDaysLeft(
+  supply: Pick<Supply, 'daysLeft' | 'empty' | 'role' | 'level'>,
+  t: Translator['t'] = englishTranslator.t,
+): string | null {
   const days = supply.daysLeft;
   if (days === undefined || supply.level.kind !== 'percent' || supply.empty) return null;
   const receptacle = supply.role === 'receptacle';

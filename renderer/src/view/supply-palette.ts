@@ -36,6 +36,9 @@ const SWATCH_BY_COLORANT: Readonly<Record<string, string>> = {
 export function supplySwatch(color: SupplyColor | undefined): string | undefined {
   if (!color) return undefined;
   if (color.hex !== undefined) return color.hex;
-  const name = color.name.trim().toLowerCase().replace(/[-_\s]+/g, ' ');
+  const name = color.name
+    .trim()
+    .toLowerCase()
+    .replace(/[-_\s]+/g, ' ');
   return Object.hasOwn(SWATCH_BY_COLORANT, name) ? SWATCH_BY_COLORANT[name] : undefined;
 }

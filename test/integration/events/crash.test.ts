@@ -26,10 +26,14 @@ afterAll(async () => {
 /** Runs the child until it has acknowledged some events, then SIGKILLs it after a random extra moment. */
 function runAndKill(path: string, seed: number): Promise<string[]> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/support/event-queue-child.ts'), path, String(seed % 2 === 0 ? 2048 : 1 << 20)], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'test/support/event-queue-child.ts'), path, String(seed % 2 === 0 ? 2048 : 1 << 20)],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const acked: string[] = [];
     let buffer = '';
     let armed = false;
@@ -61,7 +65,10 @@ describe('durable event queue under SIGKILL', () => {
     const acknowledged = new Set<string>();
     let duplicates = 0;
     let requests = 0;
-    const countingFetch = async (url: string, init: { method: 'POST'; headers: Record<string, string>; body: string; signal: AbortSignal }): Promise<Response> => {
+    const countingFetch = async (
+      url: string,
+      init: { method: 'POST'; headers: Record<string, string>; body: string; signal: AbortSignal },
+    ): Promise<Response> => {
       requests += 1;
       const response = await fetch(url, init);
       const copy = response.clone();
@@ -73,7 +80,17 @@ describe('durable event queue under SIGKILL', () => {
       // Every other restart uploads part of what is waiting, so kills also land after acknowledgements and compactions.
       if (run % 2 === 1) {
         const queue = await DurableQueue.open(path);
-        const uploader = createUploader({ queue, endpoint: `${server.url}/v1/events`, installId: '3f0e9c9a-8b7d-4c1e-9a55-2b1f3c4d5e6f', authorization: testAuthorization(server.url, '3f0e9c9a-8b7d-4c1e-9a55-2b1f3c4d5e6f'), consent: () => 'anonymous-usage', fetch: countingFetch, clock: systemClock, timers: systemTimers, batchEvents: 100 });
+        const uploader = createUploader({
+          queue,
+          endpoint: `${server.url}/v1/events`,
+          installId: '3f0e9c9a-8b7d-4c1e-9a55-2b1f3c4d5e6f',
+          authorization: testAuthorization(server.url, '3f0e9c9a-8b7d-4c1e-9a55-2b1f3c4d5e6f'),
+          consent: () => 'anonymous-usage',
+          fetch: countingFetch,
+          clock: systemClock,
+          timers: systemTimers,
+          batchEvents: 100,
+        });
         await uploader.flush();
         uploader.dispose();
         await queue.close();
@@ -81,7 +98,16 @@ describe('durable event queue under SIGKILL', () => {
     }
 
     const queue = await DurableQueue.open(path);
-    const uploader = createUploader({ queue, endpoint: `${server.url}/v1/events`, installId: '3f0e9c9a-8b7d-4c1e-9a55-2b1f3c4d5e6f', authorization: testAuthorization(server.url, '3f0e9c9a-8b7d-4c1e-9a55-2b1f3c4d5e6f'), consent: () => 'anonymous-usage', fetch: countingFetch, clock: systemClock, timers: systemTimers });
+    const uploader = createUploader({
+      queue,
+      endpoint: `${server.url}/v1/events`,
+      installId: '3f0e9c9a-8b7d-4c1e-9a55-2b1f3c4d5e6f',
+      authorization: testAuthorization(server.url, '3f0e9c9a-8b7d-4c1e-9a55-2b1f3c4d5e6f'),
+      consent: () => 'anonymous-usage',
+      fetch: countingFetch,
+      clock: systemClock,
+      timers: systemTimers,
+    });
     const result = await uploader.flush();
     uploader.dispose();
     expect(result.stopped).toBeUndefined();

@@ -29,7 +29,11 @@ const receiver = createServer((request: IncomingMessage, response) => {
     const status = failuresLeft > 0 ? 503 : 200;
     if (failuresLeft > 0) failuresLeft -= 1;
     const header = request.headers[SIGNATURE_HEADER];
-    deliveries.push({ status, body, signatureValid: verifyWebhookSignature(SECRET, typeof header === 'string' ? header : undefined, body, Math.floor(Date.now() / 1000)) });
+    deliveries.push({
+      status,
+      body,
+      signatureValid: verifyWebhookSignature(SECRET, typeof header === 'string' ? header : undefined, body, Math.floor(Date.now() / 1000)),
+    });
     response.writeHead(status).end();
   });
 });
@@ -61,14 +65,25 @@ async function until(check: () => boolean | Promise<boolean>, what: string): Pro
     if (await check()) return;
     await new Promise((done) => setTimeout(done, 25));
   }
-  throw new Error(`timed out waiting for ${what}; receiver saw ${JSON.stringify(deliveries.map((d) => d.status))}, outbox ${JSON.stringify(await server.store.analytics.outboxCounts())}`);
+  throw new Error(
+    `timed out waiting for ${what}; receiver saw ${JSON.stringify(deliveries.map((d) => d.status))}, outbox ${JSON.stringify(await server.store.analytics.outboxCounts())}`,
+  );
 }
 
 describe('CRM loop', () => {
   it('delivers each event once, signed, after the receiver failed the first attempts', async () => {
     const events: DeviceEvent[] = [
       { id: id(), type: 'impression', at: new Date().toISOString(), campaignId: 'crm-campaign', variantId: 'a' },
-      { id: id(), type: 'reorder', at: new Date().toISOString(), campaignId: 'crm-campaign', variantId: 'a', items: [{ partNumber: 'TS-805XL-C', quantity: 2 }], region: 'DE', ref: 'ref-123' },
+      {
+        id: id(),
+        type: 'reorder',
+        at: new Date().toISOString(),
+        campaignId: 'crm-campaign',
+        variantId: 'a',
+        items: [{ partNumber: 'TS-805XL-C', quantity: 2 }],
+        region: 'DE',
+        ref: 'ref-123',
+      },
     ];
     expect((await upload(INSTALL_A, events)).status).toBe(200);
     // The same batch again (a lost answer): stored once, pushed once.
@@ -79,7 +94,9 @@ describe('CRM loop', () => {
     await until(async () => (await server.store.analytics.outboxCounts()).pending === 0, 'the outbox to drain');
     expect(deliveries.filter((delivery) => delivery.status === 503)).toHaveLength(3);
     const delivered = deliveries.filter((delivery) => delivery.status === 200);
-    const deliveredIds = delivered.flatMap((delivery) => (JSON.parse(delivery.body) as { events: { id: string }[] }).events.map((event) => event.id));
+    const deliveredIds = delivered.flatMap((delivery) =>
+      (JSON.parse(delivery.body) as { events: { id: string }[] }).events.map((event) => event.id),
+    );
     expect(deliveredIds.sort()).toEqual(events.map((event) => event.id).sort());
     expect(deliveries.every((delivery) => delivery.signatureValid)).toBe(true);
     // A tampered body or a wrong secret does not verify.
@@ -93,13 +110,23 @@ describe('CRM loop', () => {
     expect(await first.json()).toEqual({ status: 'recorded' });
     const second = await fetch(`${server.url}/v1/conversions`, { method: 'POST', headers: admin, body: JSON.stringify(report) });
     expect(await second.json()).toEqual({ status: 'duplicate' });
-    const unknown = await fetch(`${server.url}/v1/conversions`, { method: 'POST', headers: admin, body: JSON.stringify({ ...report, ref: 'nope' }) });
+    const unknown = await fetch(`${server.url}/v1/conversions`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ ...report, ref: 'nope' }),
+    });
     expect(unknown.status).toBe(404);
     const stats = (await (await fetch(`${server.url}/v1/admin/stats/crm-campaign`, { headers: admin })).json()) as CampaignStats;
     expect(stats.total).toMatchObject({ impressions: 1, reorders: 1, reorderedItems: 2, conversions: 1 });
 
     const out: string[] = [];
-    const code = await runAdminCli(['stats', 'crm-campaign', '--server', server.url], { env: { TRAYSIDE_ADMIN_TOKEN: ADMIN }, cwd: process.cwd(), fetch, out: (line) => out.push(line), err: (line) => out.push(line) });
+    const code = await runAdminCli(['stats', 'crm-campaign', '--server', server.url], {
+      env: { TRAYSIDE_ADMIN_TOKEN: ADMIN },
+      cwd: process.cwd(),
+      fetch,
+      out: (line) => out.push(line),
+      err: (line) => out.push(line),
+    });
     expect(code).toBe(0);
     const table = out.join('\n').split('\n');
     expect(table.find((line) => line.startsWith('variant'))).toMatch(/^variant\s+weight\s+impr\.\s+reach\s+opens\s+clicks\s+CTR/);
@@ -110,18 +137,35 @@ describe('CRM loop', () => {
 
   it('imports segments by install id and by customer id (CSV and JSON) into what the device reads', async () => {
     const csv = `install_id,customer_id,segment\n${INSTALL_A},,printer-plus\n${INSTALL_A},,eu-west\n,C-1,loyal\n${INSTALL_B},C-1,loyal\n`;
-    const imported = await fetch(`${server.url}/v1/admin/crm/segments`, { method: 'POST', headers: admin, body: JSON.stringify({ format: 'csv', data: csv }) });
+    const imported = await fetch(`${server.url}/v1/admin/crm/segments`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ format: 'csv', data: csv }),
+    });
     expect(await imported.json()).toEqual({ rows: 4, keys: 2, memberships: 3, links: 1 });
-    const read = async (installId: string) => ((await (await fetch(`${server.url}/v1/segments/${installId}`, { headers: await testInstallHeaders(server.url, installId) })).json()) as { segments: string[] }).segments;
+    const read = async (installId: string) =>
+      (
+        (await (
+          await fetch(`${server.url}/v1/segments/${installId}`, { headers: await testInstallHeaders(server.url, installId) })
+        ).json()) as { segments: string[] }
+      ).segments;
     expect(await read(INSTALL_A)).toEqual(['eu-west', 'printer-plus']);
     expect(await read(INSTALL_B)).toEqual(['loyal']);
 
     // A later JSON import replaces what an install had.
-    const json = await fetch(`${server.url}/v1/admin/crm/segments`, { method: 'POST', headers: admin, body: JSON.stringify({ format: 'json', rows: [{ installId: INSTALL_A, segments: ['subscriber'] }] }) });
+    const json = await fetch(`${server.url}/v1/admin/crm/segments`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ format: 'json', rows: [{ installId: INSTALL_A, segments: ['subscriber'] }] }),
+    });
     expect(json.status).toBe(200);
     expect(await read(INSTALL_A)).toEqual(['subscriber']);
 
-    const bad = await fetch(`${server.url}/v1/admin/crm/segments`, { method: 'POST', headers: admin, body: JSON.stringify({ format: 'csv', data: 'install_id,segment\nnot-a-uuid,x\n' }) });
+    const bad = await fetch(`${server.url}/v1/admin/crm/segments`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ format: 'csv', data: 'install_id,segment\nnot-a-uuid,x\n' }),
+    });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { message: string }).message).toMatch(/line 2\.installId/);
     expect(await read(INSTALL_A)).toEqual(['subscriber']);

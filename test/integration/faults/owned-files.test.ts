@@ -74,10 +74,17 @@ const writeSeed = (relative: string, text: string) => async (dir: string) => {
 };
 
 const OWNED: OwnedFile[] = [
-  { path: 'messages/install.json', seed: writeSeed('messages/install.json', JSON.stringify({ installId: INSTALL, installedAt: START - 86_400_000 })), marker: INSTALL },
+  {
+    path: 'messages/install.json',
+    seed: writeSeed('messages/install.json', JSON.stringify({ installId: INSTALL, installedAt: START - 86_400_000 })),
+    marker: INSTALL,
+  },
   {
     path: 'messages/ledger.jsonl',
-    seed: writeSeed('messages/ledger.jsonl', `${JSON.stringify({ type: 'delivered', at: START - 1000, campaignId: 'seeded-campaign', messageId: 'seeded@1', category: 'supplies', notified: false })}\n`),
+    seed: writeSeed(
+      'messages/ledger.jsonl',
+      `${JSON.stringify({ type: 'delivered', at: START - 1000, campaignId: 'seeded-campaign', messageId: 'seeded@1', category: 'supplies', notified: false })}\n`,
+    ),
     marker: 'seeded-campaign',
     emptyIsValid: true,
   },
@@ -85,18 +92,29 @@ const OWNED: OwnedFile[] = [
     path: 'messages/manifest.json',
     seed: writeSeed(
       'messages/manifest.json',
-      JSON.stringify({ envelope: signManifest(key, testManifest(START - 1000)), etag: '"seeded-etag"', url: 'http://127.0.0.1:9/v1/manifests/trayside-demo/en', receivedAt: START - 1000 }),
+      JSON.stringify({
+        envelope: signManifest(key, testManifest(START - 1000)),
+        etag: '"seeded-etag"',
+        url: 'http://127.0.0.1:9/v1/manifests/trayside-demo/en',
+        receivedAt: START - 1000,
+      }),
     ),
     marker: 'seeded-etag',
   },
   {
     path: 'messages/supply-history.json',
-    seed: writeSeed('messages/supply-history.json', JSON.stringify({ version: 1, supplies: { 'seeded-device\u0000cyan': [[START - 3_600_000, 42]] } })),
+    seed: writeSeed(
+      'messages/supply-history.json',
+      JSON.stringify({ version: 1, supplies: { 'seeded-device\u0000cyan': [[START - 3_600_000, 42]] } }),
+    ),
     marker: 'seeded-device',
   },
   {
     path: 'messages/crm-segments.json',
-    seed: writeSeed('messages/crm-segments.json', JSON.stringify({ installId: INSTALL, segments: ['seeded-segment'], fetchedAt: START - 1000 })),
+    seed: writeSeed(
+      'messages/crm-segments.json',
+      JSON.stringify({ installId: INSTALL, segments: ['seeded-segment'], fetchedAt: START - 1000 }),
+    ),
     marker: 'seeded-segment',
   },
   {
@@ -104,7 +122,14 @@ const OWNED: OwnedFile[] = [
     seed: async (dir) => {
       mkdirSync(join(dir, 'events'), { recursive: true });
       const queue = await DurableQueue.open(join(dir, 'events/events.log'));
-      const event = { type: 'impression', id: SEEDED_EVENT, at: new Date(START - 1000).toISOString(), campaignId: 'seeded-campaign', variantId: 'a', messageId: 'seeded@1' } as DeviceEvent;
+      const event = {
+        type: 'impression',
+        id: SEEDED_EVENT,
+        at: new Date(START - 1000).toISOString(),
+        campaignId: 'seeded-campaign',
+        variantId: 'a',
+        messageId: 'seeded@1',
+      } as DeviceEvent;
       await queue.enqueue(event);
       await queue.close();
     },
@@ -198,7 +223,12 @@ const refusedFetch = async (): Promise<Response> => {
 
 async function startCore(dir: string, withMessages: boolean, log: string[]): Promise<Core> {
   const time = new FakeTime(START);
-  const branding = BrandingSchema.parse({ name: 'Test', backendUrl: 'http://127.0.0.1:9', signingKeys: [key.publicKeyBase64], productLine: 'trayside-demo' });
+  const branding = BrandingSchema.parse({
+    name: 'Test',
+    backendUrl: 'http://127.0.0.1:9',
+    signingKeys: [key.publicKeyBase64],
+    productLine: 'trayside-demo',
+  });
   // Consent that covers events and segments, so that neither is deleted as the owner's choice.
   const settingsStorage = memorySettingsStorage({ ...DEFAULT_SETTINGS, consent: 'anonymous-usage', locale: 'en' });
   core = createCore(
@@ -242,7 +272,9 @@ describe('start-up with missing, damaged or unwritable files', () => {
         for (const other of OWNED) {
           if (other === owned || (fault.kind === 'folder is a file' && sameFolder(other))) continue;
           if (other.withoutMessages !== owned.withoutMessages && other.path.startsWith('messages/')) continue;
-          expect(readFileSync(join(dataDir, other.path), 'utf8'), `${other.path} after ${owned.path} was ${fault.kind}`).toContain(other.marker);
+          expect(readFileSync(join(dataDir, other.path), 'utf8'), `${other.path} after ${owned.path} was ${fault.kind}`).toContain(
+            other.marker,
+          );
         }
 
         // The damaged file itself is kept, never silently overwritten.

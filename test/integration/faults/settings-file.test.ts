@@ -55,11 +55,15 @@ async function world(): Promise<World> {
     // The app registers its install credential before its first upload; this backend accepts it.
     if (new URL(url).pathname === '/v1/installs') {
       const { installId } = JSON.parse(body) as { installId: string };
-      return serverUp ? new Response(JSON.stringify({ installId, status: 'registered' }), { status: 201 }) : new Response('down', { status: 503 });
+      return serverUp
+        ? new Response(JSON.stringify({ installId, status: 'registered' }), { status: 201 })
+        : new Response('down', { status: 503 });
     }
     uploads.push(body);
     const count = (JSON.parse(body) as { events: unknown[] }).events.length;
-    return serverUp ? new Response(JSON.stringify({ accepted: count, duplicates: 0, rejected: [] }), { status: 200 }) : new Response('down', { status: 503 });
+    return serverUp
+      ? new Response(JSON.stringify({ accepted: count, duplicates: 0, rejected: [] }), { status: 200 })
+      : new Response('down', { status: 503 });
   };
   const branding = { ...bundledBranding(), backendUrl: 'http://127.0.0.1:9' };
   const start = async (): Promise<Core> => {
@@ -116,7 +120,12 @@ describe('settings file faults', () => {
     await w.time.advance(0);
     expect(await w.pending()).toBe(QUEUED);
     // The owner chose both fields themselves (recommended policy values apply only to the others).
-    expect(after).toEqual({ ...DEFAULT_SETTINGS, consent: 'anonymous-usage', devicePollSeconds: 60, chosenFields: ['consent', 'devicePollSeconds'] });
+    expect(after).toEqual({
+      ...DEFAULT_SETTINGS,
+      consent: 'anonymous-usage',
+      devicePollSeconds: 60,
+      chosenFields: ['consent', 'devicePollSeconds'],
+    });
     // And they go out, once, with the consent the owner gave.
     await (await core!.engagement).flush();
     expect(await w.pending()).toBe(0);
@@ -130,7 +139,11 @@ describe('settings file faults', () => {
     ['garbage bytes', (file) => writeFileSync(file, Buffer.from([0xff, 0xfe, 0x00, 0x13, 0x37, 0x80])), /is not valid JSON/],
     ['null', (file) => writeFileSync(file, 'null'), /holds null instead of settings/],
     ['a JSON array', (file) => writeFileSync(file, '[]'), /holds an array instead of settings/],
-    ['an invalid consent value', (file) => writeFileSync(file, JSON.stringify({ settings: { ...DEFAULT_SETTINGS, consent: 'all-of-it' } })), /holds an invalid consent value/],
+    [
+      'an invalid consent value',
+      (file) => writeFileSync(file, JSON.stringify({ settings: { ...DEFAULT_SETTINGS, consent: 'all-of-it' } })),
+      /holds an invalid consent value/,
+    ],
     [
       'a directory in its place',
       (file) => {
@@ -141,46 +154,49 @@ describe('settings file faults', () => {
     ],
   ];
 
-  it.each(DAMAGED)('%s: starts, tells the owner, keeps the queue and sends nothing until consent is chosen again', async (kind, damage, problem) => {
-    const w = await world();
-    damage(w.file);
-    await w.start();
+  it.each(DAMAGED)(
+    '%s: starts, tells the owner, keeps the queue and sends nothing until consent is chosen again',
+    async (kind, damage, problem) => {
+      const w = await world();
+      damage(w.file);
+      await w.start();
 
-    const told = await status(w);
-    expect(told.consent).toBe('unknown');
-    expect(told.recovered?.problem).toMatch(problem);
-    expect(told.recovered?.file).toBe(w.file);
-    if (kind !== 'missing' && kind !== 'an invalid consent value') {
-      expect(told.recovered?.keptAs).toMatch(/settings\.json\.damaged-\d+$/);
-      expect(existsSync(told.recovered!.keptAs!)).toBe(true);
-    }
-    const line = w.log.find((entry) => entry.startsWith('settings:') && entry.includes(w.file));
-    expect(line).toMatch(problem);
-    expect(line).toMatch(/usage sharing is paused/);
+      const told = await status(w);
+      expect(told.consent).toBe('unknown');
+      expect(told.recovered?.problem).toMatch(problem);
+      expect(told.recovered?.file).toBe(w.file);
+      if (kind !== 'missing' && kind !== 'an invalid consent value') {
+        expect(told.recovered?.keptAs).toMatch(/settings\.json\.damaged-\d+$/);
+        expect(existsSync(told.recovered!.keptAs!)).toBe(true);
+      }
+      const line = w.log.find((entry) => entry.startsWith('settings:') && entry.includes(w.file));
+      expect(line).toMatch(problem);
+      expect(line).toMatch(/usage sharing is paused/);
 
-    // Paused: time passes, other settings change, nothing is sent and nothing is deleted.
-    await w.time.advance(120_000);
-    await w.call('update', { devicePollSeconds: 60 });
-    await w.call('pauseNotifications', { choice: 'one-hour' });
-    await w.time.advance(120_000);
-    expect(w.uploads).toEqual([]);
-    expect(await w.pending()).toBe(QUEUED);
-    expect((await status(w)).consent).toBe('unknown');
+      // Paused: time passes, other settings change, nothing is sent and nothing is deleted.
+      await w.time.advance(120_000);
+      await w.call('update', { devicePollSeconds: 60 });
+      await w.call('pauseNotifications', { choice: 'one-hour' });
+      await w.time.advance(120_000);
+      expect(w.uploads).toEqual([]);
+      expect(await w.pending()).toBe(QUEUED);
+      expect((await status(w)).consent).toBe('unknown');
 
-    // A restart before the owner answers still asks.
-    core!.dispose();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    await w.start();
-    expect(await status(w)).toMatchObject({ consent: 'unknown', recovered: { problem: expect.stringMatching(problem) } });
-    expect(await w.pending()).toBe(QUEUED);
+      // A restart before the owner answers still asks.
+      core!.dispose();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await w.start();
+      expect(await status(w)).toMatchObject({ consent: 'unknown', recovered: { problem: expect.stringMatching(problem) } });
+      expect(await w.pending()).toBe(QUEUED);
 
-    // The owner chooses again: the notice goes, the waiting events are delivered.
-    await w.call('update', { consent: 'anonymous-usage' });
-    expect(await status(w)).toEqual({ consent: 'known', recovered: null, notSaved: null });
-    await w.time.advance(5_000);
-    expect(w.uploads.length).toBeGreaterThan(0);
-    expect(await w.pending()).toBe(0);
-  });
+      // The owner chooses again: the notice goes, the waiting events are delivered.
+      await w.call('update', { consent: 'anonymous-usage' });
+      expect(await status(w)).toEqual({ consent: 'known', recovered: null, notSaved: null });
+      await w.time.advance(5_000);
+      expect(w.uploads.length).toBeGreaterThan(0);
+      expect(await w.pending()).toBe(0);
+    },
+  );
 
   it('the owner choosing "none" after a damaged file is a withdrawal: the queue is deleted', async () => {
     const w = await world();

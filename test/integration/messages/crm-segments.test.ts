@@ -58,7 +58,13 @@ async function startCore(name: keyof typeof cores, consent: Consent, publicKey: 
 async function admin(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runAdminCli([...argv, '--server', url], { env: { TRAYSIDE_ADMIN_TOKEN: ADMIN }, cwd: dir, fetch, out: (line) => out.push(line), err: (line) => err.push(line) });
+  const code = await runAdminCli([...argv, '--server', url], {
+    env: { TRAYSIDE_ADMIN_TOKEN: ADMIN },
+    cwd: dir,
+    fetch,
+    out: (line) => out.push(line),
+    err: (line) => err.push(line),
+  });
   return { code, out, err };
 }
 
@@ -104,7 +110,10 @@ describe('CRM segments in targeting, against the real backend', () => {
   it('a campaign for a segment reaches only the consenting install in it', async () => {
     // The CRM puts "member" and "noConsent" in printer-plus.
     const csv = path.join(dir, 'segments.csv');
-    await writeFile(csv, `install_id,segment\n${cores.member.messages.installId()},printer-plus\n${cores.noConsent.messages.installId()},printer-plus\n`);
+    await writeFile(
+      csv,
+      `install_id,segment\n${cores.member.messages.installId()},printer-plus\n${cores.noConsent.messages.installId()},printer-plus\n`,
+    );
     const imported = await admin('import-segments', csv);
     expect(imported.err).toEqual([]);
     expect(imported.out[0]).toContain('2 memberships');
@@ -120,7 +129,10 @@ describe('CRM segments in targeting, against the real backend', () => {
     await time.advance(SEGMENT_CHECK_INTERVAL_MS * 1.1);
     await vi.waitFor(() => expect(inboxIds(cores.member)).toContain('printer-plus-offer@1'), { timeout: 10_000, interval: 50 });
     await vi.waitFor(
-      () => Object.values(cores).forEach((core, index) => expect(core.messages.status().manifestVersion ?? 0).toBeGreaterThan(versions[index]!)),
+      () =>
+        Object.values(cores).forEach((core, index) =>
+          expect(core.messages.status().manifestVersion ?? 0).toBeGreaterThan(versions[index]!),
+        ),
       { timeout: 10_000, interval: 50 },
     );
     // "other" asked too and has its (empty) answer; give its targeting pass a moment to run on it.
@@ -136,13 +148,19 @@ describe('CRM segments in targeting, against the real backend', () => {
 
   it('withdrawing consent forgets the segments: the next campaign for the segment does not arrive', async () => {
     cores.member.settings.update({ consent: 'none' });
-    const campaign: CampaignInputRaw = { ...segmentCampaign('printer-plus-second'), variants: [{ id: 'a', weight: 1, content: { en: { title: 'Second perk', body: 'More.' } } }] };
+    const campaign: CampaignInputRaw = {
+      ...segmentCampaign('printer-plus-second'),
+      variants: [{ id: 'a', weight: 1, content: { en: { title: 'Second perk', body: 'More.' } } }],
+    };
     const file = path.join(dir, 'campaign-2.json');
     await writeFile(file, JSON.stringify(campaign));
     expect((await admin('publish', file)).code).toBe(0);
     const version = cores.member.messages.status().manifestVersion ?? 0;
     await time.advance(POLL_SECONDS * 1100);
-    await vi.waitFor(() => expect(cores.member.messages.status().manifestVersion ?? 0).toBeGreaterThan(version), { timeout: 10_000, interval: 50 });
+    await vi.waitFor(() => expect(cores.member.messages.status().manifestVersion ?? 0).toBeGreaterThan(version), {
+      timeout: 10_000,
+      interval: 50,
+    });
     await new Promise((done) => setTimeout(done, 200));
     await time.advance(0);
     expect(inboxIds(cores.member)).not.toContain('printer-plus-second@1');

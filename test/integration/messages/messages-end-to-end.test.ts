@@ -109,7 +109,13 @@ describe('messages end to end against the real backend', () => {
   });
 
   it('targets on the device: a campaign for another model never arrives', async () => {
-    expect(await admin('POST', '/v1/admin/campaigns', campaign('other-model-e2e', { rule: { '==': [{ var: 'device.model' }, 'Some Other Printer'] } }))).toBe(201);
+    expect(
+      await admin(
+        'POST',
+        '/v1/admin/campaigns',
+        campaign('other-model-e2e', { rule: { '==': [{ var: 'device.model' }, 'Some Other Printer'] } }),
+      ),
+    ).toBe(201);
     expect(await admin('POST', '/v1/admin/campaigns/other-model-e2e/publish')).toBe(200);
     const version = core.messages.status().manifestVersion;
     await nextPoll(() => (core.messages.status().manifestVersion ?? 0) > (version ?? 0));

@@ -64,12 +64,15 @@ async function startCore(): Promise<Core> {
 
 /** The answer the app keeps on disk. */
 async function keptSegments(): Promise<{ segments: string[]; etag?: string }> {
-  return JSON.parse(await readFile(path.join(dir, 'app', 'messages', 'crm-segments.json'), 'utf8')) as { segments: string[]; etag?: string };
+  return JSON.parse(await readFile(path.join(dir, 'app', 'messages', 'crm-segments.json'), 'utf8')) as {
+    segments: string[];
+    etag?: string;
+  };
 }
 
 /** Lets every request the core has out reach the real server and come back, and what follows run. */
 async function settle(): Promise<void> {
-  for (let quiet = 0; quiet < 3; ) {
+  for (let quiet = 0; quiet < 3;) {
     await time.advance(0);
     await new Promise((done) => setTimeout(done, inFlight > 0 ? 5 : 1));
     quiet = inFlight === 0 ? quiet + 1 : 0;
@@ -86,7 +89,10 @@ async function live(ms: number): Promise<void> {
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'trayside-segments-schedule-'));
-  server = await startTestServer({ clock: time, timing: { pollIntervalSeconds: POLL_SECONDS }, versionRefreshMs: 0 }, { store: await openStore({ dataDir: path.join(dir, 'pglite') }) });
+  server = await startTestServer(
+    { clock: time, timing: { pollIntervalSeconds: POLL_SECONDS }, versionRefreshMs: 0 },
+    { store: await openStore({ dataDir: path.join(dir, 'pglite') }) },
+  );
   publicKey = await server.publicKey();
   core = await startCore();
   await settle();
@@ -114,7 +120,10 @@ describe('CRM segments on their own schedule, against the real backend', () => {
   });
 
   it('a CRM import is seen on the next segment check', async () => {
-    await server!.store.analytics.importSegments([{ installId: core!.messages.installId(), segments: ['printer-plus'] }], new Date(time.now()));
+    await server!.store.analytics.importSegments(
+      [{ installId: core!.messages.installId(), segments: ['printer-plus'] }],
+      new Date(time.now()),
+    );
     const before = segmentAnswers().length;
     await live(SEGMENT_CHECK_INTERVAL_MS * 1.1);
     expect(segmentAnswers().slice(before)).toEqual(['segments 200']);
@@ -139,19 +148,29 @@ describe('CRM segments on their own schedule, against the real backend', () => {
     const first = await checkSegments(agent, server!.url, install);
     expect(first).toMatchObject({ status: 200, headers: { 'cache-control': 'private, no-cache', etag: expect.stringMatching(/^"s\d+-/) } });
     expect(JSON.parse(first.body)).toEqual({ segments: [] });
-    expect(await checkSegments(agent, server!.url, install)).toMatchObject({ status: 304, body: '', headers: { etag: first.headers.etag } });
+    expect(await checkSegments(agent, server!.url, install)).toMatchObject({
+      status: 304,
+      body: '',
+      headers: { etag: first.headers.etag },
+    });
     // Someone else's import moves the data version on: still 304 for this install, under the newer tag.
     await server!.store.analytics.importSegments([{ installId: simulatedInstall().installId, segments: ['other'] }], new Date(time.now()));
     const retagged = await checkSegments(agent, server!.url, install);
     expect(retagged.status).toBe(304);
     expect(retagged.headers.etag).not.toBe(first.headers.etag);
-    await server!.store.analytics.importSegments([{ installId: install.installId, customerId: 'cust-9', segments: ['gold'] }], new Date(time.now()));
+    await server!.store.analytics.importSegments(
+      [{ installId: install.installId, customerId: 'cust-9', segments: ['gold'] }],
+      new Date(time.now()),
+    );
     const imported = await checkSegments(agent, server!.url, install);
     expect(imported.status).toBe(200);
     expect(JSON.parse(imported.body)).toEqual({ segments: ['gold'] });
     expect(await checkSegments(agent, server!.url, install)).toMatchObject({ status: 304 });
     // The owner's deletion request removes the link to the customer: the next check answers without it.
-    const deletion = await server!.store.privacy.createRequest({ id: randomUUID(), installId: install.installId, kind: 'deletion', scopes: ['usage'] }, new Date(time.now()));
+    const deletion = await server!.store.privacy.createRequest(
+      { id: randomUUID(), installId: install.installId, kind: 'deletion', scopes: ['usage'] },
+      new Date(time.now()),
+    );
     if (deletion === 'other-install') throw new Error('the deletion request was refused');
     await server!.store.privacy.complete(install.installId, deletion.id, new Date(time.now()), { crm: false });
     const erased = await checkSegments(agent, server!.url, install);

@@ -19,7 +19,10 @@ const receiver = createServer((request: IncomingMessage, response) => {
   request.on('data', (chunk: string) => (body += chunk));
   request.on('end', () => {
     const header = request.headers[SIGNATURE_HEADER];
-    hooks.push({ body, signed: verifyWebhookSignature(SECRET, typeof header === 'string' ? header : undefined, body, Math.floor(Date.now() / 1000)) });
+    hooks.push({
+      body,
+      signed: verifyWebhookSignature(SECRET, typeof header === 'string' ? header : undefined, body, Math.floor(Date.now() / 1000)),
+    });
     response.writeHead(200).end();
   });
 });
@@ -28,14 +31,18 @@ let server: TestServer;
 beforeAll(async () => {
   await new Promise<void>((done) => receiver.listen(0, '127.0.0.1', done));
   const port = (receiver.address() as AddressInfo).port;
-  server = await startTestServer({ crmWebhook: { url: `http://127.0.0.1:${port}/hook`, secret: SECRET, baseDelayMs: 20, pollMs: 20 } }, { adminToken: ADMIN });
+  server = await startTestServer(
+    { crmWebhook: { url: `http://127.0.0.1:${port}/hook`, secret: SECRET, baseDelayMs: 20, pollMs: 20 } },
+    { adminToken: ADMIN },
+  );
 });
 afterAll(async () => {
   await server?.close();
   await new Promise((done) => receiver.close(done));
 });
 
-const event = (type: 'impression' | 'open', campaignId: string): DeviceEvent => ({ id: randomUUID(), type, at: new Date().toISOString(), campaignId, variantId: 'a' }) as DeviceEvent;
+const event = (type: 'impression' | 'open', campaignId: string): DeviceEvent =>
+  ({ id: randomUUID(), type, at: new Date().toISOString(), campaignId, variantId: 'a' }) as DeviceEvent;
 
 async function upload(installId: string, events: DeviceEvent[], headers: Record<string, string>): Promise<Response> {
   return fetch(`${server.url}/v1/events`, {
@@ -60,15 +67,21 @@ async function until(check: () => boolean | Promise<boolean>, what: string): Pro
 }
 
 describe('install credentials', () => {
-  it('refuses uploads without a credential, with a made-up one, or with another install\'s, and counts none of them', async () => {
+  it("refuses uploads without a credential, with a made-up one, or with another install's, and counts none of them", async () => {
     const owner = await registerTestInstall(server.url);
     const forger = newTestInstall(owner.installId);
 
     const bare = await upload(owner.installId, [event('impression', 'forged')], { 'x-trayside-install': owner.installId });
     expect(bare.status).toBe(401);
-    expect(((await bare.json()) as { message: string }).message).toMatch(/needs its credential.*POST \/v1\/installs.*Authorization: Bearer/);
+    expect(((await bare.json()) as { message: string }).message).toMatch(
+      /needs its credential.*POST \/v1\/installs.*Authorization: Bearer/,
+    );
 
-    const forged = await upload(owner.installId, Array.from({ length: 300 }, () => event('impression', 'forged')), forger.headers);
+    const forged = await upload(
+      owner.installId,
+      Array.from({ length: 300 }, () => event('impression', 'forged')),
+      forger.headers,
+    );
     expect(forged.status).toBe(401);
     expect(((await forged.json()) as { message: string }).message).toContain(`does not belong to install ${owner.installId}`);
 
@@ -89,7 +102,11 @@ describe('install credentials', () => {
   it('registration is idempotent for the same credential and refuses a second credential for a taken id', async () => {
     const install = newTestInstall();
     const register = (headers: Record<string, string>) =>
-      fetch(`${server.url}/v1/installs`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ installId: install.installId }) });
+      fetch(`${server.url}/v1/installs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ installId: install.installId }),
+      });
     expect((await register(install.headers)).status).toBe(201);
     expect((await register(install.headers)).status).toBe(200);
     const hijack = await register(newTestInstall(install.installId).headers);
@@ -121,19 +138,35 @@ describe('download and delete my data', () => {
     bystander = await registerTestInstall(server.url);
     expect((await upload(owner.installId, [event('impression', campaign), event('open', campaign)], owner.headers)).status).toBe(200);
     expect((await upload(bystander.installId, [event('impression', campaign)], bystander.headers)).status).toBe(200);
-    await server.store.analytics.importSegments([{ installId: owner.installId, segments: ['printer-owner'] }, { installId: owner.installId, customerId: 'cust-1', segments: ['gold'] }], new Date());
+    await server.store.analytics.importSegments(
+      [
+        { installId: owner.installId, segments: ['printer-owner'] },
+        { installId: owner.installId, customerId: 'cust-1', segments: ['gold'] },
+      ],
+      new Date(),
+    );
   });
 
   const post = (install: TestInstall, path: string, body: unknown) =>
-    fetch(`${server.url}/v1/privacy/${install.installId}/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...install.headers }, body: JSON.stringify(body) });
-  const get = (install: TestInstall, path: string, headers = install.headers) => fetch(`${server.url}/v1/privacy/${install.installId}/${path}`, { headers });
+    fetch(`${server.url}/v1/privacy/${install.installId}/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...install.headers },
+      body: JSON.stringify(body),
+    });
+  const get = (install: TestInstall, path: string, headers = install.headers) =>
+    fetch(`${server.url}/v1/privacy/${install.installId}/${path}`, { headers });
 
   it('exports everything held for the install, with a completed receipt, and only to that install', async () => {
     const requestId = randomUUID();
     const answer = await post(owner, 'exports', { requestId });
     expect(answer.status).toBe(200);
     const receipt = PrivacyReceiptSchema.parse(await answer.json());
-    expect(receipt).toMatchObject({ id: requestId, kind: 'export', status: 'completed', counts: { events: 2, segments: 2, customerLinks: 1 } });
+    expect(receipt).toMatchObject({
+      id: requestId,
+      kind: 'export',
+      status: 'completed',
+      counts: { events: 2, segments: 2, customerLinks: 1 },
+    });
     expect(receipt.completedAt).not.toBeNull();
 
     const data = PrivacyExportSchema.parse(await (await get(owner, `exports/${requestId}`)).json());
@@ -148,33 +181,59 @@ describe('download and delete my data', () => {
     expect(PrivacyReceiptSchema.parse(await (await post(owner, 'exports', { requestId })).json()).completedAt).toBe(receipt.completedAt);
   });
 
-  it('deletes the install\'s events, outbox rows, segments, links and exports; the bystander\'s stay; the CRM hears of it', async () => {
+  it("deletes the install's events, outbox rows, segments, links and exports; the bystander's stay; the CRM hears of it", async () => {
     const before = await impressions(campaign);
     const requestId = randomUUID();
     const receipt = PrivacyReceiptSchema.parse(await (await post(owner, 'deletions', { requestId })).json());
-    expect(receipt).toMatchObject({ id: requestId, kind: 'deletion', status: 'completed', scopes: ['support', 'usage'], counts: { events: 2, outbox: 2, segments: 1, customerLinks: 1 } });
+    expect(receipt).toMatchObject({
+      id: requestId,
+      kind: 'deletion',
+      status: 'completed',
+      scopes: ['support', 'usage'],
+      counts: { events: 2, outbox: 2, segments: 1, customerLinks: 1 },
+    });
 
     const polled = PrivacyReceiptSchema.parse(await (await get(owner, `requests/${requestId}`)).json());
     expect(polled).toEqual(receipt);
     expect(await impressions(campaign)).toEqual({ count: before.count - 1, installs: before.installs - 1 });
 
-    const after = PrivacyExportSchema.parse(await (await get(owner, `exports/${(await post(owner, 'exports', { requestId: randomUUID() }).then((r) => r.json()) as { id: string }).id}`)).json());
+    const after = PrivacyExportSchema.parse(
+      await (
+        await get(
+          owner,
+          `exports/${((await post(owner, 'exports', { requestId: randomUUID() }).then((r) => r.json())) as { id: string }).id}`,
+        )
+      ).json(),
+    );
     expect(after).toMatchObject({ events: [], segments: [], customerIds: [], outbox: [], diagnosticsCases: [] });
     const list = (await (await get(owner, 'requests')).json()) as { requests: { kind: string }[] };
     expect(list.requests.map((entry) => entry.kind)).toEqual(['export', 'deletion', 'export']);
 
-    const bystanderData = PrivacyExportSchema.parse(await (await get(bystander, `exports/${(await post(bystander, 'exports', { requestId: randomUUID() }).then((r) => r.json()) as { id: string }).id}`)).json());
+    const bystanderData = PrivacyExportSchema.parse(
+      await (
+        await get(
+          bystander,
+          `exports/${((await post(bystander, 'exports', { requestId: randomUUID() }).then((r) => r.json())) as { id: string }).id}`,
+        )
+      ).json(),
+    );
     expect(bystanderData.events).toHaveLength(1);
 
     await until(() => hooks.some((hook) => hook.body.includes('"deletion"')), 'the CRM deletion event');
     const notice = hooks.find((hook) => hook.body.includes('"deletion"'))!;
     expect(notice.signed).toBe(true);
-    expect(JSON.parse(notice.body)).toMatchObject({ events: [{ id: requestId, type: 'deletion', installId: owner.installId, scopes: ['support', 'usage'] }] });
+    expect(JSON.parse(notice.body)).toMatchObject({
+      events: [{ id: requestId, type: 'deletion', installId: owner.installId, scopes: ['support', 'usage'] }],
+    });
     await until(async () => (await server.store.privacy.crmNoticeCounts()).pending === 0, 'the deletion notice to be marked delivered');
   });
 
   it('refuses a deletion without the credential, and a request id of another install', async () => {
-    const bare = await fetch(`${server.url}/v1/privacy/${owner.installId}/deletions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ requestId: randomUUID() }) });
+    const bare = await fetch(`${server.url}/v1/privacy/${owner.installId}/deletions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ requestId: randomUUID() }),
+    });
     expect(bare.status).toBe(401);
     const requestId = randomUUID();
     expect((await post(owner, 'deletions', { requestId })).status).toBe(200);

@@ -20,7 +20,20 @@ import { startTestServer, type TestServer } from '../../support/test-backend.js'
 
 const ADMIN = 'ts_admin_wire-capture-token';
 const POLL_SECONDS = 600;
-const TRANSPORT_HEADERS = new Set(['host', 'connection', 'content-type', 'content-length', 'accept', 'accept-encoding', 'accept-language', 'user-agent', 'sec-fetch-mode', 'if-none-match', 'pragma', 'cache-control']);
+const TRANSPORT_HEADERS = new Set([
+  'host',
+  'connection',
+  'content-type',
+  'content-length',
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'user-agent',
+  'sec-fetch-mode',
+  'if-none-match',
+  'pragma',
+  'cache-control',
+]);
 
 interface Recorded {
   method: string;
@@ -44,7 +57,10 @@ async function docsTable(): Promise<Row[]> {
     .split('\n')
     .filter((line) => line.startsWith('| `'))
     .map((line) => {
-      const [request, sentAt, , fields] = line.split('|').slice(1, -1).map((cell) => cell.trim());
+      const [request, sentAt, , fields] = line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim());
       const [method, route] = request!.replaceAll('`', '').split(' ');
       const pattern = new RegExp(`^${method} ${route!.replace(/\{[A-Za-z]+\}/g, '[^/]+')}(\\?.*)?$`);
       return {
@@ -65,7 +81,11 @@ let dir = '';
 const time = new FakeTime(Date.now());
 
 async function admin(method: string, route: string, body?: unknown): Promise<void> {
-  const response = await fetch(new URL(route, backend.url), { method, headers: { authorization: `Bearer ${ADMIN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const response = await fetch(new URL(route, backend.url), {
+    method,
+    headers: { authorization: `Bearer ${ADMIN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   expect(response.status, await response.text()).toBeLessThan(300);
 }
 
@@ -80,13 +100,22 @@ function readBody(request: IncomingMessage): Promise<string> {
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'trayside-wire-'));
-  backend = await startTestServer({ clock: time, timing: { pollIntervalSeconds: POLL_SECONDS }, versionRefreshMs: 0 }, { adminToken: ADMIN });
+  backend = await startTestServer(
+    { clock: time, timing: { pollIntervalSeconds: POLL_SECONDS }, versionRefreshMs: 0 },
+    { adminToken: ADMIN },
+  );
   proxy = createServer((request, response) => {
     void (async () => {
       const body = await readBody(request);
-      const headers = Object.fromEntries(Object.entries(request.headers).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+      const headers = Object.fromEntries(
+        Object.entries(request.headers).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+      );
       recording.push({ method: request.method!, path: request.url!, headers, body });
-      const answer = await fetch(new URL(request.url!, backend.url), { method: request.method!, headers, ...(body === '' ? {} : { body }) });
+      const answer = await fetch(new URL(request.url!, backend.url), {
+        method: request.method!,
+        headers,
+        ...(body === '' ? {} : { body }),
+      });
       const bytes = Buffer.from(await answer.arrayBuffer());
       const out: Record<string, string> = {};
       answer.headers.forEach((value, name) => {
@@ -120,7 +149,11 @@ afterAll(async () => {
 });
 
 /** A simulated day in short: start, polls, the message shown, opened and dismissed; returns the install id and what went over the wire. */
-async function simulatedDay(name: string, consent: Consent, policy?: EffectivePolicy): Promise<{ installId: string; requests: Recorded[] }> {
+async function simulatedDay(
+  name: string,
+  consent: Consent,
+  policy?: EffectivePolicy,
+): Promise<{ installId: string; requests: Recorded[] }> {
   recording = [];
   const publicKey = await backend.publicKey();
   const core = createCore({
@@ -147,7 +180,8 @@ async function simulatedDay(name: string, consent: Consent, policy?: EffectivePo
     }
     const engagement = await core.engagement;
     await engagement.flush();
-    if (consent !== 'none' && policy === undefined) await vi.waitFor(() => expect(recording.some((request) => request.path === '/v1/events')).toBe(true), { timeout: 10_000 });
+    if (consent !== 'none' && policy === undefined)
+      await vi.waitFor(() => expect(recording.some((request) => request.path === '/v1/events')).toBe(true), { timeout: 10_000 });
     return { installId: engagement.installId, requests: [...recording] };
   } finally {
     core.dispose();
@@ -188,7 +222,9 @@ describe('what goes over the wire, per consent level', () => {
   it('none: manifests only, and nothing anywhere in them names the install', { timeout: 120_000 }, async () => {
     const { installId, requests } = await simulatedDay('none', 'none');
     expect(requests.length).toBeGreaterThan(0);
-    expect(new Set(requests.map((request) => `${request.method} ${request.path.split('/').slice(0, 3).join('/')}`))).toEqual(new Set(['GET /v1/manifests']));
+    expect(new Set(requests.map((request) => `${request.method} ${request.path.split('/').slice(0, 3).join('/')}`))).toEqual(
+      new Set(['GET /v1/manifests']),
+    );
     for (const request of requests) expect(JSON.stringify(request), 'the install id went over the wire at "none"').not.toContain(installId);
     expectCovered('none', requests, table);
   });
@@ -199,18 +235,29 @@ describe('what goes over the wire, per consent level', () => {
       const kinds = new Set(requests.map((request) => `${request.method} ${request.path.replace(installId, '{installId}').split('?')[0]}`));
       expect(kinds).toContain('POST /v1/installs');
       expect(kinds).toContain('POST /v1/events');
-      const events = requests.filter((request) => request.path === '/v1/events').flatMap((request) => (JSON.parse(request.body) as { events: { type: string }[] }).events.map((event) => event.type));
+      const events = requests
+        .filter((request) => request.path === '/v1/events')
+        .flatMap((request) => (JSON.parse(request.body) as { events: { type: string }[] }).events.map((event) => event.type));
       expect(events).toEqual(expect.arrayContaining(['impression', 'open', 'dismiss']));
-      for (const request of requests.filter((candidate) => candidate.path === '/v1/events')) expect(request.headers.authorization).toMatch(/^Bearer ts_install_/);
+      for (const request of requests.filter((candidate) => candidate.path === '/v1/events'))
+        expect(request.headers.authorization).toMatch(/^Bearer ts_install_/);
       expectCovered(level, requests, table);
     });
   }
 
-  it('an enforced policy locking consent to "none" wins over the owner\'s "support sharing": the wire looks like "none"', { timeout: 120_000 }, async () => {
-    const policy: EffectivePolicy = { enforced: { ConsentCeiling: 'none' }, recommended: {}, sources: ['/etc/trayside/policy.json (enforced)'] };
-    const { installId, requests } = await simulatedDay('locked', 'support-sharing', policy);
-    expect(requests.length).toBeGreaterThan(0);
-    for (const request of requests) expect(JSON.stringify(request)).not.toContain(installId);
-    expectCovered('none', requests, table);
-  });
+  it(
+    'an enforced policy locking consent to "none" wins over the owner\'s "support sharing": the wire looks like "none"',
+    { timeout: 120_000 },
+    async () => {
+      const policy: EffectivePolicy = {
+        enforced: { ConsentCeiling: 'none' },
+        recommended: {},
+        sources: ['/etc/trayside/policy.json (enforced)'],
+      };
+      const { installId, requests } = await simulatedDay('locked', 'support-sharing', policy);
+      expect(requests.length).toBeGreaterThan(0);
+      for (const request of requests) expect(JSON.stringify(request)).not.toContain(installId);
+      expectCovered('none', requests, table);
+    },
+  );
 });

@@ -24,7 +24,12 @@ async function uploadOne(installId: string): Promise<void> {
   const response = await fetch(`${server.url}/v1/events`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(await testInstallHeaders(server.url, installId)) },
-    body: JSON.stringify({ installId, consent: 'anonymous-usage', sentAt: new Date().toISOString(), events: [{ id: randomUUID(), type: 'impression', at: new Date().toISOString(), campaignId: 'withdrawn', variantId: 'a' }] }),
+    body: JSON.stringify({
+      installId,
+      consent: 'anonymous-usage',
+      sentAt: new Date().toISOString(),
+      events: [{ id: randomUUID(), type: 'impression', at: new Date().toISOString(), campaignId: 'withdrawn', variantId: 'a' }],
+    }),
   });
   expect(response.status).toBe(200);
 }
@@ -62,7 +67,14 @@ describe('withdrawing consent deletes what the server holds', () => {
     service.noteShared();
     withdrawn.fire();
     await vi.waitFor(() => expect(service.state().requests).toHaveLength(1));
-    await vi.waitFor(() => expect(service.state().requests[0]).toMatchObject({ kind: 'deletion', reason: 'consent-withdrawn', status: 'queued', problem: expect.stringContaining('ECONNREFUSED') }));
+    await vi.waitFor(() =>
+      expect(service.state().requests[0]).toMatchObject({
+        kind: 'deletion',
+        reason: 'consent-withdrawn',
+        status: 'queued',
+        problem: expect.stringContaining('ECONNREFUSED'),
+      }),
+    );
     // Retried with backoff while the server stays down.
     await vi.waitFor(async () => {
       await time.advance(1000);

@@ -68,7 +68,16 @@ function snapshot(at: number, cyanPercent: number): DeviceSnapshot {
     state: 'ok',
     statusLine: 'Ready',
     conditions: [],
-    supplies: [classifySupply({ id: 'cyan', name: 'Cyan', kind: 'ink', role: 'consumable', level: { kind: 'percent', percent: cyanPercent }, lowThreshold: 10 })],
+    supplies: [
+      classifySupply({
+        id: 'cyan',
+        name: 'Cyan',
+        kind: 'ink',
+        role: 'consumable',
+        level: { kind: 'percent', percent: cyanPercent },
+        lowThreshold: 10,
+      }),
+    ],
     facts: {},
     stale: false,
     updatedAt: at,
@@ -80,7 +89,10 @@ let dir = '';
 
 beforeAll(async () => {
   // Every simulated install registers from 127.0.0.1: lift the per-address limit a real fleet behind one NAT would meet.
-  server = await startTestServer({ registrationRateLimit: { max: 100_000, timeWindowMs: 60_000 }, holdout: HOLDOUT }, { adminToken: ADMIN });
+  server = await startTestServer(
+    { registrationRateLimit: { max: 100_000, timeWindowMs: 60_000 }, holdout: HOLDOUT },
+    { adminToken: ADMIN },
+  );
   dir = await mkdtemp(join(tmpdir(), 'trayside-roi-fleet-'));
 });
 afterAll(async () => {
@@ -136,14 +148,24 @@ async function simulateInstall(index: number, random: () => number, holdout: Hol
       exposedDay = day;
       // Within the window for those who act on the reminder (or would have); much later for the others.
       replaceDay = day + (willReplace ? 1 + Math.floor(random() * 20) : 40 + Math.floor(random() * 20));
-      if (arm === 'treated') await engagement.record({ type: 'impression', campaignId: CAMPAIGN, variantId: variant.id, messageId: `${CAMPAIGN}@1` });
-      await tracker.exposed({ campaignId: CAMPAIGN, variantId: variant.id, messageId: `${CAMPAIGN}@1`, arm, context: { trigger: 'supply-below', supplyId: 'cyan', percent: 15 } });
+      if (arm === 'treated')
+        await engagement.record({ type: 'impression', campaignId: CAMPAIGN, variantId: variant.id, messageId: `${CAMPAIGN}@1` });
+      await tracker.exposed({
+        campaignId: CAMPAIGN,
+        variantId: variant.id,
+        messageId: `${CAMPAIGN}@1`,
+        arm,
+        context: { trigger: 'supply-below', supplyId: 'cyan', percent: 15 },
+      });
     }
     await tracker.observe(snapshot(now, reading));
   }
   const flushed = await engagement.flush();
   engagement.dispose();
-  if (consent !== 'none' && engagement.stats().pending > 0) throw new Error(`install ${index}: ${engagement.stats().pending} events not uploaded (${JSON.stringify(flushed)}): ${problems.join('; ')}`);
+  if (consent !== 'none' && engagement.stats().pending > 0)
+    throw new Error(
+      `install ${index}: ${engagement.stats().pending} events not uploaded (${JSON.stringify(flushed)}): ${problems.join('; ')}`,
+    );
   return { arm, consent, exposed: exposedDay !== undefined, replacedInWindow: exposedDay !== undefined && willReplace };
 }
 
@@ -187,7 +209,8 @@ describe('closed-loop ROI over a simulated fleet', () => {
     expect(stats.variants.map((variant) => variant.variantId).sort()).toEqual(['a', 'b']);
 
     const uplift = outcomes.total.uplift!;
-    const line = (row: OutcomeRow): string => `${row.variantId}: ${row.replacedInstalls}/${row.exposedInstalls} = ${((row.replacementRate ?? 0) * 100).toFixed(1)} %`;
+    const line = (row: OutcomeRow): string =>
+      `${row.variantId}: ${row.replacedInstalls}/${row.exposedInstalls} = ${((row.replacementRate ?? 0) * 100).toFixed(1)} %`;
     console.log(
       `roi fleet: ${INSTALLS} installs; ${[...outcomes.variants, outcomes.total, outcomes.withheld].map(line).join('; ')}; ` +
         `uplift estimated ${(uplift.difference * 100).toFixed(1)} pp (95 % CI ${(uplift.low * 100).toFixed(1)} to ${(uplift.high * 100).toFixed(1)}), built in ${(BUILT_IN_UPLIFT * 100).toFixed(1)} pp`,
@@ -200,9 +223,20 @@ describe('closed-loop ROI over a simulated fleet', () => {
     expect(uplift.low).toBeGreaterThan(0);
     // The admin CLI prints the same figures.
     const out: string[] = [];
-    const code = await runAdminCli(['stats', CAMPAIGN, '--server', server.url], { env: { TRAYSIDE_ADMIN_TOKEN: ADMIN }, cwd: process.cwd(), fetch, out: (text) => out.push(text), err: (text) => out.push(text) });
+    const code = await runAdminCli(['stats', CAMPAIGN, '--server', server.url], {
+      env: { TRAYSIDE_ADMIN_TOKEN: ADMIN },
+      cwd: process.cwd(),
+      fetch,
+      out: (text) => out.push(text),
+      err: (text) => out.push(text),
+    });
     expect(code).toBe(0);
     const printed = out.join('\n');
-    expect(printed).toMatch(new RegExp(`^\\(all\\)\\s+${treated.length}\\s+0\\s+${treated.length}\\s.*\\+${(uplift.difference * 100).toFixed(1)} pp \\(\\+${(uplift.low * 100).toFixed(1)} to \\+${(uplift.high * 100).toFixed(1)}\\)$`, 'm'));
+    expect(printed).toMatch(
+      new RegExp(
+        `^\\(all\\)\\s+${treated.length}\\s+0\\s+${treated.length}\\s.*\\+${(uplift.difference * 100).toFixed(1)} pp \\(\\+${(uplift.low * 100).toFixed(1)} to \\+${(uplift.high * 100).toFixed(1)}\\)$`,
+        'm',
+      ),
+    );
   });
 });

@@ -27,7 +27,14 @@ beforeAll(async () => {
   // A few uploads per install only: the device limit's default is plenty.
   const deviceRateLimit = { max: 1000, timeWindowMs: 60_000 };
   [branded, unbranded] = await Promise.all([
-    startTestServer({ deviceRateLimit, timing: { pollIntervalSeconds: 900 }, linkPolicy: { allowedLinkHosts: ['shop.example.com', 'support.example.com'], allowedImageHosts: [] } }, { adminToken: ADMIN }),
+    startTestServer(
+      {
+        deviceRateLimit,
+        timing: { pollIntervalSeconds: 900 },
+        linkPolicy: { allowedLinkHosts: ['shop.example.com', 'support.example.com'], allowedImageHosts: [] },
+      },
+      { adminToken: ADMIN },
+    ),
     startTestServer({ deviceRateLimit }, { adminToken: ADMIN }),
   ]);
 }, 120_000);
@@ -55,7 +62,17 @@ function campaign(id: string, overrides: Partial<CampaignInputRaw> = {}): Campai
     triggers: [{ type: 'app-start' }],
     defaultLocale: 'en',
     variants: [
-      { id: 'a', weight: 1, content: { en: { title: 'Cyan low', body: 'Order from [our shop](https://shop.example.com/805xl).', actions: [{ type: 'open-url', label: 'Shop', url: 'https://shop.example.com/805xl' }] } } },
+      {
+        id: 'a',
+        weight: 1,
+        content: {
+          en: {
+            title: 'Cyan low',
+            body: 'Order from [our shop](https://shop.example.com/805xl).',
+            actions: [{ type: 'open-url', label: 'Shop', url: 'https://shop.example.com/805xl' }],
+          },
+        },
+      },
     ],
     ...overrides,
   };
@@ -91,9 +108,13 @@ describe('admin CLI validate: links (item 13)', () => {
     expect(await run('validate', name)).toBe(1);
     const output = text();
     expect(output).not.toMatch(/: ok/);
-    expect(output).toContain('variants[1].content.de.actions[0].url: The button "Zum Angebot" (variant "b", locale de) goes to https://partner.example.net/angebot');
+    expect(output).toContain(
+      'variants[1].content.de.actions[0].url: The button "Zum Angebot" (variant "b", locale de) goes to https://partner.example.net/angebot',
+    );
     expect(output).toContain('variants[1].content.de.body: The body link "Details" (variant "b", locale de)');
-    expect(output).toContain('"partner.example.net" is not on the branding\'s allowedLinkHosts (allowed: shop.example.com, support.example.com)');
+    expect(output).toContain(
+      '"partner.example.net" is not on the branding\'s allowedLinkHosts (allowed: shop.example.com, support.example.com)',
+    );
     expect(output).toContain('checked against');
     expect(output).toContain(path.join('assets', 'branding', 'demo.json'));
   });
@@ -137,13 +158,18 @@ describe('server publish: links (item 13)', () => {
     const { run, out, err } = cli({ TRAYSIDE_ADMIN_TOKEN: ADMIN });
     expect(await run('publish', name, '--server', unbranded.url), err.join('\n')).toBe(0);
     expect(out.join('\n')).toMatch(/published off-host-warn revision 1/);
-    expect(err.join('\n')).toContain('warning: variants[1].content.de.actions[0].url: Not checked: this server does not know the branding, so make sure "partner.example.net" is on its allowedLinkHosts (2 places)');
+    expect(err.join('\n')).toContain(
+      'warning: variants[1].content.de.actions[0].url: Not checked: this server does not know the branding, so make sure "partner.example.net" is on its allowedLinkHosts (2 places)',
+    );
   });
 });
 
 describe('admin CLI validate: rule paths (item 14)', () => {
   it('refuses device.modle with the campaign field and a suggestion', async () => {
-    const name = await file('typo.json', campaign('typo', { rule: { and: [{ '==': [{ var: 'device.modle' }, 'Trayside Demo Printer'] }] } }));
+    const name = await file(
+      'typo.json',
+      campaign('typo', { rule: { and: [{ '==': [{ var: 'device.modle' }, 'Trayside Demo Printer'] }] } }),
+    );
     const { run, text } = cli();
     expect(await run('validate', name)).toBe(1);
     expect(text()).toContain('rule.and[0].==[0].var: Unknown context field "device.modle" — did you mean device.model?');
@@ -164,13 +190,15 @@ describe('admin CLI publish: when installs see it (item 15)', () => {
     const fast = cli({ TRAYSIDE_ADMIN_TOKEN: ADMIN });
     expect(await fast.run('publish', name, '--server', branded.url), fast.err.join('\n')).toBe(0);
     expect(fast.out.join('\n')).toMatch(/published timely revision 1 \(manifest version \d+\)/);
-    expect(fast.out.join('\n')).toContain('Installs pick it up at their next poll: within about 15 minutes (the poll interval the server suggests).');
+    expect(fast.out.join('\n')).toContain(
+      'Installs pick it up at their next poll: within about 15 minutes (the poll interval the server suggests).',
+    );
     const hourly = cli({ TRAYSIDE_ADMIN_TOKEN: ADMIN });
     expect(await hourly.run('publish', name, '--server', unbranded.url)).toBe(0);
     expect(hourly.out.join('\n')).toContain('within about 60 minutes (the poll interval the server suggests)');
   });
 
-  it('without a token, names the server\'s --data-dir and TRAYSIDE_DATA_DIR and where it looked', async () => {
+  it("without a token, names the server's --data-dir and TRAYSIDE_DATA_DIR and where it looked", async () => {
     const { run, err } = cli({});
     expect(await run('list', '--server', unbranded.url)).toBe(1);
     const hint = err.join('\n');
@@ -188,7 +216,12 @@ describe('stats: installs that share usage data (item 16)', () => {
     fetch(`${unbranded.url}/v1/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(await testInstallHeaders(unbranded.url, installId)) },
-      body: JSON.stringify({ installId, consent: 'anonymous-usage', sentAt: new Date().toISOString(), events: [{ id: eventId, type: 'impression', at: new Date().toISOString(), campaignId: 'sharing', variantId: 'a' }] }),
+      body: JSON.stringify({
+        installId,
+        consent: 'anonymous-usage',
+        sentAt: new Date().toISOString(),
+        events: [{ id: eventId, type: 'impression', at: new Date().toISOString(), campaignId: 'sharing', variantId: 'a' }],
+      }),
     });
 
   it('says plainly that no install shared usage data, then counts the installs that did', async () => {
@@ -198,8 +231,12 @@ describe('stats: installs that share usage data (item 16)', () => {
 
     const before = cli({ TRAYSIDE_ADMIN_TOKEN: ADMIN });
     expect(await before.run('stats', 'sharing', '--server', unbranded.url)).toBe(0);
-    expect(before.out.join('\n')).toContain('No install has shared usage data yet: stats count only installs whose owners allow usage sharing.');
-    const apiBefore = CampaignStatsSchema.parse(await (await fetch(`${unbranded.url}/v1/admin/stats/sharing`, { headers: { authorization: `Bearer ${ADMIN}` } })).json());
+    expect(before.out.join('\n')).toContain(
+      'No install has shared usage data yet: stats count only installs whose owners allow usage sharing.',
+    );
+    const apiBefore = CampaignStatsSchema.parse(
+      await (await fetch(`${unbranded.url}/v1/admin/stats/sharing`, { headers: { authorization: `Bearer ${ADMIN}` } })).json(),
+    );
     expect(apiBefore.sharing).toMatchObject({ installs: 0, note: NO_SHARING_NOTE });
 
     expect((await upload(INSTALL_A, '30000000-0000-4000-8000-000000000001')).status).toBe(200);
@@ -207,7 +244,9 @@ describe('stats: installs that share usage data (item 16)', () => {
     expect((await upload(INSTALL_B, '30000000-0000-4000-8000-000000000003')).status).toBe(200);
     const after = cli({ TRAYSIDE_ADMIN_TOKEN: ADMIN });
     expect(await after.run('stats', 'sharing', '--server', unbranded.url)).toBe(0);
-    expect(after.out.join('\n')).toMatch(/^2 installs shared usage data since \d{4}-\d{2}-\d{2} \(when the campaign was created\); the figures count only installs whose owners allow usage sharing\.$/m);
+    expect(after.out.join('\n')).toMatch(
+      /^2 installs shared usage data since \d{4}-\d{2}-\d{2} \(when the campaign was created\); the figures count only installs whose owners allow usage sharing\.$/m,
+    );
     expect(after.out.join('\n')).not.toContain('No install has shared');
     const json = cli({ TRAYSIDE_ADMIN_TOKEN: ADMIN });
     expect(await json.run('stats', 'sharing', '--json', '--server', unbranded.url)).toBe(0);

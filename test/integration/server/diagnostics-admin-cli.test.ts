@@ -27,7 +27,13 @@ describe('npm run admin -- support-token / prune / access-log', () => {
   async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runSupportCommand([...argv, '--server', url], { env: { TRAYSIDE_ADMIN_TOKEN: ADMIN_TOKEN }, cwd: dir, fetch, out: (line) => out.push(line), err: (line) => err.push(line) });
+    const code = await runSupportCommand([...argv, '--server', url], {
+      env: { TRAYSIDE_ADMIN_TOKEN: ADMIN_TOKEN },
+      cwd: dir,
+      fetch,
+      out: (line) => out.push(line),
+      err: (line) => err.push(line),
+    });
     return { code, out: out.join('\n'), err: err.join('\n') };
   }
 
@@ -57,7 +63,12 @@ describe('npm run admin -- support-token / prune / access-log', () => {
     expect(listed.out).not.toContain(token);
     const id = /st_[0-9a-f]{12}/.exec(listed.out)![0];
 
-    const signIn = () => fetch(`${url}/support/api/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+    const signIn = () =>
+      fetch(`${url}/support/api/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token }),
+      });
     expect((await signIn()).status).toBe(200);
     const revoked = await cli('support-token', 'revoke', id);
     expect(revoked).toMatchObject({ code: 0 });
@@ -68,10 +79,20 @@ describe('npm run admin -- support-token / prune / access-log', () => {
 
   it('prunes expired cases and shows who opened which case', async () => {
     const uploaded = UploadResponseSchema.parse(
-      await (await fetch(`${url}/v1/diagnostics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(errorStateBundle(T0)) })).json(),
+      await (
+        await fetch(`${url}/v1/diagnostics`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(errorStateBundle(T0)),
+        })
+      ).json(),
     );
     const token = (await cli('support-token', 'create', 'Ben')).out.trim();
-    const signIn = await fetch(`${url}/support/api/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+    const signIn = await fetch(`${url}/support/api/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token }),
+    });
     const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
     expect((await fetch(`${url}/support/api/cases/${uploaded.caseCode}`, { headers: { cookie } })).status).toBe(200);
 
@@ -87,17 +108,27 @@ describe('npm run admin -- support-token / prune / access-log', () => {
     const missing = await cli('support-token', 'create');
     expect(missing.code).toBe(2);
     expect(missing.err).toContain('needs a name');
-    expect((await cli('support-token', 'create', 'x', '--scope', 'admin')).err).toContain('Unknown scope admin: scopes are open and download');
+    expect((await cli('support-token', 'create', 'x', '--scope', 'admin')).err).toContain(
+      'Unknown scope admin: scopes are open and download',
+    );
     expect((await cli('support-token', 'revoke', 'st_000000000000')).err).toContain('No support token with id st_000000000000');
     expect((await cli('access-log', 'K7QM-42XD')).err).toContain('A case code has 9 characters');
     const out: string[] = [];
-    const down = await runSupportCommand(['prune', '--server', 'http://127.0.0.1:9'], { env: { TRAYSIDE_ADMIN_TOKEN: ADMIN_TOKEN }, cwd: dir, fetch, out: () => {}, err: (line) => out.push(line) });
+    const down = await runSupportCommand(['prune', '--server', 'http://127.0.0.1:9'], {
+      env: { TRAYSIDE_ADMIN_TOKEN: ADMIN_TOKEN },
+      cwd: dir,
+      fetch,
+      out: () => {},
+      err: (line) => out.push(line),
+    });
     expect(down).toBe(1);
     expect(out.join('\n')).toMatch(/Cannot reach the server at http:\/\/127\.0\.0\.1:9 .*npm run server/);
   });
 
   it('lists the support commands in npm run admin -- --help', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'server/admin-cli.ts', '--help'], { cwd: path.resolve(import.meta.dirname, '../../..') });
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'server/admin-cli.ts', '--help'], {
+      cwd: path.resolve(import.meta.dirname, '../../..'),
+    });
     expect(stdout).toContain('publish <campaign.json>');
     expect(stdout).toContain('support-token create <name>');
     expect(stdout).toContain('support-token revoke <id>');

@@ -47,8 +47,24 @@ export function errorStateBundle(capturedAt: number): DiagnosticsBundle {
         { at: jamAt, deviceId: 'sim-printer-1', state: 'error', statusLine: 'Paper jam in the rear unit' },
       ],
       supplies: [
-        { deviceId: 'sim-printer-1', supplyId: 'cyan', name: 'Cyan ink (805XL)', kind: 'ink', samples: daily(74, 2), remaining: 14, daysLeft: 7 },
-        { deviceId: 'sim-printer-1', supplyId: 'black', name: 'Black ink (805XL)', kind: 'ink', samples: daily(90, 0.5), remaining: 75, daysLeft: 150 },
+        {
+          deviceId: 'sim-printer-1',
+          supplyId: 'cyan',
+          name: 'Cyan ink (805XL)',
+          kind: 'ink',
+          samples: daily(74, 2),
+          remaining: 14,
+          daysLeft: 7,
+        },
+        {
+          deviceId: 'sim-printer-1',
+          supplyId: 'black',
+          name: 'Black ink (805XL)',
+          kind: 'ink',
+          samples: daily(90, 0.5),
+          remaining: 75,
+          daysLeft: 150,
+        },
       ],
     },
     errors: [
@@ -76,7 +92,12 @@ export function errorStateBundle(capturedAt: number): DiagnosticsBundle {
       { time: jamAt, level: 'error', source: 'devices', message: 'sim-printer-1: paper jam in the rear unit (code 41201)' },
       { time: jamAt + 5000, level: 'warn', source: 'messages', message: 'service message suppressed: quiet hours' },
       // Bundle text that looks like markup must reach support as text, never as HTML.
-      { time: jamAt + 6000, level: 'info', source: 'devices', message: '<img src=x onerror="document.title=\'pwned\'"> job title removed: <job-title-1>' },
+      {
+        time: jamAt + 6000,
+        level: 'info',
+        source: 'devices',
+        message: '<img src=x onerror="document.title=\'pwned\'"> job title removed: <job-title-1>',
+      },
     ],
     repro,
     redaction: [

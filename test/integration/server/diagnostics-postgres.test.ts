@@ -7,7 +7,8 @@ import { defineDiagnosticsSuite } from './diagnostics-suite.js';
 const adminUrl = process.env.TRAYSIDE_TEST_DATABASE_URL;
 
 if (adminUrl === undefined || adminUrl === '') {
-  const reason = 'TRAYSIDE_TEST_DATABASE_URL is not set; start a throwaway cluster with `eval "$(scripts/pg/start.sh)"` and export TRAYSIDE_TEST_DATABASE_URL=$DATABASE_URL to run it.';
+  const reason =
+    'TRAYSIDE_TEST_DATABASE_URL is not set; start a throwaway cluster with `eval "$(scripts/pg/start.sh)"` and export TRAYSIDE_TEST_DATABASE_URL=$DATABASE_URL to run it.';
   console.warn(`[diagnostics-postgres] skipped: ${reason}`);
   describe('diagnostics and support (PostgreSQL)', () => {
     it.skip(`skipped: ${reason}`, () => {});

@@ -28,8 +28,17 @@ interface Answer {
   json: unknown;
 }
 
-async function send(base: string, method: string, route: string, options: { body?: string | Uint8Array; headers?: Record<string, string> } = {}): Promise<Answer> {
-  const response = await fetch(new URL(route, base), { method, headers: options.headers ?? {}, ...(options.body !== undefined ? { body: typeof options.body === 'string' ? options.body : new Uint8Array(options.body) } : {}) });
+async function send(
+  base: string,
+  method: string,
+  route: string,
+  options: { body?: string | Uint8Array; headers?: Record<string, string> } = {},
+): Promise<Answer> {
+  const response = await fetch(new URL(route, base), {
+    method,
+    headers: options.headers ?? {},
+    ...(options.body !== undefined ? { body: typeof options.body === 'string' ? options.body : new Uint8Array(options.body) } : {}),
+  });
   const text = await response.text();
   let json: unknown;
   try {
@@ -44,7 +53,13 @@ async function send(base: string, method: string, route: string, options: { body
 function cutOffUpload(base: string, body: string): Promise<void> {
   const url = new URL('/v1/diagnostics', base);
   return new Promise((resolve) => {
-    const request = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(body.length * 2) } });
+    const request = httpRequest({
+      host: url.hostname,
+      port: url.port,
+      path: url.pathname,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': String(body.length * 2) },
+    });
     request.on('error', () => resolve());
     request.write(body.slice(0, body.length / 2), () => {
       setTimeout(() => {
@@ -68,16 +83,28 @@ export function defineDiagnosticsSuite(label: string, open: () => Promise<Store>
 
     const start = async (options: Partial<ServerOptions> = {}): Promise<Running> => {
       const now = { ms: T0 };
-      const app = await buildServer({ store, clock: { now: () => now.ms }, logLevel: 'silent', ...options, diagnostics: { lookupFloorMs: 0, uploadLimit: { max: 1000, timeWindowMs: 3_600_000 }, ...options.diagnostics } });
+      const app = await buildServer({
+        store,
+        clock: { now: () => now.ms },
+        logLevel: 'silent',
+        ...options,
+        diagnostics: { lookupFloorMs: 0, uploadLimit: { max: 1000, timeWindowMs: 3_600_000 }, ...options.diagnostics },
+      });
       const url = await app.listen({ host: '127.0.0.1', port: 0 });
       return { app, url, now };
     };
 
     const upload = (body: string | Uint8Array, headers: Record<string, string> = {}, on: Running = server) =>
-      send(on.url, 'POST', '/v1/diagnostics', { body, headers: { 'content-type': 'application/json', 'x-trayside-install': 'install-diag-0001', ...headers } });
+      send(on.url, 'POST', '/v1/diagnostics', {
+        body,
+        headers: { 'content-type': 'application/json', 'x-trayside-install': 'install-diag-0001', ...headers },
+      });
     const bundleText = (at = T0) => JSON.stringify(errorStateBundle(at));
     const admin = (method: string, route: string, body?: unknown, on: Running = server) =>
-      send(on.url, method, route, { ...(body === undefined ? {} : { body: JSON.stringify(body) }), headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) } });
+      send(on.url, method, route, {
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      });
 
     async function supportToken(name: string, scopes?: string[], on: Running = server): Promise<{ id: string; token: string }> {
       const created = await admin('POST', '/v1/admin/support-tokens', { name, ...(scopes ? { scopes } : {}) }, on);
@@ -86,12 +113,16 @@ export function defineDiagnosticsSuite(label: string, open: () => Promise<Store>
     }
 
     async function signIn(token: string, on: Running = server): Promise<string> {
-      const answer = await send(on.url, 'POST', '/support/api/sign-in', { body: JSON.stringify({ token }), headers: { 'content-type': 'application/json' } });
+      const answer = await send(on.url, 'POST', '/support/api/sign-in', {
+        body: JSON.stringify({ token }),
+        headers: { 'content-type': 'application/json' },
+      });
       expect(answer.status, answer.text).toBe(200);
       return answer.headers.get('set-cookie')!.split(';')[0]!;
     }
 
-    const openCase = (cookie: string, code: string, on: Running = server) => send(on.url, 'GET', `/support/api/cases/${encodeURIComponent(code)}`, { headers: { cookie } });
+    const openCase = (cookie: string, code: string, on: Running = server) =>
+      send(on.url, 'GET', `/support/api/cases/${encodeURIComponent(code)}`, { headers: { cookie } });
 
     beforeAll(async () => {
       store = await open();
@@ -129,7 +160,10 @@ export function defineDiagnosticsSuite(label: string, open: () => Promise<Store>
       const small = await start({ diagnostics: { maxBytes: 64 * 1024 } });
       extra.push(small);
       const before = await store.diagnostics.countCases(new Date(T0));
-      const big = JSON.stringify({ ...errorStateBundle(T0), logs: Array.from({ length: 2000 }, (_, i) => ({ time: T0, level: 'info', source: 'host', message: `line ${i} ${'x'.repeat(40)}` })) });
+      const big = JSON.stringify({
+        ...errorStateBundle(T0),
+        logs: Array.from({ length: 2000 }, (_, i) => ({ time: T0, level: 'info', source: 'host', message: `line ${i} ${'x'.repeat(40)}` })),
+      });
 
       const oversized = await upload(big, {}, small);
       expect(oversized.status).toBe(413);
@@ -181,12 +215,24 @@ export function defineDiagnosticsSuite(label: string, open: () => Promise<Store>
       const second = UploadResponseSchema.parse(again.json);
       expect(second.caseCode).toBe(first.caseCode);
       // The lost first answer's token no longer deletes; the one the app now holds does.
-      expect((await send(server.url, 'DELETE', `/v1/diagnostics/${first.caseCode}`, { headers: { authorization: `Bearer ${first.deleteToken}` } })).status).toBe(403);
+      expect(
+        (
+          await send(server.url, 'DELETE', `/v1/diagnostics/${first.caseCode}`, {
+            headers: { authorization: `Bearer ${first.deleteToken}` },
+          })
+        ).status,
+      ).toBe(403);
 
       const other = await upload(bundleText(T0 - 3000), { 'idempotency-key': 'capture-0001-abc' });
       expect(other.status).toBe(422);
       expect(ApiErrorSchema.parse(other.json).message).toContain('different bundle');
-      expect((await send(server.url, 'DELETE', `/v1/diagnostics/${second.caseCode}`, { headers: { authorization: `Bearer ${second.deleteToken}` } })).status).toBe(204);
+      expect(
+        (
+          await send(server.url, 'DELETE', `/v1/diagnostics/${second.caseCode}`, {
+            headers: { authorization: `Bearer ${second.deleteToken}` },
+          })
+        ).status,
+      ).toBe(204);
     });
 
     it('lets only the uploader delete a case, after which support cannot open it', async () => {
@@ -218,7 +264,9 @@ export function defineDiagnosticsSuite(label: string, open: () => Promise<Store>
       expect(expired.status).toBe(404);
       expect(unknown.status).toBe(404);
       // Same shape and words, only the code differs: an expired code tells nothing an unknown one does not.
-      expect(ApiErrorSchema.parse(expired.json).message.replace(uploaded.caseCode, 'CODE')).toBe(ApiErrorSchema.parse(unknown.json).message.replace(unknownCode, 'CODE'));
+      expect(ApiErrorSchema.parse(expired.json).message.replace(uploaded.caseCode, 'CODE')).toBe(
+        ApiErrorSchema.parse(unknown.json).message.replace(unknownCode, 'CODE'),
+      );
       expect(ApiErrorSchema.parse(expired.json).message).toContain('kept 7 days');
 
       const before = await store.diagnostics.countCases(new Date(T0));
@@ -236,15 +284,25 @@ export function defineDiagnosticsSuite(label: string, open: () => Promise<Store>
       const listed = await admin('GET', '/v1/admin/support-tokens');
       expect(listed.text).not.toContain(token);
       expect(listed.text).not.toContain(hashToken(token));
-      expect((listed.json as { tokens: { id: string; name: string; revokedAt: string | null }[] }).tokens).toContainEqual(expect.objectContaining({ id, name: 'Ana (helpdesk)', revokedAt: null }));
+      expect((listed.json as { tokens: { id: string; name: string; revokedAt: string | null }[] }).tokens).toContainEqual(
+        expect.objectContaining({ id, name: 'Ana (helpdesk)', revokedAt: null }),
+      );
 
       // A support token is no admin token, and an admin token does not sign in to the support view.
-      expect((await send(server.url, 'GET', '/v1/admin/support-tokens', { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
-      const adminSignIn = await send(server.url, 'POST', '/support/api/sign-in', { body: JSON.stringify({ token: ADMIN_TOKEN }), headers: { 'content-type': 'application/json' } });
+      expect((await send(server.url, 'GET', '/v1/admin/support-tokens', { headers: { authorization: `Bearer ${token}` } })).status).toBe(
+        401,
+      );
+      const adminSignIn = await send(server.url, 'POST', '/support/api/sign-in', {
+        body: JSON.stringify({ token: ADMIN_TOKEN }),
+        headers: { 'content-type': 'application/json' },
+      });
       expect(adminSignIn.status).toBe(401);
       expect(ApiErrorSchema.parse(adminSignIn.json).message).toContain('support-token create');
 
-      const signedIn = await send(server.url, 'POST', '/support/api/sign-in', { body: JSON.stringify({ token }), headers: { 'content-type': 'application/json' } });
+      const signedIn = await send(server.url, 'POST', '/support/api/sign-in', {
+        body: JSON.stringify({ token }),
+        headers: { 'content-type': 'application/json' },
+      });
       const setCookie = signedIn.headers.get('set-cookie')!;
       expect(setCookie).toMatch(/HttpOnly/);
       expect(setCookie).toMatch(/SameSite=Strict/);
@@ -256,7 +314,9 @@ export function defineDiagnosticsSuite(label: string, open: () => Promise<Store>
       expect((opened.json as { bundle: { devices: { serial: string }[] } }).bundle.devices[0]!.serial).toBe('<serial-1>');
 
       const log = await admin('GET', `/v1/admin/diagnostics/access-log?code=${uploaded.caseCode}`);
-      expect((log.json as { entries: unknown[] }).entries).toEqual([expect.objectContaining({ caseCode: uploaded.caseCode, tokenId: id, tokenName: 'Ana (helpdesk)', action: 'open' })]);
+      expect((log.json as { entries: unknown[] }).entries).toEqual([
+        expect.objectContaining({ caseCode: uploaded.caseCode, tokenId: id, tokenName: 'Ana (helpdesk)', action: 'open' }),
+      ]);
 
       expect((await admin('DELETE', `/v1/admin/support-tokens/${id}`)).status).toBe(200);
       const afterRevoke = await openCase(cookie, uploaded.caseCode);
@@ -285,7 +345,8 @@ export function defineDiagnosticsSuite(label: string, open: () => Promise<Store>
       const limited = await start({ diagnostics: { uploadLimit: { max: 2, timeWindowMs: 3_600_000 } } });
       extra.push(limited);
       const statuses = [];
-      for (let i = 0; i < 3; i += 1) statuses.push((await upload(bundleText(T0 - 9000 - i), { 'x-trayside-install': 'install-diag-flood' }, limited)).status);
+      for (let i = 0; i < 3; i += 1)
+        statuses.push((await upload(bundleText(T0 - 9000 - i), { 'x-trayside-install': 'install-diag-flood' }, limited)).status);
       expect(statuses).toEqual([201, 201, 429]);
       const refused = await upload(bundleText(T0 - 9100), { 'x-trayside-install': 'install-diag-flood' }, limited);
       expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);

@@ -11,7 +11,8 @@ import { startTestServer, type TestServer } from '../../support/test-backend.js'
 const adminUrl = process.env.TRAYSIDE_TEST_DATABASE_URL;
 
 if (adminUrl === undefined || adminUrl === '') {
-  const reason = 'TRAYSIDE_TEST_DATABASE_URL is not set; start a throwaway cluster with `eval "$(scripts/pg/start.sh)"` and export TRAYSIDE_TEST_DATABASE_URL=$DATABASE_URL to run it.';
+  const reason =
+    'TRAYSIDE_TEST_DATABASE_URL is not set; start a throwaway cluster with `eval "$(scripts/pg/start.sh)"` and export TRAYSIDE_TEST_DATABASE_URL=$DATABASE_URL to run it.';
   console.warn(`[segments-postgres] skipped: ${reason}`);
   describe('segments ETag (PostgreSQL)', () => {
     it.skip(`skipped: ${reason}`, () => {});
@@ -42,7 +43,7 @@ if (adminUrl === undefined || adminUrl === '') {
   });
 
   describe('segments ETag (PostgreSQL)', () => {
-    it('304 while unchanged, retagged 304 after another install\'s import, 200 after its own import and after erasure', async () => {
+    it("304 while unchanged, retagged 304 after another install's import, 200 after its own import and after erasure", async () => {
       const agent = fleetAgent(2);
       const install = simulatedInstall();
       expect((await register(agent, server!.url, install)).status).toBe(201);
@@ -56,7 +57,10 @@ if (adminUrl === undefined || adminUrl === '') {
       const imported = await checkSegments(agent, server!.url, install);
       expect(imported.status).toBe(200);
       expect(JSON.parse(imported.body)).toEqual({ segments: ['vip'] });
-      const deletion = await server!.store.privacy.createRequest({ id: randomUUID(), installId: install.installId, kind: 'deletion', scopes: ['usage'] }, new Date());
+      const deletion = await server!.store.privacy.createRequest(
+        { id: randomUUID(), installId: install.installId, kind: 'deletion', scopes: ['usage'] },
+        new Date(),
+      );
       if (deletion === 'other-install') throw new Error('the deletion request was refused');
       await server!.store.privacy.complete(install.installId, deletion.id, new Date(), { crm: false });
       const erased = await checkSegments(agent, server!.url, install);

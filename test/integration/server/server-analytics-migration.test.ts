@@ -26,7 +26,9 @@ describe('analytics tables upgraded to daily partitions and rollups', () => {
   beforeAll(async () => {
     driver = await openPgliteDriver(undefined);
     // The schema as the previous release left it.
-    await driver.exec('create table schema_migrations (id integer primary key, name text not null, applied_at timestamptz not null default now())');
+    await driver.exec(
+      'create table schema_migrations (id integer primary key, name text not null, applied_at timestamptz not null default now())',
+    );
     for (const migration of [...MIGRATIONS.filter((m) => m.id === 1), ...ANALYTICS_MIGRATIONS.filter((m) => m.id === 100)]) {
       await driver.exec(migration.sql);
       await driver.query('insert into schema_migrations (id, name) values ($1, $2)', [migration.id, migration.name]);
@@ -40,7 +42,10 @@ describe('analytics tables upgraded to daily partitions and rollups', () => {
         [id, INSTALLS[index % 3], index % 2 === 0 ? 'impression' : 'open', received],
       );
     }
-    await driver.query('insert into crm_outbox (event_id, next_attempt_at, delivered_at) values ($1, $2, $2)', [oldIds[0], new Date(NOW - 30 * DAY)]);
+    await driver.query('insert into crm_outbox (event_id, next_attempt_at, delivered_at) values ($1, $2, $2)', [
+      oldIds[0],
+      new Date(NOW - 30 * DAY),
+    ]);
     await driver.query('insert into crm_outbox (event_id, next_attempt_at) values ($1, $2)', [oldIds[1], new Date(NOW)]);
     store = await openSqlStore(driver);
     // What buildServer does at start.
@@ -61,12 +66,19 @@ describe('analytics tables upgraded to daily partitions and rollups', () => {
   });
 
   it('refuses a migrated event id again, and counts new events and installs incrementally', async () => {
-    const event = (id: string): DeviceEvent => ({ id, type: 'impression', at: new Date(NOW).toISOString(), campaignId: 'legacy', variantId: 'a' }) as DeviceEvent;
-    expect(await store.analytics.insertEvents(INSTALLS[0]!, 'anonymous-usage', [event(oldIds[0]!)], new Date(NOW), { outbox: false })).toEqual({ accepted: 0, duplicates: 1 });
+    const event = (id: string): DeviceEvent =>
+      ({ id, type: 'impression', at: new Date(NOW).toISOString(), campaignId: 'legacy', variantId: 'a' }) as DeviceEvent;
+    expect(
+      await store.analytics.insertEvents(INSTALLS[0]!, 'anonymous-usage', [event(oldIds[0]!)], new Date(NOW), { outbox: false }),
+    ).toEqual({ accepted: 0, duplicates: 1 });
     const fresh = randomUUID();
     const newcomer = randomUUID();
-    expect(await store.analytics.insertEvents(newcomer, 'anonymous-usage', [event(fresh), event(randomUUID())], new Date(NOW), { outbox: true })).toEqual({ accepted: 2, duplicates: 0 });
-    expect(await store.analytics.insertEvents(newcomer, 'anonymous-usage', [event(fresh)], new Date(NOW + 1000), { outbox: true })).toEqual({ accepted: 0, duplicates: 1 });
+    expect(
+      await store.analytics.insertEvents(newcomer, 'anonymous-usage', [event(fresh), event(randomUUID())], new Date(NOW), { outbox: true }),
+    ).toEqual({ accepted: 2, duplicates: 0 });
+    expect(await store.analytics.insertEvents(newcomer, 'anonymous-usage', [event(fresh)], new Date(NOW + 1000), { outbox: true })).toEqual(
+      { accepted: 0, duplicates: 1 },
+    );
     const impressions = (await store.analytics.countEvents('legacy')).find((row) => row.type === 'impression');
     expect(impressions).toEqual({ variantId: 'a', type: 'impression', count: 17, installs: 4 });
   });
@@ -75,7 +87,13 @@ describe('analytics tables upgraded to daily partitions and rollups', () => {
     expect(firstRun.createdPartitions).toEqual(['events_20260310', 'events_20260311', 'events_20260312']);
     expect(firstRun.deletedOutbox).toBe(1);
     // Today's events now land in today's partition.
-    await store.analytics.insertEvents(INSTALLS[1]!, 'anonymous-usage', [{ id: randomUUID(), type: 'open', at: new Date(NOW).toISOString(), campaignId: 'legacy', variantId: 'a' } as DeviceEvent], new Date(NOW), { outbox: false });
+    await store.analytics.insertEvents(
+      INSTALLS[1]!,
+      'anonymous-usage',
+      [{ id: randomUUID(), type: 'open', at: new Date(NOW).toISOString(), campaignId: 'legacy', variantId: 'a' } as DeviceEvent],
+      new Date(NOW),
+      { outbox: false },
+    );
     const [{ n }] = await driver.query<{ n: number }>('select count(*)::integer as n from events_20260310');
     expect(n).toBe(3);
     // Five days later with a 4-day retention: the migrated rows (received 5–7 March) and the 10 March partition go.

@@ -55,7 +55,11 @@ function stop(started: Started): Promise<void> {
 
 /** Runs a CLI through tsx and collects its output. */
 function runTsx(script: string, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [tsxCli, script, ...args], { cwd: root, env: { ...process.env, DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [tsxCli, script, ...args], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -92,43 +96,52 @@ describe('npm run server', () => {
     for (const step of cleanup.reverse()) await step();
   });
 
-  it('starts with demo campaigns, never prints secrets, and keeps campaigns, versions and the key across a restart', { timeout: 120_000 }, async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'trayside-cli-'));
-    cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
+  it(
+    'starts with demo campaigns, never prints secrets, and keeps campaigns, versions and the key across a restart',
+    { timeout: 120_000 },
+    async () => {
+      const dataDir = await mkdtemp(path.join(tmpdir(), 'trayside-cli-'));
+      cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
 
-    const first = await startCli(dataDir);
-    cleanup.push(() => stop(first));
-    const token = (await readFile(path.join(dataDir, 'admin-token'), 'utf8')).trim();
-    expect(token.length).toBeGreaterThan(20);
-    expect(first.output).not.toContain(token);
-    expect(first.output).not.toMatch(/PRIVATE KEY/);
-    expect(first.output).toContain(path.join(dataDir, 'admin-token'));
-    const publicKey = /public key:\s+(\S+)/.exec(first.output)![1]!;
-    expect(publicKey).toMatch(/^[A-Za-z0-9+/]{43}=$/);
-    expect(first.output).toMatch(/published cyan-low-805xl, firmware-2-4-eu, guide-jam-rear-unit, guide-replace-cyan-805xl, print-quality-survey/);
+      const first = await startCli(dataDir);
+      cleanup.push(() => stop(first));
+      const token = (await readFile(path.join(dataDir, 'admin-token'), 'utf8')).trim();
+      expect(token.length).toBeGreaterThan(20);
+      expect(first.output).not.toContain(token);
+      expect(first.output).not.toMatch(/PRIVATE KEY/);
+      expect(first.output).toContain(path.join(dataDir, 'admin-token'));
+      const publicKey = /public key:\s+(\S+)/.exec(first.output)![1]!;
+      expect(publicKey).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+      expect(first.output).toMatch(
+        /published cyan-low-805xl, firmware-2-4-eu, guide-jam-rear-unit, guide-replace-cyan-805xl, print-quality-survey/,
+      );
 
-    const poll = async (url: string) => {
-      const response = await fetch(`${url}/v1/manifests/trayside-demo/en`);
-      const envelope = SignedEnvelopeSchema.parse(await response.json());
-      return { etag: response.headers.get('etag'), manifest: ManifestSchema.parse(JSON.parse(envelope.payload)) };
-    };
-    expect((await poll(first.url)).manifest.messages).toHaveLength(3);
-    const archived = await fetch(`${first.url}/v1/admin/campaigns/print-quality-survey/archive`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
-    expect(archived.status).toBe(200);
-    const before = await poll(first.url);
-    expect(before.manifest.messages.map((message) => message.campaignId)).toEqual(['firmware-2-4-eu', 'cyan-low-805xl']);
-    await stop(first);
+      const poll = async (url: string) => {
+        const response = await fetch(`${url}/v1/manifests/trayside-demo/en`);
+        const envelope = SignedEnvelopeSchema.parse(await response.json());
+        return { etag: response.headers.get('etag'), manifest: ManifestSchema.parse(JSON.parse(envelope.payload)) };
+      };
+      expect((await poll(first.url)).manifest.messages).toHaveLength(3);
+      const archived = await fetch(`${first.url}/v1/admin/campaigns/print-quality-survey/archive`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(archived.status).toBe(200);
+      const before = await poll(first.url);
+      expect(before.manifest.messages.map((message) => message.campaignId)).toEqual(['firmware-2-4-eu', 'cyan-low-805xl']);
+      await stop(first);
 
-    const second = await startCli(dataDir);
-    cleanup.push(() => stop(second));
-    expect(second.output).toContain(publicKey);
-    expect(second.output).toMatch(/campaigns already in the store/);
-    const after = await poll(second.url);
-    expect(after.manifest.version).toBe(before.manifest.version);
-    expect(after.manifest.messages.map((message) => message.campaignId)).toEqual(['firmware-2-4-eu', 'cyan-low-805xl']);
-    // Same version, same signing period, deterministic Ed25519: the restarted node serves identical bytes.
-    expect(after.etag).toBe(before.etag);
-    const listed = await fetch(`${second.url}/v1/admin/campaigns?status=archived`, { headers: { authorization: `Bearer ${token}` } });
-    expect(listed.status).toBe(200);
-  });
+      const second = await startCli(dataDir);
+      cleanup.push(() => stop(second));
+      expect(second.output).toContain(publicKey);
+      expect(second.output).toMatch(/campaigns already in the store/);
+      const after = await poll(second.url);
+      expect(after.manifest.version).toBe(before.manifest.version);
+      expect(after.manifest.messages.map((message) => message.campaignId)).toEqual(['firmware-2-4-eu', 'cyan-low-805xl']);
+      // Same version, same signing period, deterministic Ed25519: the restarted node serves identical bytes.
+      expect(after.etag).toBe(before.etag);
+      const listed = await fetch(`${second.url}/v1/admin/campaigns?status=archived`, { headers: { authorization: `Bearer ${token}` } });
+      expect(listed.status).toBe(200);
+    },
+  );
 });

@@ -27,7 +27,13 @@ describe('guides through the admin CLI and signed manifests (embedded PGlite sto
   const out: string[] = [];
   const err: string[] = [];
   const cli = (...argv: string[]): Promise<number> =>
-    runAdminCli(argv, { env: { TRAYSIDE_ADMIN_TOKEN: ADMIN_TOKEN, TRAYSIDE_SERVER_URL: url }, cwd: DEMO_DIR, fetch, out: (line) => out.push(line), err: (line) => err.push(line) });
+    runAdminCli(argv, {
+      env: { TRAYSIDE_ADMIN_TOKEN: ADMIN_TOKEN, TRAYSIDE_SERVER_URL: url },
+      cwd: DEMO_DIR,
+      fetch,
+      out: (line) => out.push(line),
+      err: (line) => err.push(line),
+    });
   const fetchManifest = async (locale: string): Promise<string> => {
     const response = await fetch(new URL(`/v1/manifests/trayside-demo/${locale}`, url));
     expect(response.status).toBe(200);
@@ -76,9 +82,16 @@ describe('guides through the admin CLI and signed manifests (embedded PGlite sto
 
     const englishBody = await fetchManifest('en');
     const english = await verify(englishBody, 'en');
-    expect(english.manifest.guides?.map((guide) => guide.content.title)).toEqual(['How to clear a jam in the rear unit', 'Replacing the cyan cartridge']);
+    expect(english.manifest.guides?.map((guide) => guide.content.title)).toEqual([
+      'How to clear a jam in the rear unit',
+      'Replacing the cyan cartridge',
+    ]);
     expect(english.manifest.messages.map((message) => message.campaignId)).toEqual(['cyan-low-805xl']);
-    const matched = matchGuides(english.manifest.guides ?? [], { model: 'Trayside Demo Printer', conditions: [{ code: 'media-jam' }], supplies: [] });
+    const matched = matchGuides(english.manifest.guides ?? [], {
+      model: 'Trayside Demo Printer',
+      conditions: [{ code: 'media-jam' }],
+      supplies: [],
+    });
     expect(matched.map((guide) => guide.content.steps.length)).toEqual([4]);
 
     const old = OldClientManifestSchema.parse(JSON.parse((JSON.parse(englishBody) as { payload: string }).payload));
@@ -91,7 +104,26 @@ describe('guides through the admin CLI and signed manifests (embedded PGlite sto
     expect(await cli('validate', 'guide-jam-rear-unit.json'), err.join('\n')).toBe(0);
     expect(out.join('\n')).toContain('guide-jam-rear-unit.json: ok (guide-jam-rear-unit;');
     const offHost = path.join(dir, 'off-host-guide.json');
-    await writeFile(offHost, JSON.stringify({ kind: 'guide', id: 'off-host-guide', name: 'x', segment: { productLines: ['trayside-demo'], locales: ['en'] }, target: { models: ['*'], errors: ['media-jam'] }, defaultLocale: 'en', content: { en: { title: 'T', steps: [{ text: 'See [the video](https://videos.example.net/jam)' }, { text: 'x', image: { url: 'https://tracker.example.net/p.png', alt: 'a' } }] } } }));
+    await writeFile(
+      offHost,
+      JSON.stringify({
+        kind: 'guide',
+        id: 'off-host-guide',
+        name: 'x',
+        segment: { productLines: ['trayside-demo'], locales: ['en'] },
+        target: { models: ['*'], errors: ['media-jam'] },
+        defaultLocale: 'en',
+        content: {
+          en: {
+            title: 'T',
+            steps: [
+              { text: 'See [the video](https://videos.example.net/jam)' },
+              { text: 'x', image: { url: 'https://tracker.example.net/p.png', alt: 'a' } },
+            ],
+          },
+        },
+      }),
+    );
     err.length = 0;
     expect(await cli('validate', offHost)).toBe(1);
     expect(err.join('\n')).toContain('guide.content.en.steps[0].text');
@@ -101,7 +133,18 @@ describe('guides through the admin CLI and signed manifests (embedded PGlite sto
 
   it('refuses a broken guide file, naming the file and the field, and publishes nothing of it', async () => {
     const broken = path.join(dir, 'broken-guide.json');
-    await writeFile(broken, JSON.stringify({ kind: 'guide', id: 'broken-guide', name: 'x', segment: { productLines: ['trayside-demo'], locales: ['en'] }, target: { models: ['*'], errors: ['media-jam'] }, defaultLocale: 'en', content: { en: { title: 'T', steps: [{ text: 'x', image: { data: 'data:image/svg+xml;base64,PHN2Zz4=', alt: 'a' } }] } } }));
+    await writeFile(
+      broken,
+      JSON.stringify({
+        kind: 'guide',
+        id: 'broken-guide',
+        name: 'x',
+        segment: { productLines: ['trayside-demo'], locales: ['en'] },
+        target: { models: ['*'], errors: ['media-jam'] },
+        defaultLocale: 'en',
+        content: { en: { title: 'T', steps: [{ text: 'x', image: { data: 'data:image/svg+xml;base64,PHN2Zz4=', alt: 'a' } }] } },
+      }),
+    );
     err.length = 0;
     expect(await cli('publish', broken)).toBe(1);
     expect(err.join('\n')).toContain('broken-guide.json: invalid guide');

@@ -30,7 +30,12 @@ async function pollVerified(url: string): Promise<{ keyId: string; etag: string 
   const key = SigningKeyInfoSchema.parse(await (await fetch(`${url}/v1/signing-key`)).json());
   const response = await fetch(`${url}/v1/manifests/trayside-demo/en`);
   const envelope = SignedEnvelopeSchema.parse(await response.json());
-  const verified = verify(null, Buffer.from(envelope.payload, 'utf8'), publicKeyFromRaw(key.publicKey), Buffer.from(envelope.signature, 'base64'));
+  const verified = verify(
+    null,
+    Buffer.from(envelope.payload, 'utf8'),
+    publicKeyFromRaw(key.publicKey),
+    Buffer.from(envelope.signature, 'base64'),
+  );
   expect(envelope.keyId).toBe(key.keyId);
   return { keyId: envelope.keyId, etag: response.headers.get('etag'), verified };
 }
@@ -56,7 +61,13 @@ describe('signing key file', () => {
 
     // A half-written or wrong file: logged, ignored, polls keep being signed with the old key.
     await replaceKeyFile(file, '-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n');
-    await vi.waitFor(() => expect(logged.join('\n')).toMatch(/signing key file .*signing-key\.pem: not a PEM private key .*openssl genpkey .*still signing with keyId/), { timeout: 5000 });
+    await vi.waitFor(
+      () =>
+        expect(logged.join('\n')).toMatch(
+          /signing key file .*signing-key\.pem: not a PEM private key .*openssl genpkey .*still signing with keyId/,
+        ),
+      { timeout: 5000 },
+    );
     expect(await pollVerified(server.url)).toMatchObject({ keyId: first.keyId, verified: true, etag: before.etag });
 
     await replaceKeyFile(file, signingKeyToPem(second));
@@ -71,30 +82,42 @@ describe('signing key file', () => {
   it('refuses to start on a key file that is not an Ed25519 key, naming the file and the fix', async () => {
     const bad = path.join(tempDir('trayside-key-'), 'rsa.pem');
     await writeFile(bad, 'hello');
-    await expect(startTestServer({ signingKeyFile: bad })).rejects.toThrow(/signing key file .*rsa\.pem: not a PEM private key.*openssl genpkey -algorithm ed25519/);
+    await expect(startTestServer({ signingKeyFile: bad })).rejects.toThrow(
+      /signing key file .*rsa\.pem: not a PEM private key.*openssl genpkey -algorithm ed25519/,
+    );
   });
 });
 
 describe('npm run server: key file and CRM webhook flags', () => {
-  it('--help names --signing-key, --crm-webhook, --export-dir and --event-retention-days; a webhook without its secret or a retention of 0 days is a usage error (exit 2)', { timeout: 60_000 }, async () => {
-    const run = (args: string[], env: Record<string, string> = {}) =>
-      new Promise<{ code: number | null; out: string }>((resolve) => {
-        const child = spawn(process.execPath, [tsxCli, 'server/cli.ts', ...args], { cwd: root, env: { ...process.env, DATABASE_URL: '', TRAYSIDE_CRM_WEBHOOK_SECRET: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-        let out = '';
-        child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-        child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-        child.once('close', (code) => resolve({ code, out }));
-      });
-    const help = await run(['--help']);
-    expect(help.out).toMatch(/--signing-key FILE[\s\S]*TRAYSIDE_SIGNING_KEY_FILE[\s\S]*--crm-webhook URL[\s\S]*TRAYSIDE_CRM_WEBHOOK_SECRET/);
-    const noSecret = await run(['--crm-webhook', 'http://127.0.0.1:9/hook', '--data-dir', tempDir('trayside-cli-')]);
-    expect(noSecret.code).toBe(2);
-    expect(noSecret.out).toContain('--crm-webhook needs its shared secret in env TRAYSIDE_CRM_WEBHOOK_SECRET');
-    const badRetention = await run(['--event-retention-days', '0', '--data-dir', tempDir('trayside-cli-')]);
-    expect(badRetention.code).toBe(2);
-    expect(badRetention.out).toContain('--event-retention-days must be a whole number of days, 1 or more, not "0"');
-    expect(help.out).toMatch(/--export-dir DIR[\s\S]*--event-retention-days N/);
-  });
+  it(
+    '--help names --signing-key, --crm-webhook, --export-dir and --event-retention-days; a webhook without its secret or a retention of 0 days is a usage error (exit 2)',
+    { timeout: 60_000 },
+    async () => {
+      const run = (args: string[], env: Record<string, string> = {}) =>
+        new Promise<{ code: number | null; out: string }>((resolve) => {
+          const child = spawn(process.execPath, [tsxCli, 'server/cli.ts', ...args], {
+            cwd: root,
+            env: { ...process.env, DATABASE_URL: '', TRAYSIDE_CRM_WEBHOOK_SECRET: '', ...env },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
+          let out = '';
+          child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+          child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+          child.once('close', (code) => resolve({ code, out }));
+        });
+      const help = await run(['--help']);
+      expect(help.out).toMatch(
+        /--signing-key FILE[\s\S]*TRAYSIDE_SIGNING_KEY_FILE[\s\S]*--crm-webhook URL[\s\S]*TRAYSIDE_CRM_WEBHOOK_SECRET/,
+      );
+      const noSecret = await run(['--crm-webhook', 'http://127.0.0.1:9/hook', '--data-dir', tempDir('trayside-cli-')]);
+      expect(noSecret.code).toBe(2);
+      expect(noSecret.out).toContain('--crm-webhook needs its shared secret in env TRAYSIDE_CRM_WEBHOOK_SECRET');
+      const badRetention = await run(['--event-retention-days', '0', '--data-dir', tempDir('trayside-cli-')]);
+      expect(badRetention.code).toBe(2);
+      expect(badRetention.out).toContain('--event-retention-days must be a whole number of days, 1 or more, not "0"');
+      expect(help.out).toMatch(/--export-dir DIR[\s\S]*--event-retention-days N/);
+    },
+  );
 
   it('a server started with a CRM webhook pushes stored events to it, signed', { timeout: 60_000 }, async () => {
     const secret = 'a-shared-secret-of-some-length';

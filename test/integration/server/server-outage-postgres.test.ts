@@ -80,7 +80,10 @@ async function pollLoop(node: Node, index: number, observed: Observed, done: () 
     let status = 0;
     try {
       // A fresh install id per poll keeps the per-install rate limit out of the way.
-      const response = await fetch(`${node.url}/v1/manifests/trayside-demo/en`, { headers: { 'x-trayside-install': randomUUID() }, signal: AbortSignal.timeout(5_000) });
+      const response = await fetch(`${node.url}/v1/manifests/trayside-demo/en`, {
+        headers: { 'x-trayside-install': randomUUID() },
+        signal: AbortSignal.timeout(5_000),
+      });
       status = response.status;
       const text = await response.text();
       if (status === 200) ManifestSchema.parse(JSON.parse(SignedEnvelopeSchema.parse(JSON.parse(text)).payload));
@@ -102,13 +105,28 @@ async function uploadLoop(node: Node, observed: Observed, done: () => boolean): 
   while (!done() && !dead()) {
     // Big batches back to back keep a transaction open on every node most of the time, so the stop
     // catches clients checked out mid-transaction (a lost connection there once crashed the node).
-    const events = Array.from({ length: 100 }, () => ({ id: randomUUID(), type: 'impression', at: new Date().toISOString(), campaignId: 'cyan-low-805xl', variantId: 'a' }));
+    const events = Array.from({ length: 100 }, () => ({
+      id: randomUUID(),
+      type: 'impression',
+      at: new Date().toISOString(),
+      campaignId: 'cyan-low-805xl',
+      variantId: 'a',
+    }));
     for (const event of events) observed.sent.add(event.id);
     const body = JSON.stringify({ installId, consent: 'anonymous-usage', sentAt: new Date().toISOString(), events });
     while (!hopeless()) {
       let wait = 250;
       try {
-        const response = await fetch(`${node.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-trayside-install': randomUUID(), authorization: `Bearer ${testCredential(installId)}` }, body, signal: AbortSignal.timeout(15_000) });
+        const response = await fetch(`${node.url}/v1/events`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-trayside-install': randomUUID(),
+            authorization: `Bearer ${testCredential(installId)}`,
+          },
+          body,
+          signal: AbortSignal.timeout(15_000),
+        });
         // Registered on the first node that answers; a repeat of the same pair is harmless.
         if (response.status === 401) await testInstallHeaders(node.url, installId).catch(() => undefined);
         await response.text();
@@ -128,7 +146,8 @@ async function uploadLoop(node: Node, observed: Observed, done: () => boolean): 
 }
 
 if (!adminUrl || !clusterDir) {
-  const reason = 'needs TRAYSIDE_TEST_DATABASE_URL and TRAYSIDE_PG_DIR of a cluster from scripts/pg/start.sh (npm test -- postgres sets both), because it stops and restarts that cluster.';
+  const reason =
+    'needs TRAYSIDE_TEST_DATABASE_URL and TRAYSIDE_PG_DIR of a cluster from scripts/pg/start.sh (npm test -- postgres sets both), because it stops and restarts that cluster.';
   console.warn(`[server-outage-postgres] skipped: ${reason}`);
   describe('server nodes through a PostgreSQL outage', () => {
     it.skip(`skipped: ${reason}`, () => {});
@@ -146,7 +165,8 @@ if (!adminUrl || !clusterDir) {
         await client.end();
       }
     };
-    const cluster = (action: 'stop' | 'start') => run('bash', [path.join(root, 'scripts/pg/cluster.sh'), action, clusterDir], { cwd: root });
+    const cluster = (action: 'stop' | 'start') =>
+      run('bash', [path.join(root, 'scripts/pg/cluster.sh'), action, clusterDir], { cwd: root });
     afterAll(async () => {
       for (const step of cleanup.reverse()) await step().catch(() => {});
     });
@@ -170,7 +190,10 @@ if (!adminUrl || !clusterDir) {
       const observed: Observed = { polls: [], acknowledged: new Set(), sent: new Set(), refused: [] };
       let stopping = false;
       const done = () => stopping;
-      const loops = nodes.flatMap((node, index) => [pollLoop(node, index, observed, done), ...[1, 2, 3].map(() => uploadLoop(node, observed, done))]);
+      const loops = nodes.flatMap((node, index) => [
+        pollLoop(node, index, observed, done),
+        ...[1, 2, 3].map(() => uploadLoop(node, observed, done)),
+      ]);
 
       await sleep(2_000);
       await cluster('stop');
@@ -196,7 +219,11 @@ if (!adminUrl || !clusterDir) {
 
       const duringOutage = observed.polls.filter((poll) => poll.at > outageStart + 500 && poll.at < outageEnd);
       expect(duringOutage.length, 'polls made while the database was down').toBeGreaterThan(50);
-      for (const index of [0, 1]) expect(duringOutage.some((poll) => poll.node === index), `node ${index} was polled during the outage`).toBe(true);
+      for (const index of [0, 1])
+        expect(
+          duringOutage.some((poll) => poll.node === index),
+          `node ${index} was polled during the outage`,
+        ).toBe(true);
       const failedPolls = observed.polls.filter((poll) => poll.status !== 200);
       expect(failedPolls.slice(0, 10), `${failedPolls.length} of ${observed.polls.length} polls were not answered 200`).toEqual([]);
 

@@ -27,7 +27,12 @@ describe('server under store faults and bad input', () => {
   const request = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(`${base}${path}`, {
       method,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'x-trayside-install': randomUUID(), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        authorization: `Bearer ${ADMIN_TOKEN}`,
+        'x-trayside-install': randomUUID(),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       // A poll stuck behind a hung store fails the test here instead of hanging it.
       signal: AbortSignal.timeout(5_000),
@@ -41,7 +46,12 @@ describe('server under store faults and bad input', () => {
     unplugged.store.health.onChange((change) => changes.push(change));
     await unplugged.store.addToken(hashToken(ADMIN_TOKEN), 'admin', 'store faults', new Date());
     // A one-hour manifest life, re-signed every 10 minutes, so expiry is reachable with the fake clock.
-    app = await buildServer({ store: unplugged.store, clock: { now: () => now.ms }, logLevel: 'silent', timing: { ttlSeconds: 3600, resignPeriodSeconds: 600 } });
+    app = await buildServer({
+      store: unplugged.store,
+      clock: { now: () => now.ms },
+      logLevel: 'silent',
+      timing: { ttlSeconds: 3600, resignPeriodSeconds: 600 },
+    });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(async () => {
@@ -50,13 +60,21 @@ describe('server under store faults and bad input', () => {
   });
 
   it('refuses a campaign whose schedule.start is not a date-time with 400 naming the field', async () => {
-    const response = await request('POST', '/v1/admin/campaigns', campaign('faults-tomorrow', { schedule: { start: 'tomorrow', timeZone: 'UTC' } }));
+    const response = await request(
+      'POST',
+      '/v1/admin/campaigns',
+      campaign('faults-tomorrow', { schedule: { start: 'tomorrow', timeZone: 'UTC' } }),
+    );
     expect(response.status, response.text).toBe(400);
     expect(ApiErrorSchema.parse(JSON.parse(response.text)).issues?.map((issue) => issue.field)).toEqual(['schedule.start']);
   });
 
   it('answers polls from the cached manifest within a second when the store stops answering', async () => {
-    const created = await request('POST', '/v1/admin/campaigns', campaign('faults-hung', { segment: { productLines: ['hung-line'], locales: ['*'] } }));
+    const created = await request(
+      'POST',
+      '/v1/admin/campaigns',
+      campaign('faults-hung', { segment: { productLines: ['hung-line'], locales: ['*'] } }),
+    );
     expect(created.status, created.text).toBe(201);
     expect((await request('POST', '/v1/admin/campaigns/faults-hung/publish')).status).toBe(200);
     const before = await poll('hung-line/en');
@@ -75,7 +93,11 @@ describe('server under store faults and bad input', () => {
   });
 
   it('answers polls from the last good manifest while it is valid, then 503 with Retry-After, and recovers by itself', async () => {
-    const created = await request('POST', '/v1/admin/campaigns', campaign('faults-live', { segment: { productLines: ['faults-line'], locales: ['*'] } }));
+    const created = await request(
+      'POST',
+      '/v1/admin/campaigns',
+      campaign('faults-live', { segment: { productLines: ['faults-line'], locales: ['*'] } }),
+    );
     expect(created.status, created.text).toBe(201);
     expect((await request('POST', '/v1/admin/campaigns/faults-live/publish')).status).toBe(200);
     const before = await poll('faults-line/en');
@@ -128,7 +150,8 @@ describe('server under store faults and bad input', () => {
     const after = await poll('faults-line/en');
     expect(after.status, after.text).toBe(200);
     // Re-signed with a fresh expiry; the content, and so the ETag, is the same.
-    const issuedAt = (text: string) => Date.parse(ManifestSchema.parse(JSON.parse(SignedEnvelopeSchema.parse(JSON.parse(text)).payload)).issuedAt);
+    const issuedAt = (text: string) =>
+      Date.parse(ManifestSchema.parse(JSON.parse(SignedEnvelopeSchema.parse(JSON.parse(text)).payload)).issuedAt);
     expect(issuedAt(after.text)).toBeGreaterThan(issuedAt(before.text));
     expect(after.headers.get('etag')).toBe(before.headers.get('etag'));
     expect(changes.map((change) => change.state)).toEqual(['unavailable', 'available']);

@@ -70,7 +70,11 @@ export function defineServerSuite(label: string, open: () => Promise<Store>, dis
     let store: Store;
     let server: Running;
 
-    const request = async (method: string, route: string, options: { body?: unknown; raw?: string; token?: string | null; headers?: Record<string, string> } = {}) => {
+    const request = async (
+      method: string,
+      route: string,
+      options: { body?: unknown; raw?: string; token?: string | null; headers?: Record<string, string> } = {},
+    ) => {
       const headers: Record<string, string> = { ...options.headers };
       const token = options.token === undefined ? ADMIN_TOKEN : options.token;
       if (token !== null) headers.authorization = `Bearer ${token}`;
@@ -92,7 +96,11 @@ export function defineServerSuite(label: string, open: () => Promise<Store>, dis
       const response = await request('GET', `/v1/manifests/${productLine}/${locale}`, { token: null });
       expect(response.status, response.text).toBe(200);
       const envelope = SignedEnvelopeSchema.parse(response.json());
-      return { manifest: ManifestSchema.parse(JSON.parse(envelope.payload)), etag: response.headers.get('etag')!, envelopeText: response.text };
+      return {
+        manifest: ManifestSchema.parse(JSON.parse(envelope.payload)),
+        etag: response.headers.get('etag')!,
+        envelopeText: response.text,
+      };
     };
     const expectError = (response: { status: number; json: () => unknown; text: string }, status: number, code: string) => {
       expect(response.status, response.text).toBe(status);
@@ -134,7 +142,9 @@ export function defineServerSuite(label: string, open: () => Promise<Store>, dis
     });
 
     it('runs a campaign through draft, publish, update, republish and archive with rising manifest versions', async () => {
-      const created = await request('POST', '/v1/admin/campaigns', { body: campaign('lifecycle', { segment: { productLines: ['line-life'], locales: ['en'] } }) });
+      const created = await request('POST', '/v1/admin/campaigns', {
+        body: campaign('lifecycle', { segment: { productLines: ['line-life'], locales: ['en'] } }),
+      });
       expect(created.status, created.text).toBe(201);
       const record = CampaignRecordSchema.parse(created.json());
       expect(record).toMatchObject({ status: 'draft', revision: 1, publishedRevision: null });
@@ -148,7 +158,12 @@ export function defineServerSuite(label: string, open: () => Promise<Store>, dis
       const updated = await request('PUT', '/v1/admin/campaigns/lifecycle', {
         body: campaign('lifecycle', { name: 'Renamed', segment: { productLines: ['line-life'], locales: ['en'] } }),
       });
-      expect(CampaignRecordSchema.parse(updated.json())).toMatchObject({ revision: 2, publishedRevision: 1, unpublishedChanges: true, status: 'live' });
+      expect(CampaignRecordSchema.parse(updated.json())).toMatchObject({
+        revision: 2,
+        publishedRevision: 1,
+        unpublishedChanges: true,
+        status: 'live',
+      });
       expect((await manifest('line-life', 'en')).manifest.messages.map((message) => message.id)).toEqual(['lifecycle@1']);
 
       const second = (await request('POST', '/v1/admin/campaigns/lifecycle/publish')).json() as { version: number };
@@ -224,7 +239,9 @@ export function defineServerSuite(label: string, open: () => Promise<Store>, dis
       expect(Date.parse(after.manifest.expiresAt)).toBeGreaterThan(server.now.ms + 6 * DAY_MS);
       // Renewal is not a change: installs holding the old copy get 304 (they fetch the renewed one unconditionally when theirs is half gone).
       expect(after.etag).toBe(before.etag);
-      expect((await request('GET', '/v1/manifests/line-period/en', { token: null, headers: { 'if-none-match': before.etag } })).status).toBe(304);
+      expect(
+        (await request('GET', '/v1/manifests/line-period/en', { token: null, headers: { 'if-none-match': before.etag } })).status,
+      ).toBe(304);
     });
 
     it('puts a campaign only in the manifests of its product lines and locales, with content for the locale', async () => {
@@ -242,7 +259,9 @@ export function defineServerSuite(label: string, open: () => Promise<Store>, dis
       expect(austrian.segment).toEqual({ productLine: 'line-seg', locale: 'de-AT' });
       expect(austrian.messages).toHaveLength(1);
       expect(austrian.messages[0]!.regions).toEqual(['DE', 'AT']);
-      expect(austrian.messages[0]!.variants).toEqual([{ id: 'a', weight: 3, locale: 'de', content: { title: 'Hallo', body: 'Deutsch', actions: [] } }]);
+      expect(austrian.messages[0]!.variants).toEqual([
+        { id: 'a', weight: 3, locale: 'de', content: { title: 'Hallo', body: 'Deutsch', actions: [] } },
+      ]);
       expect((await manifest('line-seg', 'fr')).manifest.messages).toEqual([]);
       expect((await manifest('other-line', 'de')).manifest.messages.map((message) => message.campaignId)).not.toContain('segmented');
     });
@@ -270,15 +289,24 @@ export function defineServerSuite(label: string, open: () => Promise<Store>, dis
         });
         expect(created.status, created.text).toBe(201);
         const stored = CampaignRecordSchema.parse((await request('GET', `/v1/admin/campaigns/${id}`)).json());
-        expect(stored.campaign.variants).toEqual(variants.map((variant) => ({ ...variant, content: Object.fromEntries(Object.entries(variant.content).map(([locale, value]) => [locale, { ...value, actions: [] }])) })));
+        expect(stored.campaign.variants).toEqual(
+          variants.map((variant) => ({
+            ...variant,
+            content: Object.fromEntries(Object.entries(variant.content).map(([locale, value]) => [locale, { ...value, actions: [] }])),
+          })),
+        );
         expect(stored.campaign.name).toBe(strings[batch]);
       }
       await request('POST', `/v1/admin/campaigns/${ids[0]}/publish`);
       const served = (await manifest('line-naughty', 'ja')).manifest.messages.find((message) => message.campaignId === ids[0])!;
-      expect(served.variants.map((variant) => variant.content.title)).toEqual(strings.slice(0, 64).filter((_text, index) => index % 8 === 7));
+      expect(served.variants.map((variant) => variant.content.title)).toEqual(
+        strings.slice(0, 64).filter((_text, index) => index % 8 === 7),
+      );
 
       const empty = expectError(
-        await request('POST', '/v1/admin/campaigns', { body: campaign('naughty-empty', { variants: [{ id: 'a', weight: 1, content: { en: { title: '', body: '' } } }] }) }),
+        await request('POST', '/v1/admin/campaigns', {
+          body: campaign('naughty-empty', { variants: [{ id: 'a', weight: 1, content: { en: { title: '', body: '' } } }] }),
+        }),
         400,
         'invalid-request',
       );
@@ -288,9 +316,17 @@ export function defineServerSuite(label: string, open: () => Promise<Store>, dis
     it('answers malformed JSON, oversized bodies and wrong content types with clear 4xx errors', async () => {
       const malformed = expectError(await request('POST', '/v1/admin/campaigns', { raw: '{"id": "x",' }), 400, 'invalid-json');
       expect(malformed.message).toMatch(/not valid JSON/);
-      const big = expectError(await request('POST', '/v1/admin/campaigns', { raw: JSON.stringify({ pad: 'x'.repeat(300 * 1024) }) }), 413, 'body-too-large');
+      const big = expectError(
+        await request('POST', '/v1/admin/campaigns', { raw: JSON.stringify({ pad: 'x'.repeat(300 * 1024) }) }),
+        413,
+        'body-too-large',
+      );
       expect(big.message).toMatch(/262144 bytes/);
-      expectError(await request('POST', '/v1/admin/campaigns', { raw: 'id=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'unsupported-media-type');
+      expectError(
+        await request('POST', '/v1/admin/campaigns', { raw: 'id=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+        415,
+        'unsupported-media-type',
+      );
       expectError(await request('GET', '/v1/admin/campaigns/no-such-campaign'), 404, 'not-found');
       expectError(await request('GET', '/v1/nothing-here', { token: null }), 404, 'not-found');
       await request('POST', '/v1/admin/campaigns', { body: campaign('duplicate') });
@@ -305,10 +341,21 @@ export function defineServerSuite(label: string, open: () => Promise<Store>, dis
         { input: campaign('bad-locale', { segment: { productLines: ['line-a'], locales: ['de_DE'] } }), field: 'segment.locales[0]' },
         { input: campaign('bad-rule', { rule: { and: [{ regex: ['x', 'y'] }] } }), field: 'rule.and[0].regex' },
         { input: campaign('bad-var', { rule: { '<': [{ var: 'suplies' }, 3] } }), field: 'rule.<[0].var' },
-        { input: campaign('bad-end', { schedule: { start: '2026-05-01T00:00', end: '2026-04-01T00:00', timeZone: 'UTC' } }), field: 'schedule.end' },
+        {
+          input: campaign('bad-end', { schedule: { start: '2026-05-01T00:00', end: '2026-04-01T00:00', timeZone: 'UTC' } }),
+          field: 'schedule.end',
+        },
         { input: campaign('bad-zone', { schedule: { start: '2026-05-01T00:00', timeZone: 'Mars/Olympus' } }), field: 'schedule.timeZone' },
         {
-          input: campaign('bad-url', { variants: [{ id: 'a', weight: 1, content: { en: { title: 't', body: '', actions: [{ type: 'open-url', label: 'Go', url: 'http://example.com' }] } } }] }),
+          input: campaign('bad-url', {
+            variants: [
+              {
+                id: 'a',
+                weight: 1,
+                content: { en: { title: 't', body: '', actions: [{ type: 'open-url', label: 'Go', url: 'http://example.com' }] } },
+              },
+            ],
+          }),
           field: 'variants[0].content.en.actions[0].url',
         },
         { input: campaign('bad-critical', { category: 'offers', urgency: 'critical' }), field: 'urgency' },
@@ -316,10 +363,17 @@ export function defineServerSuite(label: string, open: () => Promise<Store>, dis
       ];
       for (const { input, field } of cases) {
         const error = expectError(await request('POST', '/v1/admin/campaigns', { body: input }), 400, 'invalid-request');
-        expect(error.issues?.map((issue) => issue.field), JSON.stringify(input).slice(0, 80)).toContain(field);
+        expect(
+          error.issues?.map((issue) => issue.field),
+          JSON.stringify(input).slice(0, 80),
+        ).toContain(field);
         expect(error.message).toContain(field);
       }
-      const mismatch = expectError(await request('PUT', '/v1/admin/campaigns/duplicate', { body: campaign('other-id') }), 400, 'invalid-request');
+      const mismatch = expectError(
+        await request('PUT', '/v1/admin/campaigns/duplicate', { body: campaign('other-id') }),
+        400,
+        'invalid-request',
+      );
       expect(mismatch.issues?.[0]?.field).toBe('id');
       expectError(await request('GET', '/v1/manifests/Bad_Line/en', { token: null }), 400, 'invalid-request');
       expectError(await request('GET', '/v1/manifests/line-a/not_a_locale!', { token: null }), 400, 'invalid-request');
@@ -329,7 +383,8 @@ export function defineServerSuite(label: string, open: () => Promise<Store>, dis
       const limiter = new DeviceRateLimiter(3, 60_000);
       const limited = await start(store, { deviceLimiter: limiter });
       try {
-        const poll = (install: string) => fetch(new URL('/v1/manifests/line-a/en', limited.url), { headers: { 'x-trayside-install': install } });
+        const poll = (install: string) =>
+          fetch(new URL('/v1/manifests/line-a/en', limited.url), { headers: { 'x-trayside-install': install } });
         // The first poll builds the manifest (counted once); the rest are cached and cost nothing, as they would at a CDN.
         for (let index = 0; index < 10; index += 1) expect((await poll('install-aaaa-1111')).status).toBe(200);
         const wrote = limiter.count('install:install-aaaa-1111', limited.now.ms);
@@ -342,7 +397,14 @@ export function defineServerSuite(label: string, open: () => Promise<Store>, dis
           fetch(new URL('/v1/events', limited.url), {
             method: 'POST',
             headers: { 'content-type': 'application/json', 'x-trayside-install': 'install-aaaa-1111', authorization: credential },
-            body: JSON.stringify({ installId: '7c0a4cf6-6a1f-4c1e-9a57-3b0f0c3f1a11', consent: 'anonymous-usage', sentAt: new Date(limited.now.ms).toISOString(), events: [{ id: randomUUID(), type: 'impression', at: new Date(limited.now.ms).toISOString(), campaignId: 'c', variantId: 'a' }] }),
+            body: JSON.stringify({
+              installId: '7c0a4cf6-6a1f-4c1e-9a57-3b0f0c3f1a11',
+              consent: 'anonymous-usage',
+              sentAt: new Date(limited.now.ms).toISOString(),
+              events: [
+                { id: randomUUID(), type: 'impression', at: new Date(limited.now.ms).toISOString(), campaignId: 'c', variantId: 'a' },
+              ],
+            }),
           });
         for (let index = wrote; index < 3; index += 1) expect((await upload()).status).toBe(200);
         const refused = await upload();
@@ -369,13 +431,21 @@ export function defineServerSuite(label: string, open: () => Promise<Store>, dis
       expect(titles).toContain('Cyan running low — order 805XL');
       expect(english.messages.map((message) => message.campaignId)).toEqual(['firmware-2-4-eu', 'cyan-low-805xl', 'print-quality-survey']);
       const german = (await manifest('trayside-demo', 'de-DE')).manifest;
-      expect(german.messages.find((message) => message.campaignId === 'cyan-low-805xl')!.variants[0]!.content.title).toBe('Cyan wird knapp — 805XL bestellen');
+      expect(german.messages.find((message) => message.campaignId === 'cyan-low-805xl')!.variants[0]!.content.title).toBe(
+        'Cyan wird knapp — 805XL bestellen',
+      );
     });
 
     it('publishes, lists and archives through the admin CLI, naming the bad field of a broken file', async () => {
       const out: string[] = [];
       const err: string[] = [];
-      const io = { env: { TRAYSIDE_ADMIN_TOKEN: ADMIN_TOKEN, TRAYSIDE_SERVER_URL: server.url }, cwd: DEMO_DIR, fetch, out: (line: string) => out.push(line), err: (line: string) => err.push(line) };
+      const io = {
+        env: { TRAYSIDE_ADMIN_TOKEN: ADMIN_TOKEN, TRAYSIDE_SERVER_URL: server.url },
+        cwd: DEMO_DIR,
+        fetch,
+        out: (line: string) => out.push(line),
+        err: (line: string) => err.push(line),
+      };
       const fixtures = path.resolve(DEMO_DIR, '../../test/integration/server/fixtures');
       expect(await runAdminCli(['publish', path.join(fixtures, 'cli-campaign.json')], io), err.join('\n')).toBe(0);
       expect(out.join('\n')).toMatch(/published cli-campaign revision 1 \(manifest version \d+\)/);

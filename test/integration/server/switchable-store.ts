@@ -23,7 +23,9 @@ export async function openSwitchableStore(): Promise<SwitchableStore> {
     const ticket = health.begin();
     if (hung !== undefined) await hung;
     if (down) {
-      const error = new StoreUnavailableError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432 (unplugged by the test)'), { code: 'ECONNREFUSED' }));
+      const error = new StoreUnavailableError(
+        Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432 (unplugged by the test)'), { code: 'ECONNREFUSED' }),
+      );
       health.failed(error);
       throw error;
     }

@@ -36,7 +36,10 @@ function fakeUpdater(folder: string): UpdaterLike & { installed: [boolean?, bool
       updater.feed = options.url;
     },
     async checkForUpdates() {
-      const info = load(await (await fetch(`${updater.feed}latest.yml`)).text()) as { version: string; files: { url: string; sha512: string }[] };
+      const info = load(await (await fetch(`${updater.feed}latest.yml`)).text()) as {
+        version: string;
+        files: { url: string; sha512: string }[];
+      };
       return { isUpdateAvailable: await updater.isUpdateSupported(info), updateInfo: info };
     },
     async downloadUpdate() {
@@ -70,7 +73,12 @@ describe('install on next launch', () => {
     expect(await installStagedUpdate({ service, updater, adminRightsRequired: true, log: log.push.bind(log) })).toBe(true);
     expect(updater.installed).toEqual([[true, true]]);
     expect(updater.feed).toMatch(/^http:\/\/127\.0\.0\.1:/);
-    expect(updater).toMatchObject({ autoDownload: false, autoInstallOnAppQuit: false, allowDowngrade: false, disableDifferentialDownload: true });
+    expect(updater).toMatchObject({
+      autoDownload: false,
+      autoInstallOnAppQuit: false,
+      allowDowngrade: false,
+      disableDifferentialDownload: true,
+    });
     expect(log.join('\n')).toMatch(/installing 2\.0\.0 \(Trayside-Setup-2\.0\.0\.exe\) now, at launch/);
     // Nothing is staged any more: a failed installer is not retried at every start.
     expect(await service.stagedForLaunch()).toBeUndefined();
@@ -115,14 +123,22 @@ describe('update controller', () => {
     const time = new FakeTime();
     const notes: string[] = [];
     const service = windowsClient({ feedUrl: server.url, publicKeys: [key.publicKey], folder: temp('main-updates-') });
-    const controller = createUpdateController({ service, timers: time, notify: (title, body) => notes.push(`${title}: ${body}`), log: () => undefined });
+    const controller = createUpdateController({
+      service,
+      timers: time,
+      notify: (title, body) => notes.push(`${title}: ${body}`),
+      log: () => undefined,
+    });
     let changes = 0;
     controller.onChanged(() => changes++);
     controller.checkNow();
     expect(controller.status()).toEqual({ checking: true });
     await expect.poll(() => controller.status().checking, { timeout: 10_000 }).toBe(false);
     expect(notes).toEqual(['Update ready: Trayside 2.0.0 is downloaded and installs the next time Trayside starts.']);
-    expect(controller.status()).toEqual({ status: 'Trayside 2.0.0 is downloaded and installs the next time Trayside starts.', checking: false });
+    expect(controller.status()).toEqual({
+      status: 'Trayside 2.0.0 is downloaded and installs the next time Trayside starts.',
+      checking: false,
+    });
     expect(changes).toBe(2);
     controller.dispose();
     expect(time.pendingCount).toBe(0);

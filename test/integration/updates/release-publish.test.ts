@@ -47,7 +47,19 @@ afterAll(() => server.close());
 
 describe('release publish', () => {
   it('uploads, signs and serves a release the app verifies and stages', async () => {
-    const published = await admin('release', 'publish', '--version', '2.0.0', '--channel', 'stable', '--rollout', '100', '--update-key', keyFile, installer);
+    const published = await admin(
+      'release',
+      'publish',
+      '--version',
+      '2.0.0',
+      '--channel',
+      'stable',
+      '--rollout',
+      '100',
+      '--update-key',
+      keyFile,
+      installer,
+    );
     expect(published.err).toBe('');
     expect(published.out).toMatch(/uploaded Trayside Setup 2\.0\.0\.exe \(300000 bytes, win32 x64\+arm64 nsis\)/);
     expect(published.out).toMatch(/published 2\.0\.0 on stable to 100 % of installs/);
@@ -71,9 +83,29 @@ describe('release publish', () => {
   });
 
   it('changes the rollout when the same version is published again, and refuses an older version', async () => {
-    expect((await admin('release', 'publish', '--version', '2.0.0', '--channel', 'stable', '--rollout', '10', '--update-key', keyFile, installer)).code).toBe(0);
+    expect(
+      (
+        await admin(
+          'release',
+          'publish',
+          '--version',
+          '2.0.0',
+          '--channel',
+          'stable',
+          '--rollout',
+          '10',
+          '--update-key',
+          keyFile,
+          installer,
+        )
+      ).code,
+    ).toBe(0);
     const feed = SignedEnvelopeSchema.parse(await (await fetch(`${server.url}/v1/updates/stable`)).json());
-    expect(UpdateReleaseSchema.parse(JSON.parse(feed.payload))).toMatchObject({ version: '2.0.0', rolloutPercent: 10, releaseId: '2.0.0-stable' });
+    expect(UpdateReleaseSchema.parse(JSON.parse(feed.payload))).toMatchObject({
+      version: '2.0.0',
+      rolloutPercent: 10,
+      releaseId: '2.0.0-stable',
+    });
 
     const older = await admin('release', 'publish', '--version', '1.9.0', '--channel', 'stable', '--update-key', keyFile, installer);
     expect(older.code).toBe(1);
@@ -81,7 +113,11 @@ describe('release publish', () => {
   });
 
   it('refuses uploads without the admin token, and a publish without a key names how to make one', async () => {
-    const anonymous = await fetch(`${server.url}/v1/admin/updates/blobs?name=x.exe`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: 'abc' });
+    const anonymous = await fetch(`${server.url}/v1/admin/updates/blobs?name=x.exe`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: 'abc',
+    });
     expect(anonymous.status).toBe(401);
     const unsigned = await admin('release', 'publish', '--version', '2.1.0', installer);
     expect(unsigned.code).toBe(1);

@@ -20,7 +20,17 @@ async function releaseWithBlob(store: ReleaseStore, version: string, channel: 's
     channel,
     publishedAt: '2026-11-01T00:00:00.000Z',
     rolloutPercent: 100,
-    files: [{ platform: 'win32', arch: 'x64', kind: 'nsis', name: 'setup.exe', url: blobUrl(blob.id, 'setup.exe'), size: bytes.length, sha512: blob.sha512 }],
+    files: [
+      {
+        platform: 'win32',
+        arch: 'x64',
+        kind: 'nsis',
+        name: 'setup.exe',
+        url: blobUrl(blob.id, 'setup.exe'),
+        size: bytes.length,
+        sha512: blob.sha512,
+      },
+    ],
   };
   return JSON.stringify(key.sign(JSON.stringify(release)));
 }
@@ -39,8 +49,12 @@ describe('release store', () => {
   it('refuses a release that names a file nobody uploaded, or one for the other channel', async () => {
     const store = new ReleaseStore(temp('release-store-'));
     const other = new ReleaseStore(temp('release-store-other-'));
-    await expect(store.putRelease('stable', await releaseWithBlob(other, '2.0.0', 'stable'))).rejects.toThrow(/setup\.exe: no uploaded file with its SHA-512/);
-    await expect(store.putRelease('stable', await releaseWithBlob(store, '2.0.0-beta.1', 'beta'))).rejects.toThrow(/for the beta channel, not stable/);
+    await expect(store.putRelease('stable', await releaseWithBlob(other, '2.0.0', 'stable'))).rejects.toThrow(
+      /setup\.exe: no uploaded file with its SHA-512/,
+    );
+    await expect(store.putRelease('stable', await releaseWithBlob(store, '2.0.0-beta.1', 'beta'))).rejects.toThrow(
+      /for the beta channel, not stable/,
+    );
     expect(await store.feed('stable')).toBeUndefined();
   });
 });

@@ -21,7 +21,15 @@ describe('staged update feed', () => {
       releaseId: '2.0.0-stable',
       version: '2.0.0',
       stagedAt: Date.parse('2026-12-01T10:00:00Z'),
-      file: { platform: 'win32', arch: 'x64', kind: 'nsis', name: 'Trayside Setup 2.0.0.exe', url: '/x', size: bytes.length, sha512: sha512Base64(bytes) },
+      file: {
+        platform: 'win32',
+        arch: 'x64',
+        kind: 'nsis',
+        name: 'Trayside Setup 2.0.0.exe',
+        url: '/x',
+        size: bytes.length,
+        sha512: sha512Base64(bytes),
+      },
       path,
     };
     const feed = await serveStagedUpdate(staged, { adminRightsRequired: true });

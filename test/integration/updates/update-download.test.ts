@@ -24,7 +24,8 @@ beforeEach(() => {
   folder = temp('updates-download-');
 });
 
-const client = (log: string[] = [], appVersion = '1.0.0') => windowsClient({ feedUrl: server.url, publicKeys: [key.publicKey], folder, log, appVersion });
+const client = (log: string[] = [], appVersion = '1.0.0') =>
+  windowsClient({ feedUrl: server.url, publicKeys: [key.publicKey], folder, log, appVersion });
 
 describe('update download', () => {
   it('resumes an interrupted download with a Range request from the bytes it already has', async () => {

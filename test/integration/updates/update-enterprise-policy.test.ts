@@ -18,7 +18,11 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 function serviceWith(policyFile: string | undefined): UpdateService {
-  const seams = { platform: 'linux' as const, run: () => Promise.reject(new Error('no programs here')), readFile: async (path: string) => (path === '/etc/trayside/policy.json' ? policyFile : undefined) };
+  const seams = {
+    platform: 'linux' as const,
+    run: () => Promise.reject(new Error('no programs here')),
+    readFile: async (path: string) => (path === '/etc/trayside/policy.json' ? policyFile : undefined),
+  };
   return new UpdateService({
     config: { feedUrl: server.url, publicKeys: [key.publicKey], channel: 'stable' },
     policy: enterpriseUpdatePolicy({ vendor: 'Trayside', product: 'Trayside', bundleId: 'com.trayside.app' }, () => undefined, seams),
@@ -40,7 +44,10 @@ describe('enterprise update policy', () => {
   });
 
   it('applies an enforced version pin, and only enforced values: a recommended one changes nothing', async () => {
-    expect(await serviceWith(JSON.stringify({ enforced: { UpdateVersionPin: '1.9' } })).check()).toMatchObject({ kind: 'waiting', reason: 'pinned' });
+    expect(await serviceWith(JSON.stringify({ enforced: { UpdateVersionPin: '1.9' } })).check()).toMatchObject({
+      kind: 'waiting',
+      reason: 'pinned',
+    });
     expect(await serviceWith(JSON.stringify({ recommended: { UpdatesEnabled: false } })).check()).toMatchObject({ kind: 'staged' });
   });
 });

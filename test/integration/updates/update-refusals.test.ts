@@ -30,7 +30,11 @@ function client(overrides: Partial<Parameters<typeof windowsClient>[0]> = {}) {
   return windowsClient({ feedUrl: server.url, publicKeys: [key.publicKey], folder, ...overrides });
 }
 
-async function expectRefused(reason: string, messagePart: RegExp, overrides: Partial<Parameters<typeof windowsClient>[0]> = {}): Promise<void> {
+async function expectRefused(
+  reason: string,
+  messagePart: RegExp,
+  overrides: Partial<Parameters<typeof windowsClient>[0]> = {},
+): Promise<void> {
   const result = await client(overrides).check();
   expect(result).toMatchObject({ kind: 'refused', reason });
   expect(result.message).toMatch(messagePart);
@@ -64,7 +68,7 @@ describe('update feed refusals', () => {
     await expectRefused('unknown-key', new RegExp(`signed by key ${stranger.keyId}`));
   });
 
-  it('refuses a forged key id: the pinned key id with another key\'s signature', async () => {
+  it("refuses a forged key id: the pinned key id with another key's signature", async () => {
     const stranger = makeUpdateKey();
     const forged = { ...stranger.sign(JSON.stringify(releaseOf(bytes))), keyId: key.keyId };
     server.serve(forged);
@@ -89,7 +93,11 @@ describe('update feed refusals', () => {
   });
 
   it('refuses a release for another platform', async () => {
-    server.serve(key.sign(JSON.stringify(releaseOf(bytes, {}, { platform: 'darwin', arch: 'universal', kind: 'zip', name: 'Trayside-2.0.0-mac.zip' }))));
+    server.serve(
+      key.sign(
+        JSON.stringify(releaseOf(bytes, {}, { platform: 'darwin', arch: 'universal', kind: 'zip', name: 'Trayside-2.0.0-mac.zip' })),
+      ),
+    );
     await expectRefused('wrong-platform', /no nsis installer for win32\/x64 \(it has darwin\/universal zip\)/);
   });
 

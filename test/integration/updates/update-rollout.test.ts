@@ -86,7 +86,7 @@ describe('channels and policy', () => {
     expect(await client({ policy: { versionPin: '2' } }).check()).toMatchObject({ kind: 'staged' });
   });
 
-  it('defers a release by the policy\'s days after its publication', async () => {
+  it("defers a release by the policy's days after its publication", async () => {
     server.serve(key.sign(JSON.stringify(releaseOf(bytes, { publishedAt: '2026-11-28T00:00:00.000Z' }))));
     const deferred = await client({ policy: { deferDays: 7 }, now: Date.parse('2026-12-01T00:00:00Z') }).check();
     expect(deferred).toMatchObject({ kind: 'waiting', reason: 'deferred' });
@@ -109,7 +109,13 @@ describe('channels and policy', () => {
   it('turns updates off when the policy says "enabled" with a value it cannot read, and names it', async () => {
     const log: string[] = [];
     // A policy reader handing over a raw managed value: a string where a boolean belongs.
-    const result = await windowsClient({ feedUrl: server.url, publicKeys: [key.publicKey], folder: temp('updates-policy-'), log, policy: { enabled: 'no' as unknown as boolean } }).check();
+    const result = await windowsClient({
+      feedUrl: server.url,
+      publicKeys: [key.publicKey],
+      folder: temp('updates-policy-'),
+      log,
+      policy: { enabled: 'no' as unknown as boolean },
+    }).check();
     expect(result.kind).toBe('off');
     expect(log.join('\n')).toMatch(/ignoring update policy enabled: .* updates stay off until it is fixed/);
   });

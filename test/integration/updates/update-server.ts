@@ -18,7 +18,13 @@ export function makeUpdateKey(): TestUpdateKey {
   return {
     publicKey: raw.toString('base64'),
     keyId,
-    sign: (payload) => ({ format: SIGNED_ENVELOPE_FORMAT, algorithm: 'Ed25519', keyId, signature: sign(null, Buffer.from(payload), privateKey).toString('base64'), payload }),
+    sign: (payload) => ({
+      format: SIGNED_ENVELOPE_FORMAT,
+      algorithm: 'Ed25519',
+      keyId,
+      signature: sign(null, Buffer.from(payload), privateKey).toString('base64'),
+      payload,
+    }),
   };
 }
 
@@ -45,7 +51,18 @@ export function releaseOf(bytes: Buffer, overrides: Partial<UpdateRelease> = {},
     channel: 'stable',
     publishedAt: '2026-11-01T00:00:00.000Z',
     rolloutPercent: 100,
-    files: [{ platform: 'win32', arch: 'x64', kind: 'nsis', name, url: `/blobs/${name}`, size: bytes.length, sha512: sha512Base64(bytes), ...file }],
+    files: [
+      {
+        platform: 'win32',
+        arch: 'x64',
+        kind: 'nsis',
+        name,
+        url: `/blobs/${name}`,
+        size: bytes.length,
+        sha512: sha512Base64(bytes),
+        ...file,
+      },
+    ],
     ...overrides,
   };
 }
@@ -128,7 +145,11 @@ export class TestUpdateServer {
         response.writeHead(416, { 'content-range': `bytes */${blob.length}` }).end();
         return;
       }
-      response.writeHead(206, { 'content-range': `bytes ${start}-${blob.length - 1}/${blob.length}`, 'content-length': blob.length - start, 'accept-ranges': 'bytes' });
+      response.writeHead(206, {
+        'content-range': `bytes ${start}-${blob.length - 1}/${blob.length}`,
+        'content-length': blob.length - start,
+        'accept-ranges': 'bytes',
+      });
     } else {
       response.writeHead(200, { 'content-length': blob.length, 'accept-ranges': this.faults.ignoreRange ? 'none' : 'bytes' });
     }

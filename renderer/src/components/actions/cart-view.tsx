@@ -35,7 +35,14 @@ export function CartView() {
     <section className="cart" aria-labelledby={`${contentId}-title`} ref={section} id="reorder-cart" tabIndex={-1}>
       <h2 className="cart__title" id={`${contentId}-title`}>
         {cart.items.length > 0 ? (
-          <button ref={toggle} type="button" className="cart__toggle" aria-expanded={open} aria-controls={contentId} onClick={() => setOpen(!open)}>
+          <button
+            ref={toggle}
+            type="button"
+            className="cart__toggle"
+            aria-expanded={open}
+            aria-controls={contentId}
+            onClick={() => setOpen(!open)}
+          >
             {t('cart.title')} <span className="cart__count">{t('cart.count', { count })}</span>
           </button>
         ) : (
@@ -52,9 +59,20 @@ export function CartView() {
                 </span>
                 <label className="cart__quantity">
                   <span className="visually-hidden">{t('cart.quantityOf', { part: item.partNumber })}</span>
-                  <input type="number" min={0} max={99} value={item.quantity} onChange={(event) => void setQuantity(item.partNumber, Math.max(0, Math.min(99, Number(event.target.value) || 0)))} />
+                  <input
+                    type="number"
+                    min={0}
+                    max={99}
+                    value={item.quantity}
+                    onChange={(event) => void setQuantity(item.partNumber, Math.max(0, Math.min(99, Number(event.target.value) || 0)))}
+                  />
                 </label>
-                <button type="button" className="button button--small" aria-label={t('cart.removeNamed', { part: item.partNumber })} onClick={() => void setQuantity(item.partNumber, 0)}>
+                <button
+                  type="button"
+                  className="button button--small"
+                  aria-label={t('cart.removeNamed', { part: item.partNumber })}
+                  onClick={() => void setQuantity(item.partNumber, 0)}
+                >
                   {t('cart.remove')}
                 </button>
               </li>
@@ -62,7 +80,12 @@ export function CartView() {
           </ul>
         )}
         {cart.items.length > 0 && (
-          <button type="button" className="button button--primary" disabled={!cart.multiItemCheckout && cart.items.length > 1} onClick={() => void checkout()}>
+          <button
+            type="button"
+            className="button button--primary"
+            disabled={!cart.multiItemCheckout && cart.items.length > 1}
+            onClick={() => void checkout()}
+          >
             {t('cart.order', { count })}
           </button>
         )}

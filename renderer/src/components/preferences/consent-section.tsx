@@ -28,10 +28,22 @@ export function ConsentSection({ view, formatTime }: { view: PreferencesView; fo
           const sends = CONSENT_COVERAGE.filter((row) => (row.levels as readonly Consent[]).includes(level));
           return (
             <label key={level} className="preferences__choice">
-              <input type="radio" name={name} value={level} checked={consent.level === level} disabled={disabled} onChange={() => void change({ consent: level })} />
+              <input
+                type="radio"
+                name={name}
+                value={level}
+                checked={consent.level === level}
+                disabled={disabled}
+                onChange={() => void change({ consent: level })}
+              />
               <span>
                 <strong>{CONSENT_LEVEL_WORDS[level].title}</strong> — {CONSENT_LEVEL_WORDS[level].summary}
-                {disabled && <span className="preferences__locked"> Not available: {SOURCE_WORDS.policy.toLowerCase()} allows at most “{CONSENT_LEVEL_WORDS[consent.ceiling!].title}”.</span>}
+                {disabled && (
+                  <span className="preferences__locked">
+                    {' '}
+                    Not available: {SOURCE_WORDS.policy.toLowerCase()} allows at most “{CONSENT_LEVEL_WORDS[consent.ceiling!].title}”.
+                  </span>
+                )}
                 <ul className="preferences__sends" aria-label={`What “${CONSENT_LEVEL_WORDS[level].title}” sends`}>
                   {sends.map((row) => (
                     <li key={row.request}>

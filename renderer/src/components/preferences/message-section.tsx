@@ -61,17 +61,34 @@ export function MessageSection({ view }: { view: PreferencesView }) {
       <fieldset className="preferences__fieldset">
         <legend className="preferences__legend">Quiet hours</legend>
         <label className="preferences__choice">
-          <input type="checkbox" checked={view.quietHours !== null} onChange={(event) => void change({ quietHours: event.currentTarget.checked ? { start: '22:00', end: '07:00' } : null })} />
+          <input
+            type="checkbox"
+            checked={view.quietHours !== null}
+            onChange={(event) => void change({ quietHours: event.currentTarget.checked ? { start: '22:00', end: '07:00' } : null })}
+          />
           <span>No messages at night</span>
         </label>
         {view.quietHours !== null && (
           <div className="preferences__row">
             <label>
               From{' '}
-              <input type="time" value={view.quietHours.start} onChange={(event) => event.currentTarget.value && void change({ quietHours: { ...view.quietHours!, start: event.currentTarget.value } })} />
+              <input
+                type="time"
+                value={view.quietHours.start}
+                onChange={(event) =>
+                  event.currentTarget.value && void change({ quietHours: { ...view.quietHours!, start: event.currentTarget.value } })
+                }
+              />
             </label>
             <label>
-              to <input type="time" value={view.quietHours.end} onChange={(event) => event.currentTarget.value && void change({ quietHours: { ...view.quietHours!, end: event.currentTarget.value } })} />
+              to{' '}
+              <input
+                type="time"
+                value={view.quietHours.end}
+                onChange={(event) =>
+                  event.currentTarget.value && void change({ quietHours: { ...view.quietHours!, end: event.currentTarget.value } })
+                }
+              />
             </label>
           </div>
         )}
@@ -79,18 +96,42 @@ export function MessageSection({ view }: { view: PreferencesView }) {
       <fieldset className="preferences__fieldset">
         <legend className="preferences__legend">How often</legend>
         <label className="preferences__choice">
-          <input type="checkbox" checked={limit !== null} onChange={(event) => void change({ frequencyLimit: event.currentTarget.checked ? { perDay: 2, perWeek: 5 } : null })} />
+          <input
+            type="checkbox"
+            checked={limit !== null}
+            onChange={(event) => void change({ frequencyLimit: event.currentTarget.checked ? { perDay: 2, perWeek: 5 } : null })}
+          />
           <span>Limit how many messages I get (safety recalls and empty supplies are not limited)</span>
         </label>
         {limit !== null && (
           <div className="preferences__row">
             <label>
               At most{' '}
-              <input type="number" min={1} max={50} value={limit.perDay} onChange={(event) => inRange(event.currentTarget.valueAsNumber, 1, 50) && void change({ frequencyLimit: { ...limit, perDay: event.currentTarget.valueAsNumber } })} /> a day
+              <input
+                type="number"
+                min={1}
+                max={50}
+                value={limit.perDay}
+                onChange={(event) =>
+                  inRange(event.currentTarget.valueAsNumber, 1, 50) &&
+                  void change({ frequencyLimit: { ...limit, perDay: event.currentTarget.valueAsNumber } })
+                }
+              />{' '}
+              a day
             </label>
             <label>
               and{' '}
-              <input type="number" min={1} max={200} value={limit.perWeek} onChange={(event) => inRange(event.currentTarget.valueAsNumber, 1, 200) && void change({ frequencyLimit: { ...limit, perWeek: event.currentTarget.valueAsNumber } })} /> a week
+              <input
+                type="number"
+                min={1}
+                max={200}
+                value={limit.perWeek}
+                onChange={(event) =>
+                  inRange(event.currentTarget.valueAsNumber, 1, 200) &&
+                  void change({ frequencyLimit: { ...limit, perWeek: event.currentTarget.valueAsNumber } })
+                }
+              />{' '}
+              a week
             </label>
           </div>
         )}
