@@ -18,7 +18,7 @@ export interface ConsentLedger {
  * disk, stays. A damaged line (a crash mid-write, a hand edit) is skipped and named in the log;
  * the lines around it still count.
  */
-export function openConsentLedger(path: string, log: (message: string) => void): ConsentLedger {
+export function openConsentLedgerSync(path: string, log: (message: string) => void): ConsentLedger {
   const entries: ConsentLedgerEntry[] = [];
   let text = '';
   try {
@@ -44,7 +44,8 @@ export function openConsentLedger(path: string, log: (message: string) => void):
   // A torn last line without its newline must not swallow the next entry.
   const needsNewline = text.length > 0 && !text.endsWith('\n');
   let file: AppendLog | undefined;
-  const opened = (): AppendLog => {
+  // Blocks once, at the first append: the folder is made and the file opened.
+  const openedSync = (): AppendLog => {
     if (file === undefined) {
       mkdirSync(dirname(path), { recursive: true });
       file = AppendLog.openSync(path);
@@ -59,7 +60,7 @@ export function openConsentLedger(path: string, log: (message: string) => void):
       entries.push(parsed);
       const prefix = first && needsNewline ? '\n' : '';
       first = false;
-      await opened().append(Buffer.from(`${prefix}${JSON.stringify(parsed)}\n`, 'utf8'));
+      await openedSync().append(Buffer.from(`${prefix}${JSON.stringify(parsed)}\n`, 'utf8'));
     },
     close: async () => file?.close(),
   };

@@ -14,7 +14,7 @@ import type { MessageCategoryChoices, SettingsPatch } from '../../common/setting
 import { chosenFieldsOf } from '../policy/governed-settings.js';
 import { governSettings } from '../policy/policy.js';
 import type { SettingsService } from '../settings-service.js';
-import { openConsentLedger, type ConsentLedger } from './consent-ledger.js';
+import { openConsentLedgerSync, type ConsentLedger } from './consent-ledger.js';
 import { readQueuedEvents } from './queued-events.js';
 import type { SentRequests } from './sent-requests.js';
 
@@ -55,7 +55,7 @@ export function createPreferencesService(options: PreferencesOptions): Preferenc
   const ledger =
     options.dataDir === undefined
       ? memoryLedger()
-      : openConsentLedger(join(options.dataDir, 'preferences', 'consent-ledger.jsonl'), options.log);
+      : openConsentLedgerSync(join(options.dataDir, 'preferences', 'consent-ledger.jsonl'), options.log);
   const changed = new Emitter<PreferencesView>();
   /** Set while the panel's own change is applied, so its ledger entry says so. */
   let fromPanel: { locale: string } | undefined;

@@ -102,6 +102,8 @@ async function uploadLoop(node: Node, observed: Observed, done: () => boolean): 
   // Gives up on a batch only when nothing can acknowledge it any more: the node died, or the run ended long ago.
   const hopeless = () => dead() || (done() && Date.now() - (stoppedAt ??= Date.now()) > 15_000);
   const installId = randomUUID();
+  // Registered before the first upload, as the app does; the node is up and PostgreSQL answers here.
+  await testInstallHeaders(node.url, installId);
   while (!done() && !dead()) {
     // Big batches back to back keep a transaction open on every node most of the time, so the stop
     // catches clients checked out mid-transaction (a lost connection there once crashed the node).
@@ -121,14 +123,12 @@ async function uploadLoop(node: Node, observed: Observed, done: () => boolean): 
           method: 'POST',
           headers: {
             'content-type': 'application/json',
-            'x-trayside-install': randomUUID(),
+            'x-trayside-install': installId,
             authorization: `Bearer ${testCredential(installId)}`,
           },
           body,
           signal: AbortSignal.timeout(15_000),
         });
-        // Registered on the first node that answers; a repeat of the same pair is harmless.
-        if (response.status === 401) await testInstallHeaders(node.url, installId).catch(() => undefined);
         await response.text();
         if (response.status === 200) {
           for (const event of events) observed.acknowledged.add(event.id);
