@@ -88,6 +88,8 @@ export const ar: Catalogue = {
   'consent.none': 'عدم المشاركة',
 
   'help.button': 'الحصول على مساعدة',
+
+  'preferences.button': 'الخصوصية والرسائل',
   'privacy.title': 'بياناتك',
   'privacy.requests': 'طلبات بياناتك',
   'privacy.download': 'تنزيل بياناتي',

@@ -86,6 +86,8 @@ export const de: Catalogue = {
   'consent.none': 'Nicht teilen',
 
   'help.button': 'Hilfe holen',
+
+  'preferences.button': 'Datenschutz und Nachrichten',
   'privacy.title': 'Deine Daten',
   'privacy.requests': 'Deine Datenanfragen',
   'privacy.download': 'Meine Daten herunterladen',

@@ -93,6 +93,7 @@ export const en = {
 
   // Get help and the owner's data
   'help.button': 'Get help',
+  'preferences.button': 'Privacy and messages',
   'privacy.title': 'Your data',
   'privacy.requests': 'Your data requests',
   'privacy.download': 'Download my data',

@@ -84,6 +84,8 @@ export const ja: Catalogue = {
   'consent.none': '共有しない',
 
   'help.button': 'ヘルプ',
+
+  'preferences.button': 'プライバシーとメッセージ',
   'privacy.title': 'お客様のデータ',
   'privacy.requests': 'データのリクエスト',
   'privacy.download': 'データをダウンロード',

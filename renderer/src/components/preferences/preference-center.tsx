@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef } from 'react';
 import { useStore } from '../../store/store.js';
 import type { FormatTime } from '../../view/format.js';
+import { useTranslator } from '../../l10n/use-translator.js';
 import { useCloseOnEscape } from '../use-close-on-escape.js';
 import { ConsentSection } from './consent-section.js';
 import { MessageSection } from './message-section.js';
@@ -12,9 +13,10 @@ import './preferences.css';
 export function PreferencesButton() {
   const open = useStore((state) => state.preferencesOpen);
   const setOpen = useStore((state) => state.setPreferencesOpen);
+  const { t } = useTranslator();
   return (
     <button type="button" className="button preferences__button" aria-haspopup="dialog" aria-expanded={open} onClick={() => setOpen(true)}>
-      Privacy and messages
+      {t('preferences.button')}
     </button>
   );
 }
