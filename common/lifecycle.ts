@@ -26,6 +26,15 @@ export const systemTimers: Timers = {
   },
 };
 
+/**
+ * The wait before retry number `failures` (1 = the first retry): `baseMs` doubled each time, never
+ * more than `maxMs`. Callers add their own jitter. The exponent is bounded so a long outage cannot
+ * overflow to Infinity on the way to `maxMs`.
+ */
+export function exponentialBackoffMs(failures: number, baseMs: number, maxMs: number): number {
+  return Math.min(maxMs, baseMs * 2 ** Math.min(Math.max(failures - 1, 0), 30));
+}
+
 /** Collects disposables and releases them in reverse order; disposing twice is harmless. */
 export class DisposableStore implements Disposable {
   private items: Disposable[] = [];

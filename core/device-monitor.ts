@@ -1,6 +1,6 @@
 import type { DeviceReading, DeviceSnapshot } from '../common/device.js';
 import { summarizeReading } from '../common/device-summary.js';
-import { DisposableStore, Emitter, type Clock, type Disposable, type Timers } from '../common/lifecycle.js';
+import { exponentialBackoffMs, DisposableStore, Emitter, type Clock, type Disposable, type Timers } from '../common/lifecycle.js';
 import type { DeviceSession, DeviceSource, DeviceSourceEvent } from '../native/transport.js';
 import { describeError } from '../common/errors.js';
 
@@ -118,7 +118,7 @@ export function createDeviceMonitor(options: DeviceMonitorOptions): DeviceMonito
   function onFailure(tracked: Tracked, error: unknown): void {
     if (!isCurrent(tracked) || paused) return;
     tracked.failures += 1;
-    const delay = Math.min(maxBackoffMs, initialBackoffMs * 2 ** (tracked.failures - 1));
+    const delay = exponentialBackoffMs(tracked.failures, initialBackoffMs, maxBackoffMs);
     log(`${tracked.session.id}: read failed (${describeError(error)}); retrying in ${Math.round(delay / 1000)} s`);
     const before = tracked.snapshot;
     tracked.snapshot = {

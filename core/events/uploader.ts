@@ -1,5 +1,5 @@
 import { EventBatchResultSchema, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, type DeviceEvent } from '../../common/events.js';
-import type { Clock, Disposable, Timers } from '../../common/lifecycle.js';
+import { exponentialBackoffMs, type Clock, type Disposable, type Timers } from '../../common/lifecycle.js';
 import type { Consent } from '../../common/settings.js';
 import type { DurableQueue } from './durable-queue.js';
 import type { InstallAuthorization } from './install-authorization.js';
@@ -91,7 +91,7 @@ export function createUploader(options: UploaderOptions): Uploader {
   };
 
   const backoff = (retryAfterMs: number | undefined): number => {
-    const exponential = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.min(failures - 1, 20));
+    const exponential = exponentialBackoffMs(failures, baseDelayMs, maxDelayMs);
     const jittered = exponential * (0.5 + random() / 2);
     return Math.max(jittered, retryAfterMs ?? 0);
   };

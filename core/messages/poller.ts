@@ -1,4 +1,4 @@
-import type { Clock, Disposable, Timers } from '../../common/lifecycle.js';
+import { exponentialBackoffMs, type Clock, type Disposable, type Timers } from '../../common/lifecycle.js';
 import { describeNetworkError } from '../../common/system-error-words.js';
 
 /**
@@ -115,7 +115,7 @@ export function createManifestPoller(options: PollerOptions): ManifestPoller {
       return options.intervalMs() * (0.9 + 0.2 * options.random());
     }
     failures += 1;
-    const ceiling = Math.min(maxBackoffMs, initialBackoffMs * 2 ** Math.min(failures - 1, 30));
+    const ceiling = exponentialBackoffMs(failures, initialBackoffMs, maxBackoffMs);
     // "Equal jitter": at least half the backoff, so a failing server still gets breathing room.
     return ceiling / 2 + (ceiling / 2) * options.random();
   }

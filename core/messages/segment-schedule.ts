@@ -3,6 +3,7 @@
  * imports (rarely, in bulk), so they are checked on their own slow schedule, not with every
  * manifest poll; jitter spreads a fleet's checks, and a failure backs off up to the interval.
  */
+import { exponentialBackoffMs } from '../../common/lifecycle.js';
 
 /** Between two successful checks: segment imports are daily at most. */
 export const SEGMENT_CHECK_INTERVAL_MS = 6 * 3_600_000;
@@ -24,7 +25,7 @@ export interface SegmentScheduleInput {
 export function nextSegmentCheckDelay(input: SegmentScheduleInput): number {
   const { now, lastCheckedAt, failures, intervalMs, random } = input;
   if (failures > 0) {
-    const backoff = Math.min(intervalMs, SEGMENT_RETRY_MIN_MS * 2 ** Math.min(failures - 1, 30));
+    const backoff = exponentialBackoffMs(failures, SEGMENT_RETRY_MIN_MS, intervalMs);
     return Math.round(backoff * (0.5 + random() * 0.5));
   }
   if (lastCheckedAt === undefined) return 0;

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { TraysideError } from '../../common/contract/define.js';
 import { PrivacyRequestViewSchema, type PrivacyRequestView, type PrivacyState } from '../../common/contract/privacy.js';
 import { describeError } from '../../common/errors.js';
-import type { Clock, Disposable, Timers } from '../../common/lifecycle.js';
+import { exponentialBackoffMs, type Clock, type Disposable, type Timers } from '../../common/lifecycle.js';
 import { ALL_SCOPES, PrivacyReceiptSchema, type DataScope, type PrivacyReceipt } from '../../common/privacy.js';
 import type { InstallAuthorization } from '../events/install-authorization.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
@@ -175,7 +175,7 @@ export async function createPrivacyService(options: PrivacyServiceOptions): Prom
     if (disposed) return;
     const open = stored.requests.filter((entry) => entry.status !== 'completed');
     if (open.length === 0) return;
-    const delay = failed === undefined ? pollMs : Math.min(maxDelayMs, baseDelayMs * 2 ** Math.min(failed.attempts - 1, 20));
+    const delay = failed === undefined ? pollMs : exponentialBackoffMs(failed.attempts, baseDelayMs, maxDelayMs);
     timer?.dispose();
     timer = options.timers.setTimeout(() => {
       timer = undefined;

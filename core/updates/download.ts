@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { describeError } from '../../common/errors.js';
 import { describeNetworkError } from '../../common/system-error-words.js';
+import { exponentialBackoffMs } from '../../common/lifecycle.js';
 
 /** The fetch the downloader uses (global fetch fits). */
 export type DownloadFetch = (url: string, init: { headers: Record<string, string>; signal: AbortSignal }) => Promise<Response>;
@@ -151,7 +152,7 @@ async function attempt(request: DownloadRequest, partial: string): Promise<{ res
 export async function downloadVerified(request: DownloadRequest): Promise<DownloadOutcome> {
   const partial = `${request.destination}.partial`;
   const attempts = request.attempts ?? 5;
-  const delay = request.retryDelayMs ?? ((retry: number) => Math.min(60_000, 1000 * 2 ** retry));
+  const delay = request.retryDelayMs ?? ((retry: number) => exponentialBackoffMs(retry + 1, 1000, 60_000));
   const sleep = request.sleep ?? defaultSleep;
   let resumed = 0;
   let hashRetried = false;
