@@ -1,11 +1,11 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { DiagnosticsPreview, ReproView, UploadView } from '../../../common/contract/diagnostics.js';
 import { selectUnreachable } from '../store/selectors.js';
 import { useStore } from '../store/store.js';
 import { formatBytes, formatCountdown, spokenCaseCode } from '../view/diagnostics-format.js';
 import type { FormatTime } from '../view/format.js';
 import { HelpGuides } from './guides.js';
-import { useCloseOnEscape } from './use-close-on-escape.js';
+import { DialogOpenerButton, PanelDialog } from './panel-dialog.js';
 import './diagnostics.css';
 import { useTranslator } from '../l10n/use-translator.js';
 
@@ -15,9 +15,9 @@ export function GetHelpButton() {
   const setOpen = useStore((state) => state.setHelpOpen);
   const { t } = useTranslator();
   return (
-    <button type="button" className="button get-help__button" aria-haspopup="dialog" aria-expanded={open} onClick={() => setOpen(true)}>
+    <DialogOpenerButton className="get-help__button" open={open} onOpen={() => setOpen(true)}>
       {t('help.button')}
-    </button>
+    </DialogOpenerButton>
   );
 }
 
@@ -25,35 +25,12 @@ export function GetHelpButton() {
 export function HelpView({ formatTime }: { formatTime: FormatTime }) {
   const open = useStore((state) => state.helpOpen);
   const setOpen = useStore((state) => state.setHelpOpen);
-  const heading = useRef<HTMLHeadingElement>(null);
-  const titleId = useId();
-  const close = (): void => {
-    setOpen(false);
-    // Back to the button that opened it, so keyboard users keep their place.
-    requestAnimationFrame(() => document.querySelector<HTMLButtonElement>('.get-help__button')?.focus());
-  };
-  useCloseOnEscape(open, close);
-  useEffect(() => {
-    if (open) heading.current?.focus();
-  }, [open]);
-  if (!open) return null;
   return (
-    <section className="help" role="dialog" aria-modal="false" aria-labelledby={titleId}>
-      {/* A div, not a header: inside a dialog a <header> would be a second banner landmark beside the panel's. */}
-      <div className="help__header">
-        <h2 className="help__title" id={titleId} ref={heading} tabIndex={-1}>
-          Get help
-        </h2>
-        <button type="button" className="button" onClick={close}>
-          Close
-        </button>
-      </div>
-      <div className="help__body">
-        <SupportLink />
-        <HelpGuides />
-        <DiagnosticsSection formatTime={formatTime} />
-      </div>
-    </section>
+    <PanelDialog open={open} title="Get help" openerClassName="get-help__button" onClose={() => setOpen(false)}>
+      <SupportLink />
+      <HelpGuides />
+      <DiagnosticsSection formatTime={formatTime} />
+    </PanelDialog>
   );
 }
 
