@@ -1,38 +1,21 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { describe, it } from 'vitest';
 import { openStore } from '../../../server/store/open-store.js';
 import { defineDiagnosticsSuite } from './diagnostics-suite.js';
+import { POSTGRES_SKIP_REASON, postgresAdminUrl, throwawayDatabase } from '../../support/postgres-database.js';
 
-const adminUrl = process.env.TRAYSIDE_TEST_DATABASE_URL;
+const adminUrl = postgresAdminUrl;
 
-if (adminUrl === undefined || adminUrl === '') {
-  const reason =
-    'TRAYSIDE_TEST_DATABASE_URL is not set; start a throwaway cluster with `eval "$(scripts/pg/start.sh)"` and export TRAYSIDE_TEST_DATABASE_URL=$DATABASE_URL to run it.';
+if (adminUrl === undefined) {
+  const reason = POSTGRES_SKIP_REASON;
   console.warn(`[diagnostics-postgres] skipped: ${reason}`);
   describe('diagnostics and support (PostgreSQL)', () => {
     it.skip(`skipped: ${reason}`, () => {});
   });
 } else {
-  // A fresh database per run, so the suite sees an empty store and leaves nothing behind.
-  const database = `trayside_diag_test_${randomBytes(6).toString('hex')}`;
-  const run = async (sql: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
+  const database = throwawayDatabase(adminUrl, 'trayside_diag_test');
   defineDiagnosticsSuite(
     'PostgreSQL',
-    async () => {
-      await run(`create database ${database}`);
-      const url = new URL(adminUrl);
-      url.pathname = `/${database}`;
-      return openStore({ databaseUrl: url.toString() });
-    },
-    () => run(`drop database if exists ${database} with (force)`),
+    async () => openStore({ databaseUrl: await database.create() }),
+    () => database.drop(),
   );
 }

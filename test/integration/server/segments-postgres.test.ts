@@ -1,45 +1,32 @@
 // The segments route's ETag on real PostgreSQL (the version row, its bump inside the import and
 // erasure transactions, bigint read back as a string by node-postgres). Same checks as the PGlite
 // ones in test/integration/messages/segments-schedule.test.ts, against a fresh database.
-import { randomBytes, randomUUID } from 'node:crypto';
-import pg from 'pg';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSegments, fleetAgent, register, simulatedInstall } from '../../../bench/fleet-client.js';
 import { openStore } from '../../../server/store/open-store.js';
 import { startTestServer, type TestServer } from '../../support/test-backend.js';
+import { POSTGRES_SKIP_REASON, postgresAdminUrl, throwawayDatabase } from '../../support/postgres-database.js';
 
-const adminUrl = process.env.TRAYSIDE_TEST_DATABASE_URL;
+const adminUrl = postgresAdminUrl;
 
-if (adminUrl === undefined || adminUrl === '') {
-  const reason =
-    'TRAYSIDE_TEST_DATABASE_URL is not set; start a throwaway cluster with `eval "$(scripts/pg/start.sh)"` and export TRAYSIDE_TEST_DATABASE_URL=$DATABASE_URL to run it.';
+if (adminUrl === undefined) {
+  const reason = POSTGRES_SKIP_REASON;
   console.warn(`[segments-postgres] skipped: ${reason}`);
   describe('segments ETag (PostgreSQL)', () => {
     it.skip(`skipped: ${reason}`, () => {});
   });
 } else {
-  const database = `trayside_test_${randomBytes(6).toString('hex')}`;
-  const run = async (sql: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
+  const database = throwawayDatabase(adminUrl, 'trayside_test');
   let server: TestServer | undefined;
 
   beforeAll(async () => {
-    await run(`create database ${database}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${database}`;
-    server = await startTestServer({}, { store: await openStore({ databaseUrl: url.toString() }) });
+    server = await startTestServer({}, { store: await openStore({ databaseUrl: await database.create() }) });
   }, 60_000);
 
   afterAll(async () => {
     await server?.close();
-    await run(`drop database if exists ${database} with (force)`);
+    await database.drop();
   });
 
   describe('segments ETag (PostgreSQL)', () => {
