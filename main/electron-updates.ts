@@ -5,6 +5,7 @@ import { app, net, Notification } from 'electron';
 import { systemTimers } from '../common/lifecycle.js';
 import type { StartupBranding } from '../core/branding/load-branding.js';
 import { loadInstallIdentitySync } from '../core/install-identity.js';
+import { policyIdentityOf } from '../core/policy/policy-identity.js';
 import { enterpriseUpdatePolicy } from '../core/updates/enterprise-policy.js';
 import { UpdateService } from '../core/updates/update-service.js';
 import {
@@ -30,8 +31,8 @@ export async function startElectronUpdatesSync(
   const userData = app.getPath('userData');
   const service = new UpdateService({
     config,
-    // IT's enforced update keys (core/policy), read before each check; filed under the product name and the app id.
-    policy: enterpriseUpdatePolicy({ vendor: startup.branding.name, product: startup.branding.name, bundleId: 'com.trayside.app' }, log),
+    // IT's enforced update keys (core/policy), read before each check, under the same names as the rest of the policy.
+    policy: enterpriseUpdatePolicy(policyIdentityOf(startup.branding), log),
     installId: loadInstallIdentitySync({
       path: join(userData, 'install.json'),
       legacy: [join(userData, 'messages', 'install.json'), join(userData, 'events', 'install-id')],
