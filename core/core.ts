@@ -12,7 +12,7 @@ import { createDispatcher, type Dispatch } from './contract/dispatcher.js';
 import { EventHub } from './contract/event-hub.js';
 import { createDeviceMonitor, type DeviceMonitor } from './device-monitor.js';
 import { openSupplyHistory } from './devices/supply-history.js';
-import { loadInstallIdentitySync, type InstallIdentity } from './install-identity.js';
+import { loadDataDirInstallIdentitySync, type InstallIdentity } from './install-identity.js';
 import { createSettingsService, type SettingsService, type SettingsStorage } from './settings-service.js';
 import { createSupplyAlerts, type SupplyNotification } from './supply-alerts.js';
 import {
@@ -281,14 +281,7 @@ export function createCore(options: CoreOptions): Core {
   );
   // One install identity for messages and events, migrated from the files earlier versions kept.
   const install =
-    options.dataDir === undefined
-      ? undefined
-      : loadInstallIdentitySync({
-          path: join(options.dataDir, 'install.json'),
-          legacy: [join(options.dataDir, 'messages', 'install.json'), join(options.dataDir, 'events', 'install-id')],
-          now: options.clock.now(),
-          log: options.log,
-        });
+    options.dataDir === undefined ? undefined : loadDataDirInstallIdentitySync(options.dataDir, options.clock.now(), options.log);
   const monitor = disposables.add(
     createDeviceMonitor({
       sources: options.sources,

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { InstallIdSchema } from '../common/events.js';
 import { InstallCredentialSchema } from '../common/privacy.js';
@@ -104,6 +105,19 @@ function addCredential(path: string, stored: StoredIdentity, log: (message: stri
     );
   }
   return identity;
+}
+
+/**
+ * The install identity of an app data folder: `install.json`, migrated from the files earlier
+ * versions kept under messages/ and events/. Every host reads it through this, so all agree.
+ */
+export function loadDataDirInstallIdentitySync(dataDir: string, now: number, log: (message: string) => void): InstallIdentity {
+  return loadInstallIdentitySync({
+    path: join(dataDir, 'install.json'),
+    legacy: [join(dataDir, 'messages', 'install.json'), join(dataDir, 'events', 'install-id')],
+    now,
+    log,
+  });
 }
 
 /** Loads the install identity, migrating it from an older file, or makes and keeps a new one. Never throws. */

@@ -1,10 +1,9 @@
 // Auto-update for the packaged Electron app: the real Electron objects around main/updates.ts and the
 // Electron-free UpdateService. Kept out of index.ts so the entry stays wiring only.
-import { join } from 'node:path';
 import { app, net, Notification } from 'electron';
 import { systemTimers } from '../common/lifecycle.js';
 import type { StartupBranding } from '../core/branding/load-branding.js';
-import { loadInstallIdentitySync } from '../core/install-identity.js';
+import { loadDataDirInstallIdentitySync } from '../core/install-identity.js';
 import { policyIdentityOf } from '../core/policy/policy-identity.js';
 import { enterpriseUpdatePolicy } from '../core/updates/enterprise-policy.js';
 import { UpdateService } from '../core/updates/update-service.js';
@@ -33,12 +32,7 @@ export async function startElectronUpdatesSync(
     config,
     // IT's enforced update keys (core/policy), read before each check, under the same names as the rest of the policy.
     policy: enterpriseUpdatePolicy(policyIdentityOf(startup.branding), log),
-    installId: loadInstallIdentitySync({
-      path: join(userData, 'install.json'),
-      legacy: [join(userData, 'messages', 'install.json'), join(userData, 'events', 'install-id')],
-      now: Date.now(),
-      log,
-    }).installId,
+    installId: loadDataDirInstallIdentitySync(userData, Date.now(), log).installId,
     target: {
       appVersion: app.getVersion(),
       platform: process.platform,
