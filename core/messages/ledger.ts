@@ -5,6 +5,7 @@ import type { Disposable } from '../../common/lifecycle.js';
 import { AppendLog } from '../storage/append-log.js';
 import { syncDirectorySync } from '../storage/directory.js';
 import { describeFsError } from '../storage/fs-error.js';
+import { parseJsonLines } from '../storage/json-lines.js';
 import { readOwnedFileSync, setAsideDamagedSync } from '../storage/owned-file.js';
 
 /**
@@ -110,21 +111,12 @@ export function openLedgerSync(dir: string, log: (message: string) => void = () 
   const path = join(dir, 'ledger.jsonl');
   const state = new Map<string, CampaignLedger>();
   const all: LedgerDelivery[] = [];
-  let skippedLines = 0;
   const found = readOwnedFileSync(path);
-  const text = found.kind === 'read' ? found.text : '';
+  const { records, skipped: skippedLines } = parseJsonLines(found.kind === 'read' ? found.text : '', LedgerRecordSchema);
   const good: string[] = [];
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      const parsed = LedgerRecordSchema.safeParse(JSON.parse(line));
-      if (parsed.success) {
-        fold(state, all, parsed.data);
-        good.push(JSON.stringify(parsed.data));
-      } else skippedLines += 1;
-    } catch {
-      skippedLines += 1;
-    }
+  for (const record of records) {
+    fold(state, all, record);
+    good.push(JSON.stringify(record));
   }
 
   // Without a writable ledger the inbox still works; only the memory of it does not outlive this run.

@@ -1,8 +1,10 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ConsentLedgerEntrySchema, type ConsentLedgerEntry } from '../../common/contract/preferences.js';
 import { describeError } from '../../common/errors.js';
 import { AppendLog } from '../storage/append-log.js';
+import { parseJsonLines } from '../storage/json-lines.js';
 
 /** The consent ledger: every consent level the owner was at, with the wording and locale they read it in. */
 export interface ConsentLedger {
@@ -19,7 +21,6 @@ export interface ConsentLedger {
  * the lines around it still count.
  */
 export function openConsentLedgerSync(path: string, log: (message: string) => void): ConsentLedger {
-  const entries: ConsentLedgerEntry[] = [];
   let text = '';
   try {
     text = readFileSync(path, 'utf8');
@@ -27,31 +28,20 @@ export function openConsentLedgerSync(path: string, log: (message: string) => vo
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
       log(`preferences: could not read the consent ledger ${path} (${describeError(error)}); new entries are still added`);
   }
-  let skipped = 0;
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch {
-      parsed = undefined;
-    }
-    const entry = ConsentLedgerEntrySchema.safeParse(parsed);
-    if (entry.success) entries.push(entry.data);
-    else skipped += 1;
-  }
+  const { records: entries, skipped } = parseJsonLines(text, ConsentLedgerEntrySchema);
   if (skipped > 0) log(`preferences: skipped ${skipped} damaged lines of the consent ledger ${path}`);
   // A torn last line without its newline must not swallow the next entry.
   const needsNewline = text.length > 0 && !text.endsWith('\n');
-  let file: AppendLog | undefined;
-  // Blocks once, at the first append: the folder is made and the file opened.
-  const openedSync = (): AppendLog => {
-    if (file === undefined) {
-      mkdirSync(dirname(path), { recursive: true });
-      file = AppendLog.openSync(path);
-    }
-    return file;
-  };
+  // Opened at the first append, without blocking: the owner's click never waits for the disk.
+  let file: Promise<AppendLog> | undefined;
+  const opened = (): Promise<AppendLog> =>
+    (file ??= mkdir(dirname(path), { recursive: true })
+      .then(() => AppendLog.open(path))
+      .catch((error: unknown) => {
+        // Not opened: the next entry tries again (the folder may be writable by then).
+        file = undefined;
+        throw error;
+      }));
   let first = true;
   return {
     entries: () => [...entries].reverse(),
@@ -60,8 +50,8 @@ export function openConsentLedgerSync(path: string, log: (message: string) => vo
       entries.push(parsed);
       const prefix = first && needsNewline ? '\n' : '';
       first = false;
-      await openedSync().append(Buffer.from(`${prefix}${JSON.stringify(parsed)}\n`, 'utf8'));
+      await (await opened()).append(Buffer.from(`${prefix}${JSON.stringify(parsed)}\n`, 'utf8'));
     },
-    close: async () => file?.close(),
+    close: async () => (await file?.catch(() => undefined))?.close(),
   };
 }
