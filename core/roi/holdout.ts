@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Arm } from '../../common/events.js';
 import type { Holdout } from '../../common/messages/manifest.js';
+import { unitHash } from '../stable-hash.js';
 
 /**
  * Holdout and control assignment. An install's place comes from a salted SHA-256 of its install
@@ -8,12 +8,6 @@ import type { Holdout } from '../../common/messages/manifest.js';
  * and a new salt (a new experiment period) reshuffles everyone at once. Assignment needs no consent:
  * it only decides what is shown; what is measured goes through the event consent gate.
  */
-
-/** A uniform number in [0, 1) from the first 48 bits of SHA-256(text). */
-export function unitHash(text: string): number {
-  const digest = createHash('sha256').update(text, 'utf8').digest();
-  return digest.readUIntBE(0, 6) / 2 ** 48;
-}
 
 /** Whether an install is in the global holdout (sees no campaign at all). */
 export function inGlobalHoldout(installId: string, holdout: Holdout | undefined): boolean {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { unitHash } from '../stable-hash.js';
 
 /**
  * The install's place in a staged rollout, 0 ≤ bucket < 100: SHA-256 over "install id : release
@@ -7,8 +7,7 @@ import { createHash } from 'node:crypto';
  * buckets per release, so the same machines are not always the first to get new code.
  */
 export function rolloutBucket(installId: string, releaseId: string): number {
-  const digest = createHash('sha256').update(`${installId}:${releaseId}`, 'utf8').digest();
-  return (digest.readUIntBE(0, 6) / 2 ** 48) * 100;
+  return unitHash(`${installId}:${releaseId}`) * 100;
 }
 
 /** True when the install's bucket is inside the release's rollout percentage (100 takes every install, 0 none). */
