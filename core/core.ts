@@ -38,6 +38,7 @@ import { describeFsError } from './storage/fs-error.js';
 import { composeDiagnostics, type DiagnosticsHostOptions } from './diagnostics/compose-diagnostics.js';
 import type { DiagnosticsService } from './diagnostics/diagnostics-service.js';
 import { recordOwnerActions } from './diagnostics/owner-actions.js';
+import { trackOutcomes } from './roi/track-outcomes.js';
 import { createPreferencesService } from './preferences/preferences-service.js';
 import { recordSentRequests } from './preferences/sent-requests.js';
 
@@ -363,6 +364,8 @@ export function createCore(options: CoreOptions): Core {
       devices: monitor,
       engagement,
       findMessage: (id) => messages.inbox().items.find((item) => item.id === id),
+      // A survey's goal is an answer: once given, the campaign stops on this install.
+      answered: (campaignId) => messages.reachGoal({ goal: 'answered', campaignId }),
       openExternal: options.openExternal ?? (async (url) => options.log(`actions: no browser is connected; would open ${url}`)),
       // The same locale as message targeting; a store may be picked from the locale's likely region.
       region: () => ownerPlace(settings.get(), environment.systemLocale, branding?.defaultLocale ?? 'en').likelyRegion,
@@ -371,6 +374,10 @@ export function createCore(options: CoreOptions): Core {
   );
   disposables.add(actions.onCartChanged((cart) => events.publish('actions', 'onCartChanged', cart)));
   disposables.add(trackInbox(messages, engagement, options.clock, options.log));
+  // Outcomes are measured only where consent covers device data (the tracker checks it at each snapshot).
+  disposables.add(
+    trackOutcomes({ messages, devices: monitor, engagement, consent: () => obeyed.get().consent, clock: options.clock, log: options.log }),
+  );
   const diagnostics = disposables.add(
     composeDiagnostics({
       ...(options.diagnostics ? { host: options.diagnostics } : {}),

@@ -138,6 +138,28 @@ export const CapsSchema = z.strictObject({
 });
 export type Caps = z.infer<typeof CapsSchema>;
 
+/**
+ * A message group: campaigns that name the same group share its caps on each install (say, all
+ * reorder nudges at most once a day and twice a week), on top of their own caps and the owner's
+ * limit across all messages. Every campaign naming a group must give it the same caps (checked at publish).
+ */
+export const MessageGroupSchema = z.strictObject({
+  id: SlugSchema,
+  /** Deliveries of the whole group per rolling 24 hours. */
+  maxPerDay: z.number().int().min(1).max(100),
+  /** Deliveries of the whole group per rolling 7 days; omitted = only the daily cap. */
+  maxPerWeek: z.number().int().min(1).max(700).optional(),
+});
+export type MessageGroup = z.infer<typeof MessageGroupSchema>;
+
+/**
+ * What a campaign is for; once the install reaches it the message stops (goal-based expiry):
+ * `supply-replaced` when the device reports the supply its triggers name replaced (a reorder
+ * nudge), `answered` when the owner answered its feedback or survey.
+ */
+export const CampaignGoalSchema = z.enum(['supply-replaced', 'answered']);
+export type CampaignGoal = z.infer<typeof CampaignGoalSchema>;
+
 /** A variant for A/B tests: the app picks one per install by weight (common/messages/variant.ts), stably. */
 export const VariantInputSchema = z.strictObject({
   id: SlugSchema,
@@ -169,6 +191,10 @@ export const CampaignInputSchema = z
     variants: z.array(VariantInputSchema).min(1).max(8),
     /** Share of installs (0–0.5) kept from this campaign as its control group, to measure what it changed; omitted = none. */
     controlShare: z.number().min(0).max(0.5).optional(),
+    /** The message group whose caps it shares; omitted = none. */
+    group: MessageGroupSchema.optional(),
+    /** The goal after which the message stops on an install; omitted = it runs to its caps and schedule. */
+    goal: CampaignGoalSchema.optional(),
     /** Present on a guide (common/messages/guide.ts): manifests then list it under `guides` and never as a message. */
     guide: GuideDefinitionSchema.optional(),
   })

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { LocaleTagSchema, LocalizedContentSchema } from './content.js';
-import { CapsSchema, MessageCategorySchema, ScheduleSchema, SlugSchema, TriggerSchema, UrgencySchema } from './campaign.js';
+import {
+  CampaignGoalSchema,
+  CapsSchema,
+  MessageCategorySchema,
+  MessageGroupSchema,
+  ScheduleSchema,
+  SlugSchema,
+  TriggerSchema,
+  UrgencySchema,
+} from './campaign.js';
 import { RuleSchema } from './rule.js';
 import { MAX_MANIFEST_GUIDES, ManifestGuideSchema, parseGuides, type SkippedGuide } from './guide.js';
 
@@ -85,6 +94,10 @@ export const ManifestMessageSchema = z.object({
   variants: z.array(ManifestVariantSchema).min(1),
   /** The campaign's control group share (core/roi/holdout.ts); absent = no control group. */
   controlShare: z.number().min(0).max(0.5).optional(),
+  /** The group whose caps it shares (campaign.ts MessageGroupSchema); absent = none. */
+  group: MessageGroupSchema.optional(),
+  /** When it stops on an install before its caps (campaign.ts CampaignGoalSchema); absent = none. */
+  goal: CampaignGoalSchema.optional(),
 });
 export type ManifestMessage = z.infer<typeof ManifestMessageSchema>;
 

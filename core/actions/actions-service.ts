@@ -19,6 +19,8 @@ export interface ActionsServiceOptions {
   engagement: Promise<EngagementService>;
   /** The actions of a message in the inbox, to check feedback against its survey. */
   findMessage: (messageId: string) => { campaignId: string; variantId: string; actions: readonly MessageAction[] } | undefined;
+  /** The owner answered a campaign's feedback form (it may stop: goal-based expiry, core/messages/goals.ts). */
+  answered?: (campaignId: string) => void;
   /** Electron's shell.openExternal in the shell; the URL log in the Node host. */
   openExternal: OpenExternal;
   /** The owner's region (ISO 3166-1 alpha-2) or null. */
@@ -154,6 +156,8 @@ export function createActionsService(options: ActionsServiceOptions): ActionsSer
         ...(source.messageId ? { messageId: source.messageId } : {}),
         feedback: check.feedback,
       });
+      // Answered even when consent keeps the event from being sent: the owner has had their say.
+      options.answered?.(source.campaignId);
       return { status: 'recorded', feedback: check.feedback, queued };
     },
   };

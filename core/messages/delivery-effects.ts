@@ -3,6 +3,7 @@ import type { Emitter } from '../../common/lifecycle.js';
 import { markdownToPlainText } from '../../common/markdown.js';
 import { activeTranslator } from '../../common/l10n/active-translator.js';
 import type { Translator } from '../../common/l10n/translator.js';
+import type { Exposure } from '../roi/outcomes.js';
 import type { DeliveryPlan } from './delivery-plan.js';
 import { badgeCount } from './inbox-view.js';
 import type { LedgerRecord } from './ledger.js';
@@ -26,6 +27,8 @@ export interface DeliveryEffects {
   live: () => boolean;
   /** The brand in a summary notification: "5 more messages from <productName>". */
   productName: string;
+  /** A message went out, or was withheld from a holdout or control install (the closed-loop outcomes, core/roi). */
+  exposed?: (exposure: Exposure) => void;
 }
 
 /** Runs `next` once `written` settled: at once for a plain value, after the promise otherwise. */
@@ -49,6 +52,10 @@ export function applyDecisions(plan: Pick<DeliveryPlan, 'decisions' | 'summary'>
   const groupTitles: string[] = [];
   let groupWritten: void | Promise<void> = undefined;
   for (const decision of plan.decisions) {
+    if (decision.kind === 'withhold') {
+      withhold(decision, now, effects);
+      continue;
+    }
     if (decision.kind !== 'notify' && decision.kind !== 'inbox') continue;
     const { message, variant } = decision;
     const notify = decision.kind === 'notify';
@@ -62,7 +69,10 @@ export function applyDecisions(plan: Pick<DeliveryPlan, 'decisions' | 'summary'>
       messageId: message.id,
       category: message.category,
       notified,
+      ...(message.group !== undefined ? { group: message.group.id } : {}),
     });
+    const { campaignId, id: messageId } = message;
+    effects.exposed?.({ campaignId, variantId: variant.id, messageId, arm: 'treated', context: decision.context });
     effects.log(`messages: delivered ${message.id}${notify ? ' with a notification' : grouped ? ' in a summary notification' : ''}`);
     if (grouped) {
       groupTitles.push(variant.content.title);
@@ -87,6 +97,14 @@ export function applyDecisions(plan: Pick<DeliveryPlan, 'decisions' | 'summary'>
     // The panel opens at the first of them; the rest are right below it in the inbox.
     if (effects.live()) effects.notifier.show(notification, () => effects.openMessage(first));
   });
+}
+
+/** Records a withheld exposure: in the ledger (so its caps pace it as if shown) and as a "would have shown" exposure. */
+function withhold(decision: Extract<DeliveryPlan['decisions'][number], { kind: 'withhold' }>, now: number, effects: DeliveryEffects): void {
+  const { message, variant, arm, context } = decision;
+  void effects.ledger.append({ type: 'withheld', at: now, campaignId: message.campaignId, messageId: message.id, arm });
+  effects.log(`messages: withheld ${message.id} (${arm})`);
+  effects.exposed?.({ campaignId: message.campaignId, variantId: variant.id, messageId: message.id, arm, context });
 }
 
 /** Publishes the messages state: sets the tray badge every time, fires the change event only when something changed. */

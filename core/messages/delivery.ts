@@ -57,6 +57,8 @@ export interface PastDelivery {
   at: number;
   campaignId: string;
   category: string;
+  /** Its message group (common/messages/campaign.ts), if it had one when it went out. */
+  group?: string;
   /** Its rank when it went out; unknown (a campaign no longer in the manifest) counts as a normal message above every priority. */
   rank?: DeliveryRank;
 }

@@ -15,7 +15,7 @@ export interface InboxInput {
   now: number;
 }
 
-/** The inbox, newest first: every delivered message of the manifest that is neither dismissed nor snoozed; and the snoozed ones apart (pure). */
+/** The inbox, newest first: every delivered message of the manifest that is neither dismissed, snoozed nor a nudge whose supply was replaced; and the snoozed ones apart (pure). */
 export function buildInbox(input: InboxInput): InboxView {
   const items: InboxItem[] = [];
   const snoozed: SnoozedItem[] = [];
@@ -23,6 +23,8 @@ export function buildInbox(input: InboxInput): InboxView {
     const entry = input.ledger.campaign(message.campaignId);
     const last = entry?.deliveries.at(-1);
     if (!entry || last === undefined || entry.dismissed) continue;
+    // A reorder nudge for a supply the device says was replaced would only mislead.
+    if (message.goal === 'supply-replaced' && entry.goalReachedAt !== undefined) continue;
     const variant = pickVariant(input.installId, message.campaignId, message.variants);
     if (!variant) continue;
     if (entry.snoozedUntil > input.now) {

@@ -31,7 +31,22 @@ export const LedgerRecordSchema = z.discriminatedUnion('type', [
     messageId: z.string(),
     category: z.string(),
     notified: z.boolean(),
+    /** The message group it counts against (common/messages/campaign.ts MessageGroupSchema); absent = none. */
+    group: z.string().optional(),
   }),
+  /**
+   * Matched but kept from a holdout or control install (core/roi/holdout.ts): nothing is shown, yet
+   * the campaign's own caps count it, so the "would have shown" exposures pace exactly like real ones.
+   */
+  z.object({
+    type: z.literal('withheld'),
+    at: z.number(),
+    campaignId: z.string(),
+    messageId: z.string(),
+    arm: z.enum(['holdout', 'control']),
+  }),
+  /** The campaign's goal was reached on this install (a supply replaced, a survey answered): it stops. */
+  z.object({ type: z.literal('goal'), at: z.number(), campaignId: z.string(), goal: z.enum(['supply-replaced', 'answered']) }),
   z.object({ type: z.literal('read'), at: z.number(), campaignId: z.string(), messageId: z.string() }),
   z.object({ type: z.literal('dismissed'), at: z.number(), campaignId: z.string(), messageId: z.string() }),
   z.object({ type: z.literal('snoozed'), at: z.number(), campaignId: z.string(), messageId: z.string(), until: z.number() }),
@@ -43,6 +58,10 @@ export type LedgerRecord = z.infer<typeof LedgerRecordSchema>;
 /** Per-campaign state folded from the records. */
 export interface CampaignLedger {
   deliveries: number[];
+  /** Times it matched but was withheld (holdout or control), oldest first; never in the inbox. */
+  withheld?: number[];
+  /** When its goal was reached, if it was: the campaign stops on this install. */
+  goalReachedAt?: number;
   lastMessageId: string | undefined;
   category: string | undefined;
   /** Epoch ms of the last "read"; the message is read when this is at or after its last delivery. */
@@ -75,12 +94,20 @@ export interface LedgerDelivery {
   campaignId: string;
   category: string;
   notified: boolean;
+  group?: string;
 }
 
 function fold(state: Map<string, CampaignLedger>, all: LedgerDelivery[], record: LedgerRecord): void {
   let entry = state.get(record.campaignId);
   if (!entry) {
-    entry = { deliveries: [], lastMessageId: undefined, category: undefined, lastReadAt: -1, dismissed: false, snoozedUntil: 0 };
+    entry = {
+      deliveries: [],
+      lastMessageId: undefined,
+      category: undefined,
+      lastReadAt: -1,
+      dismissed: false,
+      snoozedUntil: 0,
+    };
     state.set(record.campaignId, entry);
   }
   switch (record.type) {
@@ -88,7 +115,19 @@ function fold(state: Map<string, CampaignLedger>, all: LedgerDelivery[], record:
       entry.deliveries.push(record.at);
       entry.lastMessageId = record.messageId;
       entry.category = record.category;
-      all.push({ at: record.at, campaignId: record.campaignId, category: record.category, notified: record.notified });
+      all.push({
+        at: record.at,
+        campaignId: record.campaignId,
+        category: record.category,
+        notified: record.notified,
+        ...(record.group !== undefined ? { group: record.group } : {}),
+      });
+      break;
+    case 'withheld':
+      (entry.withheld ??= []).push(record.at);
+      break;
+    case 'goal':
+      entry.goalReachedAt ??= record.at;
       break;
     case 'read':
       entry.lastReadAt = Math.max(entry.lastReadAt, record.at);

@@ -11,6 +11,7 @@ import { classifySupply } from '../../common/supply.js';
 import { FakeTime } from '../../test/support/fake-time.js';
 import { openSupplyHistory } from '../devices/supply-history.js';
 import { loadInstallIdentitySync } from '../install-identity.js';
+import { inGlobalHoldout } from '../roi/holdout.js';
 import { makeTestKey, signManifest, testManifest, testMessage } from '../../test/support/manifests.js';
 import { tempDirs } from '../../test/support/temp-dirs.js';
 import { createMessageService, localeChain } from './message-service.js';
@@ -527,5 +528,78 @@ describe('message service: guides', () => {
     await second.start();
     expect(second.service.status()).toMatchObject({ offline: true });
     expect(pictures(second)).toEqual([['How to clear a jam', ['https://cdn.example.com/door.png', null]]]);
+  });
+});
+
+describe('message service: holdouts and goals', () => {
+  const cyanNudge = testMessage({
+    campaignId: 'cyan-nudge',
+    goal: 'supply-replaced',
+    triggers: [{ type: 'supply-below', supply: { color: 'cyan' }, percent: 15 }],
+    caps: { maxImpressions: 5, maxPerDay: 1, cooldownHours: 24 },
+  });
+  const longManifest = (messages: ManifestMessage[], extra: Partial<Manifest> = {}) =>
+    testManifest(START, { messages, expiresAt: new Date(START + 30 * DAY).toISOString(), ...extra });
+
+  it('a reorder nudge leaves the inbox and stops once the printer reports the cyan cartridge replaced', async () => {
+    const h = harness({ snapshots: [printer({ cyan: 12 })], tickMs: HOUR });
+    h.backend.publish(longManifest([cyanNudge]));
+    await h.start();
+    expect(h.inbox()).toEqual(['cyan-nudge@1']);
+    await h.time.advance(HOUR);
+    h.setDevices([printer({ cyan: 97 })]);
+    expect(h.inbox()).toEqual([]);
+    // Weeks later the new cartridge runs low again: this campaign's job is done, it does not come back.
+    await h.time.advance(20 * DAY);
+    h.setDevices([printer({ cyan: 9 })]);
+    await h.time.advance(MINUTE);
+    expect(h.inbox()).toEqual([]);
+  });
+
+  it('a supply that only wobbles by a few points reaches no goal: the nudge stays', async () => {
+    const h = harness({ snapshots: [printer({ cyan: 12 })] });
+    h.backend.publish(longManifest([cyanNudge]));
+    await h.start();
+    h.setDevices([printer({ cyan: 14 })]);
+    expect(h.inbox()).toEqual(['cyan-nudge@1']);
+  });
+
+  it('a survey stops once the owner answered it', async () => {
+    const survey = testMessage({
+      campaignId: 'survey',
+      goal: 'answered',
+      triggers: [{ type: 'scheduled' }],
+      caps: { maxImpressions: 5, maxPerDay: 1, cooldownHours: 0 },
+    });
+    const h = harness();
+    h.backend.publish(longManifest([survey]));
+    await h.start();
+    expect(h.inbox()).toEqual(['survey@1']);
+    h.service.markRead('survey@1');
+    h.service.reachGoal({ goal: 'answered', campaignId: 'survey' });
+    await h.time.advance(2 * DAY);
+    h.setDevices([printer()]);
+    expect(h.service.inbox().items.map((item) => item.deliveredAt)).toEqual([START]);
+  });
+
+  it('an install in the global holdout sees nothing, yet "would have shown" is exposed with its trigger and paced by the caps', async () => {
+    const h = harness({ snapshots: [printer({ cyan: 12 })] });
+    const installId = h.service.installId()!;
+    let salt = '';
+    for (let index = 0; salt === ''; index += 1)
+      if (inGlobalHoldout(installId, { salt: `salt-${index}ab`, share: 0.5 })) salt = `salt-${index}ab`;
+    const exposures: string[] = [];
+    h.service.onExposed((exposure) =>
+      exposures.push(`${exposure.campaignId} ${exposure.arm} ${exposure.context.trigger} ${exposure.context.supplyId}`),
+    );
+    h.backend.publish(longManifest([cyanNudge], { holdout: { salt, share: 0.5 } }));
+    await h.start();
+    expect(h.inbox()).toEqual([]);
+    expect(h.shown).toEqual([]);
+    expect(exposures).toEqual(['cyan-nudge holdout supply-below cyan']);
+    // Within the campaign's 24-hour cooldown the withheld exposure is not repeated.
+    await h.time.advance(2 * HOUR);
+    h.setDevices([printer({ cyan: 11 })]);
+    expect(exposures).toHaveLength(1);
   });
 });

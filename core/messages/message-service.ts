@@ -2,24 +2,25 @@ import type { Branding } from '../../common/branding.js';
 import type { InboxView, MessagesState, PollStatus } from '../../common/contract/messages.js';
 import type { DeviceSnapshot } from '../../common/device.js';
 import { DisposableStore, Emitter, type Clock, type Disposable, type Timers } from '../../common/lifecycle.js';
-import type { ManifestMessage } from '../../common/messages/index.js';
 import type { RuleContext } from '../../common/messages/rule-context.js';
 import type { Settings } from '../../common/settings.js';
-import { ownerPlace } from '../environment.js';
 import type { InstallIdentity } from '../install-identity.js';
-import { createCrmSegments, type CrmSegments } from './crm-segments.js';
 import type { InstallAuthorization } from '../events/install-authorization.js';
-import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from './delivery.js';
+import type { Exposure } from '../roi/outcomes.js';
+import { createReplacementWatch } from '../roi/replacement.js';
+import type { DeliveryPolicy } from './delivery.js';
 import { applyDecisions, createStatePublisher } from './delivery-effects.js';
-import { planDelivery, type DeliveryInput } from './delivery-plan.js';
+import { gatherDeliveryInput, manifestUrls, ownPlace, segmentsFor } from './delivery-input.js';
+import { planDelivery } from './delivery-plan.js';
+import { recordGoals, supplyReplacedEvents, type GoalEvent } from './goals.js';
 import { buildInbox } from './inbox-view.js';
 import { openLedgerSync, type Ledger } from './ledger.js';
-import { createManifestSource, type CurrentManifest } from './manifest-source.js';
+import { createManifestSource } from './manifest-source.js';
 import type { MessageNotifier } from './notifier.js';
+import { createOwnerActions, type OwnerActions } from './owner-actions.js';
 import type { FetchLike } from './poller.js';
 import type { SigningKeySource } from './signing-key-source.js';
-import { buildRuleContext, type TargetingEnvironment } from './targeting.js';
-import { createTriggerLog, type TriggerLog, type TriggerSubject } from './triggers.js';
+import { createTriggerLog } from './triggers.js';
 
 /** Facts about the machine the host knows (the Electron shell from `process`/`app`, the Node host from node:os). */
 export interface MessageEnvironment {
@@ -65,20 +66,15 @@ export interface MessageServiceOptions {
 }
 
 /** Targeted messages: polling, verification, targeting, delivery and the inbox. */
-export interface MessageService extends Disposable {
+export interface MessageService extends Disposable, OwnerActions {
   start(): void;
   /** The random install id (A/B buckets, engagement events); undefined when messages are not set up. */
   installId(): string | undefined;
   state(): MessagesState;
   inbox(): InboxView;
   status(): PollStatus;
-  markRead(id: string): void;
-  /** Marks every unread message of the inbox read; answers the ids it marked. */
-  markAllRead(): string[];
-  dismiss(id: string): void;
-  snooze(id: string, hours: number): void;
-  /** Undoes a dismiss or a snooze (and "Unsnooze"): the message is back in the inbox as it was. */
-  restore(id: string): void;
+  /** A campaign's goal reached outside the service (the owner answered its survey): it stops on this install. */
+  reachGoal(event: GoalEvent): void;
   checkNow(): Promise<PollStatus>;
   /** A notification was clicked (also callable by the shell): asks the panel to show the message. */
   openMessage(id: string): void;
@@ -89,92 +85,17 @@ export interface MessageService extends Disposable {
   networkOnline(): void;
   onChanged(listener: (state: MessagesState) => void): Disposable;
   onOpenRequested(listener: (request: { id: string }) => void): Disposable;
+  /** A message went out, or was withheld from a holdout or control install (the closed-loop outcomes, core/roi). */
+  onExposed(listener: (exposure: Exposure) => void): Disposable;
 }
 
-/** Most specific first: `de-AT` → `de-AT`, `de`, then the branding default. */
-export function localeChain(locale: string, fallback: string): string[] {
-  const chain: string[] = [];
-  const parts = locale.split('-');
-  for (let length = parts.length; length >= 1; length -= 1) chain.push(parts.slice(0, length).join('-'));
-  chain.push(fallback);
-  return [...new Set(chain)];
-}
-
-/** The manifest URLs for the owner's locale chain; none without a backend. */
-function manifestUrls(branding: Branding | null, locale: string): string[] {
-  if (!branding) return [];
-  const base = `${branding.backendUrl.replace(/\/+$/, '')}/v1/manifests/${branding.productLine}/`;
-  return localeChain(locale, branding.defaultLocale).map((tag) => base + encodeURIComponent(tag));
-}
-
-/** One targeting subject per device, or one without a device. */
-function subjectsOf(environment: TargetingEnvironment, snapshots: readonly DeviceSnapshot[]): TriggerSubject[] {
-  if (snapshots.length === 0) return [{ deviceId: null, context: buildRuleContext(environment, null) }];
-  return snapshots.map((snapshot) => ({ deviceId: snapshot.id, context: buildRuleContext(environment, snapshot) }));
-}
-
-/** The owner's locale and region, as message targeting and the manifest segment use them. */
-const ownPlace = (options: MessageServiceOptions) =>
-  ownerPlace(options.settings.get(), options.environment.systemLocale, options.branding?.defaultLocale ?? 'en');
-
-/** CRM segments from the backend, unless the host gives them (or there is no backend). */
-function segmentsFor(options: MessageServiceOptions, log: (message: string) => void, onChanged: () => void): CrmSegments | undefined {
-  const { branding, install, clock, timers } = options;
-  if (!branding || options.crmSegments) return undefined;
-  const consent = () => options.settings.get().consent;
-  return createCrmSegments({
-    backendUrl: branding.backendUrl,
-    installId: install.installId,
-    ...(options.authorization ? { authorization: options.authorization } : {}),
-    storageDir: options.storageDir,
-    fetch: options.fetch,
-    consent,
-    clock,
-    timers,
-    log,
-    onChanged,
-    ...(options.random ? { random: options.random } : {}),
-  });
-}
-
-/** Gathers what delivery decides from: the targeting context of every device, the trigger events, the ledger, the owner's settings. */
-function gatherDeliveryInput(
-  options: MessageServiceOptions,
-  parts: { current: CurrentManifest; ledger: Ledger; triggers: TriggerLog; segments: CrmSegments | undefined; now: number },
-): DeliveryInput {
-  const { now, current } = parts;
-  const { locale, region } = ownPlace(options);
-  const { os, osVersion, appVersion, timeZone } = options.environment;
-  const daysSinceInstall = Math.max(0, Math.floor((now - options.install.installedAt) / 86_400_000));
-  const crmSegments = options.crmSegments?.() ?? parts.segments?.current() ?? [];
-  const environment: TargetingEnvironment = { os, osVersion, locale, region, appVersion, daysSinceInstall, crmSegments };
-  const settings = options.settings.get();
-  return {
-    manifest: current.manifest,
-    rules: current.rules,
-    context: {
-      subjects: subjectsOf(environment, options.devices.snapshots()),
-      events: parts.triggers.events,
-      region,
-      timeZone,
-      installId: options.install.installId,
-    },
-    ledger: parts.ledger,
-    settings: {
-      categories: settings.messageCategories,
-      quietHours: settings.quietHours,
-      notificationsPaused: options.settings.notificationsPaused(),
-      frequencyLimit: settings.frequencyLimit ?? null,
-    },
-    policy: options.policy ?? DEFAULT_DELIVERY_POLICY,
-    now,
-  };
-}
+export { localeChain } from './delivery-input.js';
 
 /**
  * Composes the parts: the manifest source (cache, verification, poller), the ledger, the trigger
  * log and CRM segments feed the pure delivery plan (delivery-plan.ts), whose decisions the effect
- * runner applies (delivery-effects.ts); the inbox is built from the manifest and the ledger.
+ * runner applies (delivery-effects.ts); the inbox is built from the manifest and the ledger; the
+ * owner's actions (owner-actions.ts) and reached goals (goals.ts) go into the ledger.
  */
 export function createMessageService(options: MessageServiceOptions): MessageService {
   const { clock, timers, branding, notifier, install } = options;
@@ -183,8 +104,10 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
   const disposables = new DisposableStore();
   const changed = new Emitter<MessagesState>();
   const openRequested = new Emitter<{ id: string }>();
+  const exposed = new Emitter<Exposure>();
   const publishState = createStatePublisher(notifier, changed);
   const triggers = createTriggerLog();
+  const replacements = createReplacementWatch();
   let tick: Disposable | undefined;
   let started = false;
   let disposed = false;
@@ -194,29 +117,23 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
   // Segments follow their own schedule; a changed answer re-runs targeting.
   const segments = segmentsFor(options, log, () => evaluate());
   if (segments) disposables.add(segments);
-  const urls = (): string[] => manifestUrls(branding, ownPlace(options).locale);
-  const { storageDir, fetch } = options;
-  const random = options.random ?? Math.random;
   const source = disposables.add(
     createManifestSource({
       branding,
-      storageDir,
+      storageDir: options.storageDir,
       clock,
       timers,
-      fetch,
-      random,
+      fetch: options.fetch,
+      random: options.random ?? Math.random,
       installId: install.installId,
       identify: () => options.settings.get().consent !== 'none',
-      urls,
+      urls: () => manifestUrls(branding, ownPlace(options).locale),
       log,
-      onPolled,
+      onPolled: () => evaluate(),
       ...(options.signingKeys ? { signingKeys: options.signingKeys } : {}),
     }),
   );
-
-  function onPolled(): void {
-    evaluate();
-  }
+  const manifest = () => source.current(clock.now())?.manifest;
 
   /** Gathers (what is known now), decides (pure), applies, publishes, and looks again when something held may go out. */
   function evaluate(): void {
@@ -226,7 +143,15 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
     let nextCheckAt = now + tickMs;
     if (current) {
       const plan = planDelivery(gatherDeliveryInput(options, { current, ledger, triggers, segments, now }));
-      applyDecisions(plan, now, { ledger, notifier, log, openMessage, live: () => !disposed, productName: branding?.name ?? 'Trayside' });
+      applyDecisions(plan, now, {
+        ledger,
+        notifier,
+        log,
+        openMessage,
+        live: () => !disposed,
+        productName: branding?.name ?? 'Trayside',
+        exposed: (exposure) => exposed.fire(exposure),
+      });
       if (plan.nextCheckAt !== null) nextCheckAt = Math.min(nextCheckAt, plan.nextCheckAt);
     }
     publish();
@@ -235,19 +160,23 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
   }
 
   const inbox = (): InboxView => {
-    const now = clock.now();
     const hosts = { allowedImageHosts: branding?.allowedImageHosts ?? [], allowedLinkHosts: branding?.allowedLinkHosts ?? [] };
-    return buildInbox({ manifest: source.current(now)?.manifest, ledger, installId: install.installId, ...hosts, now });
+    return buildInbox({ manifest: manifest(), ledger, installId: install.installId, ...hosts, now: clock.now() });
   };
   const state = (): MessagesState => ({ inbox: inbox(), status: source.status() });
   const publish = (): void => publishState(state());
   const openMessage = (id: string): void => openRequested.fire({ id });
+  const reachGoal = (event: GoalEvent): void => recordGoals(event, { manifest: manifest(), ledger, now: clock.now(), log });
+  const owner = createOwnerActions({ ledger, clock, manifest, inbox, publish, evaluate });
 
-  /** Records what the owner did to a message in the inbox; unknown ids throw (the contract says "not found"). */
-  function act(id: string, record: (message: ManifestMessage, now: number) => Parameters<Ledger['append']>[0]): void {
-    const message = source.current(clock.now())?.manifest.messages.find((candidate) => candidate.id === id || candidate.campaignId === id);
-    if (!message || !ledger.campaign(message.campaignId)?.deliveries.length) throw new Error(`No message "${id}" in the inbox.`);
-    void ledger.append(record(message, clock.now()));
+  function onDevices(snapshots: DeviceSnapshot[]): void {
+    const now = clock.now();
+    for (const event of supplyReplacedEvents(replacements, snapshots, now)) reachGoal(event);
+    triggers.devicesSeen(
+      snapshots.map((snapshot) => snapshot.id),
+      now,
+    );
+    evaluate();
   }
 
   return {
@@ -256,19 +185,13 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
       if (started) return;
       started = true;
       triggers.appStarted(clock.now());
-      const onDevices = (snapshots: DeviceSnapshot[]): void => {
-        triggers.devicesSeen(
-          snapshots.map((snapshot) => snapshot.id),
-          clock.now(),
-        );
-        evaluate();
-      };
       disposables.add(options.devices.onChanged(onDevices));
-      const onSettings = (): void => {
-        segments?.consentChanged();
-        evaluate();
-      };
-      disposables.add(options.settings.onChanged(onSettings));
+      disposables.add(
+        options.settings.onChanged(() => {
+          segments?.consentChanged();
+          evaluate();
+        }),
+      );
       onDevices(options.devices.snapshots());
       segments?.start();
       source.start();
@@ -276,33 +199,9 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
     state,
     inbox,
     status: () => source.status(),
-    markRead(id) {
-      act(id, (message, at) => ({ type: 'read', at, campaignId: message.campaignId, messageId: message.id }));
-      publish();
-    },
-    markAllRead() {
-      const unread = inbox().items.filter((item) => !item.read);
-      const at = clock.now();
-      for (const item of unread) void ledger.append({ type: 'read', at, campaignId: item.campaignId, messageId: item.id });
-      publish();
-      return unread.map((item) => item.id);
-    },
-    dismiss(id) {
-      act(id, (message, at) => ({ type: 'dismissed', at, campaignId: message.campaignId, messageId: message.id }));
-      publish();
-    },
-    restore(id) {
-      act(id, (message, at) => ({ type: 'restored', at, campaignId: message.campaignId, messageId: message.id }));
-      publish();
-    },
-    snooze(id, hours) {
-      act(id, (message, at) => ({
-        type: 'snoozed',
-        at,
-        campaignId: message.campaignId,
-        messageId: message.id,
-        until: at + hours * 3_600_000,
-      }));
+    ...owner,
+    reachGoal(event) {
+      reachGoal(event);
       evaluate();
     },
     async checkNow() {
@@ -315,6 +214,7 @@ export function createMessageService(options: MessageServiceOptions): MessageSer
     networkOnline: () => source.networkOnline(),
     onChanged: (listener) => changed.on(listener),
     onOpenRequested: (listener) => openRequested.on(listener),
+    onExposed: (listener) => exposed.on(listener),
     dispose() {
       if (disposed) return;
       disposed = true;
@@ -360,6 +260,8 @@ export function createDisabledMessageService(): MessageService {
     networkOnline: () => undefined,
     onChanged: () => none,
     onOpenRequested: () => none,
+    reachGoal: () => undefined,
+    onExposed: () => none,
     dispose: () => undefined,
   };
 }

@@ -1,6 +1,7 @@
 import { checkRule, RULE_OPERATIONS } from '../../common/messages/rule.js';
 import type { RuleContext, RuleSupply } from '../../common/messages/rule-context.js';
 import type { DeviceSnapshot } from '../../common/device.js';
+import type { Supply } from '../../common/supply.js';
 
 /**
  * Fine targeting on the device (DESIGN.md, Messages). A rule is json-logic data
@@ -335,12 +336,17 @@ export interface TargetingEnvironment {
   crmSegments: readonly string[];
 }
 
+/** A supply's colour as rules and triggers compare it: its name in lower case, null without one. */
+export function ruleColorOf(supply: Pick<Supply, 'color'>): string | null {
+  return supply.color ? supply.color.name.toLowerCase() : null;
+}
+
 /** Builds the rule context for one device snapshot (or none); predicted days left come with the snapshot (core/devices/supply-history.ts). */
 export function buildRuleContext(environment: TargetingEnvironment, snapshot: DeviceSnapshot | null): RuleContext {
   const supplies: RuleSupply[] =
     snapshot?.supplies.map((supply) => ({
       kind: supply.kind,
-      color: supply.color ? supply.color.name.toLowerCase() : null,
+      color: ruleColorOf(supply),
       role: supply.role,
       level: supply.level.kind === 'percent' ? supply.level.percent : null,
       low: supply.low,

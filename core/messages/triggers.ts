@@ -24,7 +24,11 @@ export interface TriggerSubject {
   context: RuleContext;
 }
 
-function selected(supply: RuleSupply, selector: { kind?: string | undefined; color?: string | undefined }): boolean {
+/** True when the trigger's supply selector (kind, colour; each omitted = any) names this supply. */
+export function selected(
+  supply: Pick<RuleSupply, 'kind' | 'color'>,
+  selector: { kind?: string | undefined; color?: string | undefined },
+): boolean {
   return (
     (selector.kind === undefined || supply.kind === selector.kind) && (selector.color === undefined || supply.color === selector.color)
   );

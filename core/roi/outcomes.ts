@@ -9,9 +9,8 @@ import {
 import type { DeviceSnapshot } from '../../common/device.js';
 import type { Clock } from '../../common/lifecycle.js';
 import type { Consent } from '../../common/settings.js';
-import { remainingPercent } from '../../common/supply.js';
 import type { EngagementService } from '../events/engagement.js';
-import { detectReplacements, type ReplacementOptions } from './replacement.js';
+import { createReplacementWatch, type ReplacementOptions } from './replacement.js';
 
 /**
  * Closed-loop outcomes: remembers what each campaign showed (or, for holdout and control installs,
@@ -52,11 +51,6 @@ export interface OutcomeTracker {
   observe(snapshot: DeviceSnapshot): Promise<void>;
 }
 
-interface SupplyState {
-  last: { at: number; remaining: number };
-  lowSince: number | undefined;
-}
-
 const armVariant = (exposure: Exposure): string =>
   exposure.arm === 'treated' ? exposure.variantId : exposure.arm === 'holdout' ? HOLDOUT_VARIANT : CONTROL_VARIANT;
 
@@ -64,7 +58,7 @@ const armVariant = (exposure: Exposure): string =>
 export function createOutcomeTracker(options: OutcomeTrackerOptions): OutcomeTracker {
   const windowMs = options.attributionWindowMs ?? DEFAULT_ATTRIBUTION_WINDOW_MS;
   const log = options.log ?? (() => undefined);
-  const supplies = new Map<string, SupplyState>();
+  const watch = createReplacementWatch(options.detection);
   let lastExposure: { at: number; exposure: Exposure } | undefined;
 
   async function record(draft: DeviceEventDraft): Promise<void> {
@@ -90,26 +84,9 @@ export function createOutcomeTracker(options: OutcomeTrackerOptions): OutcomeTra
       });
     },
     async observe(snapshot) {
-      if (snapshot.stale || !consentAllowsEvents(options.consent())) return;
+      if (!consentAllowsEvents(options.consent())) return;
       const now = options.clock.now();
-      for (const supply of snapshot.supplies) {
-        const remaining = remainingPercent(supply);
-        if (remaining === undefined) continue;
-        const key = `${snapshot.id}\u0000${supply.id}`;
-        const state = supplies.get(key);
-        const low = supply.role === 'consumable' ? supply.lowThreshold : 100 - supply.lowThreshold;
-        if (state === undefined) {
-          supplies.set(key, { last: { at: now, remaining }, lowSince: remaining <= low ? now : undefined });
-          continue;
-        }
-        const [replacement] = detectReplacements([state.last, { at: now, remaining }], { ...options.detection, lowThreshold: low });
-        const lowSince = state.lowSince;
-        state.last = { at: now, remaining };
-        if (replacement === undefined) {
-          if (remaining <= low && state.lowSince === undefined) state.lowSince = now;
-          continue;
-        }
-        state.lowSince = undefined;
+      for (const { supply, replacement } of watch.observe(snapshot, now)) {
         if (lastExposure === undefined || now - lastExposure.at > windowMs) continue;
         const { exposure, at } = lastExposure;
         const genuine = options.genuineOf?.(snapshot.id, supply.id);
@@ -124,7 +101,7 @@ export function createOutcomeTracker(options: OutcomeTrackerOptions): OutcomeTra
           change: supply.role === 'receptacle' ? 'emptied' : 'refilled',
           fromPercent: replacement.fromPercent,
           toPercent: replacement.toPercent,
-          ...(lowSince !== undefined ? { hoursFromLow: (now - lowSince) / 3_600_000 } : {}),
+          ...(replacement.lowSince !== undefined ? { hoursFromLow: (now - replacement.lowSince) / 3_600_000 } : {}),
           ...(genuine !== undefined ? { genuine } : {}),
           exposedAt: new Date(at).toISOString(),
         });

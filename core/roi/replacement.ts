@@ -1,3 +1,5 @@
+import type { DeviceSnapshot } from '../../common/device.js';
+import { remainingPercent, type Supply } from '../../common/supply.js';
 import type { LevelSample } from '../devices/run-out.js';
 
 /**
@@ -47,4 +49,51 @@ export function detectReplacements(samples: readonly LevelSample[], options: Rep
     if (sample.remaining <= low && lowSince === undefined) lowSince = sample.at;
   }
   return found;
+}
+
+/** One supply of a snapshot found replaced since the snapshot before. */
+export interface ObservedReplacement {
+  supply: Supply;
+  replacement: Replacement;
+}
+
+/**
+ * Follows every supply's remaining level across the snapshots it is shown and answers the ones
+ * replaced since the last snapshot, with the time they were first low. Both the closed-loop outcomes
+ * (core/roi/outcomes.ts) and goal-based expiry (core/messages/goals.ts) read replacements this way,
+ * so an outcome and a stopped reorder nudge always agree on what counts as replaced.
+ */
+export interface ReplacementWatch {
+  observe(snapshot: DeviceSnapshot, now: number): ObservedReplacement[];
+}
+
+export function createReplacementWatch(options: ReplacementOptions = {}): ReplacementWatch {
+  const supplies = new Map<string, { last: LevelSample; lowSince: number | undefined }>();
+  return {
+    observe(snapshot, now) {
+      // A stale snapshot repeats old levels: it says nothing about a replacement.
+      if (snapshot.stale) return [];
+      const found: ObservedReplacement[] = [];
+      for (const supply of snapshot.supplies) {
+        const remaining = remainingPercent(supply);
+        if (remaining === undefined) continue;
+        const key = `${snapshot.id}\u0000${supply.id}`;
+        const low = supply.role === 'consumable' ? supply.lowThreshold : 100 - supply.lowThreshold;
+        const state = supplies.get(key);
+        if (state === undefined) {
+          supplies.set(key, { last: { at: now, remaining }, lowSince: remaining <= low ? now : undefined });
+          continue;
+        }
+        const [replacement] = detectReplacements([state.last, { at: now, remaining }], { ...options, lowThreshold: low });
+        state.last = { at: now, remaining };
+        if (replacement === undefined) {
+          if (remaining <= low && state.lowSince === undefined) state.lowSince = now;
+          continue;
+        }
+        found.push({ supply, replacement: { ...replacement, lowSince: state.lowSince } });
+        state.lowSince = undefined;
+      }
+      return found;
+    },
+  };
 }

@@ -150,6 +150,8 @@ export function buildManifest(input: {
       caps: campaign.caps,
       variants,
       ...(campaign.controlShare !== undefined ? { controlShare: campaign.controlShare } : {}),
+      ...(campaign.group !== undefined ? { group: campaign.group } : {}),
+      ...(campaign.goal !== undefined ? { goal: campaign.goal } : {}),
     });
   }
   messages.sort((a, b) => b.priority - a.priority || (a.campaignId < b.campaignId ? -1 : a.campaignId > b.campaignId ? 1 : 0));
