@@ -9,3 +9,4 @@ export * from './rule-context.js';
 export * from './variant.js';
 export * from './links.js';
 export * from './guide.js';
+export * from './group-caps.js';

@@ -10,6 +10,7 @@ import {
   TokenRequestSchema,
   TokenResultSchema,
   checkCampaignLinks,
+  checkGroupCaps,
   uncheckedLinkWarnings,
   type FieldIssue,
   type LiveListing,
@@ -127,7 +128,10 @@ export const adminRoutes = [
       },
       404: { description: 'No such campaign.' },
       ...errors,
-      400: { description: 'A link the app would drop (a host not on the branding allow-list, not https); `issues` names each by field.' },
+      400: {
+        description:
+          'A link the app would drop (a host not on the branding allow-list, not https), or a message group whose caps differ from a live campaign of the same group; `issues` names each by field.',
+      },
     },
     handler: async ({ params, deps }) => {
       // Links are checked here rather than on save, so a draft can be written before the branding allows its host.
@@ -147,6 +151,10 @@ export const adminRoutes = [
         } else {
           warnings = uncheckedLinkWarnings(record.campaign);
         }
+      }
+      if (record !== null) {
+        const conflicts = checkGroupCaps(params.id, record.campaign, (await deps.store.liveCampaigns()).campaigns);
+        if (conflicts.length > 0) throw new HttpError(400, 'invalid-request', `Not published: ${conflicts[0]!.message}`, conflicts);
       }
       const result = await deps.store.publishCampaign(params.id, new Date(deps.clock.now()));
       deps.manifests.invalidate();

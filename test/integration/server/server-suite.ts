@@ -184,6 +184,26 @@ export function defineServerSuite(label: string, open: () => Promise<Store>, dis
       expect(listed.campaigns.map((entry) => entry.id)).toContain('lifecycle');
     });
 
+    it('carries a message group and goal into the manifest, and refuses to publish a group with caps other than a live campaign of it', async () => {
+      const segment = { productLines: ['line-groups'], locales: ['en'] };
+      const group = { id: 'reorder-nudges', maxPerDay: 1, maxPerWeek: 2 };
+      await createAndPublish(campaign('group-one', { segment, group, goal: 'supply-replaced' }));
+      const [message] = (await manifest('line-groups', 'en')).manifest.messages;
+      expect(message).toMatchObject({ group, goal: 'supply-replaced' });
+
+      const created = await request('POST', '/v1/admin/campaigns', {
+        body: campaign('group-two', { segment, group: { ...group, maxPerDay: 3 } }),
+      });
+      expect(created.status, created.text).toBe(201);
+      const refused = expectError(await request('POST', '/v1/admin/campaigns/group-two/publish'), 400, 'invalid-request');
+      expect(refused.message).toContain('"group-one"');
+      expect(refused.issues?.[0]?.field).toBe('group');
+      expect((await manifest('line-groups', 'en')).manifest.messages.map((entry) => entry.id)).toEqual(['group-one@1']);
+      // With the group's caps it goes out beside the first.
+      expect((await request('PUT', '/v1/admin/campaigns/group-two', { body: campaign('group-two', { segment, group }) })).status).toBe(200);
+      expect((await request('POST', '/v1/admin/campaigns/group-two/publish')).status).toBe(200);
+    });
+
     it('answers 304 for a current ETag, with cache headers, and 200 with new bytes after a publish', async () => {
       await createAndPublish(campaign('etag-one', { segment: { productLines: ['line-etag'], locales: ['en'] } }));
       const first = await request('GET', '/v1/manifests/line-etag/en', { token: null });
