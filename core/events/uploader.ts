@@ -1,15 +1,11 @@
-import { EventBatchResultSchema, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, type DeviceEvent } from '../../common/events.js';
+import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS } from '../../common/events.js';
 import { exponentialBackoffMs, type Clock, type Disposable, type Timers } from '../../common/lifecycle.js';
 import type { Consent } from '../../common/settings.js';
 import type { DurableQueue } from './durable-queue.js';
 import type { InstallAuthorization } from './install-authorization.js';
-import { describeError } from '../../common/errors.js';
+import { postEventBatch, type PostFetch } from './post-event-batch.js';
 
-/** The slice of fetch the uploader uses (global fetch fits). */
-export type PostFetch = (
-  url: string,
-  init: { method: 'POST'; headers: Record<string, string>; body: string; signal: AbortSignal },
-) => Promise<Response>;
+export type { PostFetch } from './post-event-batch.js';
 
 /** What the uploader needs; every effect is passed in. */
 export interface UploaderOptions {
@@ -96,54 +92,6 @@ export function createUploader(options: UploaderOptions): Uploader {
     return Math.max(jittered, retryAfterMs ?? 0);
   };
 
-  async function send(
-    events: DeviceEvent[],
-  ): Promise<{ kind: 'ok' } | { kind: 'too-large' } | { kind: 'failed'; retryAfterMs?: number; problem: string }> {
-    const consent = options.consent();
-    if (consent === 'none') return { kind: 'failed', problem: 'no consent' };
-    const body = JSON.stringify({ installId: options.installId, consent, sentAt: new Date(options.clock.now()).toISOString(), events });
-    let response: Response;
-    try {
-      const credential =
-        options.authorization === undefined ? { 'x-trayside-install': options.installId } : await options.authorization.headers();
-      response = await options.fetch(options.endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...credential },
-        body,
-        signal: AbortSignal.timeout(30_000),
-      });
-    } catch (error) {
-      return { kind: 'failed', problem: describeError(error) };
-    }
-    const text = await response.text().catch(() => '');
-    if (response.status === 413) return { kind: 'too-large' };
-    // The server lost or never had the registration (a restored database): register again on the retry.
-    if (response.status === 401) options.authorization?.forget();
-    if (!response.ok) {
-      const retryAfter = Number(response.headers.get('retry-after'));
-      return {
-        kind: 'failed',
-        problem: `HTTP ${response.status} ${text.slice(0, 200)}`,
-        ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
-      };
-    }
-    let parsed;
-    try {
-      parsed = EventBatchResultSchema.safeParse(JSON.parse(text));
-    } catch {
-      parsed = undefined;
-    }
-    if (parsed?.success && parsed.data.rejected.length > 0) {
-      log(
-        `events: the server rejected ${parsed.data.rejected.length} events for good: ${parsed.data.rejected
-          .slice(0, 3)
-          .map((entry) => entry.problem)
-          .join('; ')}`,
-      );
-    }
-    return { kind: 'ok' };
-  }
-
   async function run(): Promise<FlushResult> {
     let sent = 0;
     let requests = 0;
@@ -153,7 +101,7 @@ export function createUploader(options: UploaderOptions): Uploader {
       const events = options.queue.peek(batchEvents, batchBytes);
       if (events.length === 0) return { sent, requests };
       requests += 1;
-      const outcome = await send(events);
+      const outcome = await postEventBatch(options, events, log);
       if (outcome.kind === 'ok') {
         await options.queue.acknowledge(events.map((event) => event.id));
         sent += events.length;
