@@ -1,8 +1,8 @@
 import type { DeviceReading, DeviceSnapshot } from '../common/device.js';
-import { summarizeReading } from '../common/device-summary.js';
 import { exponentialBackoffMs, DisposableStore, Emitter, type Clock, type Disposable, type Timers } from '../common/lifecycle.js';
 import type { DeviceSession, DeviceSource, DeviceSourceEvent } from '../native/transport.js';
 import { describeError } from '../common/errors.js';
+import { sameContent, snapshotFromReading, unreachableSnapshot } from './devices/device-snapshot.js';
 
 /** How the monitor paces its reads. */
 export interface DeviceMonitorOptions {
@@ -74,18 +74,13 @@ export function createDeviceMonitor(options: DeviceMonitorOptions): DeviceMonito
   function readNow(tracked: Tracked): Promise<void> {
     // One request in flight per device: a second caller waits for the same read.
     if (tracked.inFlight) return tracked.inFlight;
-    tracked.timer?.dispose();
-    tracked.timer = undefined;
-    const abort = new AbortController();
-    tracked.abort = abort;
-    const timeout = options.timers.setTimeout(() => abort.abort(new Error(`no answer within ${readTimeoutMs} ms`)), readTimeoutMs);
-    const read = withAbort(tracked.session.read(abort.signal), abort.signal)
+    cancelTimer(tracked);
+    const read = startTimedRead(tracked, readTimeoutMs, options.timers)
       .then(
         (reading) => onReading(tracked, reading),
         (error: unknown) => onFailure(tracked, error),
       )
       .finally(() => {
-        timeout.dispose();
         tracked.inFlight = undefined;
         tracked.abort = undefined;
       });
@@ -96,19 +91,7 @@ export function createDeviceMonitor(options: DeviceMonitorOptions): DeviceMonito
   function onReading(tracked: Tracked, reading: DeviceReading): void {
     if (!isCurrent(tracked)) return;
     tracked.failures = 0;
-    const summary = summarizeReading(reading);
-    const next: DeviceSnapshot = annotate({
-      id: tracked.session.id,
-      transport: tracked.session.transport,
-      identity: reading.identity,
-      state: summary.state,
-      statusLine: summary.statusLine,
-      conditions: reading.conditions,
-      supplies: reading.supplies,
-      facts: reading.facts ?? {},
-      stale: false,
-      updatedAt: options.clock.now(),
-    });
+    const next = annotate(snapshotFromReading(tracked.session, reading, options.clock.now()));
     const before = tracked.snapshot;
     tracked.snapshot = next;
     schedule(tracked, pollIntervalMs);
@@ -121,12 +104,7 @@ export function createDeviceMonitor(options: DeviceMonitorOptions): DeviceMonito
     const delay = exponentialBackoffMs(tracked.failures, initialBackoffMs, maxBackoffMs);
     log(`${tracked.session.id}: read failed (${describeError(error)}); retrying in ${Math.round(delay / 1000)} s`);
     const before = tracked.snapshot;
-    tracked.snapshot = {
-      ...(before ?? emptySnapshot(tracked.session)),
-      state: 'unreachable',
-      statusLine: 'Not responding',
-      stale: true,
-    };
+    tracked.snapshot = unreachableSnapshot(tracked.session, before);
     schedule(tracked, delay);
     if (!before || !before.stale) publish();
   }
@@ -144,8 +122,7 @@ export function createDeviceMonitor(options: DeviceMonitorOptions): DeviceMonito
   }
 
   function forget(tracked: Tracked): void {
-    tracked.timer?.dispose();
-    tracked.abort?.abort(new Error('device detached'));
+    halt(tracked, new Error('device detached'));
     devices.delete(tracked.session.id);
     tracked.session.close().catch((error: unknown) => log(`${tracked.session.id}: close failed (${describeError(error)})`));
   }
@@ -166,13 +143,7 @@ export function createDeviceMonitor(options: DeviceMonitorOptions): DeviceMonito
     async start() {
       for (const source of options.sources) {
         subscriptions.add(source.watch(onSourceEvent));
-        let sessions: DeviceSession[] = [];
-        try {
-          sessions = await source.list();
-        } catch (error) {
-          // A missing bus or driver is "no devices" from this source, never a crash.
-          log(`${source.name}: could not list devices (${describeError(error)})`);
-        }
+        const sessions = await listOrNone(source, log);
         for (const session of sessions) if (!devices.has(session.id)) track(session);
       }
       publish();
@@ -190,11 +161,7 @@ export function createDeviceMonitor(options: DeviceMonitorOptions): DeviceMonito
     },
     pause() {
       paused = true;
-      for (const tracked of devices.values()) {
-        tracked.timer?.dispose();
-        tracked.timer = undefined;
-        tracked.abort?.abort(new Error('paused'));
-      }
+      for (const tracked of devices.values()) halt(tracked, new Error('paused'));
     },
     resume() {
       paused = false;
@@ -211,24 +178,40 @@ export function createDeviceMonitor(options: DeviceMonitorOptions): DeviceMonito
   };
 }
 
-function emptySnapshot(session: DeviceSession): DeviceSnapshot {
-  return {
-    id: session.id,
-    transport: session.transport,
-    identity: { manufacturer: '', model: 'Unknown device', commandSet: [] },
-    state: 'unreachable',
-    statusLine: 'Not responding',
-    conditions: [],
-    supplies: [],
-    facts: {},
-    stale: true,
-    updatedAt: null,
-  };
+/** Stops a device's pending and in-flight reads (pause, detach); `reason` is what the read rejects with. */
+function halt(tracked: Tracked, reason: Error): void {
+  cancelTimer(tracked);
+  tracked.abort?.abort(reason);
 }
 
-/** Same state apart from the time stamp: no event for a poll that changed nothing. */
-function sameContent(a: DeviceSnapshot, b: DeviceSnapshot): boolean {
-  return JSON.stringify({ ...a, updatedAt: 0 }) === JSON.stringify({ ...b, updatedAt: 0 });
+function cancelTimer(tracked: Tracked): void {
+  tracked.timer?.dispose();
+  tracked.timer = undefined;
+}
+
+/** A missing bus or driver is "no devices" from this source, never a crash. */
+async function listOrNone(source: DeviceSource, log: (message: string) => void): Promise<DeviceSession[]> {
+  try {
+    return await source.list();
+  } catch (error) {
+    log(`${source.name}: could not list devices (${describeError(error)})`);
+    return [];
+  }
+}
+
+/**
+ * Starts one read that gives up after `timeoutMs`. Its abort controller is kept on `tracked` so
+ * `pause` and detach can abort it too. The timeout is disposed on a side branch, so the caller's
+ * handlers run in the same tick as they would without it.
+ */
+function startTimedRead(tracked: Tracked, timeoutMs: number, timers: Timers): Promise<DeviceReading> {
+  const abort = new AbortController();
+  tracked.abort = abort;
+  const timeout = timers.setTimeout(() => abort.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  const read = withAbort(tracked.session.read(abort.signal), abort.signal);
+  const stopTimeout = (): void => timeout.dispose();
+  read.then(stopTimeout, stopTimeout);
+  return read;
 }
 
 /** Rejects when the signal aborts even if a transport ignores it, so a stuck device never stalls the monitor. */
