@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { z } from 'zod';
-import { ApiErrorSchema, DIAGNOSTICS_PATH, diagnosticsCasePath, UploadResponseSchema } from '../../common/diagnostics/api.js';
-import { CASE_CODE_PATTERN, parseCaseCode } from '../../common/diagnostics/case-code.js';
+import { parseCaseCode } from '../../common/diagnostics/case-code.js';
 import type { UploadView } from '../../common/contract/diagnostics.js';
 import type { Clock, Disposable, Timers } from '../../common/lifecycle.js';
-import { describeNetworkError } from '../../common/system-error-words.js';
-import { writeFileAtomic } from '../storage/atomic-write.js';
-import { describeFsError } from '../storage/fs-error.js';
+import { requestCaseDeletion } from './case-deletion.js';
+import { fetchSender, type DiagnosticsSender } from './diagnostics-sender.js';
+import { openUploadFolder } from './upload-folder.js';
+import { UploadError } from './upload-error.js';
+import { newUploadRecord, uploadView, type UploadRecord } from './upload-record.js';
+import { tryUploadOnce, type UploadTryContext } from './upload-try.js';
+
+export { fetchSender, type DiagnosticsSender } from './diagnostics-sender.js';
+export { UploadError } from './upload-error.js';
+export { groupCaseCode } from './upload-record.js';
 
 /**
  * Uploads of diagnostics bundles, durable: an upload is on disk (its gzip body and a small record)
@@ -17,67 +20,6 @@ import { describeFsError } from '../storage/fs-error.js';
  * and shown with the server's words. A sent upload keeps its record (case code, delete token)
  * so the owner can delete it later; its body is dropped.
  */
-
-/** Waits between tries: the first retry soon (a blip), then longer (offline for a while). */
-const BACKOFF_MS = [5_000, 30_000, 120_000, 600_000, 1_800_000];
-
-const RecordSchema = z.object({
-  id: z.string().regex(/^[0-9a-f-]{36}$/),
-  createdAt: z.number().int().min(0),
-  bytes: z.number().int().min(0),
-  idempotencyKey: z.string().min(8).max(200),
-  state: z.enum(['queued', 'sent', 'failed']),
-  attempts: z.number().int().min(0),
-  problem: z.string().nullable(),
-  nextAttemptAt: z.number().int().nullable(),
-  caseCode: z.string().regex(CASE_CODE_PATTERN).nullable(),
-  deleteToken: z.string().nullable(),
-  expiresAt: z.number().int().nullable(),
-});
-type UploadRecord = z.infer<typeof RecordSchema>;
-
-/** One POST: the body with progress as it is handed over, answering status and body text. */
-export type DiagnosticsSender = (
-  url: string,
-  request: {
-    method: 'POST' | 'DELETE';
-    headers: Record<string, string>;
-    body?: Uint8Array;
-    onProgress?: (sent: number) => void;
-    signal: AbortSignal;
-  },
-) => Promise<{ status: number; text: string; retryAfter: string | null }>;
-
-/** Chunks the body so progress follows what the network takes. */
-const CHUNK = 64 * 1024;
-
-/** The default sender: the runtime's fetch with a streamed body (Node's fetch needs `duplex: 'half'` for that). */
-export const fetchSender: DiagnosticsSender = async (url, request) => {
-  const body = request.body;
-  let sent = 0;
-  const stream =
-    body === undefined
-      ? undefined
-      : new ReadableStream<Uint8Array>({
-          pull(controller) {
-            if (sent >= body.length) {
-              controller.close();
-              return;
-            }
-            const chunk = body.subarray(sent, sent + CHUNK);
-            sent += chunk.length;
-            controller.enqueue(chunk);
-            request.onProgress?.(sent);
-          },
-        });
-  const response = await fetch(url, {
-    method: request.method,
-    headers: request.headers,
-    signal: request.signal,
-    ...(stream ? { body: stream, duplex: 'half' } : {}),
-  } as RequestInit);
-  return { status: response.status, text: await response.text(), retryAfter: response.headers.get('retry-after') };
-};
 
 export interface UploadQueueOptions {
   /** Folder for records and bodies; undefined keeps them in memory (lost on quit). */
@@ -105,69 +47,18 @@ export interface UploadQueue extends Disposable {
   deleteCase(caseCode: string): Promise<'deleted' | 'already-gone'>;
 }
 
-/** What deleting or uploading can fail with, for the caller to turn into a contract error. */
-export class UploadError extends Error {
-  override readonly name = 'UploadError';
-  constructor(
-    readonly kind: 'not-found' | 'forbidden' | 'unavailable' | 'invalid-input',
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export function groupCaseCode(code: string | null): string[] {
-  return code === null ? [] : code.split('-');
-}
-
+/** Opens the queue: reads the uploads of earlier runs and sends what waits; sending itself is upload-try.ts. */
 export function openUploadQueue(options: UploadQueueOptions): UploadQueue {
-  const send = options.send ?? fetchSender;
+  const folder = openUploadFolder(options.dir, options.log);
   const records = new Map<string, UploadRecord>();
-  /** Bodies of queued uploads when there is no folder (and while the first write runs). */
-  const bodies = new Map<string, Uint8Array>();
   const progress = new Map<string, number>();
   const sending = new Set<string>();
   let timer: Disposable | undefined;
   let disposed = false;
   const aborts = new Set<AbortController>();
+  const tryContext: UploadTryContext = { ...options, send: options.send ?? fetchSender, folder, progress, aborts };
 
-  const recordPath = (id: string): string => join(options.dir!, `${id}.json`);
-  const bodyPath = (id: string): string => join(options.dir!, `${id}.json.gz`);
-
-  const save = async (record: UploadRecord): Promise<void> => {
-    if (!options.dir) return;
-    try {
-      await writeFileAtomic(recordPath(record.id), JSON.stringify(record));
-    } catch (error) {
-      options.log(
-        `diagnostics: cannot save the upload record in ${options.dir} (${describeFsError(error)}) — it is kept until the app quits`,
-      );
-    }
-  };
-
-  const view = (record: UploadRecord): UploadView => ({
-    id: record.id,
-    createdAt: record.createdAt,
-    state: sending.has(record.id) ? 'sending' : record.state,
-    progress: record.state === 'sent' ? 1 : (progress.get(record.id) ?? 0),
-    bytes: record.bytes,
-    attempts: record.attempts,
-    problem: record.problem,
-    nextAttemptAt: record.state === 'queued' ? record.nextAttemptAt : null,
-    caseCode: record.caseCode,
-    caseCodeGroups: groupCaseCode(record.caseCode),
-    expiresAt: record.expiresAt,
-  });
-
-  const readBody = async (id: string): Promise<Uint8Array | undefined> => {
-    const held = bodies.get(id);
-    if (held || !options.dir) return held;
-    try {
-      return await readFile(bodyPath(id));
-    } catch {
-      return undefined;
-    }
-  };
+  const view = (record: UploadRecord): UploadView => uploadView(record, sending.has(record.id), progress.get(record.id));
 
   function schedule(): void {
     timer?.dispose();
@@ -193,7 +84,7 @@ export function openUploadQueue(options: UploadQueueOptions): UploadQueue {
     if (!record || record.state !== 'queued' || sending.has(id) || disposed) return;
     sending.add(id);
     try {
-      await sendOnce(record);
+      await tryUploadOnce(record, tryContext);
     } finally {
       sending.delete(id);
       options.onChanged();
@@ -201,140 +92,10 @@ export function openUploadQueue(options: UploadQueueOptions): UploadQueue {
     }
   }
 
-  async function sendOnce(record: UploadRecord): Promise<void> {
-    const id = record.id;
-    const backend = options.backendUrl();
-    if (!backend) {
-      Object.assign(record, {
-        state: 'failed',
-        problem: 'No support server is configured in this app; export the bundle to a file and attach it instead.',
-        nextAttemptAt: null,
-      });
-      await save(record);
-      return;
-    }
-    const body = await readBody(id);
-    if (!body) {
-      Object.assign(record, {
-        state: 'failed',
-        problem: 'The saved bundle of this upload is missing or unreadable; capture again and upload the new one.',
-        nextAttemptAt: null,
-      });
-      await save(record);
-      return;
-    }
-    progress.set(id, 0);
-    record.attempts += 1;
-    options.onChanged();
-    const url = new URL(DIAGNOSTICS_PATH, backend).toString();
-    const abort = new AbortController();
-    aborts.add(abort);
-    const timeout = options.timers.setTimeout(
-      () => abort.abort(new Error(`no answer within ${Math.round((options.timeoutMs ?? 120_000) / 1000)} s`)),
-      options.timeoutMs ?? 120_000,
-    );
-    let lastReported = 0;
-    try {
-      const answer = await send(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'content-encoding': 'gzip',
-          'idempotency-key': record.idempotencyKey,
-          ...(options.installId ? { 'x-trayside-install': options.installId } : {}),
-        },
-        body,
-        signal: abort.signal,
-        onProgress: (sent) => {
-          progress.set(id, Math.min(1, sent / Math.max(1, body.length)));
-          // Every ~5 %, so a fast line does not flood the panel with events.
-          if (sent - lastReported >= body.length / 20 || sent >= body.length) {
-            lastReported = sent;
-            options.onChanged();
-          }
-        },
-      });
-      if (answer.status === 201 || answer.status === 200) {
-        let parsed: ReturnType<typeof UploadResponseSchema.safeParse>;
-        try {
-          parsed = UploadResponseSchema.safeParse(JSON.parse(answer.text));
-        } catch {
-          parsed = UploadResponseSchema.safeParse(undefined);
-        }
-        if (!parsed.success) throw new Error(`the support server answered ${answer.status} without a case code`);
-        Object.assign(record, {
-          state: 'sent',
-          problem: null,
-          nextAttemptAt: null,
-          caseCode: parsed.data.caseCode,
-          deleteToken: parsed.data.deleteToken,
-          expiresAt: parsed.data.expiresAt,
-        });
-        await save(record);
-        bodies.delete(id);
-        if (options.dir) await rm(bodyPath(id), { force: true }).catch(() => undefined);
-        options.log(`diagnostics: upload sent; case code ${parsed.data.caseCode}`);
-      } else {
-        const serverWords = (() => {
-          try {
-            const error = ApiErrorSchema.safeParse(JSON.parse(answer.text));
-            return error.success ? error.data.message : undefined;
-          } catch {
-            return undefined;
-          }
-        })();
-        const transient = answer.status === 408 || answer.status === 429 || answer.status >= 500;
-        const problem = `The support server answered ${answer.status}${serverWords ? `: ${serverWords}` : ''}`;
-        if (transient) retryLater(record, problem, answer.retryAfter);
-        else
-          Object.assign(record, {
-            state: 'failed',
-            problem: `${problem}. It was not sent; capture again, or export the bundle to a file.`,
-            nextAttemptAt: null,
-          });
-        await save(record);
-        options.log(`diagnostics: upload not sent: ${problem}`);
-      }
-    } catch (error) {
-      const reason =
-        abort.signal.aborted && abort.signal.reason instanceof Error ? abort.signal.reason.message : describeNetworkError(error);
-      retryLater(record, `Could not reach the support server at ${backend}: ${reason}`, null);
-      await save(record);
-      options.log(`diagnostics: upload waiting: ${record.problem}`);
-    } finally {
-      timeout.dispose();
-      aborts.delete(abort);
-    }
-  }
-
-  function retryLater(record: UploadRecord, problem: string, retryAfter: string | null): void {
-    const seconds = retryAfter !== null && /^\d+$/.test(retryAfter) ? Number(retryAfter) * 1000 : 0;
-    const wait = Math.max(seconds, BACKOFF_MS[Math.min(record.attempts - 1, BACKOFF_MS.length - 1)]!);
-    Object.assign(record, { state: 'queued', problem, nextAttemptAt: options.clock.now() + wait });
-  }
-
   const ready = (async () => {
-    if (!options.dir) return;
-    let names: string[] = [];
-    try {
-      await mkdir(options.dir, { recursive: true });
-      names = await readdir(options.dir);
-    } catch (error) {
-      options.log(
-        `diagnostics: cannot open the upload folder ${options.dir} (${describeFsError(error)}) — uploads wait in memory this run`,
-      );
-      return;
-    }
-    for (const name of names) {
-      if (!/^[0-9a-f-]{36}\.json$/.test(name)) continue;
-      try {
-        const parsed = RecordSchema.safeParse(JSON.parse(await readFile(join(options.dir, name), 'utf8')));
-        if (parsed.success) records.set(parsed.data.id, parsed.data);
-        else options.log(`diagnostics: ignored the damaged upload record ${name}`);
-      } catch {
-        options.log(`diagnostics: ignored the unreadable upload record ${name}`);
-      }
-    }
+    const earlier = await folder.loadRecords();
+    if (earlier === undefined) return;
+    for (const record of earlier) records.set(record.id, record);
     // Waiting uploads from an earlier run go now: the reason they waited may be gone.
     for (const record of records.values()) if (record.state === 'queued') record.nextAttemptAt = options.clock.now();
     schedule();
@@ -358,32 +119,10 @@ export function openUploadQueue(options: UploadQueueOptions): UploadQueue {
         if (existing.state === 'queued') void attempt(existing.id);
         return view(existing);
       }
-      const record: UploadRecord = {
-        id: randomUUID(),
-        createdAt: options.clock.now(),
-        bytes: body.length,
-        idempotencyKey,
-        state: 'queued',
-        attempts: 0,
-        problem: null,
-        nextAttemptAt: options.clock.now(),
-        caseCode: null,
-        deleteToken: null,
-        expiresAt: null,
-      };
-      bodies.set(record.id, body);
-      if (options.dir) {
-        try {
-          await writeFileAtomic(bodyPath(record.id), body);
-          bodies.delete(record.id);
-        } catch (error) {
-          options.log(
-            `diagnostics: cannot keep the upload on disk in ${options.dir} (${describeFsError(error)}) — it waits in memory until the app quits`,
-          );
-        }
-      }
+      const record = newUploadRecord(randomUUID(), body.length, idempotencyKey, options.clock.now());
+      await folder.keepBody(record.id, body);
       records.set(record.id, record);
-      await save(record);
+      await folder.saveRecord(record);
       void attempt(record.id);
       return view(record);
     },
@@ -392,7 +131,7 @@ export function openUploadQueue(options: UploadQueueOptions): UploadQueue {
       const record = find(id);
       if (record.state === 'sent') return view(record);
       Object.assign(record, { state: 'queued', nextAttemptAt: options.clock.now() });
-      await save(record);
+      await folder.saveRecord(record);
       void attempt(id);
       return view(records.get(id)!);
     },
@@ -403,11 +142,8 @@ export function openUploadQueue(options: UploadQueueOptions): UploadQueue {
       if (sending.has(id))
         throw new UploadError('invalid-input', 'This upload is being sent right now; wait a moment, then delete it by its case code.');
       records.delete(id);
-      bodies.delete(id);
-      if (options.dir) {
-        await rm(bodyPath(id), { force: true }).catch(() => undefined);
-        await rm(recordPath(id), { force: true }).catch(() => undefined);
-      }
+      await folder.dropBody(id);
+      await folder.removeRecord(id);
       schedule();
       options.onChanged();
     },
@@ -423,44 +159,14 @@ export function openUploadQueue(options: UploadQueueOptions): UploadQueue {
         );
       const backend = options.backendUrl();
       if (!backend) throw new UploadError('unavailable', 'No support server is configured in this app.');
-      const abort = new AbortController();
-      const timeout = options.timers.setTimeout(() => abort.abort(), options.timeoutMs ?? 30_000);
-      let status: number;
-      let text: string;
-      try {
-        ({ status, text } = await send(new URL(diagnosticsCasePath(parsed.code), backend).toString(), {
-          method: 'DELETE',
-          headers: { authorization: `Bearer ${record.deleteToken}` },
-          signal: abort.signal,
-        }));
-      } catch (error) {
-        throw new UploadError(
-          'unavailable',
-          `Could not reach the support server at ${backend}: ${describeNetworkError(error)}. Try again when you are online.`,
-        );
-      } finally {
-        timeout.dispose();
-      }
-      if (status === 204 || status === 200 || status === 404) {
-        records.delete(record.id);
-        if (options.dir) await rm(recordPath(record.id), { force: true }).catch(() => undefined);
-        options.onChanged();
-        options.log(`diagnostics: case ${parsed.code} ${status === 404 ? 'was already gone from' : 'deleted on'} the support server`);
-        return status === 404 ? 'already-gone' : 'deleted';
-      }
-      const words = (() => {
-        try {
-          const error = ApiErrorSchema.safeParse(JSON.parse(text));
-          return error.success ? `: ${error.data.message}` : '';
-        } catch {
-          return '';
-        }
-      })();
-      if (status === 403) throw new UploadError('forbidden', `The support server refused to delete case ${parsed.code}${words}.`);
-      throw new UploadError(
-        'unavailable',
-        `The support server answered ${status} to deleting case ${parsed.code}${words}. Try again later.`,
+      const outcome = await requestCaseDeletion({ ...tryContext, backend, caseCode: parsed.code, deleteToken: record.deleteToken });
+      records.delete(record.id);
+      await folder.removeRecord(record.id);
+      options.onChanged();
+      options.log(
+        `diagnostics: case ${parsed.code} ${outcome === 'already-gone' ? 'was already gone from' : 'deleted on'} the support server`,
       );
+      return outcome;
     },
     dispose() {
       disposed = true;
