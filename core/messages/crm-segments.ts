@@ -1,14 +1,11 @@
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
 import type { Clock, Disposable, Timers } from '../../common/lifecycle.js';
 import type { Consent } from '../../common/settings.js';
-import { writeFileAtomic } from '../storage/atomic-write.js';
-import { describeFsError } from '../storage/fs-error.js';
-import { readOwnedFileSync, setAsideDamagedSync } from '../storage/owned-file.js';
 import type { FetchLike } from './poller.js';
 import type { InstallAuthorization } from '../events/install-authorization.js';
 import { describeError } from '../../common/errors.js';
+import { checkCrmSegments, crmSegmentsUrl } from './crm-segments-request.js';
+import { openCrmSegmentsFile, type SavedCrmSegments } from './crm-segments-file.js';
 import { nextSegmentCheckDelay, SEGMENT_CHECK_INTERVAL_MS } from './segment-schedule.js';
 
 /**
@@ -20,19 +17,6 @@ import { nextSegmentCheckDelay, SEGMENT_CHECK_INTERVAL_MS } from './segment-sche
  * answer, its ETag and when it was checked are kept on disk, so a restart does not ask again; the
  * file is deleted when consent is withdrawn.
  */
-
-/** The rule context's own limits (common/messages/rule-context.ts: ≤ 200 names of ≤ 100 characters). */
-const SegmentsAnswerSchema = z.object({ segments: z.array(z.string().min(1).max(100)).max(200) });
-const SavedSchema = z.object({
-  installId: z.string(),
-  segments: z.array(z.string().max(100)).max(200),
-  fetchedAt: z.number(),
-  // Absent in files written before conditional checks: such an answer is checked again at start.
-  etag: z.string().max(200).optional(),
-  checkedAt: z.number().optional(),
-});
-type Saved = z.infer<typeof SavedSchema>;
-const MAX_BODY = 64 * 1024;
 
 /** What the segment fetcher needs. */
 export interface CrmSegmentsOptions {
@@ -71,9 +55,8 @@ export interface CrmSegments {
 
 /** Creates the fetcher; it loads the last answer from disk at once. */
 export function createCrmSegments(options: CrmSegmentsOptions): CrmSegments {
-  const file = join(options.storageDir, 'crm-segments.json');
+  const file = openCrmSegmentsFile(join(options.storageDir, 'crm-segments.json'), options.installId, options.log);
   const allowed = (): boolean => options.consent() !== 'none';
-  const { log } = options;
   const random = options.random ?? Math.random;
   const intervalMs = options.intervalMs ?? SEGMENT_CHECK_INTERVAL_MS;
   let segments: readonly string[] = [];
@@ -81,126 +64,53 @@ export function createCrmSegments(options: CrmSegmentsOptions): CrmSegments {
   let checkedAt: number | undefined;
   let fetchedAt = 0;
   let failures = 0;
-  let writeProblem: string | undefined;
   let timer: Disposable | undefined;
   let started = false;
   let disposed = false;
   let lastConsent = options.consent();
-  // Blocking, once, at start-up: targeting on the segments must not flip after the first evaluation.
-  function loadSync(): void {
-    const found = readOwnedFileSync(file);
-    if (found.kind === 'unreadable') {
-      writeProblem = describeFsError(found.error);
-      log(`messages: cannot read the CRM segments at ${file} (${writeProblem}) — they are fetched again after the next poll`);
-    } else if (found.kind === 'read') {
-      let saved: ReturnType<typeof SavedSchema.safeParse> | undefined;
-      try {
-        saved = SavedSchema.safeParse(JSON.parse(found.text));
-      } catch {
-        saved = undefined;
-      }
-      // A file from another install id (a copied profile) is not this owner's.
-      if (saved?.success) {
-        if (saved.data.installId === options.installId) remember(saved.data);
-      } else {
-        const aside = setAsideDamagedSync(file, 'move');
-        log(
-          `messages: the saved CRM segments at ${file} are damaged; ${aside ? `kept them as ${aside}; ` : ''}they are fetched again after the next poll`,
-        );
-      }
-    }
-  }
 
-  function remember(saved: Saved): void {
+  function remember(saved: SavedCrmSegments): void {
     segments = saved.segments;
     fetchedAt = saved.fetchedAt;
     etag = saved.etag;
     checkedAt = saved.checkedAt;
   }
 
-  const save = async (next: Saved): Promise<void> => {
-    try {
-      await writeFileAtomic(file, JSON.stringify(next));
-      writeProblem = undefined;
-    } catch (error) {
-      const problem = describeFsError(error);
-      if (problem !== writeProblem)
-        log(`messages: cannot write the CRM segments at ${file} (${problem}) — targeting uses them until a restart`);
-      writeProblem = problem;
-    }
-  };
   const forget = (): void => {
     segments = [];
     etag = undefined;
     checkedAt = undefined;
     failures = 0;
-    // After any save still running, so a write that began before the withdrawal cannot bring the file back.
-    saving = saving.then(() =>
-      rm(file, { force: true }).catch((error: unknown) => {
-        // The owner withdrew consent: say plainly that the old answer could not be deleted.
-        log(`messages: cannot delete the CRM segments at ${file} (${describeFsError(error)}); they are no longer used`);
-      }),
-    );
+    file.remove();
   };
   // Without consent the saved answer is deleted unread, damaged or not: no copy of it is kept.
-  let saving: Promise<void> = Promise.resolve();
   if (!allowed()) forget();
-  else loadSync();
+  else {
+    const saved = file.loadSync();
+    if (saved !== undefined) remember(saved);
+  }
 
-  const url = `${options.backendUrl.replace(/\/+$/, '')}/v1/segments/${encodeURIComponent(options.installId)}`;
+  const url = crmSegmentsUrl(options.backendUrl, options.installId);
   let inFlight: Promise<boolean> | undefined;
 
   async function fetchOnce(): Promise<boolean> {
-    const controller = new AbortController();
-    const timeout = options.timers.setTimeout(
-      () => controller.abort(new Error(`no answer within ${(options.timeoutMs ?? 15_000) / 1000} s`)),
-      options.timeoutMs ?? 15_000,
-    );
-    try {
-      const credential =
-        options.authorization === undefined ? { 'x-trayside-install': options.installId } : await options.authorization.headers();
-      const response = await options.fetch(url, {
-        method: 'GET',
-        headers: { accept: 'application/json', ...(etag !== undefined ? { 'if-none-match': etag } : {}), ...credential },
-        signal: controller.signal,
-      });
-      if (response.status === 401) options.authorization?.forget();
-      if (response.status === 304 && etag !== undefined) {
-        await response.body?.cancel();
-        // Answered: the timeout has nothing left to guard (saving may take a while on a slow disk).
-        timeout.dispose();
-        if (!allowed()) return false;
-        // The server may name the same answer with a newer tag (the data version moved on, this install's did not).
-        await answered(segments, response.headers.get('etag') ?? etag);
-        return false;
-      }
-      if (response.status !== 200) {
-        timeout.dispose();
-        await response.body?.cancel();
-        failures += 1;
-        options.log(`messages: CRM segments not updated (the server answered ${response.status})`);
-        return false;
-      }
-      const text = await response.text();
-      timeout.dispose();
-      if (text.length > MAX_BODY) throw new Error(`the answer is larger than ${MAX_BODY} bytes`);
-      const parsed = SegmentsAnswerSchema.safeParse(JSON.parse(text));
-      if (!parsed.success) throw new Error(`unexpected answer (${parsed.error.issues[0]?.message ?? 'invalid'})`);
-      // Consent may have been withdrawn while the request was out.
-      if (!allowed()) return false;
-      const next = [...new Set(parsed.data.segments)].sort();
-      const changed = JSON.stringify(next) !== JSON.stringify(segments);
-      if (changed) fetchedAt = options.clock.now();
-      await answered(next, response.headers.get('etag') ?? undefined);
-      return changed;
-    } catch (error) {
+    const check = await checkCrmSegments({ ...options, url, etag: () => etag });
+    if (check.kind === 'refused' || check.kind === 'failed') {
       failures += 1;
-      const reason = controller.signal.aborted ? controller.signal.reason : error;
-      options.log(`messages: CRM segments not updated (${describeError(reason)}); keeping the last ones`);
+      if (check.kind === 'refused') options.log(`messages: CRM segments not updated (the server answered ${check.status})`);
+      else options.log(`messages: CRM segments not updated (${describeError(check.reason)}); keeping the last ones`);
       return false;
-    } finally {
-      timeout.dispose();
     }
+    // Consent may have been withdrawn while the request was out.
+    if (!allowed()) return false;
+    if (check.kind === 'unchanged') {
+      await answered(segments, check.etag);
+      return false;
+    }
+    const changed = JSON.stringify(check.segments) !== JSON.stringify(segments);
+    if (changed) fetchedAt = options.clock.now();
+    await answered(check.segments, check.etag);
+    return changed;
   }
 
   /** The backend answered (200 or 304): keep the answer and when it was checked, on disk too, so a restart need not ask. */
@@ -210,15 +120,7 @@ export function createCrmSegments(options: CrmSegmentsOptions): CrmSegments {
     etag = nextEtag !== undefined && nextEtag.startsWith('"') && nextEtag.length <= 200 ? nextEtag : undefined;
     checkedAt = options.clock.now();
     failures = 0;
-    const record: Saved = {
-      installId: options.installId,
-      segments: [...next],
-      fetchedAt,
-      ...(etag !== undefined ? { etag } : {}),
-      checkedAt,
-    };
-    saving = saving.then(() => save(record));
-    await saving;
+    await file.write({ installId: options.installId, segments: [...next], fetchedAt, ...(etag !== undefined ? { etag } : {}), checkedAt });
   }
 
   function refresh(): Promise<boolean> {
