@@ -1,20 +1,18 @@
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { z } from 'zod';
-import { BUNDLE_LIMITS, RedactionKindSchema, type BundleMessage, type RedactionKind } from '../../common/diagnostics/bundle.js';
+import type { RedactionKind } from '../../common/diagnostics/bundle.js';
 import type { LinkResult } from '../../common/contract/actions.js';
 import type { DiagnosticsPreview, DiagnosticsState, RedactionChoice } from '../../common/contract/diagnostics.js';
 import { TraysideError, type TraysideHandlers } from '../../common/contract/index.js';
 import { Emitter, type Clock, type Disposable, type Timers } from '../../common/lifecycle.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { describeFsError } from '../storage/fs-error.js';
-import { readOwnedFileSync } from '../storage/owned-file.js';
-import { buildBundle, bundleText, gatherCapture, type CaptureInput, type CaptureSources } from './capture.js';
-import { REDACTION_KIND_LABELS, REDACTION_KINDS, type RedactionChoices } from './redact.js';
+import { gatherCapture, type CaptureInput } from './capture.js';
+import { captureSources, type HostCaptureSources } from './capture-sources.js';
+import { loadChoicesSync, saveChoices } from './redaction-choices.js';
+import { renderBundle, type RenderedBundle } from './render-bundle.js';
 import { openReproMode, type LevelControl } from './repro-mode.js';
 import type { Timeline } from './timeline.js';
 import { openUploadQueue, UploadError, type DiagnosticsSender } from './upload-queue.js';
@@ -45,14 +43,49 @@ export function defaultExportFolderSync(dataDir: string | undefined): string {
   return existsSync(downloads) ? downloads : homedir();
 }
 
-const ChoicesFileSchema = z.object({ version: z.literal(1), choices: z.partialRecord(RedactionKindSchema, z.enum(['keep', 'remove'])) });
+/** Writes the reviewed text through the host's save, under a name that says when it was captured. */
+async function exportReviewed(
+  preview: DiagnosticsPreview,
+  options: Pick<DiagnosticsServiceOptions, 'saveFile' | 'log' | 'timeline'>,
+): Promise<Awaited<ReturnType<SaveBundleFile>>> {
+  const name = `trayside-diagnostics-${new Date(preview.capturedAt).toISOString().replace(/[:.]/g, '-')}.json`;
+  try {
+    const saved = await options.saveFile(name, preview.text);
+    if (saved.status === 'saved') {
+      options.log(`diagnostics: bundle exported to ${saved.path}`);
+      options.timeline.note('diagnostics.export');
+    }
+    return saved;
+  } catch (error) {
+    throw new TraysideError(
+      'unavailable',
+      `Could not write the bundle file: ${describeFsError(error)}. Choose another folder or free some space.`,
+    );
+  }
+}
+
+/** Nothing leaves without the owner's yes (standing or for this one upload) and a server to take it. */
+function assertUploadAllowed(
+  options: Pick<DiagnosticsServiceOptions, 'supportSharing' | 'backendUrl'>,
+  confirmThisUpload: boolean | undefined,
+): void {
+  if (!options.supportSharing() && !confirmThisUpload) {
+    throw new TraysideError(
+      'forbidden',
+      'Uploading needs your yes: confirm this one upload, or choose "support sharing" in your privacy settings.',
+    );
+  }
+  if (!options.backendUrl())
+    throw new TraysideError(
+      'unavailable',
+      'No support server is configured in this app; export the bundle to a file and attach it instead.',
+    );
+}
 
 export interface DiagnosticsServiceOptions {
   /** `<data dir>/diagnostics`; undefined: choices and uploads live in memory. */
   dir: string | undefined;
-  sources: Omit<CaptureSources, 'repro' | 'events' | 'statusChanges' | 'errors' | 'messages'> & {
-    inbox: () => ReadonlyArray<{ id: string; title: string; deliveredAt: number }>;
-  };
+  sources: HostCaptureSources;
   timeline: Timeline;
   clock: Clock;
   timers: Timers;
@@ -80,30 +113,12 @@ export interface DiagnosticsService extends Disposable {
   readonly ready: Promise<void>;
 }
 
-interface Rendered {
-  preview: DiagnosticsPreview;
-  bytes: Uint8Array;
-}
-
-function loadChoices(dir: string | undefined): RedactionChoices {
-  if (!dir) return {};
-  const found = readOwnedFileSync(join(dir, 'choices.json'));
-  if (found.kind !== 'read') return {};
-  try {
-    const parsed = ChoicesFileSchema.safeParse(JSON.parse(found.text));
-    return parsed.success ? parsed.data.choices : {};
-  } catch {
-    // A torn file: back to removing everything, the safe default.
-    return {};
-  }
-}
-
 export function createDiagnosticsService(options: DiagnosticsServiceOptions): DiagnosticsService {
   const changed = new Emitter<DiagnosticsState>();
   const helpRequested = new Emitter<void>();
-  let choices = loadChoices(options.dir);
+  let choices = loadChoicesSync(options.dir);
   let captured: CaptureInput | undefined;
-  let rendered: Rendered | undefined;
+  let rendered: RenderedBundle | undefined;
   const fire = (): void => changed.fire(state());
 
   const repro = openReproMode({
@@ -136,50 +151,8 @@ export function createDiagnosticsService(options: DiagnosticsServiceOptions): Di
     };
   }
 
-  function messagesShown(from: number): BundleMessage[] {
-    const activity = options.timeline.activity(from);
-    return options.sources.inbox().map((item) => ({
-      messageId: item.id,
-      title: item.title,
-      shownAt: Math.max(0, Math.round(item.deliveredAt)),
-      actions: activity
-        .filter((entry) => entry.detail?.includes(JSON.stringify(item.id)) ?? false)
-        .map((entry) => ({ at: entry.at, action: entry.type, ...(entry.detail ? { detail: entry.detail } : {}) })),
-    }));
-  }
-
-  function render(input: CaptureInput): Rendered {
-    const bundle = buildBundle(input, choices);
-    const text = bundleText(bundle);
-    const bytes = new TextEncoder().encode(text);
-    const compressed = gzipSync(bytes);
-    const summary = new Map(bundle.redaction.map((entry) => [entry.kind, entry]));
-    const preview: DiagnosticsPreview = {
-      id: createHash('sha256').update(bytes).digest('hex').slice(0, 32),
-      capturedAt: input.capturedAt,
-      text,
-      bytes: bytes.length,
-      compressedBytes: compressed.length,
-      limitBytes: BUNDLE_LIMITS.maxBytes,
-      kinds: REDACTION_KINDS.map((kind) => ({
-        kind,
-        label: REDACTION_KIND_LABELS[kind],
-        count: summary.get(kind)?.count ?? 0,
-        choice: choices[kind] === 'keep' ? 'keep' : 'remove',
-      })),
-      leftOut: bundle.leftOut,
-    };
-    if (bytes.length > BUNDLE_LIMITS.maxBytes) {
-      throw new TraysideError(
-        'unavailable',
-        `The bundle is ${(bytes.length / 1024 / 1024).toFixed(1)} MB, over the ${BUNDLE_LIMITS.maxBytes / 1024 / 1024} MB support accepts; remove the logs from older runs and capture again.`,
-      );
-    }
-    return { preview, bytes: compressed };
-  }
-
   /** The reviewed rendering, or a clear error when the owner's screen shows an older one. */
-  function reviewed(previewId: string): Rendered {
+  function reviewed(previewId: string): RenderedBundle {
     if (!rendered || rendered.preview.id !== previewId) {
       throw new TraysideError(
         'not-found',
@@ -197,60 +170,23 @@ export function createDiagnosticsService(options: DiagnosticsServiceOptions): Di
   const handlers: TraysideHandlers['diagnostics'] = {
     getState: async () => state(),
     async capture() {
-      captured = await gatherCapture({
-        ...options.sources,
-        statusChanges: (from) => options.timeline.statusChanges(from),
-        errors: (from) => options.timeline.errors(from),
-        events: (from) => options.timeline.activity(from),
-        messages: () => messagesShown(options.clock.now() - 30 * 86_400_000),
-        repro: () => repro.window(),
-      });
-      rendered = render(captured);
+      captured = await gatherCapture(captureSources(options.sources, options.timeline, options.clock, repro));
+      rendered = renderBundle(captured, choices);
       return rendered.preview;
     },
     async setRedaction({ kind, choice }: { kind: RedactionKind; choice: RedactionChoice }) {
       choices = { ...choices, [kind]: choice };
-      if (options.dir) {
-        await writeFileAtomic(join(options.dir, 'choices.json'), JSON.stringify({ version: 1, choices })).catch((error: unknown) =>
-          options.log(
-            `diagnostics: cannot save the keep/remove choices in ${options.dir} (${describeFsError(error)}) — they apply until the app quits`,
-          ),
-        );
-      }
+      await saveChoices(options.dir, choices, options.log);
       if (!captured) throw new TraysideError('not-found', 'Capture a bundle first; the choice is saved for it.');
-      rendered = render(captured);
+      rendered = renderBundle(captured, choices);
       return rendered.preview;
     },
     async exportBundle({ previewId }) {
-      const { preview } = reviewed(previewId);
-      const name = `trayside-diagnostics-${new Date(preview.capturedAt).toISOString().replace(/[:.]/g, '-')}.json`;
-      try {
-        const saved = await options.saveFile(name, preview.text);
-        if (saved.status === 'saved') {
-          options.log(`diagnostics: bundle exported to ${saved.path}`);
-          options.timeline.note('diagnostics.export');
-        }
-        return saved;
-      } catch (error) {
-        throw new TraysideError(
-          'unavailable',
-          `Could not write the bundle file: ${describeFsError(error)}. Choose another folder or free some space.`,
-        );
-      }
+      return exportReviewed(reviewed(previewId).preview, options);
     },
     async upload({ previewId, confirmThisUpload }) {
       const { preview, bytes } = reviewed(previewId);
-      if (!options.supportSharing() && !confirmThisUpload) {
-        throw new TraysideError(
-          'forbidden',
-          'Uploading needs your yes: confirm this one upload, or choose "support sharing" in your privacy settings.',
-        );
-      }
-      if (!options.backendUrl())
-        throw new TraysideError(
-          'unavailable',
-          'No support server is configured in this app; export the bundle to a file and attach it instead.',
-        );
+      assertUploadAllowed(options, confirmThisUpload);
       options.timeline.note('diagnostics.upload');
       return uploads.enqueue(bytes, `bundle-${preview.id}`);
     },
