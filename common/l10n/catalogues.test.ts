@@ -40,6 +40,10 @@ describe('catalogues', () => {
       'panel.language.system',
       'report.id',
       'report.usbId',
+      'bytes.kilobytes',
+      'bytes.megabytes',
+      'upload.line',
+      'category.service',
     ]);
     for (const locale of ['de', 'ja', 'ar'] as const) {
       const catalogue = await loadCatalogue(locale);

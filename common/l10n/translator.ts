@@ -9,6 +9,8 @@ export type MessageValues = Readonly<Record<string, string | number>>;
 export interface Translator {
   readonly locale: UiLocale;
   readonly direction: 'ltr' | 'rtl';
+  /** The tag for Intl formatters (times, dates, numbers, lists): the pseudo-locale formats like English. */
+  readonly intlLocale: string;
   /** The message for `key` with its placeholders filled; English when this locale's message cannot be formatted. */
   t(key: MessageKey, values?: MessageValues): string;
 }
@@ -42,6 +44,7 @@ export function createTranslator(locale: UiLocale, catalogue: Catalogue, overlay
   return {
     locale,
     direction: directionOf(locale),
+    intlLocale: intlLocaleOf(locale),
     t(key, values) {
       const own = overlays[locale]?.[key] ?? catalogue[key];
       try {

@@ -8,6 +8,7 @@ import { HelpGuides } from './guides.js';
 import { DialogOpenerButton, PanelDialog } from './panel-dialog.js';
 import './diagnostics.css';
 import { useTranslator } from '../l10n/use-translator.js';
+import { WithValue } from '../l10n/with-value.js';
 
 /** The footer's "Get help" button; it opens the help view over the panel, and Escape or Close brings the owner back to it. */
 export function GetHelpButton() {
@@ -25,8 +26,9 @@ export function GetHelpButton() {
 export function HelpView({ formatTime }: { formatTime: FormatTime }) {
   const open = useStore((state) => state.helpOpen);
   const setOpen = useStore((state) => state.setHelpOpen);
+  const { t } = useTranslator();
   return (
-    <PanelDialog open={open} title="Get help" openerClassName="get-help__button" onClose={() => setOpen(false)}>
+    <PanelDialog open={open} title={t('help.button')} openerClassName="get-help__button" onClose={() => setOpen(false)}>
       <SupportLink />
       <HelpGuides />
       <DiagnosticsSection formatTime={formatTime} />
@@ -37,14 +39,18 @@ export function HelpView({ formatTime }: { formatTime: FormatTime }) {
 function SupportLink() {
   const state = useStore((store) => store.diagnostics);
   const openSupport = useStore((store) => store.openSupport);
+  const { t } = useTranslator();
   if (!state?.supportUrl) return null;
   return (
-    <section className="help__section" aria-label="Support page">
+    <section className="help__section" aria-label={t('help.supportPage')}>
       <p>
-        Your manufacturer's support page: <span className="help__url">{state.supportUrl}</span>
+        {t('help.supportPageIs')}{' '}
+        <bdi className="help__url" dir="ltr">
+          {state.supportUrl}
+        </bdi>
       </p>
       <button type="button" className="button" onClick={() => void openSupport()}>
-        Open the support page
+        {t('help.openSupport')}
       </button>
     </section>
   );
@@ -59,18 +65,16 @@ function DiagnosticsSection({ formatTime }: { formatTime: FormatTime }) {
   const deletedCase = useStore((store) => store.deletedCase);
   const unreachable = useStore(selectUnreachable);
   const headingId = useId();
+  const { t } = useTranslator();
   return (
     <section className="help__section" aria-labelledby={headingId}>
       <h3 id={headingId} className="help__subtitle">
-        Diagnostics for support
+        {t('diagnostics.title')}
       </h3>
-      <p className="help__hint">
-        Collects your device's identity, status and supply history, errors, the messages you saw, settings (without secrets) and the app's
-        recent logs. You see exactly what is in it before anything leaves this computer.
-      </p>
+      <p className="help__hint">{t('diagnostics.hint')}</p>
       {state && <ReproControl repro={state.repro} />}
       <button type="button" className="button button--primary" disabled={busy !== null || unreachable} onClick={() => void capture()}>
-        {busy === 'capture' ? 'Capturing…' : preview ? 'Capture again' : 'Capture diagnostics'}
+        {t(busy === 'capture' ? 'diagnostics.capturing' : preview ? 'diagnostics.captureAgain' : 'diagnostics.capture')}
       </button>
       {error && (
         <p className="inline-error" role="alert">
@@ -81,7 +85,7 @@ function DiagnosticsSection({ formatTime }: { formatTime: FormatTime }) {
       {state && state.uploads.length > 0 && <Uploads uploads={state.uploads} formatTime={formatTime} />}
       {deletedCase && (
         <p className="review__notice" role="status">
-          Case {deletedCase} deleted from the support server.
+          {t('diagnostics.caseDeleted', { code: deletedCase })}
         </p>
       )}
     </section>
@@ -94,6 +98,7 @@ function ReproControl({ repro }: { repro: ReproView }) {
   const stop = useStore((store) => store.stopRepro);
   const busy = useStore((store) => store.diagnosticsBusy);
   const [now, setNow] = useState(() => Date.now());
+  const { t } = useTranslator();
   const active = repro.active && repro.endsAt !== null && repro.endsAt > now;
   useEffect(() => {
     if (!repro.active) return undefined;
@@ -105,18 +110,18 @@ function ReproControl({ repro }: { repro: ReproView }) {
       {active ? (
         <>
           <p className="repro__state">
-            Recording with more detail — now reproduce the problem.{' '}
-            <span className="repro__countdown" role="timer" aria-label={`${formatCountdown(repro.endsAt! - now)} left`}>
-              {formatCountdown(repro.endsAt! - now)} left
+            {t('repro.recording')}{' '}
+            <span className="repro__countdown" role="timer" aria-label={t('repro.left', { time: formatCountdown(repro.endsAt! - now) })}>
+              {t('repro.left', { time: formatCountdown(repro.endsAt! - now) })}
             </span>
           </p>
           <button type="button" className="button" disabled={busy !== null} onClick={() => void stop()}>
-            Stop recording
+            {t('repro.stop')}
           </button>
         </>
       ) : (
         <button type="button" className="button" disabled={busy !== null} onClick={() => void start()}>
-          Record while I reproduce the problem ({repro.minutes} min)
+          {t('repro.start', { minutes: repro.minutes })}
         </button>
       )}
     </div>
@@ -130,11 +135,14 @@ function Review({ preview }: { preview: DiagnosticsPreview }) {
   const found = preview.kinds.filter((kind) => kind.count > 0);
   const notFound = preview.kinds.filter((kind) => kind.count === 0);
   const textId = useId();
+  const translator = useTranslator();
+  const { t } = translator;
+  const list = new Intl.ListFormat(translator.intlLocale, { type: 'unit' });
   return (
     <div className="review">
       <fieldset className="review__kinds">
-        <legend>Personal data found</legend>
-        {found.length === 0 && <p className="help__hint">None of the kinds below was found.</p>}
+        <legend>{t('review.personalData')}</legend>
+        {found.length === 0 && <p className="help__hint">{t('review.noneFound')}</p>}
         <ul className="review__kind-list">
           {found.map((kind) => (
             <li key={kind.kind}>
@@ -146,20 +154,23 @@ function Review({ preview }: { preview: DiagnosticsPreview }) {
                   onChange={(event) => void setRedaction(kind.kind, event.target.checked ? 'remove' : 'keep')}
                 />
                 <span>
-                  Remove {kind.label} <span className="review__count">({kind.count} found)</span>
+                  {t('review.remove', { kind: kind.label })}{' '}
+                  <span className="review__count">{t('review.found', { count: kind.count })}</span>
                 </span>
               </label>
             </li>
           ))}
         </ul>
-        {notFound.length > 0 && <p className="help__hint">Not found: {notFound.map((kind) => kind.label).join(', ')}.</p>}
+        {notFound.length > 0 && (
+          <p className="help__hint">{t('review.notFound', { kinds: list.format(notFound.map((kind) => kind.label)) })}</p>
+        )}
       </fieldset>
       <p className="review__size" aria-live="polite">
-        Size: {formatBytes(preview.bytes)} ({formatBytes(preview.compressedBytes)} when sent compressed)
+        {t('review.size', { size: formatBytes(preview.bytes, translator), compressed: formatBytes(preview.compressedBytes, translator) })}
       </p>
       {preview.leftOut.length > 0 && (
         <details className="review__left-out">
-          <summary>Left out ({preview.leftOut.length})</summary>
+          <summary>{t('review.leftOut', { count: preview.leftOut.length })}</summary>
           <ul>
             {preview.leftOut.map((entry, index) => (
               <li key={index}>
@@ -170,8 +181,8 @@ function Review({ preview }: { preview: DiagnosticsPreview }) {
         </details>
       )}
       <details className="review__text">
-        <summary>Review the exact text — this is what is saved or sent</summary>
-        <pre id={textId} className="review__pre" tabIndex={0} aria-label="Bundle text">
+        <summary>{t('review.exactText')}</summary>
+        <pre id={textId} className="review__pre" tabIndex={0} aria-label={t('review.bundleText')} dir="ltr">
           {preview.text}
         </pre>
       </details>
@@ -187,6 +198,7 @@ function SendActions() {
   const exportBundle = useStore((store) => store.exportDiagnostics);
   const upload = useStore((store) => store.uploadDiagnostics);
   const [confirming, setConfirming] = useState(false);
+  const { t } = useTranslator();
   const canUpload = state?.uploadTo !== null && state?.uploadTo !== undefined;
   const send = (): void => {
     if (state?.supportSharing) void upload(false);
@@ -196,17 +208,17 @@ function SendActions() {
     <div className="review__actions">
       <div className="review__buttons">
         <button type="button" className="button" disabled={busy !== null} onClick={() => void exportBundle()}>
-          {busy === 'export' ? 'Saving…' : 'Save to a file'}
+          {t(busy === 'export' ? 'diagnostics.saving' : 'diagnostics.saveToFile')}
         </button>
         {canUpload && (
           <button type="button" className="button button--primary" disabled={busy !== null || confirming} onClick={send}>
-            {busy === 'upload' ? 'Sending…' : 'Send to support'}
+            {t(busy === 'upload' ? 'diagnostics.sending' : 'diagnostics.sendToSupport')}
           </button>
         )}
       </div>
       {confirming && (
-        <div className="review__confirm" role="group" aria-label="Confirm this upload">
-          <p>Your privacy settings do not include sharing with support. Send this one bundle, exactly as shown, to {state?.uploadTo}?</p>
+        <div className="review__confirm" role="group" aria-label={t('diagnostics.confirmLabel')}>
+          <p>{t('diagnostics.confirmText', { destination: state?.uploadTo ?? '' })}</p>
           <button
             type="button"
             className="button button--primary"
@@ -215,21 +227,25 @@ function SendActions() {
               void upload(true);
             }}
           >
-            Yes, send it once
+            {t('diagnostics.sendOnce')}
           </button>
           <button type="button" className="button" onClick={() => setConfirming(false)}>
-            Don't send
+            {t('diagnostics.dontSend')}
           </button>
         </div>
       )}
       {notice?.kind === 'saved' && (
         <p className="review__notice" role="status">
-          Saved to <span className="help__url">{notice.path}</span>
+          <WithValue text={t('diagnostics.savedTo', { path: notice.path })} value={notice.path}>
+            <bdi className="help__url" dir="ltr">
+              {notice.path}
+            </bdi>
+          </WithValue>
         </p>
       )}
       {notice?.kind === 'cancelled' && (
         <p className="review__notice" role="status">
-          Not saved.
+          {t('diagnostics.notSaved')}
         </p>
       )}
     </div>
@@ -238,10 +254,11 @@ function SendActions() {
 
 function Uploads({ uploads, formatTime }: { uploads: readonly UploadView[]; formatTime: FormatTime }) {
   const headingId = useId();
+  const { t } = useTranslator();
   return (
     <section className="uploads" aria-labelledby={headingId}>
       <h3 id={headingId} className="help__subtitle">
-        Sent to support
+        {t('uploads.title')}
       </h3>
       <ul className="uploads__list">
         {uploads.map((upload) => (
@@ -260,10 +277,12 @@ function UploadEntry({ upload, formatTime }: { upload: UploadView; formatTime: F
   const remove = useStore((store) => store.deleteUpload);
   const busy = useStore((store) => store.diagnosticsBusy);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const translator = useTranslator();
+  const { t } = translator;
   if (upload.state === 'sent' && upload.caseCode) {
     return (
       <div className="upload__sent">
-        <p className="upload__label">Your case code — read it to support:</p>
+        <p className="upload__label">{t('upload.caseCodeLabel')}</p>
         <p className="case-code" data-case-code={upload.caseCode}>
           <span aria-hidden="true">
             {upload.caseCodeGroups.map((group, index) => (
@@ -273,50 +292,55 @@ function UploadEntry({ upload, formatTime }: { upload: UploadView; formatTime: F
             ))}
           </span>
           <span className="visually-hidden">
-            {upload.caseCode}, read as {spokenCaseCode(upload.caseCodeGroups)}
+            {t('upload.caseCodeSpoken', { code: upload.caseCode, spoken: spokenCaseCode(upload.caseCodeGroups, translator) })}
           </span>
         </p>
         {upload.expiresAt !== null && (
-          <p className="help__hint">Support keeps it until {new Date(upload.expiresAt).toLocaleDateString()}.</p>
+          <p className="help__hint">
+            {t('upload.keptUntil', { date: new Date(upload.expiresAt).toLocaleDateString(translator.intlLocale, { dateStyle: 'medium' }) })}
+          </p>
         )}
         {confirmDelete ? (
-          <div role="group" aria-label={`Delete case ${upload.caseCode}`}>
-            <p>Delete case {upload.caseCode} from the support server? Support can no longer open it.</p>
+          <div role="group" aria-label={t('upload.deleteCase', { code: upload.caseCode })}>
+            <p>{t('upload.deleteConfirm', { code: upload.caseCode })}</p>
             <button type="button" className="button" disabled={busy !== null} onClick={() => void remove(upload.caseCode!)}>
-              Yes, delete it
+              {t('upload.yesDelete')}
             </button>
             <button type="button" className="button" onClick={() => setConfirmDelete(false)}>
-              Keep it
+              {t('upload.keep')}
             </button>
           </div>
         ) : (
           <button type="button" className="button" onClick={() => setConfirmDelete(true)}>
-            Delete this upload
+            {t('upload.delete')}
           </button>
         )}
       </div>
     );
   }
-  const label = upload.state === 'sending' ? 'Sending to support…' : upload.state === 'queued' ? 'Waiting to send' : 'Not sent';
+  const label = t(
+    upload.state === 'sending' ? 'upload.sendingState' : upload.state === 'queued' ? 'upload.queuedState' : 'upload.failedState',
+  );
   return (
     <div className="upload__pending">
-      <p className="upload__label">
-        {label} · {formatBytes(upload.bytes)}
-      </p>
-      {upload.state !== 'failed' && <progress className="upload__progress" max={1} value={upload.progress} aria-label="Upload progress" />}
+      <p className="upload__label">{t('upload.line', { state: label, size: formatBytes(upload.bytes, translator) })}</p>
+      {upload.state !== 'failed' && (
+        <progress className="upload__progress" max={1} value={upload.progress} aria-label={t('upload.progress')} />
+      )}
       {upload.problem && (
         <p className={upload.state === 'failed' ? 'inline-error' : 'help__hint'} role={upload.state === 'failed' ? 'alert' : undefined}>
-          {upload.problem}
-          {upload.state === 'queued' && upload.nextAttemptAt !== null && ` — trying again at ${formatTime(upload.nextAttemptAt)}.`}
+          {upload.state === 'queued' && upload.nextAttemptAt !== null
+            ? t('upload.retryAt', { problem: upload.problem, time: formatTime(upload.nextAttemptAt) })
+            : upload.problem}
         </p>
       )}
       {upload.state !== 'sending' && (
         <div className="review__buttons">
           <button type="button" className="button" disabled={busy !== null} onClick={() => void retry(upload.id)}>
-            {upload.state === 'failed' ? 'Try again' : 'Try now'}
+            {t(upload.state === 'failed' ? 'upload.tryAgain' : 'upload.tryNow')}
           </button>
           <button type="button" className="button" disabled={busy !== null} onClick={() => void discard(upload.id)}>
-            Don't send
+            {t('diagnostics.dontSend')}
           </button>
         </div>
       )}

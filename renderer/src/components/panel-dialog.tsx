@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useTranslator } from '../l10n/use-translator.js';
 import { useCloseOnEscape } from './use-close-on-escape.js';
 import './diagnostics.css';
 
@@ -30,6 +31,7 @@ export function PanelDialog(props: { open: boolean; title: string; openerClassNa
   const { open, title, openerClassName, onClose, children } = props;
   const heading = useRef<HTMLHeadingElement>(null);
   const titleId = useId();
+  const { t } = useTranslator();
   const close = (): void => {
     onClose();
     requestAnimationFrame(() => document.querySelector<HTMLButtonElement>(`.${openerClassName}`)?.focus());
@@ -47,7 +49,7 @@ export function PanelDialog(props: { open: boolean; title: string; openerClassNa
           {title}
         </h2>
         <button type="button" className="button" onClick={close}>
-          Close
+          {t('dialog.close')}
         </button>
       </div>
       <div className="help__body">{children}</div>

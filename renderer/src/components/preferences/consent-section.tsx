@@ -1,8 +1,11 @@
 import { useId } from 'react';
-import { CONSENT_COVERAGE, CONSENT_LEVEL_WORDS, SOURCE_WORDS, type PreferencesView } from '../../../../common/contract/preferences.js';
+import { CONSENT_COVERAGE, type PreferencesView } from '../../../../common/contract/preferences.js';
 import { ConsentSchema, type Consent } from '../../../../common/settings.js';
+import { useTranslator } from '../../l10n/use-translator.js';
 import { useStore } from '../../store/store.js';
 import type { FormatTime } from '../../view/format.js';
+import { COVERAGE_KEYS, LEVEL_KEYS } from './consent-words.js';
+import { sourceWords } from './source-words.js';
 
 const ORDER: readonly Consent[] = ConsentSchema.options;
 
@@ -16,13 +19,15 @@ export function ConsentSection({ view, formatTime }: { view: PreferencesView; fo
   const change = useStore((state) => state.changePreferences);
   const name = useId();
   const { consent } = view;
+  const { t } = useTranslator();
+  const title = (level: Consent): string => t(LEVEL_KEYS[level].title);
   return (
     <section className="help__section" aria-labelledby={`${name}-title`}>
       <h3 className="help__subtitle" id={`${name}-title`}>
-        What Trayside may send
+        {t('consent.title', { product: 'Trayside' })}
       </h3>
       <fieldset className="preferences__fieldset">
-        <legend className="preferences__legend">Sharing level</legend>
+        <legend className="preferences__legend">{t('consent.legend')}</legend>
         {ORDER.map((level) => {
           const disabled = aboveCeiling(level, consent.ceiling);
           const sends = CONSENT_COVERAGE.filter((row) => (row.levels as readonly Consent[]).includes(level));
@@ -37,19 +42,20 @@ export function ConsentSection({ view, formatTime }: { view: PreferencesView; fo
                 onChange={() => void change({ consent: level })}
               />
               <span>
-                <strong>{CONSENT_LEVEL_WORDS[level].title}</strong> — {CONSENT_LEVEL_WORDS[level].summary}
+                <strong>{title(level)}</strong> — {t(LEVEL_KEYS[level].summary, { product: 'Trayside' })}
                 {disabled && (
-                  <span className="preferences__locked">
-                    {' '}
-                    Not available: {SOURCE_WORDS.policy.toLowerCase()} allows at most “{CONSENT_LEVEL_WORDS[consent.ceiling!].title}”.
-                  </span>
+                  <span className="preferences__locked"> {t('consent.notAvailable', { ceiling: title(consent.ceiling!) })}</span>
                 )}
-                <ul className="preferences__sends" aria-label={`What “${CONSENT_LEVEL_WORDS[level].title}” sends`}>
-                  {sends.map((row) => (
-                    <li key={row.request}>
-                      {row.purpose} {row.note} <code>{row.request}</code>: {row.fields.join(', ')}
-                    </li>
-                  ))}
+                <ul className="preferences__sends" aria-label={t('consent.sends', { level: title(level) })}>
+                  {sends.map((row) => {
+                    const words = COVERAGE_KEYS[row.request];
+                    return (
+                      <li key={row.request}>
+                        {t(words.purpose)} {words.note !== null && t(words.note)} <code dir="ltr">{row.request}</code>:{' '}
+                        <bdi dir="ltr">{row.fields.join(', ')}</bdi>
+                      </li>
+                    );
+                  })}
                 </ul>
               </span>
             </label>
@@ -58,18 +64,22 @@ export function ConsentSection({ view, formatTime }: { view: PreferencesView; fo
       </fieldset>
       <p className="preferences__source">
         {consent.source === 'policy'
-          ? `Locked at “${CONSENT_LEVEL_WORDS[consent.level].title}”. ${SOURCE_WORDS.policy}. Your own choice, “${CONSENT_LEVEL_WORDS[consent.chosen].title}”, applies again when the policy is lifted.`
-          : `${SOURCE_WORDS[consent.source]}.`}
+          ? t('consent.lockedAt', { level: title(consent.level), chosen: title(consent.chosen) })
+          : sourceWords(consent.source, false, t)}
       </p>
-      <h4 className="help__subtitle">Your consent history</h4>
+      <h4 className="help__subtitle">{t('consent.historyTitle')}</h4>
       {view.ledger.length === 0 ? (
-        <p className="help__hint">You have not chosen a level yet.</p>
+        <p className="help__hint">{t('consent.noHistory')}</p>
       ) : (
-        <ul className="preferences__list" aria-label="Consent history">
+        <ul className="preferences__list" aria-label={t('consent.history')}>
           {view.ledger.map((entry, index) => (
             <li key={`${entry.at}-${index}`}>
-              {formatTime(entry.at)}: {CONSENT_LEVEL_WORDS[entry.level].title} (wording version {entry.wordingVersion}, {entry.locale}
-              {entry.how === 'panel' ? '' : ', not from this page'})
+              {t(entry.how === 'panel' ? 'consent.historyEntry' : 'consent.historyEntryElsewhere', {
+                time: formatTime(entry.at),
+                level: title(entry.level),
+                version: entry.wordingVersion,
+                locale: entry.locale,
+              })}
             </li>
           ))}
         </ul>

@@ -1,20 +1,22 @@
 import { useId } from 'react';
 import type { MessageCategory, PreferencesView } from '../../../../common/contract/preferences.js';
+import type { MessageKey } from '../../../../common/l10n/en.js';
+import { useTranslator } from '../../l10n/use-translator.js';
 import { useStore } from '../../store/store.js';
 import { sourceWords } from './source-words.js';
 
-const CATEGORY_WORDS: Record<MessageCategory, { title: string; about: string }> = {
-  supplies: { title: 'Supplies', about: 'Low ink, toner or battery, with the part to order.' },
-  service: { title: 'Service', about: 'Notices about your device: firmware, repairs, warranty.' },
-  tips: { title: 'Tips', about: 'How to get more out of your device. Marketing.' },
-  offers: { title: 'Offers', about: 'Discounts and bundles. Marketing.' },
-  surveys: { title: 'Surveys', about: 'Questions about your experience. Marketing.' },
+const CATEGORY_WORDS: Record<MessageCategory, { title: MessageKey; about: MessageKey }> = {
+  supplies: { title: 'category.supplies', about: 'category.supplies.about' },
+  service: { title: 'category.service', about: 'category.service.about' },
+  tips: { title: 'category.tips', about: 'category.tips.about' },
+  offers: { title: 'category.offers', about: 'category.offers.about' },
+  surveys: { title: 'category.surveys', about: 'category.surveys.about' },
 };
 
 /** Alerts no setting turns off, shown so the owner knows they exist and why; `key` is an id part (aria-describedby splits on spaces). */
-const ALWAYS_ON = [
-  { key: 'supply-empty', title: 'Supply empty', reason: 'Your device cannot print until the supply is replaced.' },
-  { key: 'safety-recall', title: 'Safety recall', reason: 'A safety notice about your device must reach you.' },
+const ALWAYS_ON: ReadonlyArray<{ key: string; title: MessageKey; reason: MessageKey }> = [
+  { key: 'supply-empty', title: 'alwaysOn.supplyEmpty', reason: 'alwaysOn.supplyEmpty.reason' },
+  { key: 'safety-recall', title: 'alwaysOn.safetyRecall', reason: 'alwaysOn.safetyRecall.reason' },
 ];
 
 /** Message categories, the always-on alerts, quiet hours and the frequency limit. */
@@ -22,13 +24,14 @@ export function MessageSection({ view }: { view: PreferencesView }) {
   const change = useStore((state) => state.changePreferences);
   const id = useId();
   const limit = view.frequencyLimit;
+  const { t } = useTranslator();
   return (
     <section className="help__section" aria-labelledby={`${id}-title`}>
       <h3 className="help__subtitle" id={`${id}-title`}>
-        Messages you receive
+        {t('prefs.title')}
       </h3>
       <fieldset className="preferences__fieldset">
-        <legend className="preferences__legend">Categories</legend>
+        <legend className="preferences__legend">{t('prefs.categories')}</legend>
         {view.categories.map((row) => (
           <label key={row.category} className="preferences__choice">
             <input
@@ -39,39 +42,39 @@ export function MessageSection({ view }: { view: PreferencesView }) {
               onChange={(event) => void change({ category: { category: row.category, on: event.currentTarget.checked } })}
             />
             <span>
-              <strong>{CATEGORY_WORDS[row.category].title}</strong> — {CATEGORY_WORDS[row.category].about}{' '}
+              <strong>{t(CATEGORY_WORDS[row.category].title)}</strong> — {t(CATEGORY_WORDS[row.category].about)}{' '}
               <span className="preferences__source" id={`${id}-${row.category}`}>
-                {sourceWords(row.source, row.locked)}
+                {sourceWords(row.source, row.locked, t)}
               </span>
             </span>
           </label>
         ))}
         {ALWAYS_ON.map((alert) => (
-          <label key={alert.title} className="preferences__choice">
+          <label key={alert.key} className="preferences__choice">
             <input type="checkbox" checked disabled aria-describedby={`${id}-${alert.key}`} />
             <span>
-              <strong>{alert.title}</strong>{' '}
+              <strong>{t(alert.title)}</strong>{' '}
               <span className="preferences__source" id={`${id}-${alert.key}`}>
-                Locked on. {alert.reason}
+                {t('alwaysOn.locked', { reason: t(alert.reason) })}
               </span>
             </span>
           </label>
         ))}
       </fieldset>
       <fieldset className="preferences__fieldset">
-        <legend className="preferences__legend">Quiet hours</legend>
+        <legend className="preferences__legend">{t('prefs.quietHours')}</legend>
         <label className="preferences__choice">
           <input
             type="checkbox"
             checked={view.quietHours !== null}
             onChange={(event) => void change({ quietHours: event.currentTarget.checked ? { start: '22:00', end: '07:00' } : null })}
           />
-          <span>No messages at night</span>
+          <span>{t('prefs.noMessagesAtNight')}</span>
         </label>
         {view.quietHours !== null && (
           <div className="preferences__row">
             <label>
-              From{' '}
+              {t('prefs.from')}{' '}
               <input
                 type="time"
                 value={view.quietHours.start}
@@ -81,7 +84,7 @@ export function MessageSection({ view }: { view: PreferencesView }) {
               />
             </label>
             <label>
-              to{' '}
+              {t('prefs.to')}{' '}
               <input
                 type="time"
                 value={view.quietHours.end}
@@ -94,19 +97,19 @@ export function MessageSection({ view }: { view: PreferencesView }) {
         )}
       </fieldset>
       <fieldset className="preferences__fieldset">
-        <legend className="preferences__legend">How often</legend>
+        <legend className="preferences__legend">{t('prefs.howOften')}</legend>
         <label className="preferences__choice">
           <input
             type="checkbox"
             checked={limit !== null}
             onChange={(event) => void change({ frequencyLimit: event.currentTarget.checked ? { perDay: 2, perWeek: 5 } : null })}
           />
-          <span>Limit how many messages I get (safety recalls and empty supplies are not limited)</span>
+          <span>{t('prefs.limit')}</span>
         </label>
         {limit !== null && (
           <div className="preferences__row">
             <label>
-              At most{' '}
+              {t('prefs.perDayBefore')}{' '}
               <input
                 type="number"
                 min={1}
@@ -117,10 +120,10 @@ export function MessageSection({ view }: { view: PreferencesView }) {
                   void change({ frequencyLimit: { ...limit, perDay: event.currentTarget.valueAsNumber } })
                 }
               />{' '}
-              a day
+              {t('prefs.perDayAfter')}
             </label>
             <label>
-              and{' '}
+              {t('prefs.perWeekBefore')}{' '}
               <input
                 type="number"
                 min={1}
@@ -131,7 +134,7 @@ export function MessageSection({ view }: { view: PreferencesView }) {
                   void change({ frequencyLimit: { ...limit, perWeek: event.currentTarget.valueAsNumber } })
                 }
               />{' '}
-              a week
+              {t('prefs.perWeekAfter')}
             </label>
           </div>
         )}

@@ -5,6 +5,7 @@ import { DialogOpenerButton, PanelDialog } from '../panel-dialog.js';
 import { ConsentSection } from './consent-section.js';
 import { MessageSection } from './message-section.js';
 import { SendsSection } from './sends-section.js';
+import { ThresholdsSection } from './thresholds-section.js';
 import './preferences.css';
 
 /** The footer button that opens the preference center. */
@@ -25,19 +26,21 @@ export function PreferenceCenter({ formatTime }: { formatTime: FormatTime }) {
   const setOpen = useStore((state) => state.setPreferencesOpen);
   const view = useStore((state) => state.preferences);
   const error = useStore((state) => state.preferencesError);
+  const { t } = useTranslator();
   return (
-    <PanelDialog open={open} title="Privacy and messages" openerClassName="preferences__button" onClose={() => setOpen(false)}>
+    <PanelDialog open={open} title={t('preferences.button')} openerClassName="preferences__button" onClose={() => setOpen(false)}>
       {error && (
         <p className="inline-error" role="alert">
           {error}
         </p>
       )}
       {view === null ? (
-        <p role="status">Loading your choices…</p>
+        <p role="status">{t('preferences.loading')}</p>
       ) : (
         <>
           <ConsentSection view={view} formatTime={formatTime} />
           <MessageSection view={view} />
+          <ThresholdsSection view={view} />
           <SendsSection formatTime={formatTime} />
         </>
       )}
