@@ -1,22 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { TraysideError } from '../../common/contract/define.js';
-import { PrivacyRequestViewSchema, type PrivacyRequestView, type PrivacyState } from '../../common/contract/privacy.js';
+import type { PrivacyRequestView, PrivacyState } from '../../common/contract/privacy.js';
 import { describeError } from '../../common/errors.js';
 import { exponentialBackoffMs, type Clock, type Disposable, type Timers } from '../../common/lifecycle.js';
-import { ALL_SCOPES, PrivacyReceiptSchema, type DataScope, type PrivacyReceipt } from '../../common/privacy.js';
+import { ALL_SCOPES, type DataScope } from '../../common/privacy.js';
 import type { InstallAuthorization } from '../events/install-authorization.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { describeFsError } from '../storage/fs-error.js';
-import { readOwnedFileSync, setAsideDamagedSync } from '../storage/owned-file.js';
+import { createPrivacyBackend, type PrivacyFetch } from './privacy-backend.js';
+import {
+  loadPrivacyRequestsSync,
+  newPrivacyEntry,
+  privacyEntryView,
+  withNewEntry,
+  withReceipt,
+  type PrivacyEntry,
+  type StoredPrivacy,
+} from './privacy-requests.js';
 
-/** The slice of fetch the service uses (global fetch fits). */
-export type PrivacyFetch = (
-  url: string,
-  init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string; signal: AbortSignal },
-) => Promise<Response>;
+export type { PrivacyFetch } from './privacy-backend.js';
 
 export interface PrivacyServiceOptions {
   /** Where `requests.json` is kept (durable: a deletion survives a restart until acknowledged). */
@@ -47,19 +51,6 @@ export interface PrivacyService extends Disposable {
   onChanged(listener: (state: PrivacyState) => void): Disposable;
 }
 
-const StoredSchema = z.object({
-  /** Set once anything identifying this install went to the backend. */
-  sharedAt: z.number().nullable(),
-  requests: z.array(PrivacyRequestViewSchema.extend({ attempts: z.number().int().min(0) })).max(200),
-});
-type Stored = z.infer<typeof StoredSchema>;
-type Entry = Stored['requests'][number];
-
-const view = (entry: Entry): PrivacyRequestView => {
-  const { attempts: _attempts, ...rest } = entry;
-  return rest;
-};
-
 /**
  * The owner's "download my data" and "delete my data". A request is written to disk before it
  * is sent, then sent until the server acknowledges it with a receipt (backoff 5 s … 1 h, kept
@@ -75,34 +66,16 @@ export async function createPrivacyService(options: PrivacyServiceOptions): Prom
   const maxDelayMs = options.maxDelayMs ?? 3_600_000;
   const pollMs = options.pollMs ?? 30_000;
   const listeners = new Set<(state: PrivacyState) => void>();
-  let stored: Stored = load();
+  let stored: StoredPrivacy = loadPrivacyRequestsSync(file, options.log);
+  const backend = createPrivacyBackend(options);
   let timer: Disposable | undefined;
   let running: Promise<void> | undefined;
   let disposed = false;
   let saving: Promise<void> = Promise.resolve();
 
-  function load(): Stored {
-    const found = readOwnedFileSync(file);
-    if (found.kind === 'missing') return { sharedAt: null, requests: [] };
-    if (found.kind === 'unreadable') {
-      options.log(`privacy: cannot read ${file} (${describeFsError(found.error)}); starting with no requests`);
-      return { sharedAt: null, requests: [] };
-    }
-    try {
-      const parsed = StoredSchema.safeParse(JSON.parse(found.text));
-      if (parsed.success) return parsed.data;
-    } catch {
-      // Falls through to setting it aside.
-    }
-    const aside = setAsideDamagedSync(file, 'move');
-    // Unknown whether anything was shared: assume it was, so a later withdrawal still deletes.
-    options.log(`privacy: the requests at ${file} are damaged; ${aside ? `kept them as ${aside}` : 'could not keep a copy'}`);
-    return { sharedAt: 0, requests: [] };
-  }
-
   const state = (): PrivacyState => ({
     available: options.backendUrl !== undefined && options.authorization !== undefined,
-    requests: [...stored.requests].reverse().map(view),
+    requests: [...stored.requests].reverse().map(privacyEntryView),
   });
 
   async function save(): Promise<void> {
@@ -117,53 +90,19 @@ export async function createPrivacyService(options: PrivacyServiceOptions): Prom
     for (const listener of listeners) listener(now);
   }
 
-  const update = (id: string, change: (entry: Entry) => Entry): void => {
+  const update = (id: string, change: (entry: PrivacyEntry) => PrivacyEntry): void => {
     stored = { ...stored, requests: stored.requests.map((entry) => (entry.id === id ? change(entry) : entry)) };
   };
-
-  async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> {
-    const headers = await options.authorization!.headers();
-    const response = await options.fetch(new URL(path, options.backendUrl).href, {
-      method,
-      headers: { accept: 'application/json', ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(30_000),
-    });
-    if (response.status === 401) options.authorization!.forget();
-    return response;
-  }
-
-  async function receiptOf(response: Response): Promise<PrivacyReceipt> {
-    const text = await response.text();
-    if (!response.ok) throw new Error(`HTTP ${response.status} ${text.slice(0, 200)}`);
-    return PrivacyReceiptSchema.parse(JSON.parse(text));
-  }
-
-  const fromReceipt = (entry: Entry, receipt: PrivacyReceipt): Entry => ({
-    ...entry,
-    status: receipt.status,
-    completedAt: receipt.completedAt === null ? null : Date.parse(receipt.completedAt),
-    counts: receipt.counts,
-    problem: null,
-  });
 
   /** One pass: send queued requests, ask about pending ones; reschedules itself while anything is open. */
   async function pass(): Promise<void> {
     if (options.backendUrl === undefined || options.authorization === undefined) return;
-    const installId = options.authorization.installId;
-    let failed: Entry | undefined;
+    let failed: PrivacyEntry | undefined;
     for (const entry of stored.requests) {
       if (disposed || entry.status === 'completed') continue;
       try {
-        const response =
-          entry.status === 'queued'
-            ? await call('POST', `/v1/privacy/${installId}/${entry.kind === 'export' ? 'exports' : 'deletions'}`, {
-                requestId: entry.id,
-                scopes: entry.scopes,
-              })
-            : await call('GET', `/v1/privacy/${installId}/requests/${entry.id}`);
-        const receipt = await receiptOf(response);
-        update(entry.id, (current) => fromReceipt({ ...current, attempts: 0 }, receipt));
+        const receipt = await backend.acknowledge(entry);
+        update(entry.id, (current) => withReceipt({ ...current, attempts: 0 }, receipt));
       } catch (error) {
         const problem = describeError(error);
         update(entry.id, (current) => ({ ...current, attempts: current.attempts + 1, problem }));
@@ -190,31 +129,17 @@ export async function createPrivacyService(options: PrivacyServiceOptions): Prom
     return running;
   }
 
-  async function add(kind: Entry['kind'], scopes: readonly DataScope[], reason: Entry['reason']): Promise<PrivacyState> {
+  async function add(kind: PrivacyEntry['kind'], scopes: readonly DataScope[], reason: PrivacyEntry['reason']): Promise<PrivacyState> {
     if (options.backendUrl === undefined || options.authorization === undefined) {
       throw new TraysideError(
         'unavailable',
         'No message server is configured, so this app never sent anything that could be exported or deleted.',
       );
     }
-    const entry: Entry = {
-      id: randomUUID(),
-      kind,
-      scopes: [...scopes].sort(),
-      reason,
-      status: 'queued',
-      requestedAt: options.clock.now(),
-      completedAt: null,
-      counts: null,
-      problem: null,
-      attempts: 0,
+    stored = {
+      ...stored,
+      requests: withNewEntry(stored.requests, newPrivacyEntry(randomUUID(), kind, scopes, reason, options.clock.now())),
     };
-    // Oldest completed ones make room; an open request is never dropped.
-    const completed = stored.requests.filter((candidate) => candidate.status === 'completed');
-    const keep = stored.requests.filter(
-      (candidate) => candidate.status !== 'completed' || completed.indexOf(candidate) >= completed.length - 150,
-    );
-    stored = { ...stored, requests: [...keep, entry] };
     await save();
     void sync();
     return state();
@@ -236,7 +161,7 @@ export async function createPrivacyService(options: PrivacyServiceOptions): Prom
       const entry = stored.requests.find((candidate) => candidate.id === requestId && candidate.kind === 'export');
       if (entry === undefined || entry.status !== 'completed')
         throw new TraysideError('not-found', 'That export is not ready yet; its receipt says when it is completed.');
-      const response = await call('GET', `/v1/privacy/${options.authorization!.installId}/exports/${requestId}`);
+      const response = await backend.fetchExport(requestId);
       const json = await response.text();
       if (!response.ok)
         throw new TraysideError('unavailable', `The server did not hand out the export (HTTP ${response.status}); request a new one.`);
