@@ -163,8 +163,12 @@ try {
       `the panel never showed ${MESSAGES} messages (${String(error)}); host log:\n${log.slice(-15).join('\n')}\npanel text:\n${page}`,
     );
   });
+  // Every script the page fetched: entries and the chunks they import (modulepreload or import).
   const scripts = await warm.evaluate(() =>
-    Array.from(document.querySelectorAll('script[src]'), (script) => (script as HTMLScriptElement).src),
+    performance
+      .getEntriesByType('resource')
+      .map((entry) => entry.name)
+      .filter((name) => new URL(name).pathname.endsWith('.js')),
   );
   await warm.close();
 

@@ -114,7 +114,7 @@ try {
   const host = await startNodeHost({
     core: app.core,
     rendererDir: resolve(root, 'out/renderer'),
-    bridgeScript: resolve(root, 'out/host-bridge/trayside-bridge.js'),
+    bridgeScript: resolve(root, 'out/renderer/trayside-bridge.js'),
     port: flags.port,
     log,
   });

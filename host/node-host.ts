@@ -23,7 +23,7 @@ export interface NodeHostOptions {
   core: Core;
   /** Built renderer (out/renderer). */
   rendererDir: string;
-  /** Built WebSocket bridge (out/host-bridge/trayside-bridge.js). */
+  /** Built WebSocket bridge, an ES module built with the panel (out/renderer/trayside-bridge.js). */
   bridgeScript: string;
   /** 0 lets the OS choose. */
   port?: number;
@@ -84,11 +84,13 @@ export async function startNodeHost(options: NodeHostOptions): Promise<NodeHost>
   });
   // Made per launch and carried only by the served page, so only that page can open the contract socket.
   const secret = randomBytes(SECRET_BYTES).toString('base64url');
-  // Classic scripts run before module scripts, so window.trayside exists when the panel starts; the
-  // meta tag comes first so the bridge finds the secret in the document as it runs.
+  // Module scripts run in document order once the page is parsed, so the bridge, placed before the
+  // panel's own script, defines window.trayside before the panel starts and finds the secret's meta
+  // tag in the document. Being a module, it downloads in parallel with the panel instead of
+  // blocking the parser, and shares the panel's chunk with zod and the contract.
   const servedIndex = indexHtml.replace(
     '<script',
-    `<meta name="${SOCKET_SECRET_META}" content="${secret}" />\n    <script src="${BRIDGE_PATH}"></script>\n    <script`,
+    `<meta name="${SOCKET_SECRET_META}" content="${secret}" />\n    <script type="module" crossorigin src="${BRIDGE_PATH}"></script>\n    <script`,
   );
 
   const servedIndexBytes = Buffer.from(servedIndex);

@@ -115,7 +115,11 @@ describe('the page and files whose names do not change', () => {
     expect(answer.headers['cache-control']).toBe('no-cache');
     const page = gunzipSync(answer.raw).toString();
     expect(page).toMatch(/<meta name="trayside-socket-secret" content="[A-Za-z0-9_-]{43}" \/>/);
-    expect(page).toContain('<script src="/trayside-bridge.js"></script>');
+    // A module script, so it downloads beside the panel's; placed first, so it runs first and
+    // window.trayside exists when the panel starts.
+    const bridgeAt = page.indexOf('<script type="module" crossorigin src="/trayside-bridge.js"></script>');
+    expect(bridgeAt).toBeGreaterThan(-1);
+    expect(bridgeAt).toBeLessThan(page.indexOf('src="./assets/index-CY6MHkZu.js"'));
     // The same secret whichever encoding the page came in.
     const plain = (await get('/index.html')).raw.toString();
     expect(plain).toBe(page);

@@ -15,7 +15,7 @@ const args = process.argv.slice(2);
 // out/node/server/embedded.js is the demo backend both hosts start for the bundled demo branding.
 const NEEDS = {
   electron: ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'out/node/server/embedded.js'],
-  node: ['out/renderer/index.html', 'out/host-bridge/trayside-bridge.js', 'out/host-bundle/cli.mjs', 'out/node/server/embedded.js'],
+  node: ['out/renderer/index.html', 'out/renderer/trayside-bridge.js', 'out/host-bundle/cli.mjs', 'out/node/server/embedded.js'],
 };
 
 function ensureBuilt(host) {

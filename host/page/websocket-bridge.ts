@@ -1,5 +1,6 @@
-// The Node host's bridge: a classic script the host injects before the panel's own code, so the
-// panel finds the same `window.trayside` as under Electron and cannot tell the hosts apart.
+// The Node host's bridge: a module script the host injects before the panel's own (module scripts
+// run in document order), so the panel finds the same `window.trayside` as under Electron and
+// cannot tell the hosts apart. Built with the panel, it shares the panel's chunk of zod and schemas.
 import { contract } from '../../common/contract/index.js';
 import { z } from 'zod';
 import {

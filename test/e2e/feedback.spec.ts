@@ -107,7 +107,7 @@ test('a survey answered in the panel appears in the campaign stats', async ({ pa
     host = await startNodeHost({
       core,
       rendererDir: join(root, 'out/renderer'),
-      bridgeScript: join(root, 'out/host-bridge/trayside-bridge.js'),
+      bridgeScript: join(root, 'out/renderer/trayside-bridge.js'),
       port: 0,
       log: (message) => log.push(message),
     });

@@ -5,8 +5,8 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
-const outputs = ['out/renderer/index.html', 'out/host-bridge/trayside-bridge.js'];
-const sources = ['renderer', 'common', 'preload', 'electron.vite.config.ts', 'scripts/build-host-bridge.mjs'];
+const outputs = ['out/renderer/index.html', 'out/renderer/trayside-bridge.js'];
+const sources = ['renderer', 'common', 'preload', 'host/page', 'electron.vite.config.ts'];
 
 function newestMtime(path: string): number {
   const info = statSync(path, { throwIfNoEntry: false });
@@ -27,7 +27,7 @@ export default function globalSetup(): void {
   const changed = Math.max(...sources.map((source) => newestMtime(resolve(root, source))));
   if (built > changed) return;
   process.stdout.write('e2e: building the panel and the host bridge…\n');
-  // The two build steps of `npm run build` this tier runs; its type check is the typecheck tier's job.
+  // The build step of `npm run build` this tier runs (the panel and the bridge are built together);
+  // its type check is the typecheck tier's job.
   execFileSync('npx', ['electron-vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit', timeout: 180_000 });
-  execFileSync('node', ['scripts/build-host-bridge.mjs'], { cwd: root, stdio: 'inherit', timeout: 180_000 });
 }

@@ -79,7 +79,7 @@ async function launch(options: LaunchOptions = {}): Promise<Trayside> {
     host = await startNodeHost({
       core,
       rendererDir: resolve(root, 'out/renderer'),
-      bridgeScript: resolve(root, 'out/host-bridge/trayside-bridge.js'),
+      bridgeScript: resolve(root, 'out/renderer/trayside-bridge.js'),
       port,
       log: (message) => log.push(message),
     });

@@ -92,7 +92,7 @@ test.beforeAll(async () => {
   host = await startNodeHost({
     core,
     rendererDir: resolve(root, 'out/renderer'),
-    bridgeScript: resolve(root, 'out/host-bridge/trayside-bridge.js'),
+    bridgeScript: resolve(root, 'out/renderer/trayside-bridge.js'),
     port: 0,
   });
 });

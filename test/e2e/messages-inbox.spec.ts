@@ -67,7 +67,7 @@ async function startApp(messages: ManifestMessage[]): Promise<App> {
   const host: NodeHost = await startNodeHost({
     core,
     rendererDir: resolve(root, 'out/renderer'),
-    bridgeScript: resolve(root, 'out/host-bridge/trayside-bridge.js'),
+    bridgeScript: resolve(root, 'out/renderer/trayside-bridge.js'),
     port: 0,
   });
   return {
