@@ -1,17 +1,23 @@
 import { join } from 'node:path';
 import type { AppInfo } from '../common/contract/app.js';
 import type { Branding } from '../common/branding.js';
-import type { DeviceEventDraft } from '../common/events.js';
-import { describeError } from '../common/errors.js';
-import { contract, TraysideError, type TraysideHandlers } from '../common/contract/index.js';
+import { contract, type TraysideHandlers } from '../common/contract/index.js';
 import { DisposableStore, type Clock, type Disposable, type Timers } from '../common/lifecycle.js';
 import type { DeviceSource } from '../native/transport.js';
 import type { UnreadablePrinter } from '../common/contract/devices.js';
 import type { NetworkPrinterDirectory } from '../native/discovery/network-printers.js';
 import { createDispatcher, type Dispatch } from './contract/dispatcher.js';
+import {
+  appHandlers,
+  deviceHandlers,
+  messageHandlers,
+  preferencesHandlers,
+  privacyHandlers,
+  settingsHandlers,
+} from './contract/feature-handlers.js';
 import { EventHub } from './contract/event-hub.js';
 import { createDeviceMonitor, type DeviceMonitor } from './device-monitor.js';
-import { openSupplyHistory } from './devices/supply-history.js';
+import { openSupplyHistory, type SupplyHistory } from './devices/supply-history.js';
 import { loadDataDirInstallIdentitySync, type InstallIdentity } from './install-identity.js';
 import { createSettingsService, type SettingsService, type SettingsStorage } from './settings-service.js';
 import { createSupplyAlerts, type SupplyNotification } from './supply-alerts.js';
@@ -32,6 +38,7 @@ import { createEngagementService, disabledEngagement, type EngagementOptions, ty
 import { trackInbox } from './events/track-inbox.js';
 import { createInstallAuthorization, type InstallAuthorization } from './events/install-authorization.js';
 import { startPrivacy } from './privacy/start-privacy.js';
+import type { PrivacyService } from './privacy/privacy-service.js';
 import { governedSettings } from './policy/governed-settings.js';
 import type { EffectivePolicy } from '../common/policy.js';
 import { describeFsError } from './storage/fs-error.js';
@@ -138,12 +145,59 @@ function withPinnedKey(branding: Branding | undefined, keySource: SigningKeySour
   return branding && (keySource !== undefined || branding.signingKeys.some((key) => key !== PLACEHOLDER_KEY)) ? branding : null;
 }
 
+/** Where each feature the core starts hands over what it owns (disposed with the core) and publishes its events. */
+interface CoreWiring {
+  disposables: DisposableStore;
+  events: EventHub;
+}
+
+/**
+ * The run-out history the device snapshots' forecasts come from. Its file stays in `messages/`,
+ * where earlier versions kept it, so an update keeps the owner's history.
+ */
+function openDataDirSupplyHistory(options: CoreOptions): SupplyHistory {
+  return openSupplyHistory({
+    dir: options.dataDir === undefined ? undefined : join(options.dataDir, 'messages'),
+    clock: options.clock,
+    timers: options.timers,
+    log: options.log,
+  });
+}
+
+/** The tray's supply alerts, where the host has somewhere to show them (none without a notifier). */
+function startSupplyAlerts(options: CoreOptions, wiring: CoreWiring, monitor: DeviceMonitor, settings: SettingsService): void {
+  if (!options.notifier) return;
+  wiring.disposables.add(
+    createSupplyAlerts({
+      onSnapshots: (listener) => monitor.onChanged(listener),
+      notificationsPaused: () => settings.notificationsPaused(),
+      notifier: options.notifier,
+      log: options.log,
+    }),
+  );
+}
+
 /**
  * The message service, or a disabled one with a one-line reason when it cannot be composed: each
  * of its stores degrades by itself (core/messages), this is the last guard so that messages
  * never take the whole start-up down.
  */
 function startMessages(
+  options: CoreOptions,
+  wiring: CoreWiring,
+  environment: MessageEnvironment,
+  settings: SettingsService,
+  monitor: DeviceMonitor,
+  install: InstallIdentity | undefined,
+  authorization?: InstallAuthorization,
+): MessageService {
+  const messages = wiring.disposables.add(composeMessages(options, environment, settings, monitor, install, authorization));
+  wiring.disposables.add(messages.onChanged((state) => wiring.events.publish('messages', 'onChanged', state)));
+  wiring.disposables.add(messages.onOpenRequested((request) => wiring.events.publish('messages', 'onOpenRequested', request)));
+  return messages;
+}
+
+function composeMessages(
   options: CoreOptions,
   environment: MessageEnvironment,
   settings: SettingsService,
@@ -176,6 +230,12 @@ function startMessages(
     options.log(`messages: off — could not open the message storage in ${storageDir} (${describeFsError(error)})`);
     return createDisabledMessageService();
   }
+}
+
+/** Events waiting from an earlier run mean this is no first start: the settings file vanished. */
+function noticeVanishedSettings(settings: SettingsService, engagement: EngagementService): void {
+  const waiting = engagement.stats().pending;
+  if (settings.firstStart && waiting > 0) settings.consentLost(`was missing while ${waiting} events from an earlier run were waiting`);
 }
 
 /** The engagement events, or disabled ones when there is no data dir or the queue cannot be opened. */
@@ -211,75 +271,90 @@ function startEngagement(
   });
 }
 
-/** The inbox calls: each owner action on a message also records its engagement event. */
-function messageHandlers(
-  messages: MessageService,
-  engagement: Promise<EngagementService>,
-  log: (message: string) => void,
-): TraysideHandlers['messages'] {
-  const sourceOf = (id: string) => messages.inbox().items.find((item) => item.id === id);
-  /** Engagement events never make the owner's action fail: the action already happened. */
-  const recordQuietly = async (
-    item: { id: string; campaignId: string; variantId: string } | undefined,
-    draft: (base: { campaignId: string; variantId: string; messageId: string }) => DeviceEventDraft,
-  ): Promise<void> => {
-    if (item === undefined) return;
-    try {
-      await (await engagement).record(draft({ campaignId: item.campaignId, variantId: item.variantId, messageId: item.id }));
-    } catch (error) {
-      log(`events: could not record: ${String(error)}`);
-    }
-  };
-  const inInbox = <T>(action: () => T): T => {
-    try {
-      return action();
-    } catch (error) {
-      throw new TraysideError('not-found', describeError(error));
-    }
-  };
+/**
+ * One registration of the install's credential, shared by event uploads, segment reads and privacy
+ * requests, and the privacy service it tells when something was first shared. Made together because
+ * each needs the other: privacy requests carry the credential, and its registration marks privacy's
+ * "shared since". Without an install or a backend there is no credential; privacy still opens.
+ */
+function startPrivacyAndCredential(
+  options: CoreOptions,
+  wiring: CoreWiring,
+  install: InstallIdentity | undefined,
+  settings: SettingsService,
+): { authorization: InstallAuthorization | undefined; privacy: Promise<PrivacyService> } {
+  const authorization =
+    install && options.branding
+      ? createInstallAuthorization({
+          backendUrl: options.branding.backendUrl,
+          installId: install.installId,
+          credential: install.credential,
+          fetch: options.fetch ?? fetch,
+          log: options.log,
+          onRegistered: () => void privacy.then((service) => service.noteShared()),
+        })
+      : undefined;
+  const privacy = startPrivacy({
+    dataDir: options.dataDir,
+    backendUrl: options.branding?.backendUrl,
+    authorization,
+    fetch: options.fetch ?? fetch,
+    clock: options.clock,
+    timers: options.timers,
+    log: options.log,
+    settings,
+  });
+  void privacy.then((service) => {
+    wiring.disposables.add(service);
+    wiring.disposables.add(service.onChanged((state) => wiring.events.publish('privacy', 'onChanged', state)));
+  });
+  return { authorization, privacy };
+}
 
-  return {
-    getState: async () => messages.state(),
-    markRead: async ({ id }) => {
-      const source = sourceOf(id);
-      inInbox(() => messages.markRead(id));
-      await recordQuietly(source, (base) => ({ type: 'open', ...base }));
-    },
-    dismiss: async ({ id }) => {
-      const source = sourceOf(id);
-      inInbox(() => messages.dismiss(id));
-      await recordQuietly(source, (base) => ({ type: 'dismiss', ...base }));
-    },
-    snooze: async ({ id, hours }) => {
-      const source = sourceOf(id);
-      inInbox(() => messages.snooze(id, hours));
-      await recordQuietly(source, (base) => ({ type: 'snooze', ...base, hours }));
-    },
-    // "Mark all as read" is no open of each message: no engagement event.
-    markAllRead: async () => ({ marked: messages.markAllRead().length }),
-    // The dismiss or snooze event stays recorded: the owner did it, then changed their mind.
-    restore: async ({ id }) => inInbox(() => messages.restore(id)),
-    checkNow: async () => messages.checkNow(),
-  };
+/** The reorder, feedback and link actions, and their cart's change event. */
+function startActions(
+  options: CoreOptions,
+  wiring: CoreWiring,
+  parts: {
+    branding: Branding | null;
+    monitor: DeviceMonitor;
+    engagement: Promise<EngagementService>;
+    messages: MessageService;
+    settings: SettingsService;
+    environment: MessageEnvironment;
+    openExternal: OpenExternal;
+  },
+): ActionsService {
+  const { branding, messages } = parts;
+  const actions = wiring.disposables.add(
+    createActionsService({
+      branding,
+      devices: parts.monitor,
+      engagement: parts.engagement,
+      findMessage: (id) => messages.inbox().items.find((item) => item.id === id),
+      // A survey's goal is an answer: once given, the campaign stops on this install.
+      answered: (campaignId) => messages.reachGoal({ goal: 'answered', campaignId }),
+      openExternal: parts.openExternal,
+      // The same locale as message targeting; a store may be picked from the locale's likely region.
+      region: () => ownerPlace(parts.settings.get(), parts.environment.systemLocale, branding?.defaultLocale ?? 'en').likelyRegion,
+      log: options.log,
+    }),
+  );
+  wiring.disposables.add(actions.onCartChanged((cart) => wiring.events.publish('actions', 'onCartChanged', cart)));
+  return actions;
 }
 
 /** Composes the core. Nothing runs until `start`. */
 export function createCore(options: CoreOptions): Core {
   const disposables = new DisposableStore();
   const events = new EventHub();
+  const wiring: CoreWiring = { disposables, events };
   // Every request to the backend passes here, so "What Trayside sends" lists what really went out.
   const sent = recordSentRequests(options.fetch ?? fetch, () => options.clock.now());
   options = { ...options, fetch: sent.fetch };
   const settings = createSettingsService(options.settingsStorage, options.clock, options.log);
-  // Run-out forecasts ride on the device snapshots; the history file stays where earlier versions kept it.
-  const supplyHistory = disposables.add(
-    openSupplyHistory({
-      dir: options.dataDir === undefined ? undefined : join(options.dataDir, 'messages'),
-      clock: options.clock,
-      timers: options.timers,
-      log: options.log,
-    }),
-  );
+  // Run-out forecasts ride on the device snapshots.
+  const supplyHistory = disposables.add(openDataDirSupplyHistory(options));
   // One install identity for messages and events, migrated from the files earlier versions kept.
   const install =
     options.dataDir === undefined ? undefined : loadDataDirInstallIdentitySync(options.dataDir, options.clock.now(), options.log);
@@ -305,74 +380,23 @@ export function createCore(options: CoreOptions): Core {
   );
   disposables.add(settings.onStatusChanged((status) => events.publish('settings', 'onStatusChanged', status)));
 
-  if (options.notifier) {
-    disposables.add(
-      createSupplyAlerts({
-        onSnapshots: (listener) => monitor.onChanged(listener),
-        notificationsPaused: () => settings.notificationsPaused(),
-        notifier: options.notifier,
-        log: options.log,
-      }),
-    );
-  }
+  startSupplyAlerts(options, wiring, monitor, settings);
 
   const environment =
     options.environment ?? detectEnvironment({ appVersion: options.appInfo.version, platform: options.appInfo.platform, env: process.env });
-  // One registration of the install's credential, shared by event uploads, segment reads and privacy requests.
-  const authorization =
-    install && options.branding
-      ? createInstallAuthorization({
-          backendUrl: options.branding.backendUrl,
-          installId: install.installId,
-          credential: install.credential,
-          fetch: options.fetch ?? fetch,
-          log: options.log,
-          onRegistered: () => void privacy.then((service) => service.noteShared()),
-        })
-      : undefined;
-  const privacy = startPrivacy({
-    dataDir: options.dataDir,
-    backendUrl: options.branding?.backendUrl,
-    authorization,
-    fetch: options.fetch ?? fetch,
-    clock: options.clock,
-    timers: options.timers,
-    log: options.log,
-    settings,
-  });
-  void privacy.then((service) => {
-    disposables.add(service);
-    disposables.add(service.onChanged((state) => events.publish('privacy', 'onChanged', state)));
-  });
+  const { authorization, privacy } = startPrivacyAndCredential(options, wiring, install, settings);
   // Features read the settings with the enforced policy applied; the panel still edits the owner's own.
   const obeyed = options.policy ? governedSettings(settings, options.policy) : settings;
-  const messages = disposables.add(startMessages(options, environment, obeyed, monitor, install, authorization));
-  disposables.add(messages.onChanged((state) => events.publish('messages', 'onChanged', state)));
-  disposables.add(messages.onOpenRequested((request) => events.publish('messages', 'onOpenRequested', request)));
+  const messages = startMessages(options, wiring, environment, obeyed, monitor, install, authorization);
 
   const branding = options.branding ?? null;
+  const openExternal = options.openExternal ?? (async (url: string) => options.log(`actions: no browser is connected; would open ${url}`));
   const engagement = startEngagement(options, obeyed, install?.installId, authorization);
   void engagement.then((service) => {
     disposables.add(service);
-    // Events waiting from an earlier run mean this is no first start: the settings file vanished.
-    const waiting = service.stats().pending;
-    if (settings.firstStart && waiting > 0) settings.consentLost(`was missing while ${waiting} events from an earlier run were waiting`);
+    noticeVanishedSettings(settings, service);
   });
-  const actions = disposables.add(
-    createActionsService({
-      branding,
-      devices: monitor,
-      engagement,
-      findMessage: (id) => messages.inbox().items.find((item) => item.id === id),
-      // A survey's goal is an answer: once given, the campaign stops on this install.
-      answered: (campaignId) => messages.reachGoal({ goal: 'answered', campaignId }),
-      openExternal: options.openExternal ?? (async (url) => options.log(`actions: no browser is connected; would open ${url}`)),
-      // The same locale as message targeting; a store may be picked from the locale's likely region.
-      region: () => ownerPlace(settings.get(), environment.systemLocale, branding?.defaultLocale ?? 'en').likelyRegion,
-      log: options.log,
-    }),
-  );
-  disposables.add(actions.onCartChanged((cart) => events.publish('actions', 'onCartChanged', cart)));
+  const actions = startActions(options, wiring, { branding, monitor, engagement, messages, settings, environment, openExternal });
   disposables.add(trackInbox(messages, engagement, options.clock, options.log));
   // Outcomes are measured only where consent covers device data (the tracker checks it at each snapshot).
   disposables.add(
@@ -392,7 +416,7 @@ export function createCore(options: CoreOptions): Core {
       supplyHistory,
       inbox: () => messages.inbox().items,
       settings: () => settings.get(),
-      openExternal: options.openExternal ?? (async (url) => options.log(`actions: no browser is connected; would open ${url}`)),
+      openExternal,
       events,
     }),
   );
@@ -412,50 +436,14 @@ export function createCore(options: CoreOptions): Core {
   disposables.add(preferences.onChanged((view) => events.publish('preferences', 'onChanged', view)));
 
   const handlers: TraysideHandlers = {
-    app: {
-      getInfo: async () => options.appInfo,
-      hidePanel: async () => {
-        if (!options.panel) return { hidden: false };
-        options.panel.hide();
-        return { hidden: true };
-      },
-    },
-    devices: {
-      list: async () => monitor.snapshots(),
-      refresh: async ({ deviceId }) => {
-        if (!monitor.snapshots().some((snapshot) => snapshot.id === deviceId)) {
-          throw new TraysideError('not-found', `No device with id "${deviceId}" is attached`);
-        }
-        await monitor.refresh(deviceId);
-      },
-      discovered: async () => options.networkPrinters?.discovered() ?? [],
-      addDiscovered: async ({ id }) => {
-        if (!options.networkPrinters)
-          throw new TraysideError('unavailable', 'Network printer discovery is off in this app; give the printer with --ipp URI');
-        await options.networkPrinters.add(id);
-      },
-      unreadable: async () => options.unreadablePrinters?.() ?? [],
-    },
-    settings: {
-      get: async () => settings.get(),
-      update: async (patch) => settings.update(patch),
-      pauseNotifications: async ({ choice }) => settings.pauseNotifications(choice),
-      getStatus: async () => settings.status(),
-    },
+    app: appHandlers(options.appInfo, options.panel),
+    devices: deviceHandlers(monitor, options.networkPrinters, options.unreadablePrinters),
+    settings: settingsHandlers(settings),
     messages: messageHandlers(messages, engagement, options.log),
     actions: actions.handlers,
-    privacy: {
-      getState: async () => (await privacy).state(),
-      requestExport: async () => (await privacy).requestExport(),
-      requestDeletion: async ({ scopes }) => (await privacy).requestDeletion(scopes),
-      downloadExport: async ({ requestId }) => (await privacy).downloadExport(requestId),
-    },
+    privacy: privacyHandlers(privacy),
     diagnostics: diagnostics.service.handlers,
-    preferences: {
-      getView: async () => preferences.view(),
-      update: async (change) => preferences.update(change),
-      getTransparency: async () => preferences.transparency(),
-    },
+    preferences: preferencesHandlers(preferences),
   };
 
   return {
