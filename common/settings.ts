@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SupplyKindSchema } from './supply.js';
 
 /** What the owner has agreed may leave the machine (DESIGN.md, Privacy). */
 export const ConsentSchema = z.enum(['none', 'anonymous-usage', 'support-sharing']);
@@ -25,6 +26,18 @@ export type QuietHours = z.infer<typeof QuietHoursSchema>;
 export const FrequencyLimitSchema = z.object({ perDay: z.number().int().min(1).max(50), perWeek: z.number().int().min(1).max(200) });
 export type FrequencyLimit = z.infer<typeof FrequencyLimitSchema>;
 
+/**
+ * The owner's own mark for one kind of supply: a low-supply alert fires at or below `percent` left
+ * (for a receptacle such as a waste box, at or above `percent` full) instead of the device's mark.
+ * `color` null covers every colour of that kind ("all toner"); a colour ("cyan") is more specific and wins.
+ */
+export const SupplyThresholdSchema = z.object({
+  kind: SupplyKindSchema,
+  color: z.string().min(1).max(40).nullable(),
+  percent: z.number().int().min(1).max(99),
+});
+export type SupplyThreshold = z.infer<typeof SupplyThresholdSchema>;
+
 /** The fields the owner has set themselves; a field not named keeps following recommended policy and then the OEM default. */
 export const ChosenFieldSchema = z.enum([
   'consent',
@@ -35,6 +48,7 @@ export const ChosenFieldSchema = z.enum([
   'region',
   'launchAtLogin',
   'devicePollSeconds',
+  'supplyThresholds',
 ]);
 export type ChosenField = z.infer<typeof ChosenFieldSchema>;
 
@@ -66,6 +80,8 @@ export const SettingsSchema = z.object({
     .nullable(),
   /** Messages per day and week across all categories; null or absent = no limit beyond the OEM's caps. */
   frequencyLimit: FrequencyLimitSchema.nullable().optional(),
+  /** The owner's low-supply marks per supply kind and colour; absent or empty = the device's own marks. */
+  supplyThresholds: z.array(SupplyThresholdSchema).max(40).optional(),
   /**
    * Which fields the owner chose (settings-service records them on each update). Absent in files of
    * earlier versions: every field there counts as chosen, as it did then.
@@ -92,6 +108,7 @@ export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({
   locale: null,
   region: null,
   frequencyLimit: null,
+  supplyThresholds: [],
   chosenFields: [],
 } satisfies Settings);
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { AppInfo } from '../common/contract/app.js';
 import type { Branding } from '../common/branding.js';
+import { describeError } from '../common/errors.js';
 import { contract, type TraysideHandlers } from '../common/contract/index.js';
 import { DisposableStore, type Clock, type Disposable, type Timers } from '../common/lifecycle.js';
 import type { DeviceSource } from '../native/transport.js';
@@ -18,6 +19,7 @@ import {
 import { EventHub } from './contract/event-hub.js';
 import { createDeviceMonitor, type DeviceMonitor } from './device-monitor.js';
 import { openSupplyHistory, type SupplyHistory } from './devices/supply-history.js';
+import { createSupplyThresholds } from './devices/supply-thresholds.js';
 import { loadDataDirInstallIdentitySync, type InstallIdentity } from './install-identity.js';
 import { createSettingsService, type SettingsService, type SettingsStorage } from './settings-service.js';
 import { createSupplyAlerts, type SupplyNotification } from './supply-alerts.js';
@@ -358,6 +360,8 @@ export function createCore(options: CoreOptions): Core {
   // One install identity for messages and events, migrated from the files earlier versions kept.
   const install =
     options.dataDir === undefined ? undefined : loadDataDirInstallIdentitySync(options.dataDir, options.clock.now(), options.log);
+  // The owner's low-supply marks, applied to every fresh reading before the tray, panel, alerts and message triggers see it.
+  const thresholds = createSupplyThresholds(() => settings.get().supplyThresholds ?? []);
   const monitor = disposables.add(
     createDeviceMonitor({
       sources: options.sources,
@@ -365,17 +369,26 @@ export function createCore(options: CoreOptions): Core {
       timers: options.timers,
       pollIntervalMs: settings.get().devicePollSeconds * 1000,
       log: options.log,
-      annotate: (snapshot) => supplyHistory.forecast(snapshot),
+      annotate: (snapshot) => supplyHistory.forecast(thresholds.annotate(snapshot)),
     }),
   );
 
   disposables.add(monitor.onChanged((snapshots) => events.publish('devices', 'onChanged', snapshots)));
   if (options.networkPrinters)
     disposables.add(options.networkPrinters.onChanged((printers) => events.publish('devices', 'onDiscoveredChanged', printers)));
+  let thresholdsBefore = JSON.stringify(settings.get().supplyThresholds ?? []);
   disposables.add(
     settings.onChanged((next) => {
       monitor.setPollInterval(next.devicePollSeconds * 1000);
       events.publish('settings', 'onChanged', next);
+      const thresholdsNow = JSON.stringify(next.supplyThresholds ?? []);
+      if (thresholdsNow === thresholdsBefore) return;
+      thresholdsBefore = thresholdsNow;
+      // A new mark applies at once: read every device again rather than wait for the next poll.
+      for (const snapshot of monitor.snapshots()) {
+        const again = monitor.refresh(snapshot.id);
+        again.catch((error: unknown) => options.log(`devices: could not read ${snapshot.id} again (${describeError(error)})`));
+      }
     }),
   );
   disposables.add(settings.onStatusChanged((status) => events.publish('settings', 'onStatusChanged', status)));
@@ -428,6 +441,7 @@ export function createCore(options: CoreOptions): Core {
       dataDir: options.dataDir,
       ...(options.branding ? { backendUrl: options.branding.backendUrl } : {}),
       sent,
+      supplies: () => thresholds.targets(),
       locale: () => settings.get().locale ?? environment.systemLocale,
       clock: options.clock,
       log: options.log,

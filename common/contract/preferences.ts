@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { ConsentSchema, FrequencyLimitSchema, MessageCategoryChoicesSchema, QuietHoursSchema, type Consent } from '../settings.js';
+import {
+  ConsentSchema,
+  FrequencyLimitSchema,
+  MessageCategoryChoicesSchema,
+  QuietHoursSchema,
+  SupplyThresholdSchema,
+  type Consent,
+} from '../settings.js';
+import { SupplyKindSchema, SupplyRoleSchema } from '../supply.js';
 import { call, event } from './define.js';
 
 /**
@@ -157,6 +165,21 @@ export const PreferencesViewSchema = z.object({
   ),
   quietHours: QuietHoursSchema.nullable(),
   frequencyLimit: FrequencyLimitSchema.nullable(),
+  /** One row per kind/colour of supply seen on the attached devices, with the mark a low-supply alert fires at. */
+  supplyThresholds: z.array(
+    z.object({
+      kind: SupplyKindSchema,
+      /** Lower-case colour name; null for a supply without one. */
+      color: z.string().min(1).max(40).nullable(),
+      /** The device's words for it ("Cyan ink"). */
+      name: z.string().min(1).max(120),
+      /** A consumable alerts at or below the mark left; a receptacle at or above the mark full. */
+      role: SupplyRoleSchema,
+      deviceThreshold: z.number().min(0).max(100),
+      /** The owner's mark; null follows the device's. */
+      percent: z.number().int().min(1).max(99).nullable(),
+    }),
+  ),
   /** Newest first. */
   ledger: z.array(ConsentLedgerEntrySchema),
 });
@@ -167,6 +190,8 @@ export const PreferencesChangeSchema = z.strictObject({
   category: z.strictObject({ category: CategorySchema, on: z.boolean() }).optional(),
   quietHours: QuietHoursSchema.nullable().optional(),
   frequencyLimit: FrequencyLimitSchema.nullable().optional(),
+  /** The owner's mark for one kind/colour of supply; `percent` null goes back to the device's. */
+  supplyThreshold: SupplyThresholdSchema.extend({ percent: SupplyThresholdSchema.shape.percent.nullable() }).strict().optional(),
   /** The locale the owner read the consent wording in (for the ledger). */
   locale: z.string().min(2).max(35).optional(),
 });
@@ -198,7 +223,8 @@ export const preferencesFeature = {
   getView: call({
     input: z.void(),
     output: PreferencesViewSchema,
-    summary: 'Consent, message categories with what locks them, quiet hours, the frequency limit and the consent ledger.',
+    summary:
+      'Consent, message categories with what locks them, quiet hours, the frequency limit, low-supply alert marks and the consent ledger.',
   }),
   update: call({
     input: PreferencesChangeSchema,

@@ -17,6 +17,7 @@ import type { SettingsService } from '../settings-service.js';
 import { openConsentLedgerSync, type ConsentLedger } from './consent-ledger.js';
 import { readQueuedEvents } from './queued-events.js';
 import type { SentRequests } from './sent-requests.js';
+import type { ThresholdTarget } from '../devices/supply-thresholds.js';
 
 /** Off until the owner opts in (DESIGN.md, Privacy). */
 const MARKETING: ReadonlySet<MessageCategory> = new Set(['tips', 'offers', 'surveys']);
@@ -31,6 +32,8 @@ export interface PreferencesOptions {
   /** Where events are uploaded, for the destination of queued ones; omitted: no backend. */
   backendUrl?: string;
   sent?: SentRequests;
+  /** Each kind/colour of supply seen on the attached devices, with the device's own mark; omitted: none. */
+  supplies?: () => readonly ThresholdTarget[];
   /** The locale the owner reads the panel in, when the change does not say. */
   locale: () => string;
   clock: Clock;
@@ -83,6 +86,10 @@ export function createPreferencesService(options: PreferencesOptions): Preferenc
       }),
       quietHours: owner.quietHours,
       frequencyLimit: owner.frequencyLimit ?? null,
+      supplyThresholds: (options.supplies?.() ?? []).map((target) => ({
+        ...target,
+        percent: owner.supplyThresholds?.find((mark) => mark.kind === target.kind && mark.color === target.color)?.percent ?? null,
+      })),
       ledger: ledger.entries(),
     };
   };
@@ -115,6 +122,11 @@ export function createPreferencesService(options: PreferencesOptions): Preferenc
       }
       if (change.quietHours !== undefined) patch.quietHours = change.quietHours;
       if (change.frequencyLimit !== undefined) patch.frequencyLimit = change.frequencyLimit;
+      if (change.supplyThreshold !== undefined) {
+        const { kind, color, percent } = change.supplyThreshold;
+        const others = (options.settings.get().supplyThresholds ?? []).filter((mark) => mark.kind !== kind || mark.color !== color);
+        patch.supplyThresholds = percent === null ? others : [...others, { kind, color, percent }];
+      }
       fromPanel = { locale: change.locale ?? options.locale() };
       try {
         options.settings.update(patch);
