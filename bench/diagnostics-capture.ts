@@ -1,7 +1,13 @@
 // Diagnostics capture: 30 days of history for the demo printer's five supplies and 5 MB of logs
 // in the rotating files, captured, redacted and rendered as the exact text, then gzip-compressed
 // as an upload sends it. Targets: capture ≤ 1 s on this machine, ≤ 1 MB compressed.
-// Baseline in the same run: reading and parsing the same log files alone (readRecentLogs).
+// Baseline in the same run: reading the same log files in a fresh process and checking each line
+// with zod (LogLineSchema.safeParse, what the capture did before parseLogLine), against
+// readRecentLogs (bench/read-logs-cold.ts).
+// A capture runs once in a fresh process, so the first (cold) run is the figure that counts; the
+// best of the warm runs follows. CPU time beside wall time: on a shared 2-core machine the wall
+// time mostly measures the other processes.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +15,7 @@ import { gzipSync } from 'node:zlib';
 import type { DeviceSnapshot } from '../common/device.js';
 import { classifySupply } from '../common/supply.js';
 import { buildBundle, bundleText, gatherCapture } from '../core/diagnostics/capture.js';
-import { createAppLogger, readRecentLogs } from '../core/logging/app-logger.js';
+import { createAppLogger } from '../core/logging/app-logger.js';
 
 const DAY = 86_400_000;
 const now = Date.now();
@@ -86,12 +92,13 @@ try {
     until: now - 30 * DAY + i * 8_000_000 + 600_000,
   }));
 
-  const baselineStart = performance.now();
-  const baseline = await readRecentLogs(join(dir, 'logs'), 6 * 1024 * 1024);
-  const baselineMs = performance.now() - baselineStart;
-
-  const runs: Array<{ total: number; gather: number; build: number; gzip: number; bytes: number; compressed: number }> = [];
-  for (let run = 0; run < 3; run++) {
+  const cpuMs = (since: NodeJS.CpuUsage): number => {
+    const used = process.cpuUsage(since);
+    return (used.user + used.system) / 1000;
+  };
+  const runs: Array<{ total: number; cpu: number; gather: number; build: number; gzip: number; bytes: number; compressed: number }> = [];
+  for (let run = 0; run < 4; run++) {
+    const cpuStart = process.cpuUsage();
     const start = performance.now();
     const input = await gatherCapture({
       now: () => now,
@@ -113,23 +120,60 @@ try {
     const bytes = Buffer.byteLength(text);
     const compressed = gzipSync(text).length;
     const end = performance.now();
-    runs.push({ total: end - start, gather: gathered - start, build: built - gathered, gzip: end - built, bytes, compressed });
+    runs.push({
+      total: end - start,
+      cpu: cpuMs(cpuStart),
+      gather: gathered - start,
+      build: built - gathered,
+      gzip: end - built,
+      bytes,
+      compressed,
+    });
   }
-  const best = runs.reduce((a, b) => (a.total <= b.total ? a : b));
+
+  // Reading the logs both ways, each in a fresh process (cold, as in a capture), alternating so load
+  // on the machine falls on both alike; the best of 3 each.
+  const coldRead = (method: 'zod' | 'fast'): { lines: number; cpuMs: number } => {
+    const child = spawnSync(
+      process.execPath,
+      [...process.execArgv, join(import.meta.dirname, 'read-logs-cold.ts'), method, join(dir, 'logs')],
+      {
+        encoding: 'utf8',
+      },
+    );
+    if (child.status !== 0) throw new Error(`read-logs-cold.ts ${method} failed: ${child.stderr}`);
+    return JSON.parse(child.stdout) as { lines: number; cpuMs: number };
+  };
+  const zodMs: number[] = [];
+  const fastMs: number[] = [];
+  let lineCount = 0;
+  for (let round = 0; round < 3; round++) {
+    zodMs.push(coldRead('zod').cpuMs);
+    const fast = coldRead('fast');
+    fastMs.push(fast.cpuMs);
+    lineCount = fast.lines;
+  }
+  const zodBest = Math.min(...zodMs);
+  const fastBest = Math.min(...fastMs);
+
+  const [cold, ...warm] = runs as [(typeof runs)[0], ...typeof runs];
+  const best = warm.reduce((a, b) => (a.total <= b.total ? a : b));
   const mb = (value: number) => (value / 1024 / 1024).toFixed(2);
+  const phases = (run: typeof cold) =>
+    `gather ${run.gather.toFixed(0)} ms, redact + render ${run.build.toFixed(0)} ms, gzip ${run.gzip.toFixed(0)} ms`;
+  console.log(`log files: ${mb(written)} MB written, ${lineCount} lines`);
   console.log(
-    `log files: ${mb(written)} MB written, ${baseline.entries.length} lines; reading and parsing them alone: ${baselineMs.toFixed(0)} ms (baseline)`,
+    `reading them cold (CPU, best of 3 fresh processes): ${fastBest.toFixed(0)} ms with parseLogLine vs ${zodBest.toFixed(0)} ms with zod per line (baseline) — ${(fastBest / zodBest).toFixed(2)}× the baseline`,
   );
-  console.log(
-    `capture (best of 3): ${best.total.toFixed(0)} ms — gather ${best.gather.toFixed(0)} ms, redact + render ${best.build.toFixed(0)} ms, gzip ${best.gzip.toFixed(0)} ms; ${(best.total / baselineMs).toFixed(1)}× the baseline`,
-  );
+  console.log(`capture, first run: ${cold.total.toFixed(0)} ms wall, ${cold.cpu.toFixed(0)} ms CPU — ${phases(cold)}`);
+  console.log(`capture, best of ${warm.length} more: ${best.total.toFixed(0)} ms wall, ${best.cpu.toFixed(0)} ms CPU — ${phases(best)}`);
   console.log(
     `bundle: ${mb(best.bytes)} MB of text, ${mb(best.compressed)} MB compressed (${((best.compressed / best.bytes) * 100).toFixed(1)} %)`,
   );
   // Shared machines (several builds and test runs at once) slow every figure alike; the load says how busy it was.
   console.log(`machine: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} during the run`);
   console.log(
-    `targets: capture ≤ 1000 ms ${best.total <= 1000 ? 'met' : 'MISSED'}; compressed ≤ 1 MB ${best.compressed <= 1024 * 1024 ? 'met' : 'MISSED'}`,
+    `targets: capture ≤ 1000 ms ${cold.total <= 1000 ? 'met' : 'MISSED'} (first run, wall; ${best.total <= 1000 ? 'met' : 'MISSED'} warm); compressed ≤ 1 MB ${best.compressed <= 1024 * 1024 ? 'met' : 'MISSED'}`,
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });

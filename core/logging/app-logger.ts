@@ -2,10 +2,10 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import pinoRoll from 'pino-roll';
-import { z } from 'zod';
-import { LogLevelSchema, type BundleLogEntry, type LogLevel } from '../../common/diagnostics/bundle.js';
+import type { BundleLogEntry, LogLevel } from '../../common/diagnostics/bundle.js';
 import { describeError } from '../../common/errors.js';
 import type { Clock } from '../../common/lifecycle.js';
+import { parseLogLine } from './log-line.js';
 
 /**
  * The app's one logger, for the Node host and Electron main alike: pino writing NDJSON lines into
@@ -167,13 +167,6 @@ export function createAppLogger(options: AppLoggerOptions): AppLogger {
   };
 }
 
-const LogLineSchema = z.object({
-  time: z.number().int().min(0),
-  level: LogLevelSchema,
-  source: z.string().max(100).default('app'),
-  message: z.string(),
-});
-
 /** The rolled files in `dir`, newest first (pino-roll numbers them trayside.1.log, trayside.2.log, …). */
 export async function listLogFiles(dir: string): Promise<string[]> {
   let names: string[];
@@ -199,7 +192,7 @@ export interface RecentLogs {
   skippedBytes: number;
 }
 
-/** Reads the newest `maxBytes` of log files (whole files, newest first), parsed, oldest line first. */
+/** Reads the newest `maxBytes` of log files (whole files, newest first), each line checked against LogLineSchema, oldest line first. */
 export async function readRecentLogs(dir: string, maxBytes: number): Promise<RecentLogs> {
   const files = await listLogFiles(dir);
   const chunks: BundleLogEntry[][] = [];
@@ -227,13 +220,9 @@ export async function readRecentLogs(dir: string, maxBytes: number): Promise<Rec
     const entries: BundleLogEntry[] = [];
     for (const line of text.split('\n')) {
       if (line.length === 0) continue;
-      try {
-        const parsed = LogLineSchema.safeParse(JSON.parse(line));
-        if (parsed.success) entries.push(parsed.data);
-        else unreadable++;
-      } catch {
-        unreadable++;
-      }
+      const entry = parseLogLine(line);
+      if (entry) entries.push(entry);
+      else unreadable++;
     }
     chunks.unshift(entries);
   }
