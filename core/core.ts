@@ -40,6 +40,7 @@ import { createEngagementService, disabledEngagement, type EngagementOptions, ty
 import { trackInbox } from './events/track-inbox.js';
 import { createInstallAuthorization, type InstallAuthorization } from './events/install-authorization.js';
 import { startPrivacy } from './privacy/start-privacy.js';
+import { followSupportSharing } from './privacy/support-data.js';
 import type { PrivacyService } from './privacy/privacy-service.js';
 import { governedSettings } from './policy/governed-settings.js';
 import type { EffectivePolicy } from '../common/policy.js';
@@ -433,6 +434,8 @@ export function createCore(options: CoreOptions): Core {
       events,
     }),
   );
+
+  disposables.add(followSupportSharing(settings, diagnostics.service, privacy, options.log));
 
   const preferences = disposables.add(
     createPreferencesService({

@@ -111,6 +111,8 @@ export interface DiagnosticsService extends Disposable {
   onHelpRequested(listener: () => void): Disposable;
   /** Resolves once waiting uploads from an earlier run are read. */
   readonly ready: Promise<void>;
+  /** Support sharing was withdrawn: waiting uploads and the records of sent ones are deleted here. */
+  forgetUploads(): Promise<void>;
 }
 
 export function createDiagnosticsService(options: DiagnosticsServiceOptions): DiagnosticsService {
@@ -224,6 +226,7 @@ export function createDiagnosticsService(options: DiagnosticsServiceOptions): Di
     requestHelp: () => helpRequested.fire(),
     onHelpRequested: (listener) => helpRequested.on(listener),
     ready: uploads.ready,
+    forgetUploads: () => uploads.forgetAll(),
     dispose() {
       repro.dispose();
       uploads.dispose();

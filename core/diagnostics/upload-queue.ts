@@ -45,6 +45,11 @@ export interface UploadQueue extends Disposable {
   discard(id: string): Promise<void>;
   /** Deletes a sent bundle on the backend by its case code. */
   deleteCase(caseCode: string): Promise<'deleted' | 'already-gone'>;
+  /**
+   * Support sharing was withdrawn: every waiting upload is stopped and deleted with its body, and
+   * the records of sent ones go too (the server deletes those cases on the privacy deletion request).
+   */
+  forgetAll(): Promise<void>;
 }
 
 /** Opens the queue: reads the uploads of earlier runs and sends what waits; sending itself is upload-try.ts. */
@@ -53,6 +58,8 @@ export function openUploadQueue(options: UploadQueueOptions): UploadQueue {
   const records = new Map<string, UploadRecord>();
   const progress = new Map<string, number>();
   const sending = new Set<string>();
+  /** Forgotten while a try was under way: that try's own save must not bring the record back. */
+  const forgotten = new Set<string>();
   let timer: Disposable | undefined;
   let disposed = false;
   const aborts = new Set<AbortController>();
@@ -87,6 +94,7 @@ export function openUploadQueue(options: UploadQueueOptions): UploadQueue {
       await tryUploadOnce(record, tryContext);
     } finally {
       sending.delete(id);
+      if (forgotten.delete(id)) await forget(id);
       options.onChanged();
       schedule();
     }
@@ -101,6 +109,13 @@ export function openUploadQueue(options: UploadQueueOptions): UploadQueue {
     schedule();
     options.onChanged();
   })();
+
+  async function forget(id: string): Promise<void> {
+    records.delete(id);
+    progress.delete(id);
+    await folder.dropBody(id);
+    await folder.removeRecord(id);
+  }
 
   const find = (id: string): UploadRecord => {
     const record = records.get(id);
@@ -167,6 +182,16 @@ export function openUploadQueue(options: UploadQueueOptions): UploadQueue {
         `diagnostics: case ${parsed.code} ${outcome === 'already-gone' ? 'was already gone from' : 'deleted on'} the support server`,
       );
       return outcome;
+    },
+    async forgetAll() {
+      await ready;
+      for (const abort of aborts) abort.abort(new Error('support sharing was withdrawn'));
+      for (const id of [...records.keys()]) {
+        if (sending.has(id)) forgotten.add(id);
+        await forget(id);
+      }
+      schedule();
+      options.onChanged();
     },
     dispose() {
       disposed = true;

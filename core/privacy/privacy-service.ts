@@ -33,6 +33,8 @@ export interface PrivacyServiceOptions {
   log: (message: string) => void;
   /** The owner withdrew consent (settings-service.ts onConsentWithdrawn). */
   onConsentWithdrawn: (listener: () => void) => Disposable;
+  /** The owner lowered consent from support sharing to anonymous usage (support-withdrawal.ts): only support data is deleted. */
+  onSupportWithdrawn?: (listener: () => void) => Disposable;
   baseDelayMs?: number;
   maxDelayMs?: number;
   /** How often a pending receipt is asked about again. */
@@ -58,6 +60,7 @@ export interface PrivacyService extends Disposable {
  * queues a deletion of everything — but only when this install ever sent something: an install
  * that never shared has nothing on the server, and a deletion request would be the first thing
  * to identify it there.
+ * Lowering consent from support sharing to anonymous usage queues a deletion of the support data alone.
  */
 export async function createPrivacyService(options: PrivacyServiceOptions): Promise<PrivacyService> {
   await mkdir(options.dir, { recursive: true });
@@ -145,12 +148,14 @@ export async function createPrivacyService(options: PrivacyServiceOptions): Prom
     return state();
   }
 
-  const withdrawal = options.onConsentWithdrawn(() => {
+  const deleteOnWithdrawal = (scopes: readonly DataScope[]): void => {
     if (stored.sharedAt === null) return;
-    void add('deletion', ALL_SCOPES, 'consent-withdrawn').catch((error: unknown) =>
+    void add('deletion', scopes, 'consent-withdrawn').catch((error: unknown) =>
       options.log(`privacy: could not queue the deletion request (${describeError(error)})`),
     );
-  });
+  };
+  const withdrawal = options.onConsentWithdrawn(() => deleteOnWithdrawal(ALL_SCOPES));
+  const supportWithdrawal = options.onSupportWithdrawn?.(() => deleteOnWithdrawal(['support']));
   if (stored.requests.some((entry) => entry.status !== 'completed')) void sync();
 
   return {
@@ -180,6 +185,7 @@ export async function createPrivacyService(options: PrivacyServiceOptions): Prom
     dispose() {
       disposed = true;
       withdrawal.dispose();
+      supportWithdrawal?.dispose();
       timer?.dispose();
       listeners.clear();
     },

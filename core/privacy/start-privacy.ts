@@ -4,7 +4,8 @@ import type { InstallAuthorization } from '../events/install-authorization.js';
 import { describeFsError } from '../storage/fs-error.js';
 import { createPrivacyService, type PrivacyFetch, type PrivacyService } from './privacy-service.js';
 import { TraysideError } from '../../common/contract/define.js';
-import type { Disposable } from '../../common/lifecycle.js';
+import type { SettingsService } from '../settings-service.js';
+import { onSupportSharingWithdrawn } from './support-withdrawal.js';
 
 export interface StartPrivacyOptions {
   dataDir: string | undefined;
@@ -14,7 +15,7 @@ export interface StartPrivacyOptions {
   clock: Clock;
   timers: Timers;
   log: (message: string) => void;
-  settings: { onConsentWithdrawn(listener: () => void): Disposable };
+  settings: Pick<SettingsService, 'get' | 'status' | 'onConsentChanged' | 'onConsentWithdrawn'>;
 }
 
 /** Nothing stored, nothing sent: a core without a data folder, or one whose folder cannot be written. */
@@ -48,6 +49,11 @@ export function startPrivacy(options: StartPrivacyOptions): Promise<PrivacyServi
     timers: options.timers,
     log: options.log,
     onConsentWithdrawn: (listener) => options.settings.onConsentWithdrawn(listener),
+    // To "nothing" the withdrawal above deletes everything already; to anonymous usage, the support data alone.
+    onSupportWithdrawn: (listener) =>
+      onSupportSharingWithdrawn(options.settings, (level) => {
+        if (level === 'anonymous-usage') listener();
+      }),
   }).catch((error: unknown) => {
     const problem = `cannot write ${dir} (${describeFsError(error)})`;
     options.log(`privacy: ${problem} — export and deletion requests are off this run`);
