@@ -393,4 +393,16 @@ export const ar: Catalogue = {
   'sends.sent': 'أُرسل مؤخرًا',
   'sends.nothingSent': 'لم يُرسل أي شيء منذ بدء تشغيل {product}.',
   'sends.answered': 'الرد {status}',
+  // Kinds of personal data the diagnostics review finds
+  'redaction.serial': 'الأرقام التسلسلية',
+  'redaction.user': 'أسماء المستخدمين في مسارات المجلدات',
+  'redaction.host': 'أسماء أجهزة الكمبيوتر والطابعات',
+  'redaction.ipv4': 'عناوين IPv4',
+  'redaction.ipv6': 'عناوين IPv6',
+  'redaction.mac': 'عناوين MAC',
+  'redaction.email': 'عناوين البريد الإلكتروني',
+  'redaction.printer-uri': 'عناوين الطابعات (IPP وعناوين URI أخرى للطابعات)',
+  'redaction.job-title': 'عناوين مهام الطباعة والمستندات',
+  'redaction.queue': 'أسماء قوائم انتظار الطباعة',
+  'redaction.share': 'أسماء الطابعات والمجلدات المشتركة',
 };

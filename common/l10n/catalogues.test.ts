@@ -71,6 +71,21 @@ describe('catalogues', () => {
     expect(text).toMatch(/^\[Öþéñ Trayside ·+\]$/);
     expect(text.length).toBeGreaterThanOrEqual(Math.ceil('Open Trayside'.length * 1.3));
     expect(pseudo.t('tray.urgent', { count: 2 })).toMatch(/^\[2 ûŕĝéñţ ɱéššàĝéš ·+\]$/);
+    expect(pseudo.t('panel.loadFailed', { error: 'EIO' })).toMatch(/^\[Çöûļðñ'ţ ļöàð ýöûŕ ðéṽîçéš: EIO ·+\]$/);
+  });
+});
+
+describe('bidi isolation of placeholders', () => {
+  it('wraps every text value in Arabic, only right-to-left values in English, and never a value a select chooses by', async () => {
+    const ar = await loadTranslator('ar', {}, { isolatePlaceholders: true });
+    expect(ar.t('device.checkNamed', { device: 'Epson ET-2850' })).toContain('\u2068Epson ET-2850\u2069');
+    expect(ar.t('upload.spokenDigit', { digit: '7' })).toBe('سبعة');
+    expect(ar.t('tray.urgent', { count: 2 })).toBe('رسالتان عاجلتان');
+    const en = await loadTranslator('en', {}, { isolatePlaceholders: true });
+    expect(en.t('device.checkNamed', { device: 'Epson ET-2850' })).toBe('Check Epson ET-2850 now');
+    expect(en.t('device.checkNamed', { device: 'طابعة' })).toBe('Check \u2068طابعة\u2069 now');
+    expect(en.t('messages.summary', { count: 2, product: 'أكمي' })).toBe('2 messages from \u2068أكمي\u2069');
+    expect((await loadTranslator('ar')).t('device.checkNamed', { device: 'Epson' })).not.toContain('\u2068');
   });
 });
 

@@ -1,5 +1,5 @@
 import { en, type Catalogue } from './en.js';
-import { createTranslator, type StringOverlays, type Translator } from './translator.js';
+import { createTranslator, type StringOverlays, type Translator, type TranslatorOptions } from './translator.js';
 import type { UiLocale } from './locales.js';
 
 /**
@@ -23,6 +23,10 @@ export async function loadCatalogue(locale: UiLocale): Promise<Catalogue> {
 }
 
 /** A translator for `locale`, its catalogue loaded. */
-export async function loadTranslator(locale: UiLocale, overlays: StringOverlays = {}): Promise<Translator> {
-  return createTranslator(locale, await loadCatalogue(locale), overlays);
+export async function loadTranslator(
+  locale: UiLocale,
+  overlays: StringOverlays = {},
+  options: TranslatorOptions = {},
+): Promise<Translator> {
+  return createTranslator(locale, await loadCatalogue(locale), overlays, options);
 }

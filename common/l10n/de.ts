@@ -388,4 +388,16 @@ export const de: Catalogue = {
   'sends.sent': 'Kürzlich gesendet',
   'sends.nothingSent': 'Seit dem Start von {product} wurde nichts gesendet.',
   'sends.answered': 'Antwort {status}',
+  // Kinds of personal data the diagnostics review finds
+  'redaction.serial': 'Seriennummern',
+  'redaction.user': 'Benutzernamen in Ordnerpfaden',
+  'redaction.host': 'Computer- und Druckernamen',
+  'redaction.ipv4': 'IPv4-Adressen',
+  'redaction.ipv6': 'IPv6-Adressen',
+  'redaction.mac': 'MAC-Adressen',
+  'redaction.email': 'E-Mail-Adressen',
+  'redaction.printer-uri': 'Druckeradressen (IPP und andere Drucker-URIs)',
+  'redaction.job-title': 'Titel von Druckaufträgen und Dokumenten',
+  'redaction.queue': 'Namen von Druckwarteschlangen',
+  'redaction.share': 'Namen freigegebener Drucker und Ordner',
 };

@@ -404,6 +404,18 @@ export const en = {
   'sends.sent': 'Sent recently',
   'sends.nothingSent': 'Nothing was sent since {product} started.',
   'sends.answered': 'answered {status}',
+  // Kinds of personal data the diagnostics review finds
+  'redaction.serial': 'serial numbers',
+  'redaction.user': 'user names in folder paths',
+  'redaction.host': 'computer and printer names',
+  'redaction.ipv4': 'IPv4 addresses',
+  'redaction.ipv6': 'IPv6 addresses',
+  'redaction.mac': 'MAC addresses',
+  'redaction.email': 'e-mail addresses',
+  'redaction.printer-uri': 'printer addresses (IPP and other printer URIs)',
+  'redaction.job-title': 'print job and document titles',
+  'redaction.queue': 'print queue names',
+  'redaction.share': 'shared printer and folder names',
 } as const;
 
 /** A message key: the compiler refuses a key no catalogue has. */

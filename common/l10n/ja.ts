@@ -383,4 +383,16 @@ export const ja: Catalogue = {
   'sends.sent': '最近の送信',
   'sends.nothingSent': '{product} の起動以降、何も送信されていません。',
   'sends.answered': '応答 {status}',
+  // Kinds of personal data the diagnostics review finds
+  'redaction.serial': 'シリアル番号',
+  'redaction.user': 'フォルダー パス内のユーザー名',
+  'redaction.host': 'コンピューター名とプリンター名',
+  'redaction.ipv4': 'IPv4 アドレス',
+  'redaction.ipv6': 'IPv6 アドレス',
+  'redaction.mac': 'MAC アドレス',
+  'redaction.email': 'メール アドレス',
+  'redaction.printer-uri': 'プリンターのアドレス（IPP などのプリンター URI）',
+  'redaction.job-title': '印刷ジョブとドキュメントのタイトル',
+  'redaction.queue': '印刷キューの名前',
+  'redaction.share': '共有プリンターと共有フォルダーの名前',
 };

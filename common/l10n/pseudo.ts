@@ -21,7 +21,10 @@ function print(elements: readonly MessageFormatElement[]): string {
     .map((element) => {
       switch (element.type) {
         case TYPE.literal:
-          return accent(element.value).replace(/[{}']/g, (character) => `'${character}'`);
+          // ICU quoting: an apostrophe is written twice, a brace quoted (a quoted apostrophe would show as two).
+          return accent(element.value)
+            .replace(/'/g, "''")
+            .replace(/[{}]/g, (character) => `'${character}'`);
         case TYPE.argument:
           return `{${element.value}}`;
         case TYPE.number:

@@ -1,4 +1,5 @@
 import { IntlMessageFormat } from 'intl-messageformat';
+import { isolateValues } from './bidi.js';
 import { en, type Catalogue, type MessageKey } from './en.js';
 import { BASE_LOCALE, directionOf, type UiLocale } from './locales.js';
 
@@ -18,6 +19,17 @@ export interface Translator {
 /** OEM replacements for some messages, per locale (validated against the base at branding load). */
 export type StringOverlays = Partial<Record<UiLocale, Partial<Record<MessageKey, string>>>>;
 
+/** How a translator fills placeholders. */
+export interface TranslatorOptions {
+  /**
+   * Wrap text placeholders (device names, titles, times) in Unicode isolates (FSI … PDI), so a
+   * Latin name inside an Arabic sentence, or an Arabic one inside an English sentence, keeps its
+   * own direction and does not reorder the words around it. For the panel; plain text elsewhere
+   * (a terminal shows the marks).
+   */
+  readonly isolatePlaceholders?: boolean;
+}
+
 /** Plural rules and number formats come from the language; the pseudo-locale counts like English. */
 function intlLocaleOf(locale: UiLocale): string {
   return locale === 'en-XA' ? BASE_LOCALE : locale;
@@ -28,7 +40,13 @@ function intlLocaleOf(locale: UiLocale): string {
  * English (with the English overlay) is the last resort for a message that fails to format, so a
  * broken translation shows English words rather than a key or nothing.
  */
-export function createTranslator(locale: UiLocale, catalogue: Catalogue, overlays: StringOverlays = {}): Translator {
+export function createTranslator(
+  locale: UiLocale,
+  catalogue: Catalogue,
+  overlays: StringOverlays = {},
+  options: TranslatorOptions = {},
+): Translator {
+  const direction = directionOf(locale);
   const cache = new Map<string, IntlMessageFormat>();
   const formatterOf = (text: string, intlLocale: string): IntlMessageFormat => {
     const cacheKey = `${intlLocale}\u0000${text}`;
@@ -39,11 +57,13 @@ export function createTranslator(locale: UiLocale, catalogue: Catalogue, overlay
     }
     return formatter;
   };
-  const format = (text: string, intlLocale: string, values: MessageValues | undefined): string =>
-    String(formatterOf(text, intlLocale).format(values));
+  const format = (text: string, intlLocale: string, values: MessageValues | undefined): string => {
+    const formatter = formatterOf(text, intlLocale);
+    return String(formatter.format(options.isolatePlaceholders && values ? isolateValues(formatter, values, direction) : values));
+  };
   return {
     locale,
-    direction: directionOf(locale),
+    direction,
     intlLocale: intlLocaleOf(locale),
     t(key, values) {
       const own = overlays[locale]?.[key] ?? catalogue[key];

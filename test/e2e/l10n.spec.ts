@@ -2,7 +2,11 @@
 // longer) over its main states at 360 px: any visible text that did not come from the catalogue
 // (and is not the device's own data) fails, and so does sideways scrolling or cut-off text. Then
 // the same states in Arabic, right to left, with screenshots in test-results/l10n/.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { BrandingSchema } from '../../common/branding.js';
 import { memorySettingsStorage } from '../../core/settings-service.js';
 import { expect, test, type Trayside } from './harness.js';
 
@@ -31,8 +35,9 @@ async function textNotFromCatalogue(page: Page, allowed: readonly string[]): Pro
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const parent = node.parentElement;
-      // The language picker lists each language in its own name, on purpose.
-      if (!parent || parent.closest('option, script, style')) continue;
+      // The language picker lists each language in its own name, on purpose; code, the bundle's text and
+      // what left-to-right isolates hold (URLs, paths, wire field names) are data, not words.
+      if (!parent || parent.closest('option, script, style, code, pre, bdi[dir="ltr"]')) continue;
       const style = getComputedStyle(parent);
       if (style.visibility === 'hidden' || style.display === 'none' || parent.getClientRects().length === 0) continue;
       let text = node.textContent ?? '';
@@ -78,9 +83,11 @@ async function overflowAndTruncation(page: Page): Promise<string[]> {
  */
 const CORE_WORDS = ['Messages are not set up in this app'];
 
-async function expectAllFromCatalogue(page: Page, app: Trayside, state: string): Promise<void> {
+async function expectAllFromCatalogue(page: Page, app: Trayside, state: string, data: readonly string[] = []): Promise<void> {
   await expect(page.locator('html')).toHaveAttribute('lang', 'en-XA');
-  expect(await textNotFromCatalogue(page, [...deviceWords(app), ...CORE_WORDS]), `${state}: text not from the catalogue`).toEqual([]);
+  expect(await textNotFromCatalogue(page, [...deviceWords(app), ...CORE_WORDS, ...data]), `${state}: text not from the catalogue`).toEqual(
+    [],
+  );
   expect(await overflowAndTruncation(page), `${state}: overflow at 360 px`).toEqual([]);
   await page.screenshot({ path: `${SHOTS}/pseudo-${state}.png`, fullPage: true });
 }
@@ -130,6 +137,80 @@ test.describe('pseudo-locale', () => {
   });
 });
 
+/** A core with a support page and a backend it never reaches (diagnostics can be sent, nothing is), its logs in a folder of its own. */
+function supportBranding() {
+  return BrandingSchema.parse({
+    name: 'Trayside',
+    backendUrl: 'http://127.0.0.1:9',
+    signingKeys: [`${'A'.repeat(43)}=`],
+    productLine: 'trayside-demo',
+    supportUrl: 'https://support.example.com/trayside',
+  });
+}
+
+let dataDir: string | undefined;
+test.afterEach(() => {
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  dataDir = undefined;
+});
+
+/**
+ * Get help opened, diagnostics captured and the review's lists opened. Returns the left-out
+ * entries: the core's own words for why something is not in the bundle, not message keys yet.
+ */
+async function openHelpAndCapture(page: Page): Promise<string[]> {
+  await page.locator('.get-help__button').click();
+  const help = page.getByRole('dialog');
+  await expect(help).toBeVisible();
+  await help.locator('.button--primary').click();
+  await expect(help.locator('.review__size')).toBeVisible();
+  for (const summary of await help.locator('details summary').all()) await summary.click();
+  return (await help.locator('.review__left-out li').allTextContents()).flatMap((entry) => [entry, ...entry.split(': ')]);
+}
+
+/** Privacy and messages opened with a consent level chosen (a ledger line), quiet hours and the frequency limit on. */
+async function openPreferencesAndChoose(page: Page): Promise<void> {
+  await page.locator('.preferences__button').click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.locator('.preferences__fieldset').first()).toBeVisible();
+  await dialog.getByRole('radio').nth(1).check();
+  await expect(dialog.locator('.preferences__list').first()).toBeVisible();
+  // Quiet hours and the frequency limit are the fieldsets with one switch; each shows its inputs once on (a round trip to the core).
+  for (const fieldset of await dialog.locator('.preferences__fieldset').all()) {
+    const switches = fieldset.locator('input[type="checkbox"]');
+    if ((await switches.count()) !== 1 || (await switches.isChecked())) continue;
+    await switches.click();
+    await expect(switches).toBeChecked();
+  }
+  await expect(dialog.locator('input[type="time"]').first()).toBeVisible();
+  await expect(dialog.locator('input[type="number"]').first()).toBeVisible();
+}
+
+test.describe('pseudo-locale dialogs', () => {
+  test('Get help with a captured bundle under review, then Privacy and messages with every section open', async ({ page, trayside }) => {
+    dataDir = mkdtempSync(join(tmpdir(), 'trayside-e2e-l10n-'));
+    const app = await trayside({
+      core: {
+        dataDir,
+        branding: supportBranding(),
+        features: { messages: false, events: false },
+        settingsStorage: memorySettingsStorage({ locale: 'en-XA' }),
+      },
+    });
+    await page.goto(app.url);
+    await expect(page.getByRole('article')).toBeVisible();
+    const leftOut = await openHelpAndCapture(page);
+    await expectAllFromCatalogue(page, app, 'get-help', leftOut);
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('dialog')).toHaveCount(0);
+
+    await openPreferencesAndChoose(page);
+    // The consent ledger keeps the language the wording was shown in, not the browser's.
+    await expect(page.getByRole('dialog').locator('.preferences__list').first()).toContainText('en-XA)');
+    await expectAllFromCatalogue(page, app, 'privacy', ['en-XA']);
+  });
+});
+
 test.describe('Arabic, right to left', () => {
   test('the panel flips: document dir, the state icon at the right, the bars filling from the right', async ({ page, trayside }) => {
     const app = await trayside({ core: { settingsStorage: memorySettingsStorage({ locale: 'ar' }) } });
@@ -157,6 +238,34 @@ test.describe('Arabic, right to left', () => {
     await page.getByRole('combobox', { name: 'اللغة' }).selectOption('');
     await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
     await expect(page.getByRole('button', { name: 'Get help' })).toBeVisible();
+  });
+
+  test('Get help and Privacy and messages in Arabic at 360 px: nothing scrolls sideways or is cut off', async ({ page, trayside }) => {
+    dataDir = mkdtempSync(join(tmpdir(), 'trayside-e2e-l10n-'));
+    const app = await trayside({
+      core: {
+        dataDir,
+        branding: supportBranding(),
+        features: { messages: false, events: false },
+        settingsStorage: memorySettingsStorage({ locale: 'ar' }),
+      },
+    });
+    await page.goto(app.url);
+    await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+    await openHelpAndCapture(page);
+    const help = page.getByRole('dialog', { name: 'الحصول على مساعدة' });
+    await expect(help).toContainText('بيانات تشخيص للدعم');
+    // The support page's address reads left to right inside the Arabic sentence.
+    await expect(help.locator('bdi.help__url')).toHaveText('https://support.example.com/trayside');
+    expect(await overflowAndTruncation(page)).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}/ar-get-help.png`, fullPage: true });
+    await help.getByRole('button', { name: 'إغلاق' }).click();
+
+    await openPreferencesAndChoose(page);
+    const dialog = page.getByRole('dialog', { name: 'الخصوصية والرسائل' });
+    await expect(dialog.getByRole('list', { name: 'سجل الموافقات' })).toContainText('استخدام مجهول الهوية');
+    expect(await overflowAndTruncation(page)).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}/ar-privacy.png`, fullPage: true });
   });
 
   test('the owner picks German in the footer; it is saved and the panel and tray follow', async ({ page, trayside }) => {

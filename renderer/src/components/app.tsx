@@ -1,9 +1,9 @@
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import { overallState } from '../../../common/device-summary.js';
 import type { TraysideBridge } from '../../../common/contract/index.js';
 import { selectDevices, selectPanelView, selectUnreachable } from '../store/selectors.js';
 import { followApp, useStore } from '../store/store.js';
-import { formatClockTime, stateLabel, type FormatTime } from '../view/format.js';
+import { clockTimeIn, stateLabel, type FormatTime } from '../view/format.js';
 import { CartView } from './actions/cart-view.js';
 import { ConnectionBanner } from './connection-banner.js';
 import { DeviceCard } from './device-card.js';
@@ -20,8 +20,11 @@ import { LanguagePicker } from './language-picker.js';
 import { LocaleProvider } from '../l10n/locale-provider.js';
 import { useTranslator } from '../l10n/use-translator.js';
 
-/** The tray panel. `bridge` is `window.trayside`; the panel follows it from mount to unmount. */
-export function App({ bridge, formatTime = formatClockTime }: { bridge: TraysideBridge; formatTime?: FormatTime }) {
+/**
+ * The tray panel. `bridge` is `window.trayside`; the panel follows it from mount to unmount.
+ * Clock times follow the panel's language unless `formatTime` is given (tests fix it).
+ */
+export function App({ bridge, formatTime }: { bridge: TraysideBridge; formatTime?: FormatTime }) {
   useEffect(() => followApp(bridge), [bridge]);
   // Escape closes what is open inside the panel, one layer a press; with nothing open it hides the panel's window (none in the Node host).
   useEscapeKey(() => void bridge.app.hidePanel().catch(() => undefined));
@@ -33,14 +36,16 @@ export function App({ bridge, formatTime = formatClockTime }: { bridge: Trayside
 }
 
 /** The panel's content for the store's current state; rendered on its own in tests. */
-export function Panel({ formatTime }: { formatTime: FormatTime }) {
+export function Panel({ formatTime: givenFormatTime }: { formatTime?: FormatTime }) {
   const view = useStore(selectPanelView);
   const unreachable = useStore(selectUnreachable);
   const devices = useStore(selectDevices);
   const devicesError = useStore((state) => state.devicesError);
   const loadDevices = useStore((state) => state.loadDevices);
   const overall = overallState(devices.map((device) => device.state));
-  const { t } = useTranslator();
+  const { t, intlLocale } = useTranslator();
+  const ownerClock = useMemo(() => clockTimeIn(intlLocale), [intlLocale]);
+  const formatTime = givenFormatTime ?? ownerClock;
   return (
     <div className="panel">
       <header className="panel__header">

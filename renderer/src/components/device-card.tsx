@@ -34,7 +34,8 @@ export function DeviceCard({ device, formatTime }: { device: DeviceSnapshot; for
         <StateIcon state={device.state} />
         <div className="device__heading">
           <h2 className="device__name" id={titleId}>
-            {name}
+            {/* The device's own words keep their direction in a panel of the other direction, the line its alignment. */}
+            <bdi>{name}</bdi>
           </h2>
           <div className="device__status" id={statusId} aria-live="polite" aria-atomic="true">
             <span className="device__state">{stateLabel(device.state, t)}</span>

@@ -1,5 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { DiagnosticsPreview, ReproView, UploadView } from '../../../common/contract/diagnostics.js';
+import type { RedactionKind } from '../../../common/diagnostics/bundle.js';
+import type { MessageKey } from '../../../common/l10n/en.js';
 import { selectUnreachable } from '../store/selectors.js';
 import { useStore } from '../store/store.js';
 import { formatBytes, formatCountdown, spokenCaseCode } from '../view/diagnostics-format.js';
@@ -128,6 +130,21 @@ function ReproControl({ repro }: { repro: ReproView }) {
   );
 }
 
+/** Each kind of personal data in the owner's language (the core's label is English). */
+const KIND_WORDS: Record<RedactionKind, MessageKey> = {
+  serial: 'redaction.serial',
+  user: 'redaction.user',
+  host: 'redaction.host',
+  ipv4: 'redaction.ipv4',
+  ipv6: 'redaction.ipv6',
+  mac: 'redaction.mac',
+  email: 'redaction.email',
+  'printer-uri': 'redaction.printer-uri',
+  'job-title': 'redaction.job-title',
+  queue: 'redaction.queue',
+  share: 'redaction.share',
+};
+
 /** The bundle under review: keep/remove per kind, size, what was left out, the exact text, and the two ways out. */
 function Review({ preview }: { preview: DiagnosticsPreview }) {
   const setRedaction = useStore((store) => store.setRedaction);
@@ -154,7 +171,7 @@ function Review({ preview }: { preview: DiagnosticsPreview }) {
                   onChange={(event) => void setRedaction(kind.kind, event.target.checked ? 'remove' : 'keep')}
                 />
                 <span>
-                  {t('review.remove', { kind: kind.label })}{' '}
+                  {t('review.remove', { kind: t(KIND_WORDS[kind.kind]) })}{' '}
                   <span className="review__count">{t('review.found', { count: kind.count })}</span>
                 </span>
               </label>
@@ -162,7 +179,7 @@ function Review({ preview }: { preview: DiagnosticsPreview }) {
           ))}
         </ul>
         {notFound.length > 0 && (
-          <p className="help__hint">{t('review.notFound', { kinds: list.format(notFound.map((kind) => kind.label)) })}</p>
+          <p className="help__hint">{t('review.notFound', { kinds: list.format(notFound.map((kind) => t(KIND_WORDS[kind.kind]))) })}</p>
         )}
       </fieldset>
       <p className="review__size" aria-live="polite">
@@ -174,7 +191,11 @@ function Review({ preview }: { preview: DiagnosticsPreview }) {
           <ul>
             {preview.leftOut.map((entry, index) => (
               <li key={index}>
-                <strong>{entry.what}</strong>: {entry.reason}
+                {/* The core's own words (English until they are message keys): each part keeps its direction in an Arabic panel. */}
+                <strong>
+                  <bdi>{entry.what}</bdi>
+                </strong>
+                : <bdi>{entry.reason}</bdi>
               </li>
             ))}
           </ul>

@@ -1,6 +1,8 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { loadTranslator } from '../../../common/l10n/catalogues.js';
 import { classifySupply } from '../../../common/supply.js';
+import { TranslatorContext } from '../l10n/use-translator.js';
 import { resetStore, store } from '../store/store.js';
 import { demoPrinter } from '../testing/fixtures.js';
 import { Panel } from './app.js';
@@ -81,5 +83,42 @@ describe('panel', () => {
     const html = render();
     expect(html).not.toContain('<img');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  });
+});
+
+describe('panel in the owner language', () => {
+  /** The panel as a translator for `locale` renders it, with the clock it picks itself (no formatTime given). */
+  async function renderIn(locale: 'de' | 'ar' | 'en'): Promise<string> {
+    const translator = await loadTranslator(locale, {}, { isolatePlaceholders: true });
+    const spy = vi.spyOn(store, 'getInitialState').mockImplementation(store.getState);
+    try {
+      return renderToStaticMarkup(
+        <TranslatorContext.Provider value={translator}>
+          <Panel />
+        </TranslatorContext.Provider>,
+      );
+    } finally {
+      spy.mockRestore();
+    }
+  }
+  const checkedAt = Date.UTC(2026, 11, 2, 16, 30);
+  const clock = (locale: string) => new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(checkedAt);
+
+  it('writes clock times as the chosen language does, not as the browser does', async () => {
+    store.setState({ connection: 'connected', devicesStatus: 'ready', devices: [{ ...demoPrinter(), updatedAt: checkedAt }] });
+    expect(clock('de')).not.toBe(clock('en'));
+    expect(text(await renderIn('de'))).toContain(`Geprüft ${clock('de')}`);
+    expect(text(await renderIn('en'))).toContain(`Checked ${clock('en')}`);
+  });
+
+  it('isolates a Latin device name inside an Arabic sentence, and an Arabic one inside an English sentence', async () => {
+    const latin = { ...demoPrinter(), updatedAt: checkedAt };
+    store.setState({ connection: 'connected', devicesStatus: 'ready', devices: [latin] });
+    expect(await renderIn('ar')).toContain(`\u2068${clock('ar')}\u2069`);
+    const arabic = { ...latin, identity: { ...latin.identity, manufacturer: '', model: 'طابعة المكتب' } };
+    store.setState({ devices: [arabic] });
+    const english = await renderIn('en');
+    expect(english).toContain('Check \u2068طابعة المكتب\u2069 now');
+    expect(english).toContain(`Checked ${clock('en')}`);
   });
 });

@@ -27,7 +27,7 @@ export function SupplyGauge({ deviceId, supply }: { deviceId: string; supply: Su
         aria-hidden="true"
       />
       <span className="supply__name" id={nameId}>
-        {supply.name}
+        <bdi>{supply.name}</bdi>
       </span>
       <span className="supply__value">
         {gauge.emphasis && (

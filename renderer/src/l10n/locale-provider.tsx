@@ -38,7 +38,8 @@ export function LocaleProvider({ bridge, children }: { bridge: TraysideBridge; c
   const locale = resolveUiLocale([chosen, systemLocale]);
   useEffect(() => {
     let live = true;
-    void loadTranslator(locale, core?.strings).then((next) => {
+    // Placeholders isolated: device names and titles keep their own direction inside the sentence.
+    void loadTranslator(locale, core?.strings, { isolatePlaceholders: true }).then((next) => {
       if (!live) return;
       setTranslator(next);
       document.documentElement.lang = next.locale;

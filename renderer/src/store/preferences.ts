@@ -35,7 +35,8 @@ export const preferencesSlice: SliceDefinition<PreferencesSlice> = {
       loadPreferences: () => attempt(async () => set({ preferences: await bridge().preferences.getView() })),
       changePreferences: (change) =>
         attempt(async () => {
-          const locale = typeof navigator === 'undefined' ? undefined : navigator.language;
+          // The ledger keeps the language the consent wording was shown in: the panel's (LocaleProvider sets lang), not the browser's.
+          const locale = typeof document === 'undefined' ? undefined : document.documentElement.lang || navigator.language;
           set({ preferences: await bridge().preferences.update(locale && locale.length >= 2 ? { ...change, locale } : change) });
         }),
       loadTransparency: () => attempt(async () => set({ transparency: await bridge().preferences.getTransparency() })),

@@ -12,9 +12,14 @@ import { supplySwatch } from './supply-palette.js';
 /** Formats an epoch-ms time as the owner reads clocks ("10:42"); passed in so tests do not depend on the time zone. */
 export type FormatTime = (epochMs: number) => string;
 
-/** Hours and minutes in the owner's locale. */
-export const formatClockTime: FormatTime = (epochMs) =>
-  new Date(epochMs).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+/**
+ * Hours and minutes as `locale` writes them ("16:30" in German, "4:30 PM" in English, Arabic with
+ * its own digits and م); undefined is the browser's locale.
+ */
+export function clockTimeIn(locale: string | undefined): FormatTime {
+  const format = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
+  return (epochMs) => format.format(epochMs);
+}
 
 /** "Trayside Demo Printer", "Epson ET-2850": the model, prefixed by the maker unless the model already names it. */
 export function deviceName(identity: DeviceIdentity, t: T = english): string {

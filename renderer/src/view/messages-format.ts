@@ -1,5 +1,6 @@
 import type { PollStatus } from '../../../common/contract/messages.js';
 import { englishTranslator, type Translator } from '../../../common/l10n/translator.js';
+import { clockTimeIn } from './format.js';
 
 type T = Translator['t'];
 const english: T = englishTranslator.t;
@@ -15,29 +16,35 @@ export function timeAgo(then: number, now: number, t: T = english): string {
   return days === 1 ? t('time.yesterday') : t('time.daysAgo', { count: days });
 }
 
-/** "10:42" in the owner's locale: when the host last asked the server. */
-export function clockTime(at: number): string {
-  return new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+/** "10:42" in `locale` (the owner's language in the panel; the browser's when undefined): when the host last asked the server. */
+export function clockTime(at: number, locale?: string): string {
+  return clockTimeIn(locale)(at);
 }
 
-/** "Snoozed until 14:05", or "… until tomorrow 14:05" / "… until Fri 14:05" when it is not today. */
-export function snoozedUntilText(until: number, now: number, t: T = english): string {
+/** "Snoozed until 14:05", or "… until tomorrow 14:05" / "… until Fri 14:05" when it is not today; times and weekdays in `locale`. */
+export function snoozedUntilText(until: number, now: number, t: T = english, locale?: string): string {
   const day = (at: number): string => new Date(at).toDateString();
   const tomorrow = new Date(now);
   tomorrow.setDate(tomorrow.getDate() + 1);
-  const time = clockTime(until);
+  const time = clockTime(until, locale);
   if (day(until) === day(now)) return t('snoozed.until', { time });
   if (day(until) === day(tomorrow.getTime())) return t('snoozed.untilTomorrow', { time });
-  return t('snoozed.untilDay', { day: new Date(until).toLocaleDateString(undefined, { weekday: 'short' }), time });
+  return t('snoozed.untilDay', { day: new Date(until).toLocaleDateString(locale, { weekday: 'short' }), time });
 }
 
 /** The one line under the inbox heading that says how fresh the messages are, and its tone; the server's state names the real reason. */
-export function pollStatusLine(status: PollStatus | null, now: number, t: T = english): { text: string; tone: 'ok' | 'warning' | 'error' } {
+export function pollStatusLine(
+  status: PollStatus | null,
+  now: number,
+  t: T = english,
+  locale?: string,
+): { text: string; tone: 'ok' | 'warning' | 'error' } {
   if (!status) return { text: t('messages.checkingFor'), tone: 'ok' };
   if (status.verificationFailed) return { text: t('messages.unverified'), tone: 'error' };
   const lastChecked = status.lastCheckedAt;
   const saved = (text: string) => (status.manifestVersion === null ? text : t('messages.withSaved', { text }));
-  const checked = (text: string) => (lastChecked === null ? text : t('messages.withChecked', { text, time: clockTime(lastChecked) }));
+  const checked = (text: string) =>
+    lastChecked === null ? text : t('messages.withChecked', { text, time: clockTime(lastChecked, locale) });
   const { server } = status;
   switch (server.kind) {
     case 'not-configured':

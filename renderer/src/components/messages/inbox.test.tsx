@@ -129,7 +129,23 @@ describe('messages section', () => {
       // Only the panel's own tags may appear; content never adds one.
       const tags = new Set([...html.matchAll(/<([a-zA-Z][\w-]*)/g)].map((match) => match[1]!.toLowerCase()));
       for (const tag of tags)
-        expect(['section', 'header', 'h2', 'span', 'button', 'p', 'ul', 'li', 'article', 'div', 'strong', 'br', 'em', 'ol']).toContain(tag);
+        expect([
+          'section',
+          'header',
+          'h2',
+          'span',
+          'button',
+          'p',
+          'ul',
+          'li',
+          'article',
+          'div',
+          'strong',
+          'br',
+          'em',
+          'ol',
+          'bdi',
+        ]).toContain(tag);
       expect(html).not.toMatch(/<(script|img|iframe|svg|object|embed|a)\b/i);
       // Attribute names inside the panel's tags (React escapes < > " ' & in text and attribute values).
       for (const tag of html.match(/<[a-zA-Z][^>]*>/g) ?? []) {

@@ -29,10 +29,10 @@ export function MessagesSection({ now }: { now?: () => number }) {
   const checking = useStore((state) => state.checkingMessages);
   const checkNow = useStore((state) => state.checkMessagesNow);
   const markAllRead = useStore((state) => state.markAllMessagesRead);
-  const { t } = useTranslator();
+  const { t, intlLocale } = useTranslator();
   if (messagesStatus === 'idle') return null;
   // While "Check now" runs the line says so; afterwards it shows the outcome and when it came.
-  const line = checking ? { text: t('messages.checkingFor'), tone: 'ok' as const } : pollStatusLine(status, time, t);
+  const line = checking ? { text: t('messages.checkingFor'), tone: 'ok' as const } : pollStatusLine(status, time, t, intlLocale);
   return (
     <section className="messages" aria-labelledby="messages-heading">
       <header className="messages__header">
@@ -139,7 +139,7 @@ function UndoToast() {
 /** Snoozed messages, greyed, each with the time it comes back and a way to bring it back now. */
 function SnoozedList({ items, now }: { items: readonly SnoozedItem[]; now: number }) {
   const restore = useStore((state) => state.restoreMessage);
-  const { t } = useTranslator();
+  const { t, intlLocale } = useTranslator();
   return (
     <section className="snoozed" aria-labelledby="snoozed-heading">
       <h3 id="snoozed-heading" className="snoozed__title">
@@ -149,8 +149,8 @@ function SnoozedList({ items, now }: { items: readonly SnoozedItem[]; now: numbe
         {items.map((item) => (
           <li key={item.id} className="snoozed__item" data-message-id={item.id}>
             <span className="snoozed__text">
-              <span className="snoozed__name">{item.title}</span>
-              <span className="snoozed__until">{snoozedUntilText(item.snoozedUntil, now, t)}</span>
+              <bdi className="snoozed__name">{item.title}</bdi>
+              <span className="snoozed__until">{snoozedUntilText(item.snoozedUntil, now, t, intlLocale)}</span>
             </span>
             <button
               type="button"
@@ -199,7 +199,7 @@ function InboxEntry({ item, allowedLinkHosts, now }: { item: InboxItem; allowedL
         onClick={() => void open(isOpen ? null : item.id)}
       >
         {!item.read && <span className="message__dot" aria-label={t('message.unread')} />}
-        <span className="message__title">{item.title}</span>
+        <bdi className="message__title">{item.title}</bdi>
         <span className="message__time">{timeAgo(item.deliveredAt, now, t)}</span>
       </button>
       {isOpen && (
