@@ -43,6 +43,7 @@ import { startPrivacy } from './privacy/start-privacy.js';
 import { followSupportSharing } from './privacy/support-data.js';
 import type { PrivacyService } from './privacy/privacy-service.js';
 import { governedSettings } from './policy/governed-settings.js';
+import { brandingUnderPolicy } from './policy/policy.js';
 import type { EffectivePolicy } from '../common/policy.js';
 import { describeFsError } from './storage/fs-error.js';
 import { composeDiagnostics, type DiagnosticsHostOptions } from './diagnostics/compose-diagnostics.js';
@@ -354,7 +355,9 @@ export function createCore(options: CoreOptions): Core {
   const wiring: CoreWiring = { disposables, events };
   // Every request to the backend passes here, so "What Trayside sends" lists what really went out.
   const sent = recordSentRequests(options.fetch ?? fetch, () => options.clock.now());
-  options = { ...options, fetch: sent.fetch };
+  // An enforced policy's backend (an internal relay) wins over the branding's, for every feature at once.
+  const governedBranding = brandingUnderPolicy(options.branding, options.policy, options.log);
+  options = { ...options, fetch: sent.fetch, ...(governedBranding ? { branding: governedBranding } : {}) };
   const settings = createSettingsService(options.settingsStorage, options.clock, options.log);
   // Run-out forecasts ride on the device snapshots.
   const supplyHistory = disposables.add(openDataDirSupplyHistory(options));

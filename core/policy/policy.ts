@@ -166,7 +166,28 @@ export function updatePolicyOf(policy: EffectivePolicy): UpdatePolicy {
   };
 }
 
-/** The backend URL an enforced policy sets (an internal relay), else the branding's. */
+/**
+ * The backend URL an enforced policy sets (an internal relay), else a recommended one, else the
+ * branding's: the owner has no choice of backend, so the precedence is enforced > recommended > OEM default.
+ */
 export function backendUrlOf(policy: EffectivePolicy, brandingUrl: string): string {
-  return policy.enforced.BackendUrl ?? brandingUrl;
+  return policy.enforced.BackendUrl ?? policy.recommended.BackendUrl ?? brandingUrl;
+}
+
+/**
+ * The branding every feature runs with: the policy's BackendUrl (an internal relay; see backendUrlOf)
+ * in place of the manufacturer's, so messages, events, segments, privacy requests and diagnostics all
+ * go there. Signing keys stay the branding's: a relay cannot sign manifests.
+ */
+export function brandingUnderPolicy<B extends { backendUrl: string }>(
+  branding: B | undefined,
+  policy: EffectivePolicy | undefined,
+  log: (message: string) => void,
+): B | undefined {
+  if (branding === undefined || policy === undefined) return branding;
+  const backendUrl = backendUrlOf(policy, branding.backendUrl);
+  if (backendUrl === branding.backendUrl) return branding;
+  const how = policy.enforced.BackendUrl === undefined ? 'recommended' : 'set';
+  log(`policy: the message server is ${backendUrl} (${how} by your organisation's policy) instead of ${branding.backendUrl}`);
+  return { ...branding, backendUrl };
 }
