@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { StringOverlaysSchema } from './l10n/overlay.js';
 import { LocaleTagSchema } from './messages/content.js';
-import { SlugSchema } from './messages/campaign.js';
+import { SlugSchema } from './messages/vocabulary.js';
 import { fieldIssues } from './messages/issues.js';
 import { UpdateChannelSchema } from './updates.js';
 

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { SlugSchema } from './messages/campaign.js';
-import { MessageIdSchema } from './messages/manifest.js';
+import { MessageIdSchema, SlugSchema } from './messages/vocabulary.js';
 import { ConsentSchema, type Consent } from './settings.js';
 
 /**

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { FeedbackSchema, ReorderItemSchema, SurveyAnswerSchema } from '../events.js';
-import { MessageIdSchema } from '../messages/manifest.js';
-import { SlugSchema } from '../messages/campaign.js';
+import { MessageIdSchema, SlugSchema } from '../messages/vocabulary.js';
 import { call, event } from './define.js';
 
 /** Which message (campaign, variant) an action came from; absent when the owner acts from a device card. */

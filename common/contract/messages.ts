@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { MessageActionSchema } from '../messages/content.js';
-import { MessageCategorySchema, UrgencySchema } from '../messages/campaign.js';
-import { MessageIdSchema } from '../messages/manifest.js';
-import { ManifestGuideSchema } from '../messages/guide.js';
+import { MessageCategorySchema, MessageIdSchema, UrgencySchema } from '../messages/vocabulary.js';
+import { ManifestGuideSchema } from '../messages/manifest-guide.js';
 import { call, event } from './define.js';
 
 /** One delivered message as the panel shows it; content is already in the owner's locale (or its fallback). */

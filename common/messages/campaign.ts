@@ -2,32 +2,23 @@ import { z } from 'zod';
 import { LocaleTagSchema, LocalizedContentSchema } from './content.js';
 import { GuideDefinitionSchema } from './guide-content.js';
 import { RuleSchema } from './rule.js';
+import { MessageCategorySchema, SlugSchema, UrgencySchema } from './vocabulary.js';
+
+// Defined in vocabulary.ts so the panel can have them without the campaign schemas; said here too, where campaigns use them.
+export {
+  MARKETING_CATEGORIES,
+  MessageCategorySchema,
+  SlugSchema,
+  UrgencySchema,
+  type MessageCategory,
+  type Urgency,
+} from './vocabulary.js';
 
 /**
  * A campaign as an admin writes it (POST/PUT /v1/admin/campaigns, `npm run admin -- publish
  * file.json`). Objects are strict: an unknown or misspelt field is an error that names it.
  * Example: server/demo/*.json.
  */
-
-/** Message categories; the owner opts out per category (DESIGN.md, Privacy). */
-export const MessageCategorySchema = z.enum(['supplies', 'service', 'tips', 'offers', 'surveys']);
-export type MessageCategory = z.infer<typeof MessageCategorySchema>;
-
-/** Categories that count as marketing: off until the owner opts in. */
-export const MARKETING_CATEGORIES: readonly MessageCategory[] = ['tips', 'offers', 'surveys'];
-
-/**
- * How a message reaches the owner: `normal` → panel inbox; `urgent` → OS notification and tray
- * badge; `critical` (category `service` only) → like urgent and it may bypass the global
- * frequency caps — never the owner's category opt-outs or quiet hours.
- */
-export const UrgencySchema = z.enum(['normal', 'urgent', 'critical']);
-export type Urgency = z.infer<typeof UrgencySchema>;
-
-/** An id an admin chooses: lowercase letters, digits and dashes, so it reads well in URLs, logs and reports. */
-export const SlugSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'Use 1–64 lowercase letters, digits or "-", starting with a letter or digit.');
 
 /** A wall-clock date-time without offset, `YYYY-MM-DDTHH:mm` or `YYYY-MM-DDTHH:mm:ss`; its zone is the schedule's. */
 export const LocalDateTimeSchema = z

@@ -11,7 +11,10 @@ import {
   UrgencySchema,
 } from './campaign.js';
 import { RuleSchema } from './rule.js';
-import { MAX_MANIFEST_GUIDES, ManifestGuideSchema, parseGuides, type SkippedGuide } from './guide.js';
+import { MAX_MANIFEST_GUIDES, ManifestGuideSchema, parseGuides, type SkippedGuide } from './manifest-guide.js';
+import { MessageIdSchema } from './vocabulary.js';
+
+export { MessageIdSchema } from './vocabulary.js';
 
 /**
  * What a device downloads: GET /v1/manifests/{productLine}/{locale} answers a SignedEnvelope
@@ -68,12 +71,6 @@ export const ManifestVariantSchema = z.object({
   content: LocalizedContentSchema,
 });
 export type ManifestVariant = z.infer<typeof ManifestVariantSchema>;
-
-/**
- * `<campaignId>@<revision>`: names one exact content, in manifests, in the inbox and in events
- * (impressions, clicks). The server refuses events with any other shape, so every door checks this one rule.
- */
-export const MessageIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}@[1-9][0-9]*$/, 'A message id looks like "campaign-id@3".');
 
 /** A candidate message; the app decides on the device whether and when to show it. */
 export const ManifestMessageSchema = z.object({

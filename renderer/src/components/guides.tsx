@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import type { DeviceSnapshot } from '../../../common/device.js';
-import { matchGuides, type MatchedGuide } from '../../../common/messages/guide.js';
+import { matchGuides, type MatchedGuide } from '../../../common/messages/manifest-guide.js';
 import { useStore } from '../store/store.js';
 import { MessageBody } from './messages/message-body.js';
 import { useTranslator } from '../l10n/use-translator.js';
