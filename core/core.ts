@@ -354,7 +354,9 @@ export function createCore(options: CoreOptions): Core {
   const events = new EventHub();
   const wiring: CoreWiring = { disposables, events };
   // Every request to the backend passes here, so "What Trayside sends" lists what really went out.
-  const sent = recordSentRequests(options.fetch ?? fetch, () => options.clock.now());
+  const sentFile =
+    options.dataDir === undefined ? undefined : { path: join(options.dataDir, 'preferences', 'sent-requests.jsonl'), log: options.log };
+  const sent = recordSentRequests(options.fetch ?? fetch, () => options.clock.now(), sentFile);
   // An enforced policy's backend (an internal relay) wins over the branding's, for every feature at once.
   const governedBranding = brandingUnderPolicy(options.branding, options.policy, options.log);
   options = { ...options, fetch: sent.fetch, ...(governedBranding ? { branding: governedBranding } : {}) };

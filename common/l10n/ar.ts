@@ -391,7 +391,7 @@ export const ar: Catalogue = {
   'sends.nothingWaiting': 'لا شيء بانتظار الإرسال.',
   'sends.sentTitle': 'أُرسل مؤخرًا ({count})',
   'sends.sent': 'أُرسل مؤخرًا',
-  'sends.nothingSent': 'لم يُرسل أي شيء منذ بدء تشغيل {product}.',
+  'sends.nothingSent': 'لم يُرسل {product} أي شيء بعد.',
   'sends.answered': 'الرد {status}',
   // Kinds of personal data the diagnostics review finds
   'redaction.serial': 'الأرقام التسلسلية',

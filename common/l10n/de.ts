@@ -386,7 +386,7 @@ export const de: Catalogue = {
   'sends.nothingWaiting': 'Nichts wartet.',
   'sends.sentTitle': 'Kürzlich gesendet ({count})',
   'sends.sent': 'Kürzlich gesendet',
-  'sends.nothingSent': 'Seit dem Start von {product} wurde nichts gesendet.',
+  'sends.nothingSent': '{product} hat noch nichts gesendet.',
   'sends.answered': 'Antwort {status}',
   // Kinds of personal data the diagnostics review finds
   'redaction.serial': 'Seriennummern',

@@ -402,7 +402,7 @@ export const en = {
   'sends.nothingWaiting': 'Nothing is waiting.',
   'sends.sentTitle': 'Sent recently ({count})',
   'sends.sent': 'Sent recently',
-  'sends.nothingSent': 'Nothing was sent since {product} started.',
+  'sends.nothingSent': '{product} has not sent anything yet.',
   'sends.answered': 'answered {status}',
   // Kinds of personal data the diagnostics review finds
   'redaction.serial': 'serial numbers',

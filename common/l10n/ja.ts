@@ -381,7 +381,7 @@ export const ja: Catalogue = {
   'sends.nothingWaiting': '送信待ちのものはありません。',
   'sends.sentTitle': '最近の送信（{count}）',
   'sends.sent': '最近の送信',
-  'sends.nothingSent': '{product} の起動以降、何も送信されていません。',
+  'sends.nothingSent': '{product} はまだ何も送信していません。',
   'sends.answered': '応答 {status}',
   // Kinds of personal data the diagnostics review finds
   'redaction.serial': 'シリアル番号',
