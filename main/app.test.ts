@@ -1,6 +1,9 @@
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BrandingSchema } from '../common/branding.js';
+import { setActiveTranslator } from '../common/l10n/active-translator.js';
+import { loadTranslator } from '../common/l10n/catalogues.js';
+import { englishTranslator } from '../common/l10n/translator.js';
 import { Emitter, type Disposable } from '../common/lifecycle.js';
 import { SimulatedPrinter } from '../native/simulated/printer.js';
 import { SimulatedSource } from '../native/simulated/simulated-source.js';
@@ -192,6 +195,18 @@ describe('Electron shell composition', () => {
     expect(tray().tooltip).toBe('Trayside — All devices ready');
     expect(tray().menu?.map((item) => item.label)).toContain('Trayside Demo Printer — Cyan ink 23 %');
     expect(panels[0]?.visible).toBe(false);
+  });
+
+  it('redraws the tray menu and tooltip in German once the German catalogue is active, with no other change', async () => {
+    const { tray } = await setup();
+    try {
+      setActiveTranslator(await loadTranslator('de'));
+      expect(tray().tooltip).toBe('Trayside – Alle Geräte bereit');
+      expect(tray().menu?.map((item) => item.label)).toContain('Trayside beenden');
+    } finally {
+      setActiveTranslator(englishTranslator);
+    }
+    expect(tray().tooltip).toBe('Trayside — All devices ready');
   });
 
   it('a low crossing turns the icon, updates the tooltip and shows one notification; clicking it opens the panel', async () => {

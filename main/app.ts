@@ -3,6 +3,7 @@
 // the real ones), so this wiring runs under vitest with fakes.
 import { DisposableStore, type Clock, type Disposable, type Timers } from '../common/lifecycle.js';
 import { contract } from '../common/contract/index.js';
+import { onActiveTranslatorChanged } from '../common/l10n/active-translator.js';
 import type { Settings } from '../common/settings.js';
 import type { Core, CoreNotifier, PanelHost } from '../core/core.js';
 import { trayModel, type TrayAction, type TrayModel } from '../core/tray-model.js';
@@ -191,6 +192,8 @@ export async function startShell<Image, Menu, W extends PanelWindowLike & { webC
   };
   disposables.add({ dispose: () => pauseEnd?.dispose() });
   disposables.add(core.monitor.onChanged(refreshTray));
+  // A language picked in the panel: the menu and tooltip change once that catalogue has loaded.
+  disposables.add(onActiveTranslatorChanged(refreshTray));
   if (deps.updates) {
     disposables.add(deps.updates.onChanged(refreshTray));
     disposables.add(deps.updates);

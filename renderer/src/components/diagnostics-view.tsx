@@ -190,12 +190,9 @@ function Review({ preview }: { preview: DiagnosticsPreview }) {
           <summary>{t('review.leftOut', { count: preview.leftOut.length })}</summary>
           <ul>
             {preview.leftOut.map((entry, index) => (
-              <li key={index}>
-                {/* The core's own words (English until they are message keys): each part keeps its direction in an Arabic panel. */}
-                <strong>
-                  <bdi>{entry.what}</bdi>
-                </strong>
-                : <bdi>{entry.reason}</bdi>
+              // The core's own words (English until they are message keys): the line reads in their direction in an Arabic panel.
+              <li key={index} dir="auto">
+                <strong>{entry.what}</strong>: {entry.reason}
               </li>
             ))}
           </ul>
