@@ -49,7 +49,7 @@ describe.skipIf(!appAddress)('the panel adds a discovered printer through the co
   afterAll(() => {
     core?.dispose();
     devices?.dispose();
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   });
 
   it('devices.discovered lists the printer (contract-valid), devices.addDiscovered makes it a device the monitor reads', async () => {

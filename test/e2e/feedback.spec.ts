@@ -172,6 +172,6 @@ test('a survey answered in the panel appears in the campaign stats', async ({ pa
     core?.dispose();
     await server.close();
     await store.close();
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
 });

@@ -102,7 +102,7 @@ test.afterAll(async () => {
   core?.dispose();
   await server?.close();
   await store?.close();
-  if (dir !== '') await rm(dir, { recursive: true, force: true });
+  if (dir !== '') await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 });
 
 test('server down: the panel says it cannot reach it and why; started later, Check now brings its messages without a restart', async ({

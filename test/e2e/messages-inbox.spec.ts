@@ -78,7 +78,7 @@ async function startApp(messages: ManifestMessage[]): Promise<App> {
       await host.close();
       core.dispose();
       await new Promise((done) => server.close(done));
-      await rm(dir, { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     },
   };
 }

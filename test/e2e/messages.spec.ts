@@ -105,7 +105,7 @@ test.afterAll(async () => {
   core?.dispose();
   await server?.close();
   await store?.close();
-  if (dir !== '') await rm(dir, { recursive: true, force: true });
+  if (dir !== '') await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 });
 
 test('publish → the message appears in the panel; opening it shows the body and marks it read', async ({ page }) => {

@@ -213,7 +213,7 @@ afterEach(() => {
   core?.dispose();
   core = undefined;
   readOnly.dirs.clear();
-  if (dataDir !== '') rmSync(dataDir, { recursive: true, force: true });
+  if (dataDir !== '') rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   dataDir = '';
 });
 

@@ -27,7 +27,7 @@ afterEach(async () => {
   if (dir !== '') {
     chmodSync(dir, 0o700);
     if (existsSync(join(dir, 'settings.json'))) chmodSync(join(dir, 'settings.json'), 0o600);
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
   dir = '';
 });

@@ -103,7 +103,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const core of Object.values(cores)) core.dispose();
   await server?.close();
-  if (dir !== '') await rm(dir, { recursive: true, force: true });
+  if (dir !== '') await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 });
 
 describe('CRM segments in targeting, against the real backend', () => {

@@ -90,7 +90,7 @@ beforeAll(async () => {
 afterAll(async () => {
   core?.dispose();
   await server?.close();
-  if (dir !== '') await rm(dir, { recursive: true, force: true });
+  if (dir !== '') await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 });
 
 describe('messages end to end against the real backend', () => {

@@ -101,7 +101,7 @@ beforeAll(async () => {
 afterAll(async () => {
   core?.dispose();
   await server?.close();
-  if (dir !== '') await rm(dir, { recursive: true, force: true });
+  if (dir !== '') await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 });
 
 describe('CRM segments on their own schedule, against the real backend', () => {

@@ -145,7 +145,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise((done) => proxy?.close(done));
   await backend?.close();
-  if (dir !== '') await rm(dir, { recursive: true, force: true });
+  if (dir !== '') await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 });
 
 /** A simulated day in short: start, polls, the message shown, opened and dismissed; returns the install id and what went over the wire. */
