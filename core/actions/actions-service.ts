@@ -51,10 +51,7 @@ export function createActionsService(options: ActionsServiceOptions): ActionsSer
     return view;
   };
 
-  const record = async (draft: DeviceEventDraft): Promise<boolean> => {
-    const engagement = await options.engagement;
-    return (await engagement.record(draft)).recorded;
-  };
+  const record = async (draft: DeviceEventDraft): Promise<boolean> => (await (await options.engagement).record(draft)).recorded;
 
   const resolve = (selector: SupplySelector & { deviceId?: string | undefined }): { partNumber: string; supplyName: string | null } => {
     const snapshots = options.devices.snapshots();

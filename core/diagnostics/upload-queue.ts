@@ -156,31 +156,14 @@ export function openUploadQueue(options: UploadQueueOptions): UploadQueue {
       if (record.state === 'sent') throw new UploadError('invalid-input', 'This upload was sent; delete it by its case code instead.');
       if (sending.has(id))
         throw new UploadError('invalid-input', 'This upload is being sent right now; wait a moment, then delete it by its case code.');
-      records.delete(id);
-      await folder.dropBody(id);
-      await folder.removeRecord(id);
+      await forget(id);
       schedule();
       options.onChanged();
     },
     async deleteCase(input) {
       await ready;
-      const parsed = parseCaseCode(input);
-      if (!parsed.ok) throw new UploadError('invalid-input', parsed.message);
-      const record = [...records.values()].find((entry) => entry.caseCode === parsed.code);
-      if (!record?.deleteToken)
-        throw new UploadError(
-          'not-found',
-          `Case ${parsed.code} was not uploaded from this app, so it cannot delete it; ask support to delete it.`,
-        );
-      const backend = options.backendUrl();
-      if (!backend) throw new UploadError('unavailable', 'No support server is configured in this app.');
-      const outcome = await requestCaseDeletion({ ...tryContext, backend, caseCode: parsed.code, deleteToken: record.deleteToken });
-      records.delete(record.id);
-      await folder.removeRecord(record.id);
+      const outcome = await deleteSentCase(input, { records, folder, tryContext, backendUrl: options.backendUrl, log: options.log });
       options.onChanged();
-      options.log(
-        `diagnostics: case ${parsed.code} ${outcome === 'already-gone' ? 'was already gone from' : 'deleted on'} the support server`,
-      );
       return outcome;
     },
     async forgetAll() {
@@ -200,4 +183,32 @@ export function openUploadQueue(options: UploadQueueOptions): UploadQueue {
       for (const abort of aborts) abort.abort(new Error('the app is quitting'));
     },
   };
+}
+
+/** Deletes a case this app sent, on the support server by its delete token, then its record here. */
+async function deleteSentCase(
+  input: string,
+  parts: {
+    records: Map<string, UploadRecord>;
+    folder: ReturnType<typeof openUploadFolder>;
+    tryContext: UploadTryContext;
+    backendUrl: () => string | undefined;
+    log: (message: string) => void;
+  },
+): Promise<'deleted' | 'already-gone'> {
+  const parsed = parseCaseCode(input);
+  if (!parsed.ok) throw new UploadError('invalid-input', parsed.message);
+  const record = [...parts.records.values()].find((entry) => entry.caseCode === parsed.code);
+  if (!record?.deleteToken)
+    throw new UploadError(
+      'not-found',
+      `Case ${parsed.code} was not uploaded from this app, so it cannot delete it; ask support to delete it.`,
+    );
+  const backend = parts.backendUrl();
+  if (!backend) throw new UploadError('unavailable', 'No support server is configured in this app.');
+  const outcome = await requestCaseDeletion({ ...parts.tryContext, backend, caseCode: parsed.code, deleteToken: record.deleteToken });
+  parts.records.delete(record.id);
+  await parts.folder.removeRecord(record.id);
+  parts.log(`diagnostics: case ${parsed.code} ${outcome === 'already-gone' ? 'was already gone from' : 'deleted on'} the support server`);
+  return outcome;
 }

@@ -14,6 +14,7 @@ const eslint = new ESLint({ cwd: root });
 const BOUNDARIES = 'boundaries/dependencies';
 const RAW_IPC = 'trayside/no-raw-ipc';
 const GLOBALS = 'no-restricted-globals';
+const LONG = 'max-lines-per-function';
 
 /** Fixture → the rule of each error it must produce (order-free, counted). */
 const MUST_FAIL: Record<string, string[]> = {
@@ -31,6 +32,8 @@ const MUST_FAIL: Record<string, string[]> = {
   'fail-decoders-import-node.ts': [BOUNDARIES, BOUNDARIES],
   'fail-renderer-node-and-electron.tsx': [BOUNDARIES, BOUNDARIES, RAW_IPC, GLOBALS],
   'fail-host-page-imports-host.ts': [BOUNDARIES, GLOBALS],
+  // A core function of 121 lines.
+  'fail-core-long-function.ts': [LONG],
 };
 
 /** Fixtures of legal imports, one per row of ALLOWED_IMPORTS plus test files and the IPC adapter. */
