@@ -320,6 +320,29 @@ describe('upload', () => {
     await vi.waitFor(() => expect(diagnostics.state().uploads[0]?.state).toBe('sent'));
     expect(stub.received).toHaveLength(3);
   });
+
+  it('a support server address that is not a URL fails the upload in words and keeps the bundle for export', async () => {
+    const saved: string[] = [];
+    const { service: diagnostics } = await service({
+      dir: tempDir('trayside-diag-bad-url-'),
+      backend: 'support.example.com:not a port',
+      sharing: true,
+      saveFile: async (_name, text) => {
+        saved.push(text);
+        return { status: 'saved', path: '/tmp/bundle.json' };
+      },
+    });
+    const preview = await diagnostics.handlers.capture();
+    await diagnostics.handlers.upload({ previewId: preview.id, confirmThisUpload: false });
+    await vi.waitFor(() =>
+      expect(diagnostics.state().uploads[0]).toMatchObject({
+        state: 'failed',
+        problem: expect.stringContaining('"support.example.com:not a port" is not a valid URL'),
+      }),
+    );
+    await diagnostics.handlers.exportBundle({ previewId: preview.id });
+    expect(saved).toEqual([preview.text]);
+  });
 });
 
 describe('repro mode', () => {

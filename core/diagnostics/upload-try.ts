@@ -37,6 +37,15 @@ export async function tryUploadOnce(record: UploadRecord, context: UploadTryCont
     await failForGood(record, 'No support server is configured in this app; export the bundle to a file and attach it instead.', context);
     return;
   }
+  const url = URL.canParse(DIAGNOSTICS_PATH, backend) ? new URL(DIAGNOSTICS_PATH, backend).toString() : undefined;
+  if (url === undefined) {
+    await failForGood(
+      record,
+      `The support server address "${backend}" is not a valid URL; the app's branding or policy needs fixing. Export the bundle to a file and attach it instead.`,
+      context,
+    );
+    return;
+  }
   const body = await context.folder.readBody(record.id);
   if (!body) {
     await failForGood(record, 'The saved bundle of this upload is missing or unreadable; capture again and upload the new one.', context);
@@ -45,7 +54,6 @@ export async function tryUploadOnce(record: UploadRecord, context: UploadTryCont
   context.progress.set(record.id, 0);
   record.attempts += 1;
   context.onChanged();
-  const url = new URL(DIAGNOSTICS_PATH, backend).toString();
   const abort = new AbortController();
   context.aborts.add(abort);
   const timeoutMs = context.timeoutMs ?? 120_000;
