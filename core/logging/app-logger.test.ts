@@ -1,4 +1,5 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDirs } from '../../test/support/temp-dirs.js';
 import { createAppLogger, readRecentLogs, splitSource } from './app-logger.js';
@@ -39,6 +40,24 @@ describe('app logger', () => {
     expect(files.length).toBeLessThanOrEqual(3);
     const { entries } = await readRecentLogs(dir, 1_000_000);
     expect(entries.at(-1)?.message).toMatch(/^line 399 /);
+  });
+
+  it('a burst of lines in one go cannot grow a file past its bound; what was left out is counted in the log', async () => {
+    const dir = tempDir('trayside-log-burst-');
+    const logger = createAppLogger({ dir, clock: { now: () => 1 }, maxFileBytes: 8 * 1024, files: 3 });
+    await logger.ready;
+    for (let i = 0; i < 1000; i++) logger.log(`devices: line ${i} ${'x'.repeat(100)}`);
+    await new Promise((resolve) => setImmediate(resolve));
+    logger.log('devices: after the burst');
+    await logger.close();
+    for (const name of await readdir(dir)) expect((await stat(join(dir, name))).size).toBeLessThan(2 * 8 * 1024);
+    const { entries } = await readRecentLogs(dir, 1_000_000);
+    const kept = entries.filter((entry) => entry.message.startsWith('line ')).length;
+    expect(kept).toBeGreaterThan(0);
+    expect(entries.map((entry) => entry.message)).toContain(
+      `${1000 - kept} lines written at once were not kept (more than 8192 bytes in one go)`,
+    );
+    expect(entries.at(-1)?.message).toBe('after the burst');
   });
 
   it('takes the source from a "source: " prefix', () => {

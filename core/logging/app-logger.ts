@@ -70,8 +70,19 @@ class DeferredStream {
   private buffer: string[] = [];
   private target: { write(chunk: string): unknown; flush?(cb: (error?: Error | null) => void): void } | undefined;
   dropped = 0;
+  /**
+   * pino-roll rolls to the next file only once its writer drains, so everything written within one
+   * turn of the event loop lands in one file: a loop that logs megabytes at once grew a 1 MB file
+   * to 6.5 MB. Past `burstBytes` in one turn, lines are counted instead of written, and the count
+   * is logged in the next turn; files stay near their size and the total near its bound.
+   */
+  private burst = { bytes: 0, dropped: 0, scheduled: false };
+  constructor(
+    private readonly burstBytes: number,
+    private readonly onBurstDropped: (lines: number) => void,
+  ) {}
   write(chunk: string): boolean {
-    if (this.target) this.target.write(chunk);
+    if (this.target) this.writeBounded(chunk);
     else {
       this.buffer.push(chunk);
       if (this.buffer.length > EARLY_BUFFER_LINES) {
@@ -80,6 +91,27 @@ class DeferredStream {
       }
     }
     return true;
+  }
+  private writeBounded(chunk: string): void {
+    if (!this.burst.scheduled) {
+      this.burst.scheduled = true;
+      setImmediate(() => {
+        this.burst.scheduled = false;
+        this.flushed();
+      });
+    }
+    if (this.burst.bytes >= this.burstBytes) {
+      this.burst.dropped++;
+      return;
+    }
+    this.burst.bytes += chunk.length;
+    this.target!.write(chunk);
+  }
+  /** The writer caught up (a new turn, or an explicit flush): pino-roll has had its chance to roll. */
+  flushed(): void {
+    const { dropped, scheduled } = this.burst;
+    this.burst = { bytes: 0, dropped: 0, scheduled };
+    if (dropped > 0) this.onBurstDropped(dropped);
   }
   attach(target: { write(chunk: string): unknown; flush?(cb: (error?: Error | null) => void): void }): void {
     this.target = target;
@@ -93,7 +125,10 @@ class DeferredStream {
 
 export function createAppLogger(options: AppLoggerOptions): AppLogger {
   const baseLevel = options.level ?? 'info';
-  const stream = new DeferredStream();
+  const maxFileBytes = options.maxFileBytes ?? 1024 * 1024;
+  const stream = new DeferredStream(maxFileBytes, (lines) =>
+    logger.warn({ source: 'logging' }, `${lines} lines written at once were not kept (more than ${maxFileBytes} bytes in one go)`),
+  );
   const logger: Logger = pino(
     {
       level: baseLevel,
@@ -111,7 +146,7 @@ export function createAppLogger(options: AppLoggerOptions): AppLogger {
       : pinoRoll({
           file: join(options.dir, LOG_FILE_BASE),
           extension: LOG_EXTENSION,
-          size: `${Math.max(1, Math.round((options.maxFileBytes ?? 1024 * 1024) / 1024))}k`,
+          size: `${Math.max(1, Math.round(maxFileBytes / 1024))}k`,
           // pino-roll's count is in addition to the current file.
           limit: { count: Math.max(1, (options.files ?? 5) - 1), removeOtherLogFiles: true },
           mkdir: true,
@@ -154,6 +189,7 @@ export function createAppLogger(options: AppLoggerOptions): AppLogger {
       await ready;
       const opened = file;
       if (opened) await new Promise<void>((resolve) => opened.flush(() => resolve()));
+      stream.flushed();
     },
     close: async () => {
       await ready;
