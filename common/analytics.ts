@@ -80,6 +80,8 @@ export const OutcomeRowSchema = z.object({
   feedback: z.number().int(),
   /** Supplies the devices themselves reported replaced, attributed to this row. */
   replacements: z.number().int(),
+  /** Of those, replacements whose device reported the new supply genuine; 0 in stats from servers before it. */
+  genuineReplacements: z.number().int().default(0),
   replacedInstalls: z.number().int(),
   /** replacedInstalls / exposedInstalls. */
   replacementRate: z.number().nullable(),

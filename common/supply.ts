@@ -60,6 +60,13 @@ export const SupplySchema = z.object({
    * is not a number; 0 once the supply is empty. Sources never set it.
    */
   daysLeft: z.number().min(0).max(3650).optional(),
+  /**
+   * Whether the device itself reports the installed supply as genuine (the maker's own) or not;
+   * absent wherever the device does not say. Set only from a device's own report, never guessed from
+   * the part number. Of the decoders in native/, only the simulated printer has such a report: none
+   * of the protocols read today (IPP marker-*, PJL, the 1284 ID, HID power) carries one.
+   */
+  genuine: z.boolean().optional(),
 });
 export type Supply = z.infer<typeof SupplySchema>;
 

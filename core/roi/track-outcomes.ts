@@ -20,11 +20,14 @@ export function trackOutcomes(parts: {
   log: (message: string) => void;
   detection?: OutcomeTrackerOptions['detection'];
 }): Disposable {
+  // The snapshot being observed: a replacement is genuine when the device says so of the supply now installed.
+  const latest = new Map<string, DeviceSnapshot>();
   const tracker = createOutcomeTracker({
     engagement: { record: async (draft) => (await parts.engagement).record(draft) },
     consent: parts.consent,
     clock: parts.clock,
     log: parts.log,
+    genuineOf: (deviceId, supplyId) => latest.get(deviceId)?.supplies.find((supply) => supply.id === supplyId)?.genuine,
     ...(parts.detection ? { detection: parts.detection } : {}),
   });
   // One chain: a replacement is attributed to the exposures recorded before it, in the order they happened.
@@ -36,7 +39,11 @@ export function trackOutcomes(parts: {
   disposables.add(parts.messages.onExposed((exposure) => then(() => tracker.exposed(exposure))));
   disposables.add(
     parts.devices.onChanged((snapshots) => {
-      for (const snapshot of snapshots) then(() => tracker.observe(snapshot));
+      for (const snapshot of snapshots)
+        then(() => {
+          latest.set(snapshot.id, snapshot);
+          return tracker.observe(snapshot);
+        });
     }),
   );
   return disposables;

@@ -87,6 +87,8 @@ export interface SimulatedPrinterOptions {
   speed?: number;
   /** Starting levels by supply id, in percent. */
   levels?: Partial<Record<string, number>>;
+  /** What the printer reports about each supply being genuine, by supply id; a supply not named reports nothing. */
+  genuine?: Partial<Record<string, boolean>>;
 }
 
 interface SupplyState {
@@ -94,6 +96,8 @@ interface SupplyState {
   /** Level at `since`; the current level is computed from elapsed time, so no timer is needed. */
   percent: number;
   since: number;
+  /** What the printer reports about the installed supply being genuine; undefined reports nothing. */
+  genuine: boolean | undefined;
 }
 
 /**
@@ -128,6 +132,7 @@ export class SimulatedPrinter implements DeviceSession {
       definition,
       percent: clampPercent(options.levels?.[definition.id] ?? definition.initialPercent),
       since: now,
+      genuine: options.genuine?.[definition.id],
     }));
   }
 
@@ -137,12 +142,26 @@ export class SimulatedPrinter implements DeviceSession {
     this.speed = validSpeed(speed);
   }
 
-  /** Sets one supply's level now (a refill, or a test putting it below its low mark). */
-  setLevel(supplyId: string, percent: number): void {
-    const state = this.supplies.find((supply) => supply.definition.id === supplyId);
-    if (!state) throw new Error(`Unknown supply "${supplyId}": expected one of ${this.supplies.map((s) => s.definition.id).join(', ')}`);
+  /**
+   * Sets one supply's level now (a refill, or a test putting it below its low mark); with `genuine`,
+   * also what the printer reports about the supply now installed (undefined: reports nothing).
+   */
+  setLevel(supplyId: string, percent: number, install?: { genuine: boolean | undefined }): void {
+    const state = this.supplyState(supplyId);
     state.percent = clampPercent(percent);
     state.since = this.clock.now();
+    if (install) state.genuine = install.genuine;
+  }
+
+  /** Sets what the printer reports about one supply being genuine (undefined: it reports nothing). */
+  setGenuine(supplyId: string, genuine: boolean | undefined): void {
+    this.supplyState(supplyId).genuine = genuine;
+  }
+
+  private supplyState(supplyId: string): SupplyState {
+    const state = this.supplies.find((supply) => supply.definition.id === supplyId);
+    if (!state) throw new Error(`Unknown supply "${supplyId}": expected one of ${this.supplies.map((s) => s.definition.id).join(', ')}`);
+    return state;
   }
 
   /** Turns an error state on or off. */
@@ -184,6 +203,7 @@ export class SimulatedPrinter implements DeviceSession {
       level: { kind: 'percent', percent: Math.round(this.levelOf(state) * 10) / 10 },
       lowThreshold: DEFAULT_LOW_THRESHOLD[definition.role],
       partNumber: definition.partNumber,
+      ...(state.genuine !== undefined ? { genuine: state.genuine } : {}),
     });
   }
 

@@ -38,7 +38,7 @@ describe('device-measured outcomes per campaign', () => {
     );
     expect(outcomes.total.uplift).toBeNull();
     const printed = formatOutcomes(buildOutcomeStats(counts, ['a', 'b'])).join('\n');
-    expect(printed).toMatch(/^a\s+300\s+0\s+100\s+12\s+0\s+0\s+45\s+40\s+40\.0 %\s+\+20\.0 pp \(\+\d+\.\d to \+\d+\.\d\)$/m);
+    expect(printed).toMatch(/^a\s+300\s+0\s+100\s+12\s+0\s+0\s+45\s+0\s+40\s+40\.0 %\s+\+20\.0 pp \(\+\d+\.\d to \+\d+\.\d\)$/m);
     expect(printed).toContain('Newcombe');
     expect(formatOutcomes(buildOutcomeStats([], ['a']))).toEqual([expect.stringMatching(/^No device-measured outcomes yet/)]);
   });

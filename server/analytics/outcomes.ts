@@ -1,6 +1,6 @@
 import type { OutcomeRow, OutcomeStats } from '../../common/analytics.js';
 import { CONTROL_VARIANT, HOLDOUT_VARIANT } from '../../common/events.js';
-import type { EventCounts } from '../store/analytics-store.js';
+import { GENUINE_REPLACEMENT_ROLLUP, type EventCounts } from '../store/analytics-store.js';
 import { upliftInterval } from './uplift.js';
 
 /** Variant ids that name an arm kept from the campaign, never a variant shown. */
@@ -16,6 +16,7 @@ function emptyRow(variantId: string): OutcomeRow {
     reorders: 0,
     feedback: 0,
     replacements: 0,
+    genuineReplacements: 0,
     replacedInstalls: 0,
     replacementRate: null,
     uplift: null,
@@ -31,6 +32,7 @@ function add(target: OutcomeRow, source: OutcomeRow): void {
     'reorders',
     'feedback',
     'replacements',
+    'genuineReplacements',
     'replacedInstalls',
   ] as const)
     target[key] += source[key];
@@ -76,6 +78,9 @@ export function buildOutcomeStats(counts: readonly EventCounts[], liveVariantIds
       case 'replacement':
         entry.replacements += count.count;
         entry.replacedInstalls += count.installs;
+        break;
+      case GENUINE_REPLACEMENT_ROLLUP:
+        entry.genuineReplacements += count.count;
         break;
       default:
         break;

@@ -108,6 +108,7 @@ export function formatOutcomes(outcomes: OutcomeStats): string[] {
     'reorders',
     'feedback',
     'replaced',
+    'genuine',
     'repl. inst.',
     'rate',
     'uplift (95 % CI)',
@@ -121,6 +122,7 @@ export function formatOutcomes(outcomes: OutcomeStats): string[] {
     String(entry.reorders),
     String(entry.feedback),
     String(entry.replacements),
+    String(entry.genuineReplacements),
     String(entry.replacedInstalls),
     percent(entry.replacementRate),
     entry.uplift === null ? '–' : `${points(entry.uplift.difference)} pp (${points(entry.uplift.low)} to ${points(entry.uplift.high)})`,
@@ -136,5 +138,6 @@ export function formatOutcomes(outcomes: OutcomeStats): string[] {
     ...rows.map((cellsOfRow) => row(cellsOfRow, widths)),
     "Replacements are read from the devices' own levels and attributed to the last exposure within 30 days, clicks or not; uplift is the",
     "replacement rate minus that of the withheld installs (holdout and control), 95 % interval by Newcombe's hybrid score method.",
+    '"genuine" counts the replacements whose device reported the new supply genuine; devices that do not say are not counted there.',
   ];
 }

@@ -178,6 +178,27 @@ export interface SegmentMembership {
   segments: string[];
 }
 
+/**
+ * The rollup type under which replacements the device reported genuine are counted as well (a
+ * replacement event with `genuine: true` counts once under `replacement` and once here). Not an
+ * event type: no event is stored with it, so stores from before it simply have none.
+ */
+export const GENUINE_REPLACEMENT_ROLLUP = 'replacement:genuine';
+
+/** The rollup rows of stored events: each under its type, a genuine replacement under GENUINE_REPLACEMENT_ROLLUP too. */
+function rollupRows(
+  stored: readonly { id: string; type: string; campaign_id: string; variant_id: string }[],
+  events: readonly DeviceEvent[],
+): { type: string; campaign_id: string; variant_id: string }[] {
+  const byId = new Map(events.map((event) => [event.id, event]));
+  const rows: { type: string; campaign_id: string; variant_id: string }[] = [...stored];
+  for (const row of stored) {
+    const event = byId.get(row.id);
+    if (event?.type === 'replacement' && event.genuine === true) rows.push({ ...row, type: GENUINE_REPLACEMENT_ROLLUP });
+  }
+  return rows;
+}
+
 /** Counts per variant and type, plus per-variant distinct installs. */
 export interface EventCounts {
   variantId: string;
@@ -359,7 +380,7 @@ export async function openAnalyticsStore(driver: SqlDriver): Promise<AnalyticsSt
           unique.map((event) => (event.type === 'reorder' ? event.ref : null)),
           unique.map((event) => JSON.stringify(event)),
         ]);
-        await rollUp(tx, installId, rows);
+        await rollUp(tx, installId, rollupRows(rows, unique));
         if (options.outbox)
           await enqueueOutbox(
             tx,

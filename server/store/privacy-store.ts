@@ -1,6 +1,6 @@
 import type { DataScope, PrivacyCounts, PrivacyExport, PrivacyReceipt } from '../../common/privacy.js';
 import type { SqlDriver, SqlExecutor } from './driver.js';
-import { BUMP_SEGMENTS_VERSION } from './analytics-store.js';
+import { BUMP_SEGMENTS_VERSION, GENUINE_REPLACEMENT_ROLLUP } from './analytics-store.js';
 
 /** A deletion the CRM has to hear about (server/crm/webhook.ts). */
 export interface DeletionNotice {
@@ -133,10 +133,15 @@ async function erase(tx: SqlExecutor, installId: string, scopes: readonly DataSc
       ])
     ).length;
     await tx.query(
-      `with mine as (select campaign_id, variant_id, type, count(*) as n from events where install_id = $1::uuid group by campaign_id, variant_id, type)
+      `with mine as (
+         select campaign_id, variant_id, type, count(*) as n from events where install_id = $1::uuid group by campaign_id, variant_id, type
+         union all
+         select campaign_id, variant_id, $2::text, count(*) from events
+         where install_id = $1::uuid and type = 'replacement' and (body::jsonb ->> 'genuine') = 'true' group by campaign_id, variant_id
+       )
        update event_counts c set count = greatest(0, c.count - mine.n) from mine
        where c.campaign_id = mine.campaign_id and c.variant_id = mine.variant_id and c.type = mine.type`,
-      [installId],
+      [installId, GENUINE_REPLACEMENT_ROLLUP],
     );
     await tx.query(
       `with gone as (delete from event_installs where install_id = $1::uuid returning campaign_id, variant_id, type)
