@@ -163,6 +163,25 @@ export const BrandingSchema = z.strictObject({
   allowedImageHosts: z.array(AllowedHostSchema).max(64).default([]),
   /** Reorder links; without it the app offers no reorder button. */
   store: StoreConfigSchema.optional(),
+  /**
+   * Where IT files this product's enterprise policy: `HKLM\Software\Policies\<vendor>\<product>` on
+   * Windows, managed preferences for `bundleId` on macOS. Omitted: both names are the product
+   * name and the bundle id is `com.<name>.app` (electron-builder's default).
+   */
+  policyNames: z
+    .strictObject({
+      vendor: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/, 'Letters, digits, space, dot, dash and underscore only (a registry key name).'),
+      product: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/, 'Letters, digits, space, dot, dash and underscore only (a registry key name).'),
+      bundleId: z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9-]*(\.[A-Za-z0-9][A-Za-z0-9-]*)+$/, 'A reverse-DNS bundle id such as com.acme.printcare.')
+        .max(155),
+    })
+    .optional(),
   /** Where "Get help" goes (https, allow-listed by being named here). */
   supportUrl: z.url({ protocol: /^https$/, message: 'Use an https:// URL.' }).optional(),
   /** Brand colours for the panel, as CSS hex. */
