@@ -11,7 +11,7 @@ const io: AdminCliIo = {
 };
 
 /** Options of either CLI that take a value, so the command is found after them. */
-const VALUE_OPTIONS = new Set(['--server', '--status', '--branding', '--data-dir', '--scope', '--limit']);
+const VALUE_OPTIONS = new Set(['--server', '--status', '--branding', '--data-dir', '--scope', '--limit', '--device']);
 
 /** The command word of the arguments: the first one that is neither an option nor an option's value. */
 function commandOf(argv: readonly string[]): string | undefined {

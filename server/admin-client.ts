@@ -22,6 +22,8 @@ import type { z } from 'zod';
 import { adminTokenFile, DEFAULT_DATA_DIR } from './local-config.js';
 import { CampaignStatsSchema } from '../common/analytics.js';
 import { formatStatsTable } from './analytics/stats-table.js';
+import { CampaignPreviewSchema, PreviewDeviceStateSchema } from '../common/messages/explain-targeting.js';
+import { formatPreview } from './preview-format.js';
 import { demoBrandingFile, readLinkPolicy } from './branding-file.js';
 import { SegmentImportResultSchema } from './crm/segment-import.js';
 import { RELEASE_USAGE, runReleaseCli } from './updates/release-cli.js';
@@ -51,6 +53,10 @@ const USAGE = `Usage: npm run admin -- <command> [options]
   live                         what manifests carry now
   public-key                   the signing key for the app's branding config
   mint-token <admin|device> <label>
+  preview <campaign.json> --device <state.json> [--json]
+                               whether a draft matches a device state (product line, locale,
+                               region, supplies, …) and why, with each variant's title and body;
+                               nothing is stored or published
   stats <id> [--json]          impressions, opens, CTR, reorders, ratings, survey answers per variant
   import-segments <file>       CRM segment membership (.csv or .json rows) by install id or customer id
 ${RELEASE_USAGE}
@@ -72,6 +78,29 @@ export function describePollInterval(seconds: number): string {
   if (seconds < 2 * 3600) return `within about ${Math.round(seconds / 60)} minutes`;
   if (seconds < 2 * 86_400) return `within about ${Math.round(seconds / 3600)} hours`;
   return `within about ${Math.round(seconds / 86_400)} days`;
+}
+
+/** A JSON file the CLI reads; problems are CliErrors naming the file. */
+async function readJsonFile(file: string, cwd: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path.resolve(cwd, file), 'utf8');
+  } catch (error) {
+    throw new CliError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`${file}: not valid JSON (${(error as Error).message}).`);
+  }
+}
+
+/** The device state file of `preview`, checked here so a typo names its field. */
+async function readDeviceStateFile(file: string, cwd: string): Promise<z.output<typeof PreviewDeviceStateSchema>> {
+  const result = PreviewDeviceStateSchema.safeParse(await readJsonFile(file, cwd));
+  if (!result.success)
+    throw new CliError(`${file}: invalid device state\n${describeIssues(fieldIssues(result.error)).replace(/^/gm, '  ')}`);
+  return result.data;
 }
 
 async function readCampaignFile(file: string, cwd: string): Promise<z.output<typeof CampaignInputSchema>> {
@@ -139,6 +168,7 @@ export async function runAdminCli(argv: readonly string[], io: AdminCliIo): Prom
   let json = false;
   let brandingFile: string | undefined;
   let dataDirOption: string | undefined;
+  let deviceFile: string | undefined;
   const positional: string[] = [];
   const productLines: string[] = [];
   while (args.length > 0) {
@@ -149,6 +179,7 @@ export async function runAdminCli(argv: readonly string[], io: AdminCliIo): Prom
     else if (arg === '--branding') brandingFile = args.shift() ?? '';
     else if (arg === '--data-dir') dataDirOption = args.shift() ?? '';
     else if (arg === '--product-line') productLines.push(args.shift() ?? '');
+    else if (arg === '--device') deviceFile = args.shift() ?? '';
     else if (arg === '--help' || arg === '-h') {
       io.out(USAGE);
       return 0;
@@ -326,6 +357,15 @@ export async function runAdminCli(argv: readonly string[], io: AdminCliIo): Prom
         });
         const key = SigningKeyInfoSchema.parse(await response.json());
         io.out(`keyId:      ${key.keyId}\npublicKey:  ${key.publicKey}\n\n${key.publicKeyPem.trim()}`);
+        return 0;
+      }
+      case 'preview': {
+        need(1, 'a campaign file');
+        if (deviceFile === undefined) throw new CliError(`preview needs --device <state.json>.\n${USAGE}`);
+        const campaign = await readCampaignFile(rest[0]!, io.cwd);
+        const device = await readDeviceStateFile(deviceFile, io.cwd);
+        const preview = await call('POST', '/v1/admin/campaigns/preview', CampaignPreviewSchema, { campaign, device });
+        io.out(json ? JSON.stringify(preview, null, 2) : formatPreview(preview, device));
         return 0;
       }
       case 'stats': {

@@ -1,7 +1,11 @@
 import type { Urgency } from '../../common/messages/campaign.js';
 import type { ManifestMessage } from '../../common/messages/manifest.js';
 import type { MessageCategoryChoices, QuietHours } from '../../common/settings.js';
+import { inSchedule, localParts } from '../../common/messages/schedule-time.js';
 import type { CampaignLedger } from './ledger.js';
+
+// Moved to common/messages/schedule-time.ts (the server's campaign preview reads schedules the same way).
+export { inSchedule, localParts };
 
 /**
  * Delivery rules (DESIGN.md, Messages): which eligible message goes out now, if any. Pure
@@ -83,37 +87,6 @@ export interface DeliveryState {
 /** May the message go out now; if not, why, and when to look again (null: not before something else changes). */
 export type Gate = { ok: true } | { ok: false; reason: string; retryAt: number | null };
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Wall-clock parts of `at` in `timeZone`. */
-export function localParts(at: number, timeZone: string): { date: string; dateTime: string; minuteOfDay: number; second: number } {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  const parts: Record<string, string> = {};
-  for (const part of formatter.formatToParts(at)) parts[part.type] = part.value;
-  const date = `${parts.year}-${parts.month}-${parts.day}`;
-  const hour = Number(parts.hour);
-  const minute = Number(parts.minute);
-  return {
-    date,
-    dateTime: `${date}T${parts.hour}:${parts.minute}:${parts.second}`,
-    minuteOfDay: hour * 60 + minute,
-    second: Number(parts.second),
-  };
-}
-
 const minutesOf = (time: string): number => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 
 /** When the quiet hours around `now` end, or undefined when `now` is not in them. */
@@ -133,15 +106,6 @@ export function quietUntil(quietHours: QuietHours | null, now: number, timeZone:
 function nextLocalMidnight(now: number, timeZone: string): number {
   const { minuteOfDay, second } = localParts(now, timeZone);
   return now + (1440 - minuteOfDay) * 60_000 - second * 1000;
-}
-
-/** True while the message's schedule is open, comparing wall-clock time in the schedule's zone ("device" = the owner's). */
-export function inSchedule(schedule: ManifestMessage['schedule'], now: number, deviceTimeZone: string): boolean {
-  const zone = schedule.timeZone === 'device' ? deviceTimeZone : schedule.timeZone;
-  const local = localParts(now, zone).dateTime;
-  // Fixed-width wall-clock strings of one zone: text order is time order.
-  if (local < schedule.start.padEnd(19, ':00')) return false;
-  return schedule.end === undefined || local < schedule.end.padEnd(19, ':00');
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   type ManifestMessage,
   type ManifestSegment,
 } from '../../common/messages/index.js';
+import { localeCovers, productLineCovers } from '../../common/messages/segment-match.js';
 
 /** How long manifests live and how often they are re-signed. */
 export interface ManifestTiming {
@@ -60,10 +61,8 @@ export function issueTimes(
   return { issuedAtMs, expiresAtMs: issuedAtMs + timing.ttlSeconds * 1000, renewAtMs: periodStart + periodMs };
 }
 
-/** True when a campaign locale (`*`, `de`, `de-DE`) covers the manifest locale. */
-export function localeCovers(entry: string, locale: string): boolean {
-  return entry === '*' || entry === locale || locale.startsWith(`${entry}-`);
-}
+// In common/messages/segment-match.ts, so the campaign preview reads segments exactly as manifests are built.
+export { localeCovers };
 
 /** The content for a locale: exact tag, then shorter tags (`zh-Hant-TW` → `zh-Hant` → `zh`), then the campaign default. */
 export function resolveContent<Content = LocalizedContent>(
@@ -112,7 +111,7 @@ export function buildManifest(input: {
   const messages: ManifestMessage[] = [];
   const guides: ManifestGuide[] = [];
   for (const { id, revision, campaign } of input.campaigns) {
-    if (!campaign.segment.productLines.some((line) => line === '*' || line === segment.productLine)) continue;
+    if (!productLineCovers(campaign.segment.productLines, segment.productLine)) continue;
     if (!campaign.segment.locales.some((entry) => localeCovers(entry, segment.locale))) continue;
     if (surelyEnded(campaign.schedule.end, input.issuedAtMs)) continue;
     if (campaign.guide !== undefined) {

@@ -15,9 +15,16 @@ import {
   type FieldIssue,
   type LiveListing,
 } from '../../common/messages/index.js';
+import {
+  CampaignPreviewRequestSchema,
+  CampaignPreviewSchema,
+  explainTargeting,
+  type CampaignPreview,
+} from '../../common/messages/explain-targeting.js';
 import { hashToken, newToken } from '../http/auth.js';
 import { HttpError } from '../http/errors.js';
 import { defineRoute } from '../http/route.js';
+import { resolveContent } from '../manifest/build.js';
 
 const IdParams = z.object({ id: SlugSchema });
 const errors = {
@@ -37,8 +44,36 @@ function expectedRevision(header: string | undefined): number | undefined {
   return Number(match[1]);
 }
 
+/** The marketer's preview: the targeting verdict for one device state and every variant's words; nothing is stored. */
+function previewCampaign(request: z.output<typeof CampaignPreviewRequestSchema>, now: number): CampaignPreview {
+  const { campaign, device } = request;
+  return {
+    campaignId: campaign.id,
+    ...explainTargeting(campaign, device, now),
+    variants: campaign.variants.map((variant) => ({
+      id: variant.id,
+      weight: variant.weight,
+      shownLocale: resolveContent(variant.content, device.locale, campaign.defaultLocale)?.locale ?? null,
+      content: Object.entries(variant.content).map(([locale, content]) => ({ locale, title: content.title, body: content.body })),
+    })),
+  };
+}
+
 /** The admin API: campaigns, publishing, what is live, tokens. */
 export const adminRoutes = [
+  defineRoute({
+    method: 'POST',
+    url: '/v1/admin/campaigns/preview',
+    summary: 'Preview a draft campaign against a device state: whether it matches, why, and its words; nothing is stored or published',
+    tag: 'admin',
+    auth: 'admin',
+    body: CampaignPreviewRequestSchema,
+    responses: {
+      200: { description: 'The targeting verdict per condition and each variant per locale.', schema: CampaignPreviewSchema },
+      ...errors,
+    },
+    handler: async ({ body, deps }) => previewCampaign(body, deps.clock.now()),
+  }),
   defineRoute({
     method: 'GET',
     url: '/v1/admin/campaigns',
