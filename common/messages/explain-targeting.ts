@@ -5,8 +5,8 @@ import { CampaignInputSchema, type CampaignInput, type Trigger } from './campaig
 import { buildRuleContext, compileLogic, compileRule, truthy } from './rule-eval.js';
 import type { RuleContext } from './rule-context.js';
 import { inSchedule } from './schedule-time.js';
-import { localeCovers, productLineCovers } from './segment-match.js';
-import { triggerHolds, type TriggerEvent, type TriggerSubject } from './triggers.js';
+import { localeCovers, productLineCovers, regionCovers } from './segment-match.js';
+import { selected, triggerHolds, type TriggerEvent, type TriggerSubject } from './triggers.js';
 
 /**
  * The marketer's preview of targeting: does a draft campaign match one chosen device state, and
@@ -170,7 +170,7 @@ function segmentChecks(campaign: CampaignInput, state: PreviewDeviceState): Targ
   const { productLines, locales, regions } = campaign.segment;
   const lineOk = productLineCovers(productLines, state.productLine);
   const localeOk = locales.some((entry) => localeCovers(entry, state.locale));
-  const regionOk = regions.length === 0 || (state.region !== null && regions.includes(state.region));
+  const regionOk = regionCovers(regions, state.region);
   return [
     {
       kind: 'product-line',
@@ -283,11 +283,7 @@ function triggerReason(
       return `device error ${list(trigger.codes)}; the device reports ${context.errors.length === 0 ? 'no errors' : list(context.errors)}.`;
     case 'supply-below':
     case 'supply-runout': {
-      const watched = context.supplies.filter(
-        (supply) =>
-          (trigger.supply.kind === undefined || supply.kind === trigger.supply.kind) &&
-          (trigger.supply.color === undefined || supply.color === trigger.supply.color),
-      );
+      const watched = context.supplies.filter((supply) => selected(supply, trigger.supply));
       const mark = trigger.type === 'supply-below' ? `at ${trigger.percent} %` : `within ${trigger.days} days`;
       if (watched.length === 0) return `${trigger.type} ${mark} for ${selectorText(trigger.supply)}: the device has no such supply.`;
       const readings = watched.map((supply) => {

@@ -4,7 +4,7 @@ import type { UploadView } from '../../common/contract/diagnostics.js';
 import type { Clock, Disposable, Timers } from '../../common/lifecycle.js';
 import { requestCaseDeletion } from './case-deletion.js';
 import { fetchSender, type DiagnosticsSender } from './diagnostics-sender.js';
-import { openUploadFolder } from './upload-folder.js';
+import { openUploadFolder, type UploadFolder } from './upload-folder.js';
 import { UploadError } from './upload-error.js';
 import { newUploadRecord, uploadView, type UploadRecord } from './upload-record.js';
 import { tryUploadOnce, type UploadTryContext } from './upload-try.js';
@@ -190,7 +190,7 @@ async function deleteSentCase(
   input: string,
   parts: {
     records: Map<string, UploadRecord>;
-    folder: ReturnType<typeof openUploadFolder>;
+    folder: UploadFolder;
     tryContext: UploadTryContext;
     backendUrl: () => string | undefined;
     log: (message: string) => void;

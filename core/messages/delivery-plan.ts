@@ -1,6 +1,7 @@
 import type { TriggerContext } from '../../common/events.js';
 import { pickVariant, type Manifest, type ManifestMessage, type ManifestVariant } from '../../common/messages/index.js';
 import type { RuleContext } from '../../common/messages/rule-context.js';
+import { regionCovers } from '../../common/messages/segment-match.js';
 import type { FrequencyLimit, MessageCategoryChoices, QuietHours } from '../../common/settings.js';
 import { armFor } from '../roi/holdout.js';
 import { byRank, deliveryGate, inSchedule, notificationBurst, type DeliveryPolicy, type PastDelivery } from './delivery.js';
@@ -96,8 +97,7 @@ function pacedAsShown(entry: CampaignLedger | undefined): CampaignLedger | undef
 /** Why the message is not a candidate now, or what triggered it. */
 function candidacy(message: ManifestMessage, input: DeliveryInput): { reason: string } | { context: TriggerContext } {
   const { context, now } = input;
-  if (message.regions.length > 0 && (context.region === null || !message.regions.includes(context.region)))
-    return { reason: 'not for this region' };
+  if (!regionCovers(message.regions, context.region)) return { reason: 'not for this region' };
   if (!inSchedule(message.schedule, now, context.timeZone)) return { reason: 'outside its schedule' };
   const entry = input.ledger.campaign(message.campaignId);
   if (entry?.goalReachedAt !== undefined) return { reason: message.goal === 'answered' ? 'already answered' : 'its goal was reached' };
