@@ -21,6 +21,7 @@ import type { Store } from './store/store.js';
 import { diagnosticsRoutes, registerDiagnosticsRoutes, startDiagnosticsPrune } from './routes/diagnostics.js';
 import { diagnosticsConfig, type DiagnosticsConfig } from './support/config.js';
 import { registerSupportView, supportViewRoutes } from './support/view-routes.js';
+import { dashboardViewRoutes, registerDashboardView } from './dashboard/view-routes.js';
 import { systemClock, type Clock } from '../common/lifecycle.js';
 import { ReleaseStore } from './updates/release-store.js';
 import { registerUpdateUploads } from './updates/routes.js';
@@ -239,6 +240,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // Own scopes: the upload reads its body raw within its own limit; the support view adds its security headers.
   await registerDiagnosticsRoutes(app, deps, diagnostics, uploads);
   await registerSupportView(app, deps, supportViewRoutes(diagnostics));
+  await registerDashboardView(app, deps, dashboardViewRoutes());
   startDiagnosticsPrune(app, deps, diagnostics);
   await registerUpdateUploads(app, deps);
   return app;

@@ -158,6 +158,7 @@ async function main(): Promise<void> {
     `  public key:   ${key.publicKey}   (branding config "signingKeys"; also GET ${address}/v1/signing-key)`,
     `  links:        ${values.branding === undefined ? 'not checked on publish (no --branding; publishing warns)' : `publish refuses hosts not allowed by ${values.branding}`}`,
     `  support view: ${address}/support   (diagnostics kept ${values['diagnostics-retention-days']} days; npm run admin -- support-token create NAME)`,
+    `  dashboard:    ${address}/dashboard   (campaign figures; sign in with the admin token)`,
     `  CRM webhook:  ${crmWebhook === undefined ? 'off (--crm-webhook URL to push events)' : `every new event to ${crmWebhook.url}`}`,
     `  export:       ${exportDir === undefined ? 'off (--export-dir DIR for a CDN origin)' : `${exportDir} (kept current)`}`,
     `  demo:         ${values['no-demo'] ? 'off' : seeded.length > 0 ? `published ${seeded.join(', ')}` : 'campaigns already in the store'}`,

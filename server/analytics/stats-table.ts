@@ -1,6 +1,5 @@
 import { NO_SHARING_NOTE, type CampaignStats, type OutcomeRow, type OutcomeStats, type VariantStats } from '../../common/analytics.js';
-
-const percent = (value: number | null): string => (value === null ? '–' : `${(value * 100).toFixed(1)} %`);
+import { percent, upliftCell } from '../../common/analytics-format.js';
 
 /** Escapes control characters so owner-typed text shows as text and cannot move the cursor or recolour a terminal. */
 export function terminalSafe(text: string): string {
@@ -92,8 +91,6 @@ export function formatStatsTable(stats: CampaignStats): string {
   return lines.join('\n');
 }
 
-const points = (value: number): string => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)}`;
-
 /** The device-measured outcomes: a row per variant, the total, the withheld groups, and the uplift with its interval. */
 export function formatOutcomes(outcomes: OutcomeStats): string[] {
   if (outcomes.total.replacements + outcomes.withheld.replacements + outcomes.withheld.wouldHaveShown === 0) {
@@ -125,7 +122,7 @@ export function formatOutcomes(outcomes: OutcomeStats): string[] {
     String(entry.genuineReplacements),
     String(entry.replacedInstalls),
     percent(entry.replacementRate),
-    entry.uplift === null ? '–' : `${points(entry.uplift.difference)} pp (${points(entry.uplift.low)} to ${points(entry.uplift.high)})`,
+    upliftCell(entry.uplift),
   ];
   const rows = [...outcomes.variants, outcomes.total, outcomes.holdout, outcomes.control, outcomes.withheld].map(cells);
   const widths = header.map((title, index) => Math.max(title.length, ...rows.map((cellsOfRow) => cellsOfRow[index]!.length)));

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { CampaignStatsSchema } from '../../common/analytics.js';
+import { CampaignStatsSchema, type CampaignStats } from '../../common/analytics.js';
 import { SlugSchema, type CampaignInput } from '../../common/messages/index.js';
 import { buildCampaignStats } from '../analytics/stats.js';
+import type { ServerDeps } from '../deps.js';
 import { parseSegmentImport, SegmentImportResultSchema, SegmentImportSchema } from '../crm/segment-import.js';
 import { HttpError } from '../http/errors.js';
 import { defineRoute } from '../http/route.js';
@@ -13,6 +14,28 @@ const errors = {
   401: { description: 'Missing or unknown bearer token.' },
   403: { description: 'The token does not have the admin role.' },
 };
+
+/** A campaign's report (GET /v1/admin/stats/:campaignId, the dashboard and the admin CLI show the same); 404 when neither campaign nor events exist. */
+export async function campaignStats(deps: ServerDeps, campaignId: string): Promise<CampaignStats> {
+  const record = await deps.store.getCampaign(campaignId);
+  const [counts, details] = await Promise.all([
+    deps.store.analytics.countEvents(campaignId),
+    deps.store.analytics.detailEvents(campaignId, DETAIL_LIMIT),
+  ]);
+  if (record === null && counts.length === 0) throw new HttpError(404, 'not-found', `No campaign "${campaignId}" and no events for it.`);
+  // Weights come from the live revision (what devices pick from); a draft has none yet.
+  const live = (await deps.store.liveCampaigns()).campaigns.find((campaign) => campaign.id === campaignId);
+  const campaign: CampaignInput | undefined = live?.campaign ?? record?.campaign;
+  // Installs that uploaded anything since the campaign was created: with usage sharing off an install uploads nothing, so a 0 here explains a report of zeros.
+  const since = record === null ? null : new Date(record.createdAt);
+  const sharingInstalls = await deps.store.analytics.countSharingInstalls(since);
+  const stats = buildCampaignStats(campaignId, campaign, counts, details, new Date(deps.clock.now()), {
+    installs: sharingInstalls,
+    since,
+  });
+  if (live === undefined) for (const variant of [stats.total, ...stats.variants]) variant.weightShare = null;
+  return stats;
+}
 
 /** Admin routes: campaign stats and the CRM loop. */
 export const statsRoutes = [
@@ -29,27 +52,7 @@ export const statsRoutes = [
       404: { description: 'No such campaign and no events for it.' },
       ...errors,
     },
-    handler: async ({ params, deps }) => {
-      const record = await deps.store.getCampaign(params.campaignId);
-      const [counts, details] = await Promise.all([
-        deps.store.analytics.countEvents(params.campaignId),
-        deps.store.analytics.detailEvents(params.campaignId, DETAIL_LIMIT),
-      ]);
-      if (record === null && counts.length === 0)
-        throw new HttpError(404, 'not-found', `No campaign "${params.campaignId}" and no events for it.`);
-      // Weights come from the live revision (what devices pick from); a draft has none yet.
-      const live = (await deps.store.liveCampaigns()).campaigns.find((campaign) => campaign.id === params.campaignId);
-      const campaign: CampaignInput | undefined = live?.campaign ?? record?.campaign;
-      // Installs that uploaded anything since the campaign was created: with usage sharing off an install uploads nothing, so a 0 here explains a report of zeros.
-      const since = record === null ? null : new Date(record.createdAt);
-      const sharingInstalls = await deps.store.analytics.countSharingInstalls(since);
-      const stats = buildCampaignStats(params.campaignId, campaign, counts, details, new Date(deps.clock.now()), {
-        installs: sharingInstalls,
-        since,
-      });
-      if (live === undefined) for (const variant of [stats.total, ...stats.variants]) variant.weightShare = null;
-      return stats;
-    },
+    handler: async ({ params, deps }) => campaignStats(deps, params.campaignId),
   }),
   defineRoute({
     method: 'POST',

@@ -12,18 +12,31 @@ export const SUPPORT_VIEW_FILES: Readonly<Record<string, string>> = {
   'support-view.css': 'text/css; charset=utf-8',
 };
 
-const BUILD_SCRIPT = 'scripts/build-support-view.mjs';
-const OUTPUT = 'out/support-view';
+/** Where a web view's browser bundle comes from: its build script, output folder, sources and served files. */
+export interface ViewBundle {
+  buildScript: string;
+  output: string;
+  /** Folders and files (from the root) whose change makes the bundle stale. */
+  sources: readonly string[];
+  files: Readonly<Record<string, string>>;
+}
+
+const SUPPORT_BUNDLE: ViewBundle = {
+  buildScript: 'scripts/build-support-view.mjs',
+  output: 'out/support-view',
+  sources: ['server/support-view', 'common/diagnostics'],
+  files: SUPPORT_VIEW_FILES,
+};
 
 /** The repository (or installed package) root: the first folder up from here that has the build script or its output. */
-function findRootSync(): string {
+function findRootSync(bundle: ViewBundle): string {
   let folder = import.meta.dirname;
   for (;;) {
-    if (existsSync(path.join(folder, BUILD_SCRIPT)) || existsSync(path.join(folder, OUTPUT))) return folder;
+    if (existsSync(path.join(folder, bundle.buildScript)) || existsSync(path.join(folder, bundle.output))) return folder;
     const parent = path.dirname(folder);
     if (parent === folder)
       throw new Error(
-        `Cannot find ${OUTPUT} or ${BUILD_SCRIPT} above ${import.meta.dirname}; run \`node ${BUILD_SCRIPT}\` in the repository.`,
+        `Cannot find ${bundle.output} or ${bundle.buildScript} above ${import.meta.dirname}; run \`node ${bundle.buildScript}\` in the repository.`,
       );
     folder = parent;
   }
@@ -37,12 +50,14 @@ function newestMtimeSync(target: string): number {
 }
 
 /**
- * The support view's browser bundle (server/support-view/, built by esbuild into out/support-view/).
+ * A web view's browser bundle (e.g. server/support-view/, built by esbuild into out/support-view/).
  * In a checkout the bundle is (re)built the first time the view is asked for when it is missing or
  * older than its sources; an installed server without sources serves what was built.
  */
-export class SupportViewAssets {
+export class ViewAssets {
   private ready: Promise<Map<string, Buffer>> | undefined;
+
+  constructor(private readonly bundle: ViewBundle) {}
 
   /** The named built file, or undefined when there is no such file. */
   async file(name: string): Promise<Buffer | undefined> {
@@ -54,17 +69,25 @@ export class SupportViewAssets {
   }
 
   private async load(): Promise<Map<string, Buffer>> {
-    const root = findRootSync();
-    const output = path.join(root, OUTPUT);
-    const sources = ['server/support-view', 'common/diagnostics', BUILD_SCRIPT].map((source) => path.join(root, source));
+    const { buildScript, files: served } = this.bundle;
+    const root = findRootSync(this.bundle);
+    const output = path.join(root, this.bundle.output);
+    const sources = [...this.bundle.sources, buildScript].map((source) => path.join(root, source));
     const built = Math.min(
-      ...Object.keys(SUPPORT_VIEW_FILES).map((name) => statSync(path.join(output, name), { throwIfNoEntry: false })?.mtimeMs ?? 0),
+      ...Object.keys(served).map((name) => statSync(path.join(output, name), { throwIfNoEntry: false })?.mtimeMs ?? 0),
     );
-    if (existsSync(path.join(root, BUILD_SCRIPT)) && built <= Math.max(...sources.map(newestMtimeSync))) {
-      await run(process.execPath, [path.join(root, BUILD_SCRIPT)], { cwd: root, timeout: 120_000 });
+    if (existsSync(path.join(root, buildScript)) && built <= Math.max(...sources.map(newestMtimeSync))) {
+      await run(process.execPath, [path.join(root, buildScript)], { cwd: root, timeout: 120_000 });
     }
     const files = new Map<string, Buffer>();
-    for (const name of Object.keys(SUPPORT_VIEW_FILES)) files.set(name, await readFile(path.join(output, name)));
+    for (const name of Object.keys(served)) files.set(name, await readFile(path.join(output, name)));
     return files;
+  }
+}
+
+/** The support view's bundle (server/support-view/). */
+export class SupportViewAssets extends ViewAssets {
+  constructor() {
+    super(SUPPORT_BUNDLE);
   }
 }

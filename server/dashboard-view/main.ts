@@ -1,0 +1,129 @@
+import type { DashboardCampaign } from '../../common/dashboard.js';
+import { api, ApiFailure } from './api.js';
+import { campaignView, statusBadge } from './campaign-view.js';
+import { h, replace } from './dom.js';
+
+/** The campaign dashboard: sign in with an admin token, pick a campaign, read its figures. */
+function start(root: HTMLElement): void {
+  const problem = (text: string): HTMLElement => h('p', { class: 'problem', attrs: { role: 'alert' } }, text);
+  const wordsOf = (error: unknown): string =>
+    error instanceof ApiFailure ? error.message : 'Something went wrong in the page; reload it.';
+  /** A 401 anywhere means the sign-in ended: back to the sign-in form with the server's reason. */
+  const failed = (message: HTMLElement) => (error: unknown) => {
+    if (error instanceof ApiFailure && error.status === 401) signInView(error.message);
+    else replace(message, problem(wordsOf(error)));
+  };
+
+  function signInView(reason?: string): void {
+    const token = h('input', { id: 'token', attrs: { type: 'password', autocomplete: 'off', spellcheck: 'false', required: '' } });
+    const message = h('div', { attrs: { 'aria-live': 'polite' } }, reason === undefined ? null : problem(reason));
+    const form = h(
+      'form',
+      { class: 'panel sign-in', attrs: { 'aria-labelledby': 'sign-in-title' } },
+      h('h1', { id: 'sign-in-title' }, 'Campaign dashboard — sign in'),
+      h('p', {}, 'Paste an admin token (it starts with ts_admin_).'),
+      h('label', { attrs: { for: 'token' } }, 'Admin token'),
+      token,
+      h('button', { attrs: { type: 'submit' } }, 'Sign in'),
+      message,
+    );
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      api.signIn(token.value).then(
+        () => void boot(),
+        (error: unknown) => replace(message, problem(wordsOf(error))),
+      );
+    });
+    replace(root, form);
+    token.focus();
+  }
+
+  function dashboard(campaigns: readonly DashboardCampaign[]): void {
+    const message = h('div', { attrs: { 'aria-live': 'polite' } });
+    const result = h('div', { id: 'campaign-result' });
+    const signOut = h('button', { class: 'link', attrs: { type: 'button' } }, 'Sign out');
+    signOut.addEventListener('click', () => void api.signOut().then(() => signInView()));
+    const buttons = new Map<string, HTMLButtonElement>();
+    let asked = 0;
+
+    const open = (campaign: DashboardCampaign, focus: boolean): void => {
+      for (const [id, button] of buttons) button.setAttribute('aria-pressed', String(id === campaign.id));
+      const ticket = ++asked;
+      replace(message, h('p', { class: 'note' }, `Loading ${campaign.name}…`));
+      api.stats(campaign.id).then(
+        (stats) => {
+          if (ticket !== asked) return;
+          replace(message);
+          const view = campaignView(campaign, stats);
+          replace(result, view);
+          history.replaceState(null, '', `#${encodeURIComponent(campaign.id)}`);
+          if (focus) view.querySelector<HTMLElement>('#campaign-title')?.focus();
+        },
+        (error: unknown) => {
+          if (ticket === asked) failed(message)(error);
+        },
+      );
+    };
+
+    const list =
+      campaigns.length === 0
+        ? h(
+            'p',
+            { class: 'empty', attrs: { 'data-empty': 'campaigns' } },
+            'No campaigns published yet. Campaigns appear here once an admin creates one (`npm run admin -- push <file>`).',
+          )
+        : h(
+            'ul',
+            { class: 'campaign-list' },
+            ...campaigns.map((campaign) => {
+              const button = h(
+                'button',
+                { class: 'campaign-button', attrs: { type: 'button', 'aria-pressed': 'false', 'data-campaign': campaign.id } },
+                h('span', { class: 'campaign-name' }, campaign.name),
+                statusBadge(campaign.status),
+              );
+              button.addEventListener('click', () => open(campaign, true));
+              buttons.set(campaign.id, button);
+              return h('li', {}, button);
+            }),
+          );
+
+    replace(
+      root,
+      h(
+        'header',
+        { class: 'top' },
+        h('h1', { class: 'brand' }, 'Trayside campaign dashboard'),
+        h('span', { class: 'who' }, 'Signed in as admin'),
+        signOut,
+      ),
+      h('nav', { class: 'panel', attrs: { 'aria-labelledby': 'campaigns-title' } }, h('h2', { id: 'campaigns-title' }, 'Campaigns'), list),
+      message,
+      result,
+    );
+    const fromLink = decodeURIComponent(location.hash.slice(1));
+    const linked = campaigns.find((campaign) => campaign.id === fromLink);
+    if (linked !== undefined) open(linked, false);
+  }
+
+  async function boot(): Promise<void> {
+    try {
+      await api.session();
+    } catch (error) {
+      signInView(error instanceof ApiFailure && error.status === 401 ? undefined : wordsOf(error));
+      return;
+    }
+    try {
+      dashboard((await api.campaigns()).campaigns);
+    } catch (error) {
+      const message = h('div', {});
+      replace(root, message);
+      failed(message)(error);
+    }
+  }
+
+  void boot();
+}
+
+const root = document.getElementById('app');
+if (root !== null) start(root);

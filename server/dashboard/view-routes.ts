@@ -1,0 +1,205 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { CampaignStatsSchema } from '../../common/analytics.js';
+import { DashboardCampaignsSchema, DashboardSessionSchema, type DashboardCampaigns } from '../../common/dashboard.js';
+import { SlugSchema } from '../../common/messages/index.js';
+import type { ServerDeps } from '../deps.js';
+import { hashToken } from '../http/auth.js';
+import { HttpError } from '../http/errors.js';
+import { DeviceRateLimiter } from '../http/rate-limit.js';
+import { defineRoute, registerRoutes, type Route } from '../http/route.js';
+import { campaignStats } from '../routes/stats.js';
+import { AdminSessions } from './admin-session.js';
+import { DASHBOARD_VIEW_FILES, DashboardViewAssets } from './view-assets.js';
+
+/**
+ * Everything under /dashboard: scripts and styles only from this origin, no inline code, no frames,
+ * no outside connections. Campaign names and variant ids are put on the page as text (never as
+ * HTML), and this policy is the second line if that ever slipped.
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Trayside campaign dashboard</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/dashboard/assets/dashboard-view.css">
+<script src="/dashboard/assets/dashboard-view.js" defer></script>
+</head>
+<body>
+<main id="app"><noscript>The campaign dashboard needs JavaScript.</noscript></main>
+</body>
+</html>
+`;
+
+const SignInSchema = z.strictObject({ token: z.string().trim().min(1, 'Paste your admin token.').max(300) });
+
+/** How the dashboard is set up: sign-in attempts per address and how long a sign-in lasts. */
+export interface DashboardConfig {
+  signInLimit: { max: number; timeWindowMs: number };
+  sessionHours: number;
+}
+
+const DEFAULT_CONFIG: DashboardConfig = { signInLimit: { max: 10, timeWindowMs: 60_000 }, sessionHours: 8 };
+
+/** Campaign dashboard for the OEM's marketing team: the page, its assets, sign-in with an admin token, campaigns and their stats. */
+export function dashboardViewRoutes(config: DashboardConfig = DEFAULT_CONFIG, assets = new DashboardViewAssets()): Route[] {
+  const sessions = new AdminSessions(config.sessionHours);
+  const signIns = new DeviceRateLimiter(config.signInLimit.max, config.signInLimit.timeWindowMs);
+
+  const limitSignIn = (key: string, deps: ServerDeps, reply: FastifyReply): void => {
+    const now = deps.clock.now();
+    if (signIns.hit(key, now)) return;
+    const retry = signIns.retryAfterSeconds(now);
+    void reply.header('retry-after', String(retry));
+    throw new HttpError(
+      429,
+      'rate-limited',
+      `Too many sign-in attempts from this address (limit ${signIns.max} per ${signIns.windowMs / 1000} s); try again in ${retry} s.`,
+    );
+  };
+
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/dashboard',
+      summary: 'The campaign dashboard (sign in with an admin token): per campaign and variant, exposures to uplift',
+      tag: 'dashboard',
+      auth: 'none',
+      responses: { 200: { description: 'The page.', contentType: 'text/html' } },
+      handler: async ({ reply }) => reply.type('text/html; charset=utf-8').send(PAGE),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/dashboard/assets/:file',
+      summary: "The dashboard's script and styles",
+      tag: 'dashboard',
+      auth: 'none',
+      params: z.object({ file: z.string().max(60) }),
+      responses: { 200: { description: 'The file.' }, 404: { description: 'No such file.' } },
+      handler: async ({ params, reply }) => {
+        const type = DASHBOARD_VIEW_FILES[params.file];
+        const body = type === undefined ? undefined : await assets.file(params.file);
+        if (type === undefined || body === undefined) throw new HttpError(404, 'not-found', `No dashboard file ${params.file}.`);
+        return reply.type(type).header('cache-control', 'no-cache').send(body);
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/dashboard/api/sign-in',
+      summary: 'Sign in with an admin token; answers a session cookie (HttpOnly, SameSite=Strict)',
+      tag: 'dashboard',
+      auth: 'none',
+      body: SignInSchema,
+      responses: {
+        200: { description: 'Signed in.', schema: DashboardSessionSchema },
+        401: { description: 'Not an admin token known to the server.' },
+        429: { description: 'Too many attempts.' },
+      },
+      handler: async ({ body, request, reply, deps }) => {
+        limitSignIn(`ip:${request.ip}`, deps, reply);
+        const hash = hashToken(body.token);
+        const role = await deps.store.tokenRole(hash);
+        if (role !== 'admin') {
+          const hint =
+            role !== null || /^ts_(support|device|install)_/.test(body.token)
+              ? ' That is a device or support token; the dashboard takes an admin token (ts_admin_…).'
+              : ' The server writes it to admin-token in its data directory (--data-dir) on first start, or takes it from TRAYSIDE_ADMIN_TOKEN.';
+          throw new HttpError(401, 'unknown-token', `This admin token is not known to the server.${hint}`);
+        }
+        sessions.start(deps, hash, request, reply);
+        return { signedIn: true, role: 'admin' };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/dashboard/api/sign-out',
+      summary: 'End the dashboard session',
+      tag: 'dashboard',
+      auth: 'none',
+      responses: { 204: { description: 'Signed out.' } },
+      handler: async ({ request, reply }) => {
+        sessions.end(request, reply);
+        return reply.code(204).send();
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/dashboard/api/session',
+      summary: 'Whether the browser is signed in',
+      tag: 'dashboard',
+      auth: 'none',
+      responses: { 200: { description: 'Signed in.', schema: DashboardSessionSchema }, 401: { description: 'Not signed in.' } },
+      handler: async ({ request, deps }) => {
+        await sessions.require(deps, request);
+        return { signedIn: true, role: 'admin' };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/dashboard/api/campaigns',
+      summary: 'Campaigns with name and status, live first, then drafts, then archived; newest first within each',
+      tag: 'dashboard',
+      auth: 'none',
+      responses: { 200: { description: 'Campaigns.', schema: DashboardCampaignsSchema }, 401: { description: 'Not signed in.' } },
+      handler: async ({ request, deps }): Promise<DashboardCampaigns> => {
+        await sessions.require(deps, request);
+        const order = { live: 0, draft: 1, archived: 2 } as const;
+        const records = await deps.store.listCampaigns();
+        const campaigns = records
+          .map((record) => ({
+            id: record.id,
+            name: record.campaign.name,
+            status: record.status,
+            publishedAt: record.publishedAt,
+            updatedAt: record.updatedAt,
+          }))
+          .sort((a, b) => order[a.status] - order[b.status] || b.updatedAt.localeCompare(a.updatedAt));
+        return { campaigns };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/dashboard/api/stats/:campaignId',
+      summary: 'The same report as GET /v1/admin/stats/:campaignId, for the signed-in dashboard',
+      tag: 'dashboard',
+      auth: 'none',
+      params: z.object({ campaignId: SlugSchema }),
+      responses: {
+        200: { description: 'The report.', schema: CampaignStatsSchema },
+        401: { description: 'Not signed in.' },
+        404: { description: 'No such campaign and no events for it.' },
+      },
+      handler: async ({ params, request, deps }) => {
+        await sessions.require(deps, request);
+        return campaignStats(deps, params.campaignId);
+      },
+    }),
+  ];
+}
+
+/** Registers the dashboard in a scope of its own, every answer with the view's security headers. */
+export async function registerDashboardView(app: FastifyInstance, deps: ServerDeps, routes: readonly Route[]): Promise<void> {
+  await app.register(async (scope) => {
+    scope.addHook('onSend', async (_request, reply) => {
+      void reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+      void reply.header('x-content-type-options', 'nosniff');
+      void reply.header('referrer-policy', 'no-referrer');
+      void reply.header('x-frame-options', 'DENY');
+      if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
+    });
+    registerRoutes(scope, deps, routes);
+  });
+}
