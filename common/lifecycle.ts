@@ -3,6 +3,18 @@ export interface Disposable {
   dispose(): void;
 }
 
+/**
+ * A Disposable whose release finishes later — a file closed, a last write landed. `dispose()` starts
+ * it; `closed()` resolves once it is done (never rejects: a failure is the item's own to log).
+ */
+export interface ClosingDisposable extends Disposable {
+  closed(): Promise<void>;
+}
+
+function isClosing(item: Disposable): item is ClosingDisposable {
+  return typeof (item as Partial<ClosingDisposable>).closed === 'function';
+}
+
 /** Wall-clock time, passed in so logic can be tested with a clock the test moves. */
 export interface Clock {
   /** Epoch milliseconds. */
@@ -36,13 +48,15 @@ export function exponentialBackoffMs(failures: number, baseMs: number, maxMs: nu
 }
 
 /** Collects disposables and releases them in reverse order; disposing twice is harmless. */
-export class DisposableStore implements Disposable {
+export class DisposableStore implements ClosingDisposable {
   private items: Disposable[] = [];
   private disposed = false;
+  /** What the released items are still finishing (files closing); `closed()` waits for it. */
+  private closing: Promise<unknown>[] = [];
 
   /** Adds an item; if the store is already disposed, the item is disposed at once. */
   add<T extends Disposable>(item: T): T {
-    if (this.disposed) item.dispose();
+    if (this.disposed) this.release(item);
     else this.items.push(item);
     return item;
   }
@@ -51,7 +65,17 @@ export class DisposableStore implements Disposable {
     this.disposed = true;
     const items = this.items.reverse();
     this.items = [];
-    for (const item of items) item.dispose();
+    for (const item of items) this.release(item);
+  }
+
+  /** Resolves once every released item that finishes later has finished, including ones added after dispose. */
+  async closed(): Promise<void> {
+    while (this.closing.length > 0) await Promise.allSettled(this.closing.splice(0));
+  }
+
+  private release(item: Disposable): void {
+    item.dispose();
+    if (isClosing(item)) this.closing.push(item.closed());
   }
 }
 

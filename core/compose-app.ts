@@ -167,6 +167,7 @@ export async function composeApp(
         locale.dispose();
         core.dispose();
         devices.dispose();
+        await core.close();
         // Closing its stdin is enough: it flushes its store and exits on its own.
         await demoBackend?.stop();
         await logger.close();

@@ -3,6 +3,7 @@ import type { AppInfo } from '../common/contract/app.js';
 import type { Branding } from '../common/branding.js';
 import { describeError } from '../common/errors.js';
 import { contract, type TraysideHandlers } from '../common/contract/index.js';
+import { atomicWritesSettled } from './storage/atomic-write.js';
 import { DisposableStore, type Clock, type Disposable, type Timers } from '../common/lifecycle.js';
 import type { DeviceSource } from '../native/transport.js';
 import type { UnreadablePrinter } from '../common/contract/devices.js';
@@ -142,6 +143,28 @@ export interface Core extends Disposable {
   /** Validates and answers one call; both host adapters use it. */
   readonly dispatch: Dispatch;
   start(): Promise<void>;
+  /**
+   * Stops everything (as `dispose`) and resolves once what was being written has reached the disk:
+   * the event queue closed, the last atomic writes of the data folder (sent requests, the manifest
+   * cache, supply history) landed. Hosts await it before they quit or remove the folder.
+   */
+  close(): Promise<void>;
+}
+
+/** Every request to the backend passes here, so "What Trayside sends" lists what really went out. */
+function recordDataDirSentRequests(options: CoreOptions): ReturnType<typeof recordSentRequests> {
+  const sentFile =
+    options.dataDir === undefined ? undefined : { path: join(options.dataDir, 'preferences', 'sent-requests.jsonl'), log: options.log };
+  return recordSentRequests(options.fetch ?? fetch, () => options.clock.now(), sentFile);
+}
+
+/** Core.close: release everything, then wait for what is still on its way to the disk. */
+async function closeCore(disposables: DisposableStore, engagement: Promise<EngagementService>, dataDir: string | undefined): Promise<void> {
+  disposables.dispose();
+  // A core closed before its queue opened: the queue is disposed as it arrives, and waited for here.
+  await engagement.catch(() => undefined);
+  await disposables.closed();
+  if (dataDir !== undefined) await atomicWritesSettled(dataDir);
 }
 
 /** The placeholder key marks "not pinned yet": nothing verifies against it (core/branding/signing-key.ts). */
@@ -353,10 +376,7 @@ export function createCore(options: CoreOptions): Core {
   const disposables = new DisposableStore();
   const events = new EventHub();
   const wiring: CoreWiring = { disposables, events };
-  // Every request to the backend passes here, so "What Trayside sends" lists what really went out.
-  const sentFile =
-    options.dataDir === undefined ? undefined : { path: join(options.dataDir, 'preferences', 'sent-requests.jsonl'), log: options.log };
-  const sent = recordSentRequests(options.fetch ?? fetch, () => options.clock.now(), sentFile);
+  const sent = disposables.add(recordDataDirSentRequests(options));
   // An enforced policy's backend (an internal relay) wins over the branding's, for every feature at once.
   const governedBranding = brandingUnderPolicy(options.branding, options.policy, options.log);
   options = { ...options, fetch: sent.fetch, ...(governedBranding ? { branding: governedBranding } : {}) };
@@ -484,5 +504,6 @@ export function createCore(options: CoreOptions): Core {
       messages.start();
     },
     dispose: () => disposables.dispose(),
+    close: () => closeCore(disposables, engagement, options.dataDir),
   };
 }

@@ -18,6 +18,9 @@ import { trayImagesSync } from './tray-icons.js';
 import { startElectronUpdatesSync } from './electron-updates.js';
 import { saveBundleWithDialog } from './save-dialog.js';
 
+/** How long quitting waits for the core's last writes before it exits anyway. */
+const QUIT_WAIT_MS = 3000;
+
 const log = (message: string): void => {
   process.stderr.write(`${new Date().toISOString()} ${message}\n`);
 };
@@ -140,10 +143,22 @@ const shell = await startShell({
 
 if (shell && composed) {
   const { devices } = composed;
+  const running = composed;
   for (const problem of devices.problems()) log(`devices: ${problem}`);
-  app.on('will-quit', () => {
+  // Quitting waits (a few seconds at most) for the core to close: events recorded and files being
+  // written in the last moment reach the disk instead of being cut off by the exit.
+  let closed = false;
+  app.on('will-quit', (event) => {
+    if (closed) return;
+    event.preventDefault();
     shell.dispose();
-    void composed?.dispose();
+    const bounded = new Promise<void>((resolve) => setTimeout(resolve, QUIT_WAIT_MS).unref());
+    void Promise.race([running.dispose(), bounded])
+      .catch((error: unknown) => log(`shell: closing the core failed: ${String(error)}`))
+      .finally(() => {
+        closed = true;
+        app.quit();
+      });
   });
   // Desktop tests (test/desktop) drive the app through this; it is absent in normal runs.
   if (process.env.TRAYSIDE_TEST_HOOKS === '1') {

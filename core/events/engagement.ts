@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TraysideError, describeZodError } from '../../common/contract/define.js';
 import { DeviceEventSchema, consentAllowsEvents, type DeviceEvent, type DeviceEventDraft } from '../../common/events.js';
-import type { Clock, Disposable, Timers } from '../../common/lifecycle.js';
+import type { ClosingDisposable, Clock, Disposable, Timers } from '../../common/lifecycle.js';
 import type { Consent } from '../../common/settings.js';
 import { loadInstallIdentitySync } from '../install-identity.js';
 import { DurableQueue, QueueError, type DurableQueueOptions, type QueueStats } from './durable-queue.js';
@@ -40,7 +40,7 @@ export interface EngagementOptions {
 }
 
 /** Records engagement events durably and uploads them when consent allows. */
-export interface EngagementService extends Disposable {
+export interface EngagementService extends ClosingDisposable {
   readonly installId: string;
   /**
    * Stamps an id and time, writes the event to disk and schedules an upload. Resolves to
@@ -110,6 +110,7 @@ export async function createEngagementService(options: EngagementOptions): Promi
     void queue.clear().catch((error: unknown) => options.log(`events: could not clear the queue: ${String(error)}`));
   });
   if (queue.size > 0) uploader?.schedule();
+  let queueClosed: Promise<void> | undefined;
 
   return {
     installId,
@@ -134,8 +135,10 @@ export async function createEngagementService(options: EngagementOptions): Promi
       consentSubscription.dispose();
       withdrawalSubscription.dispose();
       uploader?.dispose();
-      void queue.close();
+      queueClosed ??= queue.close().catch((error: unknown) => options.log(`events: could not close the queue: ${String(error)}`));
     },
+    // Events recorded just before quitting are still being appended: the host waits for them.
+    closed: () => queueClosed ?? Promise.resolve(),
   };
 }
 
@@ -147,5 +150,6 @@ export function disabledEngagement(): EngagementService {
     flush: async () => ({ sent: 0, requests: 0 }),
     stats: () => ({ pending: 0, fileBytes: 0, corruptLines: 0, tornBytes: 0, dropped: 0, compactions: 0 }),
     dispose: () => undefined,
+    closed: () => Promise.resolve(),
   };
 }

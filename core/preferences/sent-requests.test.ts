@@ -85,4 +85,25 @@ describe('Sent recently, kept across restarts', () => {
       expect.stringContaining('could not save "Sent recently"'),
     ]);
   });
+
+  it("a request that answers after the app began closing is listed but not written: the folder is the host's to remove", async () => {
+    const path = join(tempDir('trayside-sent-closing-'), 'preferences', 'sent-requests.jsonl');
+    const sent = recordSentRequests(realFetch, () => 1, { path, log: () => undefined });
+    await post(sent, '/v1/events', '{"before":true}');
+    await sent.closed();
+    const before = readFileSync(path, 'utf8');
+    let answer = (): void => undefined;
+    const slow: CoreFetch = async () => {
+      await new Promise<void>((resolve) => (answer = resolve));
+      throw new Error('the app is closing');
+    };
+    const closing = recordSentRequests(slow, () => 2, { path, log: () => undefined });
+    const late = closing.fetch(`${base}/v1/manifests`, { method: 'GET', headers: {}, signal: AbortSignal.timeout(5000) });
+    closing.dispose();
+    answer();
+    await expect(late).rejects.toThrow('the app is closing');
+    await closing.closed();
+    expect(closing.recent()[0]).toMatchObject({ destination: `GET ${base}/v1/manifests`, status: null });
+    expect(readFileSync(path, 'utf8')).toBe(before);
+  });
 });

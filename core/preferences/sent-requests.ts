@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { SentPayloadSchema, type SentPayload } from '../../common/contract/preferences.js';
 import { describeError } from '../../common/errors.js';
+import type { ClosingDisposable } from '../../common/lifecycle.js';
 import type { CoreFetch } from '../core.js';
 import { parseJsonLines } from '../storage/json-lines.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
@@ -10,7 +11,7 @@ import { describeFsError } from '../storage/fs-error.js';
 const KEPT = 20;
 
 /** A fetch that remembers what went out, for the owner to read. */
-export interface SentRequests {
+export interface SentRequests extends ClosingDisposable {
   readonly fetch: CoreFetch;
   /** Newest first. */
   recent(): SentPayload[];
@@ -53,8 +54,10 @@ function loadSentSync(file: SentRequestsFile): SentPayload[] {
 export function recordSentRequests(inner: CoreFetch, now: () => number, file?: SentRequestsFile): SentRequests {
   const sent: SentPayload[] = file ? loadSentSync(file) : [];
   let writing: Promise<void> = Promise.resolve();
+  // A request aborted by the closing app answers after dispose: it is not written into a folder the host is about to leave.
+  let disposed = false;
   const save = (): void => {
-    if (!file) return;
+    if (!file || disposed) return;
     const text = sent.map((entry) => JSON.stringify(entry)).join('\n') + '\n';
     writing = writing.then(() =>
       writeFileAtomic(file.path, text).catch((error: unknown) =>
@@ -81,5 +84,9 @@ export function recordSentRequests(inner: CoreFetch, now: () => number, file?: S
     },
     recent: () => [...sent],
     flushed: () => writing,
+    dispose: () => {
+      disposed = true;
+    },
+    closed: () => writing,
   };
 }

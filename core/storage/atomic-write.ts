@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, sep } from 'node:path';
 import { syncDirectory, syncDirectorySync } from './directory.js';
 
 /** The part of node:fs/promises an atomic write uses: the seam where tests inject a failure midway. */
@@ -42,6 +42,19 @@ export function writeFileAtomic(path: string, content: string | Uint8Array, opti
   };
   next.then(forget, forget);
   return next;
+}
+
+/**
+ * Resolves once no atomic write of a file under `folder` is running or queued — what a host waits
+ * for before it quits or its data folder is removed. Failed writes count as done (their caller was told).
+ */
+export async function atomicWritesSettled(folder: string): Promise<void> {
+  const prefix = folder.endsWith(sep) ? folder : folder + sep;
+  for (;;) {
+    const pending = [...inFlight].filter(([path]) => path.startsWith(prefix)).map(([, write]) => write);
+    if (pending.length === 0) return;
+    await Promise.allSettled(pending);
+  }
 }
 
 async function replace(path: string, content: string | Uint8Array, mode: number, fs: AtomicWriteFs): Promise<void> {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppendLog } from './append-log.js';
-import { writeFileAtomic, type AtomicWriteFs } from './atomic-write.js';
+import { atomicWritesSettled, writeFileAtomic, type AtomicWriteFs } from './atomic-write.js';
 import { decodeChecksummedLine, encodeChecksummedLine } from './checksummed-line.js';
 import { readOwnedFileSync, setAsideDamaged } from './owned-file.js';
 
@@ -72,6 +72,45 @@ describe('writeFileAtomic', () => {
     await Promise.all(Array.from({ length: 20 }, (_, index) => writeFileAtomic(file, String(index))));
     expect(readFileSync(file, 'utf8')).toBe('19');
     expect(readdirSync(dir)).toEqual(['supply-history.json']);
+  });
+});
+
+describe('atomicWritesSettled', () => {
+  it('waits for a slow write under the folder, not for one elsewhere', async () => {
+    const root = makeDir();
+    const gate = (): { opened: Promise<void>; open: () => void } => {
+      let open = (): void => undefined;
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      return { opened, open };
+    };
+    const stalledUntil = (until: Promise<void>): AtomicWriteFs =>
+      seam((_path, flags, handle) =>
+        flags !== 'w'
+          ? handle
+          : Object.assign(Object.create(handle) as FileHandle, {
+              writeFile: async (content: string) => {
+                await until;
+                await handle.writeFile(content);
+              },
+              close: () => handle.close(),
+            }),
+      );
+    const data = gate();
+    const other = gate();
+    const write = writeFileAtomic(join(root, 'data', 'sent-requests.json'), 'kept', { fs: stalledUntil(data.opened) });
+    const elsewhere = writeFileAtomic(join(root, 'other', 'x.json'), 'x', { fs: stalledUntil(other.opened) });
+    let settled = false;
+    const waiting = atomicWritesSettled(join(root, 'data')).then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(settled).toBe(false);
+    data.open();
+    // other/ is still stalled: the wait for data/ ends anyway.
+    await waiting;
+    expect(readFileSync(join(root, 'data', 'sent-requests.json'), 'utf8')).toBe('kept');
+    other.open();
+    await Promise.all([write, elsewhere]);
+    // A folder whose name only starts like another's is not under it.
+    await expect(atomicWritesSettled(join(root, 'dat'))).resolves.toBeUndefined();
   });
 });
 

@@ -169,9 +169,9 @@ test('a survey answered in the panel appears in the campaign stats', async ({ pa
   } finally {
     await test.info().attach('trayside.log', { body: log.join('\n') });
     await host?.close();
-    core?.dispose();
+    await core?.close();
     await server.close();
     await store.close();
-    await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+    await rm(dir, { recursive: true, force: true });
   }
 });

@@ -99,10 +99,10 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await host?.close();
-  core?.dispose();
+  await core?.close();
   await server?.close();
   await store?.close();
-  if (dir !== '') await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+  if (dir !== '') await rm(dir, { recursive: true, force: true });
 });
 
 test('server down: the panel says it cannot reach it and why; started later, Check now brings its messages without a restart', async ({

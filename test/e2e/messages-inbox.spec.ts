@@ -76,9 +76,9 @@ async function startApp(messages: ManifestMessage[]): Promise<App> {
     core,
     async close() {
       await host.close();
-      core.dispose();
+      await core.close();
       await new Promise((done) => server.close(done));
-      await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+      await rm(dir, { recursive: true, force: true });
     },
   };
 }

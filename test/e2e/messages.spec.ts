@@ -102,10 +102,10 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await host?.close();
-  core?.dispose();
+  await core?.close();
   await server?.close();
   await store?.close();
-  if (dir !== '') await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+  if (dir !== '') await rm(dir, { recursive: true, force: true });
 });
 
 test('publish → the message appears in the panel; opening it shows the body and marks it read', async ({ page }) => {

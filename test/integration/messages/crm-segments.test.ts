@@ -101,9 +101,9 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const core of Object.values(cores)) core.dispose();
+  await Promise.all(Object.values(cores).map((core) => core.close()));
   await server?.close();
-  if (dir !== '') await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+  if (dir !== '') await rm(dir, { recursive: true, force: true });
 });
 
 describe('CRM segments in targeting, against the real backend', () => {

@@ -88,9 +88,9 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  core?.dispose();
+  await core?.close();
   await server?.close();
-  if (dir !== '') await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+  if (dir !== '') await rm(dir, { recursive: true, force: true });
 });
 
 describe('messages end to end against the real backend', () => {

@@ -99,9 +99,9 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  core?.dispose();
+  await core?.close();
   await server?.close();
-  if (dir !== '') await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+  if (dir !== '') await rm(dir, { recursive: true, force: true });
 });
 
 describe('CRM segments on their own schedule, against the real backend', () => {
@@ -131,7 +131,7 @@ describe('CRM segments on their own schedule, against the real backend', () => {
   });
 
   it('a restart uses the kept answer and does not ask again', async () => {
-    core!.dispose();
+    await core!.close();
     const before = segmentAnswers().length;
     const manifestsBefore = count('manifest');
     core = await startCore();

@@ -145,7 +145,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise((done) => proxy?.close(done));
   await backend?.close();
-  if (dir !== '') await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+  if (dir !== '') await rm(dir, { recursive: true, force: true });
 });
 
 /** A simulated day in short: start, polls, the message shown, opened and dismissed; returns the install id and what went over the wire. */
@@ -184,7 +184,7 @@ async function simulatedDay(
       await vi.waitFor(() => expect(recording.some((request) => request.path === '/v1/events')).toBe(true), { timeout: 10_000 });
     return { installId: engagement.installId, requests: [...recording] };
   } finally {
-    core.dispose();
+    await core.close();
   }
 }
 
