@@ -24,7 +24,7 @@ import { registerSupportView, supportViewRoutes } from './support/view-routes.js
 import { dashboardViewRoutes, registerDashboardView } from './dashboard/view-routes.js';
 import { systemClock, type Clock } from '../common/lifecycle.js';
 import { ReleaseStore } from './updates/release-store.js';
-import { registerUpdateUploads } from './updates/routes.js';
+import { registerUpdateUploads, updateUploadRoutes } from './updates/routes.js';
 
 /** The API version in the OpenAPI document. */
 export const API_VERSION = '1.0.0';
@@ -236,7 +236,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const routes = groups.flatMap((group) => group.routes);
   const diagnostics = diagnosticsConfig(options.diagnostics);
   const uploads = diagnosticsRoutes(diagnostics);
-  registerRoutes(app, deps, [...routes, ...openApiRoutes([...routes, ...uploads], API_VERSION)]);
+  registerRoutes(app, deps, [...routes, ...openApiRoutes([...routes, ...uploads, ...updateUploadRoutes], API_VERSION)]);
   // Own scopes: the upload reads its body raw within its own limit; the support view adds its security headers.
   await registerDiagnosticsRoutes(app, deps, diagnostics, uploads);
   await registerSupportView(app, deps, supportViewRoutes(diagnostics));

@@ -45,6 +45,11 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
+  /**
+   * A body that is not JSON, handed to the handler as the request stream (`request.body`) by a
+   * content-type parser of the route's own scope (an installer upload). Documented, not parsed here.
+   */
+  rawBody?: { contentType: string; description: string };
   /** Extra request headers worth documenting. */
   headers?: { name: string; description: string }[];
   responses: Record<number, ResponseSpec>;
@@ -103,7 +108,8 @@ export function registerRoutes(app: FastifyInstance, deps: ServerDeps, routes: r
       handler: async (request, reply) => {
         const params = parse(route.params, request.params, 'path');
         const query = parse(route.query, request.query, 'query');
-        if (route.body === undefined && request.body !== undefined && request.body !== null && request.body !== '') {
+        const bodyless = route.body === undefined && route.rawBody === undefined;
+        if (bodyless && request.body !== undefined && request.body !== null && request.body !== '') {
           throw new HttpError(400, 'unexpected-body', `${route.method} ${route.url} takes no body.`);
         }
         const body = parse(route.body, request.body ?? undefined, 'body');

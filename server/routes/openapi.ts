@@ -40,7 +40,7 @@ export function shapeResponses(route: Route): Record<number, ResponseSpec> {
   if (hasParams || route.query !== undefined || takesBody) {
     responses[400] = {
       description:
-        takesBody && route.body === undefined
+        takesBody && route.body === undefined && route.rawBody === undefined
           ? 'A body was sent (this route takes none) or is not valid JSON.'
           : 'Invalid input; `issues` names each bad field.',
     };
@@ -49,7 +49,7 @@ export function shapeResponses(route: Route): Record<number, ResponseSpec> {
   if (route.auth === 'admin') responses[403] = { description: 'The token does not have the admin role.' };
   if (takesBody) {
     responses[413] = { description: 'The body is larger than the server accepts.' };
-    responses[415] = { description: 'The body is not sent as application/json.' };
+    responses[415] = { description: `The body is not sent as ${route.rawBody?.contentType ?? 'application/json'}.` };
   }
   if (hasParams) responses[414] = { description: 'A path parameter is longer than 100 characters.' };
   if (route.rateLimited) responses[429] = { description: 'Too many requests from this install; see Retry-After.' };
@@ -91,6 +91,15 @@ export function buildOpenApi(routes: readonly Route[], info: { version: string }
       ...(route.auth === 'none' ? { security: [] } : {}),
       ...(route.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } }
+        : {}),
+      ...(route.rawBody
+        ? {
+            requestBody: {
+              required: true,
+              description: route.rawBody.description,
+              content: { [route.rawBody.contentType]: { schema: { type: 'string', contentMediaType: route.rawBody.contentType } } },
+            },
+          }
         : {}),
     };
     paths[path] = { ...(paths[path] ?? {}), [route.method.toLowerCase()]: operation };

@@ -5,9 +5,8 @@ import { z } from 'zod';
 import { SignedEnvelopeSchema } from '../../common/messages/index.js';
 import { UpdateChannelSchema, UpdateFileNameSchema, UpdateReleaseSchema } from '../../common/updates.js';
 import type { ServerDeps } from '../deps.js';
-import { requireRole } from '../http/auth.js';
 import { HttpError } from '../http/errors.js';
-import { defineRoute } from '../http/route.js';
+import { defineRoute, registerRoutes } from '../http/route.js';
 import { blobUrl, MAX_BLOB_BYTES, ReleaseStoreError, type ReleaseStore } from './release-store.js';
 
 /** The byte range a `Range` header asks for, `undefined` for the whole file, or `unsatisfiable`. Several ranges are answered with the whole file (RFC 9110 §14.2 lets a server ignore Range). */
@@ -135,38 +134,45 @@ export type BlobResult = z.infer<typeof BlobResultSchema>;
 /**
  * PUT /v1/admin/updates/blobs?name=FILE: an installer as the raw body (application/octet-stream),
  * streamed to disk and hashed on the way, up to MAX_BLOB_BYTES. Registered in its own scope
- * because it is the one route whose body is neither JSON nor bounded by the server's JSON body
- * limit; the route list (and so the OpenAPI document) carries only JSON routes.
+ * (registerUpdateUploads) because it is the one route whose body is neither JSON nor bounded by the
+ * server's JSON body limit; it is in the OpenAPI document like every other route.
  */
+export const updateUploadRoutes = [
+  defineRoute({
+    method: 'PUT',
+    url: '/v1/admin/updates/blobs',
+    summary: 'Upload an installer or update file; answers its id, size, SHA-512 and the URL a release names it by',
+    tag: 'updates',
+    auth: 'admin',
+    query: z.object({ name: UpdateFileNameSchema }),
+    rawBody: { contentType: 'application/octet-stream', description: `The file's bytes, at most ${MAX_BLOB_BYTES} bytes.` },
+    responses: {
+      200: { description: 'Stored (a file already stored answers the same id).', schema: BlobResultSchema },
+      404: { description: 'This server does not serve updates.' },
+      413: { description: `The file is larger than ${MAX_BLOB_BYTES} bytes.` },
+    },
+    handler: async ({ query, request, deps }): Promise<BlobResult> => {
+      if (request.headers['content-type'] !== 'application/octet-stream') {
+        throw new HttpError(
+          415,
+          'unsupported-media-type',
+          'Send the installer as the raw body with Content-Type: application/octet-stream.',
+        );
+      }
+      const length = Number(request.headers['content-length'] ?? 0);
+      if (length > MAX_BLOB_BYTES) throw new HttpError(413, 'too-large', `The file is larger than ${MAX_BLOB_BYTES} bytes.`);
+      const stored = await releases(deps)
+        .putBlob(request.body as Readable)
+        .catch(refusal);
+      return { ...stored, url: blobUrl(stored.id, query.name) };
+    },
+  }),
+];
+
+/** Registers the upload in a scope whose octet-stream bodies reach the handler as the request stream. */
 export async function registerUpdateUploads(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   await app.register(async (scope) => {
     scope.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
-    scope.route({
-      method: 'PUT',
-      url: '/v1/admin/updates/blobs',
-      preHandler: requireRole(deps, 'admin'),
-      handler: async (request) => {
-        const name = UpdateFileNameSchema.safeParse((request.query as Record<string, unknown>).name);
-        if (!name.success)
-          throw new HttpError(
-            400,
-            'invalid-request',
-            `The query string has a problem: name: ${name.error.issues[0]?.message ?? 'required'}`,
-          );
-        if (request.headers['content-type'] !== 'application/octet-stream') {
-          throw new HttpError(
-            415,
-            'unsupported-media-type',
-            'Send the installer as the raw body with Content-Type: application/octet-stream.',
-          );
-        }
-        const length = Number(request.headers['content-length'] ?? 0);
-        if (length > MAX_BLOB_BYTES) throw new HttpError(413, 'too-large', `The file is larger than ${MAX_BLOB_BYTES} bytes.`);
-        const stored = await releases(deps)
-          .putBlob(request.body as Readable)
-          .catch(refusal);
-        return { ...stored, url: blobUrl(stored.id, name.data) } satisfies BlobResult;
-      },
-    });
+    registerRoutes(scope, deps, updateUploadRoutes);
   });
 }

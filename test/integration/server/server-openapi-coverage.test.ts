@@ -6,6 +6,7 @@ import { buildServer } from '../../../server/app.js';
 import { hashToken } from '../../../server/http/auth.js';
 import type { Route } from '../../../server/http/route.js';
 import { ROUTE_GROUPS } from '../../../server/routes/index.js';
+import { updateUploadRoutes } from '../../../server/updates/routes.js';
 import { openSwitchableStore, type SwitchableStore } from './switchable-store.js';
 import { testCredential } from '../../support/install-credentials.js';
 
@@ -91,7 +92,12 @@ describe('OpenAPI document covers every answer', () => {
     await unplugged?.store.close();
   });
 
-  const routes: Route[] = [...ROUTE_GROUPS.flatMap((group) => group.routes), { method: 'GET', url: '/openapi.json' } as Route];
+  const routes: Route[] = [
+    ...ROUTE_GROUPS.flatMap((group) => group.routes),
+    // Registered in its own scope (raw body), documented like the rest.
+    ...updateUploadRoutes,
+    { method: 'GET', url: '/openapi.json' } as Route,
+  ];
 
   it(
     'lists, for each route, every status that bad input, a missing token, the rate limit or a store outage gets',
