@@ -2,10 +2,14 @@
 // bundle, its V8 flags) against a real backend serving 100 published messages: the panel's
 // JavaScript as the host sends it gzipped, the time from navigation to the device list, and to 100
 // rendered messages; median of N runs in headless Chromium, each in a new browser context (nothing
-// cached), and again reloaded in the same context (assets from the browser cache).
+// cached), and again reloaded in the same context (assets from the browser cache). The baseline, in
+// the same run and browser: the page the panel ends with, saved as plain HTML (scripts removed,
+// styles kept) and served from loopback — what Chromium itself needs to show that DOM, so the ratio
+// is the panel's own cost (its JavaScript, the bridge, the core's answer) on whatever machine runs it.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
@@ -89,6 +93,16 @@ async function timeLoad(page: Page, url: string): Promise<{ deviceList: number; 
   return page.evaluate(() => (window as unknown as { __panelBench: { deviceList: number; messages: number } }).__panelBench);
 }
 
+/** Serves one HTML page on loopback (the baseline). */
+async function serveStatic(html: string): Promise<{ server: Server; url: string }> {
+  const server = createServer((_request, response) => {
+    response.setHeader('content-type', 'text/html; charset=utf-8');
+    response.end(html);
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
+}
+
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -170,7 +184,15 @@ try {
       .map((entry) => entry.name)
       .filter((name) => new URL(name).pathname.endsWith('.js')),
   );
+  // The finished page as plain HTML: no scripts; its stylesheets from the host, as the panel has them.
+  const finishedHtml = await warm.evaluate((base) => {
+    const copy = document.documentElement.cloneNode(true) as HTMLElement;
+    for (const script of copy.querySelectorAll('script, link[rel="modulepreload"], meta[http-equiv]')) script.remove();
+    for (const link of copy.querySelectorAll<HTMLLinkElement>('link[href]')) link.href = new URL(link.getAttribute('href')!, base).href;
+    return `<!doctype html>${copy.outerHTML}`;
+  }, host.url);
   await warm.close();
+  const staticPage = await serveStatic(finishedHtml);
 
   let gzipBytes = 0;
   let brotliBytes = 0;
@@ -186,6 +208,7 @@ try {
 
   const cold: Array<{ deviceList: number; messages: number }> = [];
   const cached: Array<{ deviceList: number; messages: number }> = [];
+  const baseline: number[] = [];
   for (let run = 0; run < RUNS; run += 1) {
     const context = await browser.newContext();
     await context.addInitScript(installProbe);
@@ -193,7 +216,14 @@ try {
     cold.push(await timeLoad(page, host.url));
     cached.push(await timeLoad(page, host.url));
     await context.close();
+    // Interleaved with the panel's runs, so both see the same load on the machine.
+    const plain = await browser.newContext();
+    const plainPage = await plain.newPage();
+    await plainPage.goto(staticPage.url, { waitUntil: 'load' });
+    baseline.push(await plainPage.evaluate(() => performance.getEntriesByType('navigation')[0]!.duration));
+    await plain.close();
   }
+  staticPage.server.close();
 
   console.log(
     `panel render: ${RUNS} runs through the bundled Node host (${NODE_HOST_FLAGS.join(' ')}), ${MESSAGES} messages from a real backend, headless Chromium`,
@@ -209,6 +239,10 @@ try {
       `  ${label}: device list ${verdict(median(runs.map((r) => r.deviceList)), GOALS.deviceListMs, 'ms')}, ${MESSAGES} messages ${verdict(median(runs.map((r) => r.messages)), GOALS.messagesMs, 'ms')} (median; runs ${runs.map((r) => Math.round(r.messages)).join(', ')} ms)`,
     );
   }
+  const plainMs = median(baseline);
+  console.log(
+    `  baseline, the same finished page as plain HTML in a new context: ${plainMs.toFixed(0)} ms (median; runs ${baseline.map(Math.round).join(', ')} ms); the panel's 100 messages take ${(median(cold.map((r) => r.messages)) / plainMs).toFixed(1)}× that cold, ${(median(cached.map((r) => r.messages)) / plainMs).toFixed(1)}× reloaded`,
+  );
 } finally {
   await browser.close();
   const exited = new Promise((done) => host.child.once('exit', done));
