@@ -54,23 +54,8 @@ export interface DashboardConfig {
 
 const DEFAULT_CONFIG: DashboardConfig = { signInLimit: { max: 10, timeWindowMs: 60_000 }, sessionHours: 8 };
 
-/** Campaign dashboard for the OEM's marketing team: the page, its assets, sign-in with an admin token, campaigns and their stats. */
-export function dashboardViewRoutes(config: DashboardConfig = DEFAULT_CONFIG, assets = new DashboardViewAssets()): Route[] {
-  const sessions = new AdminSessions(config.sessionHours);
-  const signIns = new DeviceRateLimiter(config.signInLimit.max, config.signInLimit.timeWindowMs);
-
-  const limitSignIn = (key: string, deps: ServerDeps, reply: FastifyReply): void => {
-    const now = deps.clock.now();
-    if (signIns.hit(key, now)) return;
-    const retry = signIns.retryAfterSeconds(now);
-    void reply.header('retry-after', String(retry));
-    throw new HttpError(
-      429,
-      'rate-limited',
-      `Too many sign-in attempts from this address (limit ${signIns.max} per ${signIns.windowMs / 1000} s); try again in ${retry} s.`,
-    );
-  };
-
+/** The page and its script and styles: no sign-in needed, nothing in them but code. */
+function pageRoutes(assets: DashboardViewAssets): Route[] {
   return [
     defineRoute({
       method: 'GET',
@@ -96,6 +81,25 @@ export function dashboardViewRoutes(config: DashboardConfig = DEFAULT_CONFIG, as
         return reply.type(type).header('cache-control', 'no-cache').send(body);
       },
     }),
+  ];
+}
+
+/** Sign-in with an admin token (rate-limited per address), sign-out, and whether the browser is signed in. */
+function sessionRoutes(config: DashboardConfig, sessions: AdminSessions): Route[] {
+  const signIns = new DeviceRateLimiter(config.signInLimit.max, config.signInLimit.timeWindowMs);
+  const limitSignIn = (key: string, deps: ServerDeps, reply: FastifyReply): void => {
+    const now = deps.clock.now();
+    if (signIns.hit(key, now)) return;
+    const retry = signIns.retryAfterSeconds(now);
+    void reply.header('retry-after', String(retry));
+    throw new HttpError(
+      429,
+      'rate-limited',
+      `Too many sign-in attempts from this address (limit ${signIns.max} per ${signIns.windowMs / 1000} s); try again in ${retry} s.`,
+    );
+  };
+
+  return [
     defineRoute({
       method: 'POST',
       url: '/dashboard/api/sign-in',
@@ -147,6 +151,12 @@ export function dashboardViewRoutes(config: DashboardConfig = DEFAULT_CONFIG, as
         return { signedIn: true, role: 'admin' };
       },
     }),
+  ];
+}
+
+/** What a signed-in admin reads: the campaigns, and one campaign's report. */
+function dataRoutes(sessions: AdminSessions): Route[] {
+  return [
     defineRoute({
       method: 'GET',
       url: '/dashboard/api/campaigns',
@@ -188,6 +198,12 @@ export function dashboardViewRoutes(config: DashboardConfig = DEFAULT_CONFIG, as
       },
     }),
   ];
+}
+
+/** Campaign dashboard for the OEM's marketing team: the page, its assets, sign-in with an admin token, campaigns and their stats. */
+export function dashboardViewRoutes(config: DashboardConfig = DEFAULT_CONFIG, assets = new DashboardViewAssets()): Route[] {
+  const sessions = new AdminSessions(config.sessionHours);
+  return [...pageRoutes(assets), ...sessionRoutes(config, sessions), ...dataRoutes(sessions)];
 }
 
 /** Registers the dashboard in a scope of its own, every answer with the view's security headers. */
