@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { CampaignStatsSchema } from '../../common/analytics.js';
 import { DashboardCampaignsSchema, DashboardSessionSchema, type DashboardCampaigns } from '../../common/dashboard.js';
@@ -6,7 +6,7 @@ import { SlugSchema } from '../../common/messages/index.js';
 import type { ServerDeps } from '../deps.js';
 import { hashToken } from '../http/auth.js';
 import { HttpError } from '../http/errors.js';
-import { DeviceRateLimiter } from '../http/rate-limit.js';
+import { DeviceRateLimiter, enforceLimit } from '../http/rate-limit.js';
 import { defineRoute, registerRoutes, type Route } from '../http/route.js';
 import { campaignStats } from '../routes/stats.js';
 import { AdminSessions } from './admin-session.js';
@@ -87,17 +87,6 @@ function pageRoutes(assets: DashboardViewAssets): Route[] {
 /** Sign-in with an admin token (rate-limited per address), sign-out, and whether the browser is signed in. */
 function sessionRoutes(config: DashboardConfig, sessions: AdminSessions): Route[] {
   const signIns = new DeviceRateLimiter(config.signInLimit.max, config.signInLimit.timeWindowMs);
-  const limitSignIn = (key: string, deps: ServerDeps, reply: FastifyReply): void => {
-    const now = deps.clock.now();
-    if (signIns.hit(key, now)) return;
-    const retry = signIns.retryAfterSeconds(now);
-    void reply.header('retry-after', String(retry));
-    throw new HttpError(
-      429,
-      'rate-limited',
-      `Too many sign-in attempts from this address (limit ${signIns.max} per ${signIns.windowMs / 1000} s); try again in ${retry} s.`,
-    );
-  };
 
   return [
     defineRoute({
@@ -113,7 +102,7 @@ function sessionRoutes(config: DashboardConfig, sessions: AdminSessions): Route[
         429: { description: 'Too many attempts.' },
       },
       handler: async ({ body, request, reply, deps }) => {
-        limitSignIn(`ip:${request.ip}`, deps, reply);
+        enforceLimit(signIns, `ip:${request.ip}`, deps.clock.now(), reply, 'sign-in attempts from this address');
         const hash = hashToken(body.token);
         const role = await deps.store.tokenRole(hash);
         if (role !== 'admin') {

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { INSTALL_ID_HEADER } from './auth.js';
+import { HttpError } from './errors.js';
 
 /** Rows of the sketch: each key lands in one cell per row and its count is the smallest of them. */
 const DEPTH = 4;
@@ -97,4 +98,25 @@ export function rateLimitKey(request: IncomingMessage): string {
   if (typeof install === 'string' && install.length >= 8 && install.length <= 64 && /^[A-Za-z0-9-]+$/.test(install))
     return `install:${install}`;
   return `ip:${request.socket.remoteAddress ?? 'unknown'}`;
+}
+
+/**
+ * Counts one request under `key`; over the limit, sets Retry-After and throws 429 saying what was
+ * limited ("sign-in attempts from this address") and when to try again.
+ */
+export function enforceLimit(
+  limiter: DeviceRateLimiter,
+  key: string,
+  now: number,
+  reply: { header(name: string, value: string): unknown },
+  what: string,
+): void {
+  if (limiter.hit(key, now)) return;
+  const retry = limiter.retryAfterSeconds(now);
+  void reply.header('retry-after', String(retry));
+  throw new HttpError(
+    429,
+    'rate-limited',
+    `Too many ${what} (limit ${limiter.max} per ${limiter.windowMs / 1000} s); try again in ${retry} s.`,
+  );
 }

@@ -6,7 +6,7 @@ import { parseCaseCode } from '../../common/diagnostics/case-code.js';
 import type { ServerDeps } from '../deps.js';
 import { hashToken } from '../http/auth.js';
 import { HttpError } from '../http/errors.js';
-import { DeviceRateLimiter } from '../http/rate-limit.js';
+import { DeviceRateLimiter, enforceLimit } from '../http/rate-limit.js';
 import { defineRoute, registerRoutes, type Route } from '../http/route.js';
 import type { StoredCase, SupportScope, SupportTokenInfo } from '../store/diagnostics-store.js';
 import type { DiagnosticsConfig } from './config.js';
@@ -61,68 +61,12 @@ function caseNotFound(code: string, config: DiagnosticsConfig): HttpError {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Support view: the page, its assets, sign-in, and case lookups with an access log. */
-export function supportViewRoutes(config: DiagnosticsConfig, assets: SupportViewAssets = new SupportViewAssets()): Route[] {
-  const lookups = new DeviceRateLimiter(config.lookupLimit.max, config.lookupLimit.timeWindowMs);
-  const lookupsByAddress = new DeviceRateLimiter(config.lookupLimit.max * 4, config.lookupLimit.timeWindowMs);
-  const signIns = new DeviceRateLimiter(config.signInLimit.max, config.signInLimit.timeWindowMs);
+/** Counts one request against a limiter of the support view (server/http/rate-limit.ts). */
+const limit = (limiter: DeviceRateLimiter, key: string, deps: ServerDeps, reply: FastifyReply, what: string): void =>
+  enforceLimit(limiter, key, deps.clock.now(), reply, what);
 
-  const limit = (limiter: DeviceRateLimiter, key: string, deps: ServerDeps, reply: FastifyReply, what: string): void => {
-    const now = deps.clock.now();
-    if (limiter.hit(key, now)) return;
-    const retry = limiter.retryAfterSeconds(now);
-    void reply.header('retry-after', String(retry));
-    throw new HttpError(
-      429,
-      'rate-limited',
-      `Too many ${what} (limit ${limiter.max} per ${limiter.windowMs / 1000} s); try again in ${retry} s.`,
-    );
-  };
-
-  /**
-   * Finds a case for a signed-in support token and logs the access. The answer comes no sooner than
-   * lookupFloorMs after the request, found or not, so timing does not tell codes apart.
-   */
-  async function lookUp(
-    deps: ServerDeps,
-    request: FastifyRequest,
-    reply: FastifyReply,
-    input: string,
-    scope: SupportScope,
-  ): Promise<{ found: StoredCase; token: SupportTokenInfo }> {
-    const token = await supportTokenOf(deps, request);
-    // Both are counted, so neither one token from many addresses nor many tokens from one address can try codes fast.
-    limit(lookups, `token:${token.id}`, deps, reply, 'case lookups with this support token');
-    limit(lookupsByAddress, `ip:${request.ip}`, deps, reply, 'case lookups from this address');
-    const started = performance.now();
-    const answerAt = async (): Promise<void> => sleep(Math.max(0, started + config.lookupFloorMs - performance.now()));
-    const parsed = parseCaseCode(input);
-    if (!parsed.ok) {
-      await answerAt();
-      // The check character is public: a typo says so, which tells nothing about which codes exist.
-      throw new HttpError(400, `case-code-${parsed.reason}`, parsed.message);
-    }
-    const found = await deps.store.diagnostics.getCase(parsed.code, new Date(deps.clock.now()));
-    if (found === null || !token.scopes.includes(scope)) {
-      await answerAt();
-      throw caseNotFound(parsed.code, config);
-    }
-    await deps.store.diagnostics.logAccess({
-      at: new Date(deps.clock.now()),
-      caseCode: found.code,
-      tokenId: token.id,
-      tokenName: token.name,
-      action: scope,
-      remote: request.ip,
-    });
-    await answerAt();
-    return { found, token };
-  }
-
-  async function bundleText(found: StoredCase): Promise<string> {
-    return (await gunzipAsync(found.compressed)).toString('utf8');
-  }
-
+/** The page and its script and styles: no sign-in needed, nothing in them but code. */
+function supportPageRoutes(assets: SupportViewAssets): Route[] {
   return [
     defineRoute({
       method: 'GET',
@@ -148,6 +92,13 @@ export function supportViewRoutes(config: DiagnosticsConfig, assets: SupportView
         return reply.type(type).header('cache-control', 'no-cache').send(body);
       },
     }),
+  ];
+}
+
+/** Sign-in with a support token (rate-limited per address), sign-out, and who is signed in. */
+function supportSessionRoutes(config: DiagnosticsConfig): Route[] {
+  const signIns = new DeviceRateLimiter(config.signInLimit.max, config.signInLimit.timeWindowMs);
+  return [
     defineRoute({
       method: 'POST',
       url: '/support/api/sign-in',
@@ -199,6 +150,59 @@ export function supportViewRoutes(config: DiagnosticsConfig, assets: SupportView
         return { name: token.name, scopes: token.scopes, retentionDays: config.retentionDays };
       },
     }),
+  ];
+}
+
+/** A case and its bundle by code, for a signed-in support token, each lookup logged. */
+function supportCaseRoutes(config: DiagnosticsConfig): Route[] {
+  const lookups = new DeviceRateLimiter(config.lookupLimit.max, config.lookupLimit.timeWindowMs);
+  const lookupsByAddress = new DeviceRateLimiter(config.lookupLimit.max * 4, config.lookupLimit.timeWindowMs);
+
+  /**
+   * Finds a case for a signed-in support token and logs the access. The answer comes no sooner than
+   * lookupFloorMs after the request, found or not, so timing does not tell codes apart.
+   */
+  async function lookUp(
+    deps: ServerDeps,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    input: string,
+    scope: SupportScope,
+  ): Promise<{ found: StoredCase; token: SupportTokenInfo }> {
+    const token = await supportTokenOf(deps, request);
+    // Both are counted, so neither one token from many addresses nor many tokens from one address can try codes fast.
+    limit(lookups, `token:${token.id}`, deps, reply, 'case lookups with this support token');
+    limit(lookupsByAddress, `ip:${request.ip}`, deps, reply, 'case lookups from this address');
+    const started = performance.now();
+    const answerAt = async (): Promise<void> => sleep(Math.max(0, started + config.lookupFloorMs - performance.now()));
+    const parsed = parseCaseCode(input);
+    if (!parsed.ok) {
+      await answerAt();
+      // The check character is public: a typo says so, which tells nothing about which codes exist.
+      throw new HttpError(400, `case-code-${parsed.reason}`, parsed.message);
+    }
+    const found = await deps.store.diagnostics.getCase(parsed.code, new Date(deps.clock.now()));
+    if (found === null || !token.scopes.includes(scope)) {
+      await answerAt();
+      throw caseNotFound(parsed.code, config);
+    }
+    await deps.store.diagnostics.logAccess({
+      at: new Date(deps.clock.now()),
+      caseCode: found.code,
+      tokenId: token.id,
+      tokenName: token.name,
+      action: scope,
+      remote: request.ip,
+    });
+    await answerAt();
+    return { found, token };
+  }
+
+  async function bundleText(found: StoredCase): Promise<string> {
+    return (await gunzipAsync(found.compressed)).toString('utf8');
+  }
+
+  return [
     defineRoute({
       method: 'GET',
       url: '/support/api/cases/:code',
@@ -244,6 +248,11 @@ export function supportViewRoutes(config: DiagnosticsConfig, assets: SupportView
       },
     }),
   ];
+}
+
+/** Support view: the page, its assets, sign-in, and case lookups with an access log. */
+export function supportViewRoutes(config: DiagnosticsConfig, assets: SupportViewAssets = new SupportViewAssets()): Route[] {
+  return [...supportPageRoutes(assets), ...supportSessionRoutes(config), ...supportCaseRoutes(config)];
 }
 
 /** Registers the support view in a scope of its own, every answer with the view's security headers. */
