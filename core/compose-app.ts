@@ -52,9 +52,9 @@ export interface HostAdapters {
   demoBackendRuntime?: DemoBackendRuntime;
   /** Run the demo backend from source through tsx (a host itself run by tsx). */
   demoBackendFromSource?: boolean;
-  /** Seams for tests: the demo backend launcher and the USB/HID loaders. */
+  /** Seams for tests: the demo backend launcher and the USB/HID loaders; `only` replaces the machine's devices (campaign preview). */
   startDemoBackend?: (options: DemoBackendOptions) => DemoBackend;
-  devices?: Pick<HostDevicesOptions, 'loadUsb' | 'loadHid'>;
+  devices?: Pick<HostDevicesOptions, 'loadUsb' | 'loadHid' | 'only'>;
   /** Electron: the save dialog for exported bundles and its version; the Node host writes into the data folder. */
   diagnostics?: Pick<DiagnosticsHostOptions, 'saveFile' | 'electron'>;
 }

@@ -60,6 +60,11 @@ export interface DemoBackendOptions {
   runtime?: DemoBackendRuntime;
   /** Run server/embedded.ts through tsx (a host itself run by tsx) instead of the compiled out/node/server/embedded.js. */
   fromSource?: boolean;
+  /**
+   * The campaign files it publishes at its first start (default the demo campaigns): the campaign
+   * preview passes a folder holding only the draft, so nothing else competes for the panel.
+   */
+  campaignsDir?: string;
   /** Longest wait for the ready line (default 60 s; the first open of a new PGlite store takes about 8 s). */
   timeoutMs?: number;
 }
@@ -93,7 +98,8 @@ export function startDemoBackend(options: DemoBackendOptions): DemoBackend {
   }
 
   // stdin is a pipe the child watches: it closes when this process ends, however it ends.
-  const child: ChildProcess = spawn(command, [...entry, '--data-dir', options.dataDir], {
+  const campaigns = options.campaignsDir === undefined ? [] : ['--campaigns', options.campaignsDir];
+  const child: ChildProcess = spawn(command, [...entry, '--data-dir', options.dataDir, ...campaigns], {
     cwd: options.root,
     env: { ...withoutServerSettings(process.env), ...options.runtime?.env },
     stdio: ['pipe', 'pipe', 'pipe'],

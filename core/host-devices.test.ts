@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeTime } from '../test/support/fake-time.js';
+import { FixedStateDevice } from '../native/simulated/fixed-state-device.js';
+import { SimulatedSource } from '../native/simulated/simulated-source.js';
 import { composeHostDevices, type DemoMode } from './host-devices.js';
 
 const time = new FakeTime();
@@ -31,6 +33,27 @@ describe('host devices', () => {
     expect(log[0]).toBe('devices: USB/HID for vendor 0x1234; 0 IPP printer(s); demo printer: fallback');
     // CUPS is read on Linux and macOS by default; with no cupsd here it says so too.
     expect(devices.problems()).toEqual(expect.arrayContaining(['usb-printer: no USB bus on this machine', 'hid: hidapi is not installed']));
+    devices.dispose();
+  });
+
+  it('with `only`, shows just those sources: no USB, HID, IPP or demo printer (the campaign preview)', async () => {
+    const printer = new FixedStateDevice('simulated:preview', {
+      identity: { manufacturer: 'Acme', model: 'Acme Jet 200', commandSet: [] },
+      conditions: [],
+      supplies: [],
+    });
+    const devices = composeHostDevices({
+      vendorIds: [0x1234],
+      ippPrinters: ['ipp://127.0.0.1:1/ipp/print'],
+      demo: 'always',
+      clock: time,
+      simSpeed: 0,
+      log: () => undefined,
+      only: [new SimulatedSource([printer])],
+    });
+    const listed = (await Promise.all(devices.sources.map((source) => source.list()))).flat();
+    expect(listed.map((session) => session.id)).toEqual(['simulated:preview']);
+    expect(devices.demoPrinter()).toBeUndefined();
     devices.dispose();
   });
 

@@ -29,6 +29,11 @@ export interface HostDevicesOptions extends Pick<DeviceSourcesConfig, 'loadUsb' 
   demoLevels?: Partial<Record<string, number>>;
   log: (message: string) => void;
   /**
+   * These sources instead of the machine's: no USB, HID, IPP, discovery or demo printer. The
+   * campaign preview's fixed-state printer, so a real printer on the marketer's desk stays out of it.
+   */
+  only?: readonly DeviceSource[];
+  /**
    * Network printers found by DNS-SD and added with one click: kept in this file (the app's data
    * folder). Omitted: no discovery and nothing kept (tests, the devices CLI).
    */
@@ -54,6 +59,10 @@ export interface HostDevices extends Disposable {
  * form); a source that cannot see devices here (no USB bus) is logged once and skipped.
  */
 export function composeHostDevices(options: HostDevicesOptions): HostDevices {
+  if (options.only) {
+    options.log(`devices: only the ${options.only.map((source) => source.name).join(', ')} source(s) given by the host`);
+    return { sources: [...options.only], demoPrinter: () => undefined, problems: () => [], unreadable: () => [], dispose: () => undefined };
+  }
   const real = createDeviceSources({
     vendorIds: options.vendorIds,
     ippPrinters: options.ippPrinters,

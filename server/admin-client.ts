@@ -23,7 +23,7 @@ import { adminTokenFile, DEFAULT_DATA_DIR } from './local-config.js';
 import { CampaignStatsSchema } from '../common/analytics.js';
 import { formatStatsTable } from './analytics/stats-table.js';
 import { CampaignPreviewSchema, PreviewDeviceStateSchema } from '../common/messages/explain-targeting.js';
-import { formatPreview } from './preview-format.js';
+import { formatPreview } from '../common/messages/preview-format.js';
 import { demoBrandingFile, readLinkPolicy } from './branding-file.js';
 import { SegmentImportResultSchema } from './crm/segment-import.js';
 import { RELEASE_USAGE, runReleaseCli } from './updates/release-cli.js';

@@ -1,7 +1,8 @@
 /**
  * The app's demo backend: the reference server as a child process of a Trayside host started with
  * the bundled demo branding (core/demo-backend.ts starts it). PGlite store in --data-dir,
- * the demo campaigns, 127.0.0.1 on a free port. When it listens it writes one JSON line on stdout
+ * the demo campaigns (or, for the campaign preview, the files in --campaigns DIR), 127.0.0.1 on a
+ * free port. When it listens it writes one JSON line on stdout
  * (`{"demoBackend":"ready","url":…,"publicKey":…}`) and nothing secret; the host pins that key.
  *
  * It ends when its stdin closes: the host holds the other end, so the pipe closes when the host
@@ -28,7 +29,7 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-const { values } = parseArgs({ options: { 'data-dir': { type: 'string' } } });
+const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, campaigns: { type: 'string' } } });
 if (values['data-dir'] === undefined) fail('--data-dir is required');
 const dataDir = path.resolve(values['data-dir']);
 
@@ -90,7 +91,8 @@ try {
     databaseUrl: undefined,
     adminToken: undefined,
     // The campaign files stay in the source tree; tsc does not copy JSON next to the compiled server.
-    demoDir: path.join(projectRoot(), 'server', 'demo'),
+    // --campaigns: the campaign preview's folder holding only the draft it previews.
+    demoDir: values.campaigns !== undefined ? path.resolve(values.campaigns) : path.join(projectRoot(), 'server', 'demo'),
     // pino writes to stdout; only warnings and errors, which the host shows as log lines.
     logLevel: 'warn',
   });

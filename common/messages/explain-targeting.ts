@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { DeviceSnapshot } from '../device.js';
+import type { DeviceReading, DeviceSnapshot } from '../device.js';
 import { classifySupply, DEFAULT_LOW_THRESHOLD, SupplyKindSchema, SupplyRoleSchema, type Supply } from '../supply.js';
-import { CampaignInputSchema, type CampaignInput, type Trigger } from './campaign.js';
+import { CampaignInputSchema, TimeZoneSchema, type CampaignInput, type Trigger } from './campaign.js';
+import { LocaleTagSchema } from './content.js';
 import { buildRuleContext, compileLogic, compileRule, truthy } from './rule-eval.js';
 import type { RuleContext } from './rule-context.js';
 import { inSchedule } from './schedule-time.js';
@@ -35,14 +36,14 @@ export const PreviewSupplySchema = z.strictObject({
 export const PreviewDeviceStateSchema = z.strictObject({
   /** The manifest segment: product line slug and canonical locale (`de-DE`). */
   productLine: z.string().min(1).max(64),
-  locale: z.string().min(1).max(35),
+  locale: LocaleTagSchema,
   region: z
     .string()
     .regex(/^[A-Z]{2}$/, 'Use an uppercase ISO 3166-1 alpha-2 code such as "DE".')
     .nullable()
     .default(null),
-  /** The owner's IANA zone, for "device" schedules. */
-  timeZone: z.string().min(1).max(64).default('UTC'),
+  /** The owner's IANA zone, for "device" schedules (the panel preview runs in it too). */
+  timeZone: TimeZoneSchema.refine((zone) => zone !== 'device', 'Name the owner\'s zone itself, e.g. "Europe/Berlin".').default('UTC'),
   /** The moment previewed; omitted = now. */
   at: z.iso.datetime().optional(),
   /** null: no device attached. */
@@ -110,8 +111,12 @@ function clauseText(clause: unknown): string {
   return text.length > 200 ? `${text.slice(0, 199)}…` : text;
 }
 
-/** The previewed device as the app's snapshot, so the rule context is built by the app's own code. */
-function previewSnapshot(state: PreviewDeviceState): DeviceSnapshot | null {
+/**
+ * What the previewed device reports, as a transport's reading: the explanation builds its snapshot
+ * from this, and the panel preview's fixed-state device reports exactly this, so both read the same
+ * supplies and levels. null: no device attached.
+ */
+export function previewDeviceReading(state: PreviewDeviceState): DeviceReading | null {
   if (state.device === null) return null;
   const supplies: Supply[] = state.supplies.map((supply) =>
     classifySupply({
@@ -125,13 +130,8 @@ function previewSnapshot(state: PreviewDeviceState): DeviceSnapshot | null {
       ...(supply.partNumber !== undefined ? { partNumber: supply.partNumber } : {}),
     }),
   );
-  state.supplies.forEach((supply, index) => {
-    if (supply.daysLeft !== undefined) supplies[index]!.daysLeft = supply.daysLeft;
-  });
   const { vendor, model, firmware, vendorId, productId } = state.device;
   return {
-    id: 'preview',
-    transport: 'simulated',
     identity: {
       manufacturer: vendor,
       model,
@@ -140,9 +140,27 @@ function previewSnapshot(state: PreviewDeviceState): DeviceSnapshot | null {
       ...(vendorId !== undefined ? { vendorId } : {}),
       ...(productId !== undefined ? { productId } : {}),
     },
+    conditions: state.errors.map((code) => ({ code, severity: 'error' as const, message: code })),
+    supplies,
+  };
+}
+
+/** The previewed device as the app's snapshot, so the rule context is built by the app's own code. */
+function previewSnapshot(state: PreviewDeviceState): DeviceSnapshot | null {
+  const reading = previewDeviceReading(state);
+  if (reading === null) return null;
+  // A forecast comes from the app's drain history; the state file gives it directly.
+  const supplies = reading.supplies.map((supply, index) => {
+    const daysLeft = state.supplies[index]!.daysLeft;
+    return daysLeft === undefined ? supply : { ...supply, daysLeft };
+  });
+  return {
+    id: 'preview',
+    transport: 'simulated',
+    identity: reading.identity,
     state: 'ok',
     statusLine: '',
-    conditions: state.errors.map((code) => ({ code, severity: 'error' as const, message: code })),
+    conditions: reading.conditions,
     supplies,
     facts: {},
     stale: false,

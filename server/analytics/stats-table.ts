@@ -1,14 +1,6 @@
 import { NO_SHARING_NOTE, type CampaignStats, type OutcomeRow, type OutcomeStats, type VariantStats } from '../../common/analytics.js';
 import { percent, upliftCell } from '../../common/analytics-format.js';
-
-/** Escapes control characters so owner-typed text shows as text and cannot move the cursor or recolour a terminal. */
-export function terminalSafe(text: string): string {
-  return text.replace(
-    // eslint-disable-next-line no-control-regex -- these are exactly the characters to escape
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
+import { terminalSafe } from '../../common/terminal-safe.js';
 
 function row(cells: readonly string[], widths: readonly number[]): string {
   return cells.map((cell, index) => (index === 0 ? cell.padEnd(widths[index]!) : cell.padStart(widths[index]!))).join('  ');

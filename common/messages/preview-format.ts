@@ -1,12 +1,17 @@
-import type { CampaignPreview } from '../common/messages/explain-targeting.js';
-import { terminalSafe } from './analytics/stats-table.js';
+// In common/ so the admin CLI (`npm run admin -- preview`) and the Node host's panel preview
+// (`npm run preview`) print one explanation, not two that drift.
+import { terminalSafe } from '../terminal-safe.js';
+import type { CampaignPreview } from './explain-targeting.js';
 
 const mark = (matched: boolean): string => (matched ? '✓' : '✗');
 
-/** `npm run admin -- preview`: the verdict, one line per condition (with its clauses or triggers), then each variant's words per locale. */
-export function formatPreview(preview: CampaignPreview, device: { locale: string }): string {
+/**
+ * `npm run admin -- preview` and `npm run preview`: the verdict, one line per condition (with its
+ * clauses or triggers), then each variant's words per locale. `stored` says where the draft went.
+ */
+export function formatPreview(preview: CampaignPreview, device: { locale: string }, stored = 'nothing was stored or published'): string {
   const lines = [
-    `Campaign ${terminalSafe(preview.campaignId)}: ${preview.matched ? 'MATCHES' : 'does NOT match'} this device state (nothing was stored or published).`,
+    `Campaign ${terminalSafe(preview.campaignId)}: ${preview.matched ? 'MATCHES' : 'does NOT match'} this device state (${stored}).`,
     '',
   ];
   for (const check of preview.checks) {
