@@ -26,7 +26,7 @@ export interface PolicyKeySpec {
   title: string;
   description: string;
   /** ADMX category. */
-  category: 'Privacy' | 'Messages' | 'Updates' | 'Backend';
+  category: 'Privacy' | 'Messages' | 'Store' | 'Updates' | 'Backend';
 }
 
 const categoryKey = (name: string, description: string): PolicyKeySpec => ({
@@ -55,6 +55,14 @@ export const POLICY_KEYS = {
   MessageCategoryTips: categoryKey('tips', 'Tips about using the devices (on or off).'),
   MessageCategoryOffers: categoryKey('offers', 'Marketing offers (on or off).'),
   MessageCategorySurveys: categoryKey('surveys', 'Surveys and feedback requests (on or off).'),
+  StoreLinks: {
+    schema: z.boolean(),
+    kind: 'boolean',
+    title: 'Reorder buttons and store links',
+    description:
+      "On: the app shows Order buttons on low supplies and the manufacturer's reorder and store links in messages. Off: none are shown and the app opens no store page. Supply alerts are not affected.",
+    category: 'Store',
+  },
   UpdatesEnabled: {
     schema: z.boolean(),
     kind: 'boolean',

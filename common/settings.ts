@@ -49,6 +49,7 @@ export const ChosenFieldSchema = z.enum([
   'launchAtLogin',
   'devicePollSeconds',
   'supplyThresholds',
+  'storeLinks',
 ]);
 export type ChosenField = z.infer<typeof ChosenFieldSchema>;
 
@@ -69,6 +70,13 @@ export const SettingsSchema = z.object({
   consent: ConsentSchema,
   /** Message categories the owner receives; marketing (tips, offers, surveys) is off until they opt in. */
   messageCategories: MessageCategoryChoicesSchema,
+  /**
+   * Reorder buttons and store links (a supply's Order button, a message's reorder and store links,
+   * the cart). A purpose of its own: not marketing, so on by default and independent of the
+   * message categories and of consent; off hides them and the core refuses to open them. Supply
+   * alerts stay on either way. A file of an earlier version lacks it and gets the default.
+   */
+  storeLinks: z.boolean(),
   /** No message is delivered between these local times; null = no quiet hours. */
   quietHours: QuietHoursSchema.nullable(),
   /** UI and message locale (canonical BCP 47, `de-DE`); null follows the system. */
@@ -104,6 +112,7 @@ export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({
   devicePollSeconds: 30,
   consent: 'none',
   messageCategories: { supplies: true, service: true, tips: false, offers: false, surveys: false },
+  storeLinks: true,
   quietHours: null,
   locale: null,
   region: null,

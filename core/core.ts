@@ -348,6 +348,8 @@ function startActions(
     engagement: Promise<EngagementService>;
     messages: MessageService;
     settings: SettingsService;
+    /** The settings with the enforced policy applied. */
+    obeyed: SettingsService;
     environment: MessageEnvironment;
     openExternal: OpenExternal;
   },
@@ -364,6 +366,9 @@ function startActions(
       openExternal: parts.openExternal,
       // The same locale as message targeting; a store may be picked from the locale's likely region.
       region: () => ownerPlace(parts.settings.get(), parts.environment.systemLocale, branding?.defaultLocale ?? 'en').likelyRegion,
+      // With the policy applied: an enforced StoreLinks wins over the owner's choice.
+      storeLinks: () => parts.obeyed.get().storeLinks,
+      onSettingsChanged: (listener) => parts.obeyed.onChanged(() => listener()),
       log: options.log,
     }),
   );
@@ -435,7 +440,7 @@ export function createCore(options: CoreOptions): Core {
     disposables.add(service);
     noticeVanishedSettings(settings, service);
   });
-  const actions = startActions(options, wiring, { branding, monitor, engagement, messages, settings, environment, openExternal });
+  const actions = startActions(options, wiring, { branding, monitor, engagement, messages, settings, obeyed, environment, openExternal });
   disposables.add(trackInbox(messages, engagement, options.clock, options.log));
   // Outcomes are measured only where consent covers device data (the tracker checks it at each snapshot).
   disposables.add(

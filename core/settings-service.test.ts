@@ -28,6 +28,7 @@ const settingsArbitrary: fc.Arbitrary<Settings> = fc.record({
     offers: fc.boolean(),
     surveys: fc.boolean(),
   }),
+  storeLinks: fc.boolean(),
   quietHours: fc.option(fc.record({ start: hhmm, end: hhmm }), { nil: null }),
   locale: fc.option(fc.constantFrom('en', 'de-DE', 'fr-FR', 'pt-BR'), { nil: null }),
   region: fc.option(fc.constantFrom('DE', 'US', 'FR'), { nil: null }),
@@ -87,6 +88,21 @@ describe('settings', () => {
     const { chosenFields: _omitted, ...earlier } = DEFAULT_SETTINGS;
     const service = createSettingsService(memorySettingsStorage(earlier), new FakeTime());
     expect(service.update({ consent: 'anonymous-usage' }).chosenFields).toBeUndefined();
+  });
+
+  it("fills storeLinks (reorder buttons and store links) with its default, on, for a file of an earlier version, silently, and keeps an owner's off", () => {
+    const log: string[] = [];
+    const { storeLinks: _absent, ...earlier } = { ...DEFAULT_SETTINGS, consent: 'anonymous-usage' as const, devicePollSeconds: 60 };
+    const service = createSettingsService(memorySettingsStorage(earlier), new FakeTime(), (line) => log.push(line));
+    expect(service.get()).toEqual({ ...earlier, storeLinks: true });
+    expect(service.status().consent).toBe('known');
+    expect(log).toEqual([]);
+    expect(DEFAULT_SETTINGS.storeLinks).toBe(true);
+    // Turning it off changes nothing else: not the categories, not consent.
+    const off = service.update({ storeLinks: false });
+    expect(off).toEqual({ ...earlier, storeLinks: false, chosenFields: [...(earlier.chosenFields ?? []), 'storeLinks'] });
+    const storage = memorySettingsStorage({ ...DEFAULT_SETTINGS, storeLinks: false });
+    expect(createSettingsService(storage, new FakeTime()).get().storeLinks).toBe(false);
   });
 
   it('keeps the valid fields of a partly bad file and says which were dropped', () => {

@@ -40,6 +40,14 @@ export const CartSchema = z.object({
   multiItemCheckout: z.boolean(),
   /** False when the branding has no store at all. */
   storeConfigured: z.boolean(),
+  /**
+   * False when the owner (or their organisation's policy) turned off reorder buttons and store
+   * links (settings.storeLinks): the panel then shows no Order button, reorder, cart or store link,
+   * and the core refuses to open one.
+   */
+  storeLinks: z.boolean(),
+  /** The store's hosts: a message link to one of them is a store link. */
+  storeHosts: z.array(z.string()),
 });
 export type Cart = z.infer<typeof CartSchema>;
 

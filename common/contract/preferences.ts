@@ -163,6 +163,11 @@ export const PreferencesViewSchema = z.object({
       source: PreferenceSourceSchema,
     }),
   ),
+  /**
+   * Reorder buttons and store links (settings.storeLinks): a purpose of its own, not a message
+   * category; on by default. Off, the panel shows no Order button or store link and the core opens none.
+   */
+  storeLinks: z.object({ on: z.boolean(), locked: z.boolean(), source: PreferenceSourceSchema }),
   quietHours: QuietHoursSchema.nullable(),
   frequencyLimit: FrequencyLimitSchema.nullable(),
   /** One row per kind/colour of supply seen on the attached devices, with the mark a low-supply alert fires at. */
@@ -188,6 +193,7 @@ export type PreferencesView = z.infer<typeof PreferencesViewSchema>;
 export const PreferencesChangeSchema = z.strictObject({
   consent: ConsentSchema.optional(),
   category: z.strictObject({ category: CategorySchema, on: z.boolean() }).optional(),
+  storeLinks: z.boolean().optional(),
   quietHours: QuietHoursSchema.nullable().optional(),
   frequencyLimit: FrequencyLimitSchema.nullable().optional(),
   /** The owner's mark for one kind/colour of supply; `percent` null goes back to the device's. */
@@ -224,7 +230,7 @@ export const preferencesFeature = {
     input: z.void(),
     output: PreferencesViewSchema,
     summary:
-      'Consent, message categories with what locks them, quiet hours, the frequency limit, low-supply alert marks and the consent ledger.',
+      'Consent, message categories and reorder buttons/store links with what locks them, quiet hours, the frequency limit, low-supply alert marks and the consent ledger.',
   }),
   update: call({
     input: PreferencesChangeSchema,

@@ -372,6 +372,10 @@ export const ar: Catalogue = {
   'alwaysOn.safetyRecall': 'استدعاء لأسباب السلامة',
   'alwaysOn.safetyRecall.reason': 'يجب أن يصلك أي إشعار سلامة يخص جهازك.',
   'alwaysOn.locked': 'مفعّل دائمًا. {reason}',
+  'prefs.store': 'إعادة الطلب والمتجر',
+  'prefs.storeLinks': 'أزرار إعادة الطلب وروابط المتجر',
+  'prefs.storeLinks.about':
+    'يعرض زر طلب عند انخفاض المستلزمات، وروابط إعادة الطلب والمتجر من الشركة المصنّعة في الرسائل، لتشتري القطعة الصحيحة بنقرة واحدة. عند إيقافه تُخفى هذه الأزرار والروابط ولا يفتح Trayside أي صفحة متجر؛ وتظل تنبيهات المستلزمات تصلك.',
   'prefs.quietHours': 'ساعات الهدوء',
   'prefs.noMessagesAtNight': 'لا رسائل ليلًا',
   'prefs.from': 'من',

@@ -367,6 +367,10 @@ export const de: Catalogue = {
   'alwaysOn.safetyRecall': 'Sicherheitsrückruf',
   'alwaysOn.safetyRecall.reason': 'Ein Sicherheitshinweis zu deinem Gerät muss dich erreichen.',
   'alwaysOn.locked': 'Fest eingeschaltet. {reason}',
+  'prefs.store': 'Nachbestellen und Shop',
+  'prefs.storeLinks': 'Bestell-Schaltflächen und Shop-Links',
+  'prefs.storeLinks.about':
+    'Zeigt bei knappem Verbrauchsmaterial eine Bestellen-Schaltfläche und in Nachrichten die Nachbestell- und Shop-Links des Herstellers, damit Sie das richtige Teil mit einem Klick kaufen. Ausgeschaltet sind sie verborgen und Trayside öffnet keine Shop-Seite; Warnungen zum Verbrauchsmaterial erhalten Sie weiterhin.',
   'prefs.quietHours': 'Ruhezeiten',
   'prefs.noMessagesAtNight': 'Nachts keine Nachrichten',
   'prefs.from': 'Von',

@@ -383,6 +383,10 @@ export const en = {
   'alwaysOn.safetyRecall': 'Safety recall',
   'alwaysOn.safetyRecall.reason': 'A safety notice about your device must reach you.',
   'alwaysOn.locked': 'Locked on. {reason}',
+  'prefs.store': 'Reorder and store',
+  'prefs.storeLinks': 'Reorder buttons and store links',
+  'prefs.storeLinks.about':
+    "Shows an Order button on low supplies and the manufacturer's reorder and store links in messages, so you can buy the right part in one click. Turning it off hides them and Trayside opens no store page; supply alerts still reach you.",
   'prefs.quietHours': 'Quiet hours',
   'prefs.noMessagesAtNight': 'No messages at night',
   'prefs.from': 'From',

@@ -362,6 +362,10 @@ export const ja: Catalogue = {
   'alwaysOn.safetyRecall': '安全上のリコール',
   'alwaysOn.safetyRecall.reason': 'デバイスに関する安全上のお知らせは必ずお届けします。',
   'alwaysOn.locked': '常にオン。{reason}',
+  'prefs.store': '再注文とストア',
+  'prefs.storeLinks': '注文ボタンとストアへのリンク',
+  'prefs.storeLinks.about':
+    '残量が少ない消耗品に注文ボタンを、メッセージにメーカーの再注文・ストアへのリンクを表示し、正しい部品をワンクリックで購入できます。オフにすると表示されず、Trayside はストアのページを開きません。消耗品の通知は引き続き届きます。',
   'prefs.quietHours': 'おやすみ時間',
   'prefs.noMessagesAtNight': '夜間はメッセージを送らない',
   'prefs.from': '開始',

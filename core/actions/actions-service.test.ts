@@ -11,7 +11,7 @@ import { createActionsService } from './actions-service.js';
 const branding = BrandingSchema.parse(JSON.parse(readFileSync(resolve(import.meta.dirname, '../../assets/branding/demo.json'), 'utf8')));
 const printer = new SimulatedPrinter({ clock: { now: () => 0 }, speed: 0 });
 
-async function setup(actions: MessageAction[] = []) {
+async function setup(actions: MessageAction[] = [], storeLinks?: { on: boolean }) {
   const opened: string[] = [];
   const recorded: DeviceEventDraft[] = [];
   const engagement = {
@@ -37,6 +37,7 @@ async function setup(actions: MessageAction[] = []) {
     findMessage: (id) => (id === 'survey@1' ? { campaignId: 'survey', variantId: 'b', actions } : undefined),
     openExternal: async (url) => void opened.push(url),
     region: () => 'DE',
+    ...(storeLinks ? { storeLinks: () => storeLinks.on } : {}),
     log: () => undefined,
   });
   return { service, opened, recorded };
@@ -134,5 +135,25 @@ describe('actions', () => {
     expect(recorded).toEqual([
       { type: 'feedback', ...surveySource, feedback: { kind: 'survey', answers: { quality: 'Good', improve: '<b>ink</b>' } } },
     ]);
+  });
+
+  it('refuses every reorder and store link while reorder buttons and store links are off, naming the setting; other links still open', async () => {
+    const storeLinks = { on: false };
+    const { service, opened, recorded } = await setup([], storeLinks);
+    const named = { code: 'forbidden', message: expect.stringMatching(/"Reorder buttons and store links", setting storeLinks/) };
+    await expect(service.handlers.reorder({ supplyColor: 'cyan', quantity: 1, source })).rejects.toMatchObject(named);
+    await expect(service.handlers.reorder({ deviceId: 'sim-1', supplyId: 'cyan', quantity: 1 })).rejects.toMatchObject(named);
+    await expect(service.handlers.addToCart({ supplyColor: 'cyan', quantity: 1, source })).rejects.toMatchObject(named);
+    await expect(service.handlers.checkoutCart()).rejects.toMatchObject(named);
+    // A message's plain link to a store host is a store link too.
+    await expect(service.handlers.openLink({ url: 'https://shop.example.de/angebote', source })).rejects.toMatchObject(named);
+    expect(opened).toEqual([]);
+    expect(recorded).toEqual([]);
+    expect(await service.handlers.getCart()).toMatchObject({ storeLinks: false, storeHosts: branding.store!.allowedHosts });
+    expect(await service.handlers.openLink({ url: 'https://support.example.com/help', source })).toMatchObject({ status: 'opened' });
+
+    storeLinks.on = true;
+    expect(await service.handlers.reorder({ supplyColor: 'cyan', quantity: 1, source })).toMatchObject({ status: 'opened' });
+    expect((await service.handlers.getCart()).storeLinks).toBe(true);
   });
 });

@@ -25,6 +25,10 @@ export interface ActionsServiceOptions {
   openExternal: OpenExternal;
   /** The owner's region (ISO 3166-1 alpha-2) or null. */
   region: () => string | null;
+  /** Reorder buttons and store links (settings.storeLinks, with the policy applied); omitted: on. */
+  storeLinks?: () => boolean;
+  /** Fires when a setting changed, so the cart view can say storeLinks again; omitted: never. */
+  onSettingsChanged?: (listener: () => void) => Disposable;
   log: (message: string) => void;
 }
 
@@ -34,22 +38,60 @@ export interface ActionsService extends Disposable {
   onCartChanged(listener: (cart: Cart) => void): Disposable;
 }
 
+/**
+ * The core's own check of the owner's "Reorder buttons and store links" choice: the panel hides them
+ * when it is off, and a call that opens or fills a store anyway (the renderer is not trusted) is refused.
+ */
+export function storeLinksGate(options: Pick<ActionsServiceOptions, 'storeLinks' | 'branding'>) {
+  const on = (): boolean => options.storeLinks?.() ?? true;
+  const hosts = options.branding?.store?.allowedHosts ?? [];
+  return {
+    on,
+    hosts,
+    /** Throws `forbidden`, naming the setting, while it is off. */
+    require(what: string): void {
+      if (on()) return;
+      throw new TraysideError(
+        'forbidden',
+        `Reorder buttons and store links are turned off in Preferences ("Reorder buttons and store links", setting storeLinks), so Trayside did not ${what}.`,
+      );
+    },
+    /** Whether a URL goes to one of the store's hosts. */
+    isStoreUrl(url: string): boolean {
+      try {
+        return hosts.includes(new URL(url).hostname);
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
 /** Reorder, cart, links and feedback, with their engagement events. */
 export function createActionsService(options: ActionsServiceOptions): ActionsService {
   const store = options.branding?.store;
   const cart = createCart();
   const cartChanged = new Emitter<Cart>();
+  const gate = storeLinksGate(options);
 
   const cartView = (): Cart => ({
     items: cart.items(),
     storeConfigured: store !== undefined,
     multiItemCheckout: store !== undefined && storeRegion(store, options.region()).entry.cartUrlTemplate !== undefined,
+    storeLinks: gate.on(),
+    storeHosts: [...gate.hosts],
   });
   const publishCart = (): Cart => {
     const view = cartView();
     cartChanged.fire(view);
     return view;
   };
+  let storeLinksBefore = gate.on();
+  const settingsFollow = options.onSettingsChanged?.(() => {
+    if (gate.on() === storeLinksBefore) return;
+    storeLinksBefore = gate.on();
+    publishCart();
+  });
 
   const record = async (draft: DeviceEventDraft): Promise<boolean> => (await (await options.engagement).record(draft)).recorded;
 
@@ -63,15 +105,7 @@ export function createActionsService(options: ActionsServiceOptions): ActionsSer
     return part;
   };
 
-  /** Opens a checked URL; a refusal is an answer the owner sees, not an error. */
-  const open = async (check: ReturnType<typeof checkOpenableUrl>): Promise<LinkResult> => {
-    if (!check.ok) {
-      options.log(`actions: refused to open a link: ${check.reason}`);
-      return { status: 'refused', reason: check.reason };
-    }
-    await options.openExternal(check.url);
-    return { status: 'opened', url: check.url };
-  };
+  const open = (check: ReturnType<typeof checkOpenableUrl>): Promise<LinkResult> => openChecked(options, check);
 
   const reorder = async (items: { partNumber: string; quantity: number }[], source: ActionSource | null): Promise<LinkResult> => {
     if (store === undefined) return { status: 'refused', reason: 'This app has no store configured for reorders.' };
@@ -93,18 +127,14 @@ export function createActionsService(options: ActionsServiceOptions): ActionsSer
     return result;
   };
 
-  const sourceFields = (source: ActionSource) => ({
-    campaignId: source.campaignId,
-    variantId: source.variantId,
-    ...(source.messageId ? { messageId: source.messageId } : {}),
-  });
-
   const handlers: TraysideHandlers['actions'] = {
     reorder: async ({ quantity, source, ...selector }) => {
+      gate.require('open the store');
       const part = resolve(selector);
       return reorder([{ partNumber: part.partNumber, quantity }], source ?? null);
     },
     openLink: async ({ url, source }) => {
+      if (gate.isStoreUrl(url)) gate.require('open this store link');
       const hosts = [...(options.branding?.allowedLinkHosts ?? []), ...(store?.allowedHosts ?? [])];
       const result = await open(checkOpenableUrl(url, hosts));
       if (result.status === 'opened' && source !== undefined) {
@@ -114,6 +144,7 @@ export function createActionsService(options: ActionsServiceOptions): ActionsSer
     },
     getCart: async () => cartView(),
     addToCart: async ({ quantity, source, ...selector }) => {
+      gate.require('add it to the cart');
       const part = resolve(selector);
       const problem = cart.add({ partNumber: part.partNumber, quantity, supplyName: part.supplyName, source: source ?? null });
       if (problem !== undefined) throw new TraysideError('invalid-input', problem);
@@ -124,6 +155,7 @@ export function createActionsService(options: ActionsServiceOptions): ActionsSer
       return publishCart();
     },
     checkoutCart: async () => {
+      gate.require("open the store's cart");
       const items = cart.items();
       if (items.length === 0) return { status: 'refused', reason: 'The cart is empty.' };
       // One order is attributed to the campaign that put the first item in the cart.
@@ -162,6 +194,27 @@ export function createActionsService(options: ActionsServiceOptions): ActionsSer
   return {
     handlers,
     onCartChanged: (listener) => cartChanged.on(listener),
-    dispose: () => undefined,
+    dispose: () => settingsFollow?.dispose(),
+  };
+}
+
+/** Opens a checked URL; a refusal is an answer the owner sees, not an error. */
+async function openChecked(
+  options: Pick<ActionsServiceOptions, 'log' | 'openExternal'>,
+  check: ReturnType<typeof checkOpenableUrl>,
+): Promise<LinkResult> {
+  if (!check.ok) {
+    options.log(`actions: refused to open a link: ${check.reason}`);
+    return { status: 'refused', reason: check.reason };
+  }
+  await options.openExternal(check.url);
+  return { status: 'opened', url: check.url };
+}
+
+function sourceFields(source: ActionSource) {
+  return {
+    campaignId: source.campaignId,
+    variantId: source.variantId,
+    ...(source.messageId ? { messageId: source.messageId } : {}),
   };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type Settings } from '../../common/settings.js';
+import { EMPTY_POLICY } from '../../common/policy.js';
 import { readUpdatePolicy } from '../updates/policy.js';
-import { backendUrlOf, governSettings, loadPolicy, updatePolicyOf } from './policy.js';
+import { backendUrlOf, governSettings, loadPolicy, updatePolicyOf, validatePolicyValues } from './policy.js';
 import type { PolicyIdentity, PolicySeams } from './platform-sources.js';
 
 const ACME: PolicyIdentity = { vendor: 'Acme', product: 'AcmeTray', bundleId: 'com.acme.tray' };
@@ -137,6 +138,20 @@ describe('precedence: enforced > owner > recommended > OEM default', () => {
     const modest = governSettings({ ...owner, consent: 'none' }, new Set(['consent']), policy);
     expect(modest.settings.consent).toBe('none');
     expect(modest.sources.consent).toBe('owner');
+  });
+
+  it('StoreLinks: an enforced value locks reorder buttons and store links whatever the owner chose, and is read from a registry DWORD', () => {
+    const policy = { enforced: { StoreLinks: false }, recommended: {}, sources: ['HKLM'] };
+    const governed = governSettings({ ...owner, storeLinks: true }, new Set(['storeLinks']), policy);
+    expect(governed.settings.storeLinks).toBe(false);
+    expect(governed.sources.storeLinks).toBe('policy');
+    // Apart from the categories and consent: the policy does not touch them.
+    expect(governed.settings.messageCategories).toEqual(owner.messageCategories);
+    expect(governed.settings.consent).toBe(owner.consent);
+    expect(governSettings(owner, new Set(), EMPTY_POLICY).sources.storeLinks).toBe('default');
+    expect(validatePolicyValues({ level: 'enforced', where: 'HKLM', values: { StoreLinks: 0 } }, () => undefined)).toEqual({
+      StoreLinks: false,
+    });
   });
 
   it('a recommended value replaces the OEM default until the owner chooses', () => {

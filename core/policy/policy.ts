@@ -106,6 +106,7 @@ export interface GovernedSettings {
   sources: {
     consent: SettingSource;
     messageCategories: Record<keyof MessageCategoryChoices, SettingSource>;
+    storeLinks: SettingSource;
   };
   /** Which policy source set each locked value (for "set by your organisation's policy: …"). */
   policySources: string[];
@@ -147,11 +148,25 @@ export function governSettings(owner: Settings, chosen: ReadonlySet<keyof Settin
       categorySources[category] = 'default';
     }
   }
+  const storeLinks = governSwitch(owner.storeLinks, chosen.has('storeLinks'), enforced.StoreLinks, recommended.StoreLinks);
   return {
-    settings: { ...owner, consent, messageCategories: categories },
-    sources: { consent: consentSource, messageCategories: categorySources },
+    settings: { ...owner, consent, messageCategories: categories, storeLinks: storeLinks.value },
+    sources: { consent: consentSource, messageCategories: categorySources, storeLinks: storeLinks.source },
     policySources: policy.sources,
   };
+}
+
+/** One on/off setting under the same precedence: enforced > the owner's choice > recommended > the OEM default. */
+function governSwitch(
+  own: boolean,
+  chosen: boolean,
+  forced: boolean | undefined,
+  suggested: boolean | undefined,
+): { value: boolean; source: SettingSource } {
+  if (forced !== undefined) return { value: forced, source: 'policy' };
+  if (chosen) return { value: own, source: 'owner' };
+  if (suggested !== undefined) return { value: suggested, source: 'recommended' };
+  return { value: own, source: 'default' };
 }
 
 /** The update keys, typed for core/updates (its UpdatePolicySource reads this). Enforced only: "recommended" updates would be the OEM's defaults. */

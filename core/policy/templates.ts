@@ -19,6 +19,7 @@ const EXAMPLES: Record<PolicyKey, string | number | boolean> = {
   MessageCategoryTips: false,
   MessageCategoryOffers: false,
   MessageCategorySurveys: false,
+  StoreLinks: true,
   UpdatesEnabled: true,
   UpdateChannel: 'stable',
   UpdateFeedUrl: 'https://updates.example.com/',
@@ -27,7 +28,7 @@ const EXAMPLES: Record<PolicyKey, string | number | boolean> = {
   BackendUrl: 'https://messages.example.com/',
 };
 
-const CATEGORIES = ['Privacy', 'Messages', 'Updates', 'Backend'] as const;
+const CATEGORIES = ['Privacy', 'Messages', 'Store', 'Updates', 'Backend'] as const;
 
 function elements(key: PolicyKey, spec: PolicyKeySpec, suffix: string): string {
   const ref = `${key}${suffix}`;

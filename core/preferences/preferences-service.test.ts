@@ -65,6 +65,23 @@ describe('preference center', () => {
     expect(preferences.view().categories.find((row) => row.category === 'tips')).toMatchObject({ source: 'recommended' });
   });
 
+  it('reorder buttons and store links: on by default, their own switch apart from the categories and consent, lockable by policy', async () => {
+    const { preferences, settings } = open();
+    expect(preferences.view().storeLinks).toEqual({ on: true, locked: false, source: 'default' });
+    const off = await preferences.update({ storeLinks: false });
+    expect(off.storeLinks).toEqual({ on: false, locked: false, source: 'owner' });
+    expect(off.categories.map((row) => row.on)).toEqual(preferences.view().categories.map((row) => row.on));
+    expect(settings.get()).toMatchObject({ storeLinks: false, consent: 'none', messageCategories: { supplies: true } });
+
+    const locked = open(memorySettingsStorage(), { enforced: { StoreLinks: false }, recommended: {}, sources: ['HKLM'] });
+    await locked.preferences.update({ storeLinks: true });
+    expect(locked.preferences.view().storeLinks).toEqual({ on: false, locked: true, source: 'policy' });
+    const suggested = open(memorySettingsStorage(), { enforced: {}, recommended: { StoreLinks: false }, sources: ['HKLM'] });
+    expect(suggested.preferences.view().storeLinks).toEqual({ on: false, locked: false, source: 'recommended' });
+    await suggested.preferences.update({ storeLinks: true });
+    expect(suggested.preferences.view().storeLinks).toEqual({ on: true, locked: false, source: 'owner' });
+  });
+
   it('keeps marketing off until the owner opts in', () => {
     const { preferences } = open();
     expect(

@@ -84,6 +84,11 @@ export function createPreferencesService(options: PreferencesOptions): Preferenc
           source,
         };
       }),
+      storeLinks: {
+        on: governed.settings.storeLinks,
+        locked: governed.sources.storeLinks === 'policy',
+        source: governed.sources.storeLinks,
+      },
       quietHours: owner.quietHours,
       frequencyLimit: owner.frequencyLimit ?? null,
       supplyThresholds: (options.supplies?.() ?? []).map((target) => ({
@@ -120,6 +125,8 @@ export function createPreferencesService(options: PreferencesOptions): Preferenc
         const current = options.settings.get().messageCategories;
         patch.messageCategories = { ...current, [change.category.category]: change.category.on } satisfies MessageCategoryChoices;
       }
+      // Like a category: the owner's choice is kept under a policy that locks it, and comes back when the policy is lifted.
+      if (change.storeLinks !== undefined) patch.storeLinks = change.storeLinks;
       if (change.quietHours !== undefined) patch.quietHours = change.quietHours;
       if (change.frequencyLimit !== undefined) patch.frequencyLimit = change.frequencyLimit;
       if (change.supplyThreshold !== undefined) {

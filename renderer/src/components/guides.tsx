@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import type { DeviceSnapshot } from '../../../common/device.js';
 import { matchGuides, type MatchedGuide } from '../../../common/messages/manifest-guide.js';
+import { useLinkHosts } from '../store/selectors.js';
 import { useStore } from '../store/store.js';
 import { MessageBody } from './messages/message-body.js';
 import { useTranslator } from '../l10n/use-translator.js';
@@ -25,7 +26,7 @@ function anchorLabel(device: DeviceSnapshot, guide: MatchedGuide): string {
 
 /** One guide, folded to its title until the owner opens it; steps numbered, each with its picture. */
 export function GuideDetails({ guide, about }: { guide: MatchedGuide; about: string }) {
-  const hosts = useStore((state) => state.inbox.allowedLinkHosts);
+  const hosts = useLinkHosts();
   const titleId = useId();
   const { t } = useTranslator();
   return (

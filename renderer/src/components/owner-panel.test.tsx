@@ -7,6 +7,7 @@ import type { InboxItem } from '../../../common/contract/messages.js';
 import { classifySupply } from '../../../common/supply.js';
 import { actionKey, supplyKey } from '../store/actions-slice.js';
 import { resetStore, store } from '../store/store.js';
+import { linkHostsFor } from '../store/selectors.js';
 import { createFakeBridge } from '../testing/fake-bridge.js';
 import { demoPrinter } from '../testing/fixtures.js';
 import { CartView } from './actions/cart-view.js';
@@ -35,7 +36,7 @@ const buttonNames = (html: string) =>
     ([, attributes, inner]) => / aria-label="([^"]*)"/.exec(attributes!)?.[1] ?? text(inner!),
   );
 
-const STORE_CART: Cart = { items: [], multiItemCheckout: true, storeConfigured: true };
+const STORE_CART: Cart = { items: [], multiItemCheckout: true, storeConfigured: true, storeLinks: true, storeHosts: [] };
 
 /** The demo printer with cyan at 5 % and the waste box 92 % full. */
 function lowPrinter() {
@@ -70,6 +71,20 @@ describe('reorder from the gauge', () => {
     const { partNumber: _dropped, ...cyan } = printer.supplies[1]!;
     printer.supplies[1] = cyan;
     expect(buttonNames(showPanel([printer])).filter((name) => name.startsWith('Order '))).toEqual([]);
+  });
+
+  it('offers nothing to order while the owner has turned reorder buttons and store links off', () => {
+    expect(
+      buttonNames(showPanel([lowPrinter()], { ...STORE_CART, storeLinks: false })).filter((name) => /^(Order|Replace) /.test(name)),
+    ).toEqual([]);
+  });
+
+  it('leaves the store hosts out of the hosts a message may link to while store links are off', () => {
+    expect(linkHostsFor(['shop.example.com', 'support.example.com'], false, ['shop.example.com'])).toEqual(['support.example.com']);
+    expect(linkHostsFor(['shop.example.com', 'support.example.com'], true, ['shop.example.com'])).toEqual([
+      'shop.example.com',
+      'support.example.com',
+    ]);
   });
 
   it('orders exactly that supply of that device, and shows a refusal next to the button', async () => {

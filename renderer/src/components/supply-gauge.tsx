@@ -15,8 +15,9 @@ import { useTranslator } from '../l10n/use-translator.js';
 export function SupplyGauge({ deviceId, supply }: { deviceId: string; supply: Supply }) {
   const { t } = useTranslator();
   const gauge = describeGauge(supply, t);
-  const storeConfigured = useStore((state) => state.cart.storeConfigured);
-  const order = storeConfigured ? orderAction(supply, t) : null;
+  // No store, or the owner turned reorder buttons and store links off: no Order button.
+  const canOrder = useStore((state) => state.cart.storeConfigured && state.cart.storeLinks);
+  const order = canOrder ? orderAction(supply, t) : null;
   const nameId = useId();
   const daysLeft = describeDaysLeft(supply, t);
   return (

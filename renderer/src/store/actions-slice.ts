@@ -71,7 +71,7 @@ export function cartCount(cart: Cart): number {
   return cart.items.reduce((sum, item) => sum + item.quantity, 0);
 }
 
-const EMPTY_CART: Cart = { items: [], multiItemCheckout: false, storeConfigured: false };
+const EMPTY_CART: Cart = { items: [], multiItemCheckout: false, storeConfigured: false, storeLinks: true, storeHosts: [] };
 
 function sourceOf(item: InboxItem): ActionSource {
   return { campaignId: item.campaignId, variantId: item.variantId, messageId: item.id };

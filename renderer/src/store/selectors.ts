@@ -1,5 +1,6 @@
+import { useMemo } from 'react';
 import type { DeviceSnapshot } from '../../../common/device.js';
-import type { StoreState } from './store.js';
+import { useStore, type StoreState } from './store.js';
 
 /** Which main view the panel shows. */
 export type PanelView = 'starting' | 'unreachable' | 'loading' | 'failed' | 'empty' | 'devices';
@@ -24,3 +25,16 @@ export function selectUnreachable(state: StoreState): boolean {
 
 /** The attached devices. */
 export const selectDevices = (state: StoreState): DeviceSnapshot[] => state.devices;
+
+/** The hosts a message or guide may link to, without the store's while reorder buttons and store links are off. */
+export function linkHostsFor(allowed: readonly string[], storeLinks: boolean, storeHosts: readonly string[]): readonly string[] {
+  return storeLinks ? allowed : allowed.filter((host) => !storeHosts.includes(host));
+}
+
+/** `linkHostsFor` the panel's state, stable between renders while nothing it reads changes. */
+export function useLinkHosts(): readonly string[] {
+  const allowed = useStore((state) => state.inbox.allowedLinkHosts);
+  const storeLinks = useStore((state) => state.cart.storeLinks);
+  const storeHosts = useStore((state) => state.cart.storeHosts);
+  return useMemo(() => linkHostsFor(allowed, storeLinks, storeHosts), [allowed, storeLinks, storeHosts]);
+}

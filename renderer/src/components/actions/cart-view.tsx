@@ -29,7 +29,8 @@ export function CartView() {
   useEffect(() => {
     if (revealed > 0) section.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
   }, [revealed]);
-  if (cart.items.length === 0 && notice === null) return null;
+  // Reorder buttons and store links turned off: no cart either (the core refuses to check it out).
+  if (!cart.storeLinks || (cart.items.length === 0 && notice === null)) return null;
   const count = cartCount(cart);
   return (
     <section className="cart" aria-labelledby={`${contentId}-title`} ref={section} id="reorder-cart" tabIndex={-1}>

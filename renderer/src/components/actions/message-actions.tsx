@@ -12,10 +12,13 @@ type FeedbackAction = Extract<MessageAction, { type: 'feedback' }>;
 
 /** Reorder and feedback buttons of a message; other action types are drawn by the inbox. */
 export function MessageActions({ item }: { item: InboxItem }) {
+  // Off: the message keeps its text and other actions, without its reorder buttons.
+  const storeLinks = useStore((state) => state.cart.storeLinks);
   return (
     <>
       {item.actions.map((action, index) => {
-        if (action.type === 'reorder') return <ReorderButtons key={index} item={item} actionIndex={index} label={action.label} />;
+        if (action.type === 'reorder')
+          return storeLinks ? <ReorderButtons key={index} item={item} actionIndex={index} label={action.label} /> : null;
         if (action.type === 'feedback') return <FeedbackForm key={index} item={item} actionIndex={index} action={action} />;
         return null;
       })}

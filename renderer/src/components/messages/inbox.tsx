@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { InboxItem, SnoozedItem } from '../../../../common/contract/messages.js';
 import { isAllowedHttpsUrl } from '../../../../common/branding.js';
+import { useLinkHosts } from '../../store/selectors.js';
 import { useStore } from '../../store/store.js';
 import { pollStatusLine, snoozedUntilText, timeAgo } from '../../view/messages-format.js';
 import { MessageBody } from './message-body.js';
@@ -29,6 +30,8 @@ export function MessagesSection({ now }: { now?: () => number }) {
   const checking = useStore((state) => state.checkingMessages);
   const checkNow = useStore((state) => state.checkMessagesNow);
   const markAllRead = useStore((state) => state.markAllMessagesRead);
+  // Without the store's hosts while reorder buttons and store links are off: a store link then shows as text.
+  const linkHosts = useLinkHosts();
   const { t, intlLocale } = useTranslator();
   if (messagesStatus === 'idle') return null;
   // While "Check now" runs the line says so; afterwards it shows the outcome and when it came.
@@ -64,7 +67,7 @@ export function MessagesSection({ now }: { now?: () => number }) {
         <ul className="inbox" aria-label={t('messages.inbox')}>
           {inbox.items.map((item) => (
             <li key={item.id}>
-              <InboxEntry item={item} allowedLinkHosts={inbox.allowedLinkHosts} now={time} />
+              <InboxEntry item={item} allowedLinkHosts={linkHosts} now={time} />
             </li>
           ))}
         </ul>

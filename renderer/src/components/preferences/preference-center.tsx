@@ -5,6 +5,7 @@ import { DialogOpenerButton, PanelDialog } from '../panel-dialog.js';
 import { ConsentSection } from './consent-section.js';
 import { MessageSection } from './message-section.js';
 import { SendsSection } from './sends-section.js';
+import { StoreLinksSection } from './store-links-section.js';
 import { ThresholdsSection } from './thresholds-section.js';
 import './preferences.css';
 
@@ -40,6 +41,7 @@ export function PreferenceCenter({ formatTime }: { formatTime: FormatTime }) {
         <>
           <ConsentSection view={view} formatTime={formatTime} />
           <MessageSection view={view} />
+          <StoreLinksSection view={view} />
           <ThresholdsSection view={view} />
           <SendsSection formatTime={formatTime} />
         </>
