@@ -70,7 +70,7 @@ function start(root: HTMLElement): void {
         ? h(
             'p',
             { class: 'empty', attrs: { 'data-empty': 'campaigns' } },
-            'No campaigns published yet. Campaigns appear here once an admin creates one (`npm run admin -- push <file>`).',
+            'No campaigns yet. A campaign appears here once an admin creates or publishes one (`npm run admin -- publish <campaign.json>`).',
           )
         : h(
             'ul',

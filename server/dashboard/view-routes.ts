@@ -109,7 +109,7 @@ function sessionRoutes(config: DashboardConfig, sessions: AdminSessions): Route[
           const hint =
             role !== null || /^ts_(support|device|install)_/.test(body.token)
               ? ' That is a device or support token; the dashboard takes an admin token (ts_admin_…).'
-              : ' The server writes it to admin-token in its data directory (--data-dir) on first start, or takes it from TRAYSIDE_ADMIN_TOKEN.';
+              : ' The server writes one to admin-token in its data directory (--data-dir) on first start, or takes it from TRAYSIDE_ADMIN_TOKEN; `npm run admin -- mint-token admin NAME` makes another.';
           throw new HttpError(401, 'unknown-token', `This admin token is not known to the server.${hint}`);
         }
         sessions.start(deps, hash, request, reply);
