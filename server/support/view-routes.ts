@@ -7,29 +7,14 @@ import type { ServerDeps } from '../deps.js';
 import { hashToken } from '../http/auth.js';
 import { HttpError } from '../http/errors.js';
 import { DeviceRateLimiter, enforceLimit } from '../http/rate-limit.js';
-import { defineRoute, registerRoutes, type Route } from '../http/route.js';
+import { defineRoute, type Route } from '../http/route.js';
+import { registerWebView } from '../http/web-view.js';
 import type { StoredCase, SupportScope, SupportTokenInfo } from '../store/diagnostics-store.js';
 import type { DiagnosticsConfig } from './config.js';
 import { endSession, startSession, supportTokenOf } from './support-session.js';
 import { SUPPORT_VIEW_FILES, SupportViewAssets } from './view-assets.js';
 
 const gunzipAsync = promisify(gunzip);
-
-/**
- * Everything under /support: scripts and styles only from this origin, no inline code, no frames,
- * no outside connections. Bundle data is put on the page as text by the view (never as HTML), and
- * this policy is the second line if that ever slipped.
- */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-].join('; ');
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -255,16 +240,7 @@ export function supportViewRoutes(config: DiagnosticsConfig, assets: SupportView
   return [...supportPageRoutes(assets), ...supportSessionRoutes(config), ...supportCaseRoutes(config)];
 }
 
-/** Registers the support view in a scope of its own, every answer with the view's security headers. */
-export async function registerSupportView(app: FastifyInstance, deps: ServerDeps, routes: readonly Route[]): Promise<void> {
-  await app.register(async (scope) => {
-    scope.addHook('onSend', async (_request, reply) => {
-      void reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
-      void reply.header('x-content-type-options', 'nosniff');
-      void reply.header('referrer-policy', 'no-referrer');
-      void reply.header('x-frame-options', 'DENY');
-      if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
-    });
-    registerRoutes(scope, deps, routes);
-  });
+/** Registers the view in a scope of its own, with the web views' security headers (server/http/web-view.ts). */
+export function registerSupportView(app: FastifyInstance, deps: ServerDeps, routes: readonly Route[]): Promise<void> {
+  return registerWebView(app, deps, routes);
 }
