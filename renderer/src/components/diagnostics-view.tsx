@@ -11,6 +11,7 @@ import { DialogOpenerButton, PanelDialog } from './panel-dialog.js';
 import './diagnostics.css';
 import { useTranslator } from '../l10n/use-translator.js';
 import { WithValue } from '../l10n/with-value.js';
+import { BoundCheckbox } from './bound-checkbox.js';
 
 /** The footer's "Get help" button; it opens the help view over the panel, and Escape or Close brings the owner back to it. */
 export function GetHelpButton() {
@@ -164,11 +165,10 @@ function Review({ preview }: { preview: DiagnosticsPreview }) {
           {found.map((kind) => (
             <li key={kind.kind}>
               <label className="review__kind">
-                <input
-                  type="checkbox"
-                  checked={kind.choice === 'remove'}
+                <BoundCheckbox
+                  on={kind.choice === 'remove'}
                   disabled={busy !== null}
-                  onChange={(event) => void setRedaction(kind.kind, event.target.checked ? 'remove' : 'keep')}
+                  take={(remove) => setRedaction(kind.kind, remove ? 'remove' : 'keep')}
                 />
                 <span>
                   {t('review.remove', { kind: t(KIND_WORDS[kind.kind]) })}{' '}

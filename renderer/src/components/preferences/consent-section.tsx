@@ -4,6 +4,7 @@ import { ConsentSchema, type Consent } from '../../../../common/settings.js';
 import { useTranslator } from '../../l10n/use-translator.js';
 import { useStore } from '../../store/store.js';
 import type { FormatTime } from '../../view/format.js';
+import { usePendingChoice } from '../use-pending-choice.js';
 import { COVERAGE_KEYS, LEVEL_KEYS } from './consent-words.js';
 import { sourceWords } from './source-words.js';
 
@@ -19,6 +20,7 @@ export function ConsentSection({ view, formatTime }: { view: PreferencesView; fo
   const change = useStore((state) => state.changePreferences);
   const name = useId();
   const { consent } = view;
+  const [shown, choose] = usePendingChoice(consent.level);
   const { t } = useTranslator();
   const title = (level: Consent): string => t(LEVEL_KEYS[level].title);
   return (
@@ -37,9 +39,9 @@ export function ConsentSection({ view, formatTime }: { view: PreferencesView; fo
                 type="radio"
                 name={name}
                 value={level}
-                checked={consent.level === level}
+                checked={shown === level}
                 disabled={disabled}
-                onChange={() => void change({ consent: level })}
+                onChange={() => choose(level, () => change({ consent: level }))}
               />
               <span>
                 <strong>{title(level)}</strong> — {t(LEVEL_KEYS[level].summary, { product: 'Trayside' })}

@@ -3,6 +3,7 @@ import type { MessageCategory, PreferencesView } from '../../../../common/contra
 import type { MessageKey } from '../../../../common/l10n/en.js';
 import { useTranslator } from '../../l10n/use-translator.js';
 import { useStore } from '../../store/store.js';
+import { BoundCheckbox } from '../bound-checkbox.js';
 import { sourceWords } from './source-words.js';
 
 const CATEGORY_WORDS: Record<MessageCategory, { title: MessageKey; about: MessageKey }> = {
@@ -34,12 +35,11 @@ export function MessageSection({ view }: { view: PreferencesView }) {
         <legend className="preferences__legend">{t('prefs.categories')}</legend>
         {view.categories.map((row) => (
           <label key={row.category} className="preferences__choice">
-            <input
-              type="checkbox"
-              checked={row.on}
+            <BoundCheckbox
+              on={row.on}
               disabled={row.locked}
               aria-describedby={`${id}-${row.category}`}
-              onChange={(event) => void change({ category: { category: row.category, on: event.currentTarget.checked } })}
+              take={(on) => change({ category: { category: row.category, on } })}
             />
             <span>
               <strong>{t(CATEGORY_WORDS[row.category].title)}</strong> — {t(CATEGORY_WORDS[row.category].about)}{' '}
@@ -64,10 +64,9 @@ export function MessageSection({ view }: { view: PreferencesView }) {
       <fieldset className="preferences__fieldset">
         <legend className="preferences__legend">{t('prefs.quietHours')}</legend>
         <label className="preferences__choice">
-          <input
-            type="checkbox"
-            checked={view.quietHours !== null}
-            onChange={(event) => void change({ quietHours: event.currentTarget.checked ? { start: '22:00', end: '07:00' } : null })}
+          <BoundCheckbox
+            on={view.quietHours !== null}
+            take={(on) => change({ quietHours: on ? { start: '22:00', end: '07:00' } : null })}
           />
           <span>{t('prefs.noMessagesAtNight')}</span>
         </label>
@@ -99,11 +98,7 @@ export function MessageSection({ view }: { view: PreferencesView }) {
       <fieldset className="preferences__fieldset">
         <legend className="preferences__legend">{t('prefs.howOften')}</legend>
         <label className="preferences__choice">
-          <input
-            type="checkbox"
-            checked={limit !== null}
-            onChange={(event) => void change({ frequencyLimit: event.currentTarget.checked ? { perDay: 2, perWeek: 5 } : null })}
-          />
+          <BoundCheckbox on={limit !== null} take={(on) => change({ frequencyLimit: on ? { perDay: 2, perWeek: 5 } : null })} />
           <span>{t('prefs.limit')}</span>
         </label>
         {limit !== null && (

@@ -2,6 +2,7 @@ import { useId } from 'react';
 import type { PreferencesView } from '../../../../common/contract/preferences.js';
 import { useTranslator } from '../../l10n/use-translator.js';
 import { useStore } from '../../store/store.js';
+import { BoundCheckbox } from '../bound-checkbox.js';
 import { sourceWords } from './source-words.js';
 
 /**
@@ -20,13 +21,12 @@ export function StoreLinksSection({ view }: { view: PreferencesView }) {
         {t('prefs.store')}
       </h3>
       <label className="preferences__choice">
-        <input
-          type="checkbox"
+        <BoundCheckbox
           role="switch"
-          checked={row.on}
+          on={row.on}
           disabled={row.locked}
           aria-describedby={`${id}-about ${id}-source`}
-          onChange={(event) => void change({ storeLinks: event.currentTarget.checked })}
+          take={(on) => change({ storeLinks: on })}
         />
         <span className="preferences__text">
           <strong>{t('prefs.storeLinks')}</strong> <span id={`${id}-about`}>{t('prefs.storeLinks.about')}</span>{' '}
