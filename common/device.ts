@@ -33,6 +33,30 @@ export type DeviceCondition = z.infer<typeof DeviceConditionSchema>;
 export const DeviceStateSchema = z.enum(['ok', 'attention', 'error', 'unreachable']);
 export type DeviceState = z.infer<typeof DeviceStateSchema>;
 
+/** A HID report descriptor in brief: what support asks first about a battery device. */
+export interface HidDescriptorSummary {
+  /** The first application collection's usage page and usage (0x84/0x04 is a UPS). */
+  usagePage?: number;
+  usage?: number;
+  /** How many distinct reports of each kind the descriptor declares. */
+  reports: { input: number; output: number; feature: number };
+  /** Each usage the descriptor names once, by name where this project knows it, else `0xPPPP:0xUUUU`. */
+  usages: string[];
+}
+
+/**
+ * What a device said about itself before decoding. The panel never shows it; the diagnostics
+ * bundle carries it so support can see what the device really sent, not only what the app made
+ * of it. Each source fills the part it read.
+ */
+export interface DeviceIdentitySources {
+  /** IEEE 1284 Device ID fields as the printer sent them (MFG, MDL, CMD, SN, …). */
+  ieee1284?: Record<string, string>;
+  hid?: HidDescriptorSummary;
+  /** IPP printer attributes as read, each value as text. */
+  ipp?: Record<string, string | string[]>;
+}
+
 /** What one read of a device gives; the monitor adds identity bookkeeping and staleness. */
 export interface DeviceReading {
   identity: DeviceIdentity;
@@ -40,6 +64,7 @@ export interface DeviceReading {
   supplies: Supply[];
   /** Battery devices: charging, on mains, runtime left; free-form facts shown as "label: value". */
   facts?: Record<string, string>;
+  sources?: DeviceIdentitySources;
 }
 
 /** A device as every view sees it. */

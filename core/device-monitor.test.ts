@@ -75,6 +75,10 @@ describe('device monitor', () => {
     const snapshot = monitor.snapshots()[0];
     expect(snapshot).toMatchObject({ state: 'unreachable', stale: true, statusLine: 'Not responding' });
     expect(snapshot?.supplies).toHaveLength(5);
+    // What the printer last said about itself stays for a diagnostics capture, and never reaches the views.
+    expect(monitor.identitySources(snapshot!.id)?.ieee1284).toMatchObject({ MFG: 'Trayside', SN: 'TS-DEMO-0001' });
+    expect(snapshot).not.toHaveProperty('sources');
+    expect(monitor.identitySources('no-such-device')).toBeUndefined();
     await time.advance(2_000 + 5_000 + 4_000 + 5_000); // retries after 2 s, then 4 s: backoff doubles
     expect(log.filter((line) => line.includes('read failed'))).toHaveLength(3);
     printer.setResponsive(true);

@@ -1,4 +1,4 @@
-import type { DeviceReading, DeviceSnapshot } from '../common/device.js';
+import type { DeviceIdentitySources, DeviceReading, DeviceSnapshot } from '../common/device.js';
 import { exponentialBackoffMs, DisposableStore, Emitter, type Clock, type Disposable, type Timers } from '../common/lifecycle.js';
 import type { DeviceSession, DeviceSource, DeviceSourceEvent } from '../native/transport.js';
 import { describeError } from '../common/errors.js';
@@ -25,6 +25,8 @@ export interface DeviceMonitorOptions {
 export interface DeviceMonitor extends Disposable {
   start(): Promise<void>;
   snapshots(): DeviceSnapshot[];
+  /** What the device last said about itself before decoding (for diagnostics; never published to views). */
+  identitySources(deviceId: string): DeviceIdentitySources | undefined;
   onChanged(listener: (snapshots: DeviceSnapshot[]) => void): Disposable;
   /** Reads one device now; resolves when that read settled. Unknown ids reject. */
   refresh(deviceId: string): Promise<void>;
@@ -38,6 +40,8 @@ export interface DeviceMonitor extends Disposable {
 interface Tracked {
   session: DeviceSession;
   snapshot: DeviceSnapshot | undefined;
+  /** The last raw identity read; a read without one, or a failed read, keeps it for a diagnostics capture. */
+  sources: DeviceIdentitySources | undefined;
   inFlight: Promise<void> | undefined;
   abort: AbortController | undefined;
   timer: Disposable | undefined;
@@ -46,9 +50,7 @@ interface Tracked {
 
 /** Creates the monitor; nothing happens until `start`. */
 export function createDeviceMonitor(options: DeviceMonitorOptions): DeviceMonitor {
-  const readTimeoutMs = options.readTimeoutMs ?? 5_000;
-  const initialBackoffMs = options.initialBackoffMs ?? 2_000;
-  const maxBackoffMs = options.maxBackoffMs ?? 5 * 60_000;
+  const { readTimeoutMs = 5_000, initialBackoffMs = 2_000, maxBackoffMs = 5 * 60_000 } = options;
   const log = options.log ?? (() => undefined);
   const annotate = options.annotate ?? ((snapshot: DeviceSnapshot) => snapshot);
   let pollIntervalMs = options.pollIntervalMs;
@@ -94,6 +96,7 @@ export function createDeviceMonitor(options: DeviceMonitorOptions): DeviceMonito
     const next = annotate(snapshotFromReading(tracked.session, reading, options.clock.now()));
     const before = tracked.snapshot;
     tracked.snapshot = next;
+    if (reading.sources) tracked.sources = reading.sources;
     schedule(tracked, pollIntervalMs);
     if (!before || !sameContent(before, next)) publish();
   }
@@ -116,7 +119,7 @@ export function createDeviceMonitor(options: DeviceMonitorOptions): DeviceMonito
   function track(session: DeviceSession): void {
     const previous = devices.get(session.id);
     if (previous) forget(previous);
-    const tracked: Tracked = { session, snapshot: undefined, inFlight: undefined, abort: undefined, timer: undefined, failures: 0 };
+    const tracked: Tracked = { session, snapshot: undefined, sources: undefined, inFlight: undefined, abort: undefined, timer: undefined, failures: 0 };
     devices.set(session.id, tracked);
     if (!paused) void readNow(tracked);
   }
@@ -149,6 +152,7 @@ export function createDeviceMonitor(options: DeviceMonitorOptions): DeviceMonito
       publish();
     },
     snapshots,
+    identitySources: (deviceId) => devices.get(deviceId)?.sources,
     onChanged: (listener) => changed.on(listener),
     refresh(deviceId) {
       const tracked = devices.get(deviceId);

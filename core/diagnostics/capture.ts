@@ -1,5 +1,5 @@
 import { arch, hostname, platform, release, userInfo } from 'node:os';
-import type { DeviceSnapshot } from '../../common/device.js';
+import type { DeviceIdentitySources, DeviceSnapshot } from '../../common/device.js';
 import {
   BUNDLE_FORMAT,
   BUNDLE_LIMITS,
@@ -17,6 +17,7 @@ import {
 } from '../../common/diagnostics/bundle.js';
 import { describeError } from '../../common/errors.js';
 import { remainingPercent } from '../../common/supply.js';
+import { IEEE1284_KEY_ALIASES } from '../../native/decoders/ieee1284.js';
 import type { LevelSample } from '../devices/run-out.js';
 import { readRecentLogs } from '../logging/app-logger.js';
 import { Redactor, type KnownValue, type RedactionChoices } from './redact.js';
@@ -40,6 +41,8 @@ export interface CaptureInput {
   app: DiagnosticsBundle['app'];
   os: DiagnosticsBundle['os'];
   devices: readonly DeviceSnapshot[];
+  /** What each device last said about itself before decoding, by device id. */
+  identitySources: ReadonlyMap<string, DeviceIdentitySources>;
   /** Level history per device and supply. */
   samples: (deviceId: string, supplyId: string) => readonly LevelSample[];
   statusChanges: readonly BundleStatusChange[];
@@ -62,6 +65,8 @@ export interface CaptureSources {
   electron?: string;
   locale?: string;
   devices: () => readonly DeviceSnapshot[];
+  /** The raw identity a device last sent (1284 fields, HID descriptor summary, IPP attributes); absent for a host that has none. */
+  identitySources?: (deviceId: string) => DeviceIdentitySources | undefined;
   samples: (deviceId: string, supplyId: string) => readonly LevelSample[];
   statusChanges: (from: number) => readonly BundleStatusChange[];
   errors: (from: number) => readonly BundleDeviceError[];
@@ -136,12 +141,28 @@ export async function gatherCapture(sources: CaptureSources): Promise<CaptureInp
   const identity = (sources.identity ?? osIdentity)();
   const known: KnownValue[] = [];
   for (const device of devices) if (device.identity.serial) known.push({ kind: 'serial', value: device.identity.serial });
+  const identitySources = new Map<string, DeviceIdentitySources>();
+  for (const device of devices) {
+    const raw = sources.identitySources?.(device.id);
+    if (!raw) continue;
+    identitySources.set(device.id, raw);
+    known.push(...knownInRawIdentity(raw));
+  }
   if (identity.user) known.push({ kind: 'user', value: identity.user });
   if (identity.host) known.push({ kind: 'host', value: identity.host });
-  leftOut.push({
-    what: 'Raw device descriptors (HID report descriptor, full IPP attribute set)',
-    reason: 'The device sources give the app the identity they decoded, not the raw descriptors; the bundle carries that identity.',
-  });
+  if ([...identitySources.values()].some((raw) => raw.ipp && PLACE_ATTRIBUTES.some((name) => Object.hasOwn(raw.ipp!, name)))) {
+    leftOut.push({
+      what: `IPP attributes that say where a printer is or who looks after it (${PLACE_ATTRIBUTES.join(', ')})`,
+      reason:
+        'They are free text the printer’s owner typed (a room, a person, a phone number); no redaction can tell what in them is personal.',
+    });
+  }
+  if ([...identitySources.values()].some((raw) => raw.hid)) {
+    leftOut.push({
+      what: 'HID report descriptor bytes',
+      reason: 'The bundle carries the descriptor in summary (its collection, report counts and usages), which is what support reads.',
+    });
+  }
 
   return {
     capturedAt,
@@ -155,6 +176,7 @@ export async function gatherCapture(sources: CaptureSources): Promise<CaptureInp
       ...(sources.locale ? { locale: sources.locale } : {}),
     },
     devices,
+    identitySources,
     samples: sources.samples,
     statusChanges: sources.statusChanges(from),
     errors: sources.errors(from),
@@ -170,10 +192,53 @@ export async function gatherCapture(sources: CaptureSources): Promise<CaptureInp
 
 const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
-function device(snapshot: DeviceSnapshot, text: (value: string, max: number) => string): BundleDevice {
+/** IPP attributes that are free text about a place or a person; left out of a bundle whole. */
+const PLACE_ATTRIBUTES = [
+  'printer-location',
+  'printer-geo-location',
+  'printer-contact-col',
+  'printer-organization',
+  'printer-organizational-unit',
+] as const;
+
+/** Serials and queue names in what a device sent, so redaction finds them wherever they appear. */
+function knownInRawIdentity(raw: DeviceIdentitySources): KnownValue[] {
+  const known: KnownValue[] = [];
+  for (const [key, value] of Object.entries(raw.ieee1284 ?? {})) {
+    if ((IEEE1284_KEY_ALIASES.serial as readonly string[]).includes(key) && value.trim() !== '') known.push({ kind: 'serial', value });
+  }
+  const ipp = raw.ipp ?? {};
+  for (const name of ['printer-uuid', 'printer-serial-number', 'device-serial-number'] as const) {
+    for (const value of [ipp[name] ?? []].flat())
+      if (value.trim() !== '') known.push({ kind: 'serial', value: value.replace(/^urn:uuid:/i, '') });
+  }
+  for (const value of [ipp['printer-name'] ?? []].flat()) if (value.trim() !== '') known.push({ kind: 'queue', value });
+  return known;
+}
+
+function ippForBundle(
+  ipp: Record<string, string | string[]>,
+  text: (value: string, max: number) => string,
+): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(ipp).slice(0, 300)) {
+    if ((PLACE_ATTRIBUTES as readonly string[]).includes(name)) continue;
+    out[text(name, 100)] = Array.isArray(value) ? value.slice(0, 256).map((entry) => text(entry, 2000)) : text(value, 2000);
+  }
+  return out;
+}
+
+function device(
+  snapshot: DeviceSnapshot,
+  raw: DeviceIdentitySources | undefined,
+  text: (value: string, max: number) => string,
+): BundleDevice {
   const identity = snapshot.identity;
   const ieee1284: Record<string, string> = {};
-  if (snapshot.transport === 'usb-printer' || snapshot.transport === 'simulated') {
+  if (raw?.ieee1284) {
+    // As the printer sent it, field by field; the bundle bounds how many.
+    for (const [key, value] of Object.entries(raw.ieee1284).slice(0, 64)) ieee1284[text(key, 64)] = text(value, 1000);
+  } else if (snapshot.transport === 'usb-printer' || snapshot.transport === 'simulated') {
     ieee1284.MFG = text(identity.manufacturer, 1000);
     ieee1284.MDL = text(identity.model, 1000);
     if (identity.commandSet.length > 0) ieee1284.CMD = text(identity.commandSet.join(','), 1000);
@@ -191,6 +256,17 @@ function device(snapshot: DeviceSnapshot, text: (value: string, max: number) => 
     ...(identity.vendorId === undefined ? {} : { vendorId: identity.vendorId }),
     ...(identity.productId === undefined ? {} : { productId: identity.productId }),
     ...(Object.keys(ieee1284).length > 0 ? { ieee1284 } : {}),
+    ...(raw?.hid
+      ? {
+          hid: {
+            ...(raw.hid.usagePage === undefined ? {} : { usagePage: raw.hid.usagePage }),
+            ...(raw.hid.usage === undefined ? {} : { usage: raw.hid.usage }),
+            reports: raw.hid.reports,
+            usages: raw.hid.usages.slice(0, 256).map((usage) => text(usage, 100)),
+          },
+        }
+      : {}),
+    ...(raw?.ipp ? { ipp: ippForBundle(raw.ipp, text) } : {}),
     state: snapshot.state,
     statusLine: text(snapshot.statusLine, 300),
     facts,
@@ -256,7 +332,9 @@ export function buildBundle(input: CaptureInput, choices: RedactionChoices): Dia
       ...(input.os.electron ? { electron: clip(input.os.electron, 50) } : {}),
       ...(input.os.locale ? { locale: clip(input.os.locale, 50) } : {}),
     },
-    devices: input.devices.slice(0, BUNDLE_LIMITS.maxDevices).map((snapshot) => device(snapshot, text)),
+    devices: input.devices
+      .slice(0, BUNDLE_LIMITS.maxDevices)
+      .map((snapshot) => device(snapshot, input.identitySources.get(snapshot.id), text)),
     history: {
       from,
       to: input.capturedAt,

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { AppInfo } from '../../common/contract/app.js';
 import type { Branding } from '../../common/branding.js';
-import type { DeviceSnapshot } from '../../common/device.js';
+import type { DeviceIdentitySources, DeviceSnapshot } from '../../common/device.js';
 import type { Settings } from '../../common/settings.js';
 import type { Clock, Disposable, Timers } from '../../common/lifecycle.js';
 import type { EventHub } from '../contract/event-hub.js';
@@ -39,7 +39,11 @@ export interface ComposeDiagnosticsOptions {
   clock: Clock;
   timers: Timers;
   log: (message: string) => void;
-  devices: { snapshots(): readonly DeviceSnapshot[]; onChanged(listener: (snapshots: DeviceSnapshot[]) => void): Disposable };
+  devices: {
+    snapshots(): readonly DeviceSnapshot[];
+    onChanged(listener: (snapshots: DeviceSnapshot[]) => void): Disposable;
+    identitySources?(deviceId: string): DeviceIdentitySources | undefined;
+  };
   supplyHistory: Pick<SupplyHistory, 'samples'>;
   inbox: () => ReadonlyArray<{ id: string; title: string; deliveredAt: number }>;
   settings: () => Settings;
@@ -67,6 +71,7 @@ export function composeDiagnostics(options: ComposeDiagnosticsOptions): { servic
       ...(options.host?.electron ? { electron: options.host.electron } : {}),
       locale: Intl.DateTimeFormat().resolvedOptions().locale,
       devices: () => options.devices.snapshots(),
+      identitySources: (deviceId) => options.devices.identitySources?.(deviceId),
       samples: (deviceId, supplyId) => options.supplyHistory.samples(deviceId, supplyId),
       inbox: options.inbox,
       settings: () => ({ ...options.settings() }),

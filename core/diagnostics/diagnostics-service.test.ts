@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { DeviceSnapshot } from '../../common/device.js';
+import type { DeviceIdentitySources, DeviceSnapshot } from '../../common/device.js';
 import { parseBundle } from '../../common/diagnostics/bundle.js';
 import { newCaseCode } from '../../common/diagnostics/case-code.js';
 import { systemClock, systemTimers, type Disposable } from '../../common/lifecycle.js';
@@ -112,6 +112,8 @@ interface Setup {
   backend?: string;
   sharing?: boolean;
   snapshots?: DeviceSnapshot[];
+  /** What each device sent about itself, by device id. */
+  identitySources?: Record<string, DeviceIdentitySources>;
   saveFile?: SaveBundleFile;
   /** Clock and timers the test moves (retries). */
   timers?: FakeTime;
@@ -131,6 +133,7 @@ async function service(setup: Setup): Promise<{ service: DiagnosticsService; tim
       now: () => Date.now(),
       app: { name: 'Trayside', version: '0.1.0', host: 'node' },
       devices: () => snapshots,
+      identitySources: (deviceId) => setup.identitySources?.[deviceId],
       samples: () => [0, 1, 2, 3, 4].map((day) => ({ at: Date.now() - (5 - day) * DAY, remaining: 40 - day * 5 })),
       inbox: () => [{ id: 'cyan-low', title: 'Cyan running low — order 805XL', deliveredAt: Date.now() - DAY }],
       settings: () => ({ consent: setup.sharing ? 'support-sharing' : 'none', locale: null, apiToken: 'hunter2' }),
@@ -188,6 +191,79 @@ describe('capture and review', () => {
     expect(preview.leftOut.map((entry) => entry.what)).toContain('Setting "apiToken"');
     expect(preview.bytes).toBe(Buffer.byteLength(preview.text));
     expect(preview.compressedBytes).toBeGreaterThan(0);
+  });
+
+  it('carries what each device sent: the 1284 ID field by field, the HID descriptor in summary, the IPP attributes; serials and queue names as placeholders, location text left out', async () => {
+    const dir = tempDir('trayside-diag-raw-');
+    const usb = printer();
+    const ups: DeviceSnapshot = {
+      ...printer(),
+      id: 'hid:051d:0002:3B1234X56789',
+      transport: 'hid',
+      identity: { manufacturer: 'APC', model: 'Back-UPS ES 850G2', serial: '3B1234X56789', commandSet: [] },
+      supplies: [],
+    };
+    const ipp: DeviceSnapshot = {
+      ...printer(),
+      id: 'ipp:office',
+      transport: 'ipp',
+      identity: { manufacturer: 'Brother', model: 'HL-L2350DW', serial: 'E78123K9N123456', commandSet: [] },
+      supplies: [],
+    };
+    const { service: diagnostics } = await service({
+      dir,
+      snapshots: [usb, ups, ipp],
+      identitySources: {
+        // The 1284 ID's own serial differs from the USB one: both are personal.
+        [usb.id]: { ieee1284: { MFG: 'HP', MDL: 'OfficeJet 8010', CMD: 'PCL3GUI,PJL', SN: 'TH0A1B2C3D', 'X-VENDOR': 'Ink=805' } },
+        [ups.id]: {
+          hid: {
+            usagePage: 0x84,
+            usage: 0x04,
+            reports: { input: 2, output: 0, feature: 7 },
+            usages: ['batteryRemainingCapacity', '0x00ff:0x0001'],
+          },
+        },
+        [ipp.id]: {
+          ipp: {
+            'printer-make-and-model': 'Brother HL-L2350DW series',
+            'printer-uuid': 'urn:uuid:E78123K9N123456',
+            'printer-name': 'Alices_Laser',
+            'printer-uri-supported': ['ipp://192.168.1.40/ipp/print', 'ipps://192.168.1.40/ipp/print'],
+            'printer-location': 'Alice’s study, 2nd floor',
+            'printer-state-reasons': ['toner-low', 'media-empty'],
+          },
+          ieee1284: { MFG: 'Brother', MDL: 'HL-L2350DW series', SN: 'E78123K9N123456' },
+        },
+      },
+    });
+    const preview = await diagnostics.handlers.capture();
+    const parsed = parseBundle(preview.text);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    const [first, second, third] = parsed.bundle.devices;
+    for (const secret of [SERIAL, 'TH0A1B2C3D', 'E78123K9N123456', 'Alices_Laser', '192.168.1.40', 'study'])
+      expect(preview.text).not.toContain(secret);
+    expect(first!.ieee1284).toEqual({ MFG: 'HP', MDL: 'OfficeJet 8010', CMD: 'PCL3GUI,PJL', SN: '<serial-2>', 'X-VENDOR': 'Ink=805' });
+    expect(second!.hid).toEqual({
+      usagePage: 0x84,
+      usage: 0x04,
+      reports: { input: 2, output: 0, feature: 7 },
+      usages: ['batteryRemainingCapacity', '0x00ff:0x0001'],
+    });
+    expect(third!.ipp).toMatchObject({
+      'printer-make-and-model': 'Brother HL-L2350DW series',
+      'printer-uuid': expect.stringMatching(/^urn:uuid:<serial-\d>$/),
+      'printer-name': '<queue-1>',
+      'printer-uri-supported': ['<printer-uri-1>', '<printer-uri-2>'],
+      'printer-state-reasons': ['toner-low', 'media-empty'],
+    });
+    expect(third!.ipp).not.toHaveProperty('printer-location');
+    expect(third!.ieee1284?.SN).toMatch(/^<serial-\d>$/);
+    expect(preview.leftOut.map((entry) => entry.what)).toEqual(
+      expect.arrayContaining([expect.stringContaining('printer-location'), 'HID report descriptor bytes']),
+    );
+    expect(preview.kinds.find((kind) => kind.kind === 'serial')).toMatchObject({ choice: 'remove' });
   });
 
   it('keeps a kind the owner keeps, and remembers the choice for the next capture', async () => {

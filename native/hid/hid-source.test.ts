@@ -51,6 +51,9 @@ describe('HidSource', () => {
     expect(reading.supplies).toMatchObject([{ id: 'battery', kind: 'battery', level: { kind: 'percent', percent: 87 }, low: false }]);
     expect(reading.facts).toMatchObject({ 'Runtime left': '20 min', 'Power source': 'Mains', Charging: 'Yes' });
     expect(reading.conditions).toEqual([]);
+    // What support sees of the descriptor: the UPS collection and the usages it names.
+    expect(reading.sources?.hid).toMatchObject({ usagePage: 0x84, usage: 0x04, reports: { feature: 3 } });
+    expect(reading.sources?.hid?.usages).toContain('batteryRemainingCapacity');
     // Report lengths come from the descriptor: id byte + data bytes.
     expect(handle.requests).toEqual(['feature 2 len=2', 'feature 3 len=3', 'feature 5 len=2']);
   });

@@ -2,6 +2,7 @@ import type { DeviceIdentity, DeviceReading } from '../../common/device.js';
 import { systemTimers, type Disposable, type Timers } from '../../common/lifecycle.js';
 import { classifySupply } from '../../common/supply.js';
 import { parseReportDescriptor, type HidField } from '../decoders/hid-descriptor.js';
+import { summarizeHidFields } from '../decoders/hid-summary.js';
 import { mapPowerDevice } from '../decoders/hid-power.js';
 import { readField } from '../decoders/hid-report.js';
 import { describeError } from '../../common/errors.js';
@@ -331,6 +332,7 @@ class HidSession implements DeviceSession {
       conditions: mapped.conditions,
       supplies: mapped.supplies.map(classifySupply),
       facts: { ...mapped.facts, ...facts },
+      sources: { hid: summarizeHidFields(fields) },
     };
   }
 

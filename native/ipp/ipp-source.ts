@@ -2,6 +2,7 @@ import type { DeviceIdentity, DeviceReading } from '../../common/device.js';
 import { Emitter, systemTimers, type Disposable, type Timers } from '../../common/lifecycle.js';
 import { classifySupply } from '../../common/supply.js';
 import { parseDeviceIdString } from '../decoders/ieee1284.js';
+import { ippIdentitySources } from '../decoders/ipp-attributes-text.js';
 import { decodeIppSupplies, ippText, type IppAttributes, type IppValue } from '../decoders/ipp-supplies.js';
 import { DeviceGate } from '../device-io.js';
 import type { DeviceSession, DeviceSource, DeviceSourceEvent } from '../transport.js';
@@ -81,7 +82,13 @@ export function readingFromAttributes(attributes: IppAttributes, uri: string): D
   if (printerState) facts['Printer state'] = printerState;
   if (stateMessage) facts['Printer says'] = stateMessage.slice(0, 200);
   const named = applyMarkerNames(supplies, attributes);
-  return { identity: identityFromAttributes(attributes, uri), conditions, supplies: named.map(classifySupply), facts };
+  return {
+    identity: identityFromAttributes(attributes, uri),
+    conditions,
+    supplies: named.map(classifySupply),
+    facts,
+    sources: ippIdentitySources(attributes),
+  };
 }
 
 /** One configured network (or IPP-over-USB) printer. */

@@ -20,6 +20,8 @@ describe('IPP supplies and maker as the device states them', () => {
       ['TK-5240K Black Toner', '#000000'],
       ['TK-5240C Cyan Toner', '#00ffff'],
     ]);
+    // The attributes as read go with the reading, for a diagnostics capture.
+    expect(reading.sources?.ipp?.['marker-names']).toEqual(['TK-5240K Black Toner', 'TK-5240C Cyan Toner']);
   });
 
   it("a printer's own description still wins over marker-names", () => {

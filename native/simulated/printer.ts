@@ -110,6 +110,7 @@ export class SimulatedPrinter implements DeviceSession {
   readonly id: string;
   private readonly clock: Clock;
   private readonly identity: DeviceIdentity;
+  private readonly deviceIdFields: Record<string, string>;
   private speed: number;
   private readonly supplies: SupplyState[];
   private readonly active = new Set<SimulatedConditionCode>();
@@ -126,6 +127,14 @@ export class SimulatedPrinter implements DeviceSession {
       serial: options.serial ?? 'TS-DEMO-0001',
       firmware: '1.4.2',
       commandSet: ['PJL', 'PCL', 'PWG'],
+    };
+    // The 1284 ID a printer like this would send over GET_DEVICE_ID, as support sees it in a capture.
+    this.deviceIdFields = {
+      MFG: this.identity.manufacturer,
+      MDL: this.identity.model,
+      CMD: this.identity.commandSet.join(','),
+      CLS: 'PRINTER',
+      ...(this.identity.serial ? { SN: this.identity.serial } : {}),
     };
     const now = this.clock.now();
     this.supplies = DEFAULT_SUPPLIES.map((definition) => ({
@@ -185,6 +194,7 @@ export class SimulatedPrinter implements DeviceSession {
       identity: this.identity,
       conditions: [...this.active].map((code) => ({ code, ...SIMULATED_CONDITIONS[code] })),
       supplies: this.supplies.map((state) => this.currentSupply(state)),
+      sources: { ieee1284: this.deviceIdFields },
     };
   }
 

@@ -62,6 +62,8 @@ describe('UsbPrinterSource', () => {
       commandSet: ['PJL', 'PCL'],
       vendorId: 0x04b8,
     });
+    // The 1284 ID as the printer sent it, for the diagnostics bundle.
+    expect(reading.sources?.ieee1284).toEqual({ MFG: 'ACME', MDL: 'Laser 1', CMD: 'PJL,PCL', SN: 'X1' });
     expect(reading.conditions.map((c) => c.code)).toEqual(['media-empty']);
     expect(printer.calls).toEqual([
       'open',

@@ -1,4 +1,4 @@
-import type { DeviceCondition, DeviceIdentity, DeviceReading } from '../../common/device.js';
+import type { DeviceCondition, DeviceIdentity, DeviceIdentitySources, DeviceReading } from '../../common/device.js';
 import { systemClock, systemTimers, type Clock, type Disposable, type Timers } from '../../common/lifecycle.js';
 import { parseDeviceIdPayload } from '../decoders/ieee1284.js';
 import { PJL_INFO_STATUS_REQUEST, parsePjlStatus, pjlConditions } from '../decoders/pjl.js';
@@ -370,7 +370,8 @@ class UsbPrinterSession implements DeviceSession {
           timeout,
         ),
       );
-      const identity = this.identityFrom(bytesOf(idResult), facts);
+      const sources: DeviceIdentitySources = {};
+      const identity = this.identityFrom(bytesOf(idResult), facts, sources);
 
       // GET_PORT_STATUS: one byte, wIndex = interface.
       const statusResult = await this.step('Reading the port status', signal, () =>
@@ -396,7 +397,7 @@ class UsbPrinterSession implements DeviceSession {
       if (policy.pjl && this.iface.protocol === PROTOCOL_BIDIRECTIONAL && this.iface.bulkIn && this.iface.bulkOut) {
         pjlCode = await this.readPjl(signal, conditions, facts);
       }
-      const reading: DeviceReading = { identity, conditions, supplies: [], facts };
+      const reading: DeviceReading = { identity, conditions, supplies: [], facts, sources };
       return { reading, jobActive: jobActiveFrom(conditions, pjlCode), policy };
     } finally {
       // Best effort, in order: the interface back, the kernel driver back, the device closed.
@@ -409,7 +410,7 @@ class UsbPrinterSession implements DeviceSession {
     }
   }
 
-  private identityFrom(bytes: Uint8Array | undefined, facts: Record<string, string>): DeviceIdentity {
+  private identityFrom(bytes: Uint8Array | undefined, facts: Record<string, string>, sources: DeviceIdentitySources): DeviceIdentity {
     const device = this.device;
     const identity: DeviceIdentity = {
       manufacturer: safe(() => device.manufacturerName) ?? '',
@@ -433,6 +434,7 @@ class UsbPrinterSession implements DeviceSession {
       return identity;
     }
     const id = parsed.value;
+    sources.ieee1284 = id.fields;
     if (id.manufacturer) identity.manufacturer = id.manufacturer;
     if (id.model) identity.model = id.model;
     if (id.serial) identity.serial = id.serial;

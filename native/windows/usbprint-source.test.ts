@@ -38,6 +38,7 @@ describe('UsbPrintSource (Windows usbprint.sys through the Win32 seam)', () => {
     const { source, printer } = setup();
     const reading = await readFirst(source);
     expect(reading.identity).toMatchObject({ manufacturer: 'ACME', model: 'Laser 1', serial: 'X1', vendorId: 0x04b8, productId: 0x0005 });
+    expect(reading.sources?.ieee1284).toMatchObject({ MFG: 'ACME', MDL: 'Laser 1' });
     expect(reading.conditions).toEqual([]);
     expect(reading.facts?.['Display']).toBe('READY');
     expect(printer.written).toEqual([PJL_INFO_STATUS_REQUEST]);

@@ -1,4 +1,4 @@
-import type { DeviceCondition, DeviceIdentity, DeviceReading } from '../../common/device.js';
+import type { DeviceCondition, DeviceIdentity, DeviceIdentitySources, DeviceReading } from '../../common/device.js';
 import { Emitter, systemTimers, type Disposable, type Timers } from '../../common/lifecycle.js';
 import { parseDeviceIdPayload } from '../decoders/ieee1284.js';
 import { PJL_INFO_STATUS_REQUEST, parsePjlStatus, pjlConditions } from '../decoders/pjl.js';
@@ -237,7 +237,8 @@ class UsbPrintSession implements DeviceSession {
       const idBytes = await this.step('Reading the IEEE 1284 Device ID', signal, () =>
         win32.ioctl(handle, IOCTL_USBPRINT_GET_1284_ID, DEVICE_ID_BUFFER, timeout),
       );
-      const identity = this.identityFrom(idBytes, facts);
+      const sources: DeviceIdentitySources = {};
+      const identity = this.identityFrom(idBytes, facts, sources);
       this.ctx.lastIdentity.set(this.id, identity);
 
       const status = await this.step('Reading the port status', signal, () =>
@@ -256,7 +257,7 @@ class UsbPrintSession implements DeviceSession {
       });
       if (policy.profile) facts['Profile'] = policy.profile;
       if (policy.pjl && protocol === USB_PRINTER_PROTOCOL_BIDI) await this.readPjl(handle, signal, conditions, facts);
-      return { identity, conditions, supplies: [], facts };
+      return { identity, conditions, supplies: [], facts, sources };
     } finally {
       await win32.close(handle).catch(() => undefined);
     }
@@ -281,7 +282,7 @@ class UsbPrintSession implements DeviceSession {
     };
   }
 
-  private identityFrom(bytes: Uint8Array, facts: Record<string, string>): DeviceIdentity {
+  private identityFrom(bytes: Uint8Array, facts: Record<string, string>, sources: DeviceIdentitySources): DeviceIdentity {
     const parts = parseInterfacePath(this.path);
     const identity: DeviceIdentity = { manufacturer: '', model: 'USB printer', commandSet: [] };
     if (parts.vendorId !== undefined) identity.vendorId = parts.vendorId;
@@ -293,6 +294,7 @@ class UsbPrintSession implements DeviceSession {
       return identity;
     }
     const id = parsed.value;
+    sources.ieee1284 = id.fields;
     if (id.manufacturer) identity.manufacturer = id.manufacturer.slice(0, 200);
     if (id.model) identity.model = id.model.slice(0, 200);
     if (id.serial) identity.serial = id.serial.slice(0, 200);

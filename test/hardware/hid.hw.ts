@@ -32,6 +32,10 @@ test('RemainingCapacity, runtime and power source read from the sysfs report des
   assert.equal(reading.facts?.['Power source'], 'Mains');
   assert.equal(reading.facts?.['Report descriptor'], undefined, 'the descriptor should have parsed');
   assert.deepEqual(reading.conditions, []);
+  // The kernel's descriptor in summary, as the diagnostics bundle carries it: a UPS (page 0x84, usage 0x04).
+  assert.equal(reading.sources?.hid?.usagePage, 0x84, JSON.stringify(reading.sources));
+  assert.equal(reading.sources?.hid?.usage, 0x04);
+  assert.ok(reading.sources?.hid?.usages.includes('batteryRemainingCapacity'), JSON.stringify(reading.sources?.hid?.usages));
 });
 
 test('a change made by the device shows on the next read', async () => {

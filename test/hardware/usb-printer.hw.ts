@@ -42,6 +42,9 @@ test('1284 ID, paper-empty port status and the PJL reply, then usblp gets the in
   assert.equal(reading.identity.model, 'HIL Printer');
   assert.equal(reading.identity.serial, 'HIL0001');
   assert.deepEqual(reading.identity.commandSet, ['PJL', 'PCL']);
+  // The 1284 ID field by field as the gadget sent it, for the diagnostics bundle.
+  assert.equal(reading.sources?.ieee1284?.['MFG'], 'Trayside Test', JSON.stringify(reading.sources));
+  assert.equal(reading.sources?.ieee1284?.['CMD'], 'PJL,PCL');
   const codes = reading.conditions.map((c) => c.code);
   // Port status 0x38: paper empty (0x20), selected (0x10), no error (0x08).
   assert.ok(

@@ -53,6 +53,10 @@ describe('ippeveprinter through IppDeviceSource', () => {
     expect(identity).toMatchObject({ manufacturer: 'Trayside', model: 'Virtual IPP' });
     expect(identity.commandSet.length).toBeGreaterThan(0);
     expect(identity.serial).toMatch(/^urn:uuid:/);
+    // The attributes as the printer sent them, for support's diagnostics bundle.
+    expect(reading.sources?.ipp?.['printer-uuid']).toBe(identity.serial);
+    expect(reading.sources?.ipp?.['printer-make-and-model']).toMatch(/Virtual IPP/);
+    expect(reading.sources?.ieee1284).toMatchObject({ MFG: 'Trayside' });
   });
 
   it('reads a waste receptacle that fills and four inks, with no conditions when all is well', async () => {
