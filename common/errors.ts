@@ -13,3 +13,8 @@ export function describeError(error: unknown): string {
     return Object.prototype.toString.call(error);
   }
 }
+
+/** The thrown value as an Error, so a rejection always carries a message and a stack (code may throw strings). */
+export function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(describeError(error));
+}

@@ -1,4 +1,5 @@
 import type { Timers } from '../common/lifecycle.js';
+import { asError } from '../common/errors.js';
 
 /** A device did not answer within its time limit; the next request may go ahead. */
 export class DeviceTimeoutError extends Error {
@@ -38,7 +39,7 @@ export function withDeadline<T>(
   try {
     pending = start();
   } catch (error) {
-    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    return Promise.reject(asError(error));
   }
   return new Promise<T>((resolve, reject) => {
     let done = false;
@@ -62,7 +63,7 @@ export function withDeadline<T>(
         if (finish()) resolve(value);
       },
       (error: unknown) => {
-        if (finish()) reject(error instanceof Error ? error : new Error(String(error)));
+        if (finish()) reject(asError(error));
       },
     );
   });
@@ -82,7 +83,7 @@ export function untilAborted<T>(what: string, pending: Promise<T>, signal: Abort
       },
       (error: unknown) => {
         signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
+        reject(asError(error));
       },
     );
   });
@@ -153,6 +154,6 @@ export class DeviceGate {
     });
   }
 }
-
+// One describeError and asError for the whole app live in common/errors.ts; native sources may take them from here.
 // One describeError for the whole app lives in common/errors.ts; native sources may take it from here.
-export { describeError } from '../common/errors.js';
+export { asError, describeError } from '../common/errors.js';

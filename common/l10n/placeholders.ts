@@ -1,4 +1,5 @@
 import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
+import { describeError } from '../errors.js';
 
 /**
  * The placeholder names of an ICU message, sorted: "{count, plural, one {# from {product}} …}" →
@@ -25,7 +26,7 @@ export function placeholderMismatch(message: string, base: string): string | nul
   try {
     own = placeholdersOf(message);
   } catch (error) {
-    return `it is not a valid ICU message (${error instanceof Error ? error.message : String(error)})`;
+    return `it is not a valid ICU message (${describeError(error)})`;
   }
   const expected = placeholdersOf(base);
   if (own.join('\u0000') === expected.join('\u0000')) return null;

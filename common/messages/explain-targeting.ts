@@ -8,6 +8,7 @@ import type { RuleContext } from './rule-context.js';
 import { inSchedule } from './schedule-time.js';
 import { localeCovers, productLineCovers, regionCovers } from './segment-match.js';
 import { selected, triggerHolds, type TriggerEvent, type TriggerSubject } from './triggers.js';
+import { describeError } from '../errors.js';
 
 /**
  * The marketer's preview of targeting: does a draft campaign match one chosen device state, and
@@ -238,7 +239,7 @@ function ruleCheck(rule: unknown, context: RuleContext): TargetingCheck {
   try {
     whole = compileRule(rule);
   } catch (error) {
-    return { kind: 'rule', matched: false, reason: `The rule does not compile: ${error instanceof Error ? error.message : String(error)}` };
+    return { kind: 'rule', matched: false, reason: `The rule does not compile: ${describeError(error)}` };
   }
   const matched = whole(context);
   if (rule === true) return { kind: 'rule', matched, reason: 'The rule is `true`: the whole segment.' };

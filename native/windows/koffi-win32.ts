@@ -12,7 +12,7 @@
 //
 // koffi is imported only on win32 and only inside native/windows/, by a dynamic import, so no
 // other platform (or test) loads it.
-import { describeError } from '../device-io.js';
+import { asError, describeError } from '../device-io.js';
 import {
   GUID_DEVINTERFACE_USBPRINT,
   WIN32_ERROR,
@@ -300,7 +300,7 @@ class KoffiWin32 implements Win32Printers {
         if (error !== WIN32_ERROR.ioPending) throw new Win32Error(what, error);
         const waited = await new Promise<number>((resolve, reject) => {
           (this.fn.WaitForSingleObject as KoffiFunction).async(event, timeoutMs, (err: unknown, result: number) =>
-            err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(result),
+            err ? reject(asError(err)) : resolve(result),
           );
         });
         if (waited === WAIT_TIMEOUT) {
@@ -325,7 +325,7 @@ class KoffiWin32 implements Win32Printers {
     const transferred = [0];
     const ok = await new Promise<boolean>((resolve, reject) => {
       (this.fn.GetOverlappedResult as KoffiFunction).async(own.raw, overlapped, transferred, true, (err: unknown, result: boolean) =>
-        err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(result),
+        err ? reject(asError(err)) : resolve(result),
       );
     });
     if (!ok) throw new Win32Error(what, this.lastError());
