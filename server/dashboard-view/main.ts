@@ -1,42 +1,25 @@
 import type { DashboardCampaign } from '../../common/dashboard.js';
 import { api, ApiFailure } from './api.js';
 import { campaignView, statusBadge } from './campaign-view.js';
-import { h, replace } from './dom.js';
+import { h, replace } from '../view-kit/dom.js';
+import { problem, showSignIn, wordsOf } from '../view-kit/sign-in.js';
 
 /** The campaign dashboard: sign in with an admin token, pick a campaign, read its figures. */
 function start(root: HTMLElement): void {
-  const problem = (text: string): HTMLElement => h('p', { class: 'problem', attrs: { role: 'alert' } }, text);
-  const wordsOf = (error: unknown): string =>
-    error instanceof ApiFailure ? error.message : 'Something went wrong in the page; reload it.';
   /** A 401 anywhere means the sign-in ended: back to the sign-in form with the server's reason. */
   const failed = (message: HTMLElement) => (error: unknown) => {
     if (error instanceof ApiFailure && error.status === 401) signInView(error.message);
     else replace(message, problem(wordsOf(error)));
   };
 
-  function signInView(reason?: string): void {
-    const token = h('input', { id: 'token', attrs: { type: 'password', autocomplete: 'off', spellcheck: 'false', required: '' } });
-    const message = h('div', { attrs: { 'aria-live': 'polite' } }, reason === undefined ? null : problem(reason));
-    const form = h(
-      'form',
-      { class: 'panel sign-in', attrs: { 'aria-labelledby': 'sign-in-title' } },
-      h('h1', { id: 'sign-in-title' }, 'Campaign dashboard — sign in'),
-      h('p', {}, 'Paste an admin token (it starts with ts_admin_).'),
-      h('label', { attrs: { for: 'token' } }, 'Admin token'),
-      token,
-      h('button', { attrs: { type: 'submit' } }, 'Sign in'),
-      message,
+  const signInView = (reason?: string): void =>
+    showSignIn(
+      root,
+      { title: 'Campaign dashboard — sign in', hint: 'Paste an admin token (it starts with ts_admin_).', label: 'Admin token' },
+      api.signIn,
+      () => void boot(),
+      reason,
     );
-    form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      api.signIn(token.value).then(
-        () => void boot(),
-        (error: unknown) => replace(message, problem(wordsOf(error))),
-      );
-    });
-    replace(root, form);
-    token.focus();
-  }
 
   function dashboard(campaigns: readonly DashboardCampaign[]): void {
     const message = h('div', { attrs: { 'aria-live': 'polite' } });

@@ -6,13 +6,12 @@ export const DASHBOARD_VIEW_FILES: Readonly<Record<string, string>> = {
   'dashboard-view.css': 'text/css; charset=utf-8',
 };
 
-/** The dashboard's browser bundle (server/dashboard-view/, built by scripts/build-dashboard-view.mjs into out/dashboard-view/). */
+/** The dashboard's browser bundle (server/dashboard-view/, built by scripts/build-web-view.mjs into out/dashboard-view/). */
 export class DashboardViewAssets extends ViewAssets {
   constructor() {
     super({
-      buildScript: 'scripts/build-dashboard-view.mjs',
-      output: 'out/dashboard-view',
-      sources: ['server/dashboard-view', 'common/analytics.ts'],
+      view: 'dashboard-view',
+      sources: ['common/analytics.ts', 'common/analytics-format.ts', 'common/dashboard.ts'],
       files: DASHBOARD_VIEW_FILES,
     });
   }

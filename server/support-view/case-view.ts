@@ -1,6 +1,6 @@
 import type { BundleDevice, LogLevel } from '../../common/diagnostics/bundle.js';
 import { api, type CaseAnswer } from './api.js';
-import { h, replace, type Child } from './dom.js';
+import { h, replace, type Child } from '../view-kit/dom.js';
 import { beforeCapture, byteSize, hex4, utc } from './format.js';
 import { filterLogs, LOG_LEVELS } from './log-filter.js';
 import { supplyChart } from './supply-chart.js';

@@ -1,39 +1,26 @@
 import { parseCaseCode } from '../../common/diagnostics/case-code.js';
 import { api, ApiFailure, type Session } from './api.js';
 import { caseView } from './case-view.js';
-import { h, replace } from './dom.js';
+import { h, replace } from '../view-kit/dom.js';
+import { problem, showSignIn, wordsOf } from '../view-kit/sign-in.js';
 
 /** The support view: sign in with a support token, then open case codes. */
 function start(root: HTMLElement): void {
   let closeCase: (() => void) | undefined;
 
-  const problem = (text: string): HTMLElement => h('p', { class: 'problem', attrs: { role: 'alert' } }, text);
-  const wordsOf = (error: unknown): string =>
-    error instanceof ApiFailure ? error.message : 'Something went wrong in the page; reload it.';
-
   function signInView(reason?: string): void {
     closeCase?.();
-    const token = h('input', { id: 'token', attrs: { type: 'password', autocomplete: 'off', spellcheck: 'false', required: '' } });
-    const message = h('div', { attrs: { 'aria-live': 'polite' } }, reason === undefined ? null : problem(reason));
-    const form = h(
-      'form',
-      { class: 'panel sign-in', attrs: { 'aria-labelledby': 'sign-in-title' } },
-      h('h1', { id: 'sign-in-title' }, 'Trayside support — sign in'),
-      h('p', {}, 'Paste the support token an administrator gave you (it starts with ts_support_).'),
-      h('label', { attrs: { for: 'token' } }, 'Support token'),
-      token,
-      h('button', { attrs: { type: 'submit' } }, 'Sign in'),
-      message,
+    showSignIn(
+      root,
+      {
+        title: 'Trayside support — sign in',
+        hint: 'Paste the support token an administrator gave you (it starts with ts_support_).',
+        label: 'Support token',
+      },
+      api.signIn,
+      () => void boot(),
+      reason,
     );
-    form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      api.signIn(token.value).then(
-        () => void boot(),
-        (error: unknown) => replace(message, problem(wordsOf(error))),
-      );
-    });
-    replace(root, form);
-    token.focus();
   }
 
   function caseOpener(session: Session): void {

@@ -1,6 +1,6 @@
 import uPlot from 'uplot';
 import type { BundleSupplyHistory } from '../../common/diagnostics/bundle.js';
-import { h } from './dom.js';
+import { h } from '../view-kit/dom.js';
 import { utc } from './format.js';
 
 const HEIGHT = 180;

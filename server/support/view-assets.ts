@@ -12,31 +12,30 @@ export const SUPPORT_VIEW_FILES: Readonly<Record<string, string>> = {
   'support-view.css': 'text/css; charset=utf-8',
 };
 
-/** Where a web view's browser bundle comes from: its build script, output folder, sources and served files. */
+/** The one build script of the backend's web views; it takes the view's name. */
+const BUILD_SCRIPT = 'scripts/build-web-view.mjs';
+/** What every view's bundle is also made of. */
+const SHARED_SOURCES = ['server/view-kit', BUILD_SCRIPT];
+
+/** Where a web view's browser bundle comes from: the view's name (server/<view>/ → out/<view>/), its other sources and served files. */
 export interface ViewBundle {
-  buildScript: string;
-  output: string;
-  /** Folders and files (from the root) whose change makes the bundle stale. */
+  view: 'support-view' | 'dashboard-view';
+  /** Folders and files (from the root), besides the view's own folder and the kit, whose change makes the bundle stale. */
   sources: readonly string[];
   files: Readonly<Record<string, string>>;
 }
 
-const SUPPORT_BUNDLE: ViewBundle = {
-  buildScript: 'scripts/build-support-view.mjs',
-  output: 'out/support-view',
-  sources: ['server/support-view', 'common/diagnostics'],
-  files: SUPPORT_VIEW_FILES,
-};
+const SUPPORT_BUNDLE: ViewBundle = { view: 'support-view', sources: ['common/diagnostics'], files: SUPPORT_VIEW_FILES };
 
 /** The repository (or installed package) root: the first folder up from here that has the build script or its output. */
 function findRootSync(bundle: ViewBundle): string {
   let folder = import.meta.dirname;
   for (;;) {
-    if (existsSync(path.join(folder, bundle.buildScript)) || existsSync(path.join(folder, bundle.output))) return folder;
+    if (existsSync(path.join(folder, BUILD_SCRIPT)) || existsSync(path.join(folder, 'out', bundle.view))) return folder;
     const parent = path.dirname(folder);
     if (parent === folder)
       throw new Error(
-        `Cannot find ${bundle.output} or ${bundle.buildScript} above ${import.meta.dirname}; run \`node ${bundle.buildScript}\` in the repository.`,
+        `Cannot find out/${bundle.view} or ${BUILD_SCRIPT} above ${import.meta.dirname}; run \`node ${BUILD_SCRIPT} ${bundle.view}\` in the repository.`,
       );
     folder = parent;
   }
@@ -69,15 +68,15 @@ export class ViewAssets {
   }
 
   private async load(): Promise<Map<string, Buffer>> {
-    const { buildScript, files: served } = this.bundle;
+    const { view, files: served } = this.bundle;
     const root = findRootSync(this.bundle);
-    const output = path.join(root, this.bundle.output);
-    const sources = [...this.bundle.sources, buildScript].map((source) => path.join(root, source));
+    const output = path.join(root, 'out', view);
+    const sources = [path.join('server', view), ...this.bundle.sources, ...SHARED_SOURCES].map((source) => path.join(root, source));
     const built = Math.min(
       ...Object.keys(served).map((name) => statSync(path.join(output, name), { throwIfNoEntry: false })?.mtimeMs ?? 0),
     );
-    if (existsSync(path.join(root, buildScript)) && built <= Math.max(...sources.map(newestMtimeSync))) {
-      await run(process.execPath, [path.join(root, buildScript)], { cwd: root, timeout: 120_000 });
+    if (existsSync(path.join(root, BUILD_SCRIPT)) && built <= Math.max(...sources.map(newestMtimeSync))) {
+      await run(process.execPath, [path.join(root, BUILD_SCRIPT), view], { cwd: root, timeout: 120_000 });
     }
     const files = new Map<string, Buffer>();
     for (const name of Object.keys(served)) files.set(name, await readFile(path.join(output, name)));

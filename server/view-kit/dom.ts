@@ -1,6 +1,7 @@
 /**
- * The one way the dashboard makes elements. Children are nodes or strings, and strings always
- * become text nodes: a campaign name or variant id is never parsed as HTML (no innerHTML anywhere).
+ * The one way the backend's web views (support view, campaign dashboard) make elements. Children
+ * are nodes or strings, and strings always become text nodes: nothing from a bundle, a campaign
+ * name or a variant id is ever parsed as HTML (no innerHTML anywhere).
  */
 export type Child = Node | string | null | undefined | false;
 
