@@ -7,9 +7,9 @@ import { resolve } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import type { AxeResults, Result } from 'axe-core';
 import { BrandingSchema, type Branding } from '../../common/branding.js';
-import type { CampaignInputRaw } from '../../common/messages/index.js';
 import { memorySettingsStorage } from '../../core/settings-service.js';
 import { startTestServer, type TestServer } from '../support/test-backend.js';
+import { demoCampaign, publishCampaign } from './campaigns.js';
 import { expect, test } from './harness.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -159,52 +159,23 @@ test.describe('the panel has no axe violations', () => {
     test.beforeAll(async () => {
       test.setTimeout(120_000);
       server = await startTestServer({ versionRefreshMs: 0 }, { adminToken: ADMIN });
-      const campaign: CampaignInputRaw = {
-        id: 'a11y-cyan',
-        name: 'Cyan low (accessibility e2e)',
-        category: 'supplies',
-        priority: 500,
-        schedule: { start: '2025-01-01T00:00', timeZone: 'UTC' },
-        segment: { productLines: ['trayside-demo'], locales: ['en'] },
-        rule: true,
-        triggers: [{ type: 'app-start' }],
-        defaultLocale: 'en',
-        variants: [
+      const campaign = demoCampaign('a11y-cyan', 'Cyan low (accessibility e2e)', {
+        title: 'Cyan is running low',
+        body: 'Before it runs out:\n\n- order the **805XL** cyan\n- keep one spare',
+        actions: [
+          { type: 'reorder', label: 'Order cyan', supplyColor: 'cyan', quantity: 1 },
           {
-            id: 'a',
-            weight: 1,
-            content: {
-              en: {
-                title: 'Cyan is running low',
-                body: 'Before it runs out:\n\n- order the **805XL** cyan\n- keep one spare',
-                actions: [
-                  { type: 'reorder', label: 'Order cyan', supplyColor: 'cyan', quantity: 1 },
-                  {
-                    type: 'feedback',
-                    label: 'Tell us',
-                    kind: 'survey',
-                    questions: [
-                      { id: 'quality', text: 'How happy are you with the print quality?', choices: ['Very', 'Somewhat', 'Not really'] },
-                      { id: 'improve', text: 'What should we improve?', maxLength: 200 },
-                    ],
-                  },
-                ],
-              },
-            },
+            type: 'feedback',
+            label: 'Tell us',
+            kind: 'survey',
+            questions: [
+              { id: 'quality', text: 'How happy are you with the print quality?', choices: ['Very', 'Somewhat', 'Not really'] },
+              { id: 'improve', text: 'What should we improve?', maxLength: 200 },
+            ],
           },
         ],
-      };
-      for (const [route, body] of [
-        ['/v1/admin/campaigns', campaign],
-        [`/v1/admin/campaigns/${campaign.id}/publish`, undefined],
-      ] as const) {
-        const response = await fetch(new URL(route, server.url), {
-          method: 'POST',
-          headers: { authorization: `Bearer ${ADMIN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-          ...(body ? { body: JSON.stringify(body) } : {}),
-        });
-        expect(response.status, await response.text()).toBeLessThan(300);
-      }
+      });
+      await publishCampaign(server.url, ADMIN, campaign);
     });
     test.afterAll(async () => {
       await server?.close();

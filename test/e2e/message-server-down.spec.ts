@@ -20,6 +20,7 @@ import { buildServer } from '../../server/app.js';
 import { hashToken } from '../../server/http/auth.js';
 import { openStore } from '../../server/store/open-store.js';
 import type { Store } from '../../server/store/store.js';
+import { publishCampaign } from './campaigns.js';
 import { expect, test } from './harness.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -125,17 +126,7 @@ test('server down: the panel says it cannot reach it and why; started later, Che
   await store.addToken(hashToken(ADMIN), 'admin', 'server-down e2e', new Date());
   server = await buildServer({ store, logLevel: 'silent', versionRefreshMs: 0 });
   await server.listen({ host: '127.0.0.1', port });
-  for (const [route, body] of [
-    ['/v1/admin/campaigns', campaign],
-    [`/v1/admin/campaigns/${campaign.id}/publish`, undefined],
-  ] as const) {
-    const response = await fetch(new URL(route, backend), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    expect(response.status, await response.text()).toBeLessThan(300);
-  }
+  await publishCampaign(backend, ADMIN, campaign);
 
   await messages.getByRole('button', { name: 'Check now' }).click();
   await expect(page.getByRole('article', { name: 'Welcome from the message server' })).toBeVisible();

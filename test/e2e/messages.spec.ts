@@ -17,6 +17,7 @@ import { buildServer } from '../../server/app.js';
 import { hashToken } from '../../server/http/auth.js';
 import { openStore } from '../../server/store/open-store.js';
 import type { Store } from '../../server/store/store.js';
+import { publishCampaign } from './campaigns.js';
 import { expect, test } from './harness.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -31,17 +32,7 @@ let host: NodeHost;
 const log: string[] = [];
 
 async function publish(campaign: CampaignInputRaw): Promise<void> {
-  for (const [route, body] of [
-    ['/v1/admin/campaigns', campaign],
-    [`/v1/admin/campaigns/${campaign.id}/publish`, undefined],
-  ] as const) {
-    const response = await fetch(new URL(route, backend), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    expect(response.status, await response.text()).toBeLessThan(300);
-  }
+  await publishCampaign(backend, ADMIN, campaign);
 }
 
 function campaign(id: string, title: string, body: string): CampaignInputRaw {

@@ -6,9 +6,9 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Browser, Locator, Page } from '@playwright/test';
 import { BrandingSchema, type Branding } from '../../common/branding.js';
-import type { CampaignInputRaw } from '../../common/messages/index.js';
 import { memorySettingsStorage } from '../../core/settings-service.js';
 import { startTestServer, type TestServer } from '../support/test-backend.js';
+import { demoCampaign, publishCampaign } from './campaigns.js';
 import { expect, test, type LaunchOptions, type Trayside } from './harness.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -142,44 +142,15 @@ test.describe('a message from the backend', () => {
   test.beforeAll(async () => {
     test.setTimeout(120_000);
     server = await startTestServer({ versionRefreshMs: 0 }, { adminToken: ADMIN });
-    const campaign: CampaignInputRaw = {
-      id: 'owner-cyan',
-      name: 'Cyan low (owner e2e)',
-      category: 'supplies',
-      priority: 500,
-      schedule: { start: '2025-01-01T00:00', timeZone: 'UTC' },
-      segment: { productLines: ['trayside-demo'], locales: ['en'] },
-      rule: true,
-      triggers: [{ type: 'app-start' }],
-      defaultLocale: 'en',
-      variants: [
-        {
-          id: 'a',
-          weight: 1,
-          content: {
-            en: {
-              title: 'Cyan is running low',
-              body: 'Before it runs out:\n\n- order the **805XL** cyan\n- keep one spare',
-              actions: [
-                { type: 'reorder', label: 'Order cyan', supplyColor: 'cyan', quantity: 1 },
-                { type: 'feedback', label: 'Was this useful?', kind: 'thumbs' },
-              ],
-            },
-          },
-        },
+    const campaign = demoCampaign('owner-cyan', 'Cyan low (owner e2e)', {
+      title: 'Cyan is running low',
+      body: 'Before it runs out:\n\n- order the **805XL** cyan\n- keep one spare',
+      actions: [
+        { type: 'reorder', label: 'Order cyan', supplyColor: 'cyan', quantity: 1 },
+        { type: 'feedback', label: 'Was this useful?', kind: 'thumbs' },
       ],
-    };
-    for (const [route, body] of [
-      ['/v1/admin/campaigns', campaign],
-      [`/v1/admin/campaigns/${campaign.id}/publish`, undefined],
-    ] as const) {
-      const response = await fetch(new URL(route, server.url), {
-        method: 'POST',
-        headers: { authorization: `Bearer ${ADMIN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      expect(response.status, await response.text()).toBeLessThan(300);
-    }
+    });
+    await publishCampaign(server.url, ADMIN, campaign);
   });
   test.afterAll(async () => {
     await server?.close();

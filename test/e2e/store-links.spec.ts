@@ -7,9 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { BrandingSchema } from '../../common/branding.js';
-import type { CampaignInputRaw } from '../../common/messages/index.js';
 import { memorySettingsStorage } from '../../core/settings-service.js';
 import { startTestServer, type TestServer } from '../support/test-backend.js';
+import { demoCampaign, publishCampaign } from './campaigns.js';
 import { expect, test } from './harness.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -21,41 +21,12 @@ test.beforeAll(async () => {
   test.setTimeout(120_000);
   server = await startTestServer({ versionRefreshMs: 0 }, { adminToken: ADMIN });
   // A message whose only action is a reorder, and whose body links to the store.
-  const campaign: CampaignInputRaw = {
-    id: 'store-links-cyan',
-    name: 'Cyan low (store links e2e)',
-    category: 'supplies',
-    priority: 500,
-    schedule: { start: '2025-01-01T00:00', timeZone: 'UTC' },
-    segment: { productLines: ['trayside-demo'], locales: ['en'] },
-    rule: true,
-    triggers: [{ type: 'app-start' }],
-    defaultLocale: 'en',
-    variants: [
-      {
-        id: 'a',
-        weight: 1,
-        content: {
-          en: {
-            title: 'Cyan is running low',
-            body: 'Your cyan will run out soon. See [our store](https://shop.example.com/805xl).',
-            actions: [{ type: 'reorder', label: 'Order cyan', supplyColor: 'cyan', quantity: 1 }],
-          },
-        },
-      },
-    ],
-  };
-  for (const [route, body] of [
-    ['/v1/admin/campaigns', campaign],
-    [`/v1/admin/campaigns/${campaign.id}/publish`, undefined],
-  ] as const) {
-    const response = await fetch(new URL(route, server.url), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    expect(response.status, await response.text()).toBeLessThan(300);
-  }
+  const campaign = demoCampaign('store-links-cyan', 'Cyan low (store links e2e)', {
+    title: 'Cyan is running low',
+    body: 'Your cyan will run out soon. See [our store](https://shop.example.com/805xl).',
+    actions: [{ type: 'reorder', label: 'Order cyan', supplyColor: 'cyan', quantity: 1 }],
+  });
+  await publishCampaign(server.url, ADMIN, campaign);
 });
 test.afterAll(async () => {
   await server?.close();
