@@ -3,19 +3,16 @@
 // WebSocket is wrapped before the bridge loads), the consent radio and a switch are chosen, and each
 // shows the choice before the reply arrives; once it does, the core's view agrees. Before this, a
 // controlled radio sprang back until the reply came, which Playwright's check() (and an owner on
-// a busy machine) saw as "the click did nothing".
+// a busy machine) saw as "the click did nothing". A number typed key by key likewise stays as
+// typed instead of snapping back to the old value between keys.
+import type { Page } from '@playwright/test';
 import { memorySettingsStorage } from '../../core/settings-service.js';
 import { expect, test } from './harness.js';
 
 const HOLD_MS = 3_000;
 
-test('a consent level and a switch show the choice at once while the core takes its time, and stay chosen once it answers', async ({
-  page,
-  trayside,
-}) => {
-  const settings = memorySettingsStorage({});
-  const app = await trayside({ core: { features: { messages: false, events: false }, settingsStorage: settings } });
-  // The page's socket hands on what the core sends only after `holdUntil`, in order: a slow core as the panel sees it.
+/** The page's socket hands on what the core sends only after `window.holdUntil`, in order: a slow core as the panel sees it. */
+async function holdCoreReplies(page: Page): Promise<void> {
   await page.addInitScript(() => {
     const held = window as unknown as { holdUntil: number };
     held.holdUntil = 0;
@@ -31,6 +28,15 @@ test('a consent level and a switch show the choice at once while the core takes 
       });
     } as typeof WebSocket.prototype.addEventListener;
   });
+}
+
+test('a consent level and a switch show the choice at once while the core takes its time, and stay chosen once it answers', async ({
+  page,
+  trayside,
+}) => {
+  const settings = memorySettingsStorage({});
+  const app = await trayside({ core: { features: { messages: false, events: false }, settingsStorage: settings } });
+  await holdCoreReplies(page);
   await page.goto(app.url);
   await expect(page.getByRole('article')).toBeVisible();
   await page.getByRole('button', { name: 'Privacy and messages' }).click();
@@ -52,4 +58,31 @@ test('a consent level and a switch show the choice at once while the core takes 
   await expect(radios.nth(target)).toBeChecked();
   await expect(quiet).toBeChecked({ checked: !quietBefore });
   await expect(dialog.locator('input[type="time"]')).toHaveCount(quietBefore ? 0 : 2);
+});
+
+test('a number typed key by key while the core is slow stays as typed, and is what the core keeps', async ({ page, trayside }) => {
+  const settings = memorySettingsStorage({});
+  const app = await trayside({ core: { features: { messages: false, events: false }, settingsStorage: settings } });
+  await holdCoreReplies(page);
+  await page.goto(app.url);
+  await expect(page.getByRole('article')).toBeVisible();
+  await page.getByRole('button', { name: 'Privacy and messages' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Privacy and messages' });
+  await dialog.getByRole('group', { name: 'How often' }).getByRole('checkbox').check();
+  const perDay = dialog.locator('input[type="number"]').first();
+  await expect(perDay).toHaveValue('2');
+
+  await page.evaluate((ms) => ((window as unknown as { holdUntil: number }).holdUntil = Date.now() + ms), HOLD_MS);
+  // The owner clears the field and types 12: each key's change goes to the core, whose answers wait.
+  await perDay.focus();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.press('Backspace');
+  await expect(perDay).toHaveValue('');
+  await page.keyboard.type('12', { delay: 50 });
+  await expect(perDay).toHaveValue('12');
+
+  // Once the core has answered and the field is left, it shows what the core keeps: the same 12.
+  await expect.poll(() => settings.read(), { timeout: HOLD_MS * 3 }).toMatchObject({ frequencyLimit: { perDay: 12 } });
+  await page.keyboard.press('Tab');
+  await expect(perDay).toHaveValue('12');
 });

@@ -4,6 +4,7 @@ import type { MessageKey } from '../../../../common/l10n/en.js';
 import { useTranslator } from '../../l10n/use-translator.js';
 import { useStore } from '../../store/store.js';
 import { BoundCheckbox } from '../bound-checkbox.js';
+import { DraftInput } from '../draft-input.js';
 import { sourceWords } from './source-words.js';
 
 const CATEGORY_WORDS: Record<MessageCategory, { title: MessageKey; about: MessageKey }> = {
@@ -74,22 +75,18 @@ export function MessageSection({ view }: { view: PreferencesView }) {
           <div className="preferences__row">
             <label>
               {t('prefs.from')}{' '}
-              <input
+              <DraftInput
                 type="time"
                 value={view.quietHours.start}
-                onChange={(event) =>
-                  event.currentTarget.value && void change({ quietHours: { ...view.quietHours!, start: event.currentTarget.value } })
-                }
+                take={(start) => start !== '' && (void change({ quietHours: { ...view.quietHours!, start } }), true)}
               />
             </label>
             <label>
               {t('prefs.to')}{' '}
-              <input
+              <DraftInput
                 type="time"
                 value={view.quietHours.end}
-                onChange={(event) =>
-                  event.currentTarget.value && void change({ quietHours: { ...view.quietHours!, end: event.currentTarget.value } })
-                }
+                take={(end) => end !== '' && (void change({ quietHours: { ...view.quietHours!, end } }), true)}
               />
             </label>
           </div>
@@ -105,29 +102,23 @@ export function MessageSection({ view }: { view: PreferencesView }) {
           <div className="preferences__row">
             <label>
               {t('prefs.perDayBefore')}{' '}
-              <input
+              <DraftInput
                 type="number"
                 min={1}
                 max={50}
-                value={limit.perDay}
-                onChange={(event) =>
-                  inRange(event.currentTarget.valueAsNumber, 1, 50) &&
-                  void change({ frequencyLimit: { ...limit, perDay: event.currentTarget.valueAsNumber } })
-                }
+                value={String(limit.perDay)}
+                take={wholeIn(1, 50, (perDay) => void change({ frequencyLimit: { ...limit, perDay } }))}
               />{' '}
               {t('prefs.perDayAfter')}
             </label>
             <label>
               {t('prefs.perWeekBefore')}{' '}
-              <input
+              <DraftInput
                 type="number"
                 min={1}
                 max={200}
-                value={limit.perWeek}
-                onChange={(event) =>
-                  inRange(event.currentTarget.valueAsNumber, 1, 200) &&
-                  void change({ frequencyLimit: { ...limit, perWeek: event.currentTarget.valueAsNumber } })
-                }
+                value={String(limit.perWeek)}
+                take={wholeIn(1, 200, (perWeek) => void change({ frequencyLimit: { ...limit, perWeek } }))}
               />{' '}
               {t('prefs.perWeekAfter')}
             </label>
@@ -138,6 +129,12 @@ export function MessageSection({ view }: { view: PreferencesView }) {
   );
 }
 
-function inRange(value: number, min: number, max: number): boolean {
-  return Number.isInteger(value) && value >= min && value <= max;
+/** Takes typed text that is a whole number from min to max, and says whether it was one. */
+function wholeIn(min: number, max: number, apply: (value: number) => void): (text: string) => boolean {
+  return (text) => {
+    const value = Number(text);
+    const whole = /^\d+$/.test(text.trim()) && value >= min && value <= max;
+    if (whole) apply(value);
+    return whole;
+  };
 }
