@@ -48,6 +48,11 @@ interface Tracked {
   failures: number;
 }
 
+/** A device just seen: nothing read yet, nothing in flight. */
+function newTracked(session: DeviceSession): Tracked {
+  return { session, snapshot: undefined, sources: undefined, inFlight: undefined, abort: undefined, timer: undefined, failures: 0 };
+}
+
 /** Creates the monitor; nothing happens until `start`. */
 export function createDeviceMonitor(options: DeviceMonitorOptions): DeviceMonitor {
   const { readTimeoutMs = 5_000, initialBackoffMs = 2_000, maxBackoffMs = 5 * 60_000 } = options;
@@ -119,7 +124,7 @@ export function createDeviceMonitor(options: DeviceMonitorOptions): DeviceMonito
   function track(session: DeviceSession): void {
     const previous = devices.get(session.id);
     if (previous) forget(previous);
-    const tracked: Tracked = { session, snapshot: undefined, sources: undefined, inFlight: undefined, abort: undefined, timer: undefined, failures: 0 };
+    const tracked = newTracked(session);
     devices.set(session.id, tracked);
     if (!paused) void readNow(tracked);
   }
