@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BUNDLE_LIMITS } from './limits.js';
 
 /**
  * The diagnostics bundle: what an owner reviews, exports or uploads, and what support opens.
@@ -13,15 +14,7 @@ import { z } from 'zod';
 export const BUNDLE_FORMAT = 'trayside-diagnostics' as const;
 export const BUNDLE_VERSION = 1 as const;
 
-/** Limits a bundle must stay within; the server rejects anything larger with a 4xx. */
-export const BUNDLE_LIMITS = {
-  /** Bytes of the JSON text, uncompressed. */
-  maxBytes: 8 * 1024 * 1024,
-  maxDevices: 32,
-  maxLogEntries: 50_000,
-  maxHistorySamples: 20_000,
-  maxEvents: 10_000,
-} as const;
+export { BUNDLE_LIMITS };
 
 /** Kinds of personal or identifying data redaction knows. Each is kept or removed as the owner chose. */
 export const RedactionKindSchema = z.enum([
@@ -73,7 +66,12 @@ export const BundleDeviceSchema = z.object({
     })
     .optional(),
   /** IPP printer attributes as read (printer-uri-supported, printer-make-and-model, …), values as text. */
-  ipp: z.record(Text(100), z.union([Text(2000), z.array(Text(2000)).max(256)])).optional(),
+  ipp: z
+    .record(
+      Text(BUNDLE_LIMITS.maxIppNameChars),
+      z.union([Text(BUNDLE_LIMITS.maxIppValueChars), z.array(Text(BUNDLE_LIMITS.maxIppValueChars)).max(BUNDLE_LIMITS.maxIppValues)]),
+    )
+    .optional(),
   /** The state the monitor showed at capture time. */
   state: z.enum(['ok', 'attention', 'error', 'unreachable']),
   statusLine: Text(300),

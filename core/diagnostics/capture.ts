@@ -221,9 +221,12 @@ function ippForBundle(
   text: (value: string, max: number) => string,
 ): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(ipp).slice(0, 300)) {
+  const { maxIppAttributes, maxIppValues, maxIppNameChars, maxIppValueChars } = BUNDLE_LIMITS;
+  for (const [name, value] of Object.entries(ipp).slice(0, maxIppAttributes)) {
     if ((PLACE_ATTRIBUTES as readonly string[]).includes(name)) continue;
-    out[text(name, 100)] = Array.isArray(value) ? value.slice(0, 256).map((entry) => text(entry, 2000)) : text(value, 2000);
+    out[text(name, maxIppNameChars)] = Array.isArray(value)
+      ? value.slice(0, maxIppValues).map((entry) => text(entry, maxIppValueChars))
+      : text(value, maxIppValueChars);
   }
   return out;
 }
@@ -256,16 +259,7 @@ function device(
     ...(identity.vendorId === undefined ? {} : { vendorId: identity.vendorId }),
     ...(identity.productId === undefined ? {} : { productId: identity.productId }),
     ...(Object.keys(ieee1284).length > 0 ? { ieee1284 } : {}),
-    ...(raw?.hid
-      ? {
-          hid: {
-            ...(raw.hid.usagePage === undefined ? {} : { usagePage: raw.hid.usagePage }),
-            ...(raw.hid.usage === undefined ? {} : { usage: raw.hid.usage }),
-            reports: raw.hid.reports,
-            usages: raw.hid.usages.slice(0, 256).map((usage) => text(usage, 100)),
-          },
-        }
-      : {}),
+    ...(raw?.hid ? { hid: { ...raw.hid, usages: raw.hid.usages.slice(0, 256).map((usage) => text(usage, 100)) } } : {}),
     ...(raw?.ipp ? { ipp: ippForBundle(raw.ipp, text) } : {}),
     state: snapshot.state,
     statusLine: text(snapshot.statusLine, 300),

@@ -1,14 +1,17 @@
 import type { DeviceIdentitySources } from '../../common/device.js';
+import { BUNDLE_LIMITS } from '../../common/diagnostics/limits.js';
 import { bytesToText } from './decoded.js';
 import { parseDeviceIdString } from './ieee1284.js';
 import type { IppAttributes, IppValue } from './ipp-supplies.js';
 
-// Bounds as the diagnostics bundle takes them (common/diagnostics/bundle.ts), so a printer that
-// answers with thousands of attributes or a huge value cannot grow a capture without limit.
-const MAX_ATTRIBUTES = 300;
-const MAX_VALUES = 256;
-const MAX_NAME = 100;
-const MAX_VALUE = 2000;
+// Bounded as the diagnostics bundle takes them, so a printer that answers with thousands of
+// attributes or a huge value cannot grow a capture without limit.
+const {
+  maxIppAttributes: MAX_ATTRIBUTES,
+  maxIppValues: MAX_VALUES,
+  maxIppNameChars: MAX_NAME,
+  maxIppValueChars: MAX_VALUE,
+} = BUNDLE_LIMITS;
 const MAX_DEPTH = 4;
 
 const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);

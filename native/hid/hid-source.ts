@@ -1,4 +1,4 @@
-import type { DeviceIdentity, DeviceReading } from '../../common/device.js';
+import type { DeviceIdentity, DeviceReading, HidDescriptorSummary } from '../../common/device.js';
 import { systemTimers, type Disposable, type Timers } from '../../common/lifecycle.js';
 import { classifySupply } from '../../common/supply.js';
 import { parseReportDescriptor, type HidField } from '../decoders/hid-descriptor.js';
@@ -229,6 +229,8 @@ class HidSession implements DeviceSession {
   private readonly gate: DeviceGate;
   private handle: HidHandle | undefined;
   private fields: HidField[] | undefined;
+  /** The descriptor in summary for diagnostics; made once with the fields, not on every poll. */
+  private summary: HidDescriptorSummary | undefined;
   private fieldsNote: string | undefined;
   /** Latest input report per report id, from the interrupt-in stream: a UPS sends changes there. */
   private readonly inputs = new Map<number, Uint8Array>();
@@ -332,7 +334,7 @@ class HidSession implements DeviceSession {
       conditions: mapped.conditions,
       supplies: mapped.supplies.map(classifySupply),
       facts: { ...mapped.facts, ...facts },
-      sources: { hid: summarizeHidFields(fields) },
+      sources: { hid: (this.summary ??= summarizeHidFields(fields)) },
     };
   }
 

@@ -7,7 +7,7 @@
 // typed instead of snapping back to the old value between keys.
 import type { Page } from '@playwright/test';
 import { memorySettingsStorage } from '../../core/settings-service.js';
-import { expect, test } from './harness.js';
+import { expect, test, type LaunchOptions, type Trayside } from './harness.js';
 
 const HOLD_MS = 3_000;
 
@@ -30,17 +30,27 @@ async function holdCoreReplies(page: Page): Promise<void> {
   });
 }
 
-test('a consent level and a switch show the choice at once while the core takes its time, and stay chosen once it answers', async ({
-  page,
-  trayside,
-}) => {
+/** Settings kept in memory, the panel open with its replies passing through holdCoreReplies, and Privacy and messages open. */
+async function openPreferencesWithSlowCore(page: Page, trayside: (options?: LaunchOptions) => Promise<Trayside>) {
   const settings = memorySettingsStorage({});
   const app = await trayside({ core: { features: { messages: false, events: false }, settingsStorage: settings } });
   await holdCoreReplies(page);
   await page.goto(app.url);
   await expect(page.getByRole('article')).toBeVisible();
   await page.getByRole('button', { name: 'Privacy and messages' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Privacy and messages' });
+  return { settings, dialog: page.getByRole('dialog', { name: 'Privacy and messages' }) };
+}
+
+/** From now on, what the core sends waits `ms` before the page sees it. */
+async function holdRepliesFor(page: Page, ms: number): Promise<void> {
+  await page.evaluate((wait) => ((window as unknown as { holdUntil: number }).holdUntil = Date.now() + wait), ms);
+}
+
+test('a consent level and a switch show the choice at once while the core takes its time, and stay chosen once it answers', async ({
+  page,
+  trayside,
+}) => {
+  const { dialog } = await openPreferencesWithSlowCore(page, trayside);
   const radios = dialog.getByRole('radio');
   await expect(radios.first()).toBeVisible();
   const before = await radios.evaluateAll((inputs) => inputs.findIndex((input) => (input as HTMLInputElement).checked));
@@ -48,7 +58,7 @@ test('a consent level and a switch show the choice at once while the core takes 
   const quiet = dialog.getByRole('group', { name: 'Quiet hours' }).getByRole('checkbox');
   const quietBefore = await quiet.isChecked();
 
-  await page.evaluate((ms) => ((window as unknown as { holdUntil: number }).holdUntil = Date.now() + ms), HOLD_MS);
+  await holdRepliesFor(page, HOLD_MS);
   // check() and setChecked() fail when the box does not show the choice right after the click.
   await radios.nth(target).check();
   await quiet.setChecked(!quietBefore);
@@ -61,18 +71,12 @@ test('a consent level and a switch show the choice at once while the core takes 
 });
 
 test('a number typed key by key while the core is slow stays as typed, and is what the core keeps', async ({ page, trayside }) => {
-  const settings = memorySettingsStorage({});
-  const app = await trayside({ core: { features: { messages: false, events: false }, settingsStorage: settings } });
-  await holdCoreReplies(page);
-  await page.goto(app.url);
-  await expect(page.getByRole('article')).toBeVisible();
-  await page.getByRole('button', { name: 'Privacy and messages' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Privacy and messages' });
+  const { settings, dialog } = await openPreferencesWithSlowCore(page, trayside);
   await dialog.getByRole('group', { name: 'How often' }).getByRole('checkbox').check();
   const perDay = dialog.locator('input[type="number"]').first();
   await expect(perDay).toHaveValue('2');
 
-  await page.evaluate((ms) => ((window as unknown as { holdUntil: number }).holdUntil = Date.now() + ms), HOLD_MS);
+  await holdRepliesFor(page, HOLD_MS);
   // The owner clears the field and types 12: each key's change goes to the core, whose answers wait.
   await perDay.focus();
   await page.keyboard.press('ControlOrMeta+a');
